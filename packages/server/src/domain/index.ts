@@ -1,0 +1,17 @@
+import { applicationService } from './applications.js';
+import { authService, type AuthDeps } from './auth.js';
+import { groupService } from './groups.js';
+import { memberService } from './members.js';
+import { userService } from './users.js';
+
+/** Every domain service over one store; the HTTP routes call these and nothing below them. */
+export function createServices(deps: AuthDeps) {
+  return {
+    auth: authService(deps),
+    users: userService(deps),
+    groups: groupService(deps),
+    members: memberService(deps),
+    applications: applicationService(deps),
+  };
+}
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,307 @@
+// Membership: join, quit, invite, kick, member reads, member settings and muting.
+
+import { ApiError, args, noPermission, notFound } from '../errors.js';
+import type { GroupView, MemberRecord, Page } from '../storage/records.js';
+import type { MemberPatch, Repos } from '../storage/store.js';
+import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
+import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
+import { groupInfo, memberInfo } from './views.js';
+
+/** get_group_member_list's filter (OpenIM SDK meaning) -> the role levels it selects. */
+const FILTER_ROLES: Record<number, readonly number[]> = {
+  0: [],
+  1: [Role.Owner],
+  2: [Role.Admin],
+  3: [Role.Member],
+  4: [Role.Admin, Role.Member],
+  5: [Role.Owner, Role.Admin],
+};
+
+export interface MemberChange {
+  groupID: string;
+  userID: string;
+  nickname?: string;
+  faceURL?: string;
+  roleLevel?: number;
+  ex?: string;
+}
+
+function newMember(groupID: string, userID: string, fields: Pick<MemberRecord, 'joinSource' | 'operatorUserID' | 'inviterUserID' | 'joinTime'>): MemberRecord {
+  return { groupID, userID, roleLevel: Role.Member, nickname: '', faceURL: '', ex: '', muteEndTime: 0, ...fields };
+}
+
+/** Inserts members and keeps memberCount exact, in the caller's transaction. */
+export async function addMembers(tx: Repos, groupID: string, members: MemberRecord[]): Promise<void> {
+  if (members.length === 0) return;
+  await tx.members.insert(members);
+  await tx.groups.addMemberCount(groupID, members.length);
+}
+
+async function removeMembers(tx: Repos, groupID: string, userIDs: string[]): Promise<void> {
+  const removed = await tx.members.remove(groupID, userIDs);
+  await tx.groups.addMemberCount(groupID, -removed);
+}
+
+/** The rules of set_group_member_info for one group (OpenIM §4.3), checked before anything is written. */
+function checkMemberChanges(caller: Caller, group: GroupView, changes: MemberChange[], found: Map<string, MemberRecord>): void {
+  const me = found.get(caller.userID);
+  if (!caller.isAppAdmin && !me) throw noPermission(`op user ${caller.userID} not in group ${group.groupID}`);
+  const missing = changes.filter((c) => !found.has(c.userID)).map((c) => c.userID);
+  if (missing.length > 0) throw args(`user not in group: ${missing.join(', ')}`);
+  if (caller.isAppAdmin && (!me || me.roleLevel !== Role.Owner)) {
+    // App admins may edit anyone, but even they cannot re-role the owner (only transfer_group can).
+    for (const c of changes) {
+      if (c.roleLevel !== undefined && found.get(c.userID)!.roleLevel === Role.Owner) {
+        throw noPermission('the owner role changes only through transfer_group');
+      }
+    }
+    return;
+  }
+  for (const c of changes) {
+    const target = found.get(c.userID)!;
+    const self = c.userID === caller.userID;
+    if (me!.roleLevel === Role.Owner) {
+      if (self && c.roleLevel !== undefined) throw args('group owner can not change own role level');
+      continue;
+    }
+    if (self) {
+      if (c.roleLevel !== undefined && c.roleLevel > target.roleLevel) throw noPermission('can not improve role level by self');
+      continue;
+    }
+    if (me!.roleLevel === Role.Admin) {
+      if (target.roleLevel === Role.Owner) throw noPermission('admin can not change group owner');
+      if (target.roleLevel === Role.Admin) throw noPermission('admin can not change other group admin');
+      continue;
+    }
+    throw noPermission('ordinary users can not change other role level');
+  }
+}
+
+export function memberService({ store, now }: DomainDeps) {
+  async function setMute(ctx: OpContext, groupID: string, userID: string, muteEndTime: number) {
+    const { caller } = ctx;
+    await store.tx(async (tx) => {
+      await loadLiveGroup(tx, groupID);
+      const target = await tx.members.get(groupID, userID);
+      if (!target) throw notFound(`user ${userID} not in group ${groupID}`);
+      // App admins may mute anyone, the owner included; others follow the role ladder.
+      if (!caller.isAppAdmin) {
+        const me = await tx.members.get(groupID, caller.userID);
+        if (!me) throw notFound(`op user ${caller.userID} not in group ${groupID}`);
+        const allowed =
+          target.roleLevel === Role.Owner
+            ? false
+            : target.roleLevel === Role.Admin
+              ? me.roleLevel === Role.Owner
+              : me.roleLevel === Role.Owner || me.roleLevel === Role.Admin;
+        if (!allowed) {
+          throw noPermission(target.roleLevel === Role.Owner ? 'can not mute the group owner' : 'no permission to mute this member');
+        }
+      }
+      await tx.members.update(groupID, userID, { muteEndTime });
+    });
+  }
+
+  return {
+    async joinGroup(ctx: OpContext, input: { groupID: string; reqMessage: string; joinSource: number; inviterUserID: string; ex: string }) {
+      const { caller } = ctx;
+      // OpenIM takes the applicant from inviterUserID and never checks it; here the applicant is the
+      // caller, and only an app admin may name someone else.
+      const applicant = input.inviterUserID || caller.userID;
+      if (applicant !== caller.userID && !caller.isAppAdmin) {
+        throw noPermission('only an app admin may join a group on behalf of another user');
+      }
+      const time = now();
+      return store.tx(async (tx) => {
+        await requireUsersExist(tx, [applicant], 'RecordNotFoundError');
+        const group = await loadLiveGroup(tx, input.groupID);
+        if (await tx.members.get(input.groupID, applicant)) throw args(`${applicant} is already in group ${input.groupID}`);
+        if (group.needVerification === NeedVerification.Directly) {
+          const member = newMember(input.groupID, applicant, {
+            joinSource: input.joinSource,
+            operatorUserID: caller.userID,
+            inviterUserID: '',
+            joinTime: time,
+          });
+          await addMembers(tx, input.groupID, [member]);
+          return { joined: true as const, group, member };
+        }
+        await tx.requests.upsertPending({
+          groupID: input.groupID,
+          userID: applicant,
+          handleResult: HandleResult.Pending,
+          reqMsg: input.reqMessage,
+          handleMsg: '',
+          reqTime: time,
+          handleUserID: '',
+          handleTime: 0,
+          ex: input.ex,
+          joinSource: input.joinSource,
+          inviterUserID: '',
+        });
+        return { joined: false as const, group };
+      });
+    },
+
+    async quitGroup(ctx: OpContext, input: { groupID: string; userID: string }) {
+      const { caller } = ctx;
+      const userID = input.userID || caller.userID;
+      if (userID !== caller.userID && !caller.isAppAdmin) throw noPermission('you may only quit for yourself');
+      return store.tx(async (tx) => {
+        const group = await loadGroup(tx, input.groupID, true);
+        const member = await tx.members.get(input.groupID, userID);
+        if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
+        if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
+        await removeMembers(tx, input.groupID, [userID]);
+        return { group, userID };
+      });
+    },
+
+    async inviteUserToGroup(ctx: OpContext, input: { groupID: string; reason: string; invitedUserIDs: string[] }) {
+      const { caller } = ctx;
+      const dup = firstDuplicate(input.invitedUserIDs);
+      if (dup !== undefined) throw args(`userID duplicate: ${dup}`);
+      const time = now();
+      return store.tx(async (tx) => {
+        const group = await loadLiveGroup(tx, input.groupID);
+        const me = await tx.members.get(input.groupID, caller.userID);
+        if (!me && !caller.isAppAdmin) throw noPermission(`op user ${caller.userID} not in group ${input.groupID}`);
+        await requireUsersExist(tx, input.invitedUserIDs, 'RecordNotFoundError');
+        // All or nothing: one existing member fails the whole invite before anything is written.
+        const already = await tx.members.find(input.groupID, input.invitedUserIDs);
+        if (already.length > 0) throw args(`already in group: ${already.map((m) => m.userID).join(', ')}`);
+
+        const byOrdinaryMember = !caller.isAppAdmin && me?.roleLevel === Role.Member;
+        if (group.needVerification === NeedVerification.AllNeedApproval && byOrdinaryMember) {
+          for (const userID of input.invitedUserIDs) {
+            await tx.requests.upsertPending({
+              groupID: input.groupID,
+              userID,
+              handleResult: HandleResult.Pending,
+              reqMsg: input.reason,
+              handleMsg: '',
+              reqTime: time,
+              handleUserID: '',
+              handleTime: 0,
+              ex: '',
+              joinSource: JoinSource.Invitation,
+              inviterUserID: caller.userID,
+            });
+          }
+          return { joined: [] as MemberRecord[], group };
+        }
+        const members = input.invitedUserIDs.map((userID) =>
+          newMember(input.groupID, userID, {
+            joinSource: JoinSource.Invitation,
+            operatorUserID: caller.userID,
+            inviterUserID: caller.userID,
+            joinTime: time,
+          }),
+        );
+        await addMembers(tx, input.groupID, members);
+        return { joined: members, group };
+      });
+    },
+
+    async kickGroup(ctx: OpContext, input: { groupID: string; kickedUserIDs: string[]; reason: string }) {
+      const { caller } = ctx;
+      return store.tx(async (tx) => {
+        const group = await loadLiveGroup(tx, input.groupID);
+        const dup = firstDuplicate(input.kickedUserIDs);
+        if (dup !== undefined) throw args(`KickedUserIDs duplicate: ${dup}`);
+        if (input.kickedUserIDs.includes(caller.userID)) throw args('opUserID in KickedUserIDs');
+        if (input.kickedUserIDs.includes(group.ownerUserID)) throw args('ownerUID can not Kick');
+        const targets = new Map((await tx.members.find(input.groupID, input.kickedUserIDs)).map((m) => [m.userID, m]));
+        const me = caller.isAppAdmin ? undefined : await tx.members.get(input.groupID, caller.userID);
+        for (const userID of input.kickedUserIDs) {
+          const target = targets.get(userID);
+          if (!target) throw new ApiError('UserIDNotFoundError', userID);
+          if (caller.isAppAdmin) continue;
+          if (!me) throw noPermission('opUserID no in group');
+          if (me.roleLevel === Role.Admin && target.roleLevel !== Role.Member) {
+            throw noPermission('group admins cannot remove the group owner and other admins');
+          }
+          if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
+        }
+        await removeMembers(tx, input.groupID, input.kickedUserIDs);
+        return { group };
+      });
+    },
+
+    async getGroupMemberList(ctx: OpContext, input: { groupID: string; filter: number; keyword: string; pagination: Page }) {
+      const repos = store.repos;
+      await loadGroup(repos, input.groupID);
+      await requireMemberOrAdmin(repos, ctx.caller, input.groupID);
+      const roles = FILTER_ROLES[input.filter];
+      if (!roles) throw args(`filter is invalid: ${input.filter}`);
+      const page = await repos.members.list(input.groupID, { roles, keyword: input.keyword.trim() }, input.pagination);
+      return { total: page.total, members: page.items.map(memberInfo) };
+    },
+
+    async getGroupMembersInfo(ctx: OpContext, input: { groupID: string; userIDs: string[] }) {
+      const repos = store.repos;
+      await loadGroup(repos, input.groupID);
+      await requireMemberOrAdmin(repos, ctx.caller, input.groupID);
+      const members = await repos.members.find(input.groupID, [...new Set(input.userIDs)]);
+      return { members: members.map(memberInfo) };
+    },
+
+    async getGroupMemberUserID(ctx: OpContext, groupID: string) {
+      const repos = store.repos;
+      await loadGroup(repos, groupID);
+      await requireMemberOrAdmin(repos, ctx.caller, groupID);
+      return { userIDs: await repos.members.userIDs(groupID) };
+    },
+
+    async getJoinedGroupList(ctx: OpContext, input: { fromUserID: string; pagination: Page }) {
+      if (input.fromUserID !== ctx.caller.userID && !ctx.caller.isAppAdmin) {
+        throw noPermission('you may only list your own groups');
+      }
+      const page = await store.repos.groups.joinedBy(input.fromUserID, input.pagination);
+      return { total: page.total, groups: page.items.map(groupInfo) };
+    },
+
+    async setGroupMemberInfo(ctx: OpContext, changes: MemberChange[]) {
+      for (const c of changes) {
+        if (c.roleLevel === undefined) continue;
+        if (c.roleLevel === Role.Owner) throw noPermission('cannot set ungroup owner');
+        if (c.roleLevel !== Role.Admin && c.roleLevel !== Role.Member) throw args(`invalid role level ${c.roleLevel}`);
+      }
+      const byGroup = new Map<string, MemberChange[]>();
+      for (const c of changes) {
+        const list = byGroup.get(c.groupID) ?? [];
+        if (list.some((x) => x.userID === c.userID)) throw args(`repeat group ${c.groupID} user ${c.userID}`);
+        list.push(c);
+        byGroup.set(c.groupID, list);
+      }
+      return store.tx(async (tx) => {
+        const applied: { change: MemberChange; before: MemberRecord }[] = [];
+        for (const [groupID, list] of byGroup) {
+          const group = await loadLiveGroup(tx, groupID);
+          const wanted = [...new Set([...list.map((c) => c.userID), ctx.caller.userID])];
+          const found = new Map((await tx.members.find(groupID, wanted)).map((m) => [m.userID, m]));
+          checkMemberChanges(ctx.caller, group, list, found);
+          for (const c of list) applied.push({ change: c, before: found.get(c.userID)! });
+        }
+        for (const { change } of applied) {
+          const patch: MemberPatch = {};
+          if (change.nickname !== undefined) patch.nickname = change.nickname;
+          if (change.faceURL !== undefined) patch.faceURL = change.faceURL;
+          if (change.roleLevel !== undefined) patch.roleLevel = change.roleLevel;
+          if (change.ex !== undefined) patch.ex = change.ex;
+          await tx.members.update(change.groupID, change.userID, patch);
+        }
+        return applied;
+      });
+    },
+
+    muteGroupMember(ctx: OpContext, input: { groupID: string; userID: string; mutedSeconds: number }) {
+      return setMute(ctx, input.groupID, input.userID, now() + input.mutedSeconds * 1000);
+    },
+
+    cancelMuteGroupMember(ctx: OpContext, input: { groupID: string; userID: string }) {
+      return setMute(ctx, input.groupID, input.userID, 0);
+    },
+  };
+}
+export type MemberService = ReturnType<typeof memberService>;

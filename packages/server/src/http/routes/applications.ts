@@ -1,0 +1,35 @@
+import type { Services } from '../../domain/index.js';
+import { route } from '../route.js';
+import { arr, groupID, idList, int, LIMITS, obj, pagination, str, userID } from '../schema.js';
+
+const handleResults = () => arr(int({ min: -1, max: 1 }), { max: 3 });
+
+export const applicationRoutes = ({ applications }: Services) => [
+  route({
+    path: '/group/group_application_response',
+    body: obj({
+      groupID: groupID(),
+      fromUserID: userID(),
+      handledMsg: str({ max: LIMITS.message }),
+      handleResult: int({ min: -1, max: 1, hint: '1 agree, -1 refuse' }),
+    }),
+    handle: async (ctx, body) => {
+      await applications.respond(ctx, body);
+    },
+  }),
+  route({
+    path: '/group/get_recv_group_applicationList',
+    body: obj({ pagination: pagination(), fromUserID: userID(), groupIDs: idList(), handleResults: handleResults() }),
+    handle: (ctx, body) => applications.received(ctx, body),
+  }),
+  route({
+    path: '/group/get_user_req_group_applicationList',
+    body: obj({ pagination: pagination(), userID: userID(), groupIDs: idList(), handleResults: handleResults() }),
+    handle: (ctx, body) => applications.sent(ctx, body),
+  }),
+  route({
+    path: '/group/get_specified_user_group_request_info',
+    body: obj({ groupID: groupID(), userID: userID() }),
+    handle: (ctx, body) => applications.specified(ctx, body),
+  }),
+];

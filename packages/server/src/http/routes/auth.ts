@@ -1,0 +1,33 @@
+import { Platform } from '../../domain/context.js';
+import type { Services } from '../../domain/index.js';
+import { route } from '../route.js';
+import { int, LIMITS, obj, str, userID } from '../schema.js';
+
+const platformID = () => int({ min: Platform.Min, max: Platform.Max, required: true, hint: '1 iOS … 10 Admin, 11 HarmonyOS' });
+
+export const authRoutes = ({ auth }: Services) => [
+  route({
+    path: '/auth/get_admin_token',
+    public: true,
+    body: obj({ secret: str({ max: LIMITS.secret, required: true }), userID: userID() }),
+    handle: (_ctx, body) => auth.getAdminToken(body),
+  }),
+  route({
+    path: '/auth/get_user_token',
+    body: obj({ platformID: platformID(), userID: userID() }),
+    handle: (ctx, body) => auth.getUserToken(ctx, body),
+  }),
+  route({
+    path: '/auth/parse_token',
+    public: true,
+    body: obj({ token: str({ max: LIMITS.token, required: true }) }),
+    handle: (_ctx, body) => auth.parseToken(body),
+  }),
+  route({
+    path: '/auth/force_logout',
+    body: obj({ platformID: platformID(), userID: userID() }),
+    handle: async (ctx, body) => {
+      await auth.forceLogout(ctx, body);
+    },
+  }),
+];

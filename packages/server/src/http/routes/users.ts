@@ -1,0 +1,47 @@
+import type { Services } from '../../domain/index.js';
+import { USER_ID_PATTERN } from '../../domain/users.js';
+import { route } from '../route.js';
+import { arr, idList, int, LIMITS, obj, optInt, optStr, str } from '../schema.js';
+
+const newUser = obj({
+  userID: str({
+    max: LIMITS.id,
+    required: true,
+    pattern: { re: USER_ID_PATTERN, message: 'may contain only letters, digits and _' },
+  }),
+  nickname: str({ max: LIMITS.nickname, required: true }),
+  faceURL: str({ max: LIMITS.faceURL }),
+  ex: str({ max: LIMITS.ex }),
+  appMangerLevel: int({ min: 0, max: 100 }),
+  globalRecvMsgOpt: int({ min: 0, max: 2 }),
+});
+
+export const userRoutes = ({ users }: Services) => [
+  route({
+    path: '/user/user_register',
+    body: obj({ users: arr(newUser, { max: LIMITS.list, nonEmpty: true }) }),
+    handle: async (ctx, body) => {
+      await users.register(ctx, body.users);
+    },
+  }),
+  route({
+    path: '/user/get_users_info',
+    body: obj({ userIDs: idList({ nonEmpty: true }) }),
+    handle: (ctx, body) => users.getUsersInfo(ctx, body.userIDs),
+  }),
+  route({
+    path: '/user/update_user_info_ex',
+    body: obj({
+      userInfo: obj({
+        userID: str({ max: LIMITS.id, required: true }),
+        nickname: optStr({ max: LIMITS.nickname }),
+        faceURL: optStr({ max: LIMITS.faceURL }),
+        ex: optStr({ max: LIMITS.ex }),
+        globalRecvMsgOpt: optInt({ min: 0, max: 2 }),
+      }),
+    }),
+    handle: async (ctx, { userInfo: { userID, ...patch } }) => {
+      await users.updateUserInfoEx(ctx, userID, patch);
+    },
+  }),
+];

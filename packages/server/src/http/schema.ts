@@ -1,0 +1,235 @@
+// Request-body schemas. Each route declares its body once with these builders; the parsed value is
+// fully typed, and every failure is an ArgsError (1001) whose detail names the field and the rule.
+//
+// Decoding follows Go's encoding/json, which OpenIM clients rely on: object keys match
+// case-insensitively (an exact match wins), unknown keys are ignored, a missing or null scalar
+// takes its zero value, and a value of the wrong JSON type is an error.
+
+import { args } from '../errors.js';
+
+export interface Schema<T> {
+  parse(value: unknown, path: string): T;
+}
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Length in Unicode code points, counted only when the UTF-16 length could exceed the limit. */
+function tooLong(s: string, max: number): boolean {
+  if (s.length <= max) return false;
+  let n = 0;
+  for (const _ of s) if (++n > max) return true;
+  return false;
+}
+
+interface StringRules {
+  /** Maximum length in characters (code points). */
+  max: number;
+  /** Reject a missing or empty value with "<path> is empty". */
+  required?: boolean;
+  pattern?: { re: RegExp; message: string };
+}
+
+function checkString(value: string, path: string, rules: StringRules): string {
+  if (rules.required && value === '') throw args(`${path} is empty`);
+  if (tooLong(value, rules.max)) throw args(`${path} is too long (max ${rules.max} characters)`);
+  if (rules.pattern && value !== '' && !rules.pattern.re.test(value)) throw args(`${path} ${rules.pattern.message}`);
+  return value;
+}
+
+function expectString(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw args(`${path} must be a string, got ${describe(value)}`);
+  return value;
+}
+
+/** A string field; missing or null reads as "" (Go's zero value). */
+export function str(rules: StringRules): Schema<string> {
+  return {
+    parse(value, path) {
+      return checkString(value == null ? '' : expectString(value, path), path, rules);
+    },
+  };
+}
+
+/** A nullable string (OpenIM's StringValue wrapper): missing or null means "do not change". */
+export function optStr(rules: StringRules): Schema<string | undefined> {
+  return {
+    parse(value, path) {
+      if (value == null) return undefined;
+      return checkString(expectString(value, path), path, rules);
+    },
+  };
+}
+
+interface IntRules {
+  min?: number;
+  max?: number;
+  /** Reject a missing value with "<path> is empty". */
+  required?: boolean;
+  /** Extra detail appended to range errors, e.g. the meaning of the allowed values. */
+  hint?: string;
+}
+
+function checkInt(value: unknown, path: string, rules: IntRules): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw args(`${path} must be an integer, got ${typeof value === 'number' ? value : describe(value)}`);
+  }
+  const min = rules.min ?? INT32_MIN;
+  const max = rules.max ?? INT32_MAX;
+  if (value < min || value > max) {
+    throw args(`${path} is invalid: ${value} is outside ${min}..${max}${rules.hint ? ` (${rules.hint})` : ''}`);
+  }
+  return value;
+}
+
+/** An int32 field; missing or null reads as 0 unless required. */
+export function int(rules: IntRules = {}): Schema<number> {
+  return {
+    parse(value, path) {
+      if (value == null) {
+        if (rules.required) throw args(`${path} is empty`);
+        return 0;
+      }
+      return checkInt(value, path, rules);
+    },
+  };
+}
+
+/** A nullable int32 (OpenIM's Int32Value wrapper): missing or null means "do not change". */
+export function optInt(rules: IntRules = {}): Schema<number | undefined> {
+  return {
+    parse(value, path) {
+      return value == null ? undefined : checkInt(value, path, rules);
+    },
+  };
+}
+
+/** An int64 millisecond or count field (safe-integer range). */
+export function int64(rules: { min?: number } = {}): Schema<number> {
+  return {
+    parse(value, path) {
+      if (value == null) return 0;
+      return checkInt(value, path, { min: rules.min ?? Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+    },
+  };
+}
+
+export function bool(): Schema<boolean> {
+  return {
+    parse(value, path) {
+      if (value == null) return false;
+      if (typeof value !== 'boolean') throw args(`${path} must be a boolean, got ${describe(value)}`);
+      return value;
+    },
+  };
+}
+
+export function optBool(): Schema<boolean | undefined> {
+  return {
+    parse(value, path) {
+      return value == null ? undefined : bool().parse(value, path);
+    },
+  };
+}
+
+interface ArrayRules {
+  max: number;
+  /** Reject a missing (or null) array with "<path> is empty". */
+  required?: boolean;
+  /** Also reject an empty array. */
+  nonEmpty?: boolean;
+}
+
+export function arr<T>(item: Schema<T>, rules: ArrayRules): Schema<T[]> {
+  return {
+    parse(value, path) {
+      if (value == null) {
+        if (rules.required || rules.nonEmpty) throw args(`${path} is empty`);
+        return [];
+      }
+      if (!Array.isArray(value)) throw args(`${path} must be an array, got ${describe(value)}`);
+      if (rules.nonEmpty && value.length === 0) throw args(`${path} is empty`);
+      if (value.length > rules.max) throw args(`${path} has too many entries (max ${rules.max})`);
+      return value.map((v, i) => item.parse(v, `${path}[${i}]`));
+    },
+  };
+}
+
+type Shape = Record<string, Schema<unknown>>;
+type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+
+function parseObject<S extends Shape>(shape: S, lower: Map<string, keyof S>, value: unknown, path: string): ObjectOf<S> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw args(`${path || 'body'} must be a JSON object, got ${describe(value)}`);
+  }
+  // Go semantics: each input key binds to the exact field, else to a case-insensitive match; a later
+  // duplicate overwrites an earlier one. Unknown keys are dropped, so __proto__ never reaches us.
+  const picked = new Map<keyof S, unknown>();
+  for (const [key, v] of Object.entries(value)) {
+    const field = Object.hasOwn(shape, key) ? key : lower.get(key.toLowerCase());
+    if (field !== undefined) picked.set(field, v);
+  }
+  const out = {} as ObjectOf<S>;
+  for (const field of Object.keys(shape) as (keyof S & string)[]) {
+    out[field] = shape[field]!.parse(picked.get(field), path ? `${path}.${field}` : field) as ObjectOf<S>[typeof field];
+  }
+  return out;
+}
+
+function lowerIndex<S extends Shape>(shape: S): Map<string, keyof S> {
+  return new Map(Object.keys(shape).map((k) => [k.toLowerCase(), k]));
+}
+
+/** A required object: missing or null is "<path> is empty". */
+export function obj<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+  const lower = lowerIndex(shape);
+  return {
+    parse(value, path) {
+      if (value == null) throw args(`${path || 'body'} is empty`);
+      return parseObject(shape, lower, value, path);
+    },
+  };
+}
+
+export function optObj<S extends Shape>(shape: S): Schema<ObjectOf<S> | undefined> {
+  const lower = lowerIndex(shape);
+  return {
+    parse(value, path) {
+      return value == null ? undefined : parseObject(shape, lower, value, path);
+    },
+  };
+}
+
+/** Field limits shared by every route, so one rule has one number. */
+export const LIMITS = {
+  id: 64,
+  nickname: 255,
+  faceURL: 255,
+  ex: 1024,
+  groupName: 255,
+  notification: 4096,
+  introduction: 4096,
+  message: 1024,
+  list: 1000,
+  token: 2048,
+  secret: 1024,
+} as const;
+
+export const userID = (required = true) => str({ max: LIMITS.id, required });
+export const groupID = (required = true) => str({ max: LIMITS.id, required });
+export const idList = (rules: Omit<ArrayRules, 'max'> & { max?: number } = {}) =>
+  arr(str({ max: LIMITS.id, required: true }), { max: LIMITS.list, ...rules });
+
+export const pagination = () =>
+  obj({
+    pageNumber: int({ min: 1, required: true }),
+    showNumber: int({ min: 0, max: LIMITS.list }),
+  });
+export type Pagination = Infer<ReturnType<typeof pagination>>;

@@ -1,0 +1,98 @@
+// The HTTP front: POST-only routes, OpenIM's header checks in OpenIM's order (operationID, token,
+// JSON, schema), then one domain call, then one envelope.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Caller, OpContext } from '../domain/context.js';
+import type { AuthService } from '../domain/auth.js';
+import { ApiError, args } from '../errors.js';
+import { renderError, renderPreflight, renderSuccess, send } from './envelope.js';
+import type { Route } from './route.js';
+
+export interface HandlerOptions {
+  routes: Route[];
+  auth: AuthService;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+const ANONYMOUS: Caller = { userID: '', platformID: 0, isAppAdmin: false };
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string {
+  const v = req.headers[name.toLowerCase()];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+function clientAddress(req: IncomingMessage): string {
+  const addr = req.socket.remoteAddress ?? '';
+  return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+}
+
+export function createRequestHandler(options: HandlerOptions) {
+  const routes = new Map(options.routes.map((r) => [r.path, r]));
+  const { auth, logger, maxBodyBytes } = options;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (req.method === 'OPTIONS') return renderPreflight(res);
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
+    const route = routes.get(path);
+    if (!route || req.method !== 'POST') {
+      req.resume();
+      return renderError(res, new ApiError('RouteNotFound', `no route ${req.method} ${path}`));
+    }
+
+    const operationID = header(req, 'operationID');
+    try {
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          return renderError(res, args(`request body is larger than ${maxBodyBytes} bytes`), { connection: 'close' });
+        }
+        throw err;
+      }
+      if (!operationID) throw args('header must have operationID');
+      let caller = ANONYMOUS;
+      if (!route.public) {
+        const token = header(req, 'token');
+        if (!token) throw args('header must have token');
+        caller = await auth.authenticate(token);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw args('request body is not valid JSON');
+      }
+      const body = route.body.parse(json, '');
+      const ctx: OpContext = { operationID, caller, clientIP: clientAddress(req) };
+      renderSuccess(res, await route.handle(ctx, body));
+    } catch (err) {
+      if (!(err instanceof ApiError)) logger.error({ err, operationID, path }, 'request failed');
+      renderError(res, err);
+    }
+  };
+}

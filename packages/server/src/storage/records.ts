@@ -1,0 +1,83 @@
+// What the store hands to the domain: plain records with the API's field names.
+
+export interface UserRecord {
+  userID: string;
+  nickname: string;
+  faceURL: string;
+  ex: string;
+  appMangerLevel: number;
+  globalRecvMsgOpt: number;
+  createTime: number;
+}
+
+export interface TokenRecord {
+  tokenHash: string;
+  userID: string;
+  platformID: number;
+  expiresAt: number;
+  state: number;
+}
+
+export interface GroupRecord {
+  groupID: string;
+  groupName: string;
+  notification: string;
+  introduction: string;
+  faceURL: string;
+  ex: string;
+  status: number;
+  creatorUserID: string;
+  groupType: number;
+  needVerification: number;
+  lookMemberInfo: number;
+  applyMemberFriend: number;
+  notificationUpdateTime: number;
+  notificationUserID: string;
+  memberCount: number;
+  createTime: number;
+}
+
+/** A group as read back, with its owner derived from the member holding role 100. */
+export interface GroupView extends GroupRecord {
+  ownerUserID: string;
+}
+
+export interface MemberRecord {
+  groupID: string;
+  userID: string;
+  roleLevel: number;
+  joinTime: number;
+  nickname: string;
+  faceURL: string;
+  joinSource: number;
+  operatorUserID: string;
+  inviterUserID: string;
+  ex: string;
+  muteEndTime: number;
+}
+
+export interface RequestRecord {
+  groupID: string;
+  userID: string;
+  handleResult: number;
+  reqMsg: string;
+  handleMsg: string;
+  reqTime: number;
+  handleUserID: string;
+  handleTime: number;
+  ex: string;
+  joinSource: number;
+  inviterUserID: string;
+}
+
+export interface Page {
+  /** 1-based page number. */
+  pageNumber: number;
+  /** Page size; 0 returns no rows but the true total. */
+  showNumber: number;
+}
+
+export interface Paged<T> {
+  total: number;
+  items: T[];
+}

@@ -1,0 +1,11 @@
+import type { Page } from '../records.js';
+
+/** LIMIT/OFFSET for a 1-based page; showNumber 0 asks only for the total. */
+export function window(page: Page): { limit: number; offset: number } {
+  return { limit: page.showNumber, offset: (page.pageNumber - 1) * page.showNumber };
+}
+
+/** A LIKE pattern matching `text` anywhere, with its wildcards escaped (use ESCAPE '\'). */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

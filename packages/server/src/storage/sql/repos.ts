@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type { Repos } from '../store.js';
+import { groupRepo } from './groups.js';
+import { memberRepo } from './members.js';
+import { requestRepo } from './requests.js';
+import type { Capabilities, Database } from './tables.js';
+import { tokenRepo } from './tokens.js';
+import { userRepo } from './users.js';
+
+/** The repositories over one connection or transaction; the SQL is shared by every engine. */
+export function makeRepos(db: Kysely<Database>, caps: Capabilities): Repos {
+  return {
+    users: userRepo(db),
+    tokens: tokenRepo(db),
+    groups: groupRepo(db, caps),
+    members: memberRepo(db),
+    requests: requestRepo(db),
+  };
+}

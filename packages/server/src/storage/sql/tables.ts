@@ -1,0 +1,84 @@
+// Table shapes as Kysely sees them; the same for every engine (see the migrations of each).
+
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  user_id: string;
+  nickname: string;
+  face_url: string;
+  ex: string;
+  app_manger_level: number;
+  global_recv_msg_opt: number;
+  create_time: number;
+}
+
+export interface TokensTable {
+  token_hash: string;
+  user_id: string;
+  platform_id: number;
+  expires_at: number;
+  state: number;
+  created_at: number;
+}
+
+export interface GroupsTable {
+  group_id: string;
+  group_name: string;
+  notification: string;
+  introduction: string;
+  face_url: string;
+  ex: string;
+  status: number;
+  creator_user_id: string;
+  group_type: number;
+  need_verification: number;
+  look_member_info: number;
+  apply_member_friend: number;
+  notification_update_time: number;
+  notification_user_id: string;
+  member_count: number;
+  create_time: number;
+}
+
+export interface GroupMembersTable {
+  id: Generated<number>;
+  group_id: string;
+  user_id: string;
+  role_level: number;
+  join_time: number;
+  nickname: string;
+  face_url: string;
+  join_source: number;
+  operator_user_id: string;
+  inviter_user_id: string;
+  ex: string;
+  mute_end_time: number;
+}
+
+export interface GroupRequestsTable {
+  group_id: string;
+  user_id: string;
+  handle_result: number;
+  req_msg: string;
+  handle_msg: string;
+  req_time: number;
+  handle_user_id: string;
+  handle_time: number;
+  ex: string;
+  join_source: number;
+  inviter_user_id: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  tokens: TokensTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_requests: GroupRequestsTable;
+}
+
+/** What an engine can do that changes the SQL we write. Asked for, never inferred from its name. */
+export interface Capabilities {
+  /** SELECT … FOR UPDATE is available (PostgreSQL); SQLite serialises writers instead. */
+  rowLocks: boolean;
+}

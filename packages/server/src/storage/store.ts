@@ -1,0 +1,106 @@
+// The storage seam. Domain code sees only this interface; SQL lives behind it, one implementation
+// per engine. Every multi-row change goes through `tx`, so it commits whole or not at all.
+
+import type {
+  GroupRecord,
+  GroupView,
+  MemberRecord,
+  Page,
+  Paged,
+  RequestRecord,
+  TokenRecord,
+  UserRecord,
+} from './records.js';
+
+export type GroupPatch = Partial<Omit<GroupRecord, 'groupID' | 'createTime' | 'memberCount'>>;
+export type MemberPatch = Partial<Pick<MemberRecord, 'roleLevel' | 'nickname' | 'faceURL' | 'ex' | 'muteEndTime'>>;
+export type UserPatch = Partial<Pick<UserRecord, 'nickname' | 'faceURL' | 'ex' | 'globalRecvMsgOpt'>>;
+
+export interface UserRepo {
+  insert(users: UserRecord[]): Promise<void>;
+  /** The users that exist among `userIDs`, in no particular order. */
+  find(userIDs: readonly string[]): Promise<UserRecord[]>;
+  update(userID: string, patch: UserPatch): Promise<void>;
+}
+
+export interface TokenRepo {
+  insert(token: TokenRecord): Promise<void>;
+  get(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** Marks every token of the user on the platform as kicked; returns how many. */
+  kick(userID: string, platformID: number): Promise<number>;
+  /** Removes tokens that expired before `now`. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface MemberQuery {
+  /** Only these role levels; empty means all. */
+  roles: readonly number[];
+  /** Case-insensitive substring of the userID, the in-group nickname or the profile nickname. */
+  keyword: string;
+}
+
+export interface GroupRepo {
+  insert(group: GroupRecord): Promise<void>;
+  get(groupID: string): Promise<GroupView | undefined>;
+  /**
+   * Reads the group inside a write transaction and keeps other writers of the same group out until
+   * it ends (row lock on engines that have them; SQLite already serialises writers).
+   */
+  getForUpdate(groupID: string): Promise<GroupView | undefined>;
+  find(groupIDs: readonly string[]): Promise<GroupView[]>;
+  update(groupID: string, patch: GroupPatch): Promise<void>;
+  addMemberCount(groupID: string, delta: number): Promise<void>;
+  /** Groups the user is a member of, newest membership first. */
+  joinedBy(userID: string, page: Page): Promise<Paged<GroupView>>;
+}
+
+export interface MemberRepo {
+  insert(members: MemberRecord[]): Promise<void>;
+  get(groupID: string, userID: string): Promise<MemberRecord | undefined>;
+  find(groupID: string, userIDs: readonly string[]): Promise<MemberRecord[]>;
+  update(groupID: string, userID: string, patch: MemberPatch): Promise<void>;
+  /** Deletes those members; returns how many rows went. */
+  remove(groupID: string, userIDs: readonly string[]): Promise<number>;
+  removeAll(groupID: string): Promise<number>;
+  /** Members ordered by role (owner first), then by when they joined. */
+  list(groupID: string, query: MemberQuery, page: Page): Promise<Paged<MemberRecord>>;
+  userIDs(groupID: string): Promise<string[]>;
+  /** Member rows per group, counted (used to check the memberCount invariant). */
+  countAll(): Promise<Map<string, number>>;
+}
+
+export interface RequestQuery {
+  groupIDs: readonly string[];
+  handleResults: readonly number[];
+}
+
+export interface RequestRepo {
+  /** Replaces any earlier request of this user to this group with a fresh pending one. */
+  upsertPending(request: RequestRecord): Promise<void>;
+  get(groupID: string, userID: string): Promise<RequestRecord | undefined>;
+  markHandled(
+    groupID: string,
+    userID: string,
+    handled: Pick<RequestRecord, 'handleResult' | 'handleMsg' | 'handleUserID' | 'handleTime'>,
+  ): Promise<void>;
+  /** Requests to groups where `managerUserID` is owner or admin, newest first. */
+  inbox(managerUserID: string, query: RequestQuery, page: Page): Promise<Paged<RequestRecord>>;
+  /** Requests made by `userID`, newest first. */
+  byApplicant(userID: string, query: RequestQuery, page: Page): Promise<Paged<RequestRecord>>;
+}
+
+export interface Repos {
+  users: UserRepo;
+  tokens: TokenRepo;
+  groups: GroupRepo;
+  members: MemberRepo;
+  requests: RequestRepo;
+}
+
+export interface Store {
+  /** Reads and single-statement writes outside a transaction. */
+  readonly repos: Repos;
+  /** Runs `fn` in one transaction. Never touch `store.repos` inside `fn`: use its argument. */
+  tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
