@@ -1,0 +1,74 @@
+// The server as `npm start` runs it: one log line with the address, migrations on first start,
+// clean exit on SIGTERM and SIGINT, and a clear refusal of bad configuration.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { Client } from './harness.js';
+
+const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function tempDir() {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-proc-'));
+  dirs.push(d);
+  return d;
+}
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: SERVER_DIR,
+    env: { ...process.env, HUDDLE_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+async function waitFor(predicate: () => boolean, what: string, ms = 15_000) {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  it(`starts on a fresh directory, serves, and exits cleanly on ${signal}`, async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'nested', 'huddle.db');
+    const proc = start({ HUDDLE_DATABASE: db, HUDDLE_SECRET: '' });
+    await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(proc.output()), 'the listening line');
+    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(proc.output())![1]);
+    const listening = proc.output().split('\n').filter((l) => l.includes('listening'));
+    expect(listening).toHaveLength(1);
+    // The generated secret's location is logged, and the secret itself is not.
+    const secretFile = path.join(dir, 'nested', 'secret');
+    const secret = fs.readFileSync(secretFile, 'utf8').trim();
+    expect(proc.output()).toContain(secretFile);
+    expect(proc.output()).not.toContain(secret);
+    expect(fs.existsSync(db)).toBe(true);
+
+    const client = new Client(`http://127.0.0.1:${port}`);
+    const res = await client.post('/auth/get_admin_token', { secret, userID: 'imAdmin' });
+    expect(res.errCode).toBe(0);
+    await client.close();
+
+    proc.child.kill(signal);
+    expect(await proc.exit).toBe(0);
+    expect(proc.output()).toContain('shutting down');
+  });
+}
+
+it('refuses a bad configuration with a message naming the variable', async () => {
+  const proc = start({ HUDDLE_DATABASE: path.join(tempDir(), 'x.db'), HUDDLE_PORT: 'eighty' });
+  expect(await proc.exit).toBe(2);
+  expect(proc.output()).toContain('HUDDLE_PORT');
+});
