@@ -7,14 +7,7 @@ import { firstDuplicate } from './guards.js';
 import type { DomainDeps, OpContext } from './context.js';
 import { userInfo } from './views.js';
 
-export interface NewUser {
-  userID: string;
-  nickname: string;
-  faceURL: string;
-  ex: string;
-  appMangerLevel: number;
-  globalRecvMsgOpt: number;
-}
+export type NewUser = Omit<UserRecord, 'createTime'>;
 
 export const USER_ID_PATTERN = /^[\p{L}\p{N}_]+$/u;
 
