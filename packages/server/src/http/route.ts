@@ -1,5 +1,5 @@
 import type { OpContext } from '../domain/context.js';
-import type { Schema } from './schema.js';
+import type { Schema } from '@huddle/protocol';
 
 export interface Route<T = unknown> {
   /** The POST path, e.g. /group/create_group. */

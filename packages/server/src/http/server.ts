@@ -2,6 +2,7 @@
 // JSON, schema), then one domain call, then one envelope.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SchemaError } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { Caller, OpContext } from '../domain/context.js';
 import type { AuthService } from '../domain/auth.js';
@@ -87,7 +88,12 @@ export function createRequestHandler(options: HandlerOptions) {
       } catch {
         throw args('request body is not valid JSON');
       }
-      const body = route.body.parse(json, '');
+      let body: unknown;
+      try {
+        body = route.body.parse(json, '');
+      } catch (err) {
+        throw err instanceof SchemaError ? args(err.message) : err;
+      }
       const ctx: OpContext = { operationID, caller, clientIP: clientAddress(req) };
       renderSuccess(res, await route.handle(ctx, body));
     } catch (err) {

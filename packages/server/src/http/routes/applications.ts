@@ -1,6 +1,6 @@
 import type { Services } from '../../domain/index.js';
 import { route } from '../route.js';
-import { arr, groupID, idList, int, LIMITS, obj, pagination, str, userID } from '../schema.js';
+import { arr, groupID, idList, int, LIMITS, obj, pagination, str, userID } from '@huddle/protocol';
 
 const handleResults = () => arr(int({ min: -1, max: 1 }), { max: 3 });
 

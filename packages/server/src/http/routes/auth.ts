@@ -1,7 +1,7 @@
 import { Platform } from '../../domain/context.js';
 import type { Services } from '../../domain/index.js';
 import { route } from '../route.js';
-import { int, LIMITS, obj, str, userID } from '../schema.js';
+import { int, LIMITS, obj, str, userID } from '@huddle/protocol';
 
 const platformID = () => int({ min: Platform.Min, max: Platform.Max, required: true, hint: '1 iOS … 10 Admin, 11 HarmonyOS' });
 

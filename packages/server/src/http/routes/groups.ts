@@ -1,6 +1,6 @@
 import type { Services } from '../../domain/index.js';
 import { route } from '../route.js';
-import { bool, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, str, userID } from '../schema.js';
+import { bool, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, str, userID } from '@huddle/protocol';
 
 // Value sets are enforced (OpenIM stores anything; a 99 here would silently behave like 0).
 const needVerification = () => ({ min: 0, max: 2, hint: '0 invite directly, 1 all need approval, 2 join directly' });

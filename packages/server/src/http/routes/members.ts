@@ -1,6 +1,6 @@
 import type { Services } from '../../domain/index.js';
 import { route } from '../route.js';
-import { arr, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, pagination, str, userID } from '../schema.js';
+import { arr, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, pagination, str, userID } from '@huddle/protocol';
 
 export const memberRoutes = ({ members }: Services) => [
   route({

@@ -1,7 +1,7 @@
 import type { Services } from '../../domain/index.js';
 import { USER_ID_PATTERN } from '../../domain/users.js';
 import { route } from '../route.js';
-import { arr, idList, int, LIMITS, obj, optInt, optStr, str } from '../schema.js';
+import { arr, idList, int, LIMITS, obj, optInt, optStr, str } from '@huddle/protocol';
 
 const newUser = obj({
   userID: str({

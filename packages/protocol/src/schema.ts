@@ -1,11 +1,20 @@
-// Request-body schemas. Each route declares its body once with these builders; the parsed value is
-// fully typed, and every failure is an ArgsError (1001) whose detail names the field and the rule.
+// Schemas for JSON shapes: request bodies, and the fields a business server may modify in a
+// before-callback (validated exactly like user input). The parsed value is fully typed; every
+// failure is a SchemaError whose message names the field and the rule.
 //
 // Decoding follows Go's encoding/json, which OpenIM clients rely on: object keys match
 // case-insensitively (an exact match wins), unknown keys are ignored, a missing or null scalar
 // takes its zero value, and a value of the wrong JSON type is an error.
 
-import { args } from '../errors.js';
+/** A value that does not fit its schema; `message` names the field and the rule. */
+export class SchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaError';
+  }
+}
+
+const args = (message: string) => new SchemaError(message);
 
 export interface Schema<T> {
   parse(value: unknown, path: string): T;
