@@ -126,5 +126,41 @@ for (const engine of engines) {
       expect((await store.repos.tokens.get('a'))?.state).toBe(2);
       expect((await store.repos.tokens.get('c'))?.state).toBe(0);
     });
+
+    it('claims only the head of each group queue, one in flight per group, in commit order', async () => {
+      const ev = (id: string, key: string, at = 1) => ({ id, hook: 'afterQuitGroup', endpoint: 'default', command: 'c', orderingKey: key, operationID: 'op', payload: '{}', createdAt: at });
+      await store.tx((tx) => tx.events.enqueue([ev('a1', 'A'), ev('b1', 'B'), ev('a2', 'A'), ev('c1', 'C', 50)]));
+      const first = await store.repos.events.claim('w1', 10, 1000, 10);
+      expect(first.map((e) => e.id)).toEqual(['a1', 'b1']); // c1 not due yet, a2 behind a1
+      // Leased heads and everything behind them stay out of other claims.
+      expect(await store.repos.events.claim('w2', 20, 1000, 10)).toEqual([]);
+      const attempt = (eventID: string, outcome: 'success' | 'failure') => ({ eventID, attempt: 1, startedAt: 10, durationMs: 3, statusCode: 200, outcome, error: '', responseExcerpt: '{}' });
+      // Only the lease holder may finish.
+      expect(await store.repos.events.finish(attempt('a1', 'success'), 'w2', { status: 'delivered', nextAttemptAt: 20, lastError: '', finishedAt: 20 })).toBe(false);
+      expect(await store.repos.events.finish(attempt('a1', 'success'), 'w1', { status: 'delivered', nextAttemptAt: 20, lastError: '', finishedAt: 20 })).toBe(true);
+      // b1 fails and backs off: nothing of group B moves until it is due again.
+      await store.repos.events.finish(attempt('b1', 'failure'), 'w1', { status: 'pending', nextAttemptAt: 500, lastError: 'HTTP 500', finishedAt: null });
+      expect((await store.repos.events.claim('w2', 60, 1000, 10)).map((e) => e.id)).toEqual(['a2', 'c1']);
+      expect(await store.repos.events.release('w2')).toBe(2);
+      expect((await store.repos.events.claim('w3', 60, 1000, 10)).map((e) => e.id)).toEqual(['a2', 'c1']);
+      // An expired lease is claimed again.
+      expect((await store.repos.events.claim('w4', 1000, 2000, 10)).map((e) => e.id)).toEqual(['b1', 'a2', 'c1']);
+      expect(await store.repos.events.attempts('b1')).toHaveLength(1);
+      expect((await store.repos.events.get('b1'))).toMatchObject({ attempts: 1, lastError: 'HTTP 500', status: 'pending' });
+      expect(await store.repos.events.stats()).toEqual({ counts: { pending: 3, delivered: 1, dead: 0 }, oldestPendingAt: 1 });
+      expect(await store.repos.events.requeue({ ids: ['a1'] }, 3000)).toBe(1);
+      expect((await store.repos.events.list({ status: 'pending' }, all)).items.map((e) => e.id)).toEqual(['c1', 'a2', 'b1', 'a1']);
+    });
+
+    it('rolls back events with the change they report', async () => {
+      await expect(
+        store.tx(async (tx) => {
+          await tx.events.enqueue([{ id: 'x', hook: 'h', endpoint: 'default', command: 'c', orderingKey: 'g', operationID: 'o', payload: '{}', createdAt: 1 }]);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await store.repos.events.get('x')).toBeUndefined();
+      expect(await store.repos.events.nextWakeAt()).toBeUndefined();
+    });
   });
 }

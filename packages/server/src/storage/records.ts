@@ -81,3 +81,41 @@ export interface Paged<T> {
   total: number;
   items: T[];
 }
+
+export type EventStatus = 'pending' | 'delivered' | 'dead';
+
+/** An after-callback as written in the change's transaction. */
+export interface NewEvent {
+  id: string;
+  hook: string;
+  endpoint: string;
+  command: string;
+  orderingKey: string;
+  operationID: string;
+  /** The JSON body exactly as it is sent. */
+  payload: string;
+  createdAt: number;
+}
+
+export interface EventRecord extends NewEvent {
+  seq: number;
+  status: EventStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  finishedAt: number | null;
+  lastError: string;
+  lockedBy: string | null;
+  lockedUntil: number | null;
+}
+
+export interface AttemptRecord {
+  eventID: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** null when no HTTP response arrived (timeout, refused connection). */
+  statusCode: number | null;
+  outcome: 'success' | 'failure';
+  error: string;
+  responseExcerpt: string;
+}

@@ -2,12 +2,16 @@
 // per engine. Every multi-row change goes through `tx`, so it commits whole or not at all.
 
 import type {
+  AttemptRecord,
+  EventRecord,
+  EventStatus,
   GroupRecord,
   GroupView,
   MemberRecord,
   Page,
   Paged,
   RequestRecord,
+  NewEvent,
   TokenRecord,
   UserRecord,
 } from './records.js';
@@ -89,12 +93,59 @@ export interface RequestRepo {
   byApplicant(userID: string, query: RequestQuery, page: Page): Promise<Paged<RequestRecord>>;
 }
 
+export interface EventQuery {
+  status?: EventStatus;
+  hook?: string;
+  orderingKey?: string;
+  /** created_at bounds, milliseconds, inclusive. */
+  from?: number;
+  to?: number;
+}
+
+export interface EventRepo {
+  /** Writes after-events; call it inside the transaction of the change they report. */
+  enqueue(events: NewEvent[]): Promise<void>;
+  /**
+   * Leases up to `limit` due events, each the oldest pending event of its (endpoint, group), so a
+   * group never has two events in flight and event N+1 waits for event N. One statement.
+   */
+  claim(workerID: string, now: number, leaseUntil: number, limit: number): Promise<EventRecord[]>;
+  /**
+   * Records an attempt and the event's next state, if `workerID` still holds the lease; returns
+   * false (and writes nothing) when it does not.
+   */
+  finish(
+    attempt: AttemptRecord,
+    workerID: string,
+    next: { status: EventStatus; nextAttemptAt: number; lastError: string; finishedAt: number | null },
+  ): Promise<boolean>;
+  /** Drops the leases a worker holds (graceful shutdown), or every lease when workerID is omitted. */
+  release(workerID?: string): Promise<number>;
+  get(id: string): Promise<EventRecord | undefined>;
+  attempts(id: string): Promise<AttemptRecord[]>;
+  /** Newest first. */
+  list(query: EventQuery, page: Page): Promise<Paged<EventRecord>>;
+  /** Makes matching delivered or dead events pending again, due now; returns how many. */
+  requeue(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<number>;
+  /** When the next pending event falls due (leases included), if any. */
+  nextWakeAt(): Promise<number | undefined>;
+  /** Counts by status, and the creation time of the oldest pending event. */
+  stats(): Promise<{ counts: Record<EventStatus, number>; oldestPendingAt: number | null }>;
+}
+
+export interface SettingRepo {
+  get(key: string): Promise<{ value: string; updatedAt: number } | undefined>;
+  put(key: string, value: string, now: number): Promise<void>;
+}
+
 export interface Repos {
   users: UserRepo;
   tokens: TokenRepo;
   groups: GroupRepo;
   members: MemberRepo;
   requests: RequestRepo;
+  events: EventRepo;
+  settings: SettingRepo;
 }
 
 export interface Store {

@@ -1,7 +1,14 @@
 // The one mapping between API field names and column names, used in both directions.
 
-import type { GroupRecord, MemberRecord, RequestRecord, UserRecord } from '../records.js';
-import type { GroupMembersTable, GroupRequestsTable, GroupsTable, UsersTable } from './tables.js';
+import type { AttemptRecord, EventRecord, GroupRecord, MemberRecord, RequestRecord, UserRecord } from '../records.js';
+import type {
+  GroupMembersTable,
+  GroupRequestsTable,
+  GroupsTable,
+  UsersTable,
+  WebhookAttemptsTable,
+  WebhookEventsTable,
+} from './tables.js';
 
 type ColumnMap<R, T> = { readonly [K in keyof R]: keyof T & string };
 
@@ -60,6 +67,36 @@ export const REQUEST_COLUMNS: ColumnMap<RequestRecord, GroupRequestsTable> = {
   ex: 'ex',
   joinSource: 'join_source',
   inviterUserID: 'inviter_user_id',
+};
+
+export const EVENT_COLUMNS: ColumnMap<EventRecord, WebhookEventsTable> = {
+  seq: 'seq',
+  id: 'id',
+  hook: 'hook',
+  endpoint: 'endpoint',
+  command: 'command',
+  orderingKey: 'ordering_key',
+  operationID: 'operation_id',
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'next_attempt_at',
+  createdAt: 'created_at',
+  finishedAt: 'finished_at',
+  lastError: 'last_error',
+  lockedBy: 'locked_by',
+  lockedUntil: 'locked_until',
+};
+
+export const ATTEMPT_COLUMNS: ColumnMap<AttemptRecord, Omit<WebhookAttemptsTable, 'id'>> = {
+  eventID: 'event_id',
+  attempt: 'attempt',
+  startedAt: 'started_at',
+  durationMs: 'duration_ms',
+  statusCode: 'status_code',
+  outcome: 'outcome',
+  error: 'error',
+  responseExcerpt: 'response_excerpt',
 };
 
 /** Record (or partial record) -> row, for the keys present. */

@@ -69,16 +69,58 @@ export interface GroupRequestsTable {
   inviter_user_id: string;
 }
 
+export interface WebhookEventsTable {
+  seq: Generated<number>;
+  id: string;
+  hook: string;
+  endpoint: string;
+  command: string;
+  ordering_key: string;
+  operation_id: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  finished_at: number | null;
+  last_error: string;
+  locked_by: string | null;
+  locked_until: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  event_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  outcome: string;
+  error: string;
+  response_excerpt: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_requests: GroupRequestsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_attempts: WebhookAttemptsTable;
+  settings: SettingsTable;
 }
 
 /** What an engine can do that changes the SQL we write. Asked for, never inferred from its name. */
 export interface Capabilities {
   /** SELECT … FOR UPDATE is available (PostgreSQL); SQLite serialises writers instead. */
   rowLocks: boolean;
+  /** Claims may add FOR UPDATE SKIP LOCKED, so concurrent claimers never take the same rows. */
+  skipLocked: boolean;
 }
