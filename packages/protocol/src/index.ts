@@ -1,1 +1,5 @@
 export * from './schema.js';
+export * from './wire.js';
+export * from './hooks/index.js';
+export * from './dialects/openim.js';
+export * from './signing.js';

@@ -84,6 +84,8 @@ interface IntRules {
   required?: boolean;
   /** Extra detail appended to range errors, e.g. the meaning of the allowed values. */
   hint?: string;
+  /** The only values accepted (checked after the range). */
+  oneOf?: readonly number[];
 }
 
 function checkInt(value: unknown, path: string, rules: IntRules): number {
@@ -95,6 +97,7 @@ function checkInt(value: unknown, path: string, rules: IntRules): number {
   if (value < min || value > max) {
     throw args(`${path} is invalid: ${value} is outside ${min}..${max}${rules.hint ? ` (${rules.hint})` : ''}`);
   }
+  if (rules.oneOf && !rules.oneOf.includes(value)) throw args(`${path} is invalid: ${value} is not one of ${rules.oneOf.join(', ')}`);
   return value;
 }
 

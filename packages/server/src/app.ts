@@ -10,12 +10,16 @@ import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, type ResolvedSecret } from './secret.js';
 import { openSqlite } from './storage/sqlite/open.js';
 import type { Store } from './storage/store.js';
+import { CallbackHooks } from './webhooks/hooks.js';
+import { CallbackSender } from './webhooks/send.js';
+import { WebhookSettings } from './webhooks/settings.js';
 
 export interface App {
   config: Config;
   store: Store;
   services: Services;
   secret: ResolvedSecret;
+  webhooks: WebhookSettings;
   server: http.Server;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
   listen(): Promise<AddressInfo>;
@@ -26,8 +30,18 @@ export interface App {
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const secret = resolveSecret(config.secret, config.dataDir);
   const store = openSqlite(config.database);
+  let webhooks: WebhookSettings;
+  try {
+    webhooks = await WebhookSettings.load(store, config.webhooksFile, logger);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const sender = new CallbackSender();
+  const hooks = new CallbackHooks(webhooks, sender, logger, Date.now);
   const services = createServices({
     store,
+    hooks,
     now: Date.now,
     secret: secret.secret,
     adminUserIDs: config.adminUserIDs,
@@ -53,6 +67,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     store,
     services,
     secret,
+    webhooks,
     server,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -64,6 +79,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await sender.close();
       await store.close();
     },
   };

@@ -21,6 +21,11 @@ export const ERRORS = {
   TokenUnknownError: { code: 1505, http: 200, message: 'TokenUnknownError' },
   TokenKickedError: { code: 1506, http: 200, message: 'TokenKickedError' },
   TokenNotExistError: { code: 1507, http: 200, message: 'TokenNotExistError' },
+  // A business server refused the operation with a code outside 5000–9999 (codes inside pass through).
+  CallbackRejected: { code: 80000, http: 200, message: 'CallbackRejected' },
+  // A before-callback failed and its hook says failedContinue: false.
+  CallbackNetworkError: { code: 90004, http: 200, message: 'NetworkError' },
+  CallbackDataError: { code: 90007, http: 200, message: 'DataError' },
   // Not an OpenIM code: OpenIM answers with gin's plain-text 404. We keep the envelope so
   // clients always get JSON, but with the real HTTP status so proxies and probes see it.
   RouteNotFound: { code: 404, http: 404, message: 'RouteNotFound' },
@@ -35,14 +40,20 @@ export class ApiError extends Error {
   /** Free-form detail for humans (`errDlt`). Never SQL, stack traces or internal URLs. */
   readonly detail: string;
 
-  constructor(name: ErrorName, detail = '') {
+  constructor(name: ErrorName, detail = '', custom?: { code: number; errMsg: string }) {
     const entry = ERRORS[name];
     super(detail ? `${entry.message}: ${detail}` : entry.message);
     this.name = 'ApiError';
-    this.code = entry.code;
-    this.errMsg = entry.message;
+    this.code = custom?.code ?? entry.code;
+    this.errMsg = custom?.errMsg ?? entry.message;
     this.httpStatus = entry.http;
     this.detail = detail;
+  }
+
+  /** A business server's own rejection, passed to the caller unchanged (codes 5000–9999). */
+  static fromBusinessServer(code: number, errMsg: string, errDlt: string): ApiError {
+    if (code >= 5000 && code <= 9999) return new ApiError('CallbackRejected', errDlt, { code, errMsg });
+    return new ApiError('CallbackRejected', [errMsg, errDlt].filter(Boolean).join(': ') || `rejected with errCode ${code}`);
   }
 }
 

@@ -2,6 +2,7 @@
 
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { WebhookConfigError } from './webhooks/config.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -16,7 +17,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const app = await createApp(config, logger);
+  let app;
+  try {
+    app = await createApp(config, logger);
+  } catch (err) {
+    if (err instanceof WebhookConfigError) {
+      console.error(`huddle: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
   if (app.secret.generated) logger.warn({ file: app.secret.file }, 'HUDDLE_SECRET is not set: generated an admin secret');
   else if (app.secret.file) logger.info({ file: app.secret.file }, 'using the admin secret kept in the data directory');
   const address = await app.listen();

@@ -2,6 +2,7 @@
 // group model (OpenIM's numbers).
 
 import type { Store } from '../storage/store.js';
+import type { CallbackHooks } from '../webhooks/hooks.js';
 
 export interface Caller {
   userID: string;
@@ -20,6 +21,7 @@ export interface OpContext {
 export interface DomainDeps {
   store: Store;
   now: () => number;
+  hooks: CallbackHooks;
 }
 
 export const Role = { Owner: 100, Admin: 60, Member: 20 } as const;

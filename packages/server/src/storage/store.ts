@@ -139,6 +139,8 @@ export interface SettingRepo {
 }
 
 export interface Repos {
+  /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
+  afterCommit(fn: () => void): void;
   users: UserRepo;
   tokens: TokenRepo;
   groups: GroupRepo;

@@ -10,8 +10,9 @@ import { tokenRepo } from './tokens.js';
 import { userRepo } from './users.js';
 
 /** The repositories over one connection or transaction; the SQL is shared by every engine. */
-export function makeRepos(db: Kysely<Database>, caps: Capabilities): Repos {
+export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit: (fn: () => void) => void = (fn) => fn()): Repos {
   return {
+    afterCommit,
     users: userRepo(db),
     tokens: tokenRepo(db),
     groups: groupRepo(db, caps),

@@ -66,7 +66,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
   return {
     repos: makeRepos(db, CAPABILITIES),
     // Kysely holds the single connection for the whole transaction, so transactions never interleave.
-    tx: (fn) => db.transaction().execute((trx) => fn(makeRepos(trx, CAPABILITIES))),
+    async tx(fn) {
+      const committed: (() => void)[] = [];
+      const result = await db.transaction().execute((trx) => fn(makeRepos(trx, CAPABILITIES, (f) => committed.push(f))));
+      for (const f of committed) f();
+      return result;
+    },
     async close() {
       await db.destroy();
     },

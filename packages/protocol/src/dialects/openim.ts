@@ -1,0 +1,69 @@
+// OpenIM's callback dialect: where a request goes, and what its answer means.
+// Verdict rule (OpenIM's, documented): actionCode 0 with nextCode 1 rejects; actionCode 0 otherwise
+// allows (applying the hook's modifiable fields); anything else is a failed callback.
+
+import { obj, optInt, optStr, SchemaError, type Schema } from '../schema.js';
+
+export function openimUrl(baseUrl: string, command: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${command}?contenttype=json`;
+}
+
+export type Failure = {
+  kind: 'fail';
+  /** transport: no usable HTTP answer (timeout, refused, non-2xx); data: an answer we cannot use. */
+  cause: 'transport' | 'data';
+  reason: string;
+};
+export type Verdict<M> =
+  | { kind: 'allow'; modification: M | undefined }
+  | { kind: 'reject'; errCode: number; errMsg: string; errDlt: string }
+  | Failure;
+
+const common = obj({
+  actionCode: optInt(),
+  nextCode: optInt(),
+  errCode: optInt(),
+  errMsg: optStr({ max: 1024 }),
+  errDlt: optStr({ max: 4096 }),
+});
+
+/**
+ * Reads a business server's answer. `modifiable` (a before-hook's) validates what it may change;
+ * a modification that breaks the rules is a failed callback, never applied.
+ */
+export function readOpenIMAnswer<M>(statusCode: number, bodyText: string, modifiable?: Schema<M>): Verdict<M> {
+  if (statusCode < 200 || statusCode > 299) return { kind: 'fail', cause: 'transport', reason: `HTTP ${statusCode}` };
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return { kind: 'fail', cause: 'data', reason: 'response body is not JSON' };
+  }
+  if (json === null) json = {};
+  if (typeof json !== 'object' || Array.isArray(json)) return { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' };
+  let head;
+  try {
+    head = common.parse(json, '');
+  } catch (err) {
+    return { kind: 'fail', cause: 'data', reason: `response ${(err as Error).message}` };
+  }
+  const actionCode = head.actionCode ?? 0;
+  if (actionCode !== 0) return { kind: 'fail', cause: 'data', reason: `actionCode ${actionCode}` };
+  if (head.nextCode === 1) {
+    return { kind: 'reject', errCode: head.errCode ?? 0, errMsg: head.errMsg ?? '', errDlt: head.errDlt ?? '' };
+  }
+  if (!modifiable) return { kind: 'allow', modification: undefined };
+  try {
+    return { kind: 'allow', modification: modifiable.parse(json, '') };
+  } catch (err) {
+    if (err instanceof SchemaError) return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
+    throw err;
+  }
+}
+
+/** After-callbacks: delivered means a 2xx whose JSON body has actionCode 0 (or no actionCode). */
+export function isOpenIMDelivered(statusCode: number, bodyText: string): { ok: true } | { ok: false; reason: string } {
+  const verdict = readOpenIMAnswer(statusCode, bodyText);
+  if (verdict.kind === 'fail') return { ok: false, reason: verdict.reason };
+  return { ok: true };
+}

@@ -1,0 +1,86 @@
+import { LIMITS, obj, optInt, optStr } from '../schema.js';
+import { defineHook } from './define.js';
+
+/** A change of group settings; null means "not part of this change". */
+export interface GroupInfoChange {
+  operationID: string;
+  groupID: string;
+  groupName: string | null;
+  notification: string | null;
+  introduction: string | null;
+  faceURL: string | null;
+  ex: string | null;
+  needVerification: number | null;
+  lookMemberInfo: number | null;
+  applyMemberFriend: number | null;
+}
+
+/** Fields a business server may rewrite in either set-group-info hook; never the groupID. */
+const settingsModification = obj({
+  groupName: optStr({ max: LIMITS.groupName }),
+  notification: optStr({ max: LIMITS.notification }),
+  introduction: optStr({ max: LIMITS.introduction }),
+  faceURL: optStr({ max: LIMITS.faceURL }),
+  ex: optStr({ max: LIMITS.ex }),
+  needVerification: optInt({ min: 0, max: 2 }),
+  lookMemberInfo: optInt({ min: 0, max: 1 }),
+  applyMemberFriend: optInt({ min: 0, max: 1 }),
+});
+
+// set_group_info's plain strings: "" for "unchanged", as OpenIM sends them.
+const plainBody = (e: GroupInfoChange) => ({
+  operationID: e.operationID,
+  groupID: e.groupID,
+  groupName: e.groupName ?? '',
+  notification: e.notification ?? '',
+  introduction: e.introduction ?? '',
+  faceURL: e.faceURL ?? '',
+  ex: e.ex,
+  needVerification: e.needVerification,
+  lookMemberInfo: e.lookMemberInfo,
+  applyMemberFriend: e.applyMemberFriend,
+});
+
+// set_group_info_ex: every field nullable, bare values (not {"value": …}).
+const wrapperBody = (e: GroupInfoChange) => ({
+  operationID: e.operationID,
+  groupID: e.groupID,
+  groupName: e.groupName,
+  notification: e.notification,
+  introduction: e.introduction,
+  faceURL: e.faceURL,
+  ex: e.ex,
+  needVerification: e.needVerification,
+  lookMemberInfo: e.lookMemberInfo,
+  applyMemberFriend: e.applyMemberFriend,
+});
+
+export const beforeSetGroupInfo = defineHook({
+  key: 'beforeSetGroupInfo',
+  phase: 'before',
+  fires: 'set_group_info, after its checks, before the write',
+  openim: { command: 'callbackBeforeSetGroupInfoCommand', body: plainBody },
+  modifiable: settingsModification,
+});
+
+export const afterSetGroupInfo = defineHook({
+  key: 'afterSetGroupInfo',
+  phase: 'after',
+  fires: 'set_group_info, when something changed',
+  openim: { command: 'callbackAfterSetGroupInfoCommand', body: plainBody },
+});
+
+export const beforeSetGroupInfoEx = defineHook({
+  key: 'beforeSetGroupInfoEx',
+  phase: 'before',
+  fires: 'set_group_info_ex, after its checks, before the write',
+  openim: { command: 'callbackBeforeSetGroupInfoExCommand', body: wrapperBody },
+  modifiable: settingsModification,
+});
+
+export const afterSetGroupInfoEx = defineHook({
+  key: 'afterSetGroupInfoEx',
+  phase: 'after',
+  fires: 'set_group_info_ex, when something changed',
+  openim: { command: 'callbackAfterSetGroupInfoExCommand', body: wrapperBody },
+});

@@ -1,0 +1,32 @@
+import { defineHook } from './define.js';
+
+export const afterDismissGroup = defineHook({
+  key: 'afterDismissGroup',
+  phase: 'after',
+  fires: 'dismiss_group',
+  openim: {
+    command: 'callbackAfterDisMissGroupCommand',
+    // groupType is a number (OpenIM sends a one-character string); membersID lists the members at
+    // dismissal even when they are deleted with it (OpenIM sends an empty list then).
+    body: (e: { groupID: string; ownerID: string; groupType: number; membersID: string[] }) => ({
+      groupID: e.groupID,
+      ownerID: e.ownerID,
+      groupType: e.groupType,
+      membersID: e.membersID,
+    }),
+  },
+});
+
+export const afterTransferGroupOwner = defineHook({
+  key: 'afterTransferGroupOwner',
+  phase: 'after',
+  fires: 'transfer_group',
+  openim: {
+    command: 'callbackAfterTransferGroupOwnerCommand',
+    body: (e: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) => ({
+      groupID: e.groupID,
+      oldOwnerUserID: e.oldOwnerUserID,
+      newOwnerUserID: e.newOwnerUserID,
+    }),
+  },
+});

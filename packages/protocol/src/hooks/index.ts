@@ -1,0 +1,41 @@
+// Every callback huddle sends, in one list. Adding a callback = declaring it in its family's file,
+// listing it here, and reporting its event from one domain function.
+
+import { afterCreateGroup, beforeCreateGroup } from './create-group.js';
+import { afterSetGroupInfo, afterSetGroupInfoEx, beforeSetGroupInfo, beforeSetGroupInfoEx } from './group-info.js';
+import { afterDismissGroup, afterTransferGroupOwner } from './group-lifecycle.js';
+import { afterSetGroupMemberInfo, beforeSetGroupMemberInfo } from './member-info.js';
+import { afterJoinGroup, afterMemberJoinGroup, beforeApplyJoinGroup, beforeInviteUserToGroup, beforeMemberJoinGroup } from './member-join.js';
+import { afterKickGroupMember, afterQuitGroup } from './member-leave.js';
+
+export const HOOKS = {
+  beforeCreateGroup,
+  afterCreateGroup,
+  beforeMemberJoinGroup,
+  beforeApplyJoinGroup,
+  beforeInviteUserToGroup,
+  afterMemberJoinGroup,
+  afterJoinGroup,
+  afterQuitGroup,
+  afterKickGroupMember,
+  afterDismissGroup,
+  afterTransferGroupOwner,
+  beforeSetGroupInfo,
+  afterSetGroupInfo,
+  beforeSetGroupInfoEx,
+  afterSetGroupInfoEx,
+  beforeSetGroupMemberInfo,
+  afterSetGroupMemberInfo,
+} as const;
+
+export type Hooks = typeof HOOKS;
+export type HookKey = keyof Hooks;
+export type BeforeHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'before' ? K : never }[HookKey];
+export type AfterHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'after' ? K : never }[HookKey];
+
+export const HOOK_KEYS = Object.keys(HOOKS) as HookKey[];
+
+export * from './define.js';
+export type { InitMember } from './create-group.js';
+export type { GroupInfoChange } from './group-info.js';
+export type { MemberInfoChange } from './member-info.js';

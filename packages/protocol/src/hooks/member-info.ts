@@ -1,0 +1,42 @@
+import { LIMITS, obj, optInt, optStr } from '../schema.js';
+import { defineHook } from './define.js';
+
+/** One entry of set_group_member_info; null means "not part of this change". */
+export interface MemberInfoChange {
+  groupID: string;
+  userID: string;
+  nickname: string | null;
+  faceURL: string | null;
+  roleLevel: number | null;
+  ex: string | null;
+}
+
+// The key is `nickName` in these two callbacks (OpenIM's, and the seed page's).
+const body = (e: MemberInfoChange) => ({
+  groupID: e.groupID,
+  userID: e.userID,
+  nickName: e.nickname,
+  faceURL: e.faceURL,
+  roleLevel: e.roleLevel,
+  ex: e.ex,
+});
+
+export const beforeSetGroupMemberInfo = defineHook({
+  key: 'beforeSetGroupMemberInfo',
+  phase: 'before',
+  fires: 'set_group_member_info, once per entry, after the permission checks, before the write',
+  openim: { command: 'callbackBeforeSetGroupMemberInfoCommand', body },
+  modifiable: obj({
+    nickName: optStr({ max: LIMITS.nickname }),
+    faceURL: optStr({ max: LIMITS.faceURL }),
+    roleLevel: optInt({ oneOf: [20, 60] }),
+    ex: optStr({ max: LIMITS.ex }),
+  }),
+});
+
+export const afterSetGroupMemberInfo = defineHook({
+  key: 'afterSetGroupMemberInfo',
+  phase: 'after',
+  fires: 'set_group_member_info, once per entry, with the final values',
+  openim: { command: 'callbackAfterSetGroupMemberInfoCommand', body },
+});

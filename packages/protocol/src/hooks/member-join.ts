@@ -1,0 +1,102 @@
+import { arr, LIMITS, obj, optInt, optStr, str } from '../schema.js';
+import { defineHook } from './define.js';
+
+/** Members about to be inserted, and what the business server may set on each. */
+export const beforeMemberJoinGroup = defineHook({
+  key: 'beforeMemberJoinGroup',
+  phase: 'before',
+  fires: 'every membership insert (create_group, direct join, invitation, approved application), before the write',
+  openim: {
+    command: 'callbackBeforeMembersJoinGroupCommand',
+    body: (e: { groupID: string; memberList: { userID: string; ex: string }[]; groupEx: string }) => ({
+      groupID: e.groupID,
+      memberList: e.memberList.map((m) => ({ userID: m.userID, ex: m.ex })),
+      groupEx: e.groupEx,
+    }),
+  },
+  modifiable: obj({
+    memberCallbackList: arr(
+      obj({
+        userID: str({ max: LIMITS.id, required: true }),
+        nickname: optStr({ max: LIMITS.nickname }),
+        faceURL: optStr({ max: LIMITS.faceURL }),
+        // Never 100: ownership only moves through transfer_group.
+        roleLevel: optInt({ oneOf: [20, 60] }),
+        muteEndTime: optInt({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        ex: optStr({ max: LIMITS.ex }),
+      }),
+      { max: LIMITS.list },
+    ),
+  }),
+});
+
+export const beforeApplyJoinGroup = defineHook({
+  key: 'beforeApplyJoinGroup',
+  phase: 'before',
+  fires: 'join_group (direct or by application), after its checks, before the write',
+  openim: {
+    command: 'callbackBeforeJoinGroupCommand',
+    // groupType is a number here (OpenIM sends a one-character string).
+    body: (e: { groupID: string; groupType: number; applyID: string; reqMessage: string; ex: string }) => ({
+      groupID: e.groupID,
+      groupType: e.groupType,
+      applyID: e.applyID,
+      reqMessage: e.reqMessage,
+      ex: e.ex,
+    }),
+  },
+});
+
+export const beforeInviteUserToGroup = defineHook({
+  key: 'beforeInviteUserToGroup',
+  phase: 'before',
+  fires: 'invite_user_to_group, after its checks, before the write',
+  openim: {
+    command: 'callbackBeforeInviteJoinGroupCommand',
+    body: (e: { operationID: string; groupID: string; reason: string; invitedUserIDs: string[] }) => ({
+      operationID: e.operationID,
+      groupID: e.groupID,
+      reason: e.reason,
+      invitedUserIDs: e.invitedUserIDs,
+    }),
+  },
+  // Honoured here (OpenIM parses and ignores it): these invitees are refused, the rest admitted.
+  modifiable: obj({
+    refusedMembersAccount: arr(str({ max: LIMITS.id, required: true }), { max: LIMITS.list }),
+  }),
+});
+
+/** The seed page's event: one per member who joins, by any path. */
+export const afterMemberJoinGroup = defineHook({
+  key: 'afterMemberJoinGroup',
+  phase: 'after',
+  fires: 'each member who joins: direct join, invitation, admin add, approved application',
+  openim: {
+    command: 'callbackAfterMemberJoinGroupCommand',
+    body: (e: { groupID: string; userID: string; ex: string; groupEx: string }) => ({
+      groupID: e.groupID,
+      userID: e.userID,
+      ex: e.ex,
+      groupEx: e.groupEx,
+    }),
+  },
+});
+
+/** OpenIM's own after-join event; sent for every join path (OpenIM: direct joins only). */
+export const afterJoinGroup = defineHook({
+  key: 'afterJoinGroup',
+  phase: 'after',
+  fires: 'each member who joins, by any path (OpenIM fires it for direct joins only)',
+  openim: {
+    command: 'callbackAfterJoinGroupCommand',
+    // As OpenIM: `inviterUserID` carries the user who joined.
+    body: (e: { operationID: string; groupID: string; reqMessage: string; joinSource: number; inviterUserID: string }) => ({
+      operationID: e.operationID,
+      groupID: e.groupID,
+      reqMessage: e.reqMessage,
+      joinSource: e.joinSource,
+      inviterUserID: e.inviterUserID,
+    }),
+  },
+});
+
