@@ -1,14 +1,16 @@
 // Join requests: approval or refusal by a group manager, and the inboxes that list them.
 
 import { ApiError, args, noPermission, notFound } from '../errors.js';
-import type { Page, RequestRecord } from '../storage/records.js';
-import type { RequestQuery } from '../storage/store.js';
+import type { MemberRecord, Page, RequestRecord } from '../storage/records.js';
+import type { Repos, RequestQuery } from '../storage/store.js';
+import { askMembersJoin, reportJoins } from './callbacks.js';
 import { HandleResult, Role, type DomainDeps, type OpContext } from './context.js';
 import { loadLiveGroup, requireGroupManager } from './guards.js';
 import { addMembers } from './members.js';
 import { requestInfo } from './views.js';
 
-export function applicationService({ store, now }: DomainDeps) {
+export function applicationService(deps: DomainDeps) {
+  const { store, now, hooks } = deps;
   /** Requests with their applicant's profile and their group, as OpenIM's GroupRequest. */
   async function expand(total: number, requests: RequestRecord[]) {
     const repos = store.repos;
@@ -23,7 +25,7 @@ export function applicationService({ store, now }: DomainDeps) {
         throw args('HandleResult unknown');
       }
       const time = now();
-      return store.tx(async (tx) => {
+      const check = async (tx: Repos) => {
         await requireGroupManager(tx, ctx.caller, input.groupID, 'RecordNotFoundError');
         const group = await loadLiveGroup(tx, input.groupID);
         const request = await tx.requests.get(input.groupID, input.fromUserID);
@@ -33,24 +35,35 @@ export function applicationService({ store, now }: DomainDeps) {
         }
         const [applicant] = await tx.users.find([input.fromUserID]);
         if (!applicant) throw notFound(`user ${input.fromUserID} not found`);
-        let joined = false;
-        if (input.handleResult === HandleResult.Accepted && !(await tx.members.get(input.groupID, input.fromUserID))) {
-          await addMembers(tx, input.groupID, [
-            {
-              groupID: input.groupID,
-              userID: input.fromUserID,
-              roleLevel: Role.Member,
-              joinTime: time,
-              nickname: '',
-              faceURL: '',
-              joinSource: request.joinSource,
-              operatorUserID: ctx.caller.userID,
-              inviterUserID: request.inviterUserID,
-              ex: '',
-              muteEndTime: 0,
-            },
-          ]);
-          joined = true;
+        // Someone invited meanwhile is already in: the request is closed, nobody is added twice.
+        const joins = input.handleResult === HandleResult.Accepted && !(await tx.members.get(input.groupID, input.fromUserID));
+        const member: MemberRecord = {
+          groupID: input.groupID,
+          userID: input.fromUserID,
+          roleLevel: Role.Member,
+          joinTime: time,
+          nickname: '',
+          faceURL: '',
+          joinSource: request.joinSource,
+          operatorUserID: ctx.caller.userID,
+          inviterUserID: request.inviterUserID,
+          ex: '',
+          muteEndTime: 0,
+        };
+        return { group, request, joins, member };
+      };
+
+      let modified: MemberRecord | undefined;
+      if (input.handleResult === HandleResult.Accepted && hooks.enabled('beforeMemberJoinGroup')) {
+        const { group, joins, member } = await store.tx(check);
+        if (joins) [modified] = await askMembersJoin(deps, ctx, group, [member]);
+      }
+      return store.tx(async (tx) => {
+        const { group, request, joins, member } = await check(tx);
+        if (joins) {
+          const joined = modified ?? member;
+          await addMembers(tx, input.groupID, [joined]);
+          await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg);
         }
         await tx.requests.markHandled(input.groupID, input.fromUserID, {
           handleResult: input.handleResult,
@@ -58,7 +71,7 @@ export function applicationService({ store, now }: DomainDeps) {
           handleUserID: ctx.caller.userID,
           handleTime: time,
         });
-        return { group, request, joined };
+        return { group, request, joined: joins };
       });
     },
 

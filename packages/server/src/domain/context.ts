@@ -24,7 +24,7 @@ export interface DomainDeps {
   hooks: CallbackHooks;
 }
 
-export const Role = { Owner: 100, Admin: 60, Member: 20 } as const;
+export { Role } from '@huddle/protocol';
 
 export const GroupStatus = { Ok: 0, Banned: 1, Dismissed: 2, Muted: 3 } as const;
 

@@ -2,7 +2,9 @@
 
 import { ApiError, args, noPermission } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
-import type { GroupPatch } from '../storage/store.js';
+import type { GroupInfoChange } from '@huddle/protocol';
+import type { GroupPatch, Repos } from '../storage/store.js';
+import { askMembersJoin } from './callbacks.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireGroupManager, requireUsersExist } from './guards.js';
 import { newSortableID } from './ids.js';
@@ -43,14 +45,55 @@ function diffSettings(current: GroupRecord, change: SettingsChange, operator: st
   return patch;
 }
 
-export function groupService({ store, now }: DomainDeps) {
-  async function applySettings(ctx: OpContext, groupID: string, change: SettingsChange) {
-    return store.tx(async (tx) => {
+/** Copies the fields a before-hook set (absent and null ones were already dropped by its schema). */
+export function definedFields<T extends object>(mod: T): Partial<T> {
+  return Object.fromEntries(Object.entries(mod).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): GroupInfoChange {
+  return {
+    operationID: ctx.operationID,
+    groupID,
+    groupName: c.groupName ?? null,
+    notification: c.notification ?? null,
+    introduction: c.introduction ?? null,
+    faceURL: c.faceURL ?? null,
+    ex: c.ex ?? null,
+    needVerification: c.needVerification ?? null,
+    lookMemberInfo: c.lookMemberInfo ?? null,
+    applyMemberFriend: c.applyMemberFriend ?? null,
+  };
+}
+
+export function groupService(deps: DomainDeps) {
+  const { store, now, hooks } = deps;
+  /**
+   * Both set-group-info calls: permission and state checks, the before-hook (whose fields override
+   * the request's when present), then the write and, if anything changed, the after-hook.
+   */
+  async function applySettings(ctx: OpContext, groupID: string, requested: SettingsChange, ex: boolean) {
+    const [beforeKey, afterKey] = ex ? (['beforeSetGroupInfoEx', 'afterSetGroupInfoEx'] as const) : (['beforeSetGroupInfo', 'afterSetGroupInfo'] as const);
+    const check = async (tx: Repos) => {
       // OpenIM's order: permission first (a non-member gets 1004), then existence and state.
       await requireGroupManager(tx, ctx.caller, groupID, 'RecordNotFoundError');
-      const group = await loadLiveGroup(tx, groupID);
+      return loadLiveGroup(tx, groupID);
+    };
+    let change = requested;
+    if (hooks.enabled(beforeKey)) {
+      await store.tx(check);
+      const mod = await hooks.before(ctx, beforeKey, settingsEvent(ctx, groupID, change));
+      if (mod) {
+        if (mod.groupName !== undefined && mod.groupName.trim() === '') hooks.invalidModification(ctx, beforeKey, 'groupName is empty');
+        else change = { ...change, ...definedFields(mod) };
+      }
+    }
+    return store.tx(async (tx) => {
+      const group = await check(tx);
       const patch = diffSettings(group, change, ctx.caller.userID, now());
-      if (Object.keys(patch).length > 0) await tx.groups.update(groupID, patch);
+      if (Object.keys(patch).length > 0) {
+        await tx.groups.update(groupID, patch);
+        await hooks.after(tx, ctx, afterKey, [settingsEvent(ctx, groupID, change)]);
+      }
       return patch;
     });
   }
@@ -66,7 +109,7 @@ export function groupService({ store, now }: DomainDeps) {
   return {
     async createGroup(ctx: OpContext, input: CreateGroupInput) {
       const { caller } = ctx;
-      const info = input.groupInfo;
+      let info = input.groupInfo;
       if (info.groupType !== WORKING_GROUP) throw args(`group type only supports ${WORKING_GROUP}`);
       if (caller.userID !== input.ownerUserID && !caller.isAppAdmin) {
         throw noPermission('only the owner-to-be or an app admin may create a group');
@@ -79,18 +122,13 @@ export function groupService({ store, now }: DomainDeps) {
       ];
       const dup = firstDuplicate(roles.map(([id]) => id));
       if (dup !== undefined) throw args(`group member repeated: ${dup}`);
-
       const time = now();
-      return store.tx(async (tx) => {
+      const check = async (tx: Repos, groupID: string) => {
         await requireUsersExist(tx, roles.map(([id]) => id), 'UserIDNotFoundError');
-        let groupID = info.groupID;
-        if (groupID !== '') {
-          if (await tx.groups.get(groupID)) throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
-        } else {
-          do groupID = newSortableID(time);
-          while (await tx.groups.get(groupID));
-        }
-        const group: GroupRecord = {
+        if (groupID !== '' && (await tx.groups.get(groupID))) throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
+      };
+      const build = (groupID: string): { group: GroupRecord; members: MemberRecord[] } => ({
+        group: {
           groupID,
           groupName: info.groupName,
           notification: info.notification,
@@ -107,8 +145,8 @@ export function groupService({ store, now }: DomainDeps) {
           notificationUserID: info.notification ? caller.userID : '',
           memberCount: roles.length,
           createTime: time,
-        };
-        const members = roles.map(
+        },
+        members: roles.map(
           ([userID, roleLevel]): MemberRecord => ({
             groupID,
             userID,
@@ -122,10 +160,42 @@ export function groupService({ store, now }: DomainDeps) {
             ex: '',
             muteEndTime: 0,
           }),
-        );
-        await tx.groups.insert(group);
-        await tx.members.insert(members);
-        return { groupInfo: groupInfo({ ...group, ownerUserID: input.ownerUserID }), members };
+        ),
+      });
+
+      let members: MemberRecord[] | undefined;
+      if (hooks.enabled('beforeCreateGroup') || hooks.enabled('beforeMemberJoinGroup')) {
+        // The business server hears only of requests that would succeed.
+        await store.tx((tx) => check(tx, info.groupID));
+        const requested = build(info.groupID);
+        const mod = await hooks.before(ctx, 'beforeCreateGroup', {
+          operationID: ctx.operationID,
+          ...requested.group,
+          createTime: 0,
+          ownerUserID: input.ownerUserID,
+          initMemberList: requested.members.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
+        });
+        if (mod) info = { ...info, ...definedFields(mod) };
+        if (info.groupID === '') info = { ...info, groupID: newSortableID(time) };
+        members = await askMembersJoin(deps, ctx, build(info.groupID).group, build(info.groupID).members);
+      }
+
+      return store.tx(async (tx) => {
+        await check(tx, info.groupID);
+        let groupID = info.groupID;
+        if (groupID === '') {
+          do groupID = newSortableID(time);
+          while (await tx.groups.get(groupID));
+        }
+        const built = build(groupID);
+        const finalMembers = members ?? built.members;
+        await tx.groups.insert(built.group);
+        await tx.members.insert(finalMembers);
+        const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
+        await hooks.after(tx, ctx, 'afterCreateGroup', [
+          { ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) },
+        ]);
+        return { groupInfo: created, members: finalMembers };
       });
     },
 
@@ -140,22 +210,24 @@ export function groupService({ store, now }: DomainDeps) {
     /** set_group_info: plain strings where "" means "leave as is"; wrappers where null does. */
     setGroupInfo(ctx: OpContext, groupID: string, change: SettingsChange) {
       const nonEmpty = (s: string | undefined) => (s === '' ? undefined : s);
-      return applySettings(ctx, groupID, {
-        ...change,
-        groupName: nonEmpty(change.groupName),
-        notification: nonEmpty(change.notification),
-        introduction: nonEmpty(change.introduction),
-        faceURL: nonEmpty(change.faceURL),
-      });
+      return applySettings(
+        ctx,
+        groupID,
+        {
+          ...change,
+          groupName: nonEmpty(change.groupName),
+          notification: nonEmpty(change.notification),
+          introduction: nonEmpty(change.introduction),
+          faceURL: nonEmpty(change.faceURL),
+        },
+        false,
+      );
     },
 
     /** set_group_info_ex: every field is a wrapper; "" clears, except that a group needs a name. */
     setGroupInfoEx(ctx: OpContext, groupID: string, change: SettingsChange) {
       if (change.groupName !== undefined && change.groupName.trim() === '') throw args('group name is empty');
-      return applySettings(ctx, groupID, {
-        ...change,
-        notification: change.notification?.trim(),
-      });
+      return applySettings(ctx, groupID, { ...change, notification: change.notification?.trim() }, true);
     },
 
     async transferGroup(ctx: OpContext, input: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) {
@@ -177,6 +249,7 @@ export function groupService({ store, now }: DomainDeps) {
         // The old owner takes the new owner's previous role; demote first, the one-owner index is watching.
         await tx.members.update(input.groupID, oldOwner.userID, { roleLevel: newOwner.roleLevel });
         await tx.members.update(input.groupID, newOwner.userID, { roleLevel: Role.Owner, muteEndTime: 0 });
+        await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input]);
       });
     },
 
@@ -193,6 +266,9 @@ export function groupService({ store, now }: DomainDeps) {
           const removed = await tx.members.removeAll(input.groupID);
           await tx.groups.addMemberCount(input.groupID, -removed);
         }
+        await hooks.after(tx, ctx, 'afterDismissGroup', [
+          { groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs },
+        ]);
         return { group, memberIDs };
       });
     },

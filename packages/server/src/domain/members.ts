@@ -1,9 +1,11 @@
 // Membership: join, quit, invite, kick, member reads, member settings and muting.
 
+import type { MemberInfoChange } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { GroupView, MemberRecord, Page } from '../storage/records.js';
 import type { MemberPatch, Repos } from '../storage/store.js';
 import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
+import { askMembersJoin, reportJoins } from './callbacks.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
 import { groupInfo, memberInfo } from './views.js';
 
@@ -77,7 +79,12 @@ function checkMemberChanges(caller: Caller, group: GroupView, changes: MemberCha
   }
 }
 
-export function memberService({ store, now }: DomainDeps) {
+function memberInfoEvent(c: MemberChange): MemberInfoChange {
+  return { groupID: c.groupID, userID: c.userID, nickname: c.nickname ?? null, faceURL: c.faceURL ?? null, roleLevel: c.roleLevel ?? null, ex: c.ex ?? null };
+}
+
+export function memberService(deps: DomainDeps) {
+  const { store, now, hooks } = deps;
   async function setMute(ctx: OpContext, groupID: string, userID: string, muteEndTime: number) {
     const { caller } = ctx;
     await store.tx(async (tx) => {
@@ -112,19 +119,34 @@ export function memberService({ store, now }: DomainDeps) {
         throw noPermission('only an app admin may join a group on behalf of another user');
       }
       const time = now();
-      return store.tx(async (tx) => {
+      const check = async (tx: Repos) => {
         await requireUsersExist(tx, [applicant], 'RecordNotFoundError');
         const group = await loadLiveGroup(tx, input.groupID);
         if (await tx.members.get(input.groupID, applicant)) throw args(`${applicant} is already in group ${input.groupID}`);
+        return group;
+      };
+      const joiner = (): MemberRecord =>
+        newMember(input.groupID, applicant, { joinSource: input.joinSource, operatorUserID: caller.userID, inviterUserID: '', joinTime: time });
+
+      let member: MemberRecord | undefined;
+      if (hooks.enabled('beforeApplyJoinGroup') || hooks.enabled('beforeMemberJoinGroup')) {
+        const group = await store.tx(check);
+        await hooks.before(ctx, 'beforeApplyJoinGroup', {
+          groupID: group.groupID,
+          groupType: group.groupType,
+          applyID: applicant,
+          reqMessage: input.reqMessage,
+          ex: input.ex,
+        });
+        if (group.needVerification === NeedVerification.Directly) [member] = await askMembersJoin(deps, ctx, group, [joiner()]);
+      }
+      return store.tx(async (tx) => {
+        const group = await check(tx);
         if (group.needVerification === NeedVerification.Directly) {
-          const member = newMember(input.groupID, applicant, {
-            joinSource: input.joinSource,
-            operatorUserID: caller.userID,
-            inviterUserID: '',
-            joinTime: time,
-          });
-          await addMembers(tx, input.groupID, [member]);
-          return { joined: true as const, group, member };
+          const joined = member ?? joiner();
+          await addMembers(tx, input.groupID, [joined]);
+          await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage);
+          return { joined: true as const, group, member: joined };
         }
         await tx.requests.upsertPending({
           groupID: input.groupID,
@@ -153,6 +175,7 @@ export function memberService({ store, now }: DomainDeps) {
         if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
         if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
         await removeMembers(tx, input.groupID, [userID]);
+        await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }]);
         return { group, userID };
       });
     },
@@ -162,18 +185,41 @@ export function memberService({ store, now }: DomainDeps) {
       const dup = firstDuplicate(input.invitedUserIDs);
       if (dup !== undefined) throw args(`userID duplicate: ${dup}`);
       const time = now();
-      return store.tx(async (tx) => {
+      const check = async (tx: Repos, invited: string[]) => {
         const group = await loadLiveGroup(tx, input.groupID);
         const me = await tx.members.get(input.groupID, caller.userID);
         if (!me && !caller.isAppAdmin) throw noPermission(`op user ${caller.userID} not in group ${input.groupID}`);
-        await requireUsersExist(tx, input.invitedUserIDs, 'RecordNotFoundError');
+        await requireUsersExist(tx, invited, 'RecordNotFoundError');
         // All or nothing: one existing member fails the whole invite before anything is written.
-        const already = await tx.members.find(input.groupID, input.invitedUserIDs);
+        const already = await tx.members.find(input.groupID, invited);
         if (already.length > 0) throw args(`already in group: ${already.map((m) => m.userID).join(', ')}`);
+        // Ordinary members inviting into an all-need-approval group create applications instead.
+        const asApplications = group.needVerification === NeedVerification.AllNeedApproval && !caller.isAppAdmin && me?.roleLevel === Role.Member;
+        return { group, asApplications };
+      };
+      const invitees = (userIDs: string[]) =>
+        userIDs.map((userID) =>
+          newMember(input.groupID, userID, { joinSource: JoinSource.Invitation, operatorUserID: caller.userID, inviterUserID: caller.userID, joinTime: time }),
+        );
 
-        const byOrdinaryMember = !caller.isAppAdmin && me?.roleLevel === Role.Member;
-        if (group.needVerification === NeedVerification.AllNeedApproval && byOrdinaryMember) {
-          for (const userID of input.invitedUserIDs) {
+      let invited = input.invitedUserIDs;
+      let members: MemberRecord[] | undefined;
+      if (hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup')) {
+        const { group, asApplications } = await store.tx((tx) => check(tx, invited));
+        const mod = await hooks.before(ctx, 'beforeInviteUserToGroup', { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: invited });
+        if (mod) {
+          const stranger = mod.refusedMembersAccount.find((id) => !invited.includes(id));
+          if (stranger !== undefined) hooks.invalidModification(ctx, 'beforeInviteUserToGroup', `refusedMembersAccount names ${stranger}, who was not invited`);
+          else invited = invited.filter((id) => !mod.refusedMembersAccount.includes(id));
+        }
+        if (invited.length === 0) return { joined: [] as MemberRecord[], group };
+        if (!asApplications) members = await askMembersJoin(deps, ctx, group, invitees(invited));
+      }
+
+      return store.tx(async (tx) => {
+        const { group, asApplications } = await check(tx, invited);
+        if (asApplications) {
+          for (const userID of invited) {
             await tx.requests.upsertPending({
               groupID: input.groupID,
               userID,
@@ -190,16 +236,10 @@ export function memberService({ store, now }: DomainDeps) {
           }
           return { joined: [] as MemberRecord[], group };
         }
-        const members = input.invitedUserIDs.map((userID) =>
-          newMember(input.groupID, userID, {
-            joinSource: JoinSource.Invitation,
-            operatorUserID: caller.userID,
-            inviterUserID: caller.userID,
-            joinTime: time,
-          }),
-        );
-        await addMembers(tx, input.groupID, members);
-        return { joined: members, group };
+        const joined = members ?? invitees(invited);
+        await addMembers(tx, input.groupID, joined);
+        await reportJoins(deps, tx, ctx, group, joined, input.reason);
+        return { joined, group };
       });
     },
 
@@ -224,6 +264,7 @@ export function memberService({ store, now }: DomainDeps) {
           if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
         }
         await removeMembers(tx, input.groupID, input.kickedUserIDs);
+        await hooks.after(tx, ctx, 'afterKickGroupMember', [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }]);
         return { group };
       });
     },
@@ -274,16 +315,56 @@ export function memberService({ store, now }: DomainDeps) {
         list.push(c);
         byGroup.set(c.groupID, list);
       }
-      return store.tx(async (tx) => {
-        const applied: { change: MemberChange; before: MemberRecord }[] = [];
-        for (const [groupID, list] of byGroup) {
+      const checkAll = async (tx: Repos, groups: Map<string, MemberChange[]>) => {
+        const seen = new Map<string, { group: GroupView; found: Map<string, MemberRecord> }>();
+        for (const [groupID, list] of groups) {
           const group = await loadLiveGroup(tx, groupID);
           const wanted = [...new Set([...list.map((c) => c.userID), ctx.caller.userID])];
           const found = new Map((await tx.members.find(groupID, wanted)).map((m) => [m.userID, m]));
           checkMemberChanges(ctx.caller, group, list, found);
-          for (const c of list) applied.push({ change: c, before: found.get(c.userID)! });
+          seen.set(groupID, { group, found });
         }
-        for (const { change } of applied) {
+        return seen;
+      };
+
+      let final = byGroup;
+      if (hooks.enabled('beforeSetGroupMemberInfo')) {
+        const checked = await store.tx((tx) => checkAll(tx, byGroup));
+        final = new Map();
+        // One call per entry, in request order (as OpenIM); a rejection refuses the whole request.
+        for (const [groupID, list] of byGroup) {
+          const { group, found } = checked.get(groupID)!;
+          const out: MemberChange[] = [];
+          for (const c of list) {
+            const mod = await hooks.before(ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c));
+            let merged = c;
+            if (mod) {
+              const candidate: MemberChange = {
+                ...c,
+                ...(mod.nickName !== undefined ? { nickname: mod.nickName } : {}),
+                ...(mod.faceURL !== undefined ? { faceURL: mod.faceURL } : {}),
+                ...(mod.roleLevel !== undefined ? { roleLevel: mod.roleLevel } : {}),
+                ...(mod.ex !== undefined ? { ex: mod.ex } : {}),
+              };
+              // A modified entry obeys the same rules as the caller's own: no escalation through the hook.
+              try {
+                checkMemberChanges(ctx.caller, group, [candidate], found);
+                merged = candidate;
+              } catch (err) {
+                if (!(err instanceof ApiError)) throw err;
+                hooks.invalidModification(ctx, 'beforeSetGroupMemberInfo', err.detail);
+              }
+            }
+            out.push(merged);
+          }
+          final.set(groupID, out);
+        }
+      }
+
+      return store.tx(async (tx) => {
+        await checkAll(tx, final);
+        const applied = [...final.values()].flat();
+        for (const change of applied) {
           const patch: MemberPatch = {};
           if (change.nickname !== undefined) patch.nickname = change.nickname;
           if (change.faceURL !== undefined) patch.faceURL = change.faceURL;
@@ -291,6 +372,7 @@ export function memberService({ store, now }: DomainDeps) {
           if (change.ex !== undefined) patch.ex = change.ex;
           await tx.members.update(change.groupID, change.userID, patch);
         }
+        await hooks.after(tx, ctx, 'afterSetGroupMemberInfo', applied.map(memberInfoEvent));
         return applied;
       });
     },

@@ -79,6 +79,17 @@ export class CallbackHooks {
     throw new ApiError(verdict.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError', `callback ${key} failed: ${verdict.reason}`);
   }
 
+  /**
+   * A modification that passed the hook's schema but breaks a rule only the domain knows (say, a
+   * role that would escalate the caller). It counts as a failed callback: with failedContinue the
+   * operation proceeds unmodified (returns), otherwise it is refused with DataError.
+   */
+  invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void {
+    const failedContinue = this.settings.config.hooks[key].failedContinue;
+    this.logger.warn({ hook: key, operationID: ctx.operationID, reason, failedContinue }, 'before-callback returned an invalid modification');
+    if (!failedContinue) throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
+  }
+
   /** Writes one outbox row per event, in the caller's transaction; nothing when the hook is off. */
   async after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[]): Promise<void> {
     if (events.length === 0 || !this.enabled(key)) return;

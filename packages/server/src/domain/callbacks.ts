@@ -1,0 +1,63 @@
+// Callback steps shared by every path that adds members: ask beforeMemberJoinGroup, apply what it
+// may change, and report each join (the seed's afterMemberJoinGroup and OpenIM's afterJoinGroup).
+
+import type { GroupRecord, MemberRecord } from '../storage/records.js';
+import type { Repos } from '../storage/store.js';
+import { Role, type DomainDeps, type OpContext } from './context.js';
+
+/** Runs beforeMemberJoinGroup for members about to be inserted; returns them as they will be written. */
+export async function askMembersJoin(
+  { hooks }: Pick<DomainDeps, 'hooks'>,
+  ctx: OpContext,
+  group: Pick<GroupRecord, 'groupID' | 'ex'>,
+  members: MemberRecord[],
+): Promise<MemberRecord[]> {
+  if (members.length === 0 || !hooks.enabled('beforeMemberJoinGroup')) return members;
+  const mod = await hooks.before(ctx, 'beforeMemberJoinGroup', {
+    groupID: group.groupID,
+    memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })),
+    groupEx: group.ex,
+  });
+  if (!mod || mod.memberCallbackList.length === 0) return members;
+  const byID = new Map(members.map((m) => [m.userID, { ...m }]));
+  for (const entry of mod.memberCallbackList) {
+    const m = byID.get(entry.userID);
+    if (!m) {
+      hooks.invalidModification(ctx, 'beforeMemberJoinGroup', `memberCallbackList names ${entry.userID}, who is not joining`);
+      return members;
+    }
+    if (entry.roleLevel !== undefined && m.roleLevel === Role.Owner) {
+      hooks.invalidModification(ctx, 'beforeMemberJoinGroup', `the owner's role cannot change`);
+      return members;
+    }
+    if (entry.nickname !== undefined) m.nickname = entry.nickname;
+    if (entry.faceURL !== undefined) m.faceURL = entry.faceURL;
+    if (entry.roleLevel !== undefined) m.roleLevel = entry.roleLevel;
+    if (entry.muteEndTime !== undefined) m.muteEndTime = entry.muteEndTime;
+    if (entry.ex !== undefined) m.ex = entry.ex;
+  }
+  return members.map((m) => byID.get(m.userID)!);
+}
+
+/** Reports members who joined, in the joining transaction: one event of each kind per member. */
+export async function reportJoins(
+  { hooks }: Pick<DomainDeps, 'hooks'>,
+  tx: Repos,
+  ctx: OpContext,
+  group: Pick<GroupRecord, 'groupID' | 'ex'>,
+  members: MemberRecord[],
+  reqMessage: string,
+): Promise<void> {
+  await hooks.after(
+    tx,
+    ctx,
+    'afterMemberJoinGroup',
+    members.map((m) => ({ groupID: group.groupID, userID: m.userID, ex: m.ex, groupEx: group.ex })),
+  );
+  await hooks.after(
+    tx,
+    ctx,
+    'afterJoinGroup',
+    members.map((m) => ({ operationID: ctx.operationID, groupID: group.groupID, reqMessage, joinSource: m.joinSource, inviterUserID: m.userID })),
+  );
+}
