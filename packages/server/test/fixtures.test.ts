@@ -1,0 +1,446 @@
+// The golden OpenIM callback bodies against the hook declarations: one fixture per hook in HOOKS,
+// with the keys and value types the hook's own body builder produces; the seed pages' examples
+// key for key; and example answers that each before-hook's `modifiable` schema accepts (or refuses).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  HOOK_KEYS,
+  HOOKS,
+  openimBody,
+  readOpenIMAnswer,
+  SchemaError,
+  type EventOf,
+  type GroupInfo,
+  type HookDefinition,
+  type HookKey,
+  type Hooks,
+} from '@huddle/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  FIXTURE_DIR,
+  fixturePath,
+  jsonType,
+  loadFixture,
+  loadResponse,
+  RESPONSE_DIR,
+  responsePath,
+  shapeDiff,
+  toFixture,
+  type Fixture,
+} from './shape.js';
+
+const hooks = HOOK_KEYS.map((key) => [key, HOOKS[key] as HookDefinition] as const);
+const beforeHooks = hooks.filter(([, h]) => h.phase === 'before');
+const commandOf = (key: HookKey) => HOOKS[key].openim.command;
+
+// ---------------------------------------------------------------------------------------------
+// A representative event per hook, typed by the hook's own declaration (tsc checks them), and,
+// for hooks with nullable fields, the same event with every optional field "not part of the change".
+
+const group: GroupInfo = {
+  groupID: 'g1',
+  groupName: 'team',
+  notification: 'hello',
+  introduction: 'intro',
+  faceURL: 'https://example.com/g.png',
+  ownerUserID: 'owner',
+  createTime: 1_700_000_000_000,
+  memberCount: 3,
+  ex: '{"a":1}',
+  status: 0,
+  creatorUserID: 'owner',
+  groupType: 2,
+  needVerification: 0,
+  lookMemberInfo: 0,
+  applyMemberFriend: 0,
+  notificationUpdateTime: 1_700_000_000_000,
+  notificationUserID: 'owner',
+};
+const initMemberList = [
+  { userID: 'owner', roleLevel: 100 },
+  { userID: 'admin', roleLevel: 60 },
+  { userID: 'member', roleLevel: 20 },
+];
+const infoChange = {
+  operationID: 'op-1',
+  groupID: 'g1',
+  groupName: 'team 2',
+  notification: 'read me',
+  introduction: 'about',
+  faceURL: 'https://example.com/g2.png',
+  ex: 'x',
+  needVerification: 1,
+  lookMemberInfo: 1,
+  applyMemberFriend: 1,
+};
+const infoUnset = {
+  ...infoChange,
+  groupName: null,
+  notification: null,
+  introduction: null,
+  faceURL: null,
+  ex: null,
+  needVerification: null,
+  lookMemberInfo: null,
+  applyMemberFriend: null,
+};
+const memberChange = { groupID: 'g1', userID: 'member', nickname: 'nick', faceURL: 'https://example.com/u.png', roleLevel: 60, ex: 'x' };
+const memberUnset = { ...memberChange, nickname: null, faceURL: null, roleLevel: null, ex: null };
+
+const EVENTS: { [K in HookKey]: EventOf<Hooks[K]> } = {
+  beforeCreateGroup: { ...group, operationID: 'op-1', initMemberList },
+  afterCreateGroup: { ...group, initMemberList },
+  beforeMemberJoinGroup: { groupID: 'g1', memberList: [{ userID: 'u1', ex: '' }], groupEx: 'gx' },
+  beforeApplyJoinGroup: { groupID: 'g1', groupType: 2, applyID: 'u1', reqMessage: 'hi', ex: '' },
+  beforeInviteUserToGroup: { operationID: 'op-1', groupID: 'g1', reason: 'r', invitedUserIDs: ['u1', 'u2'] },
+  afterMemberJoinGroup: { groupID: 'g1', userID: 'u1', ex: '', groupEx: 'gx' },
+  afterJoinGroup: { operationID: 'op-1', groupID: 'g1', reqMessage: 'hi', joinSource: 3, inviterUserID: 'u1' },
+  afterQuitGroup: { groupID: 'g1', userID: 'u1' },
+  afterKickGroupMember: { groupID: 'g1', kickedUserIDs: ['u1'], reason: '' },
+  afterDismissGroup: { groupID: 'g1', ownerID: 'owner', groupType: 2, membersID: ['owner', 'u1'] },
+  afterTransferGroupOwner: { groupID: 'g1', oldOwnerUserID: 'owner', newOwnerUserID: 'u1' },
+  beforeSetGroupInfo: infoChange,
+  afterSetGroupInfo: infoChange,
+  beforeSetGroupInfoEx: infoChange,
+  afterSetGroupInfoEx: infoChange,
+  beforeSetGroupMemberInfo: memberChange,
+  afterSetGroupMemberInfo: memberChange,
+};
+
+const UNSET: { [K in HookKey]?: EventOf<Hooks[K]> } = {
+  beforeSetGroupInfo: infoUnset,
+  afterSetGroupInfo: infoUnset,
+  beforeSetGroupInfoEx: infoUnset,
+  afterSetGroupInfoEx: infoUnset,
+  beforeSetGroupMemberInfo: memberUnset,
+  afterSetGroupMemberInfo: memberUnset,
+};
+
+const bodyOf = (key: HookKey, event: unknown) => openimBody(HOOKS[key] as HookDefinition, event as { groupID: string });
+
+// ---------------------------------------------------------------------------------------------
+// The seed pages' example request bodies, as printed (../shared/seeds/000, 002, 003, 004).
+
+const SEED_EXAMPLES: Record<string, { seed: string; example: Record<string, unknown> }> = {
+  callbackAfterCreateGroupCommand: {
+    seed: '000',
+    example: {
+      callbackCommand: 'callbackAfterCreateGroupCommand',
+      groupID: '12345',
+      groupName: 'MyGroup',
+      notification: 'Welcome to MyGroup!',
+      introduction: 'This is a group for discussing example topics.',
+      faceURL: 'http://example.com/path/to/face/image.png',
+      ownerUserID: 'user123',
+      createTime: 1673048592000,
+      memberCount: 10,
+      ex: 'Extra data',
+      status: 1,
+      creatorUserID: 'user123',
+      groupType: 1,
+      needVerification: 1,
+      lookMemberInfo: 1,
+      applyMemberFriend: 0,
+      notificationUpdateTime: 1673048592000,
+      notificationUserID: 'user456',
+      initMemberList: [
+        { userID: 'user789', roleLevel: 60 },
+        { userID: 'user101112', roleLevel: 20 },
+      ],
+    },
+  },
+  callbackAfterQuitGroupCommand: {
+    seed: '002',
+    example: { callbackCommand: 'callbackAfterQuitGroupCommand', groupID: 'G001', userID: 'user123' },
+  },
+  callbackAfterMemberJoinGroupCommand: {
+    seed: '003',
+    example: { callbackCommand: 'CallbackAfterMemberJoinGroupCommand', groupID: '12345', userID: 'user789', ex: 'Extra data', groupEx: 'GroupExtra data' },
+  },
+  callbackBeforeSetGroupMemberInfoCommand: {
+    seed: '004',
+    example: {
+      callbackCommand: 'callbackBeforeSetGroupMemberInfoCommand',
+      groupID: '12345',
+      userID: 'user789',
+      nickName: 'user',
+      faceURL: 'http://example.com/path/to/face/image.png',
+      roleLevel: 20,
+      ex: 'Extra data',
+    },
+  },
+};
+
+/** Sorted key paths of a JSON value (`a`, `list[].b`), for exact key-set comparison. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return [...new Set(value.flatMap((v) => keyPaths(v, `${prefix}[]`)))].sort();
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value)
+    .flatMap(([k, v]) => {
+      const p = prefix ? `${prefix}.${k}` : k;
+      return [p, ...keyPaths(v, p)];
+    })
+    .sort();
+}
+
+/** Where a fixture's nulls, empty lists, uneven list elements or dangling $nullable paths are. */
+function fixtureFlaws(f: Fixture): string[] {
+  const flaws: string[] = [];
+  const walk = (v: unknown, at: string, pattern: string) => {
+    if (v === null) flaws.push(`${at} is null (show a representative value; list the path in $nullable)`);
+    else if (Array.isArray(v)) {
+      if (v.length === 0) flaws.push(`${at} is an empty list (its element type is unknown)`);
+      v.forEach((item, i) => {
+        const uneven = shapeDiff(item, { command: '', body: v[0] as Record<string, unknown>, nullable: new Set(), comment: undefined });
+        if (uneven.length > 0) flaws.push(`${at}[${i}] differs from ${at}[0]: ${uneven.join('; ')}`);
+        walk(item, `${at}[${i}]`, `${pattern}[]`);
+      });
+    } else if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k, pattern ? `${pattern}.${k}` : k);
+    }
+  };
+  walk(f.body, '', '');
+  const paths = new Set(keyPaths(f.body));
+  for (const p of f.nullable) if (!paths.has(p)) flaws.push(`$nullable names ${p}, which is not in the body`);
+  return flaws;
+}
+
+function topLevelNulls(body: Record<string, unknown>): string[] {
+  return Object.keys(body)
+    .filter((k) => body[k] === null)
+    .sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the fixture directory', () => {
+  it('holds exactly one request fixture per hook in HOOKS, named by its OpenIM command', () => {
+    const files = fs
+      .readdirSync(FIXTURE_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    expect(files).toEqual(HOOK_KEYS.map((k) => `${commandOf(k)}.json`).sort());
+    expect(files).toHaveLength(17);
+    expect(fs.existsSync(path.join(FIXTURE_DIR, 'README.md'))).toBe(true);
+  });
+
+  it('holds allow, reject, modify and invalid answers for the before-hooks only', () => {
+    const expected = beforeHooks.flatMap(([, h]) => [
+      `${h.openim.command}.allow.json`,
+      `${h.openim.command}.reject.json`,
+      ...(h.modifiable ? [`${h.openim.command}.modify.json`, `${h.openim.command}.invalid.json`] : []),
+    ]);
+    expect(fs.readdirSync(RESPONSE_DIR).sort()).toEqual(expected.sort());
+  });
+
+  it('commands are distinct, so every fixture file belongs to one hook', () => {
+    expect(new Set(HOOK_KEYS.map(commandOf)).size).toBe(HOOK_KEYS.length);
+  });
+});
+
+describe.each(hooks)('%s', (key, hook) => {
+  const command = hook.openim.command;
+
+  it(`has test/fixtures/openim/${command}.json, well-formed`, () => {
+    expect(fs.existsSync(fixturePath(command)), `missing fixture ${fixturePath(command)}`).toBe(true);
+    const raw = JSON.parse(fs.readFileSync(fixturePath(command), 'utf8')) as Record<string, unknown>;
+    for (const k of Object.keys(raw)) if (k.startsWith('$')) expect(['$comment', '$nullable']).toContain(k);
+    const f = loadFixture(command);
+    expect(Object.keys(f.body)[0]).toBe('callbackCommand');
+    expect(f.body.callbackCommand).toBe(command);
+    expect(fixtureFlaws(f)).toEqual([]);
+  });
+
+  it("has the keys and value types of the hook's own body builder", () => {
+    const body = bodyOf(key, EVENTS[key]);
+    const f = loadFixture(command);
+    expect(Object.keys(f.body).sort()).toEqual(['callbackCommand', ...Object.keys(hook.openim.body(EVENTS[key] as never))].sort());
+    expect(keyPaths(body)).toEqual(keyPaths(f.body));
+    expect(shapeDiff(body, f)).toEqual([]);
+    // The representative event has no nulls: every type is pinned down.
+    expect(topLevelNulls(body)).toEqual([]);
+  });
+
+  it('lists in $nullable exactly the fields the builder leaves null when they are not part of the change', () => {
+    const unset = UNSET[key];
+    const f = loadFixture(command);
+    const body = bodyOf(key, unset ?? EVENTS[key]);
+    expect(topLevelNulls(body)).toEqual([...f.nullable].sort());
+    expect(shapeDiff(body, f)).toEqual([]);
+  });
+
+  it('carries real values where OpenIM sends wrong ones', () => {
+    const f = loadFixture(command);
+    if ('groupType' in f.body) expect(f.body.groupType).toBe(2);
+    if ('operationID' in f.body) expect(f.body.operationID).toMatch(/^\S+$/);
+    if (Array.isArray(f.body.initMemberList)) {
+      const ids = (f.body.initMemberList as { userID: string }[]).map((m) => m.userID);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+});
+
+describe('the seed pages', () => {
+  it.each(Object.entries(SEED_EXAMPLES))('%s matches its seed example key for key, type for type', (command, { example }) => {
+    const f = loadFixture(command);
+    expect(keyPaths(f.body)).toEqual(keyPaths(example));
+    expect(shapeDiff(example, f)).toEqual([]);
+  });
+
+  it('covers the four seed callbacks, each declared in HOOKS', () => {
+    expect(Object.keys(SEED_EXAMPLES).sort()).toEqual(
+      ['afterCreateGroup', 'afterQuitGroup', 'afterMemberJoinGroup', 'beforeSetGroupMemberInfo'].map((k) => commandOf(k as HookKey)).sort(),
+    );
+  });
+
+  it('000: groupType is the number 2 and initMemberList holds each initial member once, with its real roleLevel', () => {
+    const f = loadFixture('callbackAfterCreateGroupCommand');
+    expect(f.body.groupType).toBe(2);
+    const list = f.body.initMemberList as { userID: string; roleLevel: number }[];
+    expect(list).toContainEqual({ userID: f.body.ownerUserID, roleLevel: 100 });
+    expect(new Set(list.map((m) => m.userID)).size).toBe(list.length);
+    for (const m of list) expect([100, 60, 20]).toContain(m.roleLevel);
+    expect(list.filter((m) => m.roleLevel === 100)).toHaveLength(1);
+  });
+
+  it("003: callbackCommand is callbackAfterMemberJoinGroupCommand (the page's capital C is a typo)", () => {
+    expect(loadFixture('callbackAfterMemberJoinGroupCommand').body.callbackCommand).toBe('callbackAfterMemberJoinGroupCommand');
+    expect(HOOKS.afterMemberJoinGroup.openim.command).toBe('callbackAfterMemberJoinGroupCommand');
+  });
+
+  it('004: the modify example is the page\'s "Allow Modification" answer', () => {
+    expect(loadResponse('callbackBeforeSetGroupMemberInfoCommand', 'modify')).toEqual({
+      actionCode: 0,
+      errCode: 0,
+      errMsg: '',
+      errDlt: '',
+      nextCode: 0,
+      ex: 'Some extra data',
+      nickName: 'user',
+      faceURL: 'http://example.com/path/to/face/image.png',
+      roleLevel: 20,
+    });
+  });
+
+  // The seed pages live beside the repository (../shared/seeds); when present, the examples above
+  // must be the ones printed there.
+  const seedDir = path.resolve(FIXTURE_DIR, '../../../../../../shared/seeds');
+  it.skipIf(!fs.existsSync(seedDir))('the examples above are the ones printed on the seed pages', () => {
+    for (const { seed, example } of Object.values(SEED_EXAMPLES)) {
+      const file = fs.readdirSync(seedDir).find((f) => f.startsWith(`${seed}_`));
+      expect(file, `seed ${seed}`).toBeDefined();
+      const text = fs.readFileSync(path.join(seedDir, file!), 'utf8');
+      const start = text.indexOf('{', text.search(/Request (Package|Packet) Example/));
+      expect(JSON.parse(firstJsonObject(text, start))).toEqual(example);
+    }
+  });
+});
+
+/** The balanced {...} starting at `start` (the seed pages hold no braces inside strings). */
+function firstJsonObject(text: string, start: number): string {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(start, i + 1);
+  }
+  throw new Error('unbalanced JSON in seed page');
+}
+
+const COMMON_ANSWER_KEYS = ['actionCode', 'errCode', 'errMsg', 'errDlt', 'nextCode'];
+
+describe.each(beforeHooks)('%s answers', (_key, hook) => {
+  const command = hook.openim.command;
+
+  it('allow: continues, changing nothing', () => {
+    const answer = loadResponse(command, 'allow');
+    const verdict = readOpenIMAnswer(200, JSON.stringify(answer), hook.modifiable);
+    expect(verdict.kind).toBe('allow');
+    if (verdict.kind !== 'allow') return;
+    const changed = Object.entries((verdict.modification ?? {}) as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0),
+    );
+    expect(changed).toEqual([]);
+  });
+
+  it('reject: actionCode 0 and nextCode 1 with a code in 5000-9999', () => {
+    const answer = loadResponse(command, 'reject');
+    expect(answer).toMatchObject({ actionCode: 0, nextCode: 1 });
+    expect(answer.errCode).toBeGreaterThanOrEqual(5000);
+    expect(answer.errCode).toBeLessThanOrEqual(9999);
+    expect(readOpenIMAnswer(200, JSON.stringify(answer), hook.modifiable)).toEqual({
+      kind: 'reject',
+      errCode: answer.errCode,
+      errMsg: answer.errMsg,
+      errDlt: answer.errDlt,
+    });
+  });
+
+  const modifiable = hook.modifiable;
+  if (modifiable) {
+    it("modify: parses with the hook's modifiable schema, every field kept", () => {
+      const answer = loadResponse(command, 'modify');
+      const extra = Object.fromEntries(Object.entries(answer).filter(([k]) => !COMMON_ANSWER_KEYS.includes(k)));
+      expect(Object.keys(extra).length).toBeGreaterThan(0);
+      const parsed = modifiable.parse(answer, '') as Record<string, unknown>;
+      // A field the schema does not know would be dropped: every field of the answer must survive.
+      for (const [k, v] of Object.entries(extra)) expect(parsed[k], k).toEqual(v);
+      expect(readOpenIMAnswer(200, JSON.stringify(answer), modifiable)).toEqual({ kind: 'allow', modification: parsed });
+    });
+
+    it('invalid: refused by the schema, so the callback counts as failed', () => {
+      const answer = loadResponse(command, 'invalid');
+      expect(() => modifiable.parse(answer, '')).toThrow(SchemaError);
+      const verdict = readOpenIMAnswer(200, JSON.stringify(answer), modifiable);
+      expect(verdict).toMatchObject({ kind: 'fail', cause: 'data' });
+      expect(verdict.kind === 'fail' && verdict.reason).toMatch(/^invalid modification: /);
+    });
+  } else {
+    it('has no modifiable fields, so no modify or invalid answer', () => {
+      expect(fs.existsSync(responsePath(command, 'modify'))).toBe(false);
+      expect(fs.existsSync(responsePath(command, 'invalid'))).toBe(false);
+    });
+  }
+});
+
+describe('shapeDiff', () => {
+  const f = toFixture({
+    callbackCommand: 'c',
+    a: 'x',
+    n: 1,
+    list: [{ id: 'u', role: 20 }],
+    ids: ['u'],
+    maybe: 'y',
+    $nullable: ['maybe'],
+  });
+  const good = { callbackCommand: 'c', a: '', n: 0, list: [], ids: [], maybe: null };
+
+  it('accepts the same keys and types, empty lists, and null where $nullable allows it', () => {
+    expect(shapeDiff(good, f)).toEqual([]);
+    expect(shapeDiff({ ...good, maybe: 'z', list: [{ id: 'v', role: 60 }], ids: ['a', 'b'] }, f)).toEqual([]);
+  });
+
+  it('reports missing and unexpected keys, wrong types, unexpected nulls, nested differences', () => {
+    const { a: _a, ...missing } = good;
+    expect(shapeDiff(missing, f)).toEqual(['a: missing']);
+    expect(shapeDiff({ ...good, extra: 1 }, f)).toEqual(['extra: unexpected key (number)']);
+    expect(shapeDiff({ ...good, n: '1' }, f)).toEqual(['n: expected number, got string']);
+    expect(shapeDiff({ ...good, a: null }, f)).toEqual(['a: expected string, got null']);
+    expect(shapeDiff({ ...good, maybe: 3 }, f)).toEqual(['maybe: expected string or null, got number']);
+    expect(shapeDiff({ ...good, list: [{ id: 'v', role: '60' }, { id: 'w' }] }, f)).toEqual([
+      'list[0].role: expected number, got string',
+      'list[1].role: missing',
+    ]);
+    expect(shapeDiff({ ...good, ids: [1] }, f)).toEqual(['ids[0]: expected string, got number']);
+    expect(shapeDiff('text', f)).toEqual(['(body): expected object, got string']);
+  });
+
+  it('treats groupType "\\u0002" (OpenIM\'s one-character string) as a wrong type', () => {
+    const dismiss = loadFixture('callbackAfterDisMissGroupCommand');
+    expect(shapeDiff({ ...dismiss.body, groupType: '\u0002' }, dismiss)).toEqual(['groupType: expected number, got string']);
+  });
+
+  it('reports JSON types', () => {
+    expect([null, [], {}, '', 0, false, undefined].map(jsonType)).toEqual(['null', 'array', 'object', 'string', 'number', 'boolean', 'undefined']);
+  });
+});
