@@ -572,3 +572,21 @@ describe('the process', () => {
     expect(b.output()).toContain(`webhook configuration: HUDDLE_WEBHOOKS: cannot read ${missing}: ENOENT`);
   });
 });
+
+describe('OpenIM leniencies and typos', () => {
+  it('refuses a misspelt group hook instead of silently ignoring it', () => {
+    expect(() => parseWebhookConfig({ url: 'http://127.0.0.1:1/cb', afterQuitGrop: { enable: true } })).toThrow(/afterQuitGrop: unknown key \(did you mean afterQuitGroup\?\)/);
+  });
+
+  it('maps the older format’s hook names to the current keys', () => {
+    const config = parseWebhookConfig({ callback: { url: 'http://127.0.0.1:1/cb', quitGroup: { enable: true }, setGroupInfoBefore: { enable: true, failedContinue: false } } });
+    expect(config.hooks.afterQuitGroup.enable).toBe(true);
+    expect(config.hooks.beforeSetGroupInfo).toMatchObject({ enable: true, failedContinue: false });
+  });
+
+  it('reads timeout 0 as OpenIM’s effective 15 s and an empty field as its default', () => {
+    const config = parseWebhookConfig({ url: '', afterCreateGroup: { enable: true, timeout: 0 }, beforeCreateGroup: { enable: true, failedContinue: null } });
+    expect(config.hooks.afterCreateGroup.timeoutMs).toBe(15_000);
+    expect(config.hooks.beforeCreateGroup.failedContinue).toBe(true);
+  });
+});

@@ -68,19 +68,48 @@ function bool(value: unknown, key: string): boolean {
   return value;
 }
 
+/** OpenIM ≤ 3.6 names (inside `callback:`) for hooks that now have other keys. */
+const LEGACY_KEYS: Record<string, HookKey> = {
+  quitGroup: 'afterQuitGroup',
+  killGroupMember: 'afterKickGroupMember',
+  dismissGroup: 'afterDismissGroup',
+  transferGroupOwner: 'afterTransferGroupOwner',
+  joinGroupAfter: 'afterJoinGroup',
+  setGroupInfoBefore: 'beforeSetGroupInfo',
+  setGroupInfoAfter: 'afterSetGroupInfo',
+};
+
+/** Levenshtein distance, to tell a misspelt group hook from another module's hook. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
 function hookSettings(value: unknown, key: string): HookSettings {
   if (value == null) return { ...DEFAULT_HOOK };
   if (!isMapping(value)) throw new WebhookConfigError(key, 'expected a mapping with enable, timeout and failedContinue');
   const out = { ...DEFAULT_HOOK };
   for (const [field, v] of Object.entries(value)) {
     const path = `${key}.${field}`;
+    // An empty value (`failedContinue:`) keeps the default, as OpenIM's loader does.
+    if (v == null) continue;
     if (field === 'enable') out.enable = bool(v, path);
     else if (field === 'failedContinue') out.failedContinue = bool(v, path);
     else if (field === 'timeout') {
       const ms = parseDuration(v, path);
-      // No hidden cap (OpenIM silently stops at 15 s); only nonsense is refused.
-      if (ms <= 0 || ms > 3_600_000) throw new WebhookConfigError(path, 'must be more than 0 and at most 3600 seconds');
-      out.timeoutMs = ms;
+      // No hidden cap (OpenIM silently stops at 15 s); only nonsense is refused. 0 is OpenIM's
+      // "no per-call timeout", which its HTTP client ends at 15 s: we keep that 15 s, openly.
+      if (ms > 3_600_000) throw new WebhookConfigError(path, 'must be at most 3600 seconds');
+      out.timeoutMs = ms === 0 ? 15_000 : ms;
     } else if (!OPENIM_HOOK_FIELDS.has(field)) throw new WebhookConfigError(path, 'unknown key');
   }
   return out;
@@ -90,8 +119,10 @@ function hookSettings(value: unknown, key: string): HookSettings {
 export function parseWebhookConfig(doc: unknown): WebhookConfig {
   if (doc == null) return defaultWebhookConfig();
   if (!isMapping(doc)) throw new WebhookConfigError('(top level)', 'expected a mapping');
-  // OpenIM ≤ 3.6 nested everything under `callback:`.
-  if (isMapping(doc.callback) && doc.url === undefined) return parseWebhookConfig(doc.callback);
+  // OpenIM ≤ 3.6 nested everything under `callback:`, with some older hook names.
+  if (isMapping(doc.callback) && doc.url === undefined) {
+    return parseWebhookConfig(Object.fromEntries(Object.entries(doc.callback).map(([k, v]) => [LEGACY_KEYS[k] ?? k, v])));
+  }
   const config = defaultWebhookConfig();
   for (const [key, value] of Object.entries(doc)) {
     if (key === 'url') {
@@ -115,6 +146,8 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
     } else if (Object.hasOwn(HOOKS, key)) {
       config.hooks[key as HookKey] = hookSettings(value, key);
     } else if (isMapping(value) && Object.keys(value).every((f) => OPENIM_HOOK_FIELDS.has(f))) {
+      const near = HOOK_KEYS.find((k) => distance(k, key) <= 2);
+      if (near) throw new WebhookConfigError(key, `unknown key (did you mean ${near}?)`);
       config.ignoredKeys.push(key);
     } else {
       throw new WebhookConfigError(key, 'unknown key');
