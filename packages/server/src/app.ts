@@ -11,8 +11,10 @@ import { resolveSecret, type ResolvedSecret } from './secret.js';
 import { openSqlite } from './storage/sqlite/open.js';
 import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
+import { WebhookMetrics } from './webhooks/metrics.js';
 import { CallbackSender } from './webhooks/send.js';
 import { WebhookSettings } from './webhooks/settings.js';
+import { DeliveryWorker, type WorkerOptions } from './webhooks/worker.js';
 
 export interface App {
   config: Config;
@@ -20,14 +22,24 @@ export interface App {
   services: Services;
   secret: ResolvedSecret;
   webhooks: WebhookSettings;
+  /** Delivers after-callbacks; runs from listen() until close(). */
+  worker: DeliveryWorker;
+  metrics: WebhookMetrics;
   server: http.Server;
-  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  /** Starts listening and delivering; resolves with the bound address (port 0 picks a free one). */
   listen(): Promise<AddressInfo>;
-  /** Stops accepting, finishes in-flight requests, closes the store. */
+  /**
+   * Stops accepting, finishes in-flight requests, stops the delivery worker (in-flight attempts
+   * finish or are released), closes the store.
+   */
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export interface AppOptions {
+  worker?: WorkerOptions;
+}
+
+export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const secret = resolveSecret(config.secret, config.dataDir);
   const store = openSqlite(config.database);
   let webhooks: WebhookSettings;
@@ -37,8 +49,24 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     await store.close();
     throw err;
   }
-  const sender = new CallbackSender();
-  const hooks = new CallbackHooks(webhooks, sender, logger, Date.now);
+  // Keep-alive connections per receiver origin: enough for every delivery slot plus before-callbacks.
+  // (Fixed when the pool is made: a later set_config raising deliveryConcurrency past this is capped.)
+  const sender = new CallbackSender(Math.max(128, webhooks.config.deliveryConcurrency + 64));
+  const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
+  const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
+    // SQLite: this process is the database's only worker, so any lease at start is a crashed run's.
+    releaseAllOnStart: true,
+    onAttempt: (hook, outcome, ms) => metrics.attempt(hook, outcome, ms),
+    ...options.worker,
+  });
+  const hooks = new CallbackHooks(
+    webhooks,
+    sender,
+    logger,
+    Date.now,
+    () => worker.wake(),
+    (o) => metrics.before(o),
+  );
   const services = createServices({
     store,
     hooks,
@@ -50,10 +78,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   await services.users.ensureAdminUsers(config.adminUserIDs);
 
   const handler = createRequestHandler({
-    routes: allRoutes(services),
+    routes: allRoutes(services, { settings: webhooks, events: store.repos.events, wake: () => worker.wake(), now: Date.now }),
     auth: services.auth,
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    metrics,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handler(req, res).catch((err: unknown) => {
@@ -68,17 +97,25 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     services,
     secret,
     webhooks,
+    worker,
+    metrics,
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      const address = await new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve(server.address() as AddressInfo));
-      }),
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
       });
+      await worker.start();
+      return address;
+    },
+    async close() {
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        worker.stop(),
+      ]);
       await sender.close();
       await store.close();
     },

@@ -134,8 +134,13 @@ describe('after-callbacks', () => {
     const got = await rx.waitFor((rs) => unique(rs).length >= expected, 20_000);
     const delivered = unique(got);
     expect(delivered).toHaveLength(expected);
-    // Per group, the outbox order is commit order: compare the receiver's order with it.
-    const { events } = await s.client.ok('/webhook/list_events', { pagination: page(1, 1000), status: 'delivered' }, s.adminToken);
+    // Per group, the outbox order is commit order: compare the receiver's order with it, once the
+    // worker has recorded the last answers (the receiver sees a request before its result is logged).
+    let events: any[] = [];
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+      ({ events } = await s.client.ok('/webhook/list_events', { pagination: page(1, 1000), status: 'delivered' }, s.adminToken));
+      if (delivered.every((r) => events.some((e: any) => e.eventID === r.headers['webhook-id']))) break;
+    }
     for (const g of groups) {
       const committed = events.filter((e: any) => e.groupID === g.groupID).map((e: any) => e.eventID).reverse();
       const arrived = delivered.filter((r) => groupOf(r) === g.groupID).map((r) => r.headers['webhook-id']);

@@ -152,6 +152,19 @@ for (const engine of engines) {
       expect((await store.repos.events.list({ status: 'pending' }, all)).items.map((e) => e.id)).toEqual(['c1', 'a2', 'b1', 'a1']);
     });
 
+    it('nextWakeAt is when a claim could next return something: queue heads only, leases included', async () => {
+      const ev = (id: string, key: string, at: number) => ({ id, hook: 'afterQuitGroup', endpoint: 'default', command: 'c', orderingKey: key, operationID: 'op', payload: '{}', createdAt: at });
+      await store.tx((tx) => tx.events.enqueue([ev('a1', 'A', 1), ev('a2', 'A', 2), ev('b1', 'B', 300)]));
+      expect(await store.repos.events.nextWakeAt()).toBe(1);
+      expect((await store.repos.events.claim('w', 10, 100, 10)).map((e) => e.id)).toEqual(['a1']);
+      // a1 is leased until 100; a2 waits behind it however old it is.
+      expect(await store.repos.events.nextWakeAt()).toBe(100);
+      const attempt = { eventID: 'a1', attempt: 1, startedAt: 10, durationMs: 3, statusCode: 500, outcome: 'failure' as const, error: 'HTTP 500', responseExcerpt: '' };
+      await store.repos.events.finish(attempt, 'w', { status: 'pending', nextAttemptAt: 500, lastError: 'HTTP 500', finishedAt: null });
+      // a1 backs off to 500, so group B's head (due at 300) comes first.
+      expect(await store.repos.events.nextWakeAt()).toBe(300);
+    });
+
     it('rolls back events with the change they report', async () => {
       await expect(
         store.tx(async (tx) => {
@@ -161,6 +174,12 @@ for (const engine of engines) {
       ).rejects.toThrow('abort');
       expect(await store.repos.events.get('x')).toBeUndefined();
       expect(await store.repos.events.nextWakeAt()).toBeUndefined();
+    });
+
+    it('enqueues thousands of events in one call', async () => {
+      const many = Array.from({ length: 5000 }, (_, i) => ({ id: `bulk${i}`, hook: 'h', endpoint: 'default', command: 'c', orderingKey: `g${i % 7}`, operationID: 'o', payload: '{}', createdAt: 1 }));
+      await store.tx((tx) => tx.events.enqueue(many));
+      expect((await store.repos.events.stats()).counts.pending).toBe(5000);
     });
   });
 }

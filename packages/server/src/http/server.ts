@@ -15,6 +15,8 @@ export interface HandlerOptions {
   auth: AuthService;
   maxBodyBytes: number;
   logger: Logger;
+  /** GET /metrics: the Prometheus text exposition (unauthenticated, like /healthz). */
+  metrics?: { contentType: string; render(): Promise<string> };
 }
 
 const ANONYMOUS: Caller = { userID: '', platformID: 0, isAppAdmin: false };
@@ -50,14 +52,27 @@ function clientAddress(req: IncomingMessage): string {
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
 }
 
+async function renderMetrics(res: ServerResponse, metrics: NonNullable<HandlerOptions['metrics']>, logger: Logger): Promise<void> {
+  let text: string;
+  try {
+    text = await metrics.render();
+  } catch (err) {
+    logger.error({ err }, 'metrics failed');
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics unavailable\n');
+    return;
+  }
+  res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
 export function createRequestHandler(options: HandlerOptions) {
   const routes = new Map(options.routes.map((r) => [r.path, r]));
-  const { auth, logger, maxBodyBytes } = options;
+  const { auth, logger, maxBodyBytes, metrics } = options;
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     if (req.method === 'OPTIONS') return renderPreflight(res);
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/metrics' && metrics) return renderMetrics(res, metrics, logger);
     const route = routes.get(path);
     if (!route || req.method !== 'POST') {
       req.resume();

@@ -127,7 +127,10 @@ export interface EventRepo {
   list(query: EventQuery, page: Page): Promise<Paged<EventRecord>>;
   /** Makes matching delivered or dead events pending again, due now; returns how many. */
   requeue(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<number>;
-  /** When the next pending event falls due (leases included), if any. */
+  /**
+   * When `claim` could next return an event, if any pending: the earliest queue head's next attempt,
+   * or its lease's end when it is leased.
+   */
   nextWakeAt(): Promise<number | undefined>;
   /** Counts by status, and the creation time of the oldest pending event. */
   stats(): Promise<{ counts: Record<EventStatus, number>; oldestPendingAt: number | null }>;

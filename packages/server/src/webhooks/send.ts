@@ -50,7 +50,8 @@ export class CallbackSender {
     return pool;
   }
 
-  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
+  /** `signal` aborts early (the delivery worker's shutdown); the result then reads as an error. */
+  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<SendResult> {
     const started = performance.now();
     const target = new URL(url);
     const finish = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round((performance.now() - started) * 10) / 10 });
@@ -60,7 +61,7 @@ export class CallbackSender {
         path: `${target.pathname}${target.search}`,
         headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
       });
       let size = 0;
       const chunks: Buffer[] = [];

@@ -5,13 +5,15 @@ import { authRoutes } from './auth.js';
 import { groupRoutes } from './groups.js';
 import { memberRoutes } from './members.js';
 import { userRoutes } from './users.js';
+import { webhookRoutes, type WebhookAdminDeps } from './webhooks.js';
 
-export function allRoutes(services: Services): Route[] {
+export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Route[] {
   return [
     ...authRoutes(services),
     ...userRoutes(services),
     ...groupRoutes(services),
     ...memberRoutes(services),
     ...applicationRoutes(services),
+    ...(webhooks ? webhookRoutes(webhooks) : []),
   ];
 }

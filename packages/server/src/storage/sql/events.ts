@@ -20,29 +20,32 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
 
   return {
     async enqueue(events) {
-      if (events.length === 0) return;
-      await db
-        .insertInto('webhook_events')
-        .values(
-          events.map((e) => ({
+      // Chunked: one multi-row INSERT per 500 events stays under SQLite's bound-variable limit.
+      for (let i = 0; i < events.length; i += 500) {
+        await db
+          .insertInto('webhook_events')
+          .values(
+            events.slice(i, i + 500).map((e) => ({
             ...(toRow(EVENT_COLUMNS, e) as Omit<WebhookEventsTable, 'seq'>),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: e.createdAt,
-            last_error: '',
-          })),
-        )
-        .execute();
+              status: 'pending',
+              attempts: 0,
+              next_attempt_at: e.createdAt,
+              last_error: '',
+            })),
+          )
+          .execute();
+      }
     },
 
     async claim(workerID, now, leaseUntil, limit) {
       // The head of each (endpoint, group) queue: no older pending event of the same key exists.
       // A head in retry backoff or leased by a worker holds back everything behind it.
       const lock = caps.skipLocked ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+      const due = caps.indexHints ? sql`INDEXED BY webhook_events_pending_due` : sql``;
       const result = await sql<Record<string, unknown>>`
         UPDATE webhook_events SET locked_by = ${workerID}, locked_until = ${leaseUntil}
         WHERE seq IN (
-          SELECT e.seq FROM webhook_events e
+          SELECT e.seq FROM webhook_events e ${due}
           WHERE e.status = 'pending' AND e.next_attempt_at <= ${now}
             AND (e.locked_until IS NULL OR e.locked_until <= ${now})
             AND NOT EXISTS (
@@ -117,15 +120,19 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     },
 
     async nextWakeAt() {
-      const row = await db
-        .selectFrom('webhook_events')
-        .select((eb) => [eb.fn.min('next_attempt_at').as('due'), eb.fn.min('locked_until').as('lease')])
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      const due = row?.due == null ? undefined : Number(row.due);
-      const lease = row?.lease == null ? undefined : Number(row.lease);
-      if (due === undefined) return undefined;
-      return lease === undefined ? due : Math.min(due, lease);
+      // The earliest moment `claim` could return something: over queue heads only (an event behind
+      // a head in backoff is not claimable however old it is), each due at the later of its next
+      // attempt and the end of its lease.
+      const result = await sql<{ due: number | null }>`
+        SELECT MIN(CASE WHEN e.locked_until IS NOT NULL AND e.locked_until > e.next_attempt_at
+                        THEN e.locked_until ELSE e.next_attempt_at END) AS due
+        FROM webhook_events e
+        WHERE e.status = 'pending'
+          AND NOT EXISTS (
+            SELECT 1 FROM webhook_events p
+            WHERE p.status = 'pending' AND p.endpoint = e.endpoint AND p.ordering_key = e.ordering_key AND p.seq < e.seq)`.execute(db);
+      const due = result.rows[0]?.due;
+      return due == null ? undefined : Number(due);
     },
 
     async stats() {

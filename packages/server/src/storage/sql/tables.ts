@@ -123,4 +123,10 @@ export interface Capabilities {
   rowLocks: boolean;
   /** Claims may add FOR UPDATE SKIP LOCKED, so concurrent claimers never take the same rows. */
   skipLocked: boolean;
+  /**
+   * SQLite's `INDEXED BY`. Without statistics its planner reads every pending event through the
+   * status index and sorts them on each claim (2.5 ms at 5,000 pending here) instead of walking the
+   * due-time index and stopping at the limit (0.13 ms).
+   */
+  indexHints: boolean;
 }

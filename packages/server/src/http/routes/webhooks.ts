@@ -1,0 +1,183 @@
+// The admin-only callback API: read and change the webhook configuration at runtime, browse the
+// delivery log (events and their attempts), and replay. Only app admins (HUDDLE_ADMIN_USER_IDS)
+// may call these; everyone else gets NoPermissionError (1002).
+
+import { HOOK_KEYS, int64, LIMITS, obj, pagination, SchemaError, str, type Schema } from '@huddle/protocol';
+import type { OpContext } from '../../domain/context.js';
+import { args, noPermission, notFound } from '../../errors.js';
+import type { AttemptRecord, EventRecord, EventStatus } from '../../storage/records.js';
+import type { EventQuery, EventRepo } from '../../storage/store.js';
+import { WebhookConfigError } from '../../webhooks/config.js';
+import type { WebhookSettings } from '../../webhooks/settings.js';
+import { route } from '../route.js';
+
+export interface WebhookAdminDeps {
+  settings: WebhookSettings;
+  events: EventRepo;
+  /** Told when replayed events became due. */
+  wake: () => void;
+  now: () => number;
+}
+
+const STATUSES: readonly EventStatus[] = ['pending', 'delivered', 'dead'];
+
+/** An optional string that must be one of `values`; missing, null or "" means "any". */
+function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
+  return {
+    parse(value, path) {
+      if (value == null || value === '') return undefined;
+      if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+        throw new SchemaError(`${path} must be one of ${values.join(', ')}`);
+      }
+      return value as T;
+    },
+  };
+}
+
+/** Optional milliseconds since the epoch; missing or null means "unbounded". */
+const optMillis = (): Schema<number | undefined> => ({
+  parse: (value, path) => (value == null ? undefined : int64({ min: 0 }).parse(value, path)),
+});
+
+/** The configuration document: a JSON object, validated by the same parser as the YAML file. */
+const configDocument = (): Schema<Record<string, unknown>> => ({
+  parse(value, path) {
+    if (value == null) throw new SchemaError(`${path} is empty`);
+    if (typeof value !== 'object' || Array.isArray(value)) throw new SchemaError(`${path} must be a JSON object`);
+    return value as Record<string, unknown>;
+  },
+});
+
+const eventFilter = {
+  groupID: str({ max: LIMITS.id }),
+  hook: optOneOf(HOOK_KEYS),
+  from: optMillis(),
+  to: optMillis(),
+};
+
+function requireAdmin(ctx: OpContext): void {
+  if (!ctx.caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
+}
+
+function query(filter: { groupID: string; hook?: string | undefined; from?: number | undefined; to?: number | undefined }): EventQuery {
+  const q: EventQuery = {};
+  if (filter.groupID) q.orderingKey = filter.groupID;
+  if (filter.hook) q.hook = filter.hook;
+  if (filter.from !== undefined) q.from = filter.from;
+  if (filter.to !== undefined) q.to = filter.to;
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw args('from is after to');
+  return q;
+}
+
+function eventView(e: EventRecord) {
+  return {
+    eventID: e.id,
+    hook: e.hook,
+    command: e.command,
+    groupID: e.orderingKey,
+    operationID: e.operationID,
+    status: e.status,
+    attempts: e.attempts,
+    createTime: e.createdAt,
+    /** When the next attempt is due; 0 unless pending. */
+    nextAttemptTime: e.status === 'pending' ? e.nextAttemptAt : 0,
+    /** When it was delivered or dead-lettered; 0 while pending. */
+    finishTime: e.finishedAt ?? 0,
+    lastError: e.lastError,
+  };
+}
+
+function attemptView(a: AttemptRecord) {
+  return {
+    attempt: a.attempt,
+    startTime: a.startedAt,
+    durationMs: a.durationMs,
+    /** 0 when no HTTP response arrived (timeout, refused connection). */
+    statusCode: a.statusCode ?? 0,
+    outcome: a.outcome,
+    error: a.error,
+    responseExcerpt: a.responseExcerpt,
+  };
+}
+
+function parsePayload(payload: string): unknown {
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
+
+export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps) => {
+  const configView = () => ({ config: settings.document(), source: settings.source, changedAt: settings.changedAt });
+
+  return [
+    route({
+      path: '/webhook/get_config',
+      body: obj({}),
+      handle: async (ctx) => {
+        requireAdmin(ctx);
+        return configView();
+      },
+    }),
+    route({
+      path: '/webhook/set_config',
+      body: obj({ config: configDocument() }),
+      handle: async (ctx, body) => {
+        requireAdmin(ctx);
+        try {
+          await settings.replace(body.config, now());
+        } catch (err) {
+          if (err instanceof WebhookConfigError) throw args(err.message);
+          throw err;
+        }
+        return configView();
+      },
+    }),
+    route({
+      path: '/webhook/list_events',
+      body: obj({ ...eventFilter, status: optOneOf(STATUSES), pagination: pagination() }),
+      handle: async (ctx, body) => {
+        requireAdmin(ctx);
+        const q = query(body);
+        if (body.status) q.status = body.status;
+        const page = await events.list(q, body.pagination);
+        return { total: page.total, events: page.items.map(eventView) };
+      },
+    }),
+    route({
+      path: '/webhook/get_event',
+      body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+      handle: async (ctx, body) => {
+        requireAdmin(ctx);
+        const event = await events.get(body.eventID);
+        if (!event) throw notFound(`no event ${body.eventID}`);
+        const attempts = await events.attempts(event.id);
+        return { event: { ...eventView(event), payload: parsePayload(event.payload) }, attempts: attempts.map(attemptView) };
+      },
+    }),
+    route({
+      path: '/webhook/replay_event',
+      body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+      handle: async (ctx, body) => {
+        requireAdmin(ctx);
+        const event = await events.get(body.eventID);
+        if (!event) throw notFound(`no event ${body.eventID}`);
+        // A pending event is already on its way: nothing to do (count 0).
+        const count = await events.requeue({ ids: [event.id] }, now());
+        if (count > 0) wake();
+        return { count };
+      },
+    }),
+    route({
+      path: '/webhook/replay_dead',
+      body: obj(eventFilter),
+      handle: async (ctx, body) => {
+        requireAdmin(ctx);
+        const count = await events.requeue({ ...query(body), status: 'dead' }, now());
+        if (count > 0) wake();
+        return { count };
+      },
+    }),
+  ];
+};

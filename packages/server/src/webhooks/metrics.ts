@@ -1,0 +1,89 @@
+// Prometheus metrics of the callback machinery, served at GET /metrics. One registry per app, so
+// several instances in one process (tests) never share counters.
+
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventRepo } from '../storage/store.js';
+import type { BeforeObservation } from './hooks.js';
+
+/** What one after-callback attempt came to: delivered, failed (to be retried) or dead (schedule spent). */
+export type AttemptOutcome = 'delivered' | 'failed' | 'dead';
+
+export class WebhookMetrics {
+  readonly registry = new Registry();
+  private readonly deliveries: Counter<'hook' | 'outcome'>;
+  private readonly attemptSeconds: Histogram<'hook' | 'outcome'>;
+  private readonly beforeTotal: Counter<'hook' | 'outcome'>;
+  private readonly beforeSeconds: Histogram<'hook' | 'outcome'>;
+  private readonly queueDepth: Gauge;
+  private readonly deadEvents: Gauge;
+  private readonly oldestAge: Gauge;
+  private readonly inFlight: Gauge;
+
+  constructor(
+    private readonly events: Pick<EventRepo, 'stats'>,
+    private readonly now: () => number,
+    private readonly inFlightCount: () => number = () => 0,
+    options: { processMetrics?: boolean } = {},
+  ) {
+    const registers = [this.registry];
+    this.deliveries = new Counter({
+      name: 'huddle_webhook_deliveries_total',
+      help: 'After-callback attempts by hook and outcome: delivered, failed (will be retried), dead (retry schedule spent)',
+      labelNames: ['hook', 'outcome'],
+      registers,
+    });
+    this.attemptSeconds = new Histogram({
+      name: 'huddle_webhook_attempt_duration_seconds',
+      help: 'Duration of after-callback HTTP attempts, by hook and outcome (success, failure)',
+      labelNames: ['hook', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.beforeTotal = new Counter({
+      name: 'huddle_webhook_before_callbacks_total',
+      help: 'Before-callbacks by hook and verdict: allow, reject, fail (timeout, transport or unusable answer)',
+      labelNames: ['hook', 'outcome'],
+      registers,
+    });
+    this.beforeSeconds = new Histogram({
+      name: 'huddle_webhook_before_callback_duration_seconds',
+      help: 'Round trip of before-callbacks, by hook and verdict',
+      labelNames: ['hook', 'outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.queueDepth = new Gauge({ name: 'huddle_webhook_queue_depth', help: 'After-events waiting to be delivered (pending, including in flight)', registers });
+    this.deadEvents = new Gauge({ name: 'huddle_webhook_dead_events', help: 'After-events dead-lettered and not replayed', registers });
+    this.oldestAge = new Gauge({
+      name: 'huddle_webhook_oldest_pending_age_seconds',
+      help: 'Age of the oldest pending after-event (0 when none is pending)',
+      registers,
+    });
+    this.inFlight = new Gauge({ name: 'huddle_webhook_in_flight', help: 'After-callback attempts in flight in this process', registers });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'huddle_' });
+  }
+
+  attempt(hook: string, outcome: AttemptOutcome, durationMs: number): void {
+    this.deliveries.inc({ hook, outcome });
+    this.attemptSeconds.observe({ hook, outcome: outcome === 'delivered' ? 'success' : 'failure' }, durationMs / 1000);
+  }
+
+  before(o: BeforeObservation): void {
+    this.beforeTotal.inc({ hook: o.hook, outcome: o.outcome });
+    this.beforeSeconds.observe({ hook: o.hook, outcome: o.outcome }, o.durationMs / 1000);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text exposition, with the queue gauges read from the store at scrape time. */
+  async render(): Promise<string> {
+    const { counts, oldestPendingAt } = await this.events.stats();
+    this.queueDepth.set(counts.pending);
+    this.deadEvents.set(counts.dead);
+    this.oldestAge.set(oldestPendingAt === null ? 0 : Math.max(0, this.now() - oldestPendingAt) / 1000);
+    this.inFlight.set(this.inFlightCount());
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,283 @@
+// The admin callback API over real HTTP (configuration at runtime, the delivery log, replay) and
+// GET /metrics.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewEvent } from '../src/storage/records.js';
+import { eventually, newEvent, startSink, writeWebhooks, type Hit, type Sink } from './delivery-sink.js';
+import { createGroup, page, startServer, type TestServer } from './harness.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-webhook-admin-'));
+let sink: Sink;
+let other: Sink;
+let s: TestServer;
+let userToken: string;
+let fileConfig: Record<string, unknown>;
+
+const byGroup = (g: string) => (h: Hit) => h.body?.groupID === g;
+
+async function enqueue(...events: NewEvent[]) {
+  await s.app.store.tx((tx) => tx.events.enqueue(events));
+  s.app.worker.wake();
+}
+
+const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
+
+async function settled(id: string) {
+  return eventually(async () => {
+    const e = await s.app.store.repos.events.get(id);
+    return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
+  }, 8000, `event ${id} to settle`);
+}
+
+async function metricsText() {
+  const res = await s.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+beforeAll(async () => {
+  sink = await startSink();
+  other = await startSink();
+  fileConfig = {
+    url: sink.url,
+    retrySchedule: [0.05],
+    afterQuitGroup: { enable: true, timeout: 2 },
+    afterCreateGroup: { enable: true },
+    beforeCreateGroup: { enable: true, timeout: 2, failedContinue: false },
+    // An OpenIM key huddle does not send: accepted and ignored.
+    beforeSendSingleMsg: { enable: false, timeout: 5, failedContinue: true },
+  };
+  s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: writeWebhooks(dir, fileConfig) } });
+  await s.register('alice');
+  userToken = await s.tokenFor('alice');
+});
+
+afterAll(async () => {
+  await s?.close();
+  await sink?.close();
+  await other?.close();
+});
+
+const ROUTES: [string, unknown][] = [
+  ['/webhook/get_config', {}],
+  ['/webhook/set_config', { config: { url: '' } }],
+  ['/webhook/list_events', { pagination: page() }],
+  ['/webhook/get_event', { eventID: 'evt_none' }],
+  ['/webhook/replay_event', { eventID: 'evt_none' }],
+  ['/webhook/replay_dead', {}],
+];
+
+describe('permissions', () => {
+  it.each(ROUTES)('%s refuses a user who is not an app admin with 1002', async (p, body) => {
+    const res = await s.client.post(p, body, userToken);
+    expect(res.errCode).toBe(1002);
+  });
+
+  it('refuses a request without a token', async () => {
+    const res = await s.client.post('/webhook/get_config', {});
+    expect(res.errCode).toBe(1001);
+  });
+});
+
+describe('configuration', () => {
+  it('get_config returns the file document with its source', async () => {
+    const data = await admin('/webhook/get_config', {});
+    expect(data.source).toBe('file');
+    expect(data.changedAt).toBe(0);
+    expect(data.config).toMatchObject({
+      url: sink.url,
+      retrySchedule: [0.05],
+      deliveryConcurrency: 64,
+      afterQuitGroup: { enable: true, timeout: 2 },
+      beforeCreateGroup: { enable: true, timeout: 2, failedContinue: false },
+      afterKickGroupMember: { enable: false, timeout: 5 },
+    });
+    expect(data.config).not.toHaveProperty('signingSecret');
+  });
+
+  it.each([
+    [{ config: { retrySchedule: ['5s', 'soon'] } }, 'retrySchedule[1]'],
+    [{ config: { url: 'ftp://example.com' } }, 'url'],
+    [{ config: { afterQuitGroup: { enable: 'yes' } } }, 'afterQuitGroup.enable'],
+    [{ config: { deliveryConcurrency: 0 } }, 'deliveryConcurrency'],
+    [{ config: { signingSecret: 'hunter2' } }, 'signingSecret'],
+    [{ config: { noSuchHook: { enable: true, colour: 'red' } } }, 'noSuchHook'],
+    [{ config: [] }, 'config'],
+    [{}, 'config is empty'],
+  ])('set_config refuses %j with 1001 naming %s, changing nothing', async (body, key) => {
+    const res = await s.client.post('/webhook/set_config', body, s.adminToken);
+    expect(res.errCode).toBe(1001);
+    expect(res.errDlt).toContain(key);
+    expect((await admin('/webhook/get_config', {})).source).toBe('file');
+  });
+});
+
+describe('the delivery log', () => {
+  const a1 = newEvent('log-a');
+  const a2 = newEvent('log-a', 'afterCreateGroup');
+  const b1 = newEvent('log-b');
+
+  beforeAll(async () => {
+    sink.answer = (h) => (h.body?.groupID === 'log-b' ? { status: 500, body: { oops: true } } : {});
+    await enqueue(a1, a2, b1);
+    await Promise.all([a1, a2, b1].map((e) => settled(e.id)));
+    sink.answer = () => ({});
+  });
+
+  it('list_events filters by status, hook, group and time, newest first', async () => {
+    const dead = await admin('/webhook/list_events', { status: 'dead', pagination: page() });
+    expect(dead.total).toBe(1);
+    expect(dead.events[0]).toEqual({
+      eventID: b1.id,
+      hook: 'afterQuitGroup',
+      command: 'callbackAfterQuitGroupCommand',
+      groupID: 'log-b',
+      operationID: b1.operationID,
+      status: 'dead',
+      attempts: 2,
+      createTime: b1.createdAt,
+      nextAttemptTime: 0,
+      finishTime: expect.any(Number),
+      lastError: 'HTTP 500',
+    });
+    expect(dead.events[0].finishTime).toBeGreaterThanOrEqual(b1.createdAt);
+
+    const groupA = await admin('/webhook/list_events', { groupID: 'log-a', pagination: page() });
+    expect(groupA.events.map((e: any) => e.eventID)).toEqual([a2.id, a1.id]);
+    expect(groupA.events.map((e: any) => e.status)).toEqual(['delivered', 'delivered']);
+
+    const created = await admin('/webhook/list_events', { hook: 'afterCreateGroup', groupID: 'log-a', status: 'delivered', pagination: page() });
+    expect(created.events.map((e: any) => e.eventID)).toEqual([a2.id]);
+
+    const paged = await admin('/webhook/list_events', { groupID: 'log-a', pagination: { pageNumber: 2, showNumber: 1 } });
+    expect(paged).toMatchObject({ total: 2, events: [{ eventID: a1.id }] });
+
+    const future = await admin('/webhook/list_events', { from: Date.now() + 60_000, pagination: page() });
+    expect(future.total).toBe(0);
+    const window = await admin('/webhook/list_events', { from: a1.createdAt, to: b1.createdAt, groupID: 'log-b', pagination: page() });
+    expect(window.total).toBe(1);
+  });
+
+  it('list_events refuses a bad filter with 1001', async () => {
+    for (const body of [
+      { status: 'lost', pagination: page() },
+      { hook: 'afterEverything', pagination: page() },
+      { from: 10, to: 5, pagination: page() },
+      { from: 'yesterday', pagination: page() },
+      {},
+    ]) {
+      expect((await s.client.post('/webhook/list_events', body, s.adminToken)).errCode).toBe(1001);
+    }
+  });
+
+  it('get_event shows the payload as JSON and every attempt', async () => {
+    const data = await admin('/webhook/get_event', { eventID: b1.id });
+    expect(data.event).toMatchObject({ eventID: b1.id, status: 'dead', attempts: 2, payload: JSON.parse(b1.payload) });
+    expect(data.attempts).toEqual([
+      { attempt: 1, startTime: expect.any(Number), durationMs: expect.any(Number), statusCode: 500, outcome: 'failure', error: 'HTTP 500', responseExcerpt: '{"oops":true}' },
+      { attempt: 2, startTime: expect.any(Number), durationMs: expect.any(Number), statusCode: 500, outcome: 'failure', error: 'HTTP 500', responseExcerpt: '{"oops":true}' },
+    ]);
+    expect(data.attempts[1].startTime).toBeGreaterThan(data.attempts[0].startTime);
+    const missing = await s.client.post('/webhook/get_event', { eventID: 'evt_nope' }, s.adminToken);
+    expect(missing.errCode).toBe(1004);
+  });
+
+  it('replay_event sends a delivered event again with the same webhook-id', async () => {
+    expect(await admin('/webhook/replay_event', { eventID: a1.id })).toEqual({ count: 1 });
+    const hits = await sink.waitFor(2, (h) => h.headers['webhook-id'] === a1.id);
+    expect(hits).toHaveLength(2);
+    expect(await settled(a1.id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect((await s.client.post('/webhook/replay_event', { eventID: 'evt_nope' }, s.adminToken)).errCode).toBe(1004);
+  });
+
+  it('replay_dead requeues the dead events of a group or a time range', async () => {
+    const c1 = newEvent('log-c');
+    sink.answer = (h) => (h.body?.groupID === 'log-c' ? { status: 500 } : {});
+    await enqueue(c1);
+    await settled(c1.id);
+    sink.answer = () => ({});
+    expect(await admin('/webhook/replay_dead', { groupID: 'log-nothing' })).toEqual({ count: 0 });
+    expect(await admin('/webhook/replay_dead', { groupID: 'log-b' })).toEqual({ count: 1 });
+    expect(await settled(b1.id)).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(await admin('/webhook/replay_dead', { from: c1.createdAt, to: c1.createdAt })).toEqual({ count: 1 });
+    expect(await settled(c1.id)).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect((await admin('/webhook/list_events', { status: 'dead', pagination: page() })).total).toBe(0);
+  });
+});
+
+describe('/metrics', () => {
+  it('serves Prometheus text: deliveries by hook and outcome, latency, before-callbacks, queue depth and age', async () => {
+    await s.register('bob');
+    await createGroup(s, { owner: 'bob' }); // beforeCreateGroup (allowed) + afterCreateGroup
+    await eventually(async () => (await s.app.store.repos.events.stats()).counts.pending === 0, 5000, 'an empty queue');
+
+    // Stuck: no URL, and one event a minute old.
+    await admin('/webhook/set_config', { config: { ...fileConfig, url: '' } });
+    await enqueue({ ...newEvent('m-stuck'), createdAt: Date.now() - 60_000 }, newEvent('m-stuck'));
+
+    const res = await s.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('huddle_webhook_queue_depth');
+    const head = await fetch(`${s.client.url}/metrics`);
+    expect(head.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    await head.text();
+    const text = await metricsText();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="delivered"}')).toBeGreaterThanOrEqual(3);
+    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="failed"}')).toBeGreaterThanOrEqual(2);
+    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="dead"}')).toBeGreaterThanOrEqual(2);
+    expect(value('huddle_webhook_deliveries_total{hook="afterCreateGroup",outcome="delivered"}')).toBeGreaterThanOrEqual(2);
+    expect(value('huddle_webhook_attempt_duration_seconds_count{hook="afterQuitGroup",outcome="success"}')).toBeGreaterThanOrEqual(3);
+    expect(text).toContain('huddle_webhook_attempt_duration_seconds_bucket{le="0.005",hook="afterQuitGroup",outcome="success"}');
+    expect(value('huddle_webhook_before_callbacks_total{hook="beforeCreateGroup",outcome="allow"}')).toBe(1);
+    expect(value('huddle_webhook_before_callback_duration_seconds_count{hook="beforeCreateGroup",outcome="allow"}')).toBe(1);
+    expect(value('huddle_webhook_queue_depth')).toBe(2);
+    expect(value('huddle_webhook_dead_events')).toBe(0);
+    expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(60);
+    expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeLessThan(120);
+    expect(text).toContain('# TYPE huddle_webhook_deliveries_total counter');
+    expect(text).toContain('# TYPE huddle_webhook_attempt_duration_seconds histogram');
+    expect(text).toContain('huddle_process_cpu_seconds_total');
+
+    await admin('/webhook/set_config', { config: fileConfig });
+    await eventually(async () => (await s.app.store.repos.events.stats()).counts.pending === 0, 5000, 'an empty queue');
+    const after = await metricsText();
+    expect(after).toMatch(/^huddle_webhook_queue_depth 0$/m);
+    expect(after).toMatch(/^huddle_webhook_oldest_pending_age_seconds 0$/m);
+  });
+});
+
+describe('set_config at runtime', () => {
+  it('takes effect at once, concurrency included, and survives a restart', async () => {
+    const secret = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
+    const config = { ...fileConfig, url: other.url, signingSecret: secret, deliveryConcurrency: 1, retrySchedule: ['5s', '1m'] };
+    const before = Date.now();
+    const data = await admin('/webhook/set_config', { config });
+    expect(data.source).toBe('api');
+    expect(data.changedAt).toBeGreaterThanOrEqual(before);
+    expect(data.config).toMatchObject({ url: other.url, signingSecret: secret, deliveryConcurrency: 1, retrySchedule: [5, 60] });
+
+    other.answer = () => ({ delayMs: 50 });
+    const events = ['r1', 'r2', 'r3'].map((g) => newEvent(g));
+    await enqueue(...events);
+    await other.waitFor(3, (h) => events.some((e) => e.id === h.headers['webhook-id']));
+    expect(other.maxOpen).toBe(1);
+    expect(other.hits.every((h) => typeof h.headers['webhook-signature'] === 'string')).toBe(true);
+    expect(sink.hits.filter(byGroup('r1'))).toHaveLength(0);
+
+    await s.stop();
+    s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
+    const reread = await admin('/webhook/get_config', {});
+    expect(reread).toEqual(data);
+    const e = newEvent('r4');
+    await enqueue(e);
+    await other.waitFor(1, byGroup('r4'));
+    expect(sink.hits.filter(byGroup('r4'))).toHaveLength(0);
+  });
+});
