@@ -1,6 +1,7 @@
-import { LIMITS, obj, optInt, optStr } from '../schema.js';
+import { LIMITS, obj, optStr } from '../schema.js';
 import { pickGroupInfo, type GroupInfo } from '../wire.js';
 import { defineHook } from './define.js';
+import { GROUP_SETTINGS_FIELDS } from './group-info.js';
 
 export interface InitMember {
   userID: string;
@@ -20,17 +21,7 @@ export const beforeCreateGroup = defineHook({
       initMemberList: e.initMemberList.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
     }),
   },
-  modifiable: obj({
-    groupID: optStr({ max: LIMITS.id }),
-    groupName: optStr({ max: LIMITS.groupName }),
-    notification: optStr({ max: LIMITS.notification }),
-    introduction: optStr({ max: LIMITS.introduction }),
-    faceURL: optStr({ max: LIMITS.faceURL }),
-    ex: optStr({ max: LIMITS.ex }),
-    needVerification: optInt({ min: 0, max: 2 }),
-    lookMemberInfo: optInt({ min: 0, max: 1 }),
-    applyMemberFriend: optInt({ min: 0, max: 1 }),
-  }),
+  modifiable: obj({ groupID: optStr({ max: LIMITS.id }), ...GROUP_SETTINGS_FIELDS }),
 });
 
 export const afterCreateGroup = defineHook({

@@ -15,8 +15,8 @@ export interface GroupInfoChange {
   applyMemberFriend: number | null;
 }
 
-/** Fields a business server may rewrite in either set-group-info hook; never the groupID. */
-const settingsModification = obj({
+/** Group settings a business server may rewrite (set-group-info hooks, and beforeCreateGroup). */
+export const GROUP_SETTINGS_FIELDS = {
   groupName: optStr({ max: LIMITS.groupName }),
   notification: optStr({ max: LIMITS.notification }),
   introduction: optStr({ max: LIMITS.introduction }),
@@ -25,21 +25,10 @@ const settingsModification = obj({
   needVerification: optInt({ min: 0, max: 2 }),
   lookMemberInfo: optInt({ min: 0, max: 1 }),
   applyMemberFriend: optInt({ min: 0, max: 1 }),
-});
+};
 
-// set_group_info's plain strings: "" for "unchanged", as OpenIM sends them.
-const plainBody = (e: GroupInfoChange) => ({
-  operationID: e.operationID,
-  groupID: e.groupID,
-  groupName: e.groupName ?? '',
-  notification: e.notification ?? '',
-  introduction: e.introduction ?? '',
-  faceURL: e.faceURL ?? '',
-  ex: e.ex,
-  needVerification: e.needVerification,
-  lookMemberInfo: e.lookMemberInfo,
-  applyMemberFriend: e.applyMemberFriend,
-});
+/** Never the groupID: a hook cannot redirect the change to another group. */
+const settingsModification = obj(GROUP_SETTINGS_FIELDS);
 
 // set_group_info_ex: every field nullable, bare values (not {"value": …}).
 const wrapperBody = (e: GroupInfoChange) => ({
@@ -53,6 +42,15 @@ const wrapperBody = (e: GroupInfoChange) => ({
   needVerification: e.needVerification,
   lookMemberInfo: e.lookMemberInfo,
   applyMemberFriend: e.applyMemberFriend,
+});
+
+// set_group_info: the four plain strings are "" for "unchanged", as OpenIM sends them.
+const plainBody = (e: GroupInfoChange) => ({
+  ...wrapperBody(e),
+  groupName: e.groupName ?? '',
+  notification: e.notification ?? '',
+  introduction: e.introduction ?? '',
+  faceURL: e.faceURL ?? '',
 });
 
 export const beforeSetGroupInfo = defineHook({

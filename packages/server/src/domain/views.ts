@@ -1,30 +1,11 @@
 // The wire shapes of OpenIM's sdkws messages. Every field is always present (Go writes zero
 // values), in OpenIM's order; times are milliseconds as JSON numbers.
 
+import { pickGroupInfo, type GroupInfo } from '@huddle/protocol';
 import type { GroupView, MemberRecord, RequestRecord, UserRecord } from '../storage/records.js';
 
-export function groupInfo(g: GroupView) {
-  return {
-    groupID: g.groupID,
-    groupName: g.groupName,
-    notification: g.notification,
-    introduction: g.introduction,
-    faceURL: g.faceURL,
-    ownerUserID: g.ownerUserID,
-    createTime: g.createTime,
-    memberCount: g.memberCount,
-    ex: g.ex,
-    status: g.status,
-    creatorUserID: g.creatorUserID,
-    groupType: g.groupType,
-    needVerification: g.needVerification,
-    lookMemberInfo: g.lookMemberInfo,
-    applyMemberFriend: g.applyMemberFriend,
-    notificationUpdateTime: g.notificationUpdateTime,
-    notificationUserID: g.notificationUserID,
-  };
-}
-export type GroupInfo = ReturnType<typeof groupInfo>;
+/** GroupInfo exactly, in OpenIM's order, whatever else the record carries. */
+export const groupInfo = (g: GroupView): GroupInfo => pickGroupInfo(g);
 
 export function memberInfo(m: MemberRecord) {
   return {

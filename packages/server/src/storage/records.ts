@@ -1,5 +1,7 @@
 // What the store hands to the domain: plain records with the API's field names.
 
+import type { GroupInfo } from '@huddle/protocol';
+
 export interface UserRecord {
   userID: string;
   nickname: string;
@@ -18,29 +20,11 @@ export interface TokenRecord {
   state: number;
 }
 
-export interface GroupRecord {
-  groupID: string;
-  groupName: string;
-  notification: string;
-  introduction: string;
-  faceURL: string;
-  ex: string;
-  status: number;
-  creatorUserID: string;
-  groupType: number;
-  needVerification: number;
-  lookMemberInfo: number;
-  applyMemberFriend: number;
-  notificationUpdateTime: number;
-  notificationUserID: string;
-  memberCount: number;
-  createTime: number;
-}
+/** A stored group: OpenIM's GroupInfo without the owner, which is derived from the members. */
+export type GroupRecord = Omit<GroupInfo, 'ownerUserID'>;
 
 /** A group as read back, with its owner derived from the member holding role 100. */
-export interface GroupView extends GroupRecord {
-  ownerUserID: string;
-}
+export type GroupView = GroupInfo;
 
 export interface MemberRecord {
   groupID: string;
