@@ -7,8 +7,8 @@ import type { Config } from './config.js';
 import { createServices, type Services } from './domain/index.js';
 import { createRequestHandler } from './http/server.js';
 import { allRoutes } from './http/routes/index.js';
-import { resolveSecret, type ResolvedSecret } from './secret.js';
-import { openSqlite } from './storage/sqlite/open.js';
+import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
+import { openStore } from './storage/open.js';
 import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
@@ -40,8 +40,8 @@ export interface AppOptions {
 }
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const secret = resolveSecret(config.secret, config.dataDir);
-  const store = openSqlite(config.database);
+  const store = await openStore(config.database);
+  const secret = store.shared ? await resolveSharedSecret(config.secret, store, Date.now()) : resolveSecret(config.secret, config.dataDir);
   let webhooks: WebhookSettings;
   try {
     webhooks = await WebhookSettings.load(store, config.webhooksFile, logger);
@@ -54,8 +54,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const sender = new CallbackSender(Math.max(128, webhooks.config.deliveryConcurrency + 64));
   const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
   const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
-    // SQLite: this process is the database's only worker, so any lease at start is a crashed run's.
-    releaseAllOnStart: true,
+    // One process owns a SQLite file: whatever leases it finds are a crashed run's.
+    releaseAllOnStart: !store.shared,
     onAttempt: (hook, outcome, ms) => metrics.attempt(hook, outcome, ms),
     ...options.worker,
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 export interface Config {
   host: string;
   port: number;
-  /** A SQLite file path (PostgreSQL URLs are a later addition). */
+  /** A SQLite file path, or a postgres:// URL. */
   database: string;
   /** Directory for files huddle keeps beside the database (the generated secret). */
   dataDir: string;
@@ -52,7 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HUDDLE_HOST || '127.0.0.1',
     port: integer(env, 'HUDDLE_PORT', 10002, 0, 65535),
     database,
-    dataDir: path.dirname(path.resolve(database)),
+    // Beside the SQLite file; with PostgreSQL nothing needs a local directory (./data if asked).
+    dataDir: /^postgres(ql)?:\/\//.test(database) ? path.resolve(env.HUDDLE_DATA_DIR || './data') : path.dirname(path.resolve(database)),
     secret,
     adminUserIDs,
     webhooksFile: env.HUDDLE_WEBHOOKS || undefined,

@@ -5,6 +5,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { WebhookConfigError } from './webhooks/config.js';
 import { createLogger } from './logger.js';
 
+/** postgres://user:secret@host/db -> postgres://user:***@host/db, so logs never carry a password. */
+function redactPassword(database: string): string {
+  return database.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -27,10 +32,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (app.secret.generated) logger.warn({ file: app.secret.file }, 'HUDDLE_SECRET is not set: generated an admin secret');
-  else if (app.secret.file) logger.info({ file: app.secret.file }, 'using the admin secret kept in the data directory');
+  if (app.secret.generated) logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
+  else if (app.secret.where) logger.info({ file: app.secret.where }, 'using the admin secret huddle generated earlier');
   const address = await app.listen();
-  logger.info({ database: config.database }, `huddle listening on http://${address.address}:${address.port}`);
+  logger.info({ database: redactPassword(config.database) }, `huddle listening on http://${address.address}:${address.port}`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,14 +1,18 @@
 // The admin secret signs tokens and unlocks /auth/get_admin_token. There is no built-in default:
-// either HUDDLE_SECRET is set, or a random one is generated once and kept in the data directory.
+// either HUDDLE_SECRET is set, or a random one is generated once and kept in the data directory
+// (SQLite), or in the shared database (PostgreSQL, so every instance signs with the same secret).
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Store } from './storage/store.js';
 
 export interface ResolvedSecret {
   secret: string;
-  /** Where a generated secret is kept; undefined when it came from the environment. */
+  /** The file a generated secret is kept in; undefined when it came from the environment or the database. */
   file: string | undefined;
+  /** Where a generated secret is kept, for the log; undefined when it came from the environment. */
+  where?: string;
   generated: boolean;
 }
 
@@ -17,7 +21,7 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
   const file = path.join(dataDir, 'secret');
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing) return { secret: existing, file, generated: false };
+    if (existing) return { secret: existing, file, where: file, generated: false };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -30,5 +34,18 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return resolveSecret(undefined, dataDir);
     throw err;
   }
-  return { secret, file, generated: true };
+  return { secret, file, where: file, generated: true };
+}
+
+const SECRET_SETTING = 'admin_secret';
+
+/** Several instances share one PostgreSQL database: the first to start generates, the others read. */
+export async function resolveSharedSecret(configured: string | undefined, store: Store, now: number): Promise<ResolvedSecret> {
+  if (configured) return { secret: configured, file: undefined, generated: false };
+  const where = `the database (SELECT value FROM settings WHERE key = '${SECRET_SETTING}')`;
+  const mine = randomBytes(32).toString('base64url');
+  await store.repos.settings.insertIfAbsent(SECRET_SETTING, mine, now);
+  const stored = await store.repos.settings.get(SECRET_SETTING);
+  if (!stored) throw new Error('the admin secret could not be stored');
+  return { secret: stored.value, file: undefined, where, generated: stored.value === mine };
 }

@@ -6,11 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GroupRecord, MemberRecord } from '../src/storage/records.js';
+import { openPostgres } from '../src/storage/postgres/open.js';
 import { openSqlite } from '../src/storage/sqlite/open.js';
 import type { Store } from '../src/storage/store.js';
+import { createTestDatabase, postgresAvailable } from './postgres.js';
 
 interface Engine {
   name: string;
+  skip?: boolean;
   open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
 }
 
@@ -25,6 +28,21 @@ const engines: Engine[] = [
         async cleanup() {
           await store.close();
           fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: !(await postgresAvailable()),
+    async open() {
+      const database = await createTestDatabase();
+      const store = await openPostgres(database.url);
+      return {
+        store,
+        async cleanup() {
+          await store.close();
+          await database.drop();
         },
       };
     },
@@ -44,7 +62,7 @@ const user = (userID: string, nickname = userID) => ({ userID, nickname, faceURL
 const all = { pageNumber: 1, showNumber: 100 };
 
 for (const engine of engines) {
-  describe(`store contract: ${engine.name}`, () => {
+  describe.skipIf(engine.skip)(`store contract: ${engine.name}`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {

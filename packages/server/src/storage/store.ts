@@ -139,6 +139,8 @@ export interface EventRepo {
 export interface SettingRepo {
   get(key: string): Promise<{ value: string; updatedAt: number } | undefined>;
   put(key: string, value: string, now: number): Promise<void>;
+  /** Writes the value only if the key has none yet (the first writer wins). */
+  insertIfAbsent(key: string, value: string, now: number): Promise<void>;
 }
 
 export interface Repos {
@@ -154,6 +156,12 @@ export interface Repos {
 }
 
 export interface Store {
+  /** `sqlite` (one process owns the file) or `postgres` (several instances may share it). */
+  readonly engine: 'sqlite' | 'postgres';
+  /** Whether other processes may write the same database (several huddle instances). */
+  readonly shared: boolean;
+  /** True for a unique or primary-key violation: a concurrent writer got there first. */
+  isUniqueViolation(err: unknown): boolean;
   /** Reads and single-statement writes outside a transaction. */
   readonly repos: Repos;
   /** Runs `fn` in one transaction. Never touch `store.repos` inside `fn`: use its argument. */

@@ -15,5 +15,12 @@ export function settingRepo(db: Kysely<Database>): SettingRepo {
         .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
         .execute();
     },
+    async insertIfAbsent(key, value, now) {
+      await db
+        .insertInto('settings')
+        .values({ key, value, updated_at: now })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+    },
   };
 }

@@ -64,6 +64,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
 
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   return {
+    engine: 'sqlite',
+    shared: false,
+    isUniqueViolation: (err) => {
+      const code = (err as { code?: unknown })?.code;
+      return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+    },
     repos: makeRepos(db, CAPABILITIES),
     // Kysely holds the single connection for the whole transaction, so transactions never interleave.
     async tx(fn) {

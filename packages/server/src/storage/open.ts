@@ -1,0 +1,16 @@
+// Picks the storage engine from HUDDLE_DATABASE: a postgres:// URL, or a SQLite file path.
+
+import { openSqlite } from './sqlite/open.js';
+import type { Store } from './store.js';
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//.test(database);
+}
+
+export async function openStore(database: string): Promise<Store> {
+  if (isPostgresUrl(database)) {
+    const { openPostgres } = await import('./postgres/open.js');
+    return openPostgres(database);
+  }
+  return openSqlite(database);
+}
