@@ -196,6 +196,10 @@ export function groupService(deps: DomainDeps) {
           { ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) },
         ]);
         return { groupInfo: created, members: finalMembers };
+      }).catch((err: unknown) => {
+        // Another instance created this groupID between our check and our insert.
+        if (store.isUniqueViolation(err)) throw new ApiError('GroupIDExisted', `group ${info.groupID} already exists`);
+        throw err;
       });
     },
 

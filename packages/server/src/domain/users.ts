@@ -35,6 +35,10 @@ export function userService({ store, now }: DomainDeps) {
           throw new ApiError('RegisteredAlreadyError', `already registered: ${taken.map((u) => u.userID).join(', ')}`);
         }
         await tx.users.insert(users.map((u): UserRecord => ({ ...u, createTime })));
+      }).catch((err: unknown) => {
+        // Another instance registered one of them between our check and our insert.
+        if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
+        throw err;
       });
     },
 
