@@ -8,7 +8,8 @@ import { createServices, type Services } from './domain/index.js';
 import { createRequestHandler } from './http/server.js';
 import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
-import { openStore } from './storage/open.js';
+import { isPostgresUrl, openStore } from './storage/open.js';
+import { noSignals, type Signals } from './signals.js';
 import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
@@ -22,11 +23,18 @@ export interface App {
   services: Services;
   secret: ResolvedSecret;
   webhooks: WebhookSettings;
-  /** Delivers after-callbacks; runs from listen() until close(). */
+  /** Delivers after-callbacks; runs from listen() until close() when the role includes delivery. */
   worker: DeliveryWorker;
+  /** What this instance does. */
+  role: Role;
+  /** Wake-ups from and to other instances on the same database (a no-op on SQLite). */
+  signals: Signals;
   metrics: WebhookMetrics;
   server: http.Server;
-  /** Starts listening and delivering; resolves with the bound address (port 0 picks a free one). */
+  /**
+   * Starts listening (the API, or only /healthz and /metrics for a worker-only instance) and
+   * delivering (unless API-only); resolves with the bound address (port 0 picks a free one).
+   */
   listen(): Promise<AddressInfo>;
   /**
    * Stops accepting, finishes in-flight requests, stops the delivery worker (in-flight attempts
@@ -35,12 +43,27 @@ export interface App {
   close(): Promise<void>;
 }
 
-export interface AppOptions {
-  worker?: WorkerOptions;
+/**
+ * `huddle serve`: api and worker; `huddle serve --no-worker`: api only; `huddle worker`: worker only
+ * (its HTTP listener serves /healthz and /metrics, nothing else).
+ */
+export interface Role {
+  api: boolean;
+  worker: boolean;
 }
 
+export interface AppOptions {
+  worker?: WorkerOptions;
+  /** Default: both. */
+  role?: Partial<Role>;
+}
+
+/** With a shared database, how often each instance re-reads the saved webhook configuration anyway. */
+export const SETTINGS_POLL_MS = 5000;
+
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const store = await openStore(config.database);
+  const role: Role = { api: options.role?.api ?? true, worker: options.role?.worker ?? true };
+  const store = await openStore(config.database, { poolSize: config.databasePoolSize });
   const secret = store.shared ? await resolveSharedSecret(config.secret, store, Date.now()) : resolveSecret(config.secret, config.dataDir);
   let webhooks: WebhookSettings;
   try {
@@ -56,15 +79,39 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
+    leaseMarginMs: config.leaseMarginMs,
     onAttempt: (hook, outcome, ms) => metrics.attempt(hook, outcome, ms),
     ...options.worker,
   });
+  // Several instances on one database: enqueues wake every instance's worker (a `huddle worker`
+  // elsewhere included), and a configuration saved here is re-read by the others.
+  const signals: Signals = store.shared && isPostgresUrl(config.database) ? await postgresSignals(config.database, logger) : noSignals;
+  const eventsReady = () => {
+    if (role.worker) worker.wake();
+    signals.publish('events');
+  };
+  signals.on('events', () => worker.wake());
+  const refreshSettings = () =>
+    webhooks.refresh().then(
+      (changed) => {
+        if (changed) logger.info({ changedAt: new Date(webhooks.changedAt).toISOString() }, 'applied the webhook configuration saved by another instance');
+      },
+      (err: unknown) => logger.warn({ err }, 'could not re-read the saved webhook configuration'),
+    );
+  signals.on('settings', () => void refreshSettings());
+  signals.onReconnect(() => {
+    worker.wake();
+    void refreshSettings();
+  });
+  webhooks.onSaved(() => signals.publish('settings'));
+  let settingsPoll: NodeJS.Timeout | undefined;
+
   const hooks = new CallbackHooks(
     webhooks,
     sender,
     logger,
     Date.now,
-    () => worker.wake(),
+    eventsReady,
     (o) => metrics.before(o),
   );
   const services = createServices({
@@ -75,10 +122,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,
   });
-  await services.users.ensureAdminUsers(config.adminUserIDs);
+  try {
+    await services.users.ensureAdminUsers(config.adminUserIDs);
+  } catch (err) {
+    // Several instances starting at once on an empty database: another one created them first.
+    if (!store.isUniqueViolation(err)) throw err;
+    await services.users.ensureAdminUsers(config.adminUserIDs);
+  }
 
   const handler = createRequestHandler({
-    routes: allRoutes(services, { settings: webhooks, events: store.repos.events, wake: () => worker.wake(), now: Date.now }),
+    routes: role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now: Date.now }) : [],
     auth: services.auth,
     maxBodyBytes: config.maxBodyBytes,
     logger,
@@ -98,6 +151,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     secret,
     webhooks,
     worker,
+    role,
+    signals,
     metrics,
     server,
     async listen() {
@@ -105,10 +160,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve(server.address() as AddressInfo));
       });
-      await worker.start();
+      await signals.start();
+      if (store.shared) {
+        settingsPoll = setInterval(() => void refreshSettings(), SETTINGS_POLL_MS);
+        settingsPoll.unref();
+      }
+      if (role.worker) await worker.start();
       return address;
     },
     async close() {
+      clearInterval(settingsPoll);
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -116,8 +177,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         }),
         worker.stop(),
       ]);
+      await signals.close();
       await sender.close();
       await store.close();
     },
   };
+}
+
+async function postgresSignals(url: string, logger: Logger): Promise<Signals> {
+  const { PostgresSignals } = await import('./storage/postgres/notify.js');
+  return new PostgresSignals(url, logger);
 }

@@ -1,4 +1,5 @@
-// One typed configuration, read from the environment. Every variable is documented in the README.
+// One typed configuration, read from the environment and, for `huddle` on the command line, from
+// flags (a flag wins over its variable). Every variable is documented in the README.
 
 import path from 'node:path';
 
@@ -7,6 +8,8 @@ export interface Config {
   port: number;
   /** A SQLite file path, or a postgres:// URL. */
   database: string;
+  /** Connections in the PostgreSQL pool (unused with SQLite). */
+  databasePoolSize: number;
   /** Directory for files huddle keeps beside the database (the generated secret). */
   dataDir: string;
   /** The admin secret; when unset, one is generated on first start and kept in `dataDir`. */
@@ -18,47 +21,85 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: string;
+  /**
+   * How long a delivery lease outlives the longest hook timeout: the time after which another
+   * instance takes over the callbacks a dead instance had in flight.
+   */
+  leaseMarginMs: number;
 }
 
 export class ConfigError extends Error {}
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return n;
+/** Settings that may also be given as a command-line flag (`huddle --port 10003`). */
+export const FLAGS = {
+  HUDDLE_HOST: { flag: '--host <address>', help: 'address to listen on' },
+  HUDDLE_PORT: { flag: '--port <port>', help: 'port to listen on (0 picks a free one)' },
+  HUDDLE_DATABASE: { flag: '--database <path-or-url>', help: 'SQLite file, or postgres://user:password@host:port/db' },
+  HUDDLE_DATABASE_POOL_SIZE: { flag: '--pool-size <n>', help: 'PostgreSQL connections per instance' },
+  HUDDLE_WEBHOOKS: { flag: '--webhooks <file>', help: 'webhook configuration file (webhooks.yml)' },
+  HUDDLE_ADMIN_USER_IDS: { flag: '--admin-user-ids <ids>', help: 'comma-separated app-admin user IDs' },
+  HUDDLE_TOKEN_TTL_DAYS: { flag: '--token-ttl-days <days>', help: 'lifetime of issued tokens' },
+  HUDDLE_MAX_BODY_BYTES: { flag: '--max-body-bytes <bytes>', help: 'largest request body accepted' },
+  HUDDLE_LOG_LEVEL: { flag: '--log-level <level>', help: 'fatal, error, warn, info, debug, trace or silent' },
+  HUDDLE_LEASE_MARGIN_SECONDS: { flag: '--lease-margin <seconds>', help: 'how long a delivery lease outlives the longest hook timeout' },
+} as const;
+
+export type FlagVariable = keyof typeof FLAGS;
+
+/** `--port` from `--port <port>`. */
+export function flagName(variable: FlagVariable): string {
+  return FLAGS[variable].flag.split(' ')[0]!;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const database = env.HUDDLE_DATABASE || './data/huddle.db';
-  const adminUserIDs = (env.HUDDLE_ADMIN_USER_IDS ?? 'imAdmin')
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads the configuration. `flags` holds values given on the command line, keyed by the variable
+ * they stand for; an error names the flag and its variable, or just the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Record<FlagVariable, string>> = {}): Config {
+  const raw = (name: string): string | undefined => (flags as Record<string, string | undefined>)[name] ?? env[name];
+  const label = (name: string): string => (flags as Record<string, string | undefined>)[name] !== undefined ? `${flagName(name as FlagVariable)} (${name})` : name;
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = raw(name);
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${label(name)} must be an integer between ${min} and ${max}, got "${value}"`);
+    }
+    return n;
+  };
+
+  const database = raw('HUDDLE_DATABASE') || './data/huddle.db';
+  const adminUserIDs = (raw('HUDDLE_ADMIN_USER_IDS') ?? 'imAdmin')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (adminUserIDs.length === 0) throw new ConfigError('HUDDLE_ADMIN_USER_IDS must name at least one user');
+  if (adminUserIDs.length === 0) throw new ConfigError(`${label('HUDDLE_ADMIN_USER_IDS')} must name at least one user`);
   for (const id of adminUserIDs) {
     if (!/^[\p{L}\p{N}_]{1,64}$/u.test(id)) {
-      throw new ConfigError(`HUDDLE_ADMIN_USER_IDS: "${id}" is not a valid userID (letters, digits and _; at most 64)`);
+      throw new ConfigError(`${label('HUDDLE_ADMIN_USER_IDS')}: "${id}" is not a valid userID (letters, digits and _; at most 64)`);
     }
   }
   const secret = env.HUDDLE_SECRET || undefined;
   if (secret !== undefined && secret.length < 16) {
     throw new ConfigError('HUDDLE_SECRET must be at least 16 characters');
   }
+  const logLevel = raw('HUDDLE_LOG_LEVEL') || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${label('HUDDLE_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   return {
-    host: env.HUDDLE_HOST || '127.0.0.1',
-    port: integer(env, 'HUDDLE_PORT', 10002, 0, 65535),
+    host: raw('HUDDLE_HOST') || '127.0.0.1',
+    port: integer('HUDDLE_PORT', 10002, 0, 65535),
     database,
+    databasePoolSize: integer('HUDDLE_DATABASE_POOL_SIZE', 10, 1, 1000),
     // Beside the SQLite file; with PostgreSQL nothing needs a local directory (./data if asked).
     dataDir: /^postgres(ql)?:\/\//.test(database) ? path.resolve(env.HUDDLE_DATA_DIR || './data') : path.dirname(path.resolve(database)),
     secret,
     adminUserIDs,
-    webhooksFile: env.HUDDLE_WEBHOOKS || undefined,
-    tokenTtlSeconds: integer(env, 'HUDDLE_TOKEN_TTL_DAYS', 90, 1, 3650) * 86400,
-    maxBodyBytes: integer(env, 'HUDDLE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    logLevel: env.HUDDLE_LOG_LEVEL || 'info',
+    webhooksFile: raw('HUDDLE_WEBHOOKS') || undefined,
+    tokenTtlSeconds: integer('HUDDLE_TOKEN_TTL_DAYS', 90, 1, 3650) * 86400,
+    maxBodyBytes: integer('HUDDLE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel,
+    leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,
   };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from './harness.js';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,4 +71,41 @@ it('refuses a bad configuration with a message naming the variable', async () =>
   const proc = start({ HUDDLE_DATABASE: path.join(tempDir(), 'x.db'), HUDDLE_PORT: 'eighty' });
   expect(await proc.exit).toBe(2);
   expect(proc.output()).toContain('HUDDLE_PORT');
+});
+
+describe('the huddle command (bin/huddle.js)', () => {
+  function huddle(args: string[], env: Record<string, string>) {
+    const child = spawn(process.execPath, [path.join(SERVER_DIR, 'bin', 'huddle.js'), ...args], {
+      cwd: tempDir(), // works from any directory
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, output: () => out, exit };
+  }
+
+  it('serve: a flag wins over its variable', async () => {
+    const db = path.join(tempDir(), 'flag.db');
+    const proc = huddle(['serve', '--port', '0', '--database', db], { HUDDLE_PORT: 'eighty', HUDDLE_DATABASE: '', HUDDLE_SECRET: 'x'.repeat(16) });
+    await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(proc.output()) || proc.child.exitCode !== null, 'the listening line');
+    expect(proc.output()).toMatch(/"role":"serve"/);
+    expect(fs.existsSync(db)).toBe(true);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exit).toBe(0);
+  });
+
+  it.each([
+    [['--port', '99999'], '--port (HUDDLE_PORT)'],
+    [['serve', '--log-level', 'loud'], '--log-level (HUDDLE_LOG_LEVEL)'],
+    [['serve', '--bogus'], "unknown option '--bogus'"],
+    [['worker'], 'HUDDLE_DATABASE'],
+    [['serve', '--no-worker'], 'postgres://'],
+  ])('refuses %j with exit code 2, naming %s', async (args, named) => {
+    const proc = huddle(args, { HUDDLE_DATABASE: path.join(tempDir(), 'x.db'), HUDDLE_PORT: '0' });
+    expect(await proc.exit).toBe(2);
+    expect(proc.output()).toContain(named);
+  });
 });

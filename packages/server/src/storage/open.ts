@@ -7,10 +7,15 @@ export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//.test(database);
 }
 
-export async function openStore(database: string): Promise<Store> {
+export interface StoreOptions {
+  /** PostgreSQL: connections in the pool. */
+  poolSize?: number;
+}
+
+export async function openStore(database: string, options: StoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(database)) {
     const { openPostgres } = await import('./postgres/open.js');
-    return openPostgres(database);
+    return openPostgres(database, { max: options.poolSize });
   }
   return openSqlite(database);
 }

@@ -1,6 +1,11 @@
 // The live webhook configuration: read from HUDDLE_WEBHOOKS at start-up, replaced at runtime by the
 // admin API, and persisted in the database. A configuration stored through the API wins over the
 // file on later starts (the log says so), so a restart never undoes a runtime change.
+//
+// Several instances sharing one database: the stored row is the truth. `refresh()` applies it
+// whenever it differs from what this instance runs (not only when its timestamp is newer: clocks of
+// different machines disagree), and the app calls it when another instance signals a save and on a
+// timer, so every instance converges on the last configuration saved anywhere.
 
 import type { Logger } from 'pino';
 import type { Store } from '../storage/store.js';
@@ -12,12 +17,17 @@ export type ConfigSource = 'default' | 'file' | 'api';
 
 export class WebhookSettings {
   private listeners: ((config: WebhookConfig) => void)[] = [];
+  private savedListeners: (() => void)[] = [];
+  /** Counts the changes applied here, so a refresh that read before a local save never undoes it. */
+  private generation = 0;
 
   private constructor(
     private readonly store: Store,
     private current: WebhookConfig,
     private currentSource: ConfigSource,
     private updatedAt: number,
+    /** The stored row this instance runs ('' when it runs the file or the default). */
+    private storedValue: string,
   ) {}
 
   /** Throws WebhookConfigError (naming the key) when the file is bad, so start-up stops. */
@@ -30,14 +40,16 @@ export class WebhookSettings {
     }
     const stored = await store.repos.settings.get(SETTING_KEY);
     let updatedAt = 0;
+    let storedValue = '';
     if (stored) {
+      storedValue = stored.value;
       config = parseWebhookConfig(JSON.parse(stored.value));
       source = 'api';
       updatedAt = stored.updatedAt;
       if (file) logger.warn({ file, changedAt: new Date(stored.updatedAt).toISOString() }, 'using the webhook configuration saved through the admin API; HUDDLE_WEBHOOKS is not read again until it is reset');
     }
     if (config.ignoredKeys.length > 0) logger.info({ keys: config.ignoredKeys }, 'webhook configuration: ignoring callbacks huddle does not send');
-    return new WebhookSettings(store, config, source, updatedAt);
+    return new WebhookSettings(store, config, source, updatedAt, storedValue);
   }
 
   get config(): WebhookConfig {
@@ -59,27 +71,44 @@ export class WebhookSettings {
   /** Validates, persists and applies a new configuration; throws WebhookConfigError when invalid. */
   async replace(doc: unknown, now: number): Promise<WebhookConfig> {
     const config = parseWebhookConfig(doc);
-    await this.store.repos.settings.put(SETTING_KEY, JSON.stringify(webhookDocument(config)), now);
-    this.apply(config, 'api', now);
+    const value = JSON.stringify(webhookDocument(config));
+    await this.store.repos.settings.put(SETTING_KEY, value, now);
+    this.apply(config, 'api', now, value);
+    for (const l of this.savedListeners) l();
     return config;
   }
 
-  /** Picks up a configuration another instance saved (several instances share one database). */
+  /**
+   * Picks up a configuration another instance saved (several instances share one database): applies
+   * the stored one when it differs from the one running here. Returns whether it changed anything.
+   */
   async refresh(): Promise<boolean> {
+    const generation = this.generation;
     const stored = await this.store.repos.settings.get(SETTING_KEY);
-    if (!stored || stored.updatedAt <= this.updatedAt) return false;
-    this.apply(parseWebhookConfig(JSON.parse(stored.value)), 'api', stored.updatedAt);
+    // A save here while we read: ours is at least as new as what we read.
+    if (generation !== this.generation) return false;
+    if (!stored || (stored.value === this.storedValue && stored.updatedAt === this.updatedAt)) return false;
+    // Validated when it was saved; should it not parse, this throws and the running one stays.
+    this.apply(parseWebhookConfig(JSON.parse(stored.value)), 'api', stored.updatedAt, stored.value);
     return true;
   }
 
+  /** Told of every change applied here: saved here, or picked up by refresh(). */
   onChange(listener: (config: WebhookConfig) => void): void {
     this.listeners.push(listener);
   }
 
-  private apply(config: WebhookConfig, source: ConfigSource, at: number) {
+  /** Told after this instance saved a configuration (so the others can be signalled). */
+  onSaved(listener: () => void): void {
+    this.savedListeners.push(listener);
+  }
+
+  private apply(config: WebhookConfig, source: ConfigSource, at: number, storedValue: string) {
     this.current = config;
     this.currentSource = source;
     this.updatedAt = at;
+    this.storedValue = storedValue;
+    this.generation++;
     for (const l of this.listeners) l(config);
   }
 }

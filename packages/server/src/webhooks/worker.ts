@@ -7,8 +7,10 @@
 //   `deliveryConcurrency` attempts at once (read on every claim, so a runtime change applies at once).
 // - Nothing here runs on the request path: `wake()` only flips a flag, so a slow or dead receiver can
 //   hold up deliveries but never an API call.
-// - Leases: one worker ID per process. A lease lasts the longest hook timeout plus LEASE_MARGIN_MS,
-//   so it outlives any attempt; `finish` writes only while the lease is still held. On SQLite one
+// - Leases: one worker ID per process. A lease lasts the longest hook timeout plus a margin
+//   (LEASE_MARGIN_MS unless configured), so it outlives any attempt; `finish` writes only while the
+//   lease is still held. With several instances on PostgreSQL, an instance that dies holding leases
+//   delays its groups until they expire; then any worker claims them. On SQLite one
 //   process owns the database, so start-up drops every lease: whatever a crashed run had in flight
 //   goes out again at once (at-least-once; receivers dedupe on webhook-id).
 // - With `url: ""` nothing is sent and events stay pending until a URL is configured (the file or
@@ -43,6 +45,8 @@ export interface WorkerOptions {
   graceMs?: number;
   /** Drop every lease at start: right when this process is the database's only worker (SQLite). */
   releaseAllOnStart?: boolean;
+  /** How long a lease outlives the longest hook timeout (default LEASE_MARGIN_MS). */
+  leaseMarginMs?: number;
   /** Jitter source, [0, 1). */
   random?: () => number;
   /** Told about every recorded attempt (metrics). */
@@ -235,7 +239,7 @@ export class DeliveryWorker {
   private leaseMs(config: WebhookConfig): number {
     let longest = DEFAULT_TIMEOUT_MS;
     for (const h of Object.values(config.hooks)) longest = Math.max(longest, h.timeoutMs);
-    return longest + LEASE_MARGIN_MS;
+    return longest + (this.options.leaseMarginMs ?? LEASE_MARGIN_MS);
   }
 
   private dispatch(event: EventRecord, config: WebhookConfig): void {

@@ -1,0 +1,27 @@
+// Wake-ups between huddle instances that share one database. An instance that enqueues
+// after-events tells the delivery workers of every other instance (which may be `huddle worker`
+// processes on other machines); one that saves a webhook configuration tells the others to re-read
+// it. Signals only hurry things along: every worker also polls, and every instance re-reads the
+// saved configuration on a timer, so a lost signal costs a delay, never an event or a change.
+
+export type SignalChannel = 'events' | 'settings';
+
+export interface Signals {
+  /** Tells the other instances; cheap, never throws, coalesced under load. */
+  publish(channel: SignalChannel): void;
+  /** Called when another instance published on `channel`. */
+  on(channel: SignalChannel, listener: () => void): void;
+  /** Called after a lost connection is back (signals may have been missed meanwhile). */
+  onReconnect(listener: () => void): void;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One process owns the database (SQLite): nobody else to tell. */
+export const noSignals: Signals = {
+  publish() {},
+  on() {},
+  onReconnect() {},
+  async start() {},
+  async close() {},
+};

@@ -1,0 +1,135 @@
+// Signals between instances over PostgreSQL LISTEN/NOTIFY: one dedicated connection per instance
+// (outside the pool: a listening connection must stay open), which also sends the NOTIFYs.
+//
+// - A NOTIFY goes out after the transaction that enqueued the events has committed (the caller
+//   publishes from an after-commit hook), so whoever wakes up finds the events.
+// - Per channel at most one NOTIFY per PUBLISH_INTERVAL_MS: the first goes out at once, later ones
+//   within the interval become one at its end. Under load that bounds the cost (a NOTIFY takes a
+//   global lock at commit) to ~100 a second per instance; an isolated change is not delayed.
+// - The payload is the sender's ID, so an instance ignores its own signals (it woke itself directly).
+// - A lost connection is re-established with backoff; listeners of onReconnect then catch up.
+
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { SignalChannel, Signals } from '../../signals.js';
+
+const CHANNELS: Record<SignalChannel, string> = { events: 'huddle_events', settings: 'huddle_settings' };
+const BY_NAME = new Map(Object.entries(CHANNELS).map(([k, v]) => [v, k as SignalChannel]));
+export const PUBLISH_INTERVAL_MS = 10;
+const MAX_BACKOFF_MS = 5000;
+
+export class PostgresSignals implements Signals {
+  readonly id = randomBytes(6).toString('hex');
+  private client: pg.Client | undefined;
+  private closed = false;
+  private connecting: Promise<void> | undefined;
+  private backoffMs = 100;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly listeners: Record<SignalChannel, (() => void)[]> = { events: [], settings: [] };
+  private readonly reconnectListeners: (() => void)[] = [];
+  private readonly lastSent: Record<SignalChannel, number> = { events: 0, settings: 0 };
+  private readonly trailing: Partial<Record<SignalChannel, NodeJS.Timeout>> = {};
+  private everConnected = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {}
+
+  on(channel: SignalChannel, listener: () => void): void {
+    this.listeners[channel].push(listener);
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** Connects and listens; a failure is logged and retried in the background (polling covers meanwhile). */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  publish(channel: SignalChannel): void {
+    if (this.closed || this.trailing[channel]) return;
+    const wait = this.lastSent[channel] + PUBLISH_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.send(channel);
+      return;
+    }
+    const timer = setTimeout(() => {
+      delete this.trailing[channel];
+      this.send(channel);
+    }, wait);
+    timer.unref();
+    this.trailing[channel] = timer;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    for (const t of Object.values(this.trailing)) clearTimeout(t);
+    await this.connecting?.catch(() => {});
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  private send(channel: SignalChannel): void {
+    this.lastSent[channel] = performance.now();
+    const client = this.client;
+    if (!client) return; // reconnecting: the others' polls pick the work up
+    client.query('SELECT pg_notify($1, $2)', [CHANNELS[channel], this.id]).catch((err: unknown) => {
+      this.logger.debug({ err, channel }, 'could not signal the other instances');
+    });
+  }
+
+  private connect(): Promise<void> {
+    this.connecting = (async () => {
+      const client = new pg.Client({ connectionString: this.url });
+      client.on('error', (err) => this.lost(client, err));
+      client.on('end', () => this.lost(client));
+      client.on('notification', (msg) => {
+        const channel = BY_NAME.get(msg.channel);
+        if (!channel || msg.payload === this.id) return;
+        for (const l of this.listeners[channel]) l();
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANNELS.events}; LISTEN ${CHANNELS.settings}`);
+      } catch (err) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => {});
+        this.retry(err);
+        return;
+      }
+      if (this.closed) {
+        await client.end().catch(() => {});
+        return;
+      }
+      this.client = client;
+      this.backoffMs = 100;
+      if (this.everConnected) {
+        this.logger.info('signals between instances restored');
+        for (const l of this.reconnectListeners) l();
+      }
+      this.everConnected = true;
+    })();
+    return this.connecting;
+  }
+
+  private lost(client: pg.Client, err?: unknown): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.end().catch(() => {});
+    this.retry(err);
+  }
+
+  private retry(err: unknown): void {
+    if (this.closed) return;
+    this.logger.warn({ err, retryInMs: this.backoffMs }, 'lost the signal connection to PostgreSQL; other instances are seen by polling until it is back');
+    this.retryTimer = setTimeout(() => void this.connect(), this.backoffMs);
+    this.retryTimer.unref();
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+  }
+}
