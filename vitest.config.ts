@@ -1,10 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { PG_ADMIN_URL, postgresAvailable } from './packages/server/test/postgres.js';
+
+// Two projects, one `vitest run`:
+// - sqlite: every test file, each starting its own server on its own SQLite file (files run in
+//   parallel safely). The store contract suite inside it covers both engines itself.
+// - postgres: the HTTP and end-to-end suites again, on PostgreSQL (HUDDLE_TEST_ENGINE=postgres makes
+//   harness.ts give every server a fresh database of its own, dropped by close()).
+// Without a reachable PostgreSQL the postgres project is left out with a visible message, except
+// under CI=true, where postgresAvailable() throws and the run fails.
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const SERVER_TESTS = 'packages/server/test';
+
+/** Suites that stay on SQLite: they spawn `src/main.ts` processes over SQLite files of their own. */
+const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'webhook-config.test.ts']);
+
+/** Every suite that goes through harness.ts startServer(), except the SQLite-only ones. */
+const postgresSuites = fs
+  .readdirSync(path.join(ROOT, SERVER_TESTS))
+  .filter((f) => f.endsWith('.test.ts') && !SQLITE_ONLY.has(f))
+  .filter((f) => /\bstartServer\(/.test(fs.readFileSync(path.join(ROOT, SERVER_TESTS, f), 'utf8')))
+  .map((f) => `${SERVER_TESTS}/${f}`);
+
+// Vitest evaluates this file more than once per run (the projects extend it): ask and tell once.
+const once = globalThis as typeof globalThis & { huddlePostgres?: Promise<boolean>; huddlePostgresTold?: boolean };
+const withPostgres = await (once.huddlePostgres ??= postgresAvailable());
+if (!once.huddlePostgresTold) {
+  once.huddlePostgresTold = true;
+  if (!withPostgres) {
+    console.warn(`*** vitest: project "postgres" (${postgresSuites.length} HTTP/e2e suites on PostgreSQL) is skipped: ${PG_ADMIN_URL} is unreachable ***\n`);
+  }
+}
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Every test file starts its own server on its own SQLite file, so files run in parallel safely.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          env: { HUDDLE_TEST_ENGINE: 'sqlite' },
+        },
+      },
+      ...(withPostgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: postgresSuites,
+                env: { HUDDLE_TEST_ENGINE: 'postgres' },
+                // Tags this run's databases, and drops any a crashed or timed-out suite left behind.
+                globalSetup: [`${SERVER_TESTS}/postgres-setup.ts`],
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

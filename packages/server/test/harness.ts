@@ -1,13 +1,19 @@
-// Starts a real huddle on an ephemeral port over a real SQLite file in a temporary directory, and
-// talks to it over real HTTP. Every test file gets its own server and database.
+// Starts a real huddle on an ephemeral port over a real database, and talks to it over real HTTP.
+// Every test file gets its own server and database: a SQLite file in a temporary directory, or, when
+// HUDDLE_TEST_ENGINE=postgres (the vitest project "postgres"), a fresh PostgreSQL database.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Pool } from 'undici';
+import { inject } from 'vitest';
 import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { isPostgresUrl } from '../src/storage/open.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export interface Envelope<T = any> {
   errCode: number;
@@ -17,6 +23,46 @@ export interface Envelope<T = any> {
 }
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
+
+export type TestEngine = 'sqlite' | 'postgres';
+
+/** The engine startServer() puts servers on; each vitest project sets HUDDLE_TEST_ENGINE (vitest.config.ts). */
+export const TEST_ENGINE: TestEngine = process.env.HUDDLE_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * The PostgreSQL database of each server directory, so a restart with the same `dir` finds its data
+ * again, as it does in the directory's SQLite file. close() drops it.
+ */
+const pgDatabases = new Map<string, TestDatabase>();
+
+/** A fresh PostgreSQL database, tagged with this run so postgres-setup.ts drops it if a test does not. */
+export function createPgDatabase(): Promise<TestDatabase> {
+  return createTestDatabase(inject('huddlePgRunTag'));
+}
+
+/**
+ * Runs a read-only query on a huddle database over a connection of its own (not the server's), so
+ * a check sees what was committed: `database` is a SQLite file path or a postgres:// URL. Write the
+ * SQL both engines accept, and cast counts (CAST(COUNT(*) AS INTEGER)) so they come back as numbers.
+ */
+export async function queryDatabase<T = Record<string, unknown>>(database: string, sql: string): Promise<T[]> {
+  if (isPostgresUrl(database)) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      await client.query('SET default_transaction_read_only = on');
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(database, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
 
 export class Client {
   private readonly pool: Pool;
@@ -71,28 +117,72 @@ export class Client {
 export interface TestServer {
   app: App;
   dir: string;
+  engine: TestEngine;
+  /** What HUDDLE_DATABASE is: the SQLite file, or the PostgreSQL URL. */
+  database: string;
   client: Client;
   adminToken: string;
   /** Registers users (nickname = userID unless given). */
   register(...userIDs: (string | { userID: string; nickname?: string; faceURL?: string; ex?: string })[]): Promise<void>;
   /** A user token, platform 5 (Web) unless given. */
   tokenFor(userID: string, platformID?: number): Promise<string>;
-  /** Stops the server, keeping the directory (for restarts). */
+  /** A read-only query on this server's database, over a connection of its own (see queryDatabase). */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Stops the server, keeping the directory and the database (for restarts). */
   stop(): Promise<void>;
-  /** Stops the server and removes its directory. */
+  /** Stops the server and removes its directory and, on PostgreSQL, the directory's database. */
   close(): Promise<void>;
 }
 
-export async function startServer(options: { dir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export interface StartOptions {
+  /**
+   * The server's directory (webhooks.yml and the like; the SQLite file). Starting again with the
+   * same `dir` after stop() is a restart on the same data, on either engine.
+   */
+  dir?: string;
+  /**
+   * Run on this database (another server's `database`) instead of the directory's own: two servers
+   * on one database. The database stays with the server that created it; this one's close() keeps it.
+   */
+  database?: string;
+  env?: Record<string, string>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-test-'));
-  const config = loadConfig({
-    HUDDLE_HOST: '127.0.0.1',
-    HUDDLE_PORT: '0',
-    HUDDLE_DATABASE: path.join(dir, 'huddle.db'),
-    HUDDLE_SECRET: TEST_SECRET,
-    ...options.env,
-  });
-  const app = await createApp(config, createLogger('silent'));
+  let database = options.database ?? options.env?.HUDDLE_DATABASE;
+  let created: TestDatabase | undefined;
+  if (database === undefined && TEST_ENGINE === 'postgres') {
+    let db = pgDatabases.get(dir);
+    if (!db) {
+      db = created = await createPgDatabase();
+      pgDatabases.set(dir, db);
+    }
+    database = db.url;
+  }
+  database ??= path.join(dir, 'huddle.db');
+  const engine: TestEngine = isPostgresUrl(database) ? 'postgres' : 'sqlite';
+
+  let app: App;
+  let config: Config;
+  try {
+    config = loadConfig({
+      HUDDLE_HOST: '127.0.0.1',
+      HUDDLE_PORT: '0',
+      HUDDLE_DATA_DIR: dir,
+      HUDDLE_SECRET: TEST_SECRET,
+      ...options.env,
+      HUDDLE_DATABASE: database,
+    });
+    app = await createApp(config, createLogger('silent'));
+  } catch (err) {
+    // A server that never started leaves no database behind.
+    if (created) {
+      pgDatabases.delete(dir);
+      await created.drop();
+    }
+    throw err;
+  }
   const address = await app.listen();
   const client = new Client(`http://127.0.0.1:${address.port}`);
   const adminID = config.adminUserIDs[0]!;
@@ -108,6 +198,8 @@ export async function startServer(options: { dir?: string; env?: Record<string, 
   return {
     app,
     dir,
+    engine,
+    database,
     client,
     adminToken,
     async register(...users) {
@@ -120,9 +212,15 @@ export async function startServer(options: { dir?: string; env?: Record<string, 
     async tokenFor(userID, platformID = 5) {
       return (await client.ok('/auth/get_user_token', { userID, platformID }, adminToken)).token;
     },
+    query: (sql) => queryDatabase(database, sql),
     stop,
     async close() {
       await stop();
+      const db = options.database === undefined ? pgDatabases.get(dir) : undefined;
+      if (db) {
+        pgDatabases.delete(dir);
+        await db.drop();
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

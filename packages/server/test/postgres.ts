@@ -43,9 +43,15 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates an empty database with a random name; drop() removes it (closing stray connections). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `huddle_test_${randomBytes(6).toString('hex')}`;
+const NAME_PREFIX = 'huddle_test_';
+
+/**
+ * Creates an empty database with a random name; drop() removes it (closing stray connections).
+ * `tag` (lower-case letters and digits) goes into the name, so dropTestDatabases(tag) finds it.
+ */
+export async function createTestDatabase(tag?: string): Promise<TestDatabase> {
+  if (tag !== undefined && !/^[a-z0-9]{1,16}$/.test(tag)) throw new Error(`bad test database tag "${tag}"`);
+  const name = `${NAME_PREFIX}${tag ? `${tag}_` : ''}${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -53,4 +59,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
+}
+
+/** Drops every test database created with this tag that is still there; returns their names. */
+export async function dropTestDatabases(tag: string): Promise<string[]> {
+  if (!/^[a-z0-9]{1,16}$/.test(tag)) throw new Error(`bad test database tag "${tag}"`);
+  return admin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${NAME_PREFIX}${tag}_`]);
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    return rows.map((r) => r.datname);
+  });
 }

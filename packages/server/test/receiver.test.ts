@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent, Pool, request } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadWebhookFile } from '../src/webhooks/config.js';
-import { DEFAULT_ANSWER, startReceiver, writeWebhooksYaml, type Receiver } from './receiver.js';
+import { DEFAULT_ANSWER, startReceiver, webhooksDocument, writeWebhooksYaml, type Receiver, type WebhooksYamlOptions } from './receiver.js';
 
 const receiver = await startReceiver();
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
@@ -46,6 +47,7 @@ describe('recording', () => {
       path: '/callbackExample/callbackAfterQuitGroupCommand',
       command: 'callbackAfterQuitGroupCommand',
       query: { contenttype: 'json' },
+      rawQuery: 'contenttype=json',
       raw: JSON.stringify(body),
       body,
       status: 200,
@@ -71,6 +73,7 @@ describe('recording', () => {
     }
     await pool.close();
     expect(receiver.requests('a').map((r) => r.body.n)).toEqual([1, 3]);
+    expect(receiver.requests((r) => r.body.n >= 2).map((r) => r.command)).toEqual(['b', 'a']);
     const all = receiver.requests();
     expect(all.map((r) => r.command)).toEqual(['a', 'b', 'a']);
     expect(all[1]!.seq).toBe(all[0]!.seq + 1);
@@ -124,6 +127,8 @@ describe('scripted answers', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     expect(receiver.inFlight).toBe(0);
     expect(receiver.maxInFlight).toBeGreaterThanOrEqual(1);
+    receiver.clear();
+    expect(receiver.maxInFlight).toBe(0);
   });
 
   it('drops the connection without answering', async () => {
@@ -141,6 +146,7 @@ describe('waitFor', () => {
     await post(receiver, 'other', {});
     await post(receiver, 'w', { n: 2 });
     expect((await waiting).map((r) => r.body.n)).toEqual([1, 2]);
+    expect((await receiver.waitForCount(1, (r) => r.body.n === 2, 10)).map((r) => r.command)).toEqual(['w']);
     // Already true: resolves at once.
     expect(await receiver.waitFor((all) => all.length === 3, 10)).toHaveLength(3);
   });
@@ -189,7 +195,7 @@ describe('writeWebhooksYaml', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-recv-'));
     dirs.push(dir);
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-    const file = writeWebhooksYaml(dir, {
+    const options: WebhooksYamlOptions = {
       url: receiver.url,
       hooks: {
         afterQuitGroup: { enable: true, timeout: 3 },
@@ -199,11 +205,14 @@ describe('writeWebhooksYaml', () => {
       signingSecret: secret,
       retrySchedule: ['5s', '5m', 30],
       deliveryConcurrency: 8,
-    });
+    };
+    const file = writeWebhooksYaml(dir, options);
     expect(file).toBe(path.join(dir, 'webhooks.yml'));
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toMatch(/^url: http:\/\/127\.0\.0\.1:\d+\/callbackExample\n/);
     expect(text).toContain('afterQuitGroup:\n  enable: true\n  timeout: 3\n');
+    // webhooksDocument is the document the file holds (what set_config takes), in the same order.
+    expect(Object.entries(parseYaml(text))).toEqual(Object.entries(webhooksDocument(options)));
 
     const { config } = loadWebhookFile(file);
     expect(config.url).toBe(receiver.url);

@@ -6,6 +6,8 @@
 //   writeWebhooksYaml(dir, { url: receiver.url, hooks: { afterQuitGroup: { enable: true } } });
 //   receiver.answer('callbackBeforeSetGroupMemberInfoCommand', [{ status: 500 }, { body: { actionCode: 0, nextCode: 1, errCode: 5001 } }]);
 //   const [req] = await receiver.waitForCount(1, 'callbackAfterQuitGroupCommand');
+//   receiver.answer('*', (req) => (req.body?.groupID === 'g1' ? { status: 500 } : {}));
+//   const fromG1 = await receiver.waitForCount(2, (req) => req.body?.groupID === 'g1');
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -28,6 +30,8 @@ export interface ReceivedRequest {
   /** The last path segment: the OpenIM command. */
   command: string;
   query: Record<string, string>;
+  /** The query string exactly as it came, without the `?` (`''` when there is none). */
+  rawQuery: string;
   /** Header names are lower-case (node:http). */
   headers: http.IncomingHttpHeaders;
   /** The body exactly as received (UTF-8), for signature checks. */
@@ -62,6 +66,9 @@ export interface Answer {
 /** A fixed answer, or one computed from the request. */
 export type AnswerSpec = Answer | ((req: ReceivedRequest) => Answer | Promise<Answer>);
 
+/** Which requests: those for one command, or those a predicate picks. */
+export type RequestMatch = string | ((req: ReceivedRequest) => boolean);
+
 interface Script {
   answers: AnswerSpec[];
   next: number;
@@ -75,22 +82,22 @@ export interface Receiver {
   readonly isUp: boolean;
   /** Requests being answered right now (delayed answers included). */
   readonly inFlight: number;
-  /** The most requests that were in flight at once. */
+  /** The most requests that were in flight at once since the start, clear() or reset(). */
   readonly maxInFlight: number;
   /**
    * Scripts the answers to one command (`'*'`: every command without its own script). A list is
    * used in order, one answer per request, and its last answer repeats. Replaces any earlier script.
    */
   answer(command: string, answers: AnswerSpec | AnswerSpec[]): void;
-  /** Every request received, in arrival order; only those for `command` when given. */
-  requests(command?: string): ReceivedRequest[];
+  /** Every request received, in arrival order; only those `match` picks when given. */
+  requests(match?: RequestMatch): ReceivedRequest[];
   /** Resolves with all requests once `predicate(all requests)` holds; rejects after timeoutMs. */
   waitFor(predicate: (requests: ReceivedRequest[]) => boolean, timeoutMs?: number): Promise<ReceivedRequest[]>;
-  /** Resolves with the requests for `command` (or all) once there are at least `count`. */
-  waitForCount(count: number, command?: string, timeoutMs?: number): Promise<ReceivedRequest[]>;
-  /** Forgets the recorded requests (scripts stay). */
+  /** Resolves with the requests `match` picks (or all) once there are at least `count`. */
+  waitForCount(count: number, match?: RequestMatch, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** Forgets the recorded requests and restarts maxInFlight from the requests in flight now (scripts stay). */
   clear(): void;
-  /** Forgets the recorded requests and every script. */
+  /** clear(), and forgets every script. */
   reset(): void;
   /** Stops accepting: closes the listener and destroys every open connection (pending answers too). */
   down(): Promise<void>;
@@ -98,6 +105,9 @@ export interface Receiver {
   up(): Promise<void>;
   close(): Promise<void>;
 }
+
+const matcher = (match: RequestMatch | undefined) =>
+  match === undefined ? () => true : typeof match === 'string' ? (r: ReceivedRequest) => r.command === match : match;
 
 export async function startReceiver(options: { port?: number } = {}): Promise<Receiver> {
   const records: ReceivedRequest[] = [];
@@ -125,7 +135,8 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
 
   const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const receivedAt = Date.now();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const target = req.url ?? '/';
+    const url = new URL(target, 'http://127.0.0.1');
     const connection = (req.socket as Socket & { huddleConnection?: number }).huddleConnection ?? 0;
     const chunks: Buffer[] = [];
     inFlight++;
@@ -155,6 +166,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
         path: url.pathname,
         command: url.pathname.split('/').filter(Boolean).pop() ?? '',
         query: Object.fromEntries(url.searchParams),
+        rawQuery: target.includes('?') ? target.slice(target.indexOf('?') + 1) : '',
         headers: req.headers,
         raw,
         body,
@@ -240,8 +252,8 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
     answer(command, answers) {
       scripts.set(command, { answers: Array.isArray(answers) ? [...answers] : [answers], next: 0 });
     },
-    requests(command) {
-      return command === undefined ? [...records] : records.filter((r) => r.command === command);
+    requests(match) {
+      return records.filter(matcher(match));
     },
     waitFor(predicate, timeoutMs = 5_000) {
       return new Promise((resolve, reject) => {
@@ -272,16 +284,17 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
         check();
       });
     },
-    async waitForCount(count, command, timeoutMs) {
-      const matching = (all: ReceivedRequest[]) => (command === undefined ? all : all.filter((r) => r.command === command));
-      const all = await receiver.waitFor((reqs) => matching(reqs).length >= count, timeoutMs);
-      return matching(all);
+    async waitForCount(count, match, timeoutMs) {
+      const picks = matcher(match);
+      const all = await receiver.waitFor((reqs) => reqs.filter(picks).length >= count, timeoutMs);
+      return all.filter(picks);
     },
     clear() {
       records.length = 0;
+      maxInFlight = inFlight;
     },
     reset() {
-      records.length = 0;
+      receiver.clear();
       scripts.clear();
     },
     down: stopListening,
@@ -331,15 +344,23 @@ export interface WebhooksYamlOptions {
   fileName?: string;
 }
 
-/** Writes a webhooks.yml in OpenIM's format (top-level `url`, one entry per hook) and returns its path. */
-export function writeWebhooksYaml(dir: string, options: WebhooksYamlOptions): string {
+/**
+ * The document writeWebhooksYaml writes (top-level `url`, one entry per hook): also what
+ * /webhook/set_config and `app.webhooks.replace` take, so a test can give the server the same config.
+ */
+export function webhooksDocument(options: WebhooksYamlOptions): Record<string, unknown> {
   const doc: Record<string, unknown> = { url: options.url };
   if (options.signingSecret !== undefined) doc.signingSecret = options.signingSecret;
   if (options.retrySchedule !== undefined) doc.retrySchedule = options.retrySchedule;
   if (options.deliveryConcurrency !== undefined) doc.deliveryConcurrency = options.deliveryConcurrency;
   Object.assign(doc, options.hooks, options.extra);
+  return doc;
+}
+
+/** Writes a webhooks.yml in OpenIM's format (see webhooksDocument) and returns its path. */
+export function writeWebhooksYaml(dir: string, options: WebhooksYamlOptions): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, options.fileName ?? 'webhooks.yml');
-  fs.writeFileSync(file, toYaml(doc));
+  fs.writeFileSync(file, toYaml(webhooksDocument(options)));
   return file;
 }

@@ -5,23 +5,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../src/storage/records.js';
-import { eventually, newEvent, startSink, writeWebhooks, type Hit, type Sink } from './delivery-sink.js';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
+import { enqueue, newEvent } from './outbox-event.js';
+import { startReceiver, webhooksDocument, writeWebhooksYaml, type ReceivedRequest, type Receiver, type WebhooksYamlOptions } from './receiver.js';
+import { eventually } from './wait.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-webhook-admin-'));
-let sink: Sink;
-let other: Sink;
+let rx: Receiver;
+let other: Receiver;
 let s: TestServer;
 let userToken: string;
 let fileConfig: Record<string, unknown>;
 
-const byGroup = (g: string) => (h: Hit) => h.body?.groupID === g;
-
-async function enqueue(...events: NewEvent[]) {
-  await s.app.store.tx((tx) => tx.events.enqueue(events));
-  s.app.worker.wake();
-}
+/** How long a test waits for callbacks to arrive. */
+const ARRIVAL_MS = 8000;
+const byGroup = (g: string) => (r: ReceivedRequest) => r.body?.groupID === g;
 
 const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
 
@@ -39,25 +37,28 @@ async function metricsText() {
 }
 
 beforeAll(async () => {
-  sink = await startSink();
-  other = await startSink();
-  fileConfig = {
-    url: sink.url,
+  rx = await startReceiver();
+  other = await startReceiver();
+  const file: WebhooksYamlOptions = {
+    url: rx.url,
     retrySchedule: [0.05],
-    afterQuitGroup: { enable: true, timeout: 2 },
-    afterCreateGroup: { enable: true },
-    beforeCreateGroup: { enable: true, timeout: 2, failedContinue: false },
-    // An OpenIM key huddle does not send: accepted and ignored.
-    beforeSendSingleMsg: { enable: false, timeout: 5, failedContinue: true },
+    hooks: {
+      afterQuitGroup: { enable: true, timeout: 2 },
+      afterCreateGroup: { enable: true },
+      beforeCreateGroup: { enable: true, timeout: 2, failedContinue: false },
+      // An OpenIM key huddle does not send: accepted and ignored.
+      beforeSendSingleMsg: { enable: false, timeout: 5, failedContinue: true },
+    },
   };
-  s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: writeWebhooks(dir, fileConfig) } });
+  fileConfig = webhooksDocument(file);
+  s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: writeWebhooksYaml(dir, file) } });
   await s.register('alice');
   userToken = await s.tokenFor('alice');
 });
 
 afterAll(async () => {
   await s?.close();
-  await sink?.close();
+  await rx?.close();
   await other?.close();
 });
 
@@ -88,7 +89,7 @@ describe('configuration', () => {
     expect(data.source).toBe('file');
     expect(data.changedAt).toBe(0);
     expect(data.config).toMatchObject({
-      url: sink.url,
+      url: rx.url,
       retrySchedule: [0.05],
       deliveryConcurrency: 64,
       afterQuitGroup: { enable: true, timeout: 2 },
@@ -121,10 +122,10 @@ describe('the delivery log', () => {
   const b1 = newEvent('log-b');
 
   beforeAll(async () => {
-    sink.answer = (h) => (h.body?.groupID === 'log-b' ? { status: 500, body: { oops: true } } : {});
-    await enqueue(a1, a2, b1);
+    rx.answer('*', (r) => (r.body?.groupID === 'log-b' ? { status: 500, body: { oops: true } } : {}));
+    await enqueue(s.app, a1, a2, b1);
     await Promise.all([a1, a2, b1].map((e) => settled(e.id)));
-    sink.answer = () => ({});
+    rx.answer('*', {});
   });
 
   it('list_events filters by status, hook, group and time, newest first', async () => {
@@ -187,7 +188,7 @@ describe('the delivery log', () => {
 
   it('replay_event sends a delivered event again with the same webhook-id', async () => {
     expect(await admin('/webhook/replay_event', { eventID: a1.id })).toEqual({ count: 1 });
-    const hits = await sink.waitFor(2, (h) => h.headers['webhook-id'] === a1.id);
+    const hits = await rx.waitForCount(2, (r) => r.headers['webhook-id'] === a1.id, ARRIVAL_MS);
     expect(hits).toHaveLength(2);
     expect(await settled(a1.id)).toMatchObject({ status: 'delivered', attempts: 2 });
     expect((await s.client.post('/webhook/replay_event', { eventID: 'evt_nope' }, s.adminToken)).errCode).toBe(1004);
@@ -195,10 +196,10 @@ describe('the delivery log', () => {
 
   it('replay_dead requeues the dead events of a group or a time range', async () => {
     const c1 = newEvent('log-c');
-    sink.answer = (h) => (h.body?.groupID === 'log-c' ? { status: 500 } : {});
-    await enqueue(c1);
+    rx.answer('*', (r) => (r.body?.groupID === 'log-c' ? { status: 500 } : {}));
+    await enqueue(s.app, c1);
     await settled(c1.id);
-    sink.answer = () => ({});
+    rx.answer('*', {});
     expect(await admin('/webhook/replay_dead', { groupID: 'log-nothing' })).toEqual({ count: 0 });
     expect(await admin('/webhook/replay_dead', { groupID: 'log-b' })).toEqual({ count: 1 });
     expect(await settled(b1.id)).toMatchObject({ status: 'delivered', attempts: 3 });
@@ -216,7 +217,7 @@ describe('/metrics', () => {
 
     // Stuck: no URL, and one event a minute old.
     await admin('/webhook/set_config', { config: { ...fileConfig, url: '' } });
-    await enqueue({ ...newEvent('m-stuck'), createdAt: Date.now() - 60_000 }, newEvent('m-stuck'));
+    await enqueue(s.app, { ...newEvent('m-stuck'), createdAt: Date.now() - 60_000 }, newEvent('m-stuck'));
 
     const res = await s.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
     expect(res.status).toBe(200);
@@ -263,21 +264,21 @@ describe('set_config at runtime', () => {
     expect(data.changedAt).toBeGreaterThanOrEqual(before);
     expect(data.config).toMatchObject({ url: other.url, signingSecret: secret, deliveryConcurrency: 1, retrySchedule: [5, 60] });
 
-    other.answer = () => ({ delayMs: 50 });
+    other.answer('*', { delayMs: 50 });
     const events = ['r1', 'r2', 'r3'].map((g) => newEvent(g));
-    await enqueue(...events);
-    await other.waitFor(3, (h) => events.some((e) => e.id === h.headers['webhook-id']));
-    expect(other.maxOpen).toBe(1);
-    expect(other.hits.every((h) => typeof h.headers['webhook-signature'] === 'string')).toBe(true);
-    expect(sink.hits.filter(byGroup('r1'))).toHaveLength(0);
+    await enqueue(s.app, ...events);
+    await other.waitForCount(3, (r) => events.some((e) => e.id === r.headers['webhook-id']), ARRIVAL_MS);
+    expect(other.maxInFlight).toBe(1);
+    expect(other.requests().every((r) => typeof r.headers['webhook-signature'] === 'string')).toBe(true);
+    expect(rx.requests(byGroup('r1'))).toHaveLength(0);
 
     await s.stop();
     s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
     const reread = await admin('/webhook/get_config', {});
     expect(reread).toEqual(data);
     const e = newEvent('r4');
-    await enqueue(e);
-    await other.waitFor(1, byGroup('r4'));
-    expect(sink.hits.filter(byGroup('r4'))).toHaveLength(0);
+    await enqueue(s.app, e);
+    await other.waitForCount(1, byGroup('r4'), ARRIVAL_MS);
+    expect(rx.requests(byGroup('r4'))).toHaveLength(0);
   });
 });

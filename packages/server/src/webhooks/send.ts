@@ -55,13 +55,18 @@ export class CallbackSender {
     const started = performance.now();
     const target = new URL(url);
     const finish = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round((performance.now() - started) * 10) / 10 });
+    // Not AbortSignal.any([AbortSignal.timeout(ms), signal]): Node may garbage-collect a timeout
+    // signal that only a composite refers to, and then it never fires (nodejs/node#57736), so an
+    // attempt could outlive its timeout and its lease. This timer holds its controller.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`timeout after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     try {
       const res = await this.pool(target.origin).request({
         method: 'POST',
         path: `${target.pathname}${target.search}`,
         headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
         body,
-        signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal,
       });
       let size = 0;
       const chunks: Buffer[] = [];
@@ -81,6 +86,8 @@ export class CallbackSender {
       });
     } catch (err) {
       return finish({ statusCode: null, body: '', error: describeError(err, timeoutMs), retryAfterMs: undefined });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

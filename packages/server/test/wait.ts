@@ -1,0 +1,14 @@
+// Waiting in tests: a plain sleep, and eventually() to poll until a condition holds.
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value, and resolves with it; rejects after `ms`. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 8000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(15);
+  }
+}
