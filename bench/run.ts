@@ -9,16 +9,23 @@
 //   BENCH_WARMUP       warm-up seconds before each measured phase, discarded (default 2)
 //   BENCH_CONCURRENCY  concurrent request loops = pool connections (default 32)
 //   BENCH_MAX_OPS      stop a measured phase early after this many operations (default 1,000,000)
-//   BENCH_SCENARIOS    comma-separated subset of huddle scenarios: create,joinquit,read (default all)
-//   BENCH_CPU_PROF     a directory: run the huddle child with --cpu-prof and write its profile there
+//   BENCH_SCENARIOS    comma-separated subset of scenarios: create,joinquit,read (plain API) and
+//                      afterhooks,beforehook,delivery (business-server callbacks); default all
+//   BENCH_CPU_PROF     a directory: run the huddle children with --cpu-prof and write profiles there
+//   BENCH_HOOK_GROUPS      groups of the after-hook join+quit load (default 16, as scenario 3)
+//   BENCH_LATENCY_SECONDS  measured seconds per before-hook latency phase (default 5; 1 s warm-up)
+//   BENCH_DELIVERY_PAIRS   join+quit pairs behind the delivery backlog at deliveryConcurrency 256
+//                          (default 5000 = 10,000 callbacks; the 64 reference uses 40 % of it)
+//   BENCH_DELIVERY_GROUPS  groups the delivery backlog is spread over (default 600)
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOOK_KEYS, HOOKS, openimBody, openimUrl, signatureHeaders } from '@huddle/protocol';
 import { Pool } from 'undici';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,8 +43,13 @@ const SECONDS = envNumber('BENCH_SECONDS', 8, 0.5, 120);
 const WARMUP = envNumber('BENCH_WARMUP', 2, 0, 60);
 const CONCURRENCY = Math.round(envNumber('BENCH_CONCURRENCY', 32, 1, 1024));
 const MAX_OPS = Math.round(envNumber('BENCH_MAX_OPS', 1_000_000, 1, 1e9));
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || 'create,joinquit,read').split(',').map((x) => x.trim()));
-for (const name of SCENARIOS) if (!['create', 'joinquit', 'read'].includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
+const ALL_SCENARIOS = ['create', 'joinquit', 'read', 'afterhooks', 'beforehook', 'delivery'];
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || ALL_SCENARIOS.join(',')).split(',').map((x) => x.trim()));
+for (const name of SCENARIOS) if (!ALL_SCENARIOS.includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
+const LATENCY_SECONDS = envNumber('BENCH_LATENCY_SECONDS', 5, 0.5, 120);
+const DELIVERY_PAIRS = Math.round(envNumber('BENCH_DELIVERY_PAIRS', 5000, 100, 1_000_000));
+const DELIVERY_GROUPS = Math.round(envNumber('BENCH_DELIVERY_GROUPS', 600, 1, 100_000));
+const HOOK_GROUPS = Math.round(envNumber('BENCH_HOOK_GROUPS', 16, 1, 100_000));
 const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
 // ---------------------------------------------------------------------------------------------
@@ -149,8 +161,13 @@ class Api {
   }
 
   /** One POST; returns the HTTP status, parsed envelope (if JSON) and latency in ms. */
-  async post(urlPath: string, body: string, token?: string): Promise<{ status: number; env: Envelope | undefined; ms: number; text: string }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', operationID: `bench-${++this.op}` };
+  async post(
+    urlPath: string,
+    body: string,
+    token?: string,
+    extraHeaders?: Record<string, string>,
+  ): Promise<{ status: number; env: Envelope | undefined; ms: number; text: string }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', operationID: `bench-${++this.op}`, ...extraHeaders };
     if (token) headers.token = token;
     const t0 = process.hrtime.bigint();
     const res = await this.pool.request({ path: urlPath, method: 'POST', headers, body });
@@ -209,10 +226,16 @@ class Recorder {
    * One measured call. Returns data on HTTP 200 + errCode 0 (+ check passing); otherwise records
    * the error (during warm-up too: an error is never silently skipped) and returns undefined.
    */
-  async call(urlPath: string, body: string, token?: string, check?: (data: any) => string | undefined): Promise<any> {
+  async call(
+    urlPath: string,
+    body: string,
+    token?: string,
+    check?: (data: any) => string | undefined,
+    headers?: Record<string, string>,
+  ): Promise<any> {
     let r;
     try {
-      r = await this.api.post(urlPath, body, token);
+      r = await this.api.post(urlPath, body, token, headers);
     } catch (err) {
       this.error(`${urlPath} transport ${(err as Error).name}`, String((err as Error).message));
       return undefined;
@@ -281,11 +304,27 @@ interface PhaseResult {
   serverCpuPct: number | undefined;
   /** Server CPU time per HTTP call, in ms: less sensitive to the machine's noise than throughput. */
   serverCpuMsPerCall: number | undefined;
+  /** The callback receiver's CPU, in phases that run one. */
+  receiverCpuPct?: number | undefined;
   benchCpuPct: number;
   machineBusyPct: number | undefined;
   verification: string[];
   verified: boolean;
   ratioToBaseline?: number;
+}
+
+interface PhaseOptions {
+  /** Concurrent loops (default BENCH_CONCURRENCY); the pool must have at least this many connections. */
+  concurrency?: number;
+  /** Measured seconds (default BENCH_SECONDS). */
+  seconds?: number;
+  /** Warm-up seconds (default BENCH_WARMUP). */
+  warmup?: number;
+  /** The callback receiver's PID, to report its CPU too. */
+  receiverPid?: number;
+  /** Called right as the measured window opens / closes (before the loops finish their last op). */
+  onMeasuredStart?: () => Promise<void>;
+  onMeasuredEnd?: () => Promise<void>;
 }
 
 /**
@@ -299,7 +338,11 @@ async function runPhase(
   api: Api,
   serverPid: number | undefined,
   op: (rec: Recorder, worker: number, seq: number) => Promise<boolean>,
+  options: PhaseOptions = {},
 ): Promise<{ result: PhaseResult; rec: Recorder }> {
+  const concurrency = options.concurrency ?? CONCURRENCY;
+  const seconds = options.seconds ?? SECONDS;
+  const warmup = options.warmup ?? WARMUP;
   const rec = new Recorder(api);
   let stop = false;
   let seq = 0;
@@ -317,21 +360,25 @@ async function runPhase(
       }
     }
   };
-  process.stdout.write(`  ${name}: warm-up ${WARMUP}s, measuring ${SECONDS}s at concurrency ${CONCURRENCY} ... `);
-  const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-  await new Promise((r) => setTimeout(r, WARMUP * 1000));
+  process.stdout.write(`  ${name}: warm-up ${warmup}s, measuring ${seconds}s at concurrency ${concurrency} ... `);
+  const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
+  await new Promise((r) => setTimeout(r, warmup * 1000));
 
+  await options.onMeasuredStart?.();
   const cpu0 = process.cpuUsage();
   const srv0 = procCpuSeconds(serverPid);
+  const rcv0 = procCpuSeconds(options.receiverPid);
   const m0 = machineJiffies();
   const t0 = process.hrtime.bigint();
   rec.measuring = true;
-  await Promise.race([new Promise((r) => setTimeout(r, SECONDS * 1000)), cap]);
+  await Promise.race([new Promise((r) => setTimeout(r, seconds * 1000)), cap]);
   rec.measuring = false;
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   const srv1 = procCpuSeconds(serverPid);
+  const rcv1 = procCpuSeconds(options.receiverPid);
   const m1 = machineJiffies();
+  await options.onMeasuredEnd?.();
   stop = true;
   await Promise.all(workers);
 
@@ -341,7 +388,7 @@ async function runPhase(
   const result: PhaseResult = {
     name,
     unit,
-    concurrency: CONCURRENCY,
+    concurrency,
     seconds: Math.round(elapsed * 100) / 100,
     ops: rec.ops,
     opsPerSec: Math.round(rec.ops / elapsed),
@@ -355,12 +402,13 @@ async function runPhase(
     serverCpuPct: srv0 !== undefined && srv1 !== undefined ? pct((srv1 - srv0) / elapsed) : undefined,
     serverCpuMsPerCall:
       srv0 !== undefined && srv1 !== undefined && rec.calls > 0 ? Math.round(((srv1 - srv0) * 1e6) / rec.calls) / 1000 : undefined,
+    receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? pct((rcv1 - rcv0) / elapsed) : undefined,
     benchCpuPct: pct((cpu.user + cpu.system) / 1e6 / elapsed),
     machineBusyPct: m0 && m1 ? pct((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
     verification: [],
     verified: true,
   };
-  console.log(`${result.opsPerSec} ${unit}, ${rec.errorCount} errors`);
+  console.log(`${result.opsPerSec} ${unit}, p50 ${result.callLatencyMs.p50} ms, ${rec.errorCount} errors`);
   return { result, rec };
 }
 
@@ -407,20 +455,22 @@ interface Huddle {
   tokenFor(userID: string): Promise<string>;
 }
 
-async function startHuddle(): Promise<Huddle> {
+/** A huddle child on its own database file in the temp dir; `extraEnv` adds e.g. HUDDLE_WEBHOOKS. */
+async function startHuddle(label = 'huddle', extraEnv: Record<string, string> = {}): Promise<Huddle> {
   const port = await freePort();
   const secret = crypto.randomBytes(24).toString('hex');
   const child = startChild(
-    'huddle',
+    label,
     'packages/server/src/main.ts',
     {
       HUDDLE_HOST: '127.0.0.1',
       HUDDLE_PORT: String(port),
-      HUDDLE_DATABASE: path.join(tmp, 'huddle.db'),
+      HUDDLE_DATABASE: path.join(tmp, `${label}.db`),
       HUDDLE_SECRET: secret,
       HUDDLE_LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
-    path.join(tmp, 'huddle.log'),
+    path.join(tmp, `${label}.log`),
     CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
   );
   const api = new Api(`http://127.0.0.1:${port}`, CONCURRENCY);
@@ -486,18 +536,31 @@ async function createGroupScenario(h: Huddle): Promise<PhaseResult> {
   return result;
 }
 
-/** 3. join_group + quit_group by the same user on needVerification=2 groups (user tokens). */
-async function joinQuitScenario(h: Huddle): Promise<PhaseResult> {
-  const groupCount = 16;
-  const joiners = ids('jq', CONCURRENCY);
-  await h.register(['jq_owner', ...joiners]);
+/**
+ * The join+quit load of scenario 3 (also used with callbacks on and off): `loops` users, each
+ * joining and then quitting `groupCount` needVerification=2 groups round-robin with its own token.
+ */
+interface JoinQuitLoad {
+  owner: string;
+  groups: string[];
+  joiners: string[];
+  /** Successful calls since the last reset (warm-up included). */
+  joins: number;
+  quits: number;
+  op: (rec: Recorder, w: number) => Promise<boolean>;
+}
+
+async function setupJoinQuit(h: Huddle, prefix: string, groupCount: number, loops: number): Promise<JoinQuitLoad> {
+  const owner = `${prefix}_owner`;
+  const joiners = ids(prefix, loops);
+  await h.register([owner, ...joiners]);
   const tokens = await Promise.all(joiners.map((u) => h.tokenFor(u)));
   const groups: string[] = [];
   for (let i = 0; i < groupCount; i++) {
     const d = await h.api.ok(
       '/group/create_group',
       {
-        ownerUserID: 'jq_owner',
+        ownerUserID: owner,
         adminUserIDs: [],
         memberUserIDs: [],
         groupInfo: { groupID: '', groupName: `open ${i}`, groupType: 2, needVerification: 2 },
@@ -506,33 +569,54 @@ async function joinQuitScenario(h: Huddle): Promise<PhaseResult> {
     );
     groups.push(d.groupInfo.groupID);
   }
-  let joins = 0;
-  let quits = 0;
-  const rounds = new Array<number>(CONCURRENCY).fill(0);
-  // Worker w is user w; it walks the groups round-robin, so a user never races itself.
-  const { result } = await runPhase('join+quit', 'pairs/s', h.api, h.child.proc.pid, async (rec, w) => {
-    const groupID = groups[(w + rounds[w]!++) % groupCount]!;
-    const userID = joiners[w]!;
-    const token = tokens[w]!;
-    const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
-    if (j === undefined) return false;
-    joins++;
-    const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
-    if (q === undefined) return false;
-    quits++;
-    return true;
-  });
+  const rounds = new Array<number>(loops).fill(0);
+  const load: JoinQuitLoad = {
+    owner,
+    groups,
+    joiners,
+    joins: 0,
+    quits: 0,
+    // Worker w is user w; it walks the groups round-robin, so a user never races itself.
+    async op(rec, w) {
+      const groupID = groups[(w + rounds[w]!++) % groupCount]!;
+      const userID = joiners[w]!;
+      const token = tokens[w]!;
+      const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
+      if (j === undefined) return false;
+      load.joins++;
+      const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
+      if (q === undefined) return false;
+      load.quits++;
+      return true;
+    },
+  };
+  return load;
+}
+
+/** After a join+quit phase: no call failed, and every group is back to only its owner. */
+async function verifyJoinQuit(h: Huddle, load: JoinQuitLoad, result: PhaseResult): Promise<void> {
   verify(result, result.errors === 0, `every join_group and quit_group returned errCode 0 (${result.errors} errors)`);
-  verify(result, joins === quits, `${joins} joins and ${quits} quits succeeded (warm-up included)`);
-  const info = await h.api.ok<{ groupInfos: any[] }>('/group/get_groups_info', { groupIDs: groups }, h.adminToken);
+  verify(result, load.joins === load.quits, `${load.joins} joins and ${load.quits} quits succeeded (warm-up included)`);
+  const info = await h.api.ok<{ groupInfos: any[] }>('/group/get_groups_info', { groupIDs: load.groups }, h.adminToken);
   const counts = info.groupInfos.map((g) => g.memberCount as number);
-  verify(result, counts.length === groupCount && counts.every((c) => c === 1), `after the run every group has only its owner (memberCount ${[...new Set(counts)].join(',')})`);
+  verify(
+    result,
+    counts.length === load.groups.length && counts.every((c) => c === 1),
+    `after the run every group has only its owner (memberCount ${[...new Set(counts)].join(',')})`,
+  );
   let listed = 0;
-  for (const groupID of groups) {
+  for (const groupID of load.groups) {
     const l = await h.api.ok('/group/get_group_member_list', { groupID, pagination: { pageNumber: 1, showNumber: 100 }, filter: 0, keyword: '' }, h.adminToken);
-    if (l.total === 1 && l.members.length === 1 && l.members[0].userID === 'jq_owner') listed++;
+    if (l.total === 1 && l.members.length === 1 && l.members[0].userID === load.owner) listed++;
   }
-  verify(result, listed === groupCount, `member lists: ${listed}/${groupCount} groups list exactly the owner`);
+  verify(result, listed === load.groups.length, `member lists: ${listed}/${load.groups.length} groups list exactly the owner`);
+}
+
+/** 3. join_group + quit_group by the same user on needVerification=2 groups (user tokens). */
+async function joinQuitScenario(h: Huddle): Promise<PhaseResult> {
+  const load = await setupJoinQuit(h, 'jq', 16, CONCURRENCY);
+  const { result } = await runPhase('join+quit', 'pairs/s', h.api, h.child.proc.pid, (rec, w) => load.op(rec, w));
+  await verifyJoinQuit(h, load, result);
   return result;
 }
 
@@ -566,6 +650,601 @@ async function readScenario(h: Huddle): Promise<PhaseResult> {
   verify(result, result.errors === 0, `every get_group_member_list returned errCode 0 with total 200 and 200 members (${result.errors} errors)`);
   result.verification.push(`info: response data is ${bytes} bytes of JSON`);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Business-server callbacks (issue 3, point 9): (a) after-hooks' cost on join+quit, (b) the latency
+// a before-hook adds, (c) callbacks delivered per second to a slow (100 ms) receiver.
+
+interface Receiver {
+  child: Child;
+  /** webhooks.yml `url`: callbacks arrive at `${url}/${command}?contenttype=json`. */
+  url: string;
+  origin: string;
+  /** Control calls (/__bench/…), on their own connections. */
+  control: Api;
+}
+
+interface ReceiverStats {
+  now: number;
+  held: number;
+  received: number;
+  answered: number;
+  unique: number;
+  duplicates: number;
+  badBodies: number;
+  unsigned: number;
+  inFlight: number;
+  maxInFlight: number;
+  openedAt?: number;
+  firstAnswerAt?: number;
+  lastAnswerAt?: number;
+  steadyPerSec?: number;
+  byCommand: Record<string, number>;
+}
+
+const CALLBACK_PATH = '/callbackExample';
+const SIGNING_SECRET = `whsec_${crypto.randomBytes(32).toString('base64')}`;
+const AFTER_HOOKS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after');
+
+async function startReceiver(): Promise<Receiver> {
+  const port = await freePort();
+  const child = startChild('receiver', 'bench/receiver.ts', { RECEIVER_PORT: String(port) }, path.join(tmp, 'receiver.log'));
+  const origin = `http://127.0.0.1:${port}`;
+  const control = new Api(origin, 2);
+  await waitReady(control, child, async () => (await control.post('/__bench/stats', '{}')).status === 200);
+  return { child, url: `${origin}${CALLBACK_PATH}`, origin, control };
+}
+
+const receiverCall = <T = ReceiverStats>(r: Receiver, what: 'reset' | 'open' | 'stats' | 'report', body: unknown = {}) =>
+  r.control.ok<T>(`/__bench/${what}`, body);
+
+/** A webhooks.yml document (JSON, which is YAML too): `url`, a signing secret, and every hook named. */
+function webhookConfig(
+  url: string,
+  options: { after?: readonly string[]; before?: readonly string[]; deliveryConcurrency?: number; timeout?: number } = {},
+): Record<string, unknown> {
+  const doc: Record<string, unknown> = { url, signingSecret: SIGNING_SECRET, deliveryConcurrency: options.deliveryConcurrency ?? 64 };
+  for (const key of HOOK_KEYS) {
+    const before = HOOKS[key].phase === 'before';
+    const enable = (before ? options.before : options.after)?.includes(key) ?? false;
+    // failedContinue false: a failed before-callback fails the call, so the bench counts it as an error.
+    doc[key] = before ? { enable, timeout: options.timeout ?? 5, failedContinue: false } : { enable, timeout: options.timeout ?? 5 };
+  }
+  return doc;
+}
+
+function writeWebhooksFile(name: string, doc: Record<string, unknown>): string {
+  const file = path.join(tmp, `${name}.yml`);
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+  return file;
+}
+
+async function setWebhooks(ctl: Api, h: Huddle, doc: Record<string, unknown>): Promise<void> {
+  await ctl.ok('/webhook/set_config', { config: doc }, h.adminToken);
+}
+
+interface EventCounts {
+  total: number;
+  pending: number;
+  delivered: number;
+  dead: number;
+}
+
+async function eventTotal(ctl: Api, h: Huddle, filter: { status?: string; hook?: string } = {}): Promise<number> {
+  const d = await ctl.ok<{ total: number }>('/webhook/list_events', { groupID: '', ...filter, pagination: { pageNumber: 1, showNumber: 0 } }, h.adminToken);
+  return d.total;
+}
+
+async function eventCounts(ctl: Api, h: Huddle): Promise<EventCounts> {
+  const [total, pending, delivered, dead] = await Promise.all([
+    eventTotal(ctl, h),
+    eventTotal(ctl, h, { status: 'pending' }),
+    eventTotal(ctl, h, { status: 'delivered' }),
+    eventTotal(ctl, h, { status: 'dead' }),
+  ]);
+  return { total, pending, delivered, dead };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+interface AfterHooksResult {
+  hooksEnabled: string[];
+  groups: number;
+  off: PhaseResult;
+  on: PhaseResult;
+  /** pairs/s with every after-hook on ÷ pairs/s with all hooks off (target ≥ 0.7). */
+  ratioOnOff: number;
+  /** Server CPU per call, off ÷ on: the same comparison, less sensitive to the machine's noise. */
+  cpuRatioOnOff: number | undefined;
+  onRatioToBaseline?: number;
+  offRatioToBaseline?: number;
+  /**
+   * Server CPU per pair over the whole phase (warm-up included): hooks off, and hooks on including
+   * the delivery of every event the phase wrote (through the drain). Their ratio estimates the
+   * on ÷ off throughput a CPU-bound server could sustain with deliveries keeping up.
+   */
+  cpuMsPerPairOff: number | undefined;
+  cpuMsPerPairOnWithDelivery: number | undefined;
+  sustainedRatioEstimate: number | undefined;
+  expectedEvents: number;
+  eventsByHook: Record<string, number>;
+  server: EventCounts;
+  pendingAtMeasuredEnd: number;
+  receiverUniqueAtMeasuredEnd: number;
+  /** Callbacks the receiver got per second inside the measured window. */
+  deliveredPerSecInWindow: number;
+  /** From the end of the measured window (and from the end of the load) until the last event was delivered. */
+  drainMsFromMeasuredEnd: number | undefined;
+  drainMsFromLoadEnd: number | undefined;
+  serverCpuPctDuringDrain: number | undefined;
+  receiver: { unique: number; duplicates: number; received: number; unsigned: number; badBodies: number; maxInFlight: number };
+  orderViolations: number;
+  orderSample: string[];
+}
+
+/**
+ * (a) join+quit with every after-hook on vs all hooks off, on one huddle whose webhooks.yml points at
+ * the receiver (answering at once). Then every event is checked: written, delivered, received.
+ */
+async function afterHooksScenario(h: Huddle, r: Receiver): Promise<AfterHooksResult> {
+  const ctl = new Api(h.api.url, 2);
+  try {
+    const load = await setupJoinQuit(h, 'ah', HOOK_GROUPS, CONCURRENCY);
+    const pid = h.child.proc.pid;
+    const receiverPid = r.child.proc.pid;
+    const op = (rec: Recorder, w: number) => load.op(rec, w);
+
+    // All hooks off (url set, signing secret set: only `enable` differs between the two phases).
+    await setWebhooks(ctl, h, webhookConfig(r.url));
+    await receiverCall(r, 'reset', { delayMs: 0 });
+    const offCpu0 = procCpuSeconds(pid);
+    const off = (await runPhase('join+quit, callbacks off', 'pairs/s', h.api, pid, op, { receiverPid })).result;
+    const offCpu1 = procCpuSeconds(pid);
+    const offPairs = load.quits;
+    await verifyJoinQuit(h, load, off);
+    const offEvents = await eventTotal(ctl, h);
+    const offReceived = (await receiverCall(r, 'stats')).received;
+    verify(off, offEvents === 0 && offReceived === 0, `with all hooks off no event was written (${offEvents}) and none received (${offReceived})`);
+
+    // Every after-hook on.
+    await setWebhooks(ctl, h, webhookConfig(r.url, { after: AFTER_HOOKS }));
+    await receiverCall(r, 'reset', { delayMs: 0 });
+    load.joins = 0;
+    load.quits = 0;
+    let atStart: ReceiverStats | undefined;
+    let atEnd: ReceiverStats | undefined;
+    let pendingAtEnd = -1;
+    let measuredEnd = 0;
+    const onCpu0 = procCpuSeconds(pid);
+    const on = (
+      await runPhase('join+quit, every after-hook on', 'pairs/s', h.api, pid, op, {
+        receiverPid,
+        onMeasuredStart: async () => {
+          atStart = await receiverCall(r, 'stats');
+        },
+        onMeasuredEnd: async () => {
+          measuredEnd = performance.now();
+          [atEnd, pendingAtEnd] = await Promise.all([receiverCall(r, 'stats'), eventTotal(ctl, h, { status: 'pending' })]);
+        },
+      })
+    ).result;
+    const loadEnd = performance.now();
+    const expected = 2 * load.joins + load.quits; // afterMemberJoinGroup + afterJoinGroup per join, afterQuitGroup per quit
+
+    // Drain: until the server has nothing pending and the receiver has every event.
+    const srv0 = procCpuSeconds(pid);
+    let drainedAt: number | undefined;
+    const deadline = loadEnd + Math.max(60_000, expected * 10);
+    while (performance.now() < deadline) {
+      const [pending, st] = await Promise.all([eventTotal(ctl, h, { status: 'pending' }), receiverCall(r, 'stats')]);
+      if (pending === 0 && st.unique >= expected) {
+        drainedAt = performance.now();
+        break;
+      }
+      await sleep(25);
+    }
+    const srv1 = procCpuSeconds(pid);
+    const onPairs = load.quits;
+    await verifyJoinQuit(h, load, on);
+
+    const byHook: Record<string, number> = {};
+    for (const hook of AFTER_HOOKS) byHook[hook] = await eventTotal(ctl, h, { hook });
+    const server = await eventCounts(ctl, h);
+    const st = await receiverCall(r, 'stats');
+    const report = await receiverCall<{ perGroup: Record<string, string[]>; duplicateIDs: string[] }>(r, 'report');
+
+    // Order: per group the events must follow commit order. Several users share a group here, so
+    // the check is per (group, user): afterMemberJoinGroup, afterJoinGroup, afterQuitGroup, repeated.
+    let violations = 0;
+    const sample: string[] = [];
+    const cycle = ['MJ', 'J', 'Q'];
+    for (const [groupID, list] of Object.entries(report.perGroup)) {
+      const next = new Map<string, number>();
+      for (const entry of list) {
+        const [kind, user] = entry.split(':') as [string, string];
+        const i = next.get(user) ?? 0;
+        if (cycle[i % 3] !== kind) {
+          violations++;
+          if (sample.length < 5) sample.push(`${groupID} ${user}: got ${kind}, expected ${cycle[i % 3]}`);
+        }
+        next.set(user, i + 1);
+      }
+      for (const [user, n] of next) {
+        if (n % 3 !== 0) {
+          violations++;
+          if (sample.length < 5) sample.push(`${groupID} ${user}: ${n} events, not whole join/quit cycles`);
+        }
+      }
+    }
+
+    verify(on, drainedAt !== undefined, `every event delivered within ${Math.round((deadline - loadEnd) / 1000)} s of the end of the load`);
+    verify(
+      on,
+      byHook.afterMemberJoinGroup === load.joins && byHook.afterJoinGroup === load.joins && byHook.afterQuitGroup === load.quits,
+      `events written: ${byHook.afterMemberJoinGroup} afterMemberJoinGroup and ${byHook.afterJoinGroup} afterJoinGroup for ${load.joins} joins, ${byHook.afterQuitGroup} afterQuitGroup for ${load.quits} quits`,
+    );
+    const others = AFTER_HOOKS.filter((k) => !['afterMemberJoinGroup', 'afterJoinGroup', 'afterQuitGroup'].includes(k)).reduce((a, k) => a + byHook[k]!, 0);
+    verify(on, others === 0, `no other after-event written (${others})`);
+    verify(
+      on,
+      server.total === expected && server.delivered === expected && server.pending === 0 && server.dead === 0,
+      `server: ${server.total} events (expected ${expected}), ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
+    );
+    verify(on, st.unique === expected, `receiver: ${st.unique} distinct webhook-ids (expected ${expected}), ${st.duplicates} duplicates, ${st.received} requests`);
+    verify(on, st.unsigned === 0 && st.badBodies === 0, `receiver: every callback signed (${st.unsigned} unsigned) with a JSON body (${st.badBodies} not)`);
+    verify(on, violations === 0, `order per (group, user) afterMemberJoinGroup → afterJoinGroup → afterQuitGroup: ${violations} violations ${sample.join('; ')}`);
+
+    const windowSec = on.seconds;
+    const perPair = (a: number | undefined, b: number | undefined, pairs: number) =>
+      a !== undefined && b !== undefined && pairs > 0 ? round(((b - a) * 1000) / pairs, 3) : undefined;
+    const cpuOff = perPair(offCpu0, offCpu1, offPairs);
+    const cpuOn = drainedAt === undefined ? undefined : perPair(onCpu0, srv1, onPairs);
+    return {
+      cpuMsPerPairOff: cpuOff,
+      cpuMsPerPairOnWithDelivery: cpuOn,
+      sustainedRatioEstimate: cpuOff && cpuOn ? round(cpuOff / cpuOn, 3) : undefined,
+      hooksEnabled: [...AFTER_HOOKS],
+      groups: load.groups.length,
+      off,
+      on,
+      ratioOnOff: round(on.opsPerSec / off.opsPerSec, 3),
+      cpuRatioOnOff: off.serverCpuMsPerCall && on.serverCpuMsPerCall ? round(off.serverCpuMsPerCall / on.serverCpuMsPerCall, 3) : undefined,
+      expectedEvents: expected,
+      eventsByHook: byHook,
+      server,
+      pendingAtMeasuredEnd: pendingAtEnd,
+      receiverUniqueAtMeasuredEnd: atEnd?.unique ?? -1,
+      deliveredPerSecInWindow: atStart && atEnd ? Math.round((atEnd.unique - atStart.unique) / windowSec) : -1,
+      drainMsFromMeasuredEnd: drainedAt === undefined ? undefined : Math.round(drainedAt - measuredEnd),
+      drainMsFromLoadEnd: drainedAt === undefined ? undefined : Math.round(drainedAt - loadEnd),
+      serverCpuPctDuringDrain:
+        drainedAt !== undefined && srv0 !== undefined && srv1 !== undefined && drainedAt > loadEnd
+          ? round(((srv1 - srv0) * 100_000) / (drainedAt - loadEnd), 0)
+          : undefined,
+      receiver: { unique: st.unique, duplicates: st.duplicates, received: st.received, unsigned: st.unsigned, badBodies: st.badBodies, maxInFlight: st.maxInFlight },
+      orderViolations: violations,
+      orderSample: sample,
+    };
+  } finally {
+    await ctl.close();
+  }
+}
+
+interface BeforeHookRow {
+  concurrency: number;
+  without: PhaseResult;
+  with: PhaseResult;
+  receiverRoundTrip: PhaseResult;
+  /** with − without, per call. */
+  addedP50: number;
+  addedP99: number;
+  /** (with − without) − the receiver's own round trip: what huddle adds beyond the business server. */
+  addedOverRoundTripP50: number;
+  addedOverRoundTripP99: number;
+}
+
+interface BeforeHookResult {
+  hook: string;
+  operation: string;
+  rows: BeforeHookRow[];
+  hookCalls: number;
+}
+
+/**
+ * (b) set_group_member_info (a member renaming itself) with beforeSetGroupMemberInfo off and on,
+ * and the receiver's own round trip: the same POST sent straight from the bench.
+ */
+async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[]): Promise<BeforeHookResult> {
+  const ctl = new Api(h.api.url, 2);
+  const direct = new Api(r.origin, 8);
+  try {
+    const members = ids('bh', 8);
+    await h.register(['bh_owner', ...members]);
+    const tokens = await Promise.all(members.map((u) => h.tokenFor(u)));
+    const d = await h.api.ok(
+      '/group/create_group',
+      { ownerUserID: 'bh_owner', adminUserIDs: [], memberUserIDs: members, groupInfo: { groupID: '', groupName: 'before', groupType: 2, needVerification: 0 } },
+      h.adminToken,
+    );
+    const groupID: string = d.groupInfo.groupID;
+    const pid = h.child.proc.pid;
+    const receiverPid = r.child.proc.pid;
+    const hook = 'beforeSetGroupMemberInfo' as const;
+    const command = HOOKS[hook].openim.command;
+    const opts = (concurrency: number): PhaseOptions => ({ concurrency, seconds: LATENCY_SECONDS, warmup: 1, receiverPid });
+    let succeeded = 0;
+    const op = async (rec: Recorder, w: number, seq: number) => {
+      const body = JSON.stringify({ members: [{ groupID, userID: members[w]!, nickname: `nick ${seq}`, ex: `ex ${seq}` }] });
+      const ok = (await rec.call('/group/set_group_member_info', body, tokens[w]!)) !== undefined;
+      if (ok) succeeded++;
+      return ok;
+    };
+    // What huddle sends for that call: same path, body, headers (signed), same kind of client.
+    const directOp = async (rec: Recorder, w: number, seq: number) => {
+      const body = JSON.stringify(
+        openimBody(HOOKS[hook], { groupID, userID: members[w]!, nickname: `nick ${seq}`, faceURL: null, roleLevel: null, ex: `ex ${seq}` }),
+      );
+      const now = Date.now();
+      const headers = signatureHeaders(SIGNING_SECRET, `evt_bench_${seq}_${w}`, Math.floor(now / 1000), body);
+      const target = new URL(openimUrl(r.url, command));
+      return (await rec.call(`${target.pathname}${target.search}`, body, undefined, undefined, headers)) !== undefined;
+    };
+
+    const rows: BeforeHookRow[] = [];
+    let hookCalls = 0;
+    await receiverCall(r, 'reset', { delayMs: 0 });
+    for (const concurrency of [1, 8]) {
+      await setWebhooks(ctl, h, webhookConfig(r.url));
+      const received0 = (await receiverCall(r, 'stats')).byCommand[command] ?? 0;
+      const without = (await runPhase(`set_group_member_info c${concurrency}, no hook`, 'calls/s', h.api, pid, op, opts(concurrency))).result;
+      const received1 = (await receiverCall(r, 'stats')).byCommand[command] ?? 0;
+      verify(without, without.errors === 0, `every call errCode 0 (${without.errors} errors)`);
+      verify(without, received1 === received0, `hook off: the receiver got no ${command} (${received1 - received0})`);
+
+      await setWebhooks(ctl, h, webhookConfig(r.url, { before: [hook] }));
+      succeeded = 0;
+      const withHook = (await runPhase(`set_group_member_info c${concurrency}, ${hook} on`, 'calls/s', h.api, pid, op, opts(concurrency))).result;
+      const received2 = (await receiverCall(r, 'stats')).byCommand[command] ?? 0;
+      hookCalls += received2 - received1;
+      verify(withHook, withHook.errors === 0, `every call errCode 0 (${withHook.errors} errors; failedContinue false, so a failed callback would show here)`);
+      verify(withHook, received2 - received1 === succeeded, `hook on: the receiver got one ${command} per successful call (${received2 - received1} for ${succeeded})`);
+
+      const rtt = (await runPhase(`receiver round trip c${concurrency} (direct POST)`, 'calls/s', direct, receiverPid, directOp, opts(concurrency))).result;
+      verify(rtt, rtt.errors === 0, `every direct POST answered 200 with errCode 0 (${rtt.errors} errors)`);
+      await receiverCall(r, 'reset', { delayMs: 0 });
+      phases.push(without, withHook, rtt);
+
+      const addedP50 = withHook.callLatencyMs.p50 - without.callLatencyMs.p50;
+      const addedP99 = withHook.callLatencyMs.p99 - without.callLatencyMs.p99;
+      rows.push({
+        concurrency,
+        without,
+        with: withHook,
+        receiverRoundTrip: rtt,
+        addedP50: round(addedP50),
+        addedP99: round(addedP99),
+        addedOverRoundTripP50: round(addedP50 - rtt.callLatencyMs.p50),
+        addedOverRoundTripP99: round(addedP99 - rtt.callLatencyMs.p99),
+      });
+    }
+    await setWebhooks(ctl, h, webhookConfig(r.url));
+    return { hook, operation: 'set_group_member_info (one entry: a member sets its own nickname and ex)', rows, hookCalls };
+  } finally {
+    await ctl.close();
+    await direct.close();
+  }
+}
+
+interface DeliveryRun {
+  deliveryConcurrency: number;
+  groups: number;
+  pairs: number;
+  events: number;
+  creationSeconds: number;
+  creationPairsPerSec: number;
+  creationCallLatencyMs: LatencySummary;
+  /** Callbacks the receiver held open (unanswered) when it was released, and events then pending. */
+  heldAtOpen: number;
+  pendingAtOpen: number;
+  /** Receiver clock: from the release until the last answer. */
+  drainSeconds: number;
+  /** events ÷ drainSeconds: callbacks delivered per second (target ≥ 1,000 at 256). */
+  deliveredPerSec: number;
+  /** Over the middle 80 % of the answers. */
+  steadyPerSec: number | undefined;
+  receiverMaxInFlight: number;
+  duplicates: number;
+  groupsInOrder: number;
+  groupsWithEvents: number;
+  orderSample: string[];
+  server: EventCounts;
+  serverCpuPct: number | undefined;
+  receiverCpuPct: number | undefined;
+  machineBusyPct: number | undefined;
+  errors: number;
+  errorKinds: { kind: string; count: number; sample: string }[];
+  verification: string[];
+  verified: boolean;
+}
+
+/**
+ * (c) A backlog of afterMemberJoinGroup/afterQuitGroup events over DELIVERY_GROUPS groups, built while
+ * the receiver holds every callback open; then the receiver answers each one 100 ms after it arrives
+ * (100 ms after the release for those held) and we measure how fast the backlog drains.
+ */
+async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; huddle: Huddle; exit: number | string | null }> {
+  const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
+  // 60 s timeout: the first callbacks stay open while the backlog is built.
+  const doc = (deliveryConcurrency: number) => webhookConfig(r.url, { after: hooks, deliveryConcurrency, timeout: 60 });
+  // Concurrency 256 comes from the file at start-up (the connection pool is sized from it then).
+  const h = await startHuddle('huddle-delivery', { HUDDLE_WEBHOOKS: writeWebhooksFile('delivery', doc(256)) });
+  const ctl = new Api(h.api.url, 2);
+  const runs: DeliveryRun[] = [];
+  let exit: number | string | null = null;
+  try {
+    const loops = CONCURRENCY;
+    const usersPerLoop = 4;
+    const users = ids('dl', loops * usersPerLoop);
+    await h.register(['dl_owner', ...users]);
+    const tokens = new Map<string, string>();
+    for (let i = 0; i < users.length; i += 16) {
+      const batch = users.slice(i, i + 16);
+      const t = await Promise.all(batch.map((u) => h.tokenFor(u)));
+      batch.forEach((u, k) => tokens.set(u, t[k]!));
+    }
+    process.stdout.write(`  delivery: creating ${DELIVERY_GROUPS} groups ... `);
+    const groups: string[] = new Array(DELIVERY_GROUPS);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = next++; i < DELIVERY_GROUPS; i = next++) {
+          const g = await h.api.ok(
+            '/group/create_group',
+            { ownerUserID: 'dl_owner', adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: `delivery ${i}`, groupType: 2, needVerification: 2 } },
+            h.adminToken,
+          );
+          groups[i] = g.groupInfo.groupID;
+        }
+      }),
+    );
+    console.log('done');
+
+    const run = async (deliveryConcurrency: number, pairs: number): Promise<DeliveryRun> => {
+      await setWebhooks(ctl, h, doc(deliveryConcurrency));
+      await receiverCall(r, 'reset', { delayMs: 100, hold: true });
+      const before = await eventCounts(ctl, h);
+      const expected = new Map<string, string[]>();
+      const rec = new Recorder(h.api);
+      rec.measuring = true; // keep the calls' latencies
+      let pairsDone = 0;
+      process.stdout.write(`  delivery c${deliveryConcurrency}: backlog of ${pairs} join+quit pairs over ${groups.length} groups ... `);
+      const t0 = performance.now();
+      // Loop w owns the groups g ≡ w (mod loops) and runs them one after another, so the bench
+      // knows each group's commit order. Its users take turns: user joins, then quits.
+      await Promise.all(
+        Array.from({ length: loops }, async (_, w) => {
+          const mine = groups.filter((_, g) => g % loops === w);
+          const share = Math.floor(pairs / loops) + (w < pairs % loops ? 1 : 0);
+          for (let k = 0; k < share && mine.length > 0; k++) {
+            const groupID = mine[k % mine.length]!;
+            const userID = users[w * usersPerLoop + (Math.floor(k / mine.length) % usersPerLoop)]!;
+            const token = tokens.get(userID)!;
+            let list = expected.get(groupID);
+            if (!list) expected.set(groupID, (list = []));
+            const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
+            if (j === undefined) continue;
+            list.push(`MJ:${userID}`);
+            const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
+            if (q === undefined) break; // the user is still in the group: this loop stops
+            list.push(`Q:${userID}`);
+            pairsDone++;
+          }
+        }),
+      );
+      const creationSeconds = (performance.now() - t0) / 1000;
+      const events = [...expected.values()].reduce((a, l) => a + l.length, 0);
+      const cl = summarize(rec.lat);
+      console.log(`${Math.round(pairsDone / creationSeconds)} pairs/s (call p50 ${cl.p50} ms, p99 ${cl.p99} ms, max ${cl.max} ms), ${rec.errorCount} errors`);
+
+      const [pendingAtOpen, held] = [await eventTotal(ctl, h, { status: 'pending' }), (await receiverCall(r, 'stats')).held];
+      process.stdout.write(`  delivery c${deliveryConcurrency}: ${events} callbacks pending (${held} held open at the receiver); releasing ... `);
+      const srv0 = procCpuSeconds(h.child.proc.pid);
+      const rcv0 = procCpuSeconds(r.child.proc.pid);
+      const m0 = machineJiffies();
+      const w0 = performance.now();
+      const opened = await receiverCall(r, 'open');
+      let st = opened;
+      const deadline = performance.now() + Math.max(60_000, events * 10);
+      while (performance.now() < deadline) {
+        st = await receiverCall(r, 'stats');
+        if (st.answered >= events) break;
+        await sleep(50);
+      }
+      const w1 = performance.now();
+      const srv1 = procCpuSeconds(h.child.proc.pid);
+      const rcv1 = procCpuSeconds(r.child.proc.pid);
+      const m1 = machineJiffies();
+      // The server records an attempt just after the answer; give it a moment to show no pending.
+      let server = await eventCounts(ctl, h);
+      for (let i = 0; i < 100 && server.pending - before.pending > 0; i++) {
+        await sleep(50);
+        server = await eventCounts(ctl, h);
+      }
+      server = {
+        total: server.total - before.total,
+        pending: server.pending - before.pending,
+        delivered: server.delivered - before.delivered,
+        dead: server.dead - before.dead,
+      };
+      const report = await receiverCall<{ perGroup: Record<string, string[]>; duplicateIDs: string[] }>(r, 'report');
+      let inOrder = 0;
+      const sample: string[] = [];
+      for (const [groupID, want] of expected) {
+        const got = report.perGroup[groupID] ?? [];
+        if (got.length === want.length && got.every((x, i) => x === want[i])) inOrder++;
+        else if (sample.length < 3) {
+          const i = got.findIndex((x, k) => x !== want[k]);
+          sample.push(`${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`);
+        }
+      }
+      const unknownGroups = Object.keys(report.perGroup).filter((g) => !expected.has(g)).length;
+      const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
+      const elapsed = (w1 - w0) / 1000;
+      const pct = (x: number) => Math.round(x * 1000) / 10;
+      const result: DeliveryRun = {
+        deliveryConcurrency,
+        groups: groups.length,
+        pairs: pairsDone,
+        events,
+        creationSeconds: round(creationSeconds),
+        creationPairsPerSec: Math.round(pairsDone / creationSeconds),
+        creationCallLatencyMs: summarize(rec.lat),
+        heldAtOpen: held,
+        pendingAtOpen,
+        drainSeconds: round(drainSeconds),
+        deliveredPerSec: Math.round(events / drainSeconds),
+        steadyPerSec: st.steadyPerSec,
+        receiverMaxInFlight: st.maxInFlight,
+        duplicates: st.duplicates,
+        groupsInOrder: inOrder,
+        groupsWithEvents: expected.size,
+        orderSample: sample,
+        server,
+        serverCpuPct: srv0 !== undefined && srv1 !== undefined ? pct((srv1 - srv0) / elapsed) : undefined,
+        receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? pct((rcv1 - rcv0) / elapsed) : undefined,
+        machineBusyPct: m0 && m1 ? pct((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
+        errors: rec.errorCount,
+        errorKinds: [...rec.errors].map(([kind, e]) => ({ kind, count: e.count, sample: e.sample })),
+        verification: [],
+        verified: true,
+      };
+      console.log(`${result.deliveredPerSec} callbacks/s over ${result.drainSeconds} s`);
+      const check = (ok: boolean, what: string) => {
+        result.verification.push(`${ok ? 'ok' : 'FAILED'}: ${what}`);
+        if (!ok) result.verified = false;
+      };
+      check(rec.errorCount === 0, `every join_group and quit_group returned errCode 0 (${rec.errorCount} errors)`);
+      check(st.answered >= events, `the receiver answered ${st.answered} of ${events} callbacks within ${Math.round((deadline - w0) / 1000)} s`);
+      check(st.unique === events && unknownGroups === 0, `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`);
+      check(inOrder === expected.size, `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`);
+      check(
+        server.total === events && server.delivered === events && server.pending === 0 && server.dead === 0,
+        `server: ${server.total} new events, ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
+      );
+      check(st.unsigned === 0 && st.badBodies === 0, `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`);
+      return result;
+    };
+
+    runs.push(await run(256, DELIVERY_PAIRS));
+    runs.push(await run(64, Math.max(100, Math.round(DELIVERY_PAIRS * 0.4))));
+  } finally {
+    await ctl.close();
+    await h.api.close();
+    exit = await stopChild(h.child);
+  }
+  return { runs, huddle: h, exit };
 }
 
 /** Server log lines at warn or above, grouped by message. */
@@ -612,27 +1291,89 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), '|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
 }
 
+/** The commit measured, and how many files differ from it (the bench runs the working tree). */
+function gitState(): { commit: string; modifiedFiles: number } | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' });
+    return { commit, modifiedFiles: status.split('\n').filter(Boolean).length };
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const started = new Date();
+  const git = gitState();
+  const loadAtStart = os.loadavg();
   console.log(
-    `huddle bench: ${os.cpus().length} CPUs, node ${process.version}, ${SECONDS}s measured + ${WARMUP}s warm-up per phase, concurrency ${CONCURRENCY}`,
+    `huddle bench: ${os.cpus().length} CPUs, node ${process.version}, ${SECONDS}s measured + ${WARMUP}s warm-up per phase, concurrency ${CONCURRENCY}; scenarios ${[...SCENARIOS].join(',')}`,
+  );
+  console.log(
+    `  git ${git ? `${git.commit} + ${git.modifiedFiles} uncommitted files` : 'unknown'}; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine's other work skews every figure)`,
   );
   const phases: PhaseResult[] = [];
   const before = await baseline('before');
   phases.push(before);
 
-  const h = await startHuddle();
-  let huddleExit: number | string | null = null;
+  /** Phases measuring throughput (ratio to the baseline); the latency phases of (b) are not. */
   const huddlePhases: PhaseResult[] = [];
-  try {
-    if (SCENARIOS.has('create')) huddlePhases.push(await createGroupScenario(h));
-    if (SCENARIOS.has('joinquit')) huddlePhases.push(await joinQuitScenario(h));
-    if (SCENARIOS.has('read')) huddlePhases.push(await readScenario(h));
-  } finally {
-    await h.api.close();
-    huddleExit = await stopChild(h.child);
+  const servers: { label: string; logFile: string; exit: number | string | null }[] = [];
+
+  if (SCENARIOS.has('create') || SCENARIOS.has('joinquit') || SCENARIOS.has('read')) {
+    const h = await startHuddle();
+    let exit: number | string | null = null;
+    try {
+      if (SCENARIOS.has('create')) huddlePhases.push(await createGroupScenario(h));
+      if (SCENARIOS.has('joinquit')) huddlePhases.push(await joinQuitScenario(h));
+      if (SCENARIOS.has('read')) huddlePhases.push(await readScenario(h));
+    } finally {
+      await h.api.close();
+      exit = await stopChild(h.child);
+      servers.push({ label: 'huddle', logFile: h.child.logFile, exit });
+    }
   }
   phases.push(...huddlePhases);
+
+  let afterHooks: AfterHooksResult | undefined;
+  let beforeHook: BeforeHookResult | undefined;
+  let delivery: DeliveryRun[] | undefined;
+  const latencyPhases: PhaseResult[] = [];
+  let receiverExit: number | string | null = null;
+  if (SCENARIOS.has('afterhooks') || SCENARIOS.has('beforehook') || SCENARIOS.has('delivery')) {
+    console.log('business-server callbacks (receiver: bench/receiver.ts, its own process):');
+    const r = await startReceiver();
+    try {
+      if (SCENARIOS.has('afterhooks') || SCENARIOS.has('beforehook')) {
+        // url set and signing on from the start; the scenarios switch hooks with /webhook/set_config.
+        const h = await startHuddle('huddle-webhooks', { HUDDLE_WEBHOOKS: writeWebhooksFile('webhooks', webhookConfig(r.url)) });
+        let exit: number | string | null = null;
+        try {
+          if (SCENARIOS.has('afterhooks')) {
+            afterHooks = await afterHooksScenario(h, r);
+            huddlePhases.push(afterHooks.off, afterHooks.on);
+            phases.push(afterHooks.off, afterHooks.on);
+          }
+          if (SCENARIOS.has('beforehook')) {
+            beforeHook = await beforeHookScenario(h, r, latencyPhases);
+            phases.push(...latencyPhases);
+          }
+        } finally {
+          await h.api.close();
+          exit = await stopChild(h.child);
+          servers.push({ label: 'huddle-webhooks', logFile: h.child.logFile, exit });
+        }
+      }
+      if (SCENARIOS.has('delivery')) {
+        const d = await deliveryScenario(r);
+        delivery = d.runs;
+        servers.push({ label: 'huddle-delivery', logFile: d.huddle.child.logFile, exit: d.exit });
+      }
+    } finally {
+      await r.control.close();
+      receiverExit = await stopChild(r.child);
+    }
+  }
 
   const after = await baseline('after');
   phases.push(after);
@@ -640,10 +1381,14 @@ async function main(): Promise<void> {
   const baseRate = (before.callsPerSec + after.callsPerSec) / 2;
   const baseP50 = (before.callLatencyMs.p50 + after.callLatencyMs.p50) / 2;
   for (const p of huddlePhases) p.ratioToBaseline = Math.round((p.callsPerSec / baseRate) * 1000) / 1000;
-  const log = scanLog(h.child.logFile);
+  if (afterHooks) {
+    afterHooks.offRatioToBaseline = afterHooks.off.ratioToBaseline;
+    afterHooks.onRatioToBaseline = afterHooks.on.ratioToBaseline;
+  }
+  const logs = servers.map((s) => ({ ...s, log: scanLog(s.logFile) }));
 
   const rows = [
-    ['scenario', 'ops/s', 'HTTP calls/s', 'call p50 ms', 'call p99 ms', 'op p99 ms', 'calls/s ÷ baseline', 'p50 × baseline', 'errors', 'server CPU', 'server CPU ms/call', 'bench CPU', 'machine busy'],
+    ['scenario', 'ops/s', 'HTTP calls/s', 'call p50 ms', 'call p99 ms', 'op p99 ms', 'calls/s ÷ baseline', 'p50 × baseline', 'errors', 'server CPU', 'server CPU ms/call', 'receiver CPU', 'bench CPU', 'machine busy'],
     ...phases.map((p) => [
       p.name,
       `${fmt(p.opsPerSec)} ${p.unit}`,
@@ -652,36 +1397,147 @@ async function main(): Promise<void> {
       fmt(p.callLatencyMs.p99, 2),
       fmt(p.opLatencyMs.p99, 2),
       p.ratioToBaseline === undefined ? '-' : fmt(p.ratioToBaseline, 3),
-      p.name.startsWith('baseline') ? '-' : fmt(p.callLatencyMs.p50 / baseP50, 1),
+      p.name.startsWith('baseline') || latencyPhases.includes(p) ? '-' : fmt(p.callLatencyMs.p50 / baseP50, 1),
       fmt(p.errors),
       p.serverCpuPct === undefined ? '-' : `${fmt(p.serverCpuPct)} %`,
       fmt(p.serverCpuMsPerCall, 3),
+      p.receiverCpuPct === undefined ? '-' : `${fmt(p.receiverCpuPct)} %`,
       `${fmt(p.benchCpuPct)} %`,
       p.machineBusyPct === undefined ? '-' : `${fmt(p.machineBusyPct)} / ${os.cpus().length * 100} %`,
     ]),
   ];
   console.log('\n' + table(rows));
   console.log(`\nbaseline (mean of before/after) = ${fmt(baseRate)} req/s; before ${fmt(before.callsPerSec)}, after ${fmt(after.callsPerSec)}`);
+  console.log('(server CPU ms/call: for the receiver round-trip rows, the receiver\'s CPU per call)');
   for (const p of phases) {
     const paths = Object.entries(p.perPathLatencyMs);
     if (paths.length > 1) for (const [k, s] of paths) console.log(`  ${p.name}: ${k} p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (${s.count} calls)`);
   }
+
+  // The three callback figures and their targets.
+  const targets: { figure: string; value: string; target: string; met: boolean }[] = [];
+  if (afterHooks) {
+    const a = afterHooks;
+    console.log(`\n(a) after-callbacks on join+quit (${a.groups} groups, concurrency ${CONCURRENCY}; every after-hook: ${a.hooksEnabled.length} hooks, 3 fire per pair):`);
+    console.log(
+      `  hooks off ${fmt(a.off.opsPerSec)} pairs/s (${fmt(a.offRatioToBaseline, 3)} × baseline calls/s), hooks on ${fmt(a.on.opsPerSec)} pairs/s (${fmt(a.onRatioToBaseline, 3)} × baseline)` +
+        ` -> on ÷ off = ${fmt(a.ratioOnOff, 3)} (target ≥ 0.7); by server CPU per call, off ÷ on = ${fmt(a.cpuRatioOnOff, 3)}`,
+    );
+    console.log(
+      `  server CPU per pair over the whole phase: off ${fmt(a.cpuMsPerPairOff, 3)} ms, on ${fmt(a.cpuMsPerPairOnWithDelivery, 3)} ms including the delivery of all its events` +
+        ` -> sustained on ÷ off estimate ${fmt(a.sustainedRatioEstimate, 3)}`,
+    );
+    console.log(
+      `  events: ${a.expectedEvents} written in the hooks-on phase (warm-up included); ${a.deliveredPerSecInWindow}/s reached the receiver inside the measured window;` +
+        ` ${a.pendingAtMeasuredEnd} pending when the window ended; drained ${fmt(a.drainMsFromMeasuredEnd)} ms after the window ended (${fmt(a.drainMsFromLoadEnd)} ms after the load stopped; server CPU ${fmt(a.serverCpuPctDuringDrain)} % meanwhile)`,
+    );
+    console.log(
+      `  delivered ${a.server.delivered}, pending ${a.server.pending}, dead ${a.server.dead}; receiver: ${a.receiver.unique} distinct webhook-ids, ${a.receiver.duplicates} duplicates; order violations ${a.orderViolations}`,
+    );
+    targets.push({ figure: '(a) join+quit, every after-hook on ÷ all off', value: fmt(a.ratioOnOff, 3), target: '≥ 0.7', met: a.ratioOnOff >= 0.7 });
+  }
+  if (beforeHook) {
+    console.log(`\n(b) latency added by ${beforeHook.hook} on ${beforeHook.operation} (per call, ms):`);
+    const brows = [
+      ['concurrency', 'no hook p50', 'hook p50', 'added p50', 'receiver RTT p50', 'added − RTT p50', 'no hook p99', 'hook p99', 'added p99', 'receiver RTT p99', 'added − RTT p99'],
+      ...beforeHook.rows.map((x) => [
+        String(x.concurrency),
+        fmt(x.without.callLatencyMs.p50, 2),
+        fmt(x.with.callLatencyMs.p50, 2),
+        fmt(x.addedP50, 2),
+        fmt(x.receiverRoundTrip.callLatencyMs.p50, 2),
+        fmt(x.addedOverRoundTripP50, 2),
+        fmt(x.without.callLatencyMs.p99, 2),
+        fmt(x.with.callLatencyMs.p99, 2),
+        fmt(x.addedP99, 2),
+        fmt(x.receiverRoundTrip.callLatencyMs.p99, 2),
+        fmt(x.addedOverRoundTripP99, 2),
+      ]),
+    ];
+    console.log(table(brows));
+    for (const x of beforeHook.rows) {
+      targets.push({
+        figure: `(b) ${beforeHook.hook} added over the receiver round trip, p50, concurrency ${x.concurrency}`,
+        value: `${fmt(x.addedOverRoundTripP50, 2)} ms`,
+        target: '≤ 1 ms',
+        met: x.addedOverRoundTripP50 <= 1,
+      });
+    }
+  }
+  if (delivery) {
+    console.log('\n(c) callbacks delivered per second to a receiver answering after 100 ms:');
+    const drows = [
+      ['deliveryConcurrency', 'groups', 'callbacks', 'backlog build', 'pending at release', 'drain s', 'delivered/s', 'steady /s (10–90 %)', 'receiver max in flight', 'groups in order', 'duplicates', 'server CPU', 'receiver CPU', 'machine busy'],
+      ...delivery.map((d) => [
+        String(d.deliveryConcurrency),
+        fmt(d.groups),
+        fmt(d.events),
+        `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`,
+        fmt(d.pendingAtOpen),
+        fmt(d.drainSeconds, 2),
+        fmt(d.deliveredPerSec),
+        fmt(d.steadyPerSec),
+        fmt(d.receiverMaxInFlight),
+        `${d.groupsInOrder}/${d.groupsWithEvents}`,
+        fmt(d.duplicates),
+        d.serverCpuPct === undefined ? '-' : `${fmt(d.serverCpuPct)} %`,
+        d.receiverCpuPct === undefined ? '-' : `${fmt(d.receiverCpuPct)} %`,
+        d.machineBusyPct === undefined ? '-' : `${fmt(d.machineBusyPct)} / ${os.cpus().length * 100} %`,
+      ]),
+    ];
+    console.log(table(drows));
+    const main256 = delivery.find((d) => d.deliveryConcurrency === 256);
+    if (main256) {
+      targets.push({ figure: '(c) callbacks/s to a 100 ms receiver, deliveryConcurrency 256', value: fmt(main256.deliveredPerSec), target: '≥ 1,000', met: main256.deliveredPerSec >= 1000 });
+    }
+  }
+  if (targets.length > 0) {
+    console.log('\ntargets (issue 3, point 9):');
+    for (const t of targets) console.log(`  ${t.met ? 'MET    ' : 'NOT MET'} ${t.figure}: ${t.value} (target ${t.target})`);
+  }
+
   console.log('\nverification:');
   for (const p of phases) for (const v of p.verification) console.log(`  [${p.name}] ${v}`);
+  for (const d of delivery ?? []) for (const v of d.verification) console.log(`  [delivery c${d.deliveryConcurrency}] ${v}`);
   for (const p of phases) for (const e of p.errorKinds) console.log(`  [${p.name}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
-  console.log(`\nhuddle server: exit ${huddleExit}; ${log.lines} log lines at warn+ (HUDDLE_LOG_LEVEL=warn)`);
-  for (const g of log.byMessage.slice(0, 10)) console.log(`  ×${g.count} level ${g.level} ${g.msg}: ${g.sample.slice(0, 200)}`);
+  for (const d of delivery ?? []) for (const e of d.errorKinds) console.log(`  [delivery c${d.deliveryConcurrency}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
+  console.log('');
+  for (const s of logs) {
+    console.log(`${s.label} server: exit ${s.exit}; ${s.log.lines} log lines at warn+ (HUDDLE_LOG_LEVEL=warn)`);
+    for (const g of s.log.byMessage.slice(0, 10)) console.log(`  ×${g.count} level ${g.level} ${g.msg}: ${g.sample.slice(0, 200)}`);
+  }
+  if (receiverExit !== null) console.log(`receiver: exit ${receiverExit}`);
 
-  const allVerified = phases.every((p) => p.verified);
+  const allVerified = phases.every((p) => p.verified) && (delivery ?? []).every((d) => d.verified);
   const summary = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
-    settings: { seconds: SECONDS, warmupSeconds: WARMUP, concurrency: CONCURRENCY, maxOps: MAX_OPS, client: 'undici Pool, keep-alive, pipelining 1' },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg() },
+    git,
+    settings: {
+      seconds: SECONDS,
+      warmupSeconds: WARMUP,
+      concurrency: CONCURRENCY,
+      maxOps: MAX_OPS,
+      latencySeconds: LATENCY_SECONDS,
+      deliveryPairs: DELIVERY_PAIRS,
+      deliveryGroups: DELIVERY_GROUPS,
+      scenarios: [...SCENARIOS],
+      client: 'undici Pool, keep-alive, pipelining 1',
+    },
     baseline: { before: before.callsPerSec, after: after.callsPerSec, meanCallsPerSec: Math.round(baseRate), meanP50Ms: baseP50 },
     phases,
-    serverLog: { linesAtWarnOrAbove: log.lines, messages: log.byMessage },
-    huddleExit,
+    callbacks: {
+      afterHooks: afterHooks && { ...afterHooks, off: afterHooks.off.name, on: afterHooks.on.name },
+      beforeHook: beforeHook && {
+        ...beforeHook,
+        rows: beforeHook.rows.map((x) => ({ ...x, without: x.without.name, with: x.with.name, receiverRoundTrip: x.receiverRoundTrip.name })),
+      },
+      delivery,
+      targets,
+    },
+    servers: logs.map((s) => ({ label: s.label, exit: s.exit, linesAtWarnOrAbove: s.log.lines, messages: s.log.byMessage })),
+    receiverExit,
     allVerified,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -701,6 +1557,14 @@ async function main(): Promise<void> {
         errors: p.errors,
         verified: p.verified,
       })),
+      callbacks: {
+        afterHooksOnOff: afterHooks?.ratioOnOff,
+        pendingAtMeasuredEnd: afterHooks?.pendingAtMeasuredEnd,
+        drainMs: afterHooks?.drainMsFromMeasuredEnd,
+        beforeHookAddedOverRttP50: beforeHook?.rows.map((x) => ({ concurrency: x.concurrency, p50: x.addedOverRoundTripP50, p99: x.addedOverRoundTripP99 })),
+        deliveredPerSec: delivery?.map((d) => ({ deliveryConcurrency: d.deliveryConcurrency, perSec: d.deliveredPerSec, verified: d.verified })),
+        targetsMet: targets.map((t) => t.met),
+      },
       allVerified,
     }),
   );
