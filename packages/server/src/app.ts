@@ -73,8 +73,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     throw err;
   }
   // Keep-alive connections per receiver origin: enough for every delivery slot plus before-callbacks.
-  // (Fixed when the pool is made: a later set_config raising deliveryConcurrency past this is capped.)
-  const sender = new CallbackSender(Math.max(128, webhooks.config.deliveryConcurrency + 64));
+  const connections = (c: { deliveryConcurrency: number }) => Math.max(128, c.deliveryConcurrency + 64);
+  const sender = new CallbackSender(connections(webhooks.config));
+  webhooks.onChange((c) => sender.resize(connections(c)));
   const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
   const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.

@@ -218,6 +218,17 @@ describe('order', () => {
     expect(rx.maxInFlight).toBe(6);
   });
 
+  it('raises the connections per receiver when deliveryConcurrency grows past the start-up pool', async () => {
+    // The start-up pool holds 128 connections; 200 groups at once need more.
+    await configure({ deliveryConcurrency: 200 });
+    rx.answer('*', { delayMs: 150 }); // under the hooks' 0.3 s timeout
+    rx.clear();
+    const events = Array.from({ length: 200 }, (_, i) => newEvent(`wide${i}`));
+    await enqueue(s.app, ...events);
+    await Promise.all(events.map((e) => settled(e.id)));
+    expect(rx.maxInFlight).toBeGreaterThan(128);
+  });
+
   it('receiver down then up: everything arrives, in order per group', async () => {
     await configure({ retrySchedule: Array(20).fill(0.1) });
     await rx.down();

@@ -39,7 +39,20 @@ function describeError(err: unknown, timeoutMs: number): string {
 export class CallbackSender {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly connectionsPerOrigin = 128) {}
+  constructor(private connectionsPerOrigin = 128) {}
+
+  /**
+   * Changes the connections per origin (deliveryConcurrency changed at runtime). undici fixes a
+   * pool's size when it is made, so new requests go to fresh pools while the old ones finish what
+   * they carry and close.
+   */
+  resize(connectionsPerOrigin: number): void {
+    if (connectionsPerOrigin === this.connectionsPerOrigin) return;
+    this.connectionsPerOrigin = connectionsPerOrigin;
+    const old = [...this.pools.values()];
+    this.pools.clear();
+    for (const p of old) void p.close().catch(() => p.destroy());
+  }
 
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
