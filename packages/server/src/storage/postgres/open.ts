@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { readMigrations } from '../migrations.js';
-import { makeRepos } from '../sql/repos.js';
+import { kyselyStore } from '../sql/repos.js';
 import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
 
@@ -68,15 +68,6 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     engine: 'postgres',
     shared: true,
     isUniqueViolation: (err) => (err as { code?: unknown })?.code === '23505',
-    repos: makeRepos(db, CAPABILITIES),
-    async tx(fn) {
-      const committed: (() => void)[] = [];
-      const result = await db.transaction().execute((trx) => fn(makeRepos(trx, CAPABILITIES, (f) => committed.push(f))));
-      for (const f of committed) f();
-      return result;
-    },
-    async close() {
-      await db.destroy();
-    },
+    ...kyselyStore(db, CAPABILITIES),
   };
 }

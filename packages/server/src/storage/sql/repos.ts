@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Repos } from '../store.js';
+import type { Repos, Store } from '../store.js';
 import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
@@ -20,5 +20,21 @@ export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit:
     requests: requestRepo(db),
     events: eventRepo(db, caps),
     settings: settingRepo(db),
+  };
+}
+
+/** The engine-neutral part of a Store: repositories, transactions with after-commit callbacks, close. */
+export function kyselyStore(db: Kysely<Database>, caps: Capabilities): Pick<Store, 'repos' | 'tx' | 'close'> {
+  return {
+    repos: makeRepos(db, caps),
+    async tx(fn) {
+      const committed: (() => void)[] = [];
+      const result = await db.transaction().execute((trx) => fn(makeRepos(trx, caps, (f) => committed.push(f))));
+      for (const f of committed) f();
+      return result;
+    },
+    async close() {
+      await db.destroy();
+    },
   };
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { readMigrations } from '../migrations.js';
-import { makeRepos } from '../sql/repos.js';
+import { kyselyStore } from '../sql/repos.js';
 import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
 
@@ -70,16 +70,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
       const code = (err as { code?: unknown })?.code;
       return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
     },
-    repos: makeRepos(db, CAPABILITIES),
     // Kysely holds the single connection for the whole transaction, so transactions never interleave.
-    async tx(fn) {
-      const committed: (() => void)[] = [];
-      const result = await db.transaction().execute((trx) => fn(makeRepos(trx, CAPABILITIES, (f) => committed.push(f))));
-      for (const f of committed) f();
-      return result;
-    },
-    async close() {
-      await db.destroy();
-    },
+    ...kyselyStore(db, CAPABILITIES),
   };
 }
