@@ -19,18 +19,18 @@ function tempDir() {
   return d;
 }
 
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, HUDDLE_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs a node script with arguments, capturing its output and exit code. */
+function run(argv: string[], cwd: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exit };
 }
+
+/** The server as `npm start` runs it. */
+const start = (env: Record<string, string>) => run(['--import', 'tsx', 'src/main.ts'], SERVER_DIR, { HUDDLE_PORT: '0', ...env });
 
 async function waitFor(predicate: () => boolean, what: string, ms = 15_000) {
   const until = Date.now() + ms;
@@ -74,18 +74,8 @@ it('refuses a bad configuration with a message naming the variable', async () =>
 });
 
 describe('the huddle command (bin/huddle.js)', () => {
-  function huddle(args: string[], env: Record<string, string>) {
-    const child = spawn(process.execPath, [path.join(SERVER_DIR, 'bin', 'huddle.js'), ...args], {
-      cwd: tempDir(), // works from any directory
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, output: () => out, exit };
-  }
+  // From a directory of its own: the command works from anywhere.
+  const huddle = (args: string[], env: Record<string, string>) => run([path.join(SERVER_DIR, 'bin', 'huddle.js'), ...args], tempDir(), env);
 
   it('serve: a flag wins over its variable', async () => {
     const db = path.join(tempDir(), 'flag.db');
