@@ -17,6 +17,12 @@
 //   BENCH_DELIVERY_PAIRS   join+quit pairs behind the delivery backlog at deliveryConcurrency 256
 //                          (default 5000 = 10,000 callbacks; the 64 reference uses 40 % of it)
 //   BENCH_DELIVERY_GROUPS  groups the delivery backlog is spread over (default 600)
+//   BENCH_SCENARIOS=pg     PostgreSQL (issue 4, point 6; not in the default set): join+quit on SQLite,
+//                          PostgreSQL with one instance and with two; delivery with one worker vs two
+//   BENCH_PG_URL           PostgreSQL server + maintenance database for creating the bench databases
+//                          (default postgres://postgres@127.0.0.1:5432/test); each one is dropped after
+//   BENCH_PG_DELIVERY_PAIRS   join+quit pairs per worker run of the PostgreSQL delivery backlog (3000)
+//   BENCH_PG_DELIVERY_GROUPS  groups that backlog is spread over (default 600)
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,6 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOOK_KEYS, HOOKS, openimBody, openimUrl, signatureHeaders } from '@huddle/protocol';
+import pg from 'pg';
 import { Pool } from 'undici';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,14 +50,19 @@ const SECONDS = envNumber('BENCH_SECONDS', 8, 0.5, 120);
 const WARMUP = envNumber('BENCH_WARMUP', 2, 0, 60);
 const CONCURRENCY = Math.round(envNumber('BENCH_CONCURRENCY', 32, 1, 1024));
 const MAX_OPS = Math.round(envNumber('BENCH_MAX_OPS', 1_000_000, 1, 1e9));
-const ALL_SCENARIOS = ['create', 'joinquit', 'read', 'afterhooks', 'beforehook', 'delivery'];
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || ALL_SCENARIOS.join(',')).split(',').map((x) => x.trim()));
+const ALL_SCENARIOS = ['create', 'joinquit', 'read', 'afterhooks', 'beforehook', 'delivery', 'pg'];
+/** `pg` needs a PostgreSQL server and adds about 2 minutes, so it runs only when asked for. */
+const DEFAULT_SCENARIOS = ALL_SCENARIOS.filter((x) => x !== 'pg');
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || DEFAULT_SCENARIOS.join(',')).split(',').map((x) => x.trim()));
 for (const name of SCENARIOS) if (!ALL_SCENARIOS.includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
 const LATENCY_SECONDS = envNumber('BENCH_LATENCY_SECONDS', 5, 0.5, 120);
 const DELIVERY_PAIRS = Math.round(envNumber('BENCH_DELIVERY_PAIRS', 5000, 100, 1_000_000));
 const DELIVERY_GROUPS = Math.round(envNumber('BENCH_DELIVERY_GROUPS', 600, 1, 100_000));
 const HOOK_GROUPS = Math.round(envNumber('BENCH_HOOK_GROUPS', 16, 1, 100_000));
 const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+const PG_ADMIN_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const PG_DELIVERY_PAIRS = Math.round(envNumber('BENCH_PG_DELIVERY_PAIRS', 3000, 100, 1_000_000));
+const PG_DELIVERY_GROUPS = Math.round(envNumber('BENCH_PG_DELIVERY_GROUPS', 600, 1, 100_000));
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: started by us, always stopped by us (also on Ctrl-C or a crash).
@@ -68,13 +80,21 @@ process.on('exit', () => {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     console.error(`\nbench: ${sig}, stopping child processes`);
-    process.exit(130);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    // The PostgreSQL databases this run created go too (WITH (FORCE) closes stray connections).
+    const timer = setTimeout(() => process.exit(130), 5000);
+    dropBenchDatabases()
+      .catch((err: unknown) => console.error(`bench: could not drop the bench databases: ${(err as Error).message}`))
+      .finally(() => {
+        clearTimeout(timer);
+        process.exit(130);
+      });
   });
 }
 
-function startChild(name: string, script: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Child {
+function startChild(name: string, script: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = [], args: string[] = []): Child {
   const fd = fs.openSync(logFile, 'a');
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', fd, fd],
@@ -128,6 +148,18 @@ function procCpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Summed CPU seconds of several processes (e.g. two huddle instances); undefined if any is unknown. */
+function cpuSecondsOf(pids: number | number[] | undefined): number | undefined {
+  if (pids === undefined) return undefined;
+  let sum = 0;
+  for (const pid of Array.isArray(pids) ? pids : [pids]) {
+    const s = procCpuSeconds(pid);
+    if (s === undefined) return undefined;
+    sum += s;
+  }
+  return sum;
 }
 
 /** Whole-machine busy and total jiffies, from /proc/stat. */
@@ -232,10 +264,11 @@ class Recorder {
     token?: string,
     check?: (data: any) => string | undefined,
     headers?: Record<string, string>,
+    via: Api = this.api,
   ): Promise<any> {
     let r;
     try {
-      r = await this.api.post(urlPath, body, token, headers);
+      r = await via.post(urlPath, body, token, headers);
     } catch (err) {
       this.error(`${urlPath} transport ${(err as Error).name}`, String((err as Error).message));
       return undefined;
@@ -336,7 +369,7 @@ async function runPhase(
   name: string,
   unit: string,
   api: Api,
-  serverPid: number | undefined,
+  serverPid: number | number[] | undefined,
   op: (rec: Recorder, worker: number, seq: number) => Promise<boolean>,
   options: PhaseOptions = {},
 ): Promise<{ result: PhaseResult; rec: Recorder }> {
@@ -366,7 +399,7 @@ async function runPhase(
 
   await options.onMeasuredStart?.();
   const cpu0 = process.cpuUsage();
-  const srv0 = procCpuSeconds(serverPid);
+  const srv0 = cpuSecondsOf(serverPid);
   const rcv0 = procCpuSeconds(options.receiverPid);
   const m0 = machineJiffies();
   const t0 = process.hrtime.bigint();
@@ -375,7 +408,7 @@ async function runPhase(
   rec.measuring = false;
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
-  const srv1 = procCpuSeconds(serverPid);
+  const srv1 = cpuSecondsOf(serverPid);
   const rcv1 = procCpuSeconds(options.receiverPid);
   const m1 = machineJiffies();
   await options.onMeasuredEnd?.();
@@ -455,23 +488,31 @@ interface Huddle {
   tokenFor(userID: string): Promise<string>;
 }
 
-/** A huddle child on its own database file in the temp dir; `extraEnv` adds e.g. HUDDLE_WEBHOOKS. */
-async function startHuddle(label = 'huddle', extraEnv: Record<string, string> = {}): Promise<Huddle> {
+/**
+ * A huddle child on its own database file in the temp dir; `extraEnv` adds e.g. HUDDLE_WEBHOOKS.
+ * `options.database` (a postgres:// URL) and `options.secret` let several instances share one database.
+ */
+async function startHuddle(
+  label = 'huddle',
+  extraEnv: Record<string, string> = {},
+  options: { database?: string; secret?: string; args?: string[] } = {},
+): Promise<Huddle> {
   const port = await freePort();
-  const secret = crypto.randomBytes(24).toString('hex');
+  const secret = options.secret ?? crypto.randomBytes(24).toString('hex');
   const child = startChild(
     label,
     'packages/server/src/main.ts',
     {
       HUDDLE_HOST: '127.0.0.1',
       HUDDLE_PORT: String(port),
-      HUDDLE_DATABASE: path.join(tmp, `${label}.db`),
+      HUDDLE_DATABASE: options.database ?? path.join(tmp, `${label}.db`),
       HUDDLE_SECRET: secret,
       HUDDLE_LOG_LEVEL: 'warn',
       ...extraEnv,
     },
     path.join(tmp, `${label}.log`),
     CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
+    options.args ?? [],
   );
   const api = new Api(`http://127.0.0.1:${port}`, CONCURRENCY);
   let adminToken = '';
@@ -550,7 +591,14 @@ interface JoinQuitLoad {
   op: (rec: Recorder, w: number) => Promise<boolean>;
 }
 
-async function setupJoinQuit(h: Huddle, prefix: string, groupCount: number, loops: number): Promise<JoinQuitLoad> {
+async function setupJoinQuit(
+  h: Huddle,
+  prefix: string,
+  groupCount: number,
+  loops: number,
+  /** Which instance loop w sends to (default h): splits the load over several instances. */
+  via: (w: number) => Api = () => h.api,
+): Promise<JoinQuitLoad> {
   const owner = `${prefix}_owner`;
   const joiners = ids(prefix, loops);
   await h.register([owner, ...joiners]);
@@ -581,10 +629,11 @@ async function setupJoinQuit(h: Huddle, prefix: string, groupCount: number, loop
       const groupID = groups[(w + rounds[w]!++) % groupCount]!;
       const userID = joiners[w]!;
       const token = tokens[w]!;
-      const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
+      const api = via(w);
+      const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token, undefined, undefined, api);
       if (j === undefined) return false;
       load.joins++;
-      const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
+      const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token, undefined, undefined, api);
       if (q === undefined) return false;
       load.quits++;
       return true;
@@ -1247,6 +1296,359 @@ async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; hud
   return { runs, huddle: h, exit };
 }
 
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL (issue 4, point 6; BENCH_SCENARIOS=pg): join+quit on SQLite vs PostgreSQL with one
+// instance and with two sharing the database, and delivery by one worker process vs two.
+
+/** Databases this run created and has not dropped yet (dropped at the end, also on Ctrl-C). */
+const pgDatabases = new Set<string>();
+
+async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A fresh, empty database on PG_ADMIN_URL's server; returns its URL. */
+async function createBenchDatabase(): Promise<{ name: string; url: string }> {
+  const name = `huddle_bench_${crypto.randomBytes(6).toString('hex')}`;
+  await pgAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+  pgDatabases.add(name);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+async function dropBenchDatabase(name: string): Promise<void> {
+  await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  pgDatabases.delete(name);
+}
+
+async function dropBenchDatabases(): Promise<string[]> {
+  const names = [...pgDatabases];
+  for (const name of names) await dropBenchDatabase(name);
+  return names;
+}
+
+/** A `huddle worker` child (delivery only; answers GET /healthz) on a shared PostgreSQL database. */
+async function startWorker(label: string, database: string, secret: string, webhooks: string): Promise<Child> {
+  const port = await freePort();
+  const child = startChild(
+    label,
+    'packages/server/src/main.ts',
+    { HUDDLE_HOST: '127.0.0.1', HUDDLE_PORT: String(port), HUDDLE_DATABASE: database, HUDDLE_SECRET: secret, HUDDLE_LOG_LEVEL: 'warn', HUDDLE_WEBHOOKS: webhooks },
+    path.join(tmp, `${label}.log`),
+    CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
+    ['worker'],
+  );
+  const probe = new Api(`http://127.0.0.1:${port}`, 1);
+  try {
+    await waitReady(probe, child, async () => {
+      const res = await probe.pool.request({ path: '/healthz', method: 'GET' });
+      await res.body.text();
+      return res.statusCode === 200;
+    });
+  } finally {
+    await probe.close();
+  }
+  return child;
+}
+
+interface PgDeliveryRun {
+  workers: number;
+  deliveryConcurrencyPerWorker: number;
+  groups: number;
+  pairs: number;
+  events: number;
+  creationSeconds: number;
+  creationPairsPerSec: number;
+  pendingAtRelease: number;
+  heldAtRelease: number;
+  drainSeconds: number;
+  deliveredPerSec: number;
+  steadyPerSec: number | undefined;
+  ratioToBaseline?: number;
+  receiverMaxInFlight: number;
+  duplicates: number;
+  groupsInOrder: number;
+  groupsWithEvents: number;
+  server: EventCounts;
+  workerCpuPct: number | undefined;
+  receiverCpuPct: number | undefined;
+  machineBusyPct: number | undefined;
+  errors: number;
+  errorKinds: { kind: string; count: number; sample: string }[];
+  verification: string[];
+  verified: boolean;
+}
+
+interface PgResult {
+  sqlite: PhaseResult;
+  pg1: PhaseResult;
+  pg2: PhaseResult;
+  delivery: PgDeliveryRun[];
+  databasesDropped: string[];
+}
+
+type ServerRecord = { label: string; logFile: string; exit: number | string | null };
+
+/** join+quit (scenario 3's load: 16 groups, BENCH_CONCURRENCY loops) on `instances` (loop w → instance w mod n). */
+async function pgJoinQuitPhase(name: string, instances: Huddle[]): Promise<PhaseResult> {
+  const h = instances[0]!;
+  const load = await setupJoinQuit(h, 'pj', 16, CONCURRENCY, (w) => instances[w % instances.length]!.api);
+  const pids = instances.map((x) => x.child.proc.pid!);
+  const { result } = await runPhase(name, 'pairs/s', h.api, pids, (rec, w) => load.op(rec, w));
+  await verifyJoinQuit(h, load, result);
+  if (instances.length > 1) {
+    // The other instance reads the same state.
+    const info = await instances[1]!.api.ok<{ groupInfos: any[] }>('/group/get_groups_info', { groupIDs: load.groups }, h.adminToken);
+    const ok = info.groupInfos.length === load.groups.length && info.groupInfos.every((g) => g.memberCount === 1);
+    verify(result, ok, `the second instance sees the same: every group has only its owner`);
+  }
+  return result;
+}
+
+async function stopHuddle(h: Huddle, label: string, servers: ServerRecord[]): Promise<void> {
+  await h.api.close();
+  servers.push({ label, logFile: h.child.logFile, exit: await stopChild(h.child) });
+}
+
+async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
+  console.log(`PostgreSQL (${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; a fresh database per configuration, dropped afterwards):`);
+  const dropped: string[] = [];
+  // (2) SQLite, one instance: the same load in the same run.
+  const sq = await startHuddle('huddle-sqlite');
+  let sqlite: PhaseResult;
+  try {
+    sqlite = await pgJoinQuitPhase('join+quit SQLite, 1 instance', [sq]);
+  } finally {
+    await stopHuddle(sq, 'huddle-sqlite', servers);
+  }
+
+  // (1) PostgreSQL, one instance.
+  let pg1: PhaseResult;
+  {
+    const db = await createBenchDatabase();
+    try {
+      const h = await startHuddle('huddle-pg-1', {}, { database: db.url });
+      try {
+        pg1 = await pgJoinQuitPhase('join+quit PostgreSQL, 1 instance', [h]);
+      } finally {
+        await stopHuddle(h, 'huddle-pg-1', servers);
+      }
+    } finally {
+      await dropBenchDatabase(db.name);
+      dropped.push(db.name);
+    }
+  }
+
+  // (1) PostgreSQL, two instances on one database; the loops split evenly, same total concurrency.
+  let pg2: PhaseResult;
+  {
+    const db = await createBenchDatabase();
+    const secret = crypto.randomBytes(24).toString('hex');
+    try {
+      const started = await Promise.allSettled([
+        startHuddle('huddle-pg-2a', {}, { database: db.url, secret }),
+        startHuddle('huddle-pg-2b', {}, { database: db.url, secret }),
+      ]);
+      const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      try {
+        const failed = started.find((s) => s.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+        pg2 = await pgJoinQuitPhase('join+quit PostgreSQL, 2 instances', instances);
+      } finally {
+        for (const [i, h] of instances.entries()) await stopHuddle(h, `huddle-pg-2${'ab'[i]}`, servers);
+      }
+    } finally {
+      await dropBenchDatabase(db.name);
+      dropped.push(db.name);
+    }
+  }
+
+  // (3) Delivery: one API instance (serve --no-worker) builds a backlog; then 1 or 2 `huddle worker`s drain it.
+  const delivery: PgDeliveryRun[] = [];
+  const r = await startReceiver();
+  const db = await createBenchDatabase();
+  const secret = crypto.randomBytes(24).toString('hex');
+  try {
+    const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
+    const perWorker = 64;
+    // 60 s timeout: the first callbacks stay open at the receiver until every worker is up.
+    const webhooks = writeWebhooksFile('pg-delivery', webhookConfig(r.url, { after: hooks, deliveryConcurrency: perWorker, timeout: 60 }));
+    const h = await startHuddle('huddle-pg-api', { HUDDLE_WEBHOOKS: webhooks }, { database: db.url, secret, args: ['serve', '--no-worker'] });
+    const ctl = new Api(h.api.url, 2);
+    try {
+      const loops = CONCURRENCY;
+      const usersPerLoop = 4;
+      const users = ids('pd', loops * usersPerLoop);
+      await h.register(['pd_owner', ...users]);
+      const tokens = new Map<string, string>();
+      for (let i = 0; i < users.length; i += 16) {
+        const batch = users.slice(i, i + 16);
+        const t = await Promise.all(batch.map((u) => h.tokenFor(u)));
+        batch.forEach((u, k) => tokens.set(u, t[k]!));
+      }
+      process.stdout.write(`  pg delivery: creating ${PG_DELIVERY_GROUPS} groups ... `);
+      const groups: string[] = new Array(PG_DELIVERY_GROUPS);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let i = next++; i < PG_DELIVERY_GROUPS; i = next++) {
+            const g = await h.api.ok(
+              '/group/create_group',
+              { ownerUserID: 'pd_owner', adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: `pg delivery ${i}`, groupType: 2, needVerification: 2 } },
+              h.adminToken,
+            );
+            groups[i] = g.groupInfo.groupID;
+          }
+        }),
+      );
+      console.log('done');
+
+      for (const workers of [1, 2]) {
+        await receiverCall(r, 'reset', { delayMs: 0, hold: true });
+        const before = await eventCounts(ctl, h);
+        const expected = new Map<string, string[]>();
+        const rec = new Recorder(h.api);
+        rec.measuring = true;
+        let pairsDone = 0;
+        process.stdout.write(`  pg delivery, ${workers} worker${workers > 1 ? 's' : ''}: backlog of ${PG_DELIVERY_PAIRS} join+quit pairs over ${groups.length} groups (no worker running) ... `);
+        const t0 = performance.now();
+        // As scenario 5c: loop w owns the groups g ≡ w (mod loops), so the bench knows each group's commit order.
+        await Promise.all(
+          Array.from({ length: loops }, async (_, w) => {
+            const mine = groups.filter((_, g) => g % loops === w);
+            const share = Math.floor(PG_DELIVERY_PAIRS / loops) + (w < PG_DELIVERY_PAIRS % loops ? 1 : 0);
+            for (let k = 0; k < share && mine.length > 0; k++) {
+              const groupID = mine[k % mine.length]!;
+              const userID = users[w * usersPerLoop + (Math.floor(k / mine.length) % usersPerLoop)]!;
+              const token = tokens.get(userID)!;
+              let list = expected.get(groupID);
+              if (!list) expected.set(groupID, (list = []));
+              const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
+              if (j === undefined) continue;
+              list.push(`MJ:${userID}`);
+              const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
+              if (q === undefined) break;
+              list.push(`Q:${userID}`);
+              pairsDone++;
+            }
+          }),
+        );
+        const creationSeconds = (performance.now() - t0) / 1000;
+        const events = [...expected.values()].reduce((a, l) => a + l.length, 0);
+        console.log(`${Math.round(pairsDone / creationSeconds)} pairs/s, ${rec.errorCount} errors`);
+        const pendingAtRelease = (await eventTotal(ctl, h, { status: 'pending' })) - before.pending;
+
+        // Start the workers; the receiver holds what they send until all of them are up.
+        process.stdout.write(`  pg delivery, ${workers} worker${workers > 1 ? 's' : ''}: ${pendingAtRelease} callbacks pending; starting the worker${workers > 1 ? 's' : ''} ... `);
+        const startedWorkers = await Promise.allSettled(Array.from({ length: workers }, (_, k) => startWorker(`huddle-pg-worker${workers}-${k + 1}`, db.url, secret, webhooks)));
+        const workerChildren = startedWorkers.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+        try {
+          const failed = startedWorkers.find((s) => s.status === 'rejected');
+          if (failed) throw (failed as PromiseRejectedResult).reason;
+          await sleep(1500); // every worker has claimed its first batch
+          const pids = workerChildren.map((c) => c.proc.pid!);
+          const held = (await receiverCall(r, 'stats')).held;
+          const srv0 = cpuSecondsOf(pids);
+          const rcv0 = procCpuSeconds(r.child.proc.pid);
+          const m0 = machineJiffies();
+          const w0 = performance.now();
+          await receiverCall(r, 'open');
+          let st = await receiverCall(r, 'stats');
+          const deadline = performance.now() + Math.max(60_000, events * 10);
+          while (performance.now() < deadline && st.answered < events) {
+            await sleep(50);
+            st = await receiverCall(r, 'stats');
+          }
+          const elapsed = (performance.now() - w0) / 1000;
+          const srv1 = cpuSecondsOf(pids);
+          const rcv1 = procCpuSeconds(r.child.proc.pid);
+          const m1 = machineJiffies();
+          let server = await eventCounts(ctl, h);
+          for (let i = 0; i < 100 && server.pending - before.pending > 0; i++) {
+            await sleep(50);
+            server = await eventCounts(ctl, h);
+          }
+          server = { total: server.total - before.total, pending: server.pending - before.pending, delivered: server.delivered - before.delivered, dead: server.dead - before.dead };
+          const report = await receiverCall<{ perGroup: Record<string, string[]>; duplicateIDs: string[] }>(r, 'report');
+          let inOrder = 0;
+          const sample: string[] = [];
+          for (const [groupID, want] of expected) {
+            const got = report.perGroup[groupID] ?? [];
+            if (got.length === want.length && got.every((x, i) => x === want[i])) inOrder++;
+            else if (sample.length < 3) {
+              const i = got.findIndex((x, k) => x !== want[k]);
+              sample.push(`${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`);
+            }
+          }
+          const unknownGroups = Object.keys(report.perGroup).filter((g) => !expected.has(g)).length;
+          const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
+          const pct = (x: number) => Math.round(x * 1000) / 10;
+          const run: PgDeliveryRun = {
+            workers,
+            deliveryConcurrencyPerWorker: perWorker,
+            groups: groups.length,
+            pairs: pairsDone,
+            events,
+            creationSeconds: round(creationSeconds),
+            creationPairsPerSec: Math.round(pairsDone / creationSeconds),
+            pendingAtRelease,
+            heldAtRelease: held,
+            drainSeconds: round(drainSeconds),
+            deliveredPerSec: Math.round(events / drainSeconds),
+            steadyPerSec: st.steadyPerSec,
+            receiverMaxInFlight: st.maxInFlight,
+            duplicates: st.duplicates,
+            groupsInOrder: inOrder,
+            groupsWithEvents: expected.size,
+            server,
+            workerCpuPct: srv0 !== undefined && srv1 !== undefined ? pct((srv1 - srv0) / elapsed) : undefined,
+            receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? pct((rcv1 - rcv0) / elapsed) : undefined,
+            machineBusyPct: m0 && m1 ? pct((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
+            errors: rec.errorCount,
+            errorKinds: [...rec.errors].map(([kind, e]) => ({ kind, count: e.count, sample: e.sample })),
+            verification: [],
+            verified: true,
+          };
+          console.log(`${run.deliveredPerSec} callbacks/s over ${run.drainSeconds} s`);
+          const check = (ok: boolean, what: string) => {
+            run.verification.push(`${ok ? 'ok' : 'FAILED'}: ${what}`);
+            if (!ok) run.verified = false;
+          };
+          check(rec.errorCount === 0, `every join_group and quit_group returned errCode 0 (${rec.errorCount} errors)`);
+          check(pendingAtRelease === events, `with no worker running, all ${events} events were pending (${pendingAtRelease})`);
+          check(st.answered >= events, `the receiver answered ${st.answered} of ${events} callbacks`);
+          check(st.unique === events && unknownGroups === 0, `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`);
+          check(inOrder === expected.size, `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`);
+          check(
+            server.total === events && server.delivered === events && server.pending === 0 && server.dead === 0,
+            `server: ${server.total} new events, ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
+          );
+          check(st.unsigned === 0 && st.badBodies === 0, `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`);
+          delivery.push(run);
+        } finally {
+          for (const c of workerChildren) servers.push({ label: c.name, logFile: c.logFile, exit: await stopChild(c) });
+        }
+      }
+    } finally {
+      await ctl.close();
+      await stopHuddle(h, 'huddle-pg-api', servers);
+    }
+  } finally {
+    await r.control.close();
+    await stopChild(r.child);
+    await dropBenchDatabase(db.name);
+    dropped.push(db.name);
+  }
+  return { sqlite, pg1, pg2, delivery, databasesDropped: dropped };
+}
+
 /** Server log lines at warn or above, grouped by message. */
 function scanLog(file: string): { lines: number; byMessage: { level: number; msg: string; count: number; sample: string }[] } {
   let text = '';
@@ -1375,6 +1777,14 @@ async function main(): Promise<void> {
     }
   }
 
+  let pgResult: PgResult | undefined;
+  if (SCENARIOS.has('pg')) {
+    pgResult = await pgScenario(servers);
+    const pgPhases = [pgResult.sqlite, pgResult.pg1, pgResult.pg2];
+    huddlePhases.push(...pgPhases);
+    phases.push(...pgPhases);
+  }
+
   const after = await baseline('after');
   phases.push(after);
 
@@ -1385,6 +1795,7 @@ async function main(): Promise<void> {
     afterHooks.offRatioToBaseline = afterHooks.off.ratioToBaseline;
     afterHooks.onRatioToBaseline = afterHooks.on.ratioToBaseline;
   }
+  for (const d of pgResult?.delivery ?? []) d.ratioToBaseline = Math.round((d.deliveredPerSec / baseRate) * 1000) / 1000;
   const logs = servers.map((s) => ({ ...s, log: scanLog(s.logFile) }));
 
   const rows = [
@@ -1491,6 +1902,53 @@ async function main(): Promise<void> {
       targets.push({ figure: '(c) callbacks/s to a 100 ms receiver, deliveryConcurrency 256', value: fmt(main256.deliveredPerSec), target: '≥ 1,000', met: main256.deliveredPerSec >= 1000 });
     }
   }
+  let pgFigures: Record<string, number> | undefined;
+  if (pgResult) {
+    const { sqlite, pg1, pg2 } = pgResult;
+    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    pgFigures = {
+      sqlitePairsPerSec: sqlite.opsPerSec,
+      pg1PairsPerSec: pg1.opsPerSec,
+      pg2PairsPerSec: pg2.opsPerSec,
+      pg1OverSqlite: r3(pg1.opsPerSec / sqlite.opsPerSec),
+      pg2OverPg1: r3(pg2.opsPerSec / pg1.opsPerSec),
+    };
+    console.log(`\nPostgreSQL: join+quit at concurrency ${CONCURRENCY} (16 groups), pairs/s and calls/s ÷ baseline:`);
+    for (const p of [sqlite, pg1, pg2]) console.log(`  ${p.name}: ${fmt(p.opsPerSec)} pairs/s (${fmt(p.ratioToBaseline, 3)} × baseline), server CPU ${fmt(p.serverCpuMsPerCall, 3)} ms/call (huddle processes only, not PostgreSQL's)`);
+    console.log(`  PostgreSQL ÷ SQLite (1 instance) = ${fmt(pgFigures.pg1OverSqlite, 3)}; 2 instances ÷ 1 instance (PostgreSQL) = ${fmt(pgFigures.pg2OverPg1, 3)}`);
+    console.log(`\nPostgreSQL delivery: a backlog written by a serve --no-worker instance with no worker running, drained by huddle worker processes to a receiver answering at once:`);
+    const prow = [
+      ['workers', 'deliveryConcurrency each', 'groups', 'callbacks', 'backlog build', 'held at release', 'drain s', 'delivered/s', '÷ baseline', 'steady /s (10–90 %)', 'receiver max in flight', 'groups in order', 'duplicates', 'worker CPU', 'receiver CPU', 'machine busy'],
+      ...pgResult.delivery.map((d) => [
+        String(d.workers),
+        String(d.deliveryConcurrencyPerWorker),
+        fmt(d.groups),
+        fmt(d.events),
+        `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`,
+        fmt(d.heldAtRelease),
+        fmt(d.drainSeconds, 2),
+        fmt(d.deliveredPerSec),
+        fmt(d.ratioToBaseline, 3),
+        fmt(d.steadyPerSec),
+        fmt(d.receiverMaxInFlight),
+        `${d.groupsInOrder}/${d.groupsWithEvents}`,
+        fmt(d.duplicates),
+        d.workerCpuPct === undefined ? '-' : `${fmt(d.workerCpuPct)} %`,
+        d.receiverCpuPct === undefined ? '-' : `${fmt(d.receiverCpuPct)} %`,
+        d.machineBusyPct === undefined ? '-' : `${fmt(d.machineBusyPct)} / ${os.cpus().length * 100} %`,
+      ]),
+    ];
+    console.log(table(prow));
+    const one = pgResult.delivery.find((d) => d.workers === 1);
+    const two = pgResult.delivery.find((d) => d.workers === 2);
+    if (one && two) {
+      pgFigures.delivery1PerSec = one.deliveredPerSec;
+      pgFigures.delivery2PerSec = two.deliveredPerSec;
+      pgFigures.delivery2Over1 = r3(two.deliveredPerSec / one.deliveredPerSec);
+      console.log(`  2 workers ÷ 1 worker = ${fmt(pgFigures.delivery2Over1, 3)}`);
+    }
+    console.log(`  databases created and dropped: ${pgResult.databasesDropped.join(', ')}`);
+  }
   if (targets.length > 0) {
     console.log('\ntargets (issue 3, point 9):');
     for (const t of targets) console.log(`  ${t.met ? 'MET    ' : 'NOT MET'} ${t.figure}: ${t.value} (target ${t.target})`);
@@ -1499,8 +1957,10 @@ async function main(): Promise<void> {
   console.log('\nverification:');
   for (const p of phases) for (const v of p.verification) console.log(`  [${p.name}] ${v}`);
   for (const d of delivery ?? []) for (const v of d.verification) console.log(`  [delivery c${d.deliveryConcurrency}] ${v}`);
+  for (const d of pgResult?.delivery ?? []) for (const v of d.verification) console.log(`  [pg delivery, ${d.workers} workers] ${v}`);
   for (const p of phases) for (const e of p.errorKinds) console.log(`  [${p.name}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
   for (const d of delivery ?? []) for (const e of d.errorKinds) console.log(`  [delivery c${d.deliveryConcurrency}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
+  for (const d of pgResult?.delivery ?? []) for (const e of d.errorKinds) console.log(`  [pg delivery, ${d.workers} workers] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
   console.log('');
   for (const s of logs) {
     console.log(`${s.label} server: exit ${s.exit}; ${s.log.lines} log lines at warn+ (HUDDLE_LOG_LEVEL=warn)`);
@@ -1508,7 +1968,8 @@ async function main(): Promise<void> {
   }
   if (receiverExit !== null) console.log(`receiver: exit ${receiverExit}`);
 
-  const allVerified = phases.every((p) => p.verified) && (delivery ?? []).every((d) => d.verified);
+  const allVerified =
+    phases.every((p) => p.verified) && (delivery ?? []).every((d) => d.verified) && (pgResult?.delivery ?? []).every((d) => d.verified);
   const summary = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -1535,6 +1996,13 @@ async function main(): Promise<void> {
       },
       delivery,
       targets,
+    },
+    postgres: pgResult && {
+      adminUrl: PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@'),
+      figures: pgFigures,
+      joinQuit: { sqlite: pgResult.sqlite.name, pg1: pgResult.pg1.name, pg2: pgResult.pg2.name },
+      delivery: pgResult.delivery,
+      databasesDropped: pgResult.databasesDropped,
     },
     servers: logs.map((s) => ({ label: s.label, exit: s.exit, linesAtWarnOrAbove: s.log.lines, messages: s.log.byMessage })),
     receiverExit,
@@ -1565,6 +2033,7 @@ async function main(): Promise<void> {
         deliveredPerSec: delivery?.map((d) => ({ deliveryConcurrency: d.deliveryConcurrency, perSec: d.deliveredPerSec, verified: d.verified })),
         targetsMet: targets.map((t) => t.met),
       },
+      postgres: pgFigures,
       allVerified,
     }),
   );
@@ -1579,4 +2048,10 @@ try {
 } finally {
   for (const c of children) c.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
+  const left = await dropBenchDatabases().catch((err: unknown) => {
+    console.error(`bench: could not drop the bench databases ${[...pgDatabases].join(', ')}: ${(err as Error).message}`);
+    process.exitCode = 1;
+    return [];
+  });
+  if (left.length > 0) console.error(`bench: dropped leftover bench databases ${left.join(', ')}`);
 }
