@@ -1123,6 +1123,69 @@ interface DeliveryRun {
  * the receiver holds every callback open; then the receiver answers each one 100 ms after it arrives
  * (100 ms after the release for those held) and we measure how fast the backlog drains.
  */
+/**
+ * Builds a backlog of join+quit pairs whose commit order per group the bench knows: loop w owns
+ * the groups g ≡ w (mod loops) and runs them one after another; its users take turns joining and
+ * then quitting. Returns, per group, the events committed (MJ:user, Q:user) in order.
+ */
+async function orderedJoinQuitBacklog(
+  rec: Recorder,
+  o: { groups: string[]; users: string[]; tokens: Map<string, string>; loops: number; usersPerLoop: number; pairs: number },
+): Promise<{ expected: Map<string, string[]>; pairsDone: number; creationSeconds: number; events: number }> {
+  const expected = new Map<string, string[]>();
+  let pairsDone = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: o.loops }, async (_, w) => {
+      const mine = o.groups.filter((_, g) => g % o.loops === w);
+      const share = Math.floor(o.pairs / o.loops) + (w < o.pairs % o.loops ? 1 : 0);
+      for (let k = 0; k < share && mine.length > 0; k++) {
+        const groupID = mine[k % mine.length]!;
+        const userID = o.users[w * o.usersPerLoop + (Math.floor(k / mine.length) % o.usersPerLoop)]!;
+        const token = o.tokens.get(userID)!;
+        let list = expected.get(groupID);
+        if (!list) expected.set(groupID, (list = []));
+        const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
+        if (j === undefined) continue;
+        list.push(`MJ:${userID}`);
+        const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
+        if (q === undefined) break; // the user is still in the group: this loop stops
+        list.push(`Q:${userID}`);
+        pairsDone++;
+      }
+    }),
+  );
+  const creationSeconds = (performance.now() - t0) / 1000;
+  return { expected, pairsDone, creationSeconds, events: [...expected.values()].reduce((a, l) => a + l.length, 0) };
+}
+
+/** The server's event counts since `before`, once it has recorded the last attempts (up to 5 s). */
+async function eventCountsSince(ctl: Api, h: Huddle, before: EventCounts): Promise<EventCounts> {
+  let server = await eventCounts(ctl, h);
+  for (let i = 0; i < 100 && server.pending - before.pending > 0; i++) {
+    await sleep(50);
+    server = await eventCounts(ctl, h);
+  }
+  return { total: server.total - before.total, pending: server.pending - before.pending, delivered: server.delivered - before.delivered, dead: server.dead - before.dead };
+}
+
+/** Compares what the receiver got per group with the committed order. */
+async function orderCheck(r: Receiver, expected: Map<string, string[]>) {
+  const report = await receiverCall<{ perGroup: Record<string, string[]>; duplicateIDs: string[] }>(r, 'report');
+  let inOrder = 0;
+  const sample: string[] = [];
+  for (const [groupID, want] of expected) {
+    const got = report.perGroup[groupID] ?? [];
+    if (got.length === want.length && got.every((x, i) => x === want[i])) inOrder++;
+    else if (sample.length < 3) {
+      const i = got.findIndex((x, k) => x !== want[k]);
+      sample.push(`${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`);
+    }
+  }
+  const unknownGroups = Object.keys(report.perGroup).filter((g) => !expected.has(g)).length;
+  return { report, inOrder, sample, unknownGroups };
+}
+
 async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; huddle: Huddle; exit: number | string | null }> {
   const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
   // 60 s timeout: the first callbacks stay open while the backlog is built.
@@ -1164,36 +1227,10 @@ async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; hud
       await setWebhooks(ctl, h, doc(deliveryConcurrency));
       await receiverCall(r, 'reset', { delayMs: 100, hold: true });
       const before = await eventCounts(ctl, h);
-      const expected = new Map<string, string[]>();
       const rec = new Recorder(h.api);
       rec.measuring = true; // keep the calls' latencies
-      let pairsDone = 0;
       process.stdout.write(`  delivery c${deliveryConcurrency}: backlog of ${pairs} join+quit pairs over ${groups.length} groups ... `);
-      const t0 = performance.now();
-      // Loop w owns the groups g ≡ w (mod loops) and runs them one after another, so the bench
-      // knows each group's commit order. Its users take turns: user joins, then quits.
-      await Promise.all(
-        Array.from({ length: loops }, async (_, w) => {
-          const mine = groups.filter((_, g) => g % loops === w);
-          const share = Math.floor(pairs / loops) + (w < pairs % loops ? 1 : 0);
-          for (let k = 0; k < share && mine.length > 0; k++) {
-            const groupID = mine[k % mine.length]!;
-            const userID = users[w * usersPerLoop + (Math.floor(k / mine.length) % usersPerLoop)]!;
-            const token = tokens.get(userID)!;
-            let list = expected.get(groupID);
-            if (!list) expected.set(groupID, (list = []));
-            const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
-            if (j === undefined) continue;
-            list.push(`MJ:${userID}`);
-            const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
-            if (q === undefined) break; // the user is still in the group: this loop stops
-            list.push(`Q:${userID}`);
-            pairsDone++;
-          }
-        }),
-      );
-      const creationSeconds = (performance.now() - t0) / 1000;
-      const events = [...expected.values()].reduce((a, l) => a + l.length, 0);
+      const { expected, pairsDone, creationSeconds, events } = await orderedJoinQuitBacklog(rec, { groups, users, tokens, loops, usersPerLoop, pairs });
       const cl = summarize(rec.lat);
       console.log(`${Math.round(pairsDone / creationSeconds)} pairs/s (call p50 ${cl.p50} ms, p99 ${cl.p99} ms, max ${cl.max} ms), ${rec.errorCount} errors`);
 
@@ -1216,29 +1253,8 @@ async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; hud
       const rcv1 = procCpuSeconds(r.child.proc.pid);
       const m1 = machineJiffies();
       // The server records an attempt just after the answer; give it a moment to show no pending.
-      let server = await eventCounts(ctl, h);
-      for (let i = 0; i < 100 && server.pending - before.pending > 0; i++) {
-        await sleep(50);
-        server = await eventCounts(ctl, h);
-      }
-      server = {
-        total: server.total - before.total,
-        pending: server.pending - before.pending,
-        delivered: server.delivered - before.delivered,
-        dead: server.dead - before.dead,
-      };
-      const report = await receiverCall<{ perGroup: Record<string, string[]>; duplicateIDs: string[] }>(r, 'report');
-      let inOrder = 0;
-      const sample: string[] = [];
-      for (const [groupID, want] of expected) {
-        const got = report.perGroup[groupID] ?? [];
-        if (got.length === want.length && got.every((x, i) => x === want[i])) inOrder++;
-        else if (sample.length < 3) {
-          const i = got.findIndex((x, k) => x !== want[k]);
-          sample.push(`${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`);
-        }
-      }
-      const unknownGroups = Object.keys(report.perGroup).filter((g) => !expected.has(g)).length;
+      const server = await eventCountsSince(ctl, h, before);
+      const { report, inOrder, sample, unknownGroups } = await orderCheck(r, expected);
       const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
       const elapsed = (w1 - w0) / 1000;
       const pct = (x: number) => Math.round(x * 1000) / 10;
@@ -1513,35 +1529,10 @@ async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
       for (const workers of [1, 2]) {
         await receiverCall(r, 'reset', { delayMs: 0, hold: true });
         const before = await eventCounts(ctl, h);
-        const expected = new Map<string, string[]>();
         const rec = new Recorder(h.api);
         rec.measuring = true;
-        let pairsDone = 0;
         process.stdout.write(`  pg delivery, ${workers} worker${workers > 1 ? 's' : ''}: backlog of ${PG_DELIVERY_PAIRS} join+quit pairs over ${groups.length} groups (no worker running) ... `);
-        const t0 = performance.now();
-        // As scenario 5c: loop w owns the groups g ≡ w (mod loops), so the bench knows each group's commit order.
-        await Promise.all(
-          Array.from({ length: loops }, async (_, w) => {
-            const mine = groups.filter((_, g) => g % loops === w);
-            const share = Math.floor(PG_DELIVERY_PAIRS / loops) + (w < PG_DELIVERY_PAIRS % loops ? 1 : 0);
-            for (let k = 0; k < share && mine.length > 0; k++) {
-              const groupID = mine[k % mine.length]!;
-              const userID = users[w * usersPerLoop + (Math.floor(k / mine.length) % usersPerLoop)]!;
-              const token = tokens.get(userID)!;
-              let list = expected.get(groupID);
-              if (!list) expected.set(groupID, (list = []));
-              const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
-              if (j === undefined) continue;
-              list.push(`MJ:${userID}`);
-              const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
-              if (q === undefined) break;
-              list.push(`Q:${userID}`);
-              pairsDone++;
-            }
-          }),
-        );
-        const creationSeconds = (performance.now() - t0) / 1000;
-        const events = [...expected.values()].reduce((a, l) => a + l.length, 0);
+        const { expected, pairsDone, creationSeconds, events } = await orderedJoinQuitBacklog(rec, { groups, users, tokens, loops, usersPerLoop, pairs: PG_DELIVERY_PAIRS });
         console.log(`${Math.round(pairsDone / creationSeconds)} pairs/s, ${rec.errorCount} errors`);
         const pendingAtRelease = (await eventTotal(ctl, h, { status: 'pending' })) - before.pending;
 
@@ -1570,24 +1561,8 @@ async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
           const srv1 = cpuSecondsOf(pids);
           const rcv1 = procCpuSeconds(r.child.proc.pid);
           const m1 = machineJiffies();
-          let server = await eventCounts(ctl, h);
-          for (let i = 0; i < 100 && server.pending - before.pending > 0; i++) {
-            await sleep(50);
-            server = await eventCounts(ctl, h);
-          }
-          server = { total: server.total - before.total, pending: server.pending - before.pending, delivered: server.delivered - before.delivered, dead: server.dead - before.dead };
-          const report = await receiverCall<{ perGroup: Record<string, string[]>; duplicateIDs: string[] }>(r, 'report');
-          let inOrder = 0;
-          const sample: string[] = [];
-          for (const [groupID, want] of expected) {
-            const got = report.perGroup[groupID] ?? [];
-            if (got.length === want.length && got.every((x, i) => x === want[i])) inOrder++;
-            else if (sample.length < 3) {
-              const i = got.findIndex((x, k) => x !== want[k]);
-              sample.push(`${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`);
-            }
-          }
-          const unknownGroups = Object.keys(report.perGroup).filter((g) => !expected.has(g)).length;
+          const server = await eventCountsSince(ctl, h, before);
+          const { report, inOrder, sample, unknownGroups } = await orderCheck(r, expected);
           const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
           const pct = (x: number) => Math.round(x * 1000) / 10;
           const run: PgDeliveryRun = {
