@@ -16,8 +16,13 @@ export class SchemaError extends Error {
 
 const args = (message: string) => new SchemaError(message);
 
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses it) describing what a Schema accepts. */
+export type JsonSchema = { [keyword: string]: unknown };
+
 export interface Schema<T> {
   parse(value: unknown, path: string): T;
+  /** What `parse` accepts, as JSON Schema: the API document is generated from the validators. */
+  jsonSchema(): JsonSchema;
 }
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
@@ -53,6 +58,15 @@ function checkString(value: string, path: string, rules: StringRules): string {
   return value;
 }
 
+function stringSchema(rules: StringRules, nullable: boolean): JsonSchema {
+  return {
+    type: nullable ? ['string', 'null'] : 'string',
+    maxLength: rules.max,
+    ...(rules.required ? { minLength: 1 } : {}),
+    ...(rules.pattern ? { pattern: rules.pattern.re.source, description: rules.pattern.message } : {}),
+  };
+}
+
 function expectString(value: unknown, path: string): string {
   if (typeof value !== 'string') throw args(`${path} must be a string, got ${describe(value)}`);
   return value;
@@ -64,6 +78,7 @@ export function str(rules: StringRules): Schema<string> {
     parse(value, path) {
       return checkString(value == null ? '' : expectString(value, path), path, rules);
     },
+    jsonSchema: () => stringSchema(rules, false),
   };
 }
 
@@ -74,6 +89,7 @@ export function optStr(rules: StringRules): Schema<string | undefined> {
       if (value == null) return undefined;
       return checkString(expectString(value, path), path, rules);
     },
+    jsonSchema: () => ({ ...stringSchema(rules, true), description: 'missing or null: unchanged' }),
   };
 }
 
@@ -101,6 +117,16 @@ function checkInt(value: unknown, path: string, rules: IntRules): number {
   return value;
 }
 
+function intSchema(rules: IntRules, nullable: boolean): JsonSchema {
+  return {
+    type: nullable ? ['integer', 'null'] : 'integer',
+    minimum: rules.min ?? INT32_MIN,
+    maximum: rules.max ?? INT32_MAX,
+    ...(rules.oneOf ? { enum: [...rules.oneOf] } : {}),
+    ...(rules.hint ? { description: rules.hint } : {}),
+  };
+}
+
 /** An int32 field; missing or null reads as 0 unless required. */
 export function int(rules: IntRules = {}): Schema<number> {
   return {
@@ -111,6 +137,7 @@ export function int(rules: IntRules = {}): Schema<number> {
       }
       return checkInt(value, path, rules);
     },
+    jsonSchema: () => intSchema(rules, false),
   };
 }
 
@@ -120,6 +147,7 @@ export function optInt(rules: IntRules = {}): Schema<number | undefined> {
     parse(value, path) {
       return value == null ? undefined : checkInt(value, path, rules);
     },
+    jsonSchema: () => intSchema(rules, true),
   };
 }
 
@@ -130,6 +158,7 @@ export function int64(rules: { min?: number } = {}): Schema<number> {
       if (value == null) return 0;
       return checkInt(value, path, { min: rules.min ?? Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
     },
+    jsonSchema: () => ({ type: 'integer', minimum: rules.min ?? Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
   };
 }
 
@@ -140,6 +169,7 @@ export function bool(): Schema<boolean> {
       if (typeof value !== 'boolean') throw args(`${path} must be a boolean, got ${describe(value)}`);
       return value;
     },
+    jsonSchema: () => ({ type: 'boolean' }),
   };
 }
 
@@ -148,6 +178,7 @@ export function optBool(): Schema<boolean | undefined> {
     parse(value, path) {
       return value == null ? undefined : bool().parse(value, path);
     },
+    jsonSchema: () => ({ type: ['boolean', 'null'], description: 'missing or null: unchanged' }),
   };
 }
 
@@ -171,6 +202,7 @@ export function arr<T>(item: Schema<T>, rules: ArrayRules): Schema<T[]> {
       if (value.length > rules.max) throw args(`${path} has too many entries (max ${rules.max})`);
       return value.map((v, i) => item.parse(v, `${path}[${i}]`));
     },
+    jsonSchema: () => ({ type: 'array', items: item.jsonSchema(), maxItems: rules.max, ...(rules.nonEmpty ? { minItems: 1 } : {}) }),
   };
 }
 
@@ -195,6 +227,27 @@ function parseObject<S extends Shape>(shape: S, lower: Map<string, keyof S>, val
   return out;
 }
 
+/** A field is required exactly when its own schema refuses a missing value. */
+function refusesMissing(schema: Schema<unknown>): boolean {
+  try {
+    schema.parse(undefined, '');
+    return false;
+  } catch (err) {
+    if (err instanceof SchemaError) return true;
+    throw err;
+  }
+}
+
+/** Unknown keys are ignored and keys match case-insensitively, so extra properties are allowed. */
+function objectSchema(shape: Shape, nullable: boolean): JsonSchema {
+  const required = Object.keys(shape).filter((k) => refusesMissing(shape[k]!));
+  return {
+    type: nullable ? ['object', 'null'] : 'object',
+    properties: Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, s.jsonSchema()])),
+    ...(required.length ? { required } : {}),
+  };
+}
+
 function lowerIndex<S extends Shape>(shape: S): Map<string, keyof S> {
   return new Map(Object.keys(shape).map((k) => [k.toLowerCase(), k]));
 }
@@ -207,6 +260,7 @@ export function obj<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
       if (value == null) throw args(`${path || 'body'} is empty`);
       return parseObject(shape, lower, value, path);
     },
+    jsonSchema: () => objectSchema(shape, false),
   };
 }
 
@@ -216,6 +270,7 @@ export function optObj<S extends Shape>(shape: S): Schema<ObjectOf<S> | undefine
     parse(value, path) {
       return value == null ? undefined : parseObject(shape, lower, value, path);
     },
+    jsonSchema: () => objectSchema(shape, true),
   };
 }
 

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createServices, type Services } from './domain/index.js';
+import { getEndpoints } from './http/get-endpoints.js';
+import { AttemptFeed } from './http/live.js';
 import { createRequestHandler } from './http/server.js';
 import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
@@ -77,11 +79,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const sender = new CallbackSender(connections(webhooks.config));
   webhooks.onChange((c) => sender.resize(connections(c)));
   const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
+  const feed = new AttemptFeed();
   const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
     leaseMarginMs: config.leaseMarginMs,
-    onAttempt: (hook, outcome, ms) => metrics.attempt(hook, outcome, ms),
+    onAttempt: (hook, outcome, ms, a) => {
+      metrics.attempt(hook, outcome, ms);
+      feed.publish({ time: Date.now(), eventID: a.eventID, hook, groupID: a.groupID, attempt: a.attempt, outcome, statusCode: a.statusCode ?? 0, durationMs: a.durationMs, error: a.error });
+    },
     ...options.worker,
   });
   // Several instances on one database: enqueues wake every instance's worker (a `huddle worker`
@@ -131,9 +137,11 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await services.users.ensureAdminUsers(config.adminUserIDs);
   }
 
+  const routes = role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now: Date.now }) : [];
   const handler = createRequestHandler({
-    routes: role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now: Date.now }) : [],
+    routes,
     auth: services.auth,
+    ...(role.api ? { get: getEndpoints({ routes, auth: services.auth, feed }) } : {}),
     maxBodyBytes: config.maxBodyBytes,
     logger,
     metrics,
@@ -171,6 +179,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     },
     async close() {
       clearInterval(settingsPoll);
+      feed.close();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -19,7 +19,8 @@ export type Verdict<M> =
   | { kind: 'reject'; errCode: number; errMsg: string; errDlt: string }
   | Failure;
 
-const common = obj({
+/** The fields every OpenIM answer may carry (before-hooks add their modifiable fields). */
+export const openimAnswerHead = obj({
   actionCode: optInt(),
   nextCode: optInt(),
   errCode: optInt(),
@@ -43,7 +44,7 @@ export function readOpenIMAnswer<M>(statusCode: number, bodyText: string, modifi
   if (typeof json !== 'object' || Array.isArray(json)) return { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' };
   let head;
   try {
-    head = common.parse(json, '');
+    head = openimAnswerHead.parse(json, '');
   } catch (err) {
     return { kind: 'fail', cause: 'data', reason: `response ${(err as Error).message}` };
   }

@@ -17,6 +17,8 @@ export interface HandlerOptions {
   logger: Logger;
   /** GET /metrics: the Prometheus text exposition (unauthenticated, like /healthz). */
   metrics?: { contentType: string; render(): Promise<string> };
+  /** GET and HEAD beyond /healthz and /metrics (the console, /openapi.json); true when it answered. */
+  get?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
 const ANONYMOUS: Caller = { userID: '', platformID: 0, isAppAdmin: false };
@@ -73,6 +75,7 @@ export function createRequestHandler(options: HandlerOptions) {
     if (req.method === 'OPTIONS') return renderPreflight(res);
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/metrics' && metrics) return renderMetrics(res, metrics, logger);
+    if ((req.method === 'GET' || req.method === 'HEAD') && options.get && (await options.get(req, res, path))) return;
     const route = routes.get(path);
     if (!route || req.method !== 'POST') {
       req.resume();

@@ -49,8 +49,8 @@ export interface WorkerOptions {
   leaseMarginMs?: number;
   /** Jitter source, [0, 1). */
   random?: () => number;
-  /** Told about every recorded attempt (metrics). */
-  onAttempt?: (hook: string, outcome: AttemptOutcome, durationMs: number) => void;
+  /** Told about every recorded attempt (metrics, the console's live view). */
+  onAttempt?: (hook: string, outcome: AttemptOutcome, durationMs: number, attempt: AttemptRecord & { groupID: string }) => void;
 }
 
 interface InFlight {
@@ -305,7 +305,7 @@ export class DeliveryWorker {
       this.logger.warn({ eventID: event.id, hook: event.hook }, 'callback attempt not recorded: the lease was lost');
       return;
     }
-    this.options.onAttempt?.(event.hook, outcome, res.durationMs);
+    this.options.onAttempt?.(event.hook, outcome, res.durationMs, { ...attempt, groupID: event.orderingKey });
     if (outcome === 'dead') {
       this.logger.warn({ eventID: event.id, hook: event.hook, groupID: event.orderingKey, attempts: attemptNo, reason }, 'callback dead-lettered: retry schedule spent');
     } else if (outcome === 'failed') {

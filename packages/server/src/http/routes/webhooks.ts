@@ -31,12 +31,14 @@ function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined>
       }
       return value as T;
     },
+    jsonSchema: () => ({ type: ['string', 'null'], enum: [...values, '', null], description: 'missing, null or "": any' }),
   };
 }
 
 /** Optional milliseconds since the epoch; missing or null means "unbounded". */
 const optMillis = (): Schema<number | undefined> => ({
   parse: (value, path) => (value == null ? undefined : int64({ min: 0 }).parse(value, path)),
+  jsonSchema: () => ({ ...int64({ min: 0 }).jsonSchema(), type: ['integer', 'null'], description: 'Unix milliseconds; missing or null: unbounded' }),
 });
 
 /** The configuration document: a JSON object, validated by the same parser as the YAML file. */
@@ -46,6 +48,10 @@ const configDocument = (): Schema<Record<string, unknown>> => ({
     if (typeof value !== 'object' || Array.isArray(value)) throw new SchemaError(`${path} must be a JSON object`);
     return value as Record<string, unknown>;
   },
+  jsonSchema: () => ({
+    type: 'object',
+    description: "the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue); errDlt names the offending key",
+  }),
 });
 
 const eventFilter = {

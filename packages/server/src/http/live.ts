@@ -1,0 +1,76 @@
+// GET /webhook/live: server-sent events of callback delivery attempts as this instance makes them,
+// for the console's live view. App admins only (token header, as every admin call), so browsers read
+// it with fetch() rather than EventSource (which cannot send headers).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, noPermission } from '../errors.js';
+import type { AuthService } from '../domain/auth.js';
+import { renderError } from './envelope.js';
+
+export interface AttemptNotice {
+  /** When the attempt was recorded (ms). */
+  time: number;
+  eventID: string;
+  hook: string;
+  groupID: string;
+  attempt: number;
+  /** delivered, failed (will retry) or dead. */
+  outcome: string;
+  /** 0: no HTTP response. */
+  statusCode: number;
+  durationMs: number;
+  error: string;
+}
+
+/** Fans attempts out to the open streams; publishing with nobody listening costs nothing. */
+export class AttemptFeed {
+  private readonly listeners = new Set<(n: AttemptNotice) => void>();
+  private readonly closers = new Set<() => void>();
+
+  publish(notice: AttemptNotice): void {
+    for (const listener of this.listeners) listener(notice);
+  }
+
+  subscribe(listener: (n: AttemptNotice) => void, onClose: () => void): () => void {
+    this.listeners.add(listener);
+    this.closers.add(onClose);
+    return () => {
+      this.listeners.delete(listener);
+      this.closers.delete(onClose);
+    };
+  }
+
+  /** Ends every stream, so the server can close (an open stream is never idle). */
+  close(): void {
+    for (const close of [...this.closers]) close();
+  }
+}
+
+/** A comment line now and then keeps proxies and browsers from timing the stream out. */
+const HEARTBEAT_MS = 15_000;
+
+export async function serveLive(req: IncomingMessage, res: ServerResponse, feed: AttemptFeed, auth: AuthService): Promise<void> {
+  try {
+    const token = req.headers.token;
+    if (typeof token !== 'string' || !token) throw new ApiError('ArgsError', 'header must have token');
+    const caller = await auth.authenticate(token);
+    if (!caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
+  } catch (err) {
+    return renderError(res, err);
+  }
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+  });
+  res.write(': connected\n\n');
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const unsubscribe = feed.subscribe(
+    (n) => res.write(`event: attempt\ndata: ${JSON.stringify(n)}\n\n`),
+    () => res.end(),
+  );
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+}

@@ -1,0 +1,120 @@
+// The OpenAPI 3.1 document of GET /openapi.json, generated from what the server runs with: every
+// route's path and request schema (each Schema describes itself as JSON Schema), and every callback
+// declared in @huddle/protocol's HOOKS (command, phase, modifiable answer fields).
+
+import { HOOK_KEYS, HOOKS, openimAnswerHead, type HookDefinition, type JsonSchema } from '@huddle/protocol';
+import pkg from '../../../package.json' with { type: 'json' };
+import type { Route } from '../route.js';
+import { callbackExamples } from './callback-examples.js';
+
+const TAGS = [
+  { name: 'auth', description: 'Tokens. Every call but get_admin_token and parse_token needs a `token` header.' },
+  { name: 'user', description: 'Users.' },
+  { name: 'group', description: 'Groups, members and join requests.' },
+  { name: 'webhook', description: 'Admin API: callback configuration, delivery log and replay. App-admin token only (others get errCode 1002).' },
+  { name: 'server', description: 'Plain GET endpoints.' },
+];
+
+const ENVELOPE: JsonSchema = {
+  type: 'object',
+  description: 'OpenIM envelope: HTTP 200 for every handled outcome; errCode 0 is success. `data` is left out when a call returns nothing.',
+  properties: {
+    errCode: { type: 'integer' },
+    errMsg: { type: 'string' },
+    errDlt: { type: 'string', description: 'detail for humans; names the field on 1001' },
+    data: { type: 'object' },
+  },
+  required: ['errCode', 'errMsg', 'errDlt'],
+};
+
+const header = (name: string, description: string, required = true) => ({ name, in: 'header', required, description, schema: { type: 'string' } });
+
+function operation(route: Route) {
+  const [, tag = 'server', name = route.path] = route.path.split('/');
+  return {
+    post: {
+      tags: [tag],
+      operationId: `${tag}_${name}`,
+      parameters: [{ $ref: '#/components/parameters/operationID' }],
+      security: route.public ? [] : [{ token: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: route.body.jsonSchema() } } },
+      responses: { '200': { description: 'the envelope', content: { 'application/json': { schema: { $ref: '#/components/schemas/Envelope' } } } } },
+    },
+  };
+}
+
+const get = (summary: string, contentType: string, schema: JsonSchema, adminOnly = false) => ({
+  get: {
+    tags: ['server'],
+    summary,
+    ...(adminOnly ? { security: [{ token: [] }] } : { security: [] }),
+    responses: { '200': { description: summary, content: { [contentType]: { schema } } } },
+  },
+});
+
+/** The answer a hook accepts: OpenIM's head fields, plus what a before-hook may modify. */
+function answerSchema(hook: HookDefinition): JsonSchema {
+  const head = openimAnswerHead.jsonSchema();
+  const modifiable = hook.modifiable?.jsonSchema();
+  const properties = { ...(head.properties as object), ...((modifiable?.properties as object | undefined) ?? {}) };
+  return { ...head, properties, description: 'actionCode 0 with nextCode 1 rejects; actionCode 0 otherwise allows (applying any modifiable fields present and not null)' };
+}
+
+function callback(hook: HookDefinition) {
+  const { command } = hook.openim;
+  const examples = callbackExamples(command);
+  const answerExamples = Object.fromEntries(Object.entries(examples.answers).map(([kind, value]) => [kind, { value }]));
+  return {
+    post: {
+      tags: [hook.phase === 'before' ? 'before-callback' : 'after-callback'],
+      operationId: hook.key,
+      summary: `${command} (${hook.phase}): ${hook.fires}`,
+      description: `Sent to \`{url}/${command}?contenttype=json\`. ${
+        hook.phase === 'before'
+          ? 'Before-callbacks wait for the answer; it may reject or, for the fields listed in its schema, modify the operation.'
+          : 'After-callbacks go through the outbox: retried until a 2xx answer with actionCode 0, in commit order per group.'
+      }`,
+      parameters: [
+        header('operationID', 'the operationID of the API call that caused it'),
+        header('webhook-id', 'the event ID, the same on every retry (deduplicate on it)'),
+        header('webhook-timestamp', 'Unix seconds of this attempt'),
+        header('webhook-signature', '`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, when signingSecret is set', false),
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: examples.bodySchema, ...(examples.body ? { example: examples.body } : {}) } },
+      },
+      responses: {
+        '200': {
+          description: 'the business server’s answer',
+          content: { 'application/json': { schema: answerSchema(hook), ...(Object.keys(answerExamples).length ? { examples: answerExamples } : {}) } },
+        },
+      },
+    },
+  };
+}
+
+export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {
+  const paths: Record<string, unknown> = Object.fromEntries(routes.map((r) => [r.path, operation(r)]));
+  paths['/healthz'] = get('liveness', 'application/json', { type: 'object', properties: { status: { const: 'ok' } } });
+  paths['/metrics'] = get('Prometheus metrics', 'text/plain', { type: 'string' });
+  paths['/openapi.json'] = get('this document', 'application/json', { type: 'object' });
+  paths['/webhook/live'] = get('server-sent events: one `attempt` event per callback delivery attempt this instance makes', 'text/event-stream', { type: 'string' }, true);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'huddle',
+      version: pkg.version,
+      description:
+        "OpenIM's group REST API. Every call is POST with a JSON body and an operationID header. Request keys match case-insensitively, unknown keys are ignored, a missing scalar reads as its zero value.",
+    },
+    tags: [...TAGS, { name: 'before-callback', description: 'Callbacks huddle waits for.' }, { name: 'after-callback', description: 'Callbacks delivered from the outbox.' }],
+    paths,
+    webhooks: Object.fromEntries(HOOK_KEYS.map((key) => [key, callback(HOOKS[key] as HookDefinition)])),
+    components: {
+      schemas: { Envelope: ENVELOPE },
+      parameters: { operationID: header('operationID', 'any string identifying the call; echoed in logs and callbacks') },
+      securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'token', description: 'a token from /auth/get_admin_token or /auth/get_user_token' } },
+    },
+  };
+}
