@@ -118,6 +118,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     sender,
     logger,
     Date.now,
+    store.repos,
     eventsReady,
     (o) => metrics.before(o),
   );
@@ -128,6 +129,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     secret: secret.secret,
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    maxGroupMembers: config.maxGroupMembers,
   });
   try {
     await services.users.ensureAdminUsers(config.adminUserIDs);

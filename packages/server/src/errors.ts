@@ -13,6 +13,8 @@ export const ERRORS = {
   GroupIDExisted: { code: 1202, http: 200, message: 'GroupIDExisted' },
   NotInGroupYetError: { code: 1203, http: 200, message: 'NotInGroupYetError' },
   DismissedAlreadyError: { code: 1204, http: 200, message: 'DismissedAlreadyError' },
+  // Not an OpenIM code (OpenIM has no member limit): a join would pass HUDDLE_MAX_GROUP_MEMBERS.
+  GroupFullError: { code: 1290, http: 200, message: 'GroupFullError' },
   GroupRequestHandled: { code: 1206, http: 200, message: 'GroupRequestHandled' },
   TokenExpiredError: { code: 1501, http: 200, message: 'TokenExpiredError' },
   TokenInvalidError: { code: 1502, http: 200, message: 'TokenInvalidError' },
@@ -23,6 +25,8 @@ export const ERRORS = {
   TokenNotExistError: { code: 1507, http: 200, message: 'TokenNotExistError' },
   // A business server refused the operation with a code outside 5000–9999 (codes inside pass through).
   CallbackRejected: { code: 80000, http: 200, message: 'CallbackRejected' },
+  // A Tencent-dialect business server denied the operation with ErrorCode 1 (Tencent's own code).
+  CallbackDenied: { code: 10016, http: 200, message: 'CallbackDenied' },
   // A before-callback failed and its hook says failedContinue: false.
   CallbackNetworkError: { code: 90004, http: 200, message: 'NetworkError' },
   CallbackDataError: { code: 90007, http: 200, message: 'DataError' },
@@ -50,10 +54,15 @@ export class ApiError extends Error {
     this.detail = detail;
   }
 
-  /** A business server's own rejection, passed to the caller unchanged (codes 5000–9999). */
-  static fromBusinessServer(code: number, errMsg: string, errDlt: string): ApiError {
-    if (code >= 5000 && code <= 9999) return new ApiError('CallbackRejected', errDlt, { code, errMsg });
-    return new ApiError('CallbackRejected', [errMsg, errDlt].filter(Boolean).join(': ') || `rejected with errCode ${code}`);
+  /**
+   * A business server's rejection. Its own code reaches the caller unchanged where the dialect allows
+   * one (OpenIM 5000–9999, Tencent 10100–10200); otherwise the dialect's refusal carries its text.
+   */
+  static fromBusinessServer(r: { errCode: number; errMsg: string; errDlt: string; custom: boolean }, dialect: 'openim' | 'tencent'): ApiError {
+    if (r.custom) return new ApiError('CallbackRejected', r.errDlt, { code: r.errCode, errMsg: r.errMsg });
+    const detail = [r.errMsg, r.errDlt].filter(Boolean).join(': ');
+    if (dialect === 'tencent') return new ApiError('CallbackDenied', detail || 'the business server denied this operation');
+    return new ApiError('CallbackRejected', detail || `rejected with errCode ${r.errCode}`);
   }
 }
 

@@ -306,7 +306,7 @@ describe('shutdown and restart', () => {
     // must run out first (1.5 s here).
     const now = Date.now();
     const lease = s.engine === 'sqlite' ? 3_600_000 : 1500;
-    expect(await s.app.store.repos.events.claim('crashed-worker', now, now + lease, 10)).toHaveLength(2);
+    expect(await s.app.store.repos.events.claim('crashed-worker', now, now + lease, 10, ['default'])).toHaveLength(2);
     await s.stop();
     s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
     const started = Date.now();

@@ -96,6 +96,7 @@ const EVENTS: { [K in HookKey]: EventOf<Hooks[K]> } = {
   beforeInviteUserToGroup: { operationID: 'op-1', groupID: 'g1', reason: 'r', invitedUserIDs: ['u1', 'u2'] },
   afterMemberJoinGroup: { groupID: 'g1', userID: 'u1', ex: '', groupEx: 'gx' },
   afterJoinGroup: { operationID: 'op-1', groupID: 'g1', reqMessage: 'hi', joinSource: 3, inviterUserID: 'u1' },
+  afterGroupFull: { groupID: 'g1', memberCount: 3, maxMemberCount: 3 },
   afterQuitGroup: { groupID: 'g1', userID: 'u1' },
   afterKickGroupMember: { groupID: 'g1', kickedUserIDs: ['u1'], reason: '' },
   afterDismissGroup: { groupID: 'g1', ownerID: 'owner', groupType: 2, membersID: ['owner', 'u1'] },
@@ -221,7 +222,7 @@ describe('the fixture directory', () => {
       .filter((f) => f.endsWith('.json'))
       .sort();
     expect(files).toEqual(HOOK_KEYS.map((k) => `${commandOf(k)}.json`).sort());
-    expect(files).toHaveLength(17);
+    expect(files).toHaveLength(HOOK_KEYS.length);
     expect(fs.existsSync(path.join(FIXTURE_DIR, 'README.md'))).toBe(true);
   });
 
@@ -373,6 +374,7 @@ describe.each(beforeHooks)('%s answers', (_key, hook) => {
       errCode: answer.errCode,
       errMsg: answer.errMsg,
       errDlt: answer.errDlt,
+      custom: true,
     });
   });
 

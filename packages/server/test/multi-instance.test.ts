@@ -204,7 +204,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     apps[1]!.webhooks.onChange(() => (appliedOnB ??= performance.now()));
     await a.ok('/webhook/set_config', { config }, token);
     const answered = performance.now();
-    await eventually(async () => (await b.ok('/webhook/get_config', {}, token)).config.url === rx.url, 3000, 'B to run the configuration saved on A');
+    await eventually(async () => (await b.ok('/webhook/get_config', {}, token)).config.endpoints[0]!.url === rx.url, 3000, 'B to run the configuration saved on A');
     const delay = Math.round(Math.max(0, appliedOnB! - answered));
     expect(apps[1]!.webhooks.config.deliveryConcurrency).toBe(7);
     expect((await b.ok('/webhook/get_config', {}, token)).source).toBe('api');
@@ -224,7 +224,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const written = Date.now();
     await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3), 8000, 'both instances to re-read the configuration');
     const pollDelay = Date.now() - written;
-    expect(apps.every((app) => !app.webhooks.config.hooks.afterMemberJoinGroup.enable)).toBe(true);
+    expect(apps.every((app) => !app.webhooks.config.endpoints[0]!.hooks.afterMemberJoinGroup.enable)).toBe(true);
     console.log(`shared configuration: saved on A, applied on B ${delay} ms after A answered (LISTEN/NOTIFY); an unsignalled change applied everywhere after ${pollDelay} ms (periodic re-read)`);
     expect(delay).toBeLessThan(1000);
   }, 60_000);

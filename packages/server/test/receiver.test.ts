@@ -215,12 +215,12 @@ describe('writeWebhooksYaml', () => {
     expect(Object.entries(parseYaml(text))).toEqual(Object.entries(webhooksDocument(options)));
 
     const { config } = loadWebhookFile(file);
-    expect(config.url).toBe(receiver.url);
-    expect(config.signingSecret).toBe(secret);
+    expect(config.endpoints[0]!.url).toBe(receiver.url);
+    expect(config.endpoints[0]!.signingSecret).toBe(secret);
     expect(config.retrySchedule).toEqual([5_000, 300_000, 30_000]);
     expect(config.deliveryConcurrency).toBe(8);
-    expect(config.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 3_000, failedContinue: true });
-    expect(config.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 3_000, failedContinue: true });
+    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: false });
     expect(config.ignoredKeys).toEqual(['afterSendGroupMsg']);
   });
 });

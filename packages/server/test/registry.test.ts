@@ -33,7 +33,7 @@ describe('hook registry', () => {
   it('accepts every hook key in webhooks.yml and defaults them to disabled', () => {
     const doc = Object.fromEntries(HOOK_KEYS.map((k) => [k, { enable: true, timeout: 3 }]));
     const config = parseWebhookConfig({ url: 'http://127.0.0.1:1/cb', ...doc });
-    for (const k of HOOK_KEYS) expect(config.hooks[k]).toMatchObject({ enable: true, timeoutMs: 3000 });
-    for (const k of HOOK_KEYS) expect(defaultWebhookConfig().hooks[k].enable).toBe(false);
+    for (const k of HOOK_KEYS) expect(config.endpoints[0]!.hooks[k]).toMatchObject({ enable: true, timeoutMs: 3000 });
+    for (const k of HOOK_KEYS) expect(defaultWebhookConfig().endpoints[0]!.hooks[k].enable).toBe(false);
   });
 });

@@ -148,21 +148,21 @@ for (const engine of engines) {
     it('claims only the head of each group queue, one in flight per group, in commit order', async () => {
       const ev = (id: string, key: string, at = 1) => ({ id, hook: 'afterQuitGroup', endpoint: 'default', command: 'c', orderingKey: key, operationID: 'op', payload: '{}', createdAt: at });
       await store.tx((tx) => tx.events.enqueue([ev('a1', 'A'), ev('b1', 'B'), ev('a2', 'A'), ev('c1', 'C', 50)]));
-      const first = await store.repos.events.claim('w1', 10, 1000, 10);
+      const first = await store.repos.events.claim('w1', 10, 1000, 10, ['default']);
       expect(first.map((e) => e.id)).toEqual(['a1', 'b1']); // c1 not due yet, a2 behind a1
       // Leased heads and everything behind them stay out of other claims.
-      expect(await store.repos.events.claim('w2', 20, 1000, 10)).toEqual([]);
+      expect(await store.repos.events.claim('w2', 20, 1000, 10, ['default'])).toEqual([]);
       const attempt = (eventID: string, outcome: 'success' | 'failure') => ({ eventID, attempt: 1, startedAt: 10, durationMs: 3, statusCode: 200, outcome, error: '', responseExcerpt: '{}' });
       // Only the lease holder may finish.
       expect(await store.repos.events.finish(attempt('a1', 'success'), 'w2', { status: 'delivered', nextAttemptAt: 20, lastError: '', finishedAt: 20 })).toBe(false);
       expect(await store.repos.events.finish(attempt('a1', 'success'), 'w1', { status: 'delivered', nextAttemptAt: 20, lastError: '', finishedAt: 20 })).toBe(true);
       // b1 fails and backs off: nothing of group B moves until it is due again.
       await store.repos.events.finish(attempt('b1', 'failure'), 'w1', { status: 'pending', nextAttemptAt: 500, lastError: 'HTTP 500', finishedAt: null });
-      expect((await store.repos.events.claim('w2', 60, 1000, 10)).map((e) => e.id)).toEqual(['a2', 'c1']);
+      expect((await store.repos.events.claim('w2', 60, 1000, 10, ['default'])).map((e) => e.id)).toEqual(['a2', 'c1']);
       expect(await store.repos.events.release('w2')).toBe(2);
-      expect((await store.repos.events.claim('w3', 60, 1000, 10)).map((e) => e.id)).toEqual(['a2', 'c1']);
+      expect((await store.repos.events.claim('w3', 60, 1000, 10, ['default'])).map((e) => e.id)).toEqual(['a2', 'c1']);
       // An expired lease is claimed again.
-      expect((await store.repos.events.claim('w4', 1000, 2000, 10)).map((e) => e.id)).toEqual(['b1', 'a2', 'c1']);
+      expect((await store.repos.events.claim('w4', 1000, 2000, 10, ['default'])).map((e) => e.id)).toEqual(['b1', 'a2', 'c1']);
       expect(await store.repos.events.attempts('b1')).toHaveLength(1);
       expect((await store.repos.events.get('b1'))).toMatchObject({ attempts: 1, lastError: 'HTTP 500', status: 'pending' });
       expect(await store.repos.events.stats()).toEqual({ counts: { pending: 3, delivered: 1, dead: 0 }, oldestPendingAt: 1 });
@@ -173,14 +173,14 @@ for (const engine of engines) {
     it('nextWakeAt is when a claim could next return something: queue heads only, leases included', async () => {
       const ev = (id: string, key: string, at: number) => ({ id, hook: 'afterQuitGroup', endpoint: 'default', command: 'c', orderingKey: key, operationID: 'op', payload: '{}', createdAt: at });
       await store.tx((tx) => tx.events.enqueue([ev('a1', 'A', 1), ev('a2', 'A', 2), ev('b1', 'B', 300)]));
-      expect(await store.repos.events.nextWakeAt()).toBe(1);
-      expect((await store.repos.events.claim('w', 10, 100, 10)).map((e) => e.id)).toEqual(['a1']);
+      expect(await store.repos.events.nextWakeAt(['default'])).toBe(1);
+      expect((await store.repos.events.claim('w', 10, 100, 10, ['default'])).map((e) => e.id)).toEqual(['a1']);
       // a1 is leased until 100; a2 waits behind it however old it is.
-      expect(await store.repos.events.nextWakeAt()).toBe(100);
+      expect(await store.repos.events.nextWakeAt(['default'])).toBe(100);
       const attempt = { eventID: 'a1', attempt: 1, startedAt: 10, durationMs: 3, statusCode: 500, outcome: 'failure' as const, error: 'HTTP 500', responseExcerpt: '' };
       await store.repos.events.finish(attempt, 'w', { status: 'pending', nextAttemptAt: 500, lastError: 'HTTP 500', finishedAt: null });
       // a1 backs off to 500, so group B's head (due at 300) comes first.
-      expect(await store.repos.events.nextWakeAt()).toBe(300);
+      expect(await store.repos.events.nextWakeAt(['default'])).toBe(300);
     });
 
     it('rolls back events with the change they report', async () => {
@@ -191,7 +191,7 @@ for (const engine of engines) {
         }),
       ).rejects.toThrow('abort');
       expect(await store.repos.events.get('x')).toBeUndefined();
-      expect(await store.repos.events.nextWakeAt()).toBeUndefined();
+      expect(await store.repos.events.nextWakeAt(['default'])).toBeUndefined();
     });
 
     it('enqueues thousands of events in one call', async () => {

@@ -240,7 +240,8 @@ afterCreateGroupChatConversations:
 `;
 
 /** The group keys of OpenIM's file (§5.1): every hook huddle sends except the seed-only afterMemberJoinGroup. */
-const OPENIM_GROUP_KEYS = HOOK_KEYS.filter((k) => k !== 'afterMemberJoinGroup');
+// The seed's afterMemberJoinGroup and huddle's afterGroupFull are not in OpenIM's file.
+const OPENIM_GROUP_KEYS = HOOK_KEYS.filter((k) => k !== 'afterMemberJoinGroup' && k !== 'afterGroupFull');
 
 /** OpenIM ≤ 3.6: everything nested under `callback:` (the v3.5/3.6 key names for some group hooks). */
 const OPENIM_NESTED_YML = `callback:
@@ -336,9 +337,9 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
 
   it('parses: url, every group hook off with a 5 s timeout, other callbacks ignored', () => {
     const config = parseText(OPENIM_WEBHOOKS_YML);
-    expect(config.url).toBe('http://127.0.0.1:10006/callbackExample');
-    for (const key of HOOK_KEYS) expect(config.hooks[key], key).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
-    expect(config.signingSecret).toBeUndefined();
+    expect(config.endpoints[0]!.url).toBe('http://127.0.0.1:10006/callbackExample');
+    for (const key of HOOK_KEYS) expect(config.endpoints[0]!.hooks[key], key).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
+    expect(config.endpoints[0]!.signingSecret).toBeUndefined();
     expect(config.retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
     expect(config.deliveryConcurrency).toBe(DEFAULT_DELIVERY_CONCURRENCY);
     const doc = parseYaml(OPENIM_WEBHOOKS_YML) as Record<string, unknown>;
@@ -352,11 +353,11 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
       .replace('afterQuitGroup:\n  enable: false\n  timeout: 5', 'afterQuitGroup:\n  enable: true\n  timeout: 2')
       .replace('beforeSetGroupMemberInfo:\n  enable: false\n  timeout: 5\n  failedContinue: true', 'beforeSetGroupMemberInfo:\n  enable: true\n  timeout: 30\n  failedContinue: false');
     const config = parseText(text);
-    expect(config.url).toBe('https://biz.example.com/openim/callback');
-    expect(config.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: true });
+    expect(config.endpoints[0]!.url).toBe('https://biz.example.com/openim/callback');
+    expect(config.endpoints[0]!.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: true });
     // No hidden 15 s cap (OpenIM's shared client stops every call at 15 s).
-    expect(config.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 30_000, failedContinue: false });
-    expect(config.hooks.afterCreateGroup.enable).toBe(false);
+    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 30_000, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.afterCreateGroup.enable).toBe(false);
   });
 
   it('starts a server from HUDDLE_WEBHOOKS', async () => {
@@ -364,8 +365,8 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
     const s = await startServer({ dir: tempDir(), env: { HUDDLE_WEBHOOKS: file } });
     try {
       expect(s.app.webhooks.source).toBe('file');
-      expect(s.app.webhooks.config.url).toBe('http://127.0.0.1:10006/callbackExample');
-      expect(s.app.webhooks.config.hooks.beforeCreateGroup).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
+      expect(s.app.webhooks.config.endpoints[0]!.url).toBe('http://127.0.0.1:10006/callbackExample');
+      expect(s.app.webhooks.config.endpoints[0]!.hooks.beforeCreateGroup).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
       // The server serves as usual.
       expect((await s.client.post('/auth/get_admin_token', { secret: s.app.secret.secret, userID: 'imAdmin' })).errCode).toBe(0);
     } finally {
@@ -377,18 +378,18 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
 describe("OpenIM's older nested `callback:` format", () => {
   it('parses: url and the group hooks it shares with the current format', () => {
     const config = parseText(OPENIM_NESTED_YML);
-    expect(config.url).toBe('http://127.0.0.1:10008/callbackExample');
-    expect(config.hooks.beforeCreateGroup).toEqual({ enable: true, timeoutMs: 5_000, failedContinue: true });
-    expect(config.hooks.afterCreateGroup.enable).toBe(true);
-    expect(config.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 3_000, failedContinue: false });
-    expect(config.hooks.afterQuitGroup.enable).toBe(false);
+    expect(config.endpoints[0]!.url).toBe('http://127.0.0.1:10008/callbackExample');
+    expect(config.endpoints[0]!.hooks.beforeCreateGroup).toEqual({ enable: true, timeoutMs: 5_000, failedContinue: true });
+    expect(config.endpoints[0]!.hooks.afterCreateGroup.enable).toBe(true);
+    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 3_000, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.afterQuitGroup.enable).toBe(false);
   });
 
   it('starts a server', async () => {
     const s = await startServer({ dir: tempDir(), env: { HUDDLE_WEBHOOKS: writeFile(OPENIM_NESTED_YML) } });
     try {
-      expect(s.app.webhooks.config.url).toBe('http://127.0.0.1:10008/callbackExample');
-      expect(s.app.webhooks.config.hooks.afterCreateGroup.enable).toBe(true);
+      expect(s.app.webhooks.config.endpoints[0]!.url).toBe('http://127.0.0.1:10008/callbackExample');
+      expect(s.app.webhooks.config.endpoints[0]!.hooks.afterCreateGroup.enable).toBe(true);
     } finally {
       await s.close();
     }
@@ -403,10 +404,10 @@ describe("huddle's own keys", () => {
   it('accepts signingSecret, retrySchedule as durations, deliveryConcurrency beside the OpenIM keys', () => {
     const secret = newSecret();
     const config = parseText(`signingSecret: ${secret}\nretrySchedule: [5s, 5m, 30m, 2h]\ndeliveryConcurrency: 128\n${OPENIM_WEBHOOKS_YML}`);
-    expect(config.signingSecret).toBe(secret);
+    expect(config.endpoints[0]!.signingSecret).toBe(secret);
     expect(config.retrySchedule).toEqual([5_000, 300_000, 1_800_000, 7_200_000]);
     expect(config.deliveryConcurrency).toBe(128);
-    expect(config.url).toBe('http://127.0.0.1:10006/callbackExample');
+    expect(config.endpoints[0]!.url).toBe('http://127.0.0.1:10006/callbackExample');
     expect(config.ignoredKeys).not.toContain('signingSecret');
   });
 
@@ -417,12 +418,12 @@ describe("huddle's own keys", () => {
   });
 
   it('treats an empty signingSecret as none, and an empty file as the defaults', () => {
-    expect(parseText('url: http://x.example\nsigningSecret: ""').signingSecret).toBeUndefined();
-    expect(parseText('url: http://x.example\nsigningSecret:').signingSecret).toBeUndefined();
+    expect(parseText('url: http://x.example\nsigningSecret: ""').endpoints[0]!.signingSecret).toBeUndefined();
+    expect(parseText('url: http://x.example\nsigningSecret:').endpoints[0]!.signingSecret).toBeUndefined();
     const empty = parseText('');
-    expect(empty.url).toBe('');
+    expect(empty.endpoints[0]!.url).toBe('');
     expect(empty.retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
-    expect(empty.hooks.afterQuitGroup.enable).toBe(false);
+    expect(empty.endpoints[0]!.hooks.afterQuitGroup.enable).toBe(false);
   });
 
   it('has defaults of at least 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h and a concurrency of at least 64', () => {
@@ -445,11 +446,11 @@ describe("huddle's own keys", () => {
     const s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: file } });
     try {
       const c = s.app.webhooks.config;
-      expect(c.signingSecret).toBe(secret);
+      expect(c.endpoints[0]!.signingSecret).toBe(secret);
       expect(c.retrySchedule).toEqual([5_000, 300_000, 1_800_000, 7_200_000]);
       expect(c.deliveryConcurrency).toBe(16);
-      expect(c.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 1_000, failedContinue: true });
-      expect(c.hooks.beforeSetGroupInfo).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: false });
+      expect(c.endpoints[0]!.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 1_000, failedContinue: true });
+      expect(c.endpoints[0]!.hooks.beforeSetGroupInfo).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: false });
     } finally {
       await s.close();
     }
@@ -580,13 +581,13 @@ describe('OpenIM leniencies and typos', () => {
 
   it('maps the older format’s hook names to the current keys', () => {
     const config = parseWebhookConfig({ callback: { url: 'http://127.0.0.1:1/cb', quitGroup: { enable: true }, setGroupInfoBefore: { enable: true, failedContinue: false } } });
-    expect(config.hooks.afterQuitGroup.enable).toBe(true);
-    expect(config.hooks.beforeSetGroupInfo).toMatchObject({ enable: true, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.afterQuitGroup.enable).toBe(true);
+    expect(config.endpoints[0]!.hooks.beforeSetGroupInfo).toMatchObject({ enable: true, failedContinue: false });
   });
 
   it('reads timeout 0 as OpenIM’s effective 15 s and an empty field as its default', () => {
     const config = parseWebhookConfig({ url: '', afterCreateGroup: { enable: true, timeout: 0 }, beforeCreateGroup: { enable: true, failedContinue: null } });
-    expect(config.hooks.afterCreateGroup.timeoutMs).toBe(15_000);
-    expect(config.hooks.beforeCreateGroup.failedContinue).toBe(true);
+    expect(config.endpoints[0]!.hooks.afterCreateGroup.timeoutMs).toBe(15_000);
+    expect(config.endpoints[0]!.hooks.beforeCreateGroup.failedContinue).toBe(true);
   });
 });

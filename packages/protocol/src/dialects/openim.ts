@@ -16,7 +16,9 @@ export type Failure = {
 };
 export type Verdict<M> =
   | { kind: 'allow'; modification: M | undefined }
-  | { kind: 'reject'; errCode: number; errMsg: string; errDlt: string }
+  /** custom: the business server's own code, passed to the caller unchanged; otherwise the
+   *  dialect's refusal code carries errMsg/errDlt as detail. */
+  | { kind: 'reject'; errCode: number; errMsg: string; errDlt: string; custom: boolean }
   | Failure;
 
 /** The fields every OpenIM answer may carry (before-hooks add their modifiable fields). */
@@ -51,7 +53,9 @@ export function readOpenIMAnswer<M>(statusCode: number, bodyText: string, modifi
   const actionCode = head.actionCode ?? 0;
   if (actionCode !== 0) return { kind: 'fail', cause: 'data', reason: `actionCode ${actionCode}` };
   if (head.nextCode === 1) {
-    return { kind: 'reject', errCode: head.errCode ?? 0, errMsg: head.errMsg ?? '', errDlt: head.errDlt ?? '' };
+    const errCode = head.errCode ?? 0;
+    // OpenIM's documented range for business codes; others become huddle's CallbackRejected.
+    return { kind: 'reject', errCode, errMsg: head.errMsg ?? '', errDlt: head.errDlt ?? '', custom: errCode >= 5000 && errCode <= 9999 };
   }
   if (!modifiable) return { kind: 'allow', modification: undefined };
   try {

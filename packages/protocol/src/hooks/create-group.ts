@@ -1,12 +1,24 @@
 import { LIMITS, obj, optStr } from '../schema.js';
 import { pickGroupInfo, type GroupInfo } from '../wire.js';
-import { defineHook } from './define.js';
+import { tencentGroupType } from '../dialects/tencent.js';
+import { defineHook, memberAccounts, perEvent, type TencentContext } from './define.js';
 import { GROUP_SETTINGS_FIELDS } from './group-info.js';
 
 export interface InitMember {
   userID: string;
   roleLevel: number;
 }
+
+type CreateEvent = GroupInfo & { initMemberList: InitMember[] };
+
+// Tencent lists the initial members without the owner (its sample does), the owner apart.
+const tencentCreate = (e: CreateEvent, ctx: TencentContext) => ({
+  Operator_Account: ctx.operator,
+  Owner_Account: e.ownerUserID,
+  Type: tencentGroupType(e.groupType),
+  Name: e.groupName,
+  MemberList: memberAccounts(e.initMemberList.filter((m) => m.userID !== e.ownerUserID).map((m) => m.userID)),
+});
 
 export const beforeCreateGroup = defineHook({
   key: 'beforeCreateGroup',
@@ -21,6 +33,11 @@ export const beforeCreateGroup = defineHook({
       initMemberList: e.initMemberList.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
     }),
   },
+  // Allow or deny only: Tencent documents no modification fields for this callback.
+  tencent: {
+    command: 'Group.CallbackBeforeCreateGroup',
+    bodies: perEvent((e: CreateEvent, ctx) => ({ ...tencentCreate(e, ctx), EventTime: ctx.eventTime })),
+  },
   modifiable: obj({ groupID: optStr({ max: LIMITS.id }), ...GROUP_SETTINGS_FIELDS }),
 });
 
@@ -31,9 +48,20 @@ export const afterCreateGroup = defineHook({
   openim: {
     command: 'callbackAfterCreateGroupCommand',
     // Each initial member once, with its real role (OpenIM repeats owner and admins as 20).
-    body: (e: GroupInfo & { initMemberList: InitMember[] }) => ({
+    body: (e: CreateEvent) => ({
       ...pickGroupInfo(e),
       initMemberList: e.initMemberList.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
     }),
+  },
+  // Seed 001, field for field. Tencent's custom group fields are key/value pairs; huddle's one
+  // custom field, `ex`, goes as the key "ex" when set.
+  tencent: {
+    command: 'Group.CallbackAfterCreateGroup',
+    bodies: perEvent((e: CreateEvent, ctx) => ({
+      GroupId: e.groupID,
+      ...tencentCreate(e, ctx),
+      UserDefinedDataList: e.ex === '' ? [] : [{ Key: 'ex', Value: e.ex }],
+      EventTime: ctx.eventTime,
+    })),
   },
 });

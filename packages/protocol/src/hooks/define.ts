@@ -1,11 +1,12 @@
 // How a callback is declared: once, as data. The server builds requests and reads verdicts from
 // these declarations; the receiver SDK takes its event types from the same place.
 
+import { tencentGroupType } from '../dialects/tencent.js';
 import type { Schema } from '../schema.js';
 
 export type Phase = 'before' | 'after';
 
-export interface HookDefinition<K extends string = string, P extends Phase = Phase, E extends { groupID: string } = any, B extends object = object, M = unknown> {
+export interface HookDefinition<K extends string = string, P extends Phase = Phase, E extends { groupID: string } = any, B extends object = object, M = unknown, T extends object = object> {
   /** The key in webhooks.yml (OpenIM's name where OpenIM has one). */
   key: K;
   phase: P;
@@ -17,6 +18,8 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
     /** The body after `callbackCommand`, built from the event the domain reports. */
     body(event: E): B;
   };
+  /** Tencent Cloud Chat's command for this hook, where Tencent has one. */
+  tencent?: TencentSpec<NoInfer<E>, T>;
   /**
    * Before-hooks only: the response fields the business server may set, validated like user input.
    * Absent or null fields mean "leave as is".
@@ -24,18 +27,61 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
   modifiable?: Schema<M>;
 }
 
+/** What a Tencent body needs beyond the OpenIM event: who acted, when, and the group's facts. */
+export interface TencentContext {
+  /** `Operator_Account`: the API caller. */
+  operator: string;
+  /** `EventTime`, in milliseconds. */
+  eventTime: number;
+  /** The group as it is after the change (Type, Name); undefined before it exists. */
+  group(groupID: string): { groupType: number; groupName: string } | undefined;
+}
+
+export interface TencentSpec<E, T extends object = object> {
+  /** `CallbackCommand`, in the query string and the body. */
+  command: string;
+  /**
+   * The bodies (after `CallbackCommand`) for the events one operation reported: one per event,
+   * several batched into one (NewMemberList), or none (a change Tencent does not report).
+   */
+  bodies(events: E[], ctx: TencentContext): T[];
+  /** Before-hooks: the answer's Tencent fields as the hook's modification (validated by `modifiable`). */
+  modification?(answer: Record<string, unknown>): unknown;
+}
+
+/** For hooks whose Tencent body is one per event. */
+export const perEvent =
+  <E, T extends object>(body: (event: E, ctx: TencentContext) => T) =>
+  (events: E[], ctx: TencentContext): T[] =>
+    events.map((e) => body(e, ctx));
+
+/** `{Member_Account}` entries, Tencent's member lists. */
+export const memberAccounts = (userIDs: readonly string[]) => userIDs.map((id) => ({ Member_Account: id }));
+
+/** `Type` of a group the event names, from the group's facts. */
+export const typeOf = (ctx: TencentContext, groupID: string): string => tencentGroupType(ctx.group(groupID)?.groupType ?? 2);
+
 /** Declares a hook, keeping its literal key and its event, body and modification types. */
-export function defineHook<K extends string, P extends Phase, E extends { groupID: string }, B extends object, M = undefined>(
-  def: HookDefinition<K, P, E, B, M>,
-): HookDefinition<K, P, E, B, M> {
+export function defineHook<K extends string, P extends Phase, E extends { groupID: string }, B extends object, M = undefined, T extends object = never>(
+  def: HookDefinition<K, P, E, B, M, T>,
+): HookDefinition<K, P, E, B, M, T> {
   return def;
 }
 
-export type EventOf<H> = H extends HookDefinition<string, Phase, infer E, object, unknown> ? E : never;
-export type ModificationOf<H> = H extends HookDefinition<string, Phase, any, object, infer M> ? M : never;
+export type EventOf<H> = H extends HookDefinition<string, Phase, infer E, object, unknown, any> ? E : never;
+export type ModificationOf<H> = H extends HookDefinition<string, Phase, any, object, infer M, any> ? M : never;
+/** The Tencent wire body of a hook (never when Tencent has no such callback). */
+export type TencentBodyOf<H> = H extends HookDefinition<string, Phase, any, object, unknown, infer T> ? ([T] extends [never] ? never : { CallbackCommand: string } & T) : never;
 /** The OpenIM wire body of a hook: `callbackCommand` first, then the hook's fields. */
-export type OpenIMBodyOf<H> = H extends HookDefinition<string, Phase, any, infer B, unknown> ? { callbackCommand: string } & B : never;
+export type OpenIMBodyOf<H> = H extends HookDefinition<string, Phase, any, infer B, unknown, any> ? { callbackCommand: string } & B : never;
 
-export function openimBody<E extends { groupID: string }, B extends object>(hook: HookDefinition<string, Phase, E, B, unknown>, event: E) {
+export function openimBody<E extends { groupID: string }, B extends object>(hook: HookDefinition<string, Phase, E, B, unknown, any>, event: E) {
   return { callbackCommand: hook.openim.command, ...hook.openim.body(event) };
+}
+
+/** The Tencent bodies of a hook's events, each with `CallbackCommand` first; [] when Tencent has no such callback. */
+export function tencentBodies<E extends { groupID: string }>(hook: HookDefinition<string, Phase, E, object, unknown, any>, events: E[], ctx: TencentContext): object[] {
+  const spec = hook.tencent;
+  if (!spec) return [];
+  return spec.bodies(events, ctx).map((b) => ({ CallbackCommand: spec.command, ...b }));
 }

@@ -1,5 +1,5 @@
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
-import { defineHook } from './define.js';
+import { defineHook, typeOf, type TencentContext } from './define.js';
 
 /** A change of group settings; null means "not part of this change". */
 export interface GroupInfoChange {
@@ -13,7 +13,35 @@ export interface GroupInfoChange {
   needVerification: number | null;
   lookMemberInfo: number | null;
   applyMemberFriend: number | null;
+  /** After-hooks: the fields that really changed (a request may repeat current values). */
+  changed?: readonly string[];
 }
+
+/** Tencent reports changes of these four only, and only the ones that changed. */
+const TENCENT_INFO_FIELDS = [
+  ['groupName', 'Name'],
+  ['introduction', 'Introduction'],
+  ['notification', 'Notification'],
+  ['faceURL', 'FaceUrl'],
+] as const;
+
+const tencentInfoChanged = {
+  command: 'Group.CallbackAfterGroupInfoChanged',
+  bodies: (events: GroupInfoChange[], ctx: TencentContext) =>
+    events.flatMap((e) => {
+      const changed = TENCENT_INFO_FIELDS.filter(([k]) => e[k] !== null && (e.changed ?? [k]).includes(k));
+      if (changed.length === 0) return [];
+      return [
+        {
+          GroupId: e.groupID,
+          Type: typeOf(ctx, e.groupID),
+          Operator_Account: ctx.operator,
+          ...Object.fromEntries(changed.map(([k, t]) => [t, e[k]])),
+          EventTime: ctx.eventTime,
+        },
+      ];
+    }),
+};
 
 /** Group settings a business server may rewrite (set-group-info hooks, and beforeCreateGroup). */
 export const GROUP_SETTINGS_FIELDS = {
@@ -66,6 +94,7 @@ export const afterSetGroupInfo = defineHook({
   phase: 'after',
   fires: 'set_group_info, when something changed',
   openim: { command: 'callbackAfterSetGroupInfoCommand', body: plainBody },
+  tencent: tencentInfoChanged,
 });
 
 export const beforeSetGroupInfoEx = defineHook({
@@ -81,4 +110,5 @@ export const afterSetGroupInfoEx = defineHook({
   phase: 'after',
   fires: 'set_group_info_ex, when something changed',
   openim: { command: 'callbackAfterSetGroupInfoExCommand', body: wrapperBody },
+  tencent: tencentInfoChanged,
 });

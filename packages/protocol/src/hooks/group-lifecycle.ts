@@ -1,4 +1,5 @@
-import { defineHook } from './define.js';
+import { tencentGroupType } from '../dialects/tencent.js';
+import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
 
 export const afterDismissGroup = defineHook({
   key: 'afterDismissGroup',
@@ -15,6 +16,17 @@ export const afterDismissGroup = defineHook({
       membersID: e.membersID,
     }),
   },
+  tencent: {
+    command: 'Group.CallbackAfterGroupDestroyed',
+    bodies: perEvent((e: { groupID: string; ownerID: string; groupType: number; membersID: string[] }, ctx) => ({
+      GroupId: e.groupID,
+      Type: tencentGroupType(e.groupType),
+      Owner_Account: e.ownerID,
+      Name: ctx.group(e.groupID)?.groupName ?? '',
+      MemberList: memberAccounts(e.membersID),
+      EventTime: ctx.eventTime,
+    })),
+  },
 });
 
 export const afterTransferGroupOwner = defineHook({
@@ -28,5 +40,16 @@ export const afterTransferGroupOwner = defineHook({
       oldOwnerUserID: e.oldOwnerUserID,
       newOwnerUserID: e.newOwnerUserID,
     }),
+  },
+  tencent: {
+    command: 'Group.CallbackAfterChangeGroupOwner',
+    bodies: perEvent((e: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }, ctx) => ({
+      GroupId: e.groupID,
+      Type: typeOf(ctx, e.groupID),
+      Operator_Account: ctx.operator,
+      OldOwner_Account: e.oldOwnerUserID,
+      NewOwner_Account: e.newOwnerUserID,
+      EventTime: ctx.eventTime,
+    })),
   },
 });

@@ -5,7 +5,7 @@ import { afterCreateGroup, beforeCreateGroup } from './create-group.js';
 import { afterSetGroupInfo, afterSetGroupInfoEx, beforeSetGroupInfo, beforeSetGroupInfoEx } from './group-info.js';
 import { afterDismissGroup, afterTransferGroupOwner } from './group-lifecycle.js';
 import { afterSetGroupMemberInfo, beforeSetGroupMemberInfo } from './member-info.js';
-import { afterJoinGroup, afterMemberJoinGroup, beforeApplyJoinGroup, beforeInviteUserToGroup, beforeMemberJoinGroup } from './member-join.js';
+import { afterGroupFull, afterJoinGroup, afterMemberJoinGroup, beforeApplyJoinGroup, beforeInviteUserToGroup, beforeMemberJoinGroup } from './member-join.js';
 import { afterKickGroupMember, afterQuitGroup } from './member-leave.js';
 
 export const HOOKS = {
@@ -16,6 +16,7 @@ export const HOOKS = {
   beforeInviteUserToGroup,
   afterMemberJoinGroup,
   afterJoinGroup,
+  afterGroupFull,
   afterQuitGroup,
   afterKickGroupMember,
   afterDismissGroup,

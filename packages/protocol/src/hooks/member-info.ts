@@ -1,5 +1,6 @@
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
-import { defineHook } from './define.js';
+import { tencentRole } from '../dialects/tencent.js';
+import { defineHook, typeOf } from './define.js';
 
 /** One entry of set_group_member_info; null means "not part of this change". */
 export interface MemberInfoChange {
@@ -39,4 +40,20 @@ export const afterSetGroupMemberInfo = defineHook({
   phase: 'after',
   fires: 'set_group_member_info, once per entry, with the final values',
   openim: { command: 'callbackAfterSetGroupMemberInfoCommand', body },
+  // Tencent reports role and name card only: an entry that changed neither sends nothing.
+  tencent: {
+    command: 'Group.CallbackAfterMemberFieldChanged',
+    bodies: (events: MemberInfoChange[], ctx) =>
+      events
+        .filter((e) => e.roleLevel !== null || e.nickname !== null)
+        .map((e) => ({
+          GroupId: e.groupID,
+          Type: typeOf(ctx, e.groupID),
+          Operator_Account: ctx.operator,
+          Member_Account: e.userID,
+          ...(e.roleLevel !== null ? { Role: tencentRole(e.roleLevel) } : {}),
+          ...(e.nickname !== null ? { NameCard: e.nickname } : {}),
+          EventTime: ctx.eventTime,
+        })),
+  },
 });

@@ -1,5 +1,6 @@
 import { arr, LIMITS, obj, optInt, optStr, str } from '../schema.js';
-import { defineHook } from './define.js';
+import { tencentGroupType, tencentJoinType } from '../dialects/tencent.js';
+import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
 
 /** Members about to be inserted, and what the business server may set on each. */
 export const beforeMemberJoinGroup = defineHook({
@@ -45,6 +46,16 @@ export const beforeApplyJoinGroup = defineHook({
       ex: e.ex,
     }),
   },
+  // Allow or deny; approval, where the group needs it, still follows (as in Tencent).
+  tencent: {
+    command: 'Group.CallbackBeforeApplyJoinGroup',
+    bodies: perEvent((e: { groupID: string; groupType: number; applyID: string }, ctx) => ({
+      GroupId: e.groupID,
+      Type: tencentGroupType(e.groupType),
+      Requestor_Account: e.applyID,
+      EventTime: ctx.eventTime,
+    })),
+  },
 });
 
 export const beforeInviteUserToGroup = defineHook({
@@ -59,6 +70,17 @@ export const beforeInviteUserToGroup = defineHook({
       reason: e.reason,
       invitedUserIDs: e.invitedUserIDs,
     }),
+  },
+  tencent: {
+    command: 'Group.CallbackBeforeInviteJoinGroup',
+    bodies: perEvent((e: { groupID: string; invitedUserIDs: string[] }, ctx) => ({
+      GroupId: e.groupID,
+      Type: typeOf(ctx, e.groupID),
+      Operator_Account: ctx.operator,
+      DestinationMembers: memberAccounts(e.invitedUserIDs),
+      EventTime: ctx.eventTime,
+    })),
+    modification: (answer) => ({ refusedMembersAccount: answer.RefusedMembers_Account }),
   },
   // Honoured here (OpenIM parses and ignores it): these invitees are refused, the rest admitted.
   modifiable: obj({
@@ -97,6 +119,48 @@ export const afterJoinGroup = defineHook({
       joinSource: e.joinSource,
       inviterUserID: e.inviterUserID,
     }),
+  },
+  // One callback per operation and join type, with every member who joined (Tencent batches).
+  tencent: {
+    command: 'Group.CallbackAfterNewMemberJoin',
+    bodies: (events: { groupID: string; joinSource: number; inviterUserID: string }[], ctx) => {
+      const batches = new Map<string, { groupID: string; joinType: string; userIDs: string[] }>();
+      for (const e of events) {
+        const joinType = tencentJoinType(e.joinSource);
+        const key = `${e.groupID}\u0000${joinType}`;
+        const batch = batches.get(key) ?? { groupID: e.groupID, joinType, userIDs: [] };
+        batch.userIDs.push(e.inviterUserID);
+        batches.set(key, batch);
+      }
+      return [...batches.values()].map((b) => ({
+        GroupId: b.groupID,
+        Type: typeOf(ctx, b.groupID),
+        JoinType: b.joinType,
+        Operator_Account: ctx.operator,
+        NewMemberList: memberAccounts(b.userIDs),
+        EventTime: ctx.eventTime,
+      }));
+    },
+  },
+});
+
+/** A join filled the group to HUDDLE_MAX_GROUP_MEMBERS (huddle's limit; OpenIM has none). */
+export const afterGroupFull = defineHook({
+  key: 'afterGroupFull',
+  phase: 'after',
+  fires: 'a join fills the group to HUDDLE_MAX_GROUP_MEMBERS (only when that limit is set)',
+  openim: {
+    // huddle's own command: OpenIM has no member limit and no such callback.
+    command: 'callbackAfterGroupFullCommand',
+    body: (e: { groupID: string; memberCount: number; maxMemberCount: number }) => ({
+      groupID: e.groupID,
+      memberCount: e.memberCount,
+      maxMemberCount: e.maxMemberCount,
+    }),
+  },
+  tencent: {
+    command: 'Group.CallbackAfterGroupFull',
+    bodies: perEvent((e: { groupID: string }, ctx) => ({ GroupId: e.groupID, EventTime: ctx.eventTime })),
   },
 });
 

@@ -1,4 +1,4 @@
-import { defineHook } from './define.js';
+import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
 
 export const afterQuitGroup = defineHook({
   key: 'afterQuitGroup',
@@ -7,6 +7,18 @@ export const afterQuitGroup = defineHook({
   openim: {
     command: 'callbackAfterQuitGroupCommand',
     body: (e: { groupID: string; userID: string }) => ({ groupID: e.groupID, userID: e.userID }),
+  },
+  // An app admin removing someone through quit_group is a removal: Kicked, by the admin.
+  tencent: {
+    command: 'Group.CallbackAfterMemberExit',
+    bodies: perEvent((e: { groupID: string; userID: string }, ctx) => ({
+      GroupId: e.groupID,
+      Type: typeOf(ctx, e.groupID),
+      ExitType: ctx.operator === e.userID ? 'Quit' : 'Kicked',
+      Operator_Account: ctx.operator,
+      ExitMemberList: memberAccounts([e.userID]),
+      EventTime: ctx.eventTime,
+    })),
   },
 });
 
@@ -21,5 +33,16 @@ export const afterKickGroupMember = defineHook({
       kickedUserIDs: e.kickedUserIDs,
       reason: e.reason,
     }),
+  },
+  tencent: {
+    command: 'Group.CallbackAfterMemberExit',
+    bodies: perEvent((e: { groupID: string; kickedUserIDs: string[] }, ctx) => ({
+      GroupId: e.groupID,
+      Type: typeOf(ctx, e.groupID),
+      ExitType: 'Kicked',
+      Operator_Account: ctx.operator,
+      ExitMemberList: memberAccounts(e.kickedUserIDs),
+      EventTime: ctx.eventTime,
+    })),
   },
 });

@@ -62,7 +62,7 @@ export function applicationService(deps: DomainDeps) {
         const { group, request, joins, member } = await check(tx);
         if (joins) {
           const joined = modified ?? member;
-          await addMembers(tx, input.groupID, [joined]);
+          await addMembers(deps, tx, input.groupID, [joined]);
           await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg);
         }
         await tx.requests.markHandled(input.groupID, input.fromUserID, {

@@ -39,9 +39,12 @@ export async function askMembersJoin(
   return members.map((m) => byID.get(m.userID)!);
 }
 
-/** Reports members who joined, in the joining transaction: one event of each kind per member. */
+/**
+ * Reports members who joined, in the joining transaction: one event of each kind per member, then
+ * afterGroupFull if they filled the group.
+ */
 export async function reportJoins(
-  { hooks }: Pick<DomainDeps, 'hooks'>,
+  { hooks, maxGroupMembers = 0 }: Pick<DomainDeps, 'hooks' | 'maxGroupMembers'>,
   tx: Repos,
   ctx: OpContext,
   group: Pick<GroupRecord, 'groupID' | 'ex'>,
@@ -60,4 +63,12 @@ export async function reportJoins(
     'afterJoinGroup',
     members.map((m) => ({ operationID: ctx.operationID, groupID: group.groupID, reqMessage, joinSource: m.joinSource, inviterUserID: m.userID })),
   );
+  await reportIfFull({ hooks, maxGroupMembers }, tx, ctx, group.groupID);
+}
+
+/** afterGroupFull, when a change just brought the group to HUDDLE_MAX_GROUP_MEMBERS. */
+export async function reportIfFull({ hooks, maxGroupMembers = 0 }: Pick<DomainDeps, 'hooks' | 'maxGroupMembers'>, tx: Repos, ctx: OpContext, groupID: string): Promise<void> {
+  if (maxGroupMembers === 0 || !hooks.enabled('afterGroupFull')) return;
+  const memberCount = (await tx.groups.get(groupID))?.memberCount ?? 0;
+  if (memberCount >= maxGroupMembers) await hooks.after(tx, ctx, 'afterGroupFull', [{ groupID, memberCount, maxMemberCount: maxGroupMembers }]);
 }

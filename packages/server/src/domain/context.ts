@@ -22,6 +22,8 @@ export interface DomainDeps {
   store: Store;
   now: () => number;
   hooks: CallbackHooks;
+  /** HUDDLE_MAX_GROUP_MEMBERS: members a group may have; 0 for no limit (OpenIM has none). */
+  maxGroupMembers?: number;
 }
 
 export { Role } from '@huddle/protocol';

@@ -4,7 +4,7 @@ import { ApiError, args, noPermission } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { GroupInfoChange } from '@huddle/protocol';
 import type { GroupPatch, Repos } from '../storage/store.js';
-import { askMembersJoin } from './callbacks.js';
+import { askMembersJoin, reportIfFull } from './callbacks.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireGroupManager, requireUsersExist } from './guards.js';
 import { newSortableID } from './ids.js';
@@ -92,7 +92,7 @@ export function groupService(deps: DomainDeps) {
       const patch = diffSettings(group, change, ctx.caller.userID, now());
       if (Object.keys(patch).length > 0) {
         await tx.groups.update(groupID, patch);
-        await hooks.after(tx, ctx, afterKey, [settingsEvent(ctx, groupID, change)]);
+        await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }]);
       }
       return patch;
     });
@@ -122,6 +122,9 @@ export function groupService(deps: DomainDeps) {
       ];
       const dup = firstDuplicate(roles.map(([id]) => id));
       if (dup !== undefined) throw args(`group member repeated: ${dup}`);
+      if (deps.maxGroupMembers && roles.length > deps.maxGroupMembers) {
+        throw new ApiError('GroupFullError', `${roles.length} initial members; a group has at most ${deps.maxGroupMembers}`);
+      }
       const time = now();
       const check = async (tx: Repos, groupID: string) => {
         await requireUsersExist(tx, roles.map(([id]) => id), 'UserIDNotFoundError');
@@ -195,6 +198,7 @@ export function groupService(deps: DomainDeps) {
         await hooks.after(tx, ctx, 'afterCreateGroup', [
           { ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) },
         ]);
+        await reportIfFull(deps, tx, ctx, groupID);
         return { groupInfo: created, members: finalMembers };
       }).catch((err: unknown) => {
         // Another instance created this groupID between our check and our insert.

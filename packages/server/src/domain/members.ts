@@ -32,9 +32,15 @@ function newMember(groupID: string, userID: string, fields: Pick<MemberRecord, '
   return { groupID, userID, roleLevel: Role.Member, nickname: '', faceURL: '', ex: '', muteEndTime: 0, ...fields };
 }
 
-/** Inserts members and keeps memberCount exact, in the caller's transaction. */
-export async function addMembers(tx: Repos, groupID: string, members: MemberRecord[]): Promise<void> {
+/** Inserts members and keeps memberCount exact, in the caller's transaction; refuses to overfill. */
+export async function addMembers({ maxGroupMembers = 0 }: Pick<DomainDeps, 'maxGroupMembers'>, tx: Repos, groupID: string, members: MemberRecord[]): Promise<void> {
   if (members.length === 0) return;
+  if (maxGroupMembers > 0) {
+    const count = (await tx.groups.get(groupID))?.memberCount ?? 0;
+    if (count + members.length > maxGroupMembers) {
+      throw new ApiError('GroupFullError', `group ${groupID} has ${count} of at most ${maxGroupMembers} members; ${members.length} more do not fit`);
+    }
+  }
   await tx.members.insert(members);
   await tx.groups.addMemberCount(groupID, members.length);
 }
@@ -144,7 +150,7 @@ export function memberService(deps: DomainDeps) {
         const group = await check(tx);
         if (group.needVerification === NeedVerification.Directly) {
           const joined = member ?? joiner();
-          await addMembers(tx, input.groupID, [joined]);
+          await addMembers(deps, tx, input.groupID, [joined]);
           await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage);
           return { joined: true as const, group, member: joined };
         }
@@ -237,7 +243,7 @@ export function memberService(deps: DomainDeps) {
           return { joined: [] as MemberRecord[], group };
         }
         const joined = members ?? invitees(invited);
-        await addMembers(tx, input.groupID, joined);
+        await addMembers(deps, tx, input.groupID, joined);
         await reportJoins(deps, tx, ctx, group, joined, input.reason);
         return { joined, group };
       });

@@ -79,9 +79,12 @@ export interface NewEvent {
   /** The JSON body exactly as it is sent. */
   payload: string;
   createdAt: number;
+  /** The API caller's address and platform, for dialects that report them (Tencent: ClientIP, OptPlatform). */
+  clientIP?: string;
+  optPlatform?: string;
 }
 
-export interface EventRecord extends NewEvent {
+export interface EventRecord extends Required<NewEvent> {
   seq: number;
   status: EventStatus;
   attempts: number;

@@ -95,6 +95,7 @@ export interface RequestRepo {
 
 export interface EventQuery {
   status?: EventStatus;
+  endpoint?: string;
   hook?: string;
   orderingKey?: string;
   /** created_at bounds, milliseconds, inclusive. */
@@ -109,7 +110,7 @@ export interface EventRepo {
    * Leases up to `limit` due events, each the oldest pending event of its (endpoint, group), so a
    * group never has two events in flight and event N+1 waits for event N. One statement.
    */
-  claim(workerID: string, now: number, leaseUntil: number, limit: number): Promise<EventRecord[]>;
+  claim(workerID: string, now: number, leaseUntil: number, limit: number, endpoints: readonly string[]): Promise<EventRecord[]>;
   /**
    * Records an attempt and the event's next state, if `workerID` still holds the lease; returns
    * false (and writes nothing) when it does not.
@@ -119,8 +120,8 @@ export interface EventRepo {
     workerID: string,
     next: { status: EventStatus; nextAttemptAt: number; lastError: string; finishedAt: number | null },
   ): Promise<boolean>;
-  /** Drops the leases a worker holds (graceful shutdown), or every lease when workerID is omitted. */
-  release(workerID?: string): Promise<number>;
+  /** Drops the leases a worker holds (graceful shutdown; one event's when eventID is given), or every lease when workerID is omitted. */
+  release(workerID?: string, eventID?: string): Promise<number>;
   get(id: string): Promise<EventRecord | undefined>;
   attempts(id: string): Promise<AttemptRecord[]>;
   /** Newest first. */
@@ -131,7 +132,7 @@ export interface EventRepo {
    * When `claim` could next return an event, if any pending: the earliest queue head's next attempt,
    * or its lease's end when it is leased.
    */
-  nextWakeAt(): Promise<number | undefined>;
+  nextWakeAt(endpoints: readonly string[]): Promise<number | undefined>;
   /** Counts by status, and the creation time of the oldest pending event. */
   stats(): Promise<{ counts: Record<EventStatus, number>; oldestPendingAt: number | null }>;
 }

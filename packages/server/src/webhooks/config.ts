@@ -1,6 +1,8 @@
 // The webhook configuration: OpenIM's config/webhooks.yml as it is (top-level `url`, per hook
-// `enable`, `timeout` in seconds, `failedContinue`), plus huddle's own keys. One parser serves the
-// file at start-up and the admin API at runtime, so both accept exactly the same document.
+// `enable`, `timeout` in seconds, `failedContinue`), plus huddle's own keys, among them `endpoints:`,
+// a list of named endpoints, each speaking OpenIM's or Tencent Cloud Chat's dialect. The top-level
+// `url` is shorthand for one OpenIM endpoint named "default". One parser serves the file at
+// start-up and the admin API at runtime, so both accept exactly the same document.
 
 import fs from 'node:fs';
 import { HOOK_KEYS, HOOKS, isValidSigningSecret, type HookKey } from '@huddle/protocol';
@@ -13,19 +15,38 @@ export interface HookSettings {
   failedContinue: boolean;
 }
 
-export interface WebhookConfig {
-  /** Base URL; each callback goes to `${url}/${command}?contenttype=json`. "" sends nothing. */
+export type Dialect = 'openim' | 'tencent';
+export const DIALECTS: readonly Dialect[] = ['openim', 'tencent'];
+
+export interface EndpointConfig {
+  /** Names the endpoint in the delivery log; "default" is the top-level `url`. */
+  name: string;
+  /** OpenIM: base URL, each callback goes to `${url}/${command}?contenttype=json`. Tencent: the one
+   *  callback URL, the command in the query string. "" sends nothing. */
   url: string;
+  dialect: Dialect;
+  /** Tencent: `SdkAppid` in every request, which the business server checks. */
+  sdkAppId: string;
+  /** Tencent: when set, requests carry `Sign` and `RequestTime`. */
+  token: string;
   /** `whsec_…`: when set, every request carries a Standard Webhooks `webhook-signature`. */
   signingSecret: string | undefined;
+  hooks: Record<HookKey, HookSettings>;
+}
+
+export interface WebhookConfig {
+  /** The "default" endpoint (top-level `url`) first, then the listed ones. */
+  endpoints: EndpointConfig[];
   /** Delays before retry 1, 2, …, in milliseconds; when spent, the event is dead-lettered. */
   retrySchedule: number[];
-  /** After-callbacks in flight at once (at most one per group). */
+  /** After-callbacks in flight at once (at most one per group and endpoint). */
   deliveryConcurrency: number;
-  hooks: Record<HookKey, HookSettings>;
   /** Keys of the file that name callbacks huddle does not send (OpenIM's message, user, friend hooks). */
   ignoredKeys: string[];
 }
+
+/** Endpoints that send something (a URL is set). */
+export const activeEndpoints = (config: WebhookConfig): EndpointConfig[] => config.endpoints.filter((e) => e.url !== '');
 
 export class WebhookConfigError extends Error {
   constructor(
@@ -39,13 +60,31 @@ export class WebhookConfigError extends Error {
 
 export const DEFAULT_RETRY_SCHEDULE_MS = [5, 300, 1800, 7200, 18000, 36000, 36000].map((s) => s * 1000);
 export const DEFAULT_DELIVERY_CONCURRENCY = 64;
-const DEFAULT_HOOK: HookSettings = { enable: false, timeoutMs: 5000, failedContinue: true };
+export const DEFAULT_ENDPOINT = 'default';
+/** OpenIM's default timeout is 5 s; Tencent's is a fixed 2 s, and it proceeds when a callback fails. */
+const DEFAULT_HOOK: Record<Dialect, HookSettings> = {
+  openim: { enable: false, timeoutMs: 5000, failedContinue: true },
+  tencent: { enable: false, timeoutMs: 2000, failedContinue: true },
+};
 /** Keys OpenIM's per-hook entries may carry that mean nothing for group callbacks. */
 const OPENIM_HOOK_FIELDS = new Set(['enable', 'timeout', 'failedContinue', 'attentionIds', 'deniedTypes', 'allowedTypes']);
+const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function defaultHooks(dialect: Dialect): Record<HookKey, HookSettings> {
+  return Object.fromEntries(HOOK_KEYS.map((k) => [k, { ...DEFAULT_HOOK[dialect] }])) as Record<HookKey, HookSettings>;
+}
+
+function newEndpoint(name: string, dialect: Dialect): EndpointConfig {
+  return { name, url: '', dialect, sdkAppId: '', token: '', signingSecret: undefined, hooks: defaultHooks(dialect) };
+}
 
 export function defaultWebhookConfig(): WebhookConfig {
-  const hooks = Object.fromEntries(HOOK_KEYS.map((k) => [k, { ...DEFAULT_HOOK }])) as Record<HookKey, HookSettings>;
-  return { url: '', signingSecret: undefined, retrySchedule: [...DEFAULT_RETRY_SCHEDULE_MS], deliveryConcurrency: DEFAULT_DELIVERY_CONCURRENCY, hooks, ignoredKeys: [] };
+  return {
+    endpoints: [newEndpoint(DEFAULT_ENDPOINT, 'openim')],
+    retrySchedule: [...DEFAULT_RETRY_SCHEDULE_MS],
+    deliveryConcurrency: DEFAULT_DELIVERY_CONCURRENCY,
+    ignoredKeys: [],
+  };
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,10 +133,10 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function hookSettings(value: unknown, key: string): HookSettings {
-  if (value == null) return { ...DEFAULT_HOOK };
+function hookSettings(value: unknown, key: string, dialect: Dialect): HookSettings {
+  if (value == null) return { ...DEFAULT_HOOK[dialect] };
   if (!isMapping(value)) throw new WebhookConfigError(key, 'expected a mapping with enable, timeout and failedContinue');
-  const out = { ...DEFAULT_HOOK };
+  const out = { ...DEFAULT_HOOK[dialect] };
   for (const [field, v] of Object.entries(value)) {
     const path = `${key}.${field}`;
     // An empty value (`failedContinue:`) keeps the default, as OpenIM's loader does.
@@ -115,6 +154,94 @@ function hookSettings(value: unknown, key: string): HookSettings {
   return out;
 }
 
+function url(value: unknown, key: string): string {
+  if (typeof value !== 'string') throw new WebhookConfigError(key, 'expected a string');
+  if (value !== '' && !/^https?:\/\/[^\s]+$/.test(value)) throw new WebhookConfigError(key, `expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function signingSecret(value: unknown, key: string): string | undefined {
+  if (value == null || value === '') return undefined;
+  if (typeof value !== 'string' || !isValidSigningSecret(value)) {
+    throw new WebhookConfigError(key, 'expected whsec_ followed by the base64 of 24 to 64 random bytes');
+  }
+  return value;
+}
+
+/**
+ * A hook entry of an endpoint (`prefix` is "" for the top level). Returns false for a key that is
+ * not a group hook but looks like one of OpenIM's other hooks (message, user, friend): ignored.
+ */
+function readHook(endpoint: EndpointConfig, key: string, value: unknown, prefix: string): boolean {
+  const path = `${prefix}${key}`;
+  if (Object.hasOwn(HOOKS, key)) {
+    const settings = hookSettings(value, path, endpoint.dialect);
+    if (settings.enable && endpoint.dialect === 'tencent' && !HOOKS[key as HookKey].tencent) {
+      throw new WebhookConfigError(path, 'Tencent Cloud Chat has no callback for this hook; enable it on an openim endpoint');
+    }
+    endpoint.hooks[key as HookKey] = settings;
+    return true;
+  }
+  if (isMapping(value) && Object.keys(value).every((f) => OPENIM_HOOK_FIELDS.has(f))) {
+    const near = HOOK_KEYS.find((k) => distance(k, key) <= 2);
+    if (near) throw new WebhookConfigError(path, `unknown key (did you mean ${near}?)`);
+    return false;
+  }
+  throw new WebhookConfigError(path, 'unknown key');
+}
+
+function readEndpoint(value: unknown, key: string, ignored: string[]): EndpointConfig {
+  if (!isMapping(value)) throw new WebhookConfigError(key, 'expected a mapping with name, url, dialect and hooks');
+  const { name, dialect = 'openim' } = value;
+  if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) {
+    throw new WebhookConfigError(`${key}.name`, 'expected a name of letters, digits, ".", "_" or "-" (at most 64)');
+  }
+  if (name === DEFAULT_ENDPOINT) throw new WebhookConfigError(`${key}.name`, `"${DEFAULT_ENDPOINT}" is the top-level url's endpoint; choose another name`);
+  if (typeof dialect !== 'string' || !DIALECTS.includes(dialect as Dialect)) {
+    throw new WebhookConfigError(`${key}.dialect`, `expected one of ${DIALECTS.join(', ')}, got ${JSON.stringify(dialect)}`);
+  }
+  const endpoint = newEndpoint(name, dialect as Dialect);
+  for (const [field, v] of Object.entries(value)) {
+    const path = `${key}.${field}`;
+    if (field === 'name' || field === 'dialect') continue;
+    if (field === 'url') endpoint.url = url(v, path);
+    else if (field === 'signingSecret') endpoint.signingSecret = signingSecret(v, path);
+    else if (field === 'sdkAppId') {
+      const id = typeof v === 'number' ? String(v) : v;
+      if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new WebhookConfigError(path, 'expected the SDKAppID, a number');
+      endpoint.sdkAppId = id;
+    } else if (field === 'token') {
+      if (v == null || v === '') continue;
+      if (typeof v !== 'string' || v.length > 128) throw new WebhookConfigError(path, 'expected a string of at most 128 characters');
+      endpoint.token = v;
+    } else if (field === 'hooks') {
+      if (v == null) continue;
+      if (!isMapping(v)) throw new WebhookConfigError(path, 'expected a mapping from hook names to {enable, timeout, failedContinue}');
+      for (const [hook, settings] of Object.entries(v)) if (!readHook(endpoint, hook, settings, `${path}.`)) ignored.push(`${path}.${hook}`);
+    } else throw new WebhookConfigError(path, 'unknown key');
+  }
+  if (endpoint.dialect === 'tencent' && endpoint.sdkAppId === '') {
+    throw new WebhookConfigError(`${key}.sdkAppId`, 'required for a tencent endpoint: receivers check it against their own');
+  }
+  return endpoint;
+}
+
+/** Rules across endpoints: distinct names, and a before-hook asks one business server only. */
+function checkEndpoints(endpoints: EndpointConfig[], listKey: (i: number) => string): void {
+  const seen = new Map<string, number>();
+  endpoints.forEach((e, i) => {
+    if (seen.has(e.name)) throw new WebhookConfigError(`${listKey(i)}.name`, `"${e.name}" names two endpoints`);
+    seen.set(e.name, i);
+  });
+  for (const key of HOOK_KEYS) {
+    if (HOOKS[key].phase !== 'before') continue;
+    const on = endpoints.filter((e) => e.url !== '' && e.hooks[key].enable);
+    if (on.length > 1) {
+      throw new WebhookConfigError(key, `enabled on endpoints ${on.map((e) => `"${e.name}"`).join(' and ')}; a before-hook asks one endpoint only`);
+    }
+  }
+}
+
 /** Validates a configuration document (the YAML file's content, or the admin API's JSON). */
 export function parseWebhookConfig(doc: unknown): WebhookConfig {
   if (doc == null) return defaultWebhookConfig();
@@ -124,18 +251,11 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
     return parseWebhookConfig(Object.fromEntries(Object.entries(doc.callback).map(([k, v]) => [LEGACY_KEYS[k] ?? k, v])));
   }
   const config = defaultWebhookConfig();
+  const shorthand = config.endpoints[0]!;
   for (const [key, value] of Object.entries(doc)) {
-    if (key === 'url') {
-      if (typeof value !== 'string') throw new WebhookConfigError(key, 'expected a string');
-      if (value !== '' && !/^https?:\/\/[^\s]+$/.test(value)) throw new WebhookConfigError(key, `expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
-      config.url = value;
-    } else if (key === 'signingSecret') {
-      if (value == null || value === '') continue;
-      if (typeof value !== 'string' || !isValidSigningSecret(value)) {
-        throw new WebhookConfigError(key, 'expected whsec_ followed by the base64 of 24 to 64 random bytes');
-      }
-      config.signingSecret = value;
-    } else if (key === 'retrySchedule') {
+    if (key === 'url') shorthand.url = url(value, key);
+    else if (key === 'signingSecret') shorthand.signingSecret = signingSecret(value, key);
+    else if (key === 'retrySchedule') {
       if (!Array.isArray(value) || value.length > 50) throw new WebhookConfigError(key, 'expected a list of at most 50 delays, such as [5s, 5m, 30m, 2h]');
       config.retrySchedule = value.map((v, i) => parseDuration(v, `${key}[${i}]`));
     } else if (key === 'deliveryConcurrency') {
@@ -143,16 +263,13 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
         throw new WebhookConfigError(key, 'expected an integer from 1 to 4096');
       }
       config.deliveryConcurrency = value as number;
-    } else if (Object.hasOwn(HOOKS, key)) {
-      config.hooks[key as HookKey] = hookSettings(value, key);
-    } else if (isMapping(value) && Object.keys(value).every((f) => OPENIM_HOOK_FIELDS.has(f))) {
-      const near = HOOK_KEYS.find((k) => distance(k, key) <= 2);
-      if (near) throw new WebhookConfigError(key, `unknown key (did you mean ${near}?)`);
-      config.ignoredKeys.push(key);
-    } else {
-      throw new WebhookConfigError(key, 'unknown key');
-    }
+    } else if (key === 'endpoints') {
+      if (value == null) continue;
+      if (!Array.isArray(value) || value.length > 32) throw new WebhookConfigError(key, 'expected a list of at most 32 endpoints');
+      value.forEach((v, i) => config.endpoints.push(readEndpoint(v, `endpoints[${i}]`, config.ignoredKeys)));
+    } else if (!readHook(shorthand, key, value, '')) config.ignoredKeys.push(key);
   }
+  checkEndpoints(config.endpoints, (i) => (i === 0 ? '(top level)' : `endpoints[${i - 1}]`));
   return config;
 }
 
@@ -172,16 +289,12 @@ export function loadWebhookFile(file: string): { config: WebhookConfig; document
   return { config: parseWebhookConfig(document), document };
 }
 
-/** The configuration as a document in the file's own vocabulary (seconds, key names). */
-export function webhookDocument(config: WebhookConfig): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
-    url: config.url,
-    ...(config.signingSecret ? { signingSecret: config.signingSecret } : {}),
-    retrySchedule: config.retrySchedule.map((ms) => ms / 1000),
-    deliveryConcurrency: config.deliveryConcurrency,
-  };
+function hooksDocument(endpoint: EndpointConfig): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
   for (const key of HOOK_KEYS) {
-    const h = config.hooks[key];
+    // A Tencent endpoint lists only the hooks Tencent has.
+    if (endpoint.dialect === 'tencent' && !HOOKS[key].tencent) continue;
+    const h = endpoint.hooks[key];
     doc[key] = HOOKS[key].phase === 'before'
       ? { enable: h.enable, timeout: h.timeoutMs / 1000, failedContinue: h.failedContinue }
       : { enable: h.enable, timeout: h.timeoutMs / 1000 };
@@ -189,3 +302,26 @@ export function webhookDocument(config: WebhookConfig): Record<string, unknown> 
   return doc;
 }
 
+/** The configuration as a document in the file's own vocabulary (seconds, key names). */
+export function webhookDocument(config: WebhookConfig): Record<string, unknown> {
+  const [shorthand, ...named] = config.endpoints;
+  const doc: Record<string, unknown> = {
+    url: shorthand!.url,
+    ...(shorthand!.signingSecret ? { signingSecret: shorthand!.signingSecret } : {}),
+    retrySchedule: config.retrySchedule.map((ms) => ms / 1000),
+    deliveryConcurrency: config.deliveryConcurrency,
+    ...hooksDocument(shorthand!),
+  };
+  if (named.length > 0) {
+    doc.endpoints = named.map((e) => ({
+      name: e.name,
+      url: e.url,
+      dialect: e.dialect,
+      ...(e.dialect === 'tencent' ? { sdkAppId: e.sdkAppId } : {}),
+      ...(e.token ? { token: e.token } : {}),
+      ...(e.signingSecret ? { signingSecret: e.signingSecret } : {}),
+      hooks: hooksDocument(e),
+    }));
+  }
+  return doc;
+}

@@ -1,30 +1,32 @@
-// What the domain sees of callbacks: `before` asks the business server (and may throw its
-// rejection), `after` writes outbox rows inside the caller's transaction. Both take their request
-// shape from the hook declarations in @huddle/protocol.
+// What the domain sees of callbacks: `before` asks the one endpoint that enables the hook (and may
+// throw its rejection), `after` writes one outbox row per enabling endpoint inside the caller's
+// transaction. Both take their request shape from the hook declarations in @huddle/protocol, in the
+// endpoint's dialect.
 
 import {
   HOOKS,
   openimBody,
-  openimUrl,
-  readOpenIMAnswer,
-  signatureHeaders,
+  tencentBodies,
+  tencentPlatform,
   type AfterHookKey,
   type BeforeHookKey,
   type EventOf,
   type HookDefinition,
   type Hooks,
   type ModificationOf,
+  type TencentContext,
+  type Verdict,
 } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { OpContext } from '../domain/context.js';
 import { newSortableID } from '../domain/ids.js';
 import { ApiError } from '../errors.js';
+import type { NewEvent } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
+import { activeEndpoints, type EndpointConfig, type HookSettings } from './config.js';
+import { dialectOf } from './dialects.js';
 import type { CallbackSender } from './send.js';
 import type { WebhookSettings } from './settings.js';
-
-/** The endpoint name of the single OpenIM `url` (named endpoints come with the Tencent dialect). */
-export const DEFAULT_ENDPOINT = 'default';
 
 export interface BeforeObservation {
   hook: BeforeHookKey;
@@ -36,20 +38,38 @@ export function newEventID(now: number): string {
   return `evt_${newSortableID(now)}`;
 }
 
+type GroupFacts = { groupType: number; groupName: string };
+
+/** Tencent bodies report who acted, when, and the group's type and name (read in the caller's view). */
+async function tencentContext(repos: Repos, ctx: OpContext, groupIDs: Iterable<string>, now: number): Promise<TencentContext> {
+  const facts = new Map<string, GroupFacts>();
+  for (const id of new Set(groupIDs)) {
+    const g = await repos.groups.get(id);
+    if (g) facts.set(id, { groupType: g.groupType, groupName: g.groupName });
+  }
+  return { operator: ctx.caller.userID, eventTime: now, group: (id) => facts.get(id) };
+}
+
 export class CallbackHooks {
   constructor(
     private readonly settings: WebhookSettings,
     private readonly sender: CallbackSender,
     private readonly logger: Logger,
     private readonly now: () => number,
+    /** Reads outside a transaction (the group a before-callback names). */
+    private readonly reads: Repos,
     /** Told after each enqueue commits, so delivery starts at once. */
     private readonly onEnqueued: () => void = () => {},
     private readonly observe: (o: BeforeObservation) => void = () => {},
   ) {}
 
+  /** Active endpoints that enable the hook (at most one for a before-hook: the configuration checks it). */
+  private endpointsFor(key: keyof Hooks): EndpointConfig[] {
+    return activeEndpoints(this.settings.config).filter((e) => e.hooks[key].enable);
+  }
+
   enabled(key: keyof Hooks): boolean {
-    const config = this.settings.config;
-    return config.url !== '' && config.hooks[key].enable;
+    return this.endpointsFor(key).length > 0;
   }
 
   /**
@@ -57,24 +77,28 @@ export class CallbackHooks {
    * throws the business server's rejection, or a callback failure when failedContinue is false.
    */
   async before<K extends BeforeHookKey>(ctx: OpContext, key: K, event: EventOf<Hooks[K]>): Promise<ModificationOf<Hooks[K]> | undefined> {
-    if (!this.enabled(key)) return undefined;
+    const [endpoint] = this.endpointsFor(key);
+    if (!endpoint) return undefined;
     // Widened once here: the signature above already ties the event and the result to the hook.
     const hook: HookDefinition = HOOKS[key];
-    const config = this.settings.config;
-    const settings = config.hooks[key];
-    const body = JSON.stringify(openimBody(hook, event));
+    const settings = endpoint.hooks[key];
     const now = this.now();
-    const headers = { operationID: ctx.operationID, ...signatureHeaders(config.signingSecret, newEventID(now), Math.floor(now / 1000), body) };
-    const res = await this.sender.post(openimUrl(config.url, hook.openim.command), body, headers, settings.timeoutMs);
-    const verdict =
-      res.statusCode === null
-        ? ({ kind: 'fail', cause: 'transport', reason: res.error } as const)
-        : readOpenIMAnswer(res.statusCode, res.body, hook.modifiable);
+    const dialect = dialectOf(endpoint);
+    let body: object | undefined;
+    if (endpoint.dialect === 'tencent') {
+      [body] = tencentBodies(hook, [event], await tencentContext(this.reads, ctx, [event.groupID], now));
+    } else body = openimBody(hook, event);
+    if (!body) return undefined;
+    const payload = JSON.stringify(body);
+    const request = dialect.request(endpoint, { id: newEventID(now), command: commandOf(hook, endpoint), operationID: ctx.operationID, payload, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) }, now);
+    const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
+    const verdict: Verdict<unknown> =
+      res.statusCode === null ? { kind: 'fail', cause: 'transport', reason: res.error } : dialect.readBefore(hook, res.statusCode, res.body);
     this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });
 
     if (verdict.kind === 'allow') return verdict.modification as ModificationOf<Hooks[K]> | undefined;
-    if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict.errCode, verdict.errMsg, verdict.errDlt);
-    this.logger.warn({ hook: key, operationID: ctx.operationID, reason: verdict.reason, failedContinue: settings.failedContinue }, 'before-callback failed');
+    if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict, endpoint.dialect);
+    this.logger.warn({ hook: key, endpoint: endpoint.name, operationID: ctx.operationID, reason: verdict.reason, failedContinue: settings.failedContinue }, 'before-callback failed');
     if (settings.failedContinue) return undefined;
     throw new ApiError(verdict.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError', `callback ${key} failed: ${verdict.reason}`);
   }
@@ -85,28 +109,45 @@ export class CallbackHooks {
    * operation proceeds unmodified (returns), otherwise it is refused with DataError.
    */
   invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void {
-    const failedContinue = this.settings.config.hooks[key].failedContinue;
+    const settings: HookSettings | undefined = this.endpointsFor(key)[0]?.hooks[key];
+    const failedContinue = settings?.failedContinue ?? true;
     this.logger.warn({ hook: key, operationID: ctx.operationID, reason, failedContinue }, 'before-callback returned an invalid modification');
     if (!failedContinue) throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
   }
 
-  /** Writes one outbox row per event, in the caller's transaction; nothing when the hook is off. */
+  /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */
   async after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[]): Promise<void> {
-    if (events.length === 0 || !this.enabled(key)) return;
+    if (events.length === 0) return;
+    const endpoints = this.endpointsFor(key);
+    if (endpoints.length === 0) return;
     const hook: HookDefinition = HOOKS[key];
     const now = this.now();
-    await tx.events.enqueue(
-      events.map((event) => ({
-        id: newEventID(now),
-        hook: key,
-        endpoint: DEFAULT_ENDPOINT,
-        command: hook.openim.command,
-        orderingKey: event.groupID,
-        operationID: ctx.operationID,
-        payload: JSON.stringify(openimBody(hook, event)),
-        createdAt: now,
-      })),
-    );
+    const origin = { operationID: ctx.operationID, createdAt: now, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) };
+    const rows: NewEvent[] = [];
+    let tencent: TencentContext | undefined;
+    for (const endpoint of endpoints) {
+      const base = { hook: key, endpoint: endpoint.name, command: commandOf(hook, endpoint), ...origin };
+      if (endpoint.dialect === 'tencent') {
+        tencent ??= await tencentContext(tx, ctx, events.map((e) => e.groupID), now);
+        // Tencent bodies may batch several events (or report none); each still has one group.
+        for (const body of tencentBodies(hook, events, tencent)) {
+          rows.push({ ...base, id: newEventID(now), orderingKey: (body as { GroupId: string }).GroupId, payload: JSON.stringify(body) });
+        }
+      } else {
+        for (const event of events) rows.push({ ...base, id: newEventID(now), orderingKey: event.groupID, payload: JSON.stringify(openimBody(hook, event)) });
+      }
+    }
+    if (rows.length === 0) return;
+    await tx.events.enqueue(rows);
     tx.afterCommit(this.onEnqueued);
   }
+}
+
+function commandOf(hook: HookDefinition, endpoint: EndpointConfig): string {
+  return endpoint.dialect === 'tencent' ? hook.tencent!.command : hook.openim.command;
+}
+
+/** Tencent's OptPlatform for the caller: app-admin calls are RESTAPI, as Tencent's REST API is. */
+function platformOf(ctx: OpContext): string {
+  return tencentPlatform(ctx.caller.platformID, ctx.caller.isAppAdmin);
 }

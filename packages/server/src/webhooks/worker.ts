@@ -1,5 +1,5 @@
-// The delivery worker: claims due after-events from the outbox, posts them in OpenIM's dialect,
-// records every attempt, and reschedules (retry policy) or dead-letters the failures.
+// The delivery worker: claims due after-events from the outbox, posts each to its endpoint in the
+// endpoint's dialect, records every attempt, and reschedules (retry policy) or dead-letters the failures.
 //
 // - Order per group: `claim` only ever leases the head of each (endpoint, group) queue, and the head
 //   stays pending (and leased) while its attempt is in flight, so a group never has two events in
@@ -13,20 +13,20 @@
 //   delays its groups until they expire; then any worker claims them. On SQLite one
 //   process owns the database, so start-up drops every lease: whatever a crashed run had in flight
 //   goes out again at once (at-least-once; receivers dedupe on webhook-id).
-// - With `url: ""` nothing is sent and events stay pending until a URL is configured (the file or
-//   set_config); events are only written while a URL is set, so these are events enqueued before
-//   the URL was removed. An event whose hook was disabled after it was enqueued is still delivered:
-//   it reports a change that committed.
+// - Only events of configured endpoints with a URL are claimed; the others stay pending until their
+//   endpoint is configured again (the file or set_config). Events are only written for such
+//   endpoints, so these were enqueued before the endpoint was removed. An event whose hook was
+//   disabled after it was enqueued is still delivered: it reports a change that committed.
 // - stop(): no more claims; in-flight attempts get `graceMs` to finish and are recorded as usual;
 //   the rest are aborted, recorded as nothing, and their leases released, so the next start sends
 //   them first.
 
 import { randomBytes } from 'node:crypto';
-import { isOpenIMDelivered, openimUrl, signatureHeaders } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { AttemptRecord, EventRecord, EventStatus } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
-import type { HookSettings, WebhookConfig } from './config.js';
+import { activeEndpoints, type HookSettings, type WebhookConfig } from './config.js';
+import { dialectOf } from './dialects.js';
 import type { AttemptOutcome } from './metrics.js';
 import { nextRetry } from './retry-policy.js';
 import type { CallbackSender } from './send.js';
@@ -195,12 +195,13 @@ export class DeliveryWorker {
           if (limit > 0) {
             const started = performance.now();
             const now = this.now();
-            const claimed = await this.store.repos.events.claim(this.id, now, now + this.leaseMs(config), limit);
+            const endpoints = activeEndpoints(config).map((e) => e.name);
+            const claimed = await this.store.repos.events.claim(this.id, now, now + this.leaseMs(config), limit, endpoints);
             if (!this.running) break; // stop() releases what was just claimed
             for (const event of claimed) this.dispatch(event, config);
             // Every slot taken: the next round comes when an attempt ends (that wakes us).
             const full = claimed.length === limit;
-            const due = full || this.woken ? undefined : await this.store.repos.events.nextWakeAt();
+            const due = full || this.woken ? undefined : await this.store.repos.events.nextWakeAt(endpoints);
             this.lastRoundMs = performance.now() - started;
             this.lastRoundEnd = performance.now();
             if (full) continue;
@@ -218,10 +219,10 @@ export class DeliveryWorker {
     }
   }
 
-  /** Free delivery slots; 0 while no URL is configured (events then stay pending). */
+  /** Free delivery slots; 0 while no endpoint has a URL (events then stay pending). */
   private claimable(): number {
     const config = this.settings.config;
-    return config.url === '' ? 0 : config.deliveryConcurrency - this.inFlight.size;
+    return activeEndpoints(config).length === 0 ? 0 : config.deliveryConcurrency - this.inFlight.size;
   }
 
   /**
@@ -238,7 +239,7 @@ export class DeliveryWorker {
 
   private leaseMs(config: WebhookConfig): number {
     let longest = DEFAULT_TIMEOUT_MS;
-    for (const h of Object.values(config.hooks)) longest = Math.max(longest, h.timeoutMs);
+    for (const e of config.endpoints) for (const h of Object.values<HookSettings>(e.hooks)) longest = Math.max(longest, h.timeoutMs);
     return longest + (this.options.leaseMarginMs ?? LEASE_MARGIN_MS);
   }
 
@@ -257,19 +258,20 @@ export class DeliveryWorker {
   }
 
   private async deliver(event: EventRecord, config: WebhookConfig, signal: AbortSignal): Promise<void> {
-    const hook = (config.hooks as Record<string, HookSettings | undefined>)[event.hook];
-    const timeoutMs = hook?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const endpoint = config.endpoints.find((e) => e.name === event.endpoint && e.url !== '');
     const startedAt = this.now();
-    const headers = {
-      operationID: event.operationID,
-      ...signatureHeaders(config.signingSecret, event.id, Math.floor(startedAt / 1000), event.payload),
-    };
-    const res = await this.sender.post(openimUrl(config.url, event.command), event.payload, headers, timeoutMs, signal);
+    // Claimed under the previous configuration, whose endpoint is gone now: it waits for it.
+    if (!endpoint) return void (await this.store.repos.events.release(this.id, event.id));
+    const hook = (endpoint.hooks as Record<string, HookSettings | undefined>)[event.hook];
+    const timeoutMs = hook?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const dialect = dialectOf(endpoint);
+    const request = dialect.request(endpoint, event, startedAt);
+    const res = await this.sender.post(request.url, event.payload, request.headers, timeoutMs, signal);
     if (signal.aborted) return; // shutting down: stop() releases the lease; no attempt is recorded
 
     let reason = res.error;
     if (res.statusCode !== null) {
-      const verdict = isOpenIMDelivered(res.statusCode, res.body);
+      const verdict = dialect.delivered(res.statusCode, res.body);
       reason = verdict.ok ? '' : verdict.reason;
     }
     const ok = res.statusCode !== null && reason === '';

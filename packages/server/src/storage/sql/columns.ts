@@ -86,6 +86,8 @@ export const EVENT_COLUMNS: ColumnMap<EventRecord, WebhookEventsTable> = {
   lastError: 'last_error',
   lockedBy: 'locked_by',
   lockedUntil: 'locked_until',
+  clientIP: 'client_ip',
+  optPlatform: 'opt_platform',
 };
 
 export const ATTEMPT_COLUMNS: ColumnMap<AttemptRecord, Omit<WebhookAttemptsTable, 'id'>> = {

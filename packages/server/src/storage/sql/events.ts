@@ -12,6 +12,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     let q = db.selectFrom('webhook_events');
     if (query.status) q = q.where('status', '=', query.status);
     if (query.hook) q = q.where('hook', '=', query.hook);
+    if (query.endpoint) q = q.where('endpoint', '=', query.endpoint);
     if (query.orderingKey) q = q.where('ordering_key', '=', query.orderingKey);
     if (query.from !== undefined) q = q.where('created_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('created_at', '<=', query.to);
@@ -26,7 +27,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
           .insertInto('webhook_events')
           .values(
             events.slice(i, i + 500).map((e) => ({
-            ...(toRow(EVENT_COLUMNS, e) as Omit<WebhookEventsTable, 'seq'>),
+            ...(toRow(EVENT_COLUMNS, { clientIP: '', optPlatform: '', ...e }) as Omit<WebhookEventsTable, 'seq'>),
               status: 'pending',
               attempts: 0,
               next_attempt_at: e.createdAt,
@@ -37,7 +38,8 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       }
     },
 
-    async claim(workerID, now, leaseUntil, limit) {
+    async claim(workerID, now, leaseUntil, limit, endpoints) {
+      // Events of endpoints no longer configured (or without a URL) wait until they are again.
       // The head of each (endpoint, group) queue: no older pending event of the same key exists.
       // A head in retry backoff or leased by a worker holds back everything behind it.
       const lock = caps.skipLocked ? sql`FOR UPDATE SKIP LOCKED` : sql``;
@@ -47,6 +49,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         WHERE seq IN (
           SELECT e.seq FROM webhook_events e ${due}
           WHERE e.status = 'pending' AND e.next_attempt_at <= ${now}
+            AND e.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])})
             AND (e.locked_until IS NULL OR e.locked_until <= ${now})
             AND NOT EXISTS (
               SELECT 1 FROM webhook_events p
@@ -82,9 +85,10 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       return true;
     },
 
-    async release(workerID) {
+    async release(workerID, eventID) {
       let q = db.updateTable('webhook_events').set({ locked_by: null, locked_until: null }).where('locked_by', 'is not', null);
       if (workerID !== undefined) q = q.where('locked_by', '=', workerID);
+      if (eventID !== undefined) q = q.where('id', '=', eventID);
       return Number((await q.executeTakeFirst()).numUpdatedRows);
     },
 
@@ -113,13 +117,14 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         .where('status', 'in', filter.status ? [filter.status] : ['delivered', 'dead']);
       if (filter.ids) q = q.where('id', 'in', filter.ids.length > 0 ? filter.ids : ['']);
       if (filter.hook) q = q.where('hook', '=', filter.hook);
+      if (filter.endpoint) q = q.where('endpoint', '=', filter.endpoint);
       if (filter.orderingKey) q = q.where('ordering_key', '=', filter.orderingKey);
       if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
       if (filter.to !== undefined) q = q.where('created_at', '<=', filter.to);
       return Number((await q.executeTakeFirst()).numUpdatedRows);
     },
 
-    async nextWakeAt() {
+    async nextWakeAt(endpoints) {
       // The earliest moment `claim` could return something: over queue heads only (an event behind
       // a head in backoff is not claimable however old it is), each due at the later of its next
       // attempt and the end of its lease.
@@ -128,6 +133,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
                         THEN e.locked_until ELSE e.next_attempt_at END) AS due
         FROM webhook_events e
         WHERE e.status = 'pending'
+          AND e.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])})
           AND NOT EXISTS (
             SELECT 1 FROM webhook_events p
             WHERE p.status = 'pending' AND p.endpoint = e.endpoint AND p.ordering_key = e.ordering_key AND p.seq < e.seq)`.execute(db);

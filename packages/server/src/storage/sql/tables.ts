@@ -86,6 +86,8 @@ export interface WebhookEventsTable {
   last_error: string;
   locked_by: string | null;
   locked_until: number | null;
+  client_ip: string;
+  opt_platform: string;
 }
 
 export interface WebhookAttemptsTable {

@@ -1,0 +1,129 @@
+// Tencent Cloud Chat's callback dialect: where a request goes, how it is signed, what its answer
+// means, and how huddle's facts read in Tencent's vocabulary (one table each).
+//
+// Request: POST {url}?SdkAppid=…&CallbackCommand=…&contenttype=json&ClientIP=…&OptPlatform=…
+// [&Sign=…&RequestTime=…], Sign = lowercase hex SHA-256 of token + RequestTime (seconds).
+// Answer: {ActionStatus, ErrorCode, ErrorInfo}; for before-callbacks ErrorCode 0 allows, 1 denies
+// (the caller gets 10016), 10100–10200 deny with that code and ErrorInfo passed to the caller.
+
+import { createHash } from 'node:crypto';
+import { SchemaError, type Schema } from '../schema.js';
+import type { Failure, Verdict } from './openim.js';
+
+/** Tencent's `Type` for OpenIM's groupType. huddle creates working groups (2), which behave like
+ *  Tencent's Public groups: join by application with approval, admins, invitations. */
+export const TENCENT_GROUP_TYPE: Readonly<Record<number, string>> = {
+  0: 'Public', // OpenIM's ordinary group
+  1: 'Community', // OpenIM's super group (large groups)
+  2: 'Public', // OpenIM's working group
+};
+
+/** Tencent's `Role` for OpenIM's roleLevel. */
+export const TENCENT_ROLE: Readonly<Record<number, string>> = { 100: 'Owner', 60: 'Admin', 20: 'Member' };
+
+/** Tencent's `OptPlatform` for OpenIM's platformID (app-admin calls are `RESTAPI` whatever the token). */
+export const TENCENT_PLATFORM: Readonly<Record<number, string>> = {
+  1: 'iOS',
+  2: 'Android',
+  3: 'Windows',
+  4: 'Mac',
+  5: 'Web',
+  6: 'Web', // mini program
+  7: 'Unknown', // Linux: no Tencent value
+  8: 'Android', // Android pad
+  9: 'iPad',
+  10: 'RESTAPI', // OpenIM's admin platform
+};
+
+/** Tencent's `JoinType` for OpenIM's joinSource: invitations (and admin adds) are `Invited`. */
+export const TENCENT_JOIN_TYPE: Readonly<Record<number, string>> = { 1: 'Invited', 2: 'Invited', 3: 'Apply', 4: 'Apply' };
+
+export const tencentGroupType = (groupType: number): string => TENCENT_GROUP_TYPE[groupType] ?? 'Public';
+export const tencentRole = (roleLevel: number): string => TENCENT_ROLE[roleLevel] ?? 'Member';
+export const tencentPlatform = (platformID: number, isAppAdmin: boolean): string =>
+  isAppAdmin ? 'RESTAPI' : (TENCENT_PLATFORM[platformID] ?? 'Unknown');
+export const tencentJoinType = (joinSource: number): string => TENCENT_JOIN_TYPE[joinSource] ?? 'Apply';
+
+/** Tencent's callback signature: lowercase hex SHA-256 of token + RequestTime (decimal seconds). */
+export function tencentSign(token: string, requestTimeSeconds: number | string): string {
+  return createHash('sha256').update(`${token}${requestTimeSeconds}`).digest('hex');
+}
+
+export interface TencentRequestParams {
+  sdkAppId: string;
+  command: string;
+  clientIP: string;
+  optPlatform: string;
+  /** When set, the URL carries Sign and RequestTime. */
+  token?: string;
+  requestTimeSeconds: number;
+}
+
+/** The callback URL: the configured URL with Tencent's query parameters appended, in Tencent's order. */
+export function tencentUrl(baseUrl: string, p: TencentRequestParams): string {
+  const q = new URLSearchParams({
+    SdkAppid: p.sdkAppId,
+    CallbackCommand: p.command,
+    contenttype: 'json',
+    ClientIP: p.clientIP,
+    OptPlatform: p.optPlatform,
+  });
+  if (p.token) {
+    q.set('Sign', tencentSign(p.token, p.requestTimeSeconds));
+    q.set('RequestTime', String(p.requestTimeSeconds));
+  }
+  return `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}${q.toString()}`;
+}
+
+/** The caller's error when a business server answers ErrorCode 1 (Tencent's 10016). */
+export const TENCENT_DENIED_CODE = 10016;
+/** Custom denial codes a business server may pass to the caller. */
+export const TENCENT_CUSTOM_DENY = { min: 10100, max: 10200 } as const;
+
+function readJsonObject(statusCode: number, bodyText: string): Record<string, unknown> | Failure {
+  // Tencent: "HTTP status not 200" is a failed callback.
+  if (statusCode !== 200) return { kind: 'fail', cause: 'transport', reason: `HTTP ${statusCode}` };
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return { kind: 'fail', cause: 'data', reason: 'response body is not JSON' };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' };
+  return json as Record<string, unknown>;
+}
+
+const isFailure = (v: Record<string, unknown> | Failure): v is Failure => (v as Failure).kind === 'fail' && typeof (v as Failure).cause === 'string';
+
+/**
+ * Reads a business server's answer to a before-callback. `modification` maps the answer's Tencent
+ * fields (RefusedMembers_Account) to the hook's modification, which `modifiable` validates.
+ */
+export function readTencentAnswer<M>(
+  statusCode: number,
+  bodyText: string,
+  modification?: (answer: Record<string, unknown>) => unknown,
+  modifiable?: Schema<M>,
+): Verdict<M> {
+  const json = readJsonObject(statusCode, bodyText);
+  if (isFailure(json)) return json;
+  const code = json.ErrorCode ?? 0;
+  if (typeof code !== 'number' || !Number.isInteger(code)) return { kind: 'fail', cause: 'data', reason: 'response ErrorCode is not an integer' };
+  const info = typeof json.ErrorInfo === 'string' ? json.ErrorInfo.slice(0, 1024) : '';
+  if (code === 1) return { kind: 'reject', errCode: TENCENT_DENIED_CODE, errMsg: info, errDlt: '', custom: false };
+  if (code >= TENCENT_CUSTOM_DENY.min && code <= TENCENT_CUSTOM_DENY.max) return { kind: 'reject', errCode: code, errMsg: info, errDlt: '', custom: true };
+  if (code !== 0) return { kind: 'fail', cause: 'data', reason: `ErrorCode ${code} is not 0, 1 or 10100–10200` };
+  if (!modification || !modifiable) return { kind: 'allow', modification: undefined };
+  try {
+    return { kind: 'allow', modification: modifiable.parse(modification(json), '') };
+  } catch (err) {
+    if (err instanceof SchemaError) return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
+    throw err;
+  }
+}
+
+/** After-callbacks: delivered means HTTP 200 with a JSON object; ErrorCode is ignored, as Tencent does. */
+export function isTencentDelivered(statusCode: number, bodyText: string): { ok: true } | { ok: false; reason: string } {
+  const json = readJsonObject(statusCode, bodyText);
+  return isFailure(json) ? { ok: false, reason: json.reason } : { ok: true };
+}
