@@ -61,6 +61,11 @@ export interface Answer {
   headers?: Record<string, string>;
   /** Destroy the connection instead of answering (after delayMs). */
   drop?: boolean;
+  /**
+   * Writes the answer itself (after delayMs), for answers no status and body describe: trickled,
+   * endless or cut off mid-body. The request counts as answered when the connection closes.
+   */
+  raw?: (res: http.ServerResponse) => void;
 }
 
 /** A fixed answer, or one computed from the request. */
@@ -183,6 +188,10 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
             if (done) return;
             if (answer.drop) {
               req.socket.destroy();
+              return;
+            }
+            if (answer.raw) {
+              answer.raw(res);
               return;
             }
             const status = answer.status ?? 200;

@@ -4,9 +4,9 @@
 import { Pool } from 'undici';
 
 export interface SendResult {
-  /** null when no HTTP response arrived. */
+  /** null when no usable HTTP response arrived: none at all, or one with a body over MAX_BODY. */
   statusCode: number | null;
-  /** The response body, read up to MAX_BODY bytes. */
+  /** The response body; a longer one than MAX_BODY bytes is not read on and counts as no response. */
   body: string;
   durationMs: number;
   /** Why no usable response arrived (timeout, refused connection, …); never contains the URL. */
@@ -87,7 +87,8 @@ export class CallbackSender {
         size += chunk.length;
         if (size > MAX_BODY) {
           res.body.destroy();
-          break;
+          // Judged whole or not at all: a cut answer may still parse (a rejection padded with spaces).
+          return finish({ statusCode: null, body: '', error: `response body over ${MAX_BODY} bytes`, retryAfterMs: undefined });
         }
         chunks.push(chunk);
       }
