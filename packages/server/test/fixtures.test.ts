@@ -193,7 +193,7 @@ function fixtureFlaws(f: Fixture): string[] {
     else if (Array.isArray(v)) {
       if (v.length === 0) flaws.push(`${at} is an empty list (its element type is unknown)`);
       v.forEach((item, i) => {
-        const uneven = shapeDiff(item, { command: '', body: v[0] as Record<string, unknown>, nullable: new Set(), comment: undefined });
+        const uneven = shapeDiff(item, { command: '', body: v[0] as Record<string, unknown>, nullable: new Set(), optional: new Set(), comment: undefined });
         if (uneven.length > 0) flaws.push(`${at}[${i}] differs from ${at}[0]: ${uneven.join('; ')}`);
         walk(item, `${at}[${i}]`, `${pattern}[]`);
       });

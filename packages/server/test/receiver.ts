@@ -17,6 +17,8 @@ import { stringify as toYaml } from 'yaml';
 
 /** What an OpenIM business server answers when it has nothing to say: continue, unchanged. */
 export const DEFAULT_ANSWER = { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 } as const;
+/** The same in Tencent's dialect (requests with `CallbackCommand` in the query string). */
+export const TENCENT_DEFAULT_ANSWER = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' } as const;
 
 /** The path prefix of `receiver.url`, as in OpenIM's default `http://127.0.0.1:10006/callbackExample`. */
 export const BASE_PATH = '/callbackExample';
@@ -27,7 +29,7 @@ export interface ReceivedRequest {
   method: string;
   /** The path without the query string, e.g. `/callbackExample/callbackAfterQuitGroupCommand`. */
   path: string;
-  /** The last path segment: the OpenIM command. */
+  /** The OpenIM command (the last path segment), or Tencent's `CallbackCommand` query parameter. */
   command: string;
   query: Record<string, string>;
   /** The query string exactly as it came, without the `?` (`''` when there is none). */
@@ -169,7 +171,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
         seq: ++seq,
         method: req.method ?? '',
         path: url.pathname,
-        command: url.pathname.split('/').filter(Boolean).pop() ?? '',
+        command: url.searchParams.get('CallbackCommand') ?? url.pathname.split('/').filter(Boolean).pop() ?? '',
         query: Object.fromEntries(url.searchParams),
         rawQuery: target.includes('?') ? target.slice(target.indexOf('?') + 1) : '',
         headers: req.headers,
@@ -195,7 +197,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
               return;
             }
             const status = answer.status ?? 200;
-            const payload = answer.body === undefined ? DEFAULT_ANSWER : answer.body;
+            const payload = answer.body !== undefined ? answer.body : record.query.CallbackCommand ? TENCENT_DEFAULT_ANSWER : DEFAULT_ANSWER;
             const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
             const headers: Record<string, string> = {
               ...(typeof payload === 'string' ? {} : { 'content-type': 'application/json' }),

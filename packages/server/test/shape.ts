@@ -1,6 +1,8 @@
-// Golden OpenIM callback bodies (test/fixtures/openim, convention in its README.md) and the shape
-// comparison the callback tests use: the same keys, recursively, and the same JSON value types; a
-// field the fixture lists in `$nullable` may also be null.
+// Golden callback bodies (test/fixtures/openim and test/fixtures/tencent, convention in
+// fixtures/openim/README.md) and the shape comparison the callback tests use: the same keys,
+// recursively, and the same JSON value types; a field the fixture lists in `$nullable` may also be
+// null, one it lists in `$optional` may be absent. A Tencent command (`Group.…`) names a file in
+// fixtures/tencent, any other command one in fixtures/openim.
 //
 //   const [req] = await receiver.waitForCount(1, 'callbackAfterQuitGroupCommand');
 //   expectShape(req.body, 'callbackAfterQuitGroupCommand');
@@ -12,9 +14,13 @@ import { expect } from 'vitest';
 
 export const FIXTURE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'openim');
 export const RESPONSE_DIR = path.join(FIXTURE_DIR, 'responses');
+export const TENCENT_FIXTURE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tencent');
+
+/** The fixture directory of a command's dialect. */
+const dirOf = (command: string) => (command.startsWith('Group.') ? TENCENT_FIXTURE_DIR : FIXTURE_DIR);
 
 /** Annotation keys a fixture file may carry beside the body; every other key is part of the body. */
-export const ANNOTATIONS = ['$comment', '$nullable'] as const;
+export const ANNOTATIONS = ['$comment', '$nullable', '$optional'] as const;
 
 export type JsonType = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'null';
 
@@ -33,34 +39,41 @@ export interface Fixture {
   body: Record<string, unknown>;
   /** Paths that may be null: `key`, `key.sub`, `list[].key`. */
   nullable: Set<string>;
+  /** Paths that may be absent (Tencent sends some fields only when they changed). */
+  optional: Set<string>;
   comment: string | undefined;
+}
+
+function pathList(doc: Record<string, unknown>, key: string, command: string): Set<string> {
+  const list = doc[key];
+  if (list !== undefined && !(Array.isArray(list) && list.every((p) => typeof p === 'string'))) {
+    throw new Error(`fixture ${command}: ${key} must be a list of paths`);
+  }
+  return new Set((list as string[] | undefined) ?? []);
 }
 
 /** Splits a fixture document into its body and its annotations. */
 export function toFixture(doc: Record<string, unknown>, command = String(doc.callbackCommand ?? '')): Fixture {
   const body: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) if (!k.startsWith('$')) body[k] = v;
-  const nullable = doc.$nullable;
-  if (nullable !== undefined && !(Array.isArray(nullable) && nullable.every((p) => typeof p === 'string'))) {
-    throw new Error(`fixture ${command}: $nullable must be a list of paths`);
-  }
-  return { command, body, nullable: new Set((nullable as string[] | undefined) ?? []), comment: doc.$comment as string | undefined };
+  return { command, body, nullable: pathList(doc, '$nullable', command), optional: pathList(doc, '$optional', command), comment: doc.$comment as string | undefined };
 }
 
 export function fixturePath(command: string): string {
-  return path.join(FIXTURE_DIR, `${command}.json`);
+  return path.join(dirOf(command), `${command}.json`);
 }
 
-/** Reads test/fixtures/openim/<command>.json. */
+/** Reads test/fixtures/{openim,tencent}/<command>.json. */
 export function loadFixture(command: string): Fixture {
   const doc = JSON.parse(fs.readFileSync(fixturePath(command), 'utf8')) as Record<string, unknown>;
   return toFixture(doc, command);
 }
 
-export type ResponseKind = 'allow' | 'reject' | 'modify' | 'invalid';
+/** Tencent's answers add `deny-custom` (a 10100–10200 code passed to the caller). */
+export type ResponseKind = 'allow' | 'reject' | 'modify' | 'invalid' | 'deny-custom';
 
 export function responsePath(command: string, kind: ResponseKind): string {
-  return path.join(RESPONSE_DIR, `${command}.${kind}.json`);
+  return path.join(dirOf(command), 'responses', `${command}.${kind}.json`);
 }
 
 /** Reads test/fixtures/openim/responses/<command>.<kind>.json, annotations removed: a receiver's answer. */
@@ -69,7 +82,8 @@ export function loadResponse(command: string, kind: ResponseKind): Record<string
   return toFixture(doc, command).body;
 }
 
-function compare(actual: unknown, expected: unknown, shown: string, pattern: string, nullable: Set<string>, out: string[]) {
+function compare(actual: unknown, expected: unknown, shown: string, pattern: string, f: Pick<Fixture, 'nullable' | 'optional'>, out: string[]) {
+  const { nullable } = f;
   const at = shown || '(body)';
   const want = jsonType(expected);
   const got = jsonType(actual);
@@ -86,16 +100,16 @@ function compare(actual: unknown, expected: unknown, shown: string, pattern: str
     const e = expected as Record<string, unknown>;
     const prefix = shown ? `${shown}.` : '';
     const patternPrefix = pattern ? `${pattern}.` : '';
-    for (const k of Object.keys(e)) if (!Object.hasOwn(a, k)) out.push(`${prefix}${k}: missing`);
+    for (const k of Object.keys(e)) if (!Object.hasOwn(a, k) && !f.optional.has(`${patternPrefix}${k}`)) out.push(`${prefix}${k}: missing`);
     for (const k of Object.keys(a)) if (!Object.hasOwn(e, k)) out.push(`${prefix}${k}: unexpected key (${jsonType(a[k])})`);
     for (const k of Object.keys(e)) {
-      if (Object.hasOwn(a, k)) compare(a[k], e[k], `${prefix}${k}`, `${patternPrefix}${k}`, nullable, out);
+      if (Object.hasOwn(a, k)) compare(a[k], e[k], `${prefix}${k}`, `${patternPrefix}${k}`, f, out);
     }
   } else if (want === 'array') {
     const e = expected as unknown[];
     // The fixture's first element is the template for every element (fixtures never hold empty lists).
     if (e.length === 0) return;
-    (actual as unknown[]).forEach((item, i) => compare(item, e[0], `${shown}[${i}]`, `${pattern}[]`, nullable, out));
+    (actual as unknown[]).forEach((item, i) => compare(item, e[0], `${shown}[${i}]`, `${pattern}[]`, f, out));
   }
 }
 
@@ -108,7 +122,7 @@ function compare(actual: unknown, expected: unknown, shown: string, pattern: str
 export function shapeDiff(actual: unknown, fixture: string | Fixture | Record<string, unknown>): string[] {
   const f = asFixture(fixture);
   const out: string[] = [];
-  compare(actual, f.body, '', '', f.nullable, out);
+  compare(actual, f.body, '', '', f, out);
   return out;
 }
 
