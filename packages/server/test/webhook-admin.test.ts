@@ -134,6 +134,7 @@ describe('the delivery log', () => {
     expect(dead.events[0]).toEqual({
       eventID: b1.id,
       hook: 'afterQuitGroup',
+      endpoint: 'default',
       command: 'callbackAfterQuitGroupCommand',
       groupID: 'log-b',
       operationID: b1.operationID,

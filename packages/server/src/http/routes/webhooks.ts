@@ -50,12 +50,13 @@ const configDocument = (): Schema<Record<string, unknown>> => ({
   },
   jsonSchema: () => ({
     type: 'object',
-    description: "the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue); errDlt names the offending key",
+    description: 'the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue; endpoints: [{name, url, dialect, sdkAppId, token, signingSecret, hooks}]); errDlt names the offending key',
   }),
 });
 
 const eventFilter = {
   groupID: str({ max: LIMITS.id }),
+  endpoint: str({ max: 64 }),
   hook: optOneOf(HOOK_KEYS),
   from: optMillis(),
   to: optMillis(),
@@ -65,9 +66,10 @@ function requireAdmin(ctx: OpContext): void {
   if (!ctx.caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
 }
 
-function query(filter: { groupID: string; hook?: string | undefined; from?: number | undefined; to?: number | undefined }): EventQuery {
+function query(filter: { groupID: string; endpoint: string; hook?: string | undefined; from?: number | undefined; to?: number | undefined }): EventQuery {
   const q: EventQuery = {};
   if (filter.groupID) q.orderingKey = filter.groupID;
+  if (filter.endpoint) q.endpoint = filter.endpoint;
   if (filter.hook) q.hook = filter.hook;
   if (filter.from !== undefined) q.from = filter.from;
   if (filter.to !== undefined) q.to = filter.to;
@@ -79,6 +81,8 @@ function eventView(e: EventRecord) {
   return {
     eventID: e.id,
     hook: e.hook,
+    /** The endpoint it goes to, and the command in that endpoint's dialect. */
+    endpoint: e.endpoint,
     command: e.command,
     groupID: e.orderingKey,
     operationID: e.operationID,
