@@ -219,6 +219,9 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
     // One delivery record per endpoint, each with its own command.
     const log = await s.client.ok('/webhook/list_events', { groupID: g.groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } }, s.adminToken);
     expect(log.events.map((e: { command: string }) => e.command).sort()).toEqual([im('afterCreateGroup'), tc('afterCreateGroup')].sort());
+    const tencentLog = await s.client.ok('/webhook/list_events', { groupID: g.groupID, endpoint: 'tencent', pagination: { pageNumber: 1, showNumber: 100 } }, s.adminToken);
+    expect(tencentLog.total).toBe(tcGot.length);
+    expect(tencentLog.events.every((e: { endpoint: string; command: string }) => e.endpoint === 'tencent' && e.command.startsWith('Group.'))).toBe(true);
   });
 
   it('keeps delivering to one endpoint while the other is down, each with its own retries', async () => {
