@@ -15,8 +15,11 @@ import { PG_ADMIN_URL, postgresAvailable } from './packages/server/test/postgres
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const SERVER_TESTS = 'packages/server/test';
 
-/** Suites that stay on SQLite: they spawn `src/main.ts` processes over SQLite files of their own. */
-const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'webhook-config.test.ts']);
+/**
+ * Suites that stay on SQLite: they spawn `src/main.ts` processes over SQLite files of their own, or
+ * (console.test.ts) drive a browser, which sees the same console on either engine.
+ */
+const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'webhook-config.test.ts', 'console.test.ts']);
 
 /** Every suite that goes through harness.ts startServer(), except the SQLite-only ones. */
 const postgresSuites = fs

@@ -4,3 +4,4 @@ export * from './hooks/index.js';
 export * from './dialects/openim.js';
 export * from './dialects/tencent.js';
 export * from './signing.js';
+export type { AttemptNotice } from './live.js';

@@ -3,24 +3,10 @@
 // it with fetch() rather than EventSource (which cannot send headers).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AttemptNotice } from '@huddle/protocol';
 import { ApiError, noPermission } from '../errors.js';
 import type { AuthService } from '../domain/auth.js';
 import { renderError } from './envelope.js';
-
-export interface AttemptNotice {
-  /** When the attempt was recorded (ms). */
-  time: number;
-  eventID: string;
-  hook: string;
-  groupID: string;
-  attempt: number;
-  /** delivered, failed (will retry) or dead. */
-  outcome: string;
-  /** 0: no HTTP response. */
-  statusCode: number;
-  durationMs: number;
-  error: string;
-}
 
 /** Fans attempts out to the open streams; publishing with nobody listening costs nothing. */
 export class AttemptFeed {

@@ -1,0 +1,66 @@
+// The console's frame: login until there is an admin token, then the navigation and one page.
+
+import { useEffect, useState } from 'react';
+import { Login } from './pages/Login';
+import { ConfigPage } from './pages/ConfigPage';
+import { EventsPage } from './pages/EventsPage';
+import { EventPage } from './pages/EventPage';
+import { LivePage } from './pages/LivePage';
+import { GroupsPage } from './pages/GroupsPage';
+import { ApiDocsPage } from './pages/ApiDocsPage';
+import { Link, useRoute } from './router';
+import { clearToken, getToken, onTokenChange } from './token';
+
+const NAV = [
+  { to: '/events', label: 'Delivery log' },
+  { to: '/live', label: 'Live' },
+  { to: '/groups', label: 'Groups' },
+  { to: '/config', label: 'Configuration' },
+  { to: '/api', label: 'API' },
+];
+
+function Page({ path, query }: { path: string; query: URLSearchParams }) {
+  const [, section, id] = path.split('/');
+  switch (section || 'events') {
+    case 'config':
+      return <ConfigPage />;
+    case 'live':
+      return <LivePage />;
+    case 'groups':
+      return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} />;
+    case 'api':
+      return <ApiDocsPage />;
+    case 'events':
+      return id ? <EventPage eventID={decodeURIComponent(id)} /> : <EventsPage query={query} />;
+    default:
+      return <p>No such page.</p>;
+  }
+}
+
+export function App() {
+  const [token, setTokenState] = useState(getToken);
+  useEffect(() => onTokenChange(() => setTokenState(getToken())), []);
+  const { path, query } = useRoute();
+  if (!token) return <Login />;
+  const section = path.split('/')[1] || 'events';
+  return (
+    <div className="shell">
+      <header className="top">
+        <span className="brand">huddle</span>
+        <nav>
+          {NAV.map((n) => (
+            <Link key={n.to} to={n.to} className={n.to === `/${section}` ? 'active' : ''}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+        <button className="link" onClick={clearToken}>
+          Log out
+        </button>
+      </header>
+      <main>
+        <Page path={path} query={query} />
+      </main>
+    </div>
+  );
+}

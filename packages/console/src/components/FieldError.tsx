@@ -1,0 +1,7 @@
+export function FieldError({ message }: { message: string | undefined }) {
+  return message ? (
+    <span className="field-error" role="alert">
+      {message}
+    </span>
+  ) : null;
+}

@@ -1,0 +1,16 @@
+/** Local date and time of a Unix-millisecond time; "—" for 0 (not happened). */
+export function formatTime(ms: number): string {
+  if (!ms) return '—';
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** A datetime-local input's value as Unix milliseconds; undefined when empty. */
+export function fromLocalInput(value: string): number | undefined {
+  if (!value) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export const ROLE_NAMES: Record<number, string> = { 100: 'owner', 60: 'admin', 20: 'member' };

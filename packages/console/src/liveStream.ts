@@ -1,0 +1,30 @@
+// Reads GET /webhook/live with fetch (EventSource cannot send the token header) and hands each
+// `attempt` event to `onAttempt` until `signal` aborts.
+
+import { getToken } from './token';
+import type { AttemptNotice } from './types';
+
+export async function readLiveStream(onAttempt: (n: AttemptNotice) => void, onOpen: () => void, signal: AbortSignal): Promise<void> {
+  const res = await fetch('/webhook/live', { headers: { token: getToken() }, signal });
+  if (!res.ok || !res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    const envelope = (await res.json().catch(() => ({}))) as { errMsg?: string; errDlt?: string };
+    throw new Error([envelope.errMsg, envelope.errDlt].filter(Boolean).join(': ') || `HTTP ${res.status}`);
+  }
+  onOpen();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const message = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = message.split('\n');
+      const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      if (event === 'attempt' && data) onAttempt(JSON.parse(data) as AttemptNotice);
+    }
+  }
+}

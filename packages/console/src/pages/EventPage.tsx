@@ -1,0 +1,124 @@
+// One after-event: what was sent (headers and payload), every attempt and its answer, and replay.
+// While the event is pending the page re-reads it every second, so a replay is seen to land.
+
+import { useEffect, useState } from 'react';
+import { call, messageOf } from '../api';
+import { JsonBlock } from '../components/JsonBlock';
+import { StatusBadge } from '../components/StatusBadge';
+import { formatTime } from '../format';
+import { Link } from '../router';
+import type { AttemptView, EventView } from '../types';
+import { useLoad } from '../useLoad';
+import { DataTable } from '../components/DataTable';
+
+const POLL_MS = 1000;
+
+/** The headers huddle sends with each attempt (README: "The request"); the timestamp is the attempt's. */
+function requestHeaders(event: EventView, attempt: AttemptView | undefined): [string, string][] {
+  return [
+    ['content-type', 'application/json; charset=utf-8'],
+    ['operationID', event.operationID],
+    ['webhook-id', event.eventID],
+    ['webhook-timestamp', attempt ? String(Math.floor(attempt.startTime / 1000)) : '(set when sent)'],
+    ['webhook-signature', 'v1,… when signingSecret is set'],
+  ];
+}
+
+export function EventPage({ eventID }: { eventID: string }) {
+  const [notice, setNotice] = useState('');
+  const { data, error, reload } = useLoad(() => call<{ event: EventView & { payload: unknown }; attempts: AttemptView[] }>('/webhook/get_event', { eventID }), [eventID]);
+  const pending = data?.event.status === 'pending';
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(() => void reload(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [pending, reload]);
+
+  async function replay() {
+    try {
+      const { count } = await call<{ count: number }>('/webhook/replay_event', { eventID });
+      setNotice(count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.');
+      await reload();
+    } catch (err) {
+      setNotice(messageOf(err));
+    }
+  }
+
+  if (error) return <p className="error">{error}</p>;
+  if (!data) return <p className="muted">Loading…</p>;
+  const { event, attempts } = data;
+  return (
+    <section>
+      <p>
+        <Link to="/events">← Delivery log</Link>
+      </p>
+      <h1 className="wrap">
+        {event.hook} <StatusBadge status={event.status} />
+      </h1>
+      <div className="actions">
+        <button onClick={() => void replay()} disabled={pending}>
+          Replay
+        </button>
+      </div>
+      {notice && <p className="notice">{notice}</p>}
+      <dl className="facts">
+        <dt>Event</dt>
+        <dd className="mono">{event.eventID}</dd>
+        <dt>Command</dt>
+        <dd className="mono">{event.command}</dd>
+        <dt>Group</dt>
+        <dd>
+          <Link to={`/groups/${encodeURIComponent(event.groupID)}`}>{event.groupID}</Link>
+        </dd>
+        <dt>operationID</dt>
+        <dd className="mono">{event.operationID}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(event.createTime)}</dd>
+        <dt>Next attempt</dt>
+        <dd>{formatTime(event.nextAttemptTime)}</dd>
+        <dt>Finished</dt>
+        <dd>{formatTime(event.finishTime)}</dd>
+        <dt>Last error</dt>
+        <dd>{event.lastError || '—'}</dd>
+      </dl>
+      <h2>Attempts ({attempts.length})</h2>
+      <DataTable className="attempts" columns={['#', 'Started', 'Duration', 'HTTP', 'Outcome', 'Error', 'Response']}>
+        {attempts.map((a) => (
+          <tr key={a.attempt}>
+            <td>{a.attempt}</td>
+            <td>{formatTime(a.startTime)}</td>
+            <td>{a.durationMs} ms</td>
+            <td>{a.statusCode || 'none'}</td>
+            <td>
+              <StatusBadge status={a.outcome} />
+            </td>
+            <td>{a.error || '—'}</td>
+            <td>
+              {a.responseExcerpt ? (
+                <details>
+                  <summary>{a.responseExcerpt.length} chars</summary>
+                  <JsonBlock value={a.responseExcerpt} />
+                </details>
+              ) : (
+                '—'
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      <h2>Request headers</h2>
+      <table className="headers">
+        <tbody>
+          {requestHeaders(event, attempts.at(-1)).map(([name, value]) => (
+            <tr key={name}>
+              <th className="mono">{name}</th>
+              <td className="mono">{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Payload</h2>
+      <JsonBlock value={event.payload} />
+    </section>
+  );
+}

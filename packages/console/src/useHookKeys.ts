@@ -1,0 +1,14 @@
+// The hooks huddle knows, read from the configuration document (every entry with an `enable`), so
+// the console needs no list of its own.
+
+import { call } from './api';
+import type { ConfigView } from './types';
+import { useLoad } from './useLoad';
+
+export const isHookEntry = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && 'enable' in value;
+
+export function useHookKeys(): string[] {
+  const { data } = useLoad(() => call<ConfigView>('/webhook/get_config', {}), []);
+  return data ? Object.keys(data.config).filter((k) => isHookEntry(data.config[k])) : [];
+}

@@ -1,0 +1,15 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// Served by huddle under /console. `npm run dev -w @huddle/console` proxies the API to a huddle on
+// its default port.
+const API = 'http://127.0.0.1:10002';
+
+export default defineConfig({
+  base: '/console/',
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    proxy: Object.fromEntries(['/auth', '/user', '/group', '/webhook', '/openapi.json'].map((p) => [p, API])),
+  },
+});

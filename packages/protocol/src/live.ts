@@ -1,0 +1,17 @@
+// One message of huddle's GET /webhook/live stream (server-sent events named `attempt`): a delivery
+// attempt of an after-callback, as the instance recorded it. Shared by the server and the console.
+
+export interface AttemptNotice {
+  /** When the attempt was recorded (ms). */
+  time: number;
+  eventID: string;
+  hook: string;
+  groupID: string;
+  attempt: number;
+  /** delivered, failed (will retry) or dead. */
+  outcome: string;
+  /** 0: no HTTP response. */
+  statusCode: number;
+  durationMs: number;
+  error: string;
+}

@@ -1,0 +1,154 @@
+// The console in a real browser (playwright-core driving Debian's /usr/bin/chromium): log in with the
+// admin secret, find a dead delivery, switch the receiver to accept, replay it from the UI and see it
+// delivered; then the live view, a group, the configuration (with a validation error next to its
+// field), the API page, and the log on a phone-sized screen. Every page is screenshotted into
+// test-output/screenshots/. Without Chromium the suite is skipped with a message (a failure under CI).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup, startServer, type TestServer } from './harness.js';
+import { startReceiver, writeWebhooksYaml, type Receiver } from './receiver.js';
+import { eventually } from './wait.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'screenshots');
+const GROUP = 'hikers';
+
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing (.ci/run installs the chromium package)`);
+  console.warn(`*** console.test.ts is skipped: ${CHROMIUM} is missing (apt-get install chromium) ***`);
+}
+
+let rx: Receiver;
+let s: TestServer;
+let browser: Browser;
+let page: Page;
+const shots: string[] = [];
+
+async function screenshot(name: string, target = page): Promise<void> {
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await target.screenshot({ path: file, fullPage: true });
+  shots.push(file);
+}
+
+const openFromNav = (name: string) => page.locator('nav').getByRole('link', { name, exact: true }).click();
+const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
+
+describe.skipIf(!haveChromium)('console', () => {
+  beforeAll(async () => {
+    rx = await startReceiver();
+    rx.answer('*', { status: 503, body: 'down for maintenance' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-console-'));
+    const webhooks = writeWebhooksYaml(dir, {
+      url: rx.url,
+      // One quick retry, then dead: a failed delivery in well under a second.
+      retrySchedule: ['100ms'],
+      hooks: { afterCreateGroup: { enable: true, timeout: 2 }, afterQuitGroup: { enable: true, timeout: 2 } },
+    });
+    s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: webhooks } });
+    const home = await s.client.raw('/console/', undefined, { method: 'GET', token: null });
+    if (home.status !== 200) throw new Error(`GET /console/ answered ${home.status}: ${home.text} (the console is built by npm install, or npm run build -w @huddle/console)`);
+    await s.register('alice', 'bob', 'carol');
+    await createGroup(s, { owner: 'alice', admins: ['bob'], members: ['carol'], groupID: GROUP, groupName: 'Hikers' });
+    await eventually(async () => (await admin('/webhook/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } })).total === 1, 8000, 'a dead event');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+    await rx?.close();
+    if (shots.length) console.log(`console screenshots:\n${shots.map((f) => `  ${f}`).join('\n')}`);
+  });
+
+  it('logs in, replays a dead delivery once the receiver accepts, and shows every page', { timeout: 60_000 }, async () => {
+    const base = s.client.url;
+
+    // Nothing but the login form without a token.
+    await page.goto(`${base}/console/`);
+    await page.getByRole('form', { name: 'log in' }).waitFor();
+    expect(await page.locator('nav').count()).toBe(0);
+    await screenshot('01-login');
+    await page.fill('input[name=secret]', 'not the secret');
+    await page.click('button[type=submit]');
+    await page.getByRole('alert').waitFor();
+    await page.fill('input[name=secret]', s.app.secret.secret);
+    await page.click('button[type=submit]');
+
+    // The delivery log, filtered to dead events.
+    await page.getByRole('heading', { name: 'Delivery log' }).waitFor();
+    await page.selectOption('select[name=status]', 'dead');
+    await page.click('button:has-text("Filter")');
+    await page.waitForURL(/status=dead/);
+    const row = page.locator('tr[data-event]');
+    await row.locator('.badge-dead').waitFor();
+    expect(await row.count()).toBe(1);
+    await screenshot('02-delivery-log');
+
+    // The event: its attempts as they failed, then a replay that lands.
+    await row.locator('a').first().click();
+    await page.locator('h1 .badge-dead').waitFor();
+    expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
+    await expect(page.locator('table.attempts').innerText()).resolves.toContain('503');
+    await screenshot('03-event-dead');
+    rx.answer('*', {});
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.locator('h1 .badge-delivered').waitFor({ timeout: 10_000 });
+    expect(await page.locator('table.attempts tbody tr').count()).toBe(3);
+    await screenshot('04-event-delivered');
+
+    // The live view: an attempt appears as it is made.
+    await openFromNav('Live');
+    await page.locator('.live-state', { hasText: 'connected' }).waitFor();
+    await admin('/group/quit_group', { groupID: GROUP, userID: 'carol' });
+    await page.locator('table.live tbody tr', { hasText: 'afterQuitGroup' }).waitFor();
+    await screenshot('05-live');
+
+    // The group: members with roles, and its events in commit order.
+    await openFromNav('Groups');
+    await page.fill('input[name=groupID]', GROUP);
+    await page.click('button:has-text("Open group")');
+    await page.locator('table.members tbody tr').nth(1).waitFor();
+    await expect(page.locator('table.members').innerText()).resolves.toMatch(/alice\s+alice\s+owner[\s\S]*bob\s+bob\s+admin/);
+    await expect(page.locator('ol.timeline').innerText()).resolves.toMatch(/afterCreateGroup[\s\S]*afterQuitGroup/);
+    await screenshot('06-group');
+
+    // The configuration: a bad timeout is refused, and the error stands next to its field.
+    await openFromNav('Configuration');
+    const timeout = page.locator('input[name="afterQuitGroup.timeout"]');
+    await timeout.fill('forever');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const fieldError = page.locator('tr[data-hook=afterQuitGroup] .field-error');
+    await fieldError.waitFor();
+    await expect(fieldError.innerText()).resolves.toContain('expected a duration');
+    await screenshot('07-config-error');
+    await timeout.fill('3');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved and applied.').waitFor();
+    expect((await admin('/webhook/get_config', {})).config.afterQuitGroup.timeout).toBe(3);
+    await screenshot('08-config');
+
+    // The API document, rendered.
+    await openFromNav('API');
+    await page.locator('details.call[id="/group/create_group"] > summary').click();
+    await page.locator('details.call[id="/group/create_group"] td', { hasText: 'groupInfo.groupName' }).waitFor();
+    await page.locator('details.call#afterCreateGroup > summary').click();
+    await page.locator('details.call#afterCreateGroup td', { hasText: 'initMemberList[].roleLevel' }).waitFor();
+    await screenshot('09-api');
+
+    // A phone-sized screen.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await phone.addInitScript(`sessionStorage.setItem('huddle.console.token', ${JSON.stringify(s.adminToken)})`);
+    await phone.goto(`${base}/console/events`);
+    await phone.locator('tr[data-event]').first().waitFor();
+    await screenshot('10-phone-delivery-log', phone);
+    await phone.close();
+  });
+});
