@@ -1,0 +1,80 @@
+// The GET side next to the API: /openapi.json generated from the route schemas and hook
+// declarations, the console's static files (content types, client routes, no way out of the
+// directory), and the live stream's admin check.
+
+import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../src/http/routes/index.js';
+import { startServer, type TestServer } from './harness.js';
+
+let s: TestServer;
+const get = (path: string, headers: Record<string, string> = {}) => s.client.raw(path, undefined, { method: 'GET', token: null, operationID: null, headers });
+
+beforeAll(async () => {
+  s = await startServer();
+  await s.register('alice');
+});
+afterAll(() => s.close());
+
+describe('GET /openapi.json', () => {
+  it('describes every route with the schema it validates with', async () => {
+    const res = await get('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    const paths = allRoutes(s.app.services, { settings: s.app.webhooks, events: s.app.store.repos.events, wake: () => {}, now: Date.now }).map((r) => r.path);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([...paths, '/webhook/live']));
+
+    const create = doc.paths['/group/create_group'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(['ownerUserID', 'groupInfo']);
+    expect(create.properties.groupInfo.properties.groupName).toMatchObject({ type: 'string', maxLength: 255 });
+    expect(create.properties.memberUserIDs).toMatchObject({ type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } });
+    expect(doc.paths['/auth/get_admin_token'].post.security).toEqual([]);
+    expect(doc.paths['/webhook/list_events'].post.security).toEqual([{ token: [] }]);
+  });
+
+  it('describes every callback: body from its fixture, answer with what a before-hook may modify', async () => {
+    const { webhooks } = (await get('/openapi.json')).body;
+    expect(Object.keys(webhooks).sort()).toEqual([...HOOK_KEYS].sort());
+    const quit = webhooks.afterQuitGroup.post;
+    expect(quit.summary).toContain(HOOKS.afterQuitGroup.openim.command);
+    const body = quit.requestBody.content['application/json'];
+    expect(body.example.callbackCommand).toBe(HOOKS.afterQuitGroup.openim.command);
+    expect(body.schema.properties.groupID).toEqual({ type: 'string' });
+    const answer = webhooks.beforeSetGroupMemberInfo.post.responses['200'].content['application/json'].schema;
+    expect(Object.keys(answer.properties)).toEqual(expect.arrayContaining(['actionCode', 'nextCode', 'errCode', 'roleLevel']));
+    expect(answer.properties.roleLevel.enum).toEqual([20, 60]);
+  });
+});
+
+describe('GET /console', () => {
+  it('serves the built files with their content types, and index.html for client routes', async () => {
+    expect((await get('/console')).status).toBe(308);
+    const index = await get('/console/');
+    expect(index.status).toBe(200);
+    expect(index.text).toContain('<div id="root">');
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(index.text)?.[1];
+    expect(script).toBeDefined();
+    const js = await s.client.raw(script!, undefined, { method: 'GET', token: null });
+    expect(js.status).toBe(200);
+    const route = await get('/console/events/evt_1');
+    expect(route.status).toBe(200);
+    expect(route.text).toBe(index.text);
+    expect((await get('/console/assets/missing.js')).status).toBe(404);
+  });
+
+  it('never serves a file outside its directory', async () => {
+    for (const path of ['/console/../package.json', '/console/..%2f..%2f..%2fpackage.json', '/console/%2e%2e/%2e%2e/server/package.json', '/console/..%5c..%5cpackage.json', '/console/%00']) {
+      const res = await get(path);
+      expect(res.status, path).not.toBe(200);
+      expect(res.text, path).not.toContain('"name"');
+    }
+  });
+});
+
+describe('GET /webhook/live', () => {
+  it('takes an app admin token only', async () => {
+    expect((await get('/webhook/live')).body.errCode).toBe(1001);
+    expect((await get('/webhook/live', { token: await s.tokenFor('alice') })).body.errCode).toBe(1002);
+  });
+});
