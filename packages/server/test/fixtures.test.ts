@@ -11,12 +11,12 @@ import {
   readOpenIMAnswer,
   SchemaError,
   type EventOf,
-  type GroupInfo,
   type HookDefinition,
   type HookKey,
   type Hooks,
 } from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_EVENTS } from '../src/webhooks/sample-events.js';
 import {
   FIXTURE_DIR,
   fixturePath,
@@ -35,47 +35,12 @@ const beforeHooks = hooks.filter(([, h]) => h.phase === 'before');
 const commandOf = (key: HookKey) => HOOKS[key].openim.command;
 
 // ---------------------------------------------------------------------------------------------
-// A representative event per hook, typed by the hook's own declaration (tsc checks them), and,
-// for hooks with nullable fields, the same event with every optional field "not part of the change".
+// A representative event per hook (shared with `huddle hooks test`), and, for hooks with nullable
+// fields, the same event with every optional field "not part of the change".
 
-const group: GroupInfo = {
-  groupID: 'g1',
-  groupName: 'team',
-  notification: 'hello',
-  introduction: 'intro',
-  faceURL: 'https://example.com/g.png',
-  ownerUserID: 'owner',
-  createTime: 1_700_000_000_000,
-  memberCount: 3,
-  ex: '{"a":1}',
-  status: 0,
-  creatorUserID: 'owner',
-  groupType: 2,
-  needVerification: 0,
-  lookMemberInfo: 0,
-  applyMemberFriend: 0,
-  notificationUpdateTime: 1_700_000_000_000,
-  notificationUserID: 'owner',
-};
-const initMemberList = [
-  { userID: 'owner', roleLevel: 100 },
-  { userID: 'admin', roleLevel: 60 },
-  { userID: 'member', roleLevel: 20 },
-];
-const infoChange = {
-  operationID: 'op-1',
-  groupID: 'g1',
-  groupName: 'team 2',
-  notification: 'read me',
-  introduction: 'about',
-  faceURL: 'https://example.com/g2.png',
-  ex: 'x',
-  needVerification: 1,
-  lookMemberInfo: 1,
-  applyMemberFriend: 1,
-};
+const EVENTS = SAMPLE_EVENTS;
 const infoUnset = {
-  ...infoChange,
+  ...EVENTS.beforeSetGroupInfo,
   groupName: null,
   notification: null,
   introduction: null,
@@ -85,29 +50,7 @@ const infoUnset = {
   lookMemberInfo: null,
   applyMemberFriend: null,
 };
-const memberChange = { groupID: 'g1', userID: 'member', nickname: 'nick', faceURL: 'https://example.com/u.png', roleLevel: 60, ex: 'x' };
-const memberUnset = { ...memberChange, nickname: null, faceURL: null, roleLevel: null, ex: null };
-
-const EVENTS: { [K in HookKey]: EventOf<Hooks[K]> } = {
-  beforeCreateGroup: { ...group, operationID: 'op-1', initMemberList },
-  afterCreateGroup: { ...group, initMemberList },
-  beforeMemberJoinGroup: { groupID: 'g1', memberList: [{ userID: 'u1', ex: '' }], groupEx: 'gx' },
-  beforeApplyJoinGroup: { groupID: 'g1', groupType: 2, applyID: 'u1', reqMessage: 'hi', ex: '' },
-  beforeInviteUserToGroup: { operationID: 'op-1', groupID: 'g1', reason: 'r', invitedUserIDs: ['u1', 'u2'] },
-  afterMemberJoinGroup: { groupID: 'g1', userID: 'u1', ex: '', groupEx: 'gx' },
-  afterJoinGroup: { operationID: 'op-1', groupID: 'g1', reqMessage: 'hi', joinSource: 3, inviterUserID: 'u1' },
-  afterGroupFull: { groupID: 'g1', memberCount: 3, maxMemberCount: 3 },
-  afterQuitGroup: { groupID: 'g1', userID: 'u1' },
-  afterKickGroupMember: { groupID: 'g1', kickedUserIDs: ['u1'], reason: '' },
-  afterDismissGroup: { groupID: 'g1', ownerID: 'owner', groupType: 2, membersID: ['owner', 'u1'] },
-  afterTransferGroupOwner: { groupID: 'g1', oldOwnerUserID: 'owner', newOwnerUserID: 'u1' },
-  beforeSetGroupInfo: infoChange,
-  afterSetGroupInfo: infoChange,
-  beforeSetGroupInfoEx: infoChange,
-  afterSetGroupInfoEx: infoChange,
-  beforeSetGroupMemberInfo: memberChange,
-  afterSetGroupMemberInfo: memberChange,
-};
+const memberUnset = { ...EVENTS.beforeSetGroupMemberInfo, nickname: null, faceURL: null, roleLevel: null, ex: null };
 
 const UNSET: { [K in HookKey]?: EventOf<Hooks[K]> } = {
   beforeSetGroupInfo: infoUnset,
