@@ -20,6 +20,8 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Writes a user (not an app admin) may make per minute; 0 for no limit. */
+  rateLimitWritesPerMinute: number;
   /** Members a group may have; 0 for no limit (OpenIM's behaviour). */
   maxGroupMembers: number;
   logLevel: string;
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     webhooksFile: raw('HUDDLE_WEBHOOKS') || undefined,
     tokenTtlSeconds: integer('HUDDLE_TOKEN_TTL_DAYS', 90, 1, 3650) * 86400,
     maxBodyBytes: integer('HUDDLE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    rateLimitWritesPerMinute: integer('HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE', 0, 0, 1_000_000),
     maxGroupMembers: integer('HUDDLE_MAX_GROUP_MEMBERS', 0, 0, 10_000_000),
     logLevel,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,

@@ -33,6 +33,9 @@ export const ERRORS = {
   // Not an OpenIM code: OpenIM answers with gin's plain-text 404. We keep the envelope so
   // clients always get JSON, but with the real HTTP status so proxies and probes see it.
   RouteNotFound: { code: 404, http: 404, message: 'RouteNotFound' },
+  // Not an OpenIM code: a user went over HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE. The real HTTP status
+  // and a Retry-After header, so clients and proxies back off.
+  TooManyRequests: { code: 429, http: 429, message: 'TooManyRequests' },
 } as const satisfies Record<string, { code: number; http: number; message: string }>;
 
 export type ErrorName = keyof typeof ERRORS;

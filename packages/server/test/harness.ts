@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { inject } from 'vitest';
 import { createApp, type App } from '../src/app.js';
@@ -76,7 +77,7 @@ export class Client {
     urlPath: string,
     body: unknown,
     options: { token?: string | null; operationID?: string | null; method?: 'POST' | 'GET'; headers?: Record<string, string> } = {},
-  ): Promise<{ status: number; body: any; text: string }> {
+  ): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.operationID !== null) headers.operationID = options.operationID ?? `op-${++this.seq}`;
     if (options.token) headers.token = options.token;
@@ -93,7 +94,7 @@ export class Client {
     } catch {
       parsed = undefined;
     }
-    return { status: res.statusCode, body: parsed, text };
+    return { status: res.statusCode, body: parsed, text, headers: res.headers };
   }
 
   async post<T = any>(urlPath: string, body: unknown, token?: string): Promise<Envelope<T>> {
@@ -146,6 +147,8 @@ export interface StartOptions {
    */
   database?: string;
   env?: Record<string, string>;
+  /** Where the server logs; default nowhere. */
+  logger?: Logger;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -174,7 +177,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       ...options.env,
       HUDDLE_DATABASE: database,
     });
-    app = await createApp(config, createLogger('silent'));
+    app = await createApp(config, options.logger ?? createLogger('silent'));
   } catch (err) {
     // A server that never started leaves no database behind.
     if (created) {

@@ -8,12 +8,15 @@ import type { Caller, OpContext } from '../domain/context.js';
 import type { AuthService } from '../domain/auth.js';
 import { ApiError, args } from '../errors.js';
 import { renderError, renderPreflight, renderSuccess, send } from './envelope.js';
+import type { WriteRateLimit } from './rate-limit.js';
 import type { Route } from './route.js';
 
 export interface HandlerOptions {
   routes: Route[];
   auth: AuthService;
   maxBodyBytes: number;
+  /** Per-user limits on writes; none when undefined. */
+  rateLimit?: WriteRateLimit;
   logger: Logger;
   /** GET /metrics: the Prometheus text exposition (unauthenticated, like /healthz). */
   metrics?: { contentType: string; render(): Promise<string> };
@@ -100,6 +103,8 @@ export function createRequestHandler(options: HandlerOptions) {
         if (!token) throw args('header must have token');
         caller = await auth.authenticate(token);
       }
+      const limited = options.rateLimit?.check(caller, path);
+      if (limited) return renderError(res, limited.error, { 'retry-after': String(limited.retryAfterSeconds) });
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
