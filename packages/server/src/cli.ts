@@ -9,17 +9,17 @@
 // Roles other than the default need a shared database (PostgreSQL): one process owns a SQLite file.
 
 import fs from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { createApp, type Role } from './app.js';
-import { ConfigError, FLAGS, loadConfig, type FlagVariable } from './config.js';
+import { addConfigCommand } from './cli/config-check.js';
+import { CliError } from './cli/errors.js';
+import { addSettings, flagValues } from './cli/flags.js';
+import { addMigrateCommand } from './cli/migrate.js';
+import { redactPassword } from './cli/redact.js';
+import { ConfigError, loadConfig, type FlagVariable } from './config.js';
 import { createLogger } from './logger.js';
 import { isPostgresUrl } from './storage/open.js';
 import { WebhookConfigError } from './webhooks/config.js';
-
-/** postgres://user:secret@host/db -> postgres://user:***@host/db, so logs never carry a password. */
-export function redactPassword(database: string): string {
-  return database.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
-}
 
 const SERVE_FLAGS: FlagVariable[] = [
   'HUDDLE_HOST',
@@ -42,25 +42,6 @@ const WORKER_FLAGS: FlagVariable[] = [
   'HUDDLE_LOG_LEVEL',
   'HUDDLE_LEASE_MARGIN_SECONDS',
 ];
-
-/** commander's camel-case key of a flag: --pool-size -> poolSize. */
-function optionKey(variable: FlagVariable): string {
-  return new Option(FLAGS[variable].flag).attributeName();
-}
-
-function addSettings(cmd: Command, variables: FlagVariable[]): Command {
-  for (const v of variables) cmd.addOption(new Option(FLAGS[v].flag, `${FLAGS[v].help} [env: ${v}]`));
-  return cmd;
-}
-
-function flagValues(opts: Record<string, unknown>, variables: FlagVariable[]): Partial<Record<FlagVariable, string>> {
-  const out: Partial<Record<FlagVariable, string>> = {};
-  for (const v of variables) {
-    const value = opts[optionKey(v)];
-    if (typeof value === 'string') out[v] = value;
-  }
-  return out;
-}
 
 function fail(message: string): never {
   console.error(`huddle: ${message}`);
@@ -156,6 +137,9 @@ export function buildProgram(): Command {
   worker.exitOverride().action(async (opts: Record<string, unknown>) => {
     await run({ api: false, worker: true }, flagValues(opts, WORKER_FLAGS));
   });
+
+  addMigrateCommand(program);
+  addConfigCommand(program);
   return program;
 }
 
@@ -164,6 +148,10 @@ export async function runCli(argv: string[] = process.argv): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+    if (err instanceof CliError) {
+      if (err.message) console.error(`huddle: ${err.message}`);
+      process.exit(err.exitCode);
+    }
     throw err;
   }
 }
