@@ -1,0 +1,38 @@
+// What a handler receives: the callback's body, typed from the same hook declarations huddle sends
+// from (OpenIMBodyOf, TencentBodyOf), so a business server's types cannot drift from the wire.
+
+import type { HookKey, Hooks, OpenIMBodyOf, TencentBodyOf } from '@huddle/protocol';
+
+export type Dialect = 'openim' | 'tencent';
+
+interface EventHead<K extends HookKey> {
+  /** The hook key the handler was registered for. */
+  hook: K;
+  /** The command as sent: OpenIM's `callbackCommand`, or Tencent's `CallbackCommand`. */
+  command: string;
+  /**
+   * `webhook-id`: the event's ID, the same on every retry and replay ('' when the request has none).
+   * Receivers deduplicate on it; the receiver's idempotency store does so before handlers run.
+   */
+  id: string;
+  /** `operationID`: the API call that caused the callback ('' when absent). */
+  operationID: string;
+}
+
+export interface OpenIMEvent<K extends HookKey> extends EventHead<K> {
+  dialect: 'openim';
+  body: OpenIMBodyOf<Hooks[K]>;
+}
+
+export interface TencentEvent<K extends HookKey> extends EventHead<K> {
+  dialect: 'tencent';
+  body: TencentBodyOf<Hooks[K]>;
+  /** The request's query parameters Tencent defines. */
+  query: { SdkAppid: string; ClientIP: string; OptPlatform: string };
+}
+
+/** Hooks Tencent has a command for. */
+export type TencentHookKey = { [K in HookKey]: [TencentBodyOf<Hooks[K]>] extends [never] ? never : K }[HookKey];
+
+/** An event of hook K, in whichever dialect the endpoint speaks: narrow on `dialect` to read the body. */
+export type HookEvent<K extends HookKey> = OpenIMEvent<K> | (K extends TencentHookKey ? TencentEvent<K> : never);

@@ -1,0 +1,24 @@
+// Which hook a command belongs to, per dialect, from the hook declarations. OpenIM commands name one
+// hook each. A Tencent command may stand for several (Group.CallbackAfterMemberExit for quit and
+// kick, Group.CallbackAfterGroupInfoChanged for set_group_info and set_group_info_ex): the request
+// cannot say which, so it goes to the first of them, in HOOKS order, that has a handler.
+
+import { HOOK_KEYS, HOOKS, type HookKey } from '@huddle/protocol';
+import type { Dialect } from './events.js';
+
+function index(commandOf: (key: HookKey) => string | undefined): ReadonlyMap<string, readonly HookKey[]> {
+  const byCommand = new Map<string, HookKey[]>();
+  for (const key of HOOK_KEYS) {
+    const command = commandOf(key);
+    if (command !== undefined) byCommand.set(command, [...(byCommand.get(command) ?? []), key]);
+  }
+  return byCommand;
+}
+
+const ROUTES: Record<Dialect, ReadonlyMap<string, readonly HookKey[]>> = {
+  openim: index((key) => HOOKS[key].openim.command),
+  tencent: index((key) => (HOOKS[key] as { tencent?: { command: string } }).tencent?.command),
+};
+
+/** The hooks a command may stand for, in HOOKS order; [] for a command this version does not know. */
+export const hooksFor = (dialect: Dialect, command: string): readonly HookKey[] => ROUTES[dialect].get(command) ?? [];
