@@ -1,16 +1,15 @@
 // A huddle process killed with SIGKILL while after-callbacks are pending loses none of them: after a
 // restart on the same database every event of every acknowledged change arrives, in order per group.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { Client, TEST_SECRET } from './harness.js';
+import { TEST_SECRET } from './harness.js';
 import { startReceiver, writeWebhooksYaml, type ReceivedRequest } from './receiver.js';
+import { startServerProcess } from './server-process.js';
 
-const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-crash-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -18,23 +17,10 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function startProcess(webhooks: string): Promise<{ child: ChildProcess; client: Client }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, HUDDLE_PORT: '0', HUDDLE_DATABASE: path.join(dir, 'huddle.db'), HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const until = Date.now() + 20_000;
-  let m: RegExpExecArray | null;
-  while (!(m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out))) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`server did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return { child, client: new Client(`http://127.0.0.1:${m[1]}`) };
+async function startProcess(webhooks: string) {
+  const proc = await startServerProcess({ HUDDLE_DATABASE: path.join(dir, 'huddle.db'), HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info' });
+  children.push(proc.child);
+  return proc;
 }
 
 it('delivers every committed after-callback after a SIGKILL and a restart, in order per group', async () => {
