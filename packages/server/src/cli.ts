@@ -14,7 +14,10 @@ import { createApp, type Role } from './app.js';
 import { addConfigCommand } from './cli/config-check.js';
 import { CliError } from './cli/errors.js';
 import { addSettings, flagValues } from './cli/flags.js';
+import { addHooksListCommand } from './cli/hooks-list.js';
+import { addHooksTestCommand } from './cli/hooks-test.js';
 import { addMigrateCommand } from './cli/migrate.js';
+import { addReceiverCommand } from './cli/receiver.js';
 import { redactPassword } from './cli/redact.js';
 import { ConfigError, loadConfig, type FlagVariable } from './config.js';
 import { createLogger } from './logger.js';
@@ -140,6 +143,10 @@ export function buildProgram(): Command {
 
   addMigrateCommand(program);
   addConfigCommand(program);
+  const hooks = program.command('hooks').description('the callbacks huddle sends: list them, try one against a URL');
+  addHooksListCommand(hooks);
+  addHooksTestCommand(hooks);
+  addReceiverCommand(program);
   return program;
 }
 

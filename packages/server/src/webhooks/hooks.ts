@@ -143,7 +143,8 @@ export class CallbackHooks {
   }
 }
 
-function commandOf(hook: HookDefinition, endpoint: EndpointConfig): string {
+/** The command an endpoint gets for a hook, in its dialect. */
+export function commandOf(hook: HookDefinition, endpoint: EndpointConfig): string {
   return endpoint.dialect === 'tencent' ? hook.tencent!.command : hook.openim.command;
 }
 

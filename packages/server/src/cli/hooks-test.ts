@@ -1,0 +1,138 @@
+// `huddle hooks test NAME --to URL`: sends the hook's sample event to a URL as huddle would — the same
+// body builders, dialect request rules (URL, headers, signatures) and sender — and reads the answer
+// with the same verdict rules, so a business server can be tried before any group exists.
+
+import { HOOK_KEYS, HOOKS, openimBody, tencentBodies, type HookDefinition, type HookKey, type Verdict } from '@huddle/protocol';
+import { Option, type Command } from 'commander';
+import { ApiError } from '../errors.js';
+import { parseDuration, parseWebhookConfig, WebhookConfigError, type EndpointConfig } from '../webhooks/config.js';
+import { dialectOf } from '../webhooks/dialects.js';
+import { commandOf, newEventID } from '../webhooks/hooks.js';
+import { SAMPLE_EVENTS, SAMPLE_TENCENT_CONTEXT } from '../webhooks/sample-events.js';
+import { CallbackSender, type SendResult } from '../webhooks/send.js';
+import { CliError, usageError } from './errors.js';
+import { print, printJson, truncate } from './output.js';
+
+interface TestOptions {
+  to: string;
+  dialect: string;
+  sdkAppId?: string;
+  token?: string;
+  signingSecret?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+/** Flag for each endpoint field, so the parser's errors name what the user typed. */
+const FLAG_OF: Record<string, string> = { url: '--to', dialect: '--dialect', sdkAppId: '--sdk-app-id', token: '--token', signingSecret: '--signing-secret' };
+
+function findHook(name: string): HookKey {
+  const lower = name.toLowerCase();
+  const key = HOOK_KEYS.find((k) => k.toLowerCase() === lower || HOOKS[k].openim.command.toLowerCase() === lower || HOOKS[k].tencent?.command.toLowerCase() === lower);
+  if (!key) throw usageError(`unknown hook "${name}": one of ${HOOK_KEYS.join(', ')} (huddle hooks list)`);
+  return key;
+}
+
+/** The endpoint the flags describe, validated by the configuration parser itself. */
+function endpointOf(opts: TestOptions): EndpointConfig {
+  const doc = { name: 'test', url: opts.to, dialect: opts.dialect, sdkAppId: opts.sdkAppId, token: opts.token, signingSecret: opts.signingSecret };
+  const defined = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined));
+  try {
+    return parseWebhookConfig({ endpoints: [defined] }).endpoints[1]!;
+  } catch (err) {
+    if (!(err instanceof WebhookConfigError)) throw err;
+    const field = err.key.replace(/^endpoints\[0\]\./, '');
+    throw usageError(`${FLAG_OF[field] ?? field}: ${err.message.replace(`webhook configuration: ${err.key}: `, '')}`);
+  }
+}
+
+type Reading = { ok: boolean; verdict: string; detail: Record<string, unknown> };
+
+/** The answer as huddle reads it: a before-hook's verdict and what the API caller would get. */
+function readAnswer(hook: HookDefinition, endpoint: EndpointConfig, res: SendResult): Reading {
+  const dialect = dialectOf(endpoint);
+  if (hook.phase === 'after') {
+    const delivered = res.statusCode === null ? { ok: false as const, reason: res.error } : dialect.delivered(res.statusCode, res.body);
+    return delivered.ok
+      ? { ok: true, verdict: 'delivered', detail: { kind: 'delivered' } }
+      : { ok: false, verdict: `not delivered: ${delivered.reason} (huddle retries it on retrySchedule)`, detail: { kind: 'retry', reason: delivered.reason } };
+  }
+  const verdict: Verdict<unknown> = res.statusCode === null ? { kind: 'fail', cause: 'transport', reason: res.error } : dialect.readBefore(hook, res.statusCode, res.body);
+  if (verdict.kind === 'allow') {
+    const change = verdict.modification === undefined ? 'unchanged' : `modified: ${JSON.stringify(verdict.modification)}`;
+    return { ok: true, verdict: `allow (${change})`, detail: verdict };
+  }
+  if (verdict.kind === 'reject') {
+    const e = ApiError.fromBusinessServer(verdict, endpoint.dialect);
+    const caller = { errCode: e.code, errMsg: e.errMsg, errDlt: e.detail };
+    return { ok: true, verdict: `reject: the caller gets errCode ${e.code} ${e.errMsg}${e.detail ? ` (${e.detail})` : ''}`, detail: { ...verdict, caller } };
+  }
+  const refusal = new ApiError(verdict.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError');
+  return {
+    ok: false,
+    verdict: `failed callback (${verdict.reason}): with failedContinue the operation proceeds unmodified, otherwise the caller gets errCode ${refusal.code} ${refusal.errMsg}`,
+    detail: verdict,
+  };
+}
+
+export function addHooksTestCommand(hooks: Command): void {
+  hooks
+    .command('test')
+    .description("send a hook's sample event to a URL as huddle would, and print the answer and huddle's verdict (exit code 1 when the callback fails)")
+    .argument('<hook>', 'hook key (afterCreateGroup) or its OpenIM or Tencent command')
+    .requiredOption('--to <url>', "the business server: OpenIM's base URL ({url}/{command}), or Tencent's callback URL")
+    .addOption(new Option('--dialect <dialect>', 'how to send it').choices(['openim', 'tencent']).default('openim'))
+    .option('--sdk-app-id <id>', 'Tencent: the SDKAppID sent in the query string (required with --dialect tencent)')
+    .option('--token <token>', 'Tencent: the callback token; requests then carry Sign and RequestTime')
+    .option('--signing-secret <whsec>', 'sign the request with Standard Webhooks (webhook-signature)')
+    .option('--timeout <duration>', "how long to wait for the answer (default: the dialect's, 5s OpenIM, 2s Tencent)")
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: TestOptions) => {
+      const key = findHook(name);
+      const hook: HookDefinition = HOOKS[key];
+      const endpoint = endpointOf(opts);
+      let timeoutMs = endpoint.hooks[key].timeoutMs;
+      if (opts.timeout !== undefined) {
+        try {
+          timeoutMs = parseDuration(opts.timeout, '--timeout');
+        } catch (err) {
+          throw usageError((err as Error).message.replace('webhook configuration: ', ''));
+        }
+      }
+      const event = SAMPLE_EVENTS[key] as { groupID: string };
+      const body = endpoint.dialect === 'tencent' ? tencentBodies(hook, [event], SAMPLE_TENCENT_CONTEXT)[0] : openimBody(hook, event);
+      if (!body) throw usageError(`Tencent Cloud Chat has no callback for ${key}: use --dialect openim`);
+      const payload = JSON.stringify(body);
+      const now = Date.now();
+      const operationID = `hooks-test-${now}`;
+      const request = dialectOf(endpoint).request(endpoint, { id: newEventID(now), command: commandOf(hook, endpoint), operationID, payload, clientIP: '127.0.0.1', optPlatform: 'RESTAPI' }, now);
+      const sender = new CallbackSender(1);
+      let res: SendResult;
+      try {
+        res = await sender.post(request.url, payload, request.headers, timeoutMs);
+      } finally {
+        await sender.close();
+      }
+      const reading = readAnswer(hook, endpoint, res);
+      if (opts.json) {
+        printJson({
+          hook: key,
+          phase: hook.phase,
+          dialect: endpoint.dialect,
+          request: { url: request.url, headers: request.headers, body },
+          response: { statusCode: res.statusCode, durationMs: res.durationMs, body: res.body, error: res.error },
+          verdict: reading.detail,
+          ok: reading.ok,
+        });
+      } else {
+        print(`POST ${request.url}`);
+        for (const [h, v] of Object.entries(request.headers)) print(`  ${h}: ${v}`);
+        print(`  ${truncate(payload, 300)}\n`);
+        print(`status    ${res.statusCode ?? `none (${res.error})`}`);
+        print(`duration  ${res.durationMs} ms`);
+        print(`answer    ${res.statusCode === null ? '—' : truncate(res.body, 500) || '(empty)'}`);
+        print(`verdict   ${reading.verdict}`);
+      }
+      if (!reading.ok) throw new CliError('', 1);
+    });
+}
