@@ -12,6 +12,9 @@ import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { createApp, type Role } from './app.js';
 import { addConfigCommand } from './cli/config-check.js';
+import { addDeliveriesListCommand } from './cli/deliveries-list.js';
+import { addDeliveriesReplayCommand } from './cli/deliveries-replay.js';
+import { addDeliveriesShowCommand } from './cli/deliveries-show.js';
 import { CliError } from './cli/errors.js';
 import { addSettings, flagValues } from './cli/flags.js';
 import { addHooksListCommand } from './cli/hooks-list.js';
@@ -147,10 +150,19 @@ export function buildProgram(): Command {
   addHooksListCommand(hooks);
   addHooksTestCommand(hooks);
   addReceiverCommand(program);
+  const deliveries = program.command('deliveries').description("a running huddle's delivery log: list, show and replay after-callback events");
+  addDeliveriesListCommand(deliveries);
+  addDeliveriesShowCommand(deliveries);
+  addDeliveriesReplayCommand(deliveries);
   return program;
 }
 
 export async function runCli(argv: string[] = process.argv): Promise<void> {
+  // `huddle deliveries list | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

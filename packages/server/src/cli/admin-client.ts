@@ -102,7 +102,8 @@ async function post(base: string, apiPath: string, body: unknown, token?: string
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    const why = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = why?.code ?? why?.message ?? (err as Error).message;
     throw new CliError(`cannot reach huddle at ${base}: ${cause} (is it running? --url or HUDDLE_URL names it)`);
   }
   const text = await res.text();

@@ -44,25 +44,27 @@ export function formatTime(ms: number): string {
 
 /**
  * A progress line that rewrites itself on a terminal, and on anything else (a log, a pipe) prints
- * only when the text changes, at most once a second.
+ * only when the text changes, at most once a second. done() leaves the final state on its own line.
  */
 export function progressLine(): { update(text: string): void; done(text?: string): void } {
   const tty = process.stderr.isTTY;
   let last = '';
-  let lastAt = 0;
+  let shown = '';
+  let shownAt = 0;
   return {
     update(text) {
-      if (text === last) return;
-      if (tty) process.stderr.write(`\r\x1b[K${text}`);
-      else if (Date.now() - lastAt >= 1000) {
-        process.stderr.write(`${text}\n`);
-        lastAt = Date.now();
-      }
       last = text;
+      if (tty) process.stderr.write(`\r\x1b[K${text}`);
+      else if (text !== shown && Date.now() - shownAt >= 1000) {
+        process.stderr.write(`${text}\n`);
+        shown = text;
+        shownAt = Date.now();
+      }
     },
     done(text) {
+      const final = text ?? last;
       if (tty && last) process.stderr.write('\r\x1b[K');
-      if (text ?? last) process.stderr.write(`${text ?? last}\n`);
+      if (final && (tty || final !== shown)) process.stderr.write(`${final}\n`);
     },
   };
 }

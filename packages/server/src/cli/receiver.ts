@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { HOOK_KEYS, HOOKS, signatureMatches, tencentSign } from '@huddle/protocol';
 import { InvalidArgumentError, type Command } from 'commander';
+import { integer } from './arguments.js';
 import { note, print, truncate } from './output.js';
 
 interface ReceiverOptions {
@@ -22,12 +23,6 @@ interface ReceiverOptions {
 }
 
 const MAX_BODY = 1024 * 1024;
-
-const integer = (min: number, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-  return n;
-};
 
 function parseReject(value: string): { code: number; message: string } {
   const m = /^(-?\d+)(?::(.*))?$/s.exec(value);
@@ -72,7 +67,8 @@ function keyFields(body: unknown): Record<string, string> {
   for (const [k, v] of Object.entries(body)) {
     if (!/(ID|IDs|Id|Account|List|Members)$/.test(k) || k === 'operationID') continue;
     const items = Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? Object.values(x)[0] : x)) : [v];
-    out[k] = truncate(items.map(String).join(','), 60);
+    const text = items.map(String).join(',');
+    if (text) out[k] = truncate(text, 60);
   }
   return out;
 }

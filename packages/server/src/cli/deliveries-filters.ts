@@ -1,0 +1,88 @@
+// What the deliveries commands share: the event filters of the delivery-log API as flags, the
+// event as the API shows it, and paging through every event a filter matches.
+
+import { HOOK_KEYS } from '@huddle/protocol';
+import { Option, type Command } from 'commander';
+import { parseDuration } from '../webhooks/config.js';
+import type { AdminClient } from './admin-client.js';
+import { usageError } from './errors.js';
+
+/** An event as /webhook/list_events and /webhook/get_event show it. */
+export interface EventView {
+  eventID: string;
+  hook: string;
+  endpoint: string;
+  command: string;
+  groupID: string;
+  operationID: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  createTime: number;
+  nextAttemptTime: number;
+  finishTime: number;
+  lastError: string;
+}
+
+export interface FilterOptions {
+  hook?: string;
+  group?: string;
+  endpoint?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The request body's filter fields (replay_dead takes these; list_events also status and paging). */
+export interface EventFilter {
+  hook?: string;
+  groupID?: string;
+  endpoint?: string;
+  from?: number;
+  to?: number;
+}
+
+const TIME_HELP = 'Unix milliseconds, an ISO date (2024-05-01T12:00Z), or a time ago (30m, 2h, 1d)';
+
+export function addFilterOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--hook <hook>', 'only this hook').choices(HOOK_KEYS))
+    .option('--group <groupID>', 'only events of this group')
+    .option('--endpoint <name>', 'only events for this endpoint')
+    .option('--from <time>', `created at or after: ${TIME_HELP}`)
+    .option('--to <time>', `created at or before: ${TIME_HELP}`);
+}
+
+export function parseTime(value: string, flag: string, now = Date.now()): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(value)) return now - parseDuration(value, flag);
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) throw usageError(`${flag}: expected ${TIME_HELP}, got "${value}"`);
+  return at;
+}
+
+export function eventFilter(opts: FilterOptions): EventFilter {
+  const filter: EventFilter = {};
+  if (opts.hook) filter.hook = opts.hook;
+  if (opts.group) filter.groupID = opts.group;
+  if (opts.endpoint) filter.endpoint = opts.endpoint;
+  if (opts.from !== undefined) filter.from = parseTime(opts.from, '--from');
+  if (opts.to !== undefined) filter.to = parseTime(opts.to, '--to');
+  return filter;
+}
+
+/** The largest page the API serves. */
+const PAGE = 1000;
+
+/** Every event a filter matches, page by page; `onPage` hears how far it got. */
+export async function listAll(
+  client: AdminClient,
+  filter: EventFilter & { status?: string },
+  onPage: (seen: number, total: number) => void = () => {},
+): Promise<EventView[]> {
+  const events: EventView[] = [];
+  for (let page = 1; ; page++) {
+    const data = await client.call<{ total: number; events: EventView[] }>('/webhook/list_events', { ...filter, pagination: { pageNumber: page, showNumber: PAGE } });
+    events.push(...data.events);
+    onPage(events.length, data.total);
+    if (data.events.length < PAGE || events.length >= data.total) return events;
+  }
+}

@@ -1,0 +1,121 @@
+// `huddle deliveries replay ID | --dead [filters]`: sends events again (with their original
+// webhook-id) through the running huddle's replay API; with --wait, follows them until they are
+// delivered or dead again, showing progress on stderr.
+
+import type { Command } from 'commander';
+import { parseDuration } from '../webhooks/config.js';
+import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
+import { addFilterOptions, eventFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
+import { attemptTable, type EventDetail } from './deliveries-show.js';
+import { CliError, usageError } from './errors.js';
+import { note, print, printJson, progressLine } from './output.js';
+
+type ReplayOptions = ServerOptions & FilterOptions & { dead?: boolean; wait?: boolean; timeout: string; json?: boolean };
+
+interface Tally {
+  delivered: number;
+  dead: number;
+  pending: number;
+}
+
+const POLL_MS = 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Follows one event until it leaves pending, or the deadline passes. */
+async function waitForEvent(client: AdminClient, eventID: string, deadline: number): Promise<EventDetail> {
+  const progress = progressLine();
+  for (;;) {
+    const detail = await client.call<EventDetail>('/webhook/get_event', { eventID });
+    const { status, attempts, lastError } = detail.event;
+    if (status !== 'pending' || Date.now() >= deadline) {
+      progress.done(`${eventID}: ${status} after ${attempts} attempt${attempts === 1 ? '' : 's'}`);
+      return detail;
+    }
+    progress.update(`${eventID}: pending, ${attempts} attempt${attempts === 1 ? '' : 's'} so far${lastError ? ` (last: ${lastError})` : ''}`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** How the replayed events stand: those no longer pending are delivered unless dead again. */
+async function tally(client: AdminClient, ids: ReadonlySet<string>, filter: EventFilter): Promise<Tally> {
+  const pending = new Set((await listAll(client, { ...filter, status: 'pending' })).map((e) => e.eventID));
+  const dead = new Set((await listAll(client, { ...filter, status: 'dead' })).map((e) => e.eventID));
+  const t: Tally = { delivered: 0, dead: 0, pending: 0 };
+  for (const id of ids) {
+    if (pending.has(id)) t.pending++;
+    else if (dead.has(id)) t.dead++;
+    else t.delivered++;
+  }
+  return t;
+}
+
+async function replayOne(client: AdminClient, eventID: string, opts: ReplayOptions, deadline: number): Promise<void> {
+  const { count } = await client.call<{ count: number }>('/webhook/replay_event', { eventID });
+  if (!opts.wait) {
+    if (opts.json) return printJson({ eventID, count });
+    return print(count ? `${eventID} is pending again: huddle sends it at once, with its original webhook-id` : `${eventID} is pending already: nothing to replay`);
+  }
+  const detail = await waitForEvent(client, eventID, deadline);
+  if (opts.json) printJson({ eventID, count, ...detail });
+  else {
+    print(`${eventID}: ${detail.event.status}`);
+    if (detail.attempts.length) print(attemptTable(detail.attempts));
+  }
+  if (detail.event.status !== 'delivered') throw new CliError(detail.event.status === 'dead' ? `${eventID} is dead again` : `${eventID} is still pending (--timeout)`);
+}
+
+async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: number): Promise<void> {
+  const filter = eventFilter(opts);
+  const finding = progressLine();
+  // The events about to be replayed, so --wait can follow exactly those.
+  const ids = new Set((await listAll(client, { ...filter, status: 'dead' }, (seen, total) => seen < total && finding.update(`finding dead events: ${seen} of ${total}`))).map((e) => e.eventID));
+  finding.done('');
+  const { count } = await client.call<{ count: number }>('/webhook/replay_dead', filter);
+  if (!opts.wait || count === 0) {
+    if (opts.json) return printJson({ count });
+    return print(count ? `${count} dead event${count === 1 ? ' is' : 's are'} pending again` : 'no dead events match');
+  }
+  if (!opts.json) note(`${count} dead event${count === 1 ? ' is' : 's are'} pending again; following them`);
+  const progress = progressLine();
+  let t: Tally;
+  for (;;) {
+    t = await tally(client, ids, filter);
+    const line = `${ids.size} replayed: ${t.delivered} delivered, ${t.dead} dead, ${t.pending} pending`;
+    if (t.pending === 0 || Date.now() >= deadline) {
+      progress.done(line);
+      break;
+    }
+    progress.update(line);
+    await sleep(POLL_MS);
+  }
+  if (opts.json) printJson({ count, ...t });
+  else print(`delivered ${t.delivered}, dead ${t.dead}, pending ${t.pending}`);
+  if (t.dead > 0 || t.pending > 0) throw new CliError(t.pending > 0 ? `${t.pending} still pending (--timeout)` : `${t.dead} dead again`);
+}
+
+export function addDeliveriesReplayCommand(deliveries: Command): void {
+  const cmd = deliveries
+    .command('replay')
+    .description('send an event again, or every dead event a filter matches (--dead); --wait follows them until delivered or dead (exit code 1 unless all are delivered)')
+    .argument('[eventID]', 'the event to replay (evt_…)')
+    .option('--dead', 'replay every dead event matching the filters')
+    .option('--wait', 'follow the replayed events until they are delivered or dead again, showing progress')
+    .option('--timeout <duration>', 'with --wait: give up after this long', '60s')
+    .option('--json', 'print JSON');
+  addServerOptions(addFilterOptions(cmd)).action(async (eventID: string | undefined, opts: ReplayOptions) => {
+    if (eventID && opts.dead) throw usageError('give an eventID or --dead, not both');
+    if (!eventID && !opts.dead) throw usageError('give an eventID, or --dead to replay every dead event matching the filters');
+    const filters = ['hook', 'group', 'endpoint', 'from', 'to'] as const;
+    if (eventID && filters.some((f) => opts[f] !== undefined)) throw usageError('filters go with --dead; an eventID names one event');
+    let timeoutMs;
+    try {
+      timeoutMs = parseDuration(opts.timeout, '--timeout');
+    } catch {
+      throw usageError(`--timeout: expected a duration such as 30s or 5m, got "${opts.timeout}"`);
+    }
+    const client = await AdminClient.connect(opts);
+    const deadline = Date.now() + timeoutMs;
+    if (eventID) await replayOne(client, eventID, opts, deadline);
+    else await replayDead(client, opts, deadline);
+  });
+}

@@ -1,0 +1,62 @@
+// `huddle deliveries show ID`: one event with its payload and every attempt.
+
+import type { Command } from 'commander';
+import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
+import type { EventView } from './deliveries-filters.js';
+import { formatTime, print, printJson, renderTable } from './output.js';
+
+export interface Attempt {
+  attempt: number;
+  startTime: number;
+  durationMs: number;
+  statusCode: number;
+  outcome: string;
+  error: string;
+  responseExcerpt: string;
+}
+
+export type EventDetail = { event: EventView & { payload: unknown }; attempts: Attempt[] };
+
+export function attemptTable(attempts: readonly Attempt[]): string {
+  return renderTable(attempts, [
+    { header: '#', value: (a) => String(a.attempt) },
+    { header: 'started', value: (a) => formatTime(a.startTime) },
+    { header: 'duration', value: (a) => `${a.durationMs} ms` },
+    { header: 'status', value: (a) => (a.statusCode ? String(a.statusCode) : '—') },
+    { header: 'outcome', value: (a) => a.outcome },
+    { header: 'error or answer', value: (a) => a.error || a.responseExcerpt, max: 80 },
+  ]);
+}
+
+function printEvent({ event, attempts }: EventDetail): void {
+  const rows: [string, string][] = [
+    ['event', event.eventID],
+    ['hook', `${event.hook} (${event.command})`],
+    ['endpoint', event.endpoint],
+    ['group', event.groupID],
+    ['operationID', event.operationID],
+    ['status', event.status],
+    ['attempts', String(event.attempts)],
+    ['created', formatTime(event.createTime)],
+    ...(event.nextAttemptTime ? [['next attempt', formatTime(event.nextAttemptTime)] as [string, string]] : []),
+    ...(event.finishTime ? [['finished', formatTime(event.finishTime)] as [string, string]] : []),
+    ...(event.lastError ? [['last error', event.lastError] as [string, string]] : []),
+  ];
+  for (const [k, v] of rows) print(`${k.padEnd(12)}  ${v}`);
+  print(`\npayload\n${JSON.stringify(event.payload, null, 2)}`);
+  print(attempts.length ? `\n${attemptTable(attempts)}` : '\nno attempts yet');
+}
+
+export function addDeliveriesShowCommand(deliveries: Command): void {
+  const cmd = deliveries
+    .command('show')
+    .description('show one event: its payload and every delivery attempt (status, duration, answer)')
+    .argument('<eventID>', 'the event (evt_…), as deliveries list shows it')
+    .option('--json', 'print JSON ({event, attempts})');
+  addServerOptions(cmd).action(async (eventID: string, opts: ServerOptions & { json?: boolean }) => {
+    const client = await AdminClient.connect(opts);
+    const detail = await client.call<EventDetail>('/webhook/get_event', { eventID });
+    if (opts.json) printJson(detail);
+    else printEvent(detail);
+  });
+}
