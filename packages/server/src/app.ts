@@ -146,6 +146,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     auth: services.auth,
     ...(role.api ? { get: getEndpoints({ routes, auth: services.auth, feed }) } : {}),
     maxBodyBytes: config.maxBodyBytes,
+    trustedProxies: new Set(config.trustedProxies),
     rateLimit: config.rateLimitWritesPerMinute > 0 ? new WriteRateLimit(config.rateLimitWritesPerMinute) : undefined,
     logger,
     metrics,

@@ -24,6 +24,8 @@ export interface Config {
   rateLimitWritesPerMinute: number;
   /** Members a group may have; 0 for no limit (OpenIM's behaviour). */
   maxGroupMembers: number;
+  /** Addresses of proxies whose X-Forwarded-For header names the caller. */
+  trustedProxies: string[];
   logLevel: string;
   /**
    * How long a delivery lease outlives the longest hook timeout: the time after which another
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     maxBodyBytes: integer('HUDDLE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     rateLimitWritesPerMinute: integer('HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE', 0, 0, 1_000_000),
     maxGroupMembers: integer('HUDDLE_MAX_GROUP_MEMBERS', 0, 0, 10_000_000),
+    trustedProxies: (raw('HUDDLE_TRUSTED_PROXIES') ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     logLevel,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,
   };

@@ -236,6 +236,38 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
   });
 });
 
+describe('ClientIP', () => {
+  const forwarded = { 'x-forwarded-for': '198.51.100.4, 203.0.113.9' };
+  const createVia = async (server: TestServer, owner: string) => {
+    const res = await server.client.raw('/group/create_group', { ownerUserID: owner, adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: 'ip', groupType: 2 } }, { token: server.adminToken, headers: forwarded });
+    expect(res.body.errCode).toBe(0);
+    return res.body.data.groupInfo.groupID as string;
+  };
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const o = uid('o');
+    await s.register(o);
+    const groupID = await createVia(s, o);
+    const [r] = await rxTC.waitForCount(1, (x) => x.body?.GroupId === groupID);
+    expect(r!.query.ClientIP).toBe('127.0.0.1');
+  });
+
+  it('takes the caller from X-Forwarded-For behind a trusted proxy (HUDDLE_TRUSTED_PROXIES)', async () => {
+    const behind = await startServer({ env: { HUDDLE_TRUSTED_PROXIES: '127.0.0.1, 203.0.113.9' } });
+    try {
+      await behind.client.ok('/webhook/set_config', { config: { url: '', endpoints: [{ name: 'tc', url: rxTC.url, dialect: 'tencent', sdkAppId: SDK_APP_ID, hooks: { afterCreateGroup: { enable: true } } }] } }, behind.adminToken);
+      const o = uid('o');
+      await behind.register(o);
+      const groupID = await createVia(behind, o);
+      const [r] = await rxTC.waitForCount(1, (x) => x.body?.GroupId === groupID);
+      // The nearest untrusted hop: 203.0.113.9 is a trusted proxy too, so the client is 198.51.100.4.
+      expect(r!.query.ClientIP).toBe('198.51.100.4');
+    } finally {
+      await behind.close();
+    }
+  });
+});
+
 describe('Tencent before-callbacks', () => {
   it('ErrorCode 1 denies: the caller gets 10016 and nothing is created', async () => {
     await configure({ beforeCreateGroup: { enable: true } });

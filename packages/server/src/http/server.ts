@@ -10,9 +10,12 @@ import { ApiError, args } from '../errors.js';
 import { renderError, renderPreflight, renderSuccess, send } from './envelope.js';
 import type { WriteRateLimit } from './rate-limit.js';
 import type { Route } from './route.js';
+import { clientAddressOf } from './client-address.js';
 
 export interface HandlerOptions {
   routes: Route[];
+  /** Proxies whose X-Forwarded-For names the caller (HUDDLE_TRUSTED_PROXIES). */
+  trustedProxies?: ReadonlySet<string>;
   auth: AuthService;
   maxBodyBytes: number;
   /** Per-user limits on writes; none when undefined. */
@@ -52,11 +55,6 @@ function header(req: IncomingMessage, name: string): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
-function clientAddress(req: IncomingMessage): string {
-  const addr = req.socket.remoteAddress ?? '';
-  return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-}
-
 async function renderMetrics(res: ServerResponse, metrics: NonNullable<HandlerOptions['metrics']>, logger: Logger): Promise<void> {
   let text: string;
   try {
@@ -72,6 +70,7 @@ async function renderMetrics(res: ServerResponse, metrics: NonNullable<HandlerOp
 export function createRequestHandler(options: HandlerOptions) {
   const routes = new Map(options.routes.map((r) => [r.path, r]));
   const { auth, logger, maxBodyBytes, metrics } = options;
+  const clientAddress = clientAddressOf(options.trustedProxies ?? new Set());
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0]!;
