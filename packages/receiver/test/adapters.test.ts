@@ -6,7 +6,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReceiver, expressMiddleware, fastifyPlugin, fetchHandler, nodeHandler, reject, type Receiver } from '../src/index.js';
-import { listen, send } from './http.js';
+import { fetchBridge, listen, send } from './http.js';
 import { openimRequest, SDK_APP_ID, SECRET, tencentRequest, TOKEN } from './requests.js';
 
 const CREATE = 'callbackAfterCreateGroupCommand';
@@ -20,17 +20,6 @@ function receiver(): Receiver {
   return createReceiver({ openim: { signingSecret: SECRET }, tencent: { sdkAppId: SDK_APP_ID, token: TOKEN }, maxBodyBytes: 2048, onError: () => {} })
     .on('afterCreateGroup', () => {})
     .on('beforeSetGroupInfo', (e) => reject(5001, `no ${e.dialect}`));
-}
-
-/** The fetch handler behind a minimal node bridge, as Hono's node server or Bun.serve would call it. */
-function bridge(handle: (request: Request) => Promise<Response>): http.Server {
-  return http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-    const response = await handle(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
-  });
 }
 
 const ADAPTERS: Record<string, (r: Receiver) => Promise<{ url: string; close: () => Promise<void> }>> = {
@@ -52,7 +41,7 @@ const ADAPTERS: Record<string, (r: Receiver) => Promise<{ url: string; close: ()
     return { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/huddle`, close: () => app.close() };
   },
   fetch: async (r) => {
-    const server = await listen(bridge(fetchHandler(r)));
+    const server = await listen(fetchBridge(fetchHandler(r)));
     return { ...server, url: `${server.url}/huddle` };
   },
 };

@@ -1,6 +1,6 @@
 // Real sockets for adapter tests: listen on an ephemeral port, and send a built request over HTTP.
 
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallbackRequest } from '../src/index.js';
 
@@ -18,4 +18,15 @@ export async function send(base: string, request: CallbackRequest & { headers: R
   const res = await fetch(`${base}${request.url}`, { method: request.method, headers: request.headers, body: request.body as string });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A fetch-style handler behind a minimal node:http bridge, as Hono's node server or Bun.serve would call it. */
+export function fetchBridge(handle: (request: Request) => Promise<Response>): Server {
+  return http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+    const response = await handle(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
+  });
 }
