@@ -1,16 +1,20 @@
-// The `huddle` command: one process per role, configuration from flags and the environment (a flag
-// wins over its variable), one "listening" log line, clean shutdown on SIGINT and SIGTERM, exit
-// code 2 with a message naming the flag, variable or key on bad configuration.
+// The `huddle` command: the server's roles and the operator's tools, each command in its own file
+// under cli/ (this file only wires them). A flag wins over its variable; a wrong flag, variable or
+// file is exit code 2 with a message naming it; a failed operation is exit code 1.
 //
 //   huddle [serve]              the API and delivery workers (the default; what `npm start` runs)
 //   huddle serve --no-worker    the API only: changes enqueue their callbacks; workers elsewhere deliver
 //   huddle worker               delivery only; its HTTP listener answers GET /healthz and GET /metrics
+//   huddle migrate              apply the database migrations and exit
+//   huddle config check FILE    validate a webhooks file and explain each error
+//   huddle hooks list|test      the callbacks huddle sends; send one's sample event to a URL
+//   huddle deliveries list|show|replay   a running server's delivery log, through the admin API
+//   huddle receiver             a business server that prints what it receives
 //
 // Roles other than the default need a shared database (PostgreSQL): one process owns a SQLite file.
 
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { createApp, type Role } from './app.js';
 import { addConfigCommand } from './cli/config-check.js';
 import { addDeliveriesListCommand } from './cli/deliveries-list.js';
 import { addDeliveriesReplayCommand } from './cli/deliveries-replay.js';
@@ -21,11 +25,7 @@ import { addHooksListCommand } from './cli/hooks-list.js';
 import { addHooksTestCommand } from './cli/hooks-test.js';
 import { addMigrateCommand } from './cli/migrate.js';
 import { addReceiverCommand } from './cli/receiver.js';
-import { redactPassword } from './cli/redact.js';
-import { ConfigError, loadConfig, type FlagVariable } from './config.js';
-import { createLogger } from './logger.js';
-import { isPostgresUrl } from './storage/open.js';
-import { WebhookConfigError } from './webhooks/config.js';
+import type { FlagVariable } from './config.js';
 
 const SERVE_FLAGS: FlagVariable[] = [
   'HUDDLE_HOST',
@@ -48,65 +48,6 @@ const WORKER_FLAGS: FlagVariable[] = [
   'HUDDLE_LOG_LEVEL',
   'HUDDLE_LEASE_MARGIN_SECONDS',
 ];
-
-function fail(message: string): never {
-  console.error(`huddle: ${message}`);
-  process.exit(2);
-}
-
-function roleName(role: Role): string {
-  return role.api && role.worker ? 'serve' : role.api ? 'serve --no-worker' : 'worker';
-}
-
-async function run(role: Role, flags: Partial<Record<FlagVariable, string>>): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, flags);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
-  if (!(role.api && role.worker) && !isPostgresUrl(config.database)) {
-    fail(
-      `huddle ${roleName(role)} needs a database shared by several instances: set HUDDLE_DATABASE (or --database) to a postgres:// URL. ` +
-        'On SQLite one process owns the file and runs both the API and delivery (huddle serve).',
-    );
-  }
-  const logger = createLogger(config.logLevel);
-  let app;
-  try {
-    app = await createApp(config, logger, { role });
-  } catch (err) {
-    if (err instanceof WebhookConfigError) fail(err.message);
-    throw err;
-  }
-  if (app.secret.generated) logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
-  else if (app.secret.where) logger.info({ file: app.secret.where }, 'using the admin secret huddle generated earlier');
-  const address = await app.listen();
-  const url = `http://${address.address}:${address.port}`;
-  // The worker ID is what the outbox's locked_by column holds for this instance's leases.
-  const fields = { database: redactPassword(config.database), role: roleName(role), ...(role.worker ? { workerID: app.worker.id } : {}) };
-  if (role.api) logger.info(fields, `huddle listening on ${url}${role.worker ? '' : ' (API only: callbacks are delivered by the worker instances)'}`);
-  else logger.info(fields, `huddle worker listening on ${url} (GET /healthz and /metrics only)`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
 
 function version(): string {
   try {
@@ -131,7 +72,8 @@ export function buildProgram(): Command {
     SERVE_FLAGS,
   );
   serve.exitOverride().action(async (opts: Record<string, unknown>) => {
-    await run({ api: true, worker: opts.worker !== false }, flagValues(opts, SERVE_FLAGS));
+    const { runServer } = await import('./cli/serve.js');
+    await runServer({ api: true, worker: opts.worker !== false }, flagValues(opts, SERVE_FLAGS));
   });
 
   const worker = addSettings(
@@ -141,7 +83,8 @@ export function buildProgram(): Command {
     WORKER_FLAGS,
   );
   worker.exitOverride().action(async (opts: Record<string, unknown>) => {
-    await run({ api: false, worker: true }, flagValues(opts, WORKER_FLAGS));
+    const { runServer } = await import('./cli/serve.js');
+    await runServer({ api: false, worker: true }, flagValues(opts, WORKER_FLAGS));
   });
 
   addMigrateCommand(program);

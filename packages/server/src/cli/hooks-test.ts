@@ -9,7 +9,7 @@ import { parseDuration, parseWebhookConfig, WebhookConfigError, type EndpointCon
 import { dialectOf } from '../webhooks/dialects.js';
 import { commandOf, newEventID } from '../webhooks/hooks.js';
 import { SAMPLE_EVENTS, SAMPLE_TENCENT_CONTEXT } from '../webhooks/sample-events.js';
-import { CallbackSender, type SendResult } from '../webhooks/send.js';
+import type { SendResult } from '../webhooks/send.js';
 import { CliError, usageError } from './errors.js';
 import { print, printJson, truncate } from './output.js';
 
@@ -106,6 +106,8 @@ export function addHooksTestCommand(hooks: Command): void {
       const now = Date.now();
       const operationID = `hooks-test-${now}`;
       const request = dialectOf(endpoint).request(endpoint, { id: newEventID(now), command: commandOf(hook, endpoint), operationID, payload, clientIP: '127.0.0.1', optPlatform: 'RESTAPI' }, now);
+      // undici loads only for this command, not for every `huddle` start.
+      const { CallbackSender } = await import('../webhooks/send.js');
       const sender = new CallbackSender(1);
       let res: SendResult;
       try {

@@ -1,6 +1,5 @@
 // Picks the storage engine from HUDDLE_DATABASE: a postgres:// URL, or a SQLite file path.
 
-import { openSqlite } from './sqlite/open.js';
 import type { Store } from './store.js';
 
 export function isPostgresUrl(database: string): boolean {
@@ -17,5 +16,7 @@ export async function openStore(database: string, options: StoreOptions = {}): P
     const { openPostgres } = await import('./postgres/open.js');
     return openPostgres(database, { max: options.poolSize });
   }
+  // Loaded when used, as PostgreSQL's is: `huddle` commands that only read a URL start faster.
+  const { openSqlite } = await import('./sqlite/open.js');
   return openSqlite(database);
 }

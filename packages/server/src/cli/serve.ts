@@ -1,0 +1,70 @@
+// `huddle serve` and `huddle worker`: one process per role, one "listening" log line, clean shutdown
+// on SIGINT and SIGTERM, exit code 2 with a message naming the flag, variable or key on bad
+// configuration. cli.ts loads this file only for these commands, so the others start without the
+// server's modules.
+
+import { createApp, type Role } from '../app.js';
+import { ConfigError, loadConfig, type FlagVariable } from '../config.js';
+import { createLogger } from '../logger.js';
+import { isPostgresUrl } from '../storage/open.js';
+import { WebhookConfigError } from '../webhooks/config.js';
+import { redactPassword } from './redact.js';
+
+function fail(message: string): never {
+  console.error(`huddle: ${message}`);
+  process.exit(2);
+}
+
+function roleName(role: Role): string {
+  return role.api && role.worker ? 'serve' : role.api ? 'serve --no-worker' : 'worker';
+}
+
+export async function runServer(role: Role, flags: Partial<Record<FlagVariable, string>>): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, flags);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  if (!(role.api && role.worker) && !isPostgresUrl(config.database)) {
+    fail(
+      `huddle ${roleName(role)} needs a database shared by several instances: set HUDDLE_DATABASE (or --database) to a postgres:// URL. ` +
+        'On SQLite one process owns the file and runs both the API and delivery (huddle serve).',
+    );
+  }
+  const logger = createLogger(config.logLevel);
+  let app;
+  try {
+    app = await createApp(config, logger, { role });
+  } catch (err) {
+    if (err instanceof WebhookConfigError) fail(err.message);
+    throw err;
+  }
+  if (app.secret.generated) logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
+  else if (app.secret.where) logger.info({ file: app.secret.where }, 'using the admin secret huddle generated earlier');
+  const address = await app.listen();
+  const url = `http://${address.address}:${address.port}`;
+  // The worker ID is what the outbox's locked_by column holds for this instance's leases.
+  const fields = { database: redactPassword(config.database), role: roleName(role), ...(role.worker ? { workerID: app.worker.id } : {}) };
+  if (role.api) logger.info(fields, `huddle listening on ${url}${role.worker ? '' : ' (API only: callbacks are delivered by the worker instances)'}`);
+  else logger.info(fields, `huddle worker listening on ${url} (GET /healthz and /metrics only)`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
