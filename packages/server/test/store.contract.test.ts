@@ -170,6 +170,46 @@ for (const engine of engines) {
       expect((await store.repos.events.list({ status: 'pending' }, all)).items.map((e) => e.id)).toEqual(['c1', 'a2', 'b1', 'a1']);
     });
 
+    it('claims exactly the due, unleased oldest pending event of each queue through enqueues, retries, deaths and replays', async () => {
+      // A seeded random walk over two endpoints and five groups, checked against an oracle computed
+      // from the pending events themselves after every step.
+      let seed = 7;
+      const rand = (n: number) => ((seed = (seed * 48271) % 2147483647), Math.floor(seed / 1024) % n); // Park-Miller
+      const endpoints = ['default', 'tc'];
+      let now = 1000;
+      let next = 0;
+      let replayed = 0;
+      const attempt = (eventID: string) => ({ eventID, attempt: 1, startedAt: now, durationMs: 1, statusCode: 500, outcome: 'failure' as const, error: 'x', responseExcerpt: '' });
+      for (let step = 0; step < 120; step++) {
+        const op = rand(4);
+        if (op === 0 || step < 10) {
+          const batch = Array.from({ length: 1 + rand(4) }, () => ({ id: `r${next++}`, hook: 'h', endpoint: endpoints[rand(2)]!, command: 'c', orderingKey: `g${rand(5)}`, operationID: 'o', payload: '{}', createdAt: now }));
+          await store.tx((tx) => tx.events.enqueue(batch));
+        } else if (op === 3) {
+          replayed += await store.repos.events.requeue({ status: 'dead' }, now);
+        }
+        now += 10;
+        const pending = (await store.repos.events.list({ status: 'pending' }, { pageNumber: 1, showNumber: 10_000 })).items;
+        const heads = new Map<string, (typeof pending)[number]>();
+        for (const e of pending) {
+          const k = `${e.endpoint}/${e.orderingKey}`;
+          if (!heads.has(k) || e.seq < heads.get(k)!.seq) heads.set(k, e);
+        }
+        const expected = [...heads.values()].filter((e) => e.nextAttemptAt <= now && (e.lockedUntil === null || e.lockedUntil <= now)).map((e) => e.id);
+        const claimed = await store.repos.events.claim('w', now, now + 5, 1000, endpoints);
+        expect(claimed.map((e) => e.id).sort(), `step ${step}`).toEqual(expected.sort());
+        // Each claimed head: delivered, dead, retried later, or left leased.
+        for (const e of claimed) {
+          const fate = rand(4);
+          if (fate === 3) continue;
+          const status = fate === 0 ? 'delivered' : fate === 1 ? 'dead' : 'pending';
+          await store.tx((tx) => tx.events.finish(attempt(e.id), 'w', { status, nextAttemptAt: now + rand(30), lastError: 'x', finishedAt: status === 'pending' ? null : now }));
+        }
+      }
+      expect(next).toBeGreaterThan(40);
+      expect(replayed).toBeGreaterThan(5);
+    });
+
     it('nextWakeAt is when a claim could next return something: queue heads only, leases included', async () => {
       const ev = (id: string, key: string, at: number) => ({ id, hook: 'afterQuitGroup', endpoint: 'default', command: 'c', orderingKey: key, operationID: 'op', payload: '{}', createdAt: at });
       await store.tx((tx) => tx.events.enqueue([ev('a1', 'A', 1), ev('a2', 'A', 2), ev('b1', 'B', 300)]));

@@ -106,3 +106,12 @@ export interface AttemptRecord {
   error: string;
   responseExcerpt: string;
 }
+
+/**
+ * Sorts by queue: (endpoint, ordering key). Every transaction takes queue-head row locks in this
+ * order (PostgreSQL), so an enqueue and a batch of finished attempts never deadlock.
+ */
+export function queueKeyOrder<K extends { endpoint: string; ordering_key: string }>(items: readonly K[]): K[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...items].sort((a, b) => cmp(a.endpoint, b.endpoint) || cmp(a.ordering_key, b.ordering_key));
+}

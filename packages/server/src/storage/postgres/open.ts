@@ -12,7 +12,7 @@ import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-const CAPABILITIES: Capabilities = { rowLocks: true, skipLocked: true, indexHints: false };
+const CAPABILITIES: Capabilities = { rowLocks: true, skipLocked: true };
 /** Any constant shared by every huddle instance: the key of the migration advisory lock. */
 const MIGRATION_LOCK = 0x68756464; // "hudd"
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AttemptRecord, EventRecord, EventStatus } from '../records.js';
+import { queueKeyOrder, type AttemptRecord, type EventRecord, type EventStatus } from '../records.js';
 import type { EventQuery, EventRepo } from '../store.js';
 import { ATTEMPT_COLUMNS, EVENT_COLUMNS, fromRow, toRow } from './columns.js';
 import { window } from './paging.js';
@@ -7,7 +7,43 @@ import type { Capabilities, Database, WebhookAttemptsTable, WebhookEventsTable }
 
 const toEvent = (row: Record<string, unknown>) => fromRow<EventRecord, WebhookEventsTable>(EVENT_COLUMNS, row);
 
+interface QueueKey {
+  endpoint: string;
+  ordering_key: string;
+}
+
 export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
+  /**
+   * Points each key's head at its oldest pending event, or drops it when none is left. On
+   * PostgreSQL the head row is locked first and the oldest event read by a later statement, so a
+   * concurrent enqueue of the same key is either seen or waits for us: no key is left headless.
+   */
+  async function refreshHeads(keys: QueueKey[]): Promise<void> {
+    const distinct = new Map(keys.map((k) => [`${k.endpoint}\u0000${k.ordering_key}`, k]));
+    for (const k of queueKeyOrder([...distinct.values()])) {
+      if (caps.rowLocks) {
+        await db.selectFrom('webhook_queue_heads').select('seq').where('endpoint', '=', k.endpoint).where('ordering_key', '=', k.ordering_key).forUpdate().execute();
+      }
+      const oldest = await db
+        .selectFrom('webhook_events')
+        .select((eb) => eb.fn.min('seq').as('seq'))
+        .where('status', '=', 'pending')
+        .where('endpoint', '=', k.endpoint)
+        .where('ordering_key', '=', k.ordering_key)
+        .executeTakeFirst();
+      if (oldest?.seq == null) {
+        await db.deleteFrom('webhook_queue_heads').where('endpoint', '=', k.endpoint).where('ordering_key', '=', k.ordering_key).execute();
+      } else {
+        const seq = Number(oldest.seq);
+        await db
+          .insertInto('webhook_queue_heads')
+          .values({ endpoint: k.endpoint, ordering_key: k.ordering_key, seq })
+          .onConflict((oc) => oc.columns(['endpoint', 'ordering_key']).doUpdateSet({ seq }))
+          .execute();
+      }
+    }
+  }
+
   function matching(query: EventQuery) {
     let q = db.selectFrom('webhook_events');
     if (query.status) q = q.where('status', '=', query.status);
@@ -21,9 +57,10 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
 
   return {
     async enqueue(events) {
+      const heads = new Map<string, QueueKey & { seq: number }>();
       // Chunked: one multi-row INSERT per 500 events stays under SQLite's bound-variable limit.
       for (let i = 0; i < events.length; i += 500) {
-        await db
+        const rows = await db
           .insertInto('webhook_events')
           .values(
             events.slice(i, i + 500).map((e) => ({
@@ -34,26 +71,41 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
               last_error: '',
             })),
           )
+          .returning(['seq', 'endpoint', 'ordering_key'])
+          .execute();
+        for (const r of rows) {
+          const id = `${r.endpoint}\u0000${r.ordering_key}`;
+          const seq = Number(r.seq);
+          if (!heads.has(id) || seq < heads.get(id)!.seq) heads.set(id, { endpoint: r.endpoint, ordering_key: r.ordering_key, seq });
+        }
+      }
+      // A key without a head gets one; an existing head is older (a group's writers are serialised).
+      const values = queueKeyOrder([...heads.values()]);
+      for (let i = 0; i < values.length; i += 300) {
+        await db
+          .insertInto('webhook_queue_heads')
+          .values(values.slice(i, i + 300))
+          .onConflict((oc) =>
+            oc.columns(['endpoint', 'ordering_key']).doUpdateSet({
+              seq: sql`CASE WHEN excluded.seq < webhook_queue_heads.seq THEN excluded.seq ELSE webhook_queue_heads.seq END`,
+            }),
+          )
           .execute();
       }
     },
 
     async claim(workerID, now, leaseUntil, limit, endpoints) {
+      // Queue heads only (one per endpoint and group with pending events), so a deep backlog in a
+      // few groups is never scanned. A head in retry backoff or leased holds back its queue.
       // Events of endpoints no longer configured (or without a URL) wait until they are again.
-      // The head of each (endpoint, group) queue: no older pending event of the same key exists.
-      // A head in retry backoff or leased by a worker holds back everything behind it.
-      const lock = caps.skipLocked ? sql`FOR UPDATE SKIP LOCKED` : sql``;
-      const due = caps.indexHints ? sql`INDEXED BY webhook_events_pending_due` : sql``;
+      const lock = caps.skipLocked ? sql`FOR UPDATE OF e SKIP LOCKED` : sql``;
       const result = await sql<Record<string, unknown>>`
         UPDATE webhook_events SET locked_by = ${workerID}, locked_until = ${leaseUntil}
         WHERE seq IN (
-          SELECT e.seq FROM webhook_events e ${due}
-          WHERE e.status = 'pending' AND e.next_attempt_at <= ${now}
-            AND e.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])})
+          SELECT e.seq FROM webhook_queue_heads h JOIN webhook_events e ON e.seq = h.seq
+          WHERE h.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])})
+            AND e.status = 'pending' AND e.next_attempt_at <= ${now}
             AND (e.locked_until IS NULL OR e.locked_until <= ${now})
-            AND NOT EXISTS (
-              SELECT 1 FROM webhook_events p
-              WHERE p.status = 'pending' AND p.endpoint = e.endpoint AND p.ordering_key = e.ordering_key AND p.seq < e.seq)
           ORDER BY e.next_attempt_at, e.seq
           LIMIT ${limit}
           ${lock})
@@ -76,8 +128,11 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         .where('id', '=', attempt.eventID)
         .where('locked_by', '=', workerID)
         .where('status', '=', 'pending')
+        .returning(['endpoint', 'ordering_key'])
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) return false;
+      if (!res) return false;
+      // Delivered or dead: the next event of its queue becomes the head.
+      if (next.status !== 'pending') await refreshHeads([res]);
       await db
         .insertInto('webhook_attempts')
         .values(toRow(ATTEMPT_COLUMNS, attempt) as Omit<WebhookAttemptsTable, 'id'>)
@@ -121,7 +176,10 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       if (filter.orderingKey) q = q.where('ordering_key', '=', filter.orderingKey);
       if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
       if (filter.to !== undefined) q = q.where('created_at', '<=', filter.to);
-      return Number((await q.executeTakeFirst()).numUpdatedRows);
+      const requeued = await q.returning(['endpoint', 'ordering_key']).execute();
+      // A replayed event may be older than its queue's head: it goes first.
+      await refreshHeads(requeued);
+      return requeued.length;
     },
 
     async nextWakeAt(endpoints) {
@@ -131,12 +189,8 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       const result = await sql<{ due: number | null }>`
         SELECT MIN(CASE WHEN e.locked_until IS NOT NULL AND e.locked_until > e.next_attempt_at
                         THEN e.locked_until ELSE e.next_attempt_at END) AS due
-        FROM webhook_events e
-        WHERE e.status = 'pending'
-          AND e.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])})
-          AND NOT EXISTS (
-            SELECT 1 FROM webhook_events p
-            WHERE p.status = 'pending' AND p.endpoint = e.endpoint AND p.ordering_key = e.ordering_key AND p.seq < e.seq)`.execute(db);
+        FROM webhook_queue_heads h JOIN webhook_events e ON e.seq = h.seq
+        WHERE h.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])}) AND e.status = 'pending'`.execute(db);
       const due = result.rows[0]?.due;
       return due == null ? undefined : Number(due);
     },

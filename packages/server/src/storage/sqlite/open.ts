@@ -11,7 +11,7 @@ import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-const CAPABILITIES: Capabilities = { rowLocks: false, skipLocked: false, indexHints: true };
+const CAPABILITIES: Capabilities = { rowLocks: false, skipLocked: false };
 
 export interface SqliteOptions {
   /** 'normal' survives process crashes (not power loss) at ~8k join txn/s here; 'full' fsyncs every commit (~1.9k/s). */

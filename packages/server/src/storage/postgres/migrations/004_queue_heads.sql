@@ -1,0 +1,10 @@
+-- The head of each (endpoint, group) queue: its oldest pending event (see SQLite's 004).
+CREATE TABLE webhook_queue_heads (
+  endpoint     TEXT   NOT NULL,
+  ordering_key TEXT   NOT NULL,
+  seq          BIGINT NOT NULL,
+  PRIMARY KEY (endpoint, ordering_key)
+);
+INSERT INTO webhook_queue_heads (endpoint, ordering_key, seq)
+  SELECT endpoint, ordering_key, MIN(seq) FROM webhook_events WHERE status = 'pending' GROUP BY endpoint, ordering_key;
+DROP INDEX webhook_events_pending_due;
