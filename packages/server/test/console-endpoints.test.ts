@@ -35,7 +35,8 @@ describe('GET /openapi.json', () => {
 
   it('describes every callback: body from its fixture, answer with what a before-hook may modify', async () => {
     const { webhooks } = (await get('/openapi.json')).body;
-    expect(Object.keys(webhooks).sort()).toEqual([...HOOK_KEYS].sort());
+    const tencentKeys = HOOK_KEYS.filter((k) => HOOKS[k].tencent).map((k) => `${k} (tencent)`);
+    expect(Object.keys(webhooks).sort()).toEqual([...HOOK_KEYS, ...tencentKeys].sort());
     const quit = webhooks.afterQuitGroup.post;
     expect(quit.summary).toContain(HOOKS.afterQuitGroup.openim.command);
     const body = quit.requestBody.content['application/json'];
@@ -44,6 +45,18 @@ describe('GET /openapi.json', () => {
     const answer = webhooks.beforeSetGroupMemberInfo.post.responses['200'].content['application/json'].schema;
     expect(Object.keys(answer.properties)).toEqual(expect.arrayContaining(['actionCode', 'nextCode', 'errCode', 'roleLevel']));
     expect(answer.properties.roleLevel.enum).toEqual([20, 60]);
+  });
+
+  it("describes Tencent's dialect beside OpenIM's: its body from the Tencent fixture, fields sent only on change not required", async () => {
+    const { webhooks } = (await get('/openapi.json')).body;
+    const created = webhooks['afterCreateGroup (tencent)'].post;
+    expect(created.summary).toContain('Group.CallbackAfterCreateGroup');
+    expect(created.requestBody.content['application/json'].example.CallbackCommand).toBe('Group.CallbackAfterCreateGroup');
+    const changed = webhooks['afterSetGroupInfo (tencent)'].post.requestBody.content['application/json'].schema;
+    expect(changed.required).toEqual(['CallbackCommand', 'GroupId', 'Type', 'Operator_Account', 'EventTime']);
+    const invite = webhooks['beforeInviteUserToGroup (tencent)'].post.responses['200'].content['application/json'];
+    expect(Object.keys(invite.schema.properties)).toEqual(['ActionStatus', 'ErrorCode', 'ErrorInfo', 'RefusedMembers_Account']);
+    expect(Object.keys(invite.examples).sort()).toEqual(['allow', 'deny-custom', 'modify', 'reject']);
   });
 });
 

@@ -220,8 +220,10 @@ describe('order', () => {
 
   it('raises the connections per receiver when deliveryConcurrency grows past the start-up pool', async () => {
     // The start-up pool holds 128 connections; 200 groups at once need more.
-    await configure({ deliveryConcurrency: 200 });
-    rx.answer('*', { delayMs: 150 }); // under the hooks' 0.3 s timeout
+    // Answers held for 1 s (timeout 3 s): long enough that all 200 are in flight together even
+    // when opening 200 connections is slow on a busy machine.
+    await configure({ deliveryConcurrency: 200, afterQuitGroup: { enable: true, timeout: 3 } });
+    rx.answer('*', { delayMs: 1000 });
     rx.clear();
     const events = Array.from({ length: 200 }, (_, i) => newEvent(`wide${i}`));
     await enqueue(s.app, ...events);

@@ -60,19 +60,49 @@ function answerSchema(hook: HookDefinition): JsonSchema {
   return { ...head, properties, description: 'actionCode 0 with nextCode 1 rejects; actionCode 0 otherwise allows (applying any modifiable fields present and not null)' };
 }
 
-function callback(hook: HookDefinition) {
-  const { command } = hook.openim;
+/** Tencent's answer: ErrorCode decides; RefusedMembers_Account where the hook takes it. */
+function tencentAnswerSchema(hook: HookDefinition): JsonSchema {
+  return {
+    type: 'object',
+    properties: {
+      ActionStatus: { type: 'string', enum: ['OK', 'FAIL'] },
+      ErrorCode: { type: 'integer', description: '0 allows; 1 denies (the caller gets 10016); 10100–10200 deny with that code and ErrorInfo passed to the caller' },
+      ErrorInfo: { type: 'string' },
+      ...(hook.tencent?.modification ? { RefusedMembers_Account: { type: 'array', items: { type: 'string' }, description: 'with ErrorCode 0: these invitees are refused, the rest admitted' } } : {}),
+    },
+    required: ['ErrorCode'],
+  };
+}
+
+const DIALECTS = {
+  openim: {
+    command: (hook: HookDefinition) => hook.openim.command,
+    url: (command: string) => `\`{url}/${command}?contenttype=json\``,
+    delivered: 'a 2xx answer with actionCode 0',
+    answer: answerSchema,
+  },
+  tencent: {
+    command: (hook: HookDefinition) => hook.tencent!.command,
+    url: (command: string) => `\`{url}?SdkAppid=…&CallbackCommand=${command}&contenttype=json&ClientIP=…&OptPlatform=…\` (plus Sign and RequestTime with a token) to endpoints with dialect tencent`,
+    delivered: 'HTTP 200 with a JSON object',
+    answer: tencentAnswerSchema,
+  },
+};
+
+function callback(hook: HookDefinition, dialect: keyof typeof DIALECTS) {
+  const rules = DIALECTS[dialect];
+  const command = rules.command(hook);
   const examples = callbackExamples(command);
   const answerExamples = Object.fromEntries(Object.entries(examples.answers).map(([kind, value]) => [kind, { value }]));
   return {
     post: {
       tags: [hook.phase === 'before' ? 'before-callback' : 'after-callback'],
-      operationId: hook.key,
+      operationId: dialect === 'openim' ? hook.key : `${hook.key}_tencent`,
       summary: `${command} (${hook.phase}): ${hook.fires}`,
-      description: `Sent to \`{url}/${command}?contenttype=json\`. ${
+      description: `Sent to ${rules.url(command)}. ${
         hook.phase === 'before'
           ? 'Before-callbacks wait for the answer; it may reject or, for the fields listed in its schema, modify the operation.'
-          : 'After-callbacks go through the outbox: retried until a 2xx answer with actionCode 0, in commit order per group.'
+          : `After-callbacks go through the outbox: retried until ${rules.delivered}, in commit order per group.`
       }`,
       parameters: [
         header('operationID', 'the operationID of the API call that caused it'),
@@ -87,7 +117,7 @@ function callback(hook: HookDefinition) {
       responses: {
         '200': {
           description: 'the business server’s answer',
-          content: { 'application/json': { schema: answerSchema(hook), ...(Object.keys(answerExamples).length ? { examples: answerExamples } : {}) } },
+          content: { 'application/json': { schema: rules.answer(hook), ...(Object.keys(answerExamples).length ? { examples: answerExamples } : {}) } },
         },
       },
     },
@@ -110,7 +140,13 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
     },
     tags: [...TAGS, { name: 'before-callback', description: 'Callbacks huddle waits for.' }, { name: 'after-callback', description: 'Callbacks delivered from the outbox.' }],
     paths,
-    webhooks: Object.fromEntries(HOOK_KEYS.map((key) => [key, callback(HOOKS[key] as HookDefinition)])),
+    // By hook key in OpenIM's dialect, and `<key> (tencent)` where Tencent has the callback.
+    webhooks: Object.fromEntries(
+      HOOK_KEYS.flatMap((key) => {
+        const hook = HOOKS[key] as HookDefinition;
+        return [[key, callback(hook, 'openim')], ...(hook.tencent ? [[`${key} (tencent)`, callback(hook, 'tencent')]] : [])];
+      }),
+    ),
     components: {
       schemas: { Envelope: ENVELOPE },
       parameters: { operationID: header('operationID', 'any string identifying the call; echoed in logs and callbacks') },
