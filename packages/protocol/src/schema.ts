@@ -67,8 +67,15 @@ function stringSchema(rules: StringRules, nullable: boolean): JsonSchema {
   };
 }
 
+/**
+ * A lone UTF-16 surrogate (a JSON "\ud800" escape without its pair) has no UTF-8 form: the database
+ * would store U+FFFD instead, and the stored value would differ from the one answered and reported.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function expectString(value: unknown, path: string): string {
   if (typeof value !== 'string') throw args(`${path} must be a string, got ${describe(value)}`);
+  if (LONE_SURROGATE.test(value)) throw args(`${path} is not valid Unicode (a lone surrogate)`);
   return value;
 }
 

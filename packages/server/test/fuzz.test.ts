@@ -217,7 +217,8 @@ function build(st: Step, n: number): Request {
       break;
     }
     case 'operationID':
-      req.operationID = m.value;
+      // Missing or blank, or odd but unique: outbox rows are matched to requests by operationID.
+      req.operationID = m.value === null || m.value.trim() === '' ? m.value : `${m.value}-${n}`;
       break;
   }
   return req;

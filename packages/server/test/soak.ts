@@ -12,7 +12,7 @@
 // Environment: SOAK_OPS (operations, default 5000), SOAK_MINUTES (run for this long instead of a
 // number of operations), SOAK_KILLS (SIGKILLs spread over the run, default 5), SOAK_OUTAGE (the
 // fraction of the run the business server is down, default 0.2), SOAK_CLIENTS (concurrent callers,
-// default 8), SOAK_SEED.
+// default 8), SOAK_GROUPS (groups the writes spread over, default 100), SOAK_SEED.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,8 +43,8 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-soak-'));
 const database = path.join(dir, 'huddle.db');
 const query = <T>(sql: string) => queryDatabase<T>(database, sql);
-const USERS = Array.from({ length: 24 }, (_, i) => `s${i}`);
-const GROUPS = Array.from({ length: 12 }, (_, i) => `sg${i}`);
+const USERS = Array.from({ length: 40 }, (_, i) => `s${i}`);
+const GROUPS = Array.from({ length: Number(process.env.SOAK_GROUPS ?? 100) }, (_, i) => `sg${i}`);
 
 // ---------------------------------------------------------------------------------------------
 // The server, killed and restarted
@@ -144,7 +144,7 @@ const endAt = MINUTES !== undefined ? started + MINUTES * 60_000 : undefined;
 const done = () => (endAt !== undefined ? Date.now() >= endAt : tried >= OPS);
 const progress = () => (endAt !== undefined ? (Date.now() - started) / (endAt - started) : tried / OPS);
 
-console.log(`soak: seed ${SEED}, ${MINUTES !== undefined ? `${MINUTES} min` : `${OPS} operations`}, ${KILLS} SIGKILLs, business server down ${OUTAGE * 100}% of the run, ${CLIENTS} clients; data in ${dir}`);
+console.log(`soak: seed ${SEED}, ${MINUTES !== undefined ? `${MINUTES} min` : `${OPS} operations`}, ${KILLS} SIGKILLs, business server down ${OUTAGE * 100}% of the run, ${CLIENTS} clients, ${GROUPS.length} groups; data in ${dir}`);
 admin = (await server.client.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' })).token;
 await server.client.ok('/user/user_register', { users: USERS.map((userID) => ({ userID, nickname: userID })) }, admin);
 for (const groupID of GROUPS) {
@@ -184,13 +184,19 @@ const loadSeconds = (Date.now() - started) / 1000;
 // Settling and the checks
 
 console.log(`soak: load done in ${loadSeconds.toFixed(0)} s; waiting for the outbox to drain`);
+// A backlog drains one event per group at a time: wait as long as it shrinks, give up after a minute
+// without progress (what is left then counts as lost).
 const settle = Date.now();
+let progressAt = Date.now();
+let left = Infinity;
 for (;;) {
   const [row] = await query<{ n: number }>("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM webhook_events WHERE status = 'pending'");
   if (row!.n === 0) break;
-  if (Date.now() - settle > 5 * 60_000) break;
+  if (row!.n < left) [left, progressAt] = [row!.n, Date.now()];
+  if (Date.now() - progressAt > 60_000) break;
   await new Promise((r) => setTimeout(r, 500));
 }
+const drainSeconds = (Date.now() - settle) / 1000;
 clearInterval(sampler);
 
 const events = await query<{ id: string; operation_id: string; ordering_key: string; status: string }>(
@@ -225,6 +231,7 @@ const peak = Math.max(0, ...memory.flat().map((s) => s.mib));
 const figures = {
   seed: SEED,
   loadSeconds: Math.round(loadSeconds),
+  drainSeconds: Math.round(drainSeconds),
   requestsTried: tried,
   acknowledged: acknowledged.size,
   refused,

@@ -532,6 +532,17 @@ describe('over-long fields', () => {
     expect((await groupOf(gid)).groupName).toBe(emoji.repeat(255));
   });
 
+  it('a lone surrogate (a "\\ud800" escape without its pair) is 1001: it could not be stored as sent', async () => {
+    const o = uid();
+    await s.register(o);
+    const gid = uid('g');
+    // JSON.stringify writes a lone surrogate as the escape "\ud800", as a hostile client would.
+    expectArgs(await call('/group/create_group', { ownerUserID: o, groupInfo: { groupID: `${gid}\ud800`, groupType: 2 } }, s.adminToken), 'groupInfo.groupID');
+    expectArgs(await call('/user/update_user_info_ex', { userInfo: { userID: o, nickname: 'a\udc00b' } }, s.adminToken), 'userInfo.nickname');
+    expect((await s.query(`SELECT group_id FROM "groups" WHERE group_id LIKE '${gid}%'`)).length).toBe(0);
+    expect((await usersOf(o))[0].nickname).toBe(o);
+  });
+
   it('group and member writes: over-long values are 1001 and nothing changes', async () => {
     const f = await fixture();
     const g = f.gid;
