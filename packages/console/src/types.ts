@@ -5,6 +5,8 @@ export type EventStatus = 'pending' | 'delivered' | 'dead';
 export interface EventView {
   eventID: string;
   hook: string;
+  /** The endpoint it goes to; `command` is in that endpoint's dialect. */
+  endpoint: string;
   command: string;
   groupID: string;
   operationID: string;

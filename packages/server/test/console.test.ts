@@ -97,6 +97,7 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.locator('h1 .badge-dead').waitFor();
     expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
     await expect(page.locator('table.attempts').innerText()).resolves.toContain('503');
+    await expect(page.locator('dl.facts').innerText()).resolves.toMatch(/Endpoint\s+default\s+Command\s+callbackAfterCreateGroupCommand/);
     await screenshot('03-event-dead');
     rx.answer('*', {});
     await page.getByRole('button', { name: 'Replay' }).click();

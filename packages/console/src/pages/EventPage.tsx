@@ -64,6 +64,8 @@ export function EventPage({ eventID }: { eventID: string }) {
       <dl className="facts">
         <dt>Event</dt>
         <dd className="mono">{event.eventID}</dd>
+        <dt>Endpoint</dt>
+        <dd className="mono">{event.endpoint}</dd>
         <dt>Command</dt>
         <dd className="mono">{event.command}</dd>
         <dt>Group</dt>
