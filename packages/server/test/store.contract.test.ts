@@ -198,13 +198,14 @@ for (const engine of engines) {
         const expected = [...heads.values()].filter((e) => e.nextAttemptAt <= now && (e.lockedUntil === null || e.lockedUntil <= now)).map((e) => e.id);
         const claimed = await store.repos.events.claim('w', now, now + 5, 1000, endpoints);
         expect(claimed.map((e) => e.id).sort(), `step ${step}`).toEqual(expected.sort());
-        // Each claimed head: delivered, dead, retried later, or left leased.
-        for (const e of claimed) {
+        // Each claimed head: delivered, dead, retried later, or left leased; recorded as one batch.
+        const finished = claimed.flatMap((e) => {
           const fate = rand(4);
-          if (fate === 3) continue;
+          if (fate === 3) return [];
           const status = fate === 0 ? 'delivered' : fate === 1 ? 'dead' : 'pending';
-          await store.tx((tx) => tx.events.finish(attempt(e.id), 'w', { status, nextAttemptAt: now + rand(30), lastError: 'x', finishedAt: status === 'pending' ? null : now }));
-        }
+          return [{ attempt: attempt(e.id), workerID: 'w', next: { status, nextAttemptAt: now + rand(30), lastError: 'x', finishedAt: status === 'pending' ? null : now } } as const];
+        });
+        expect(await store.tx((tx) => tx.events.finishMany(finished))).toEqual(finished.map(() => true));
       }
       expect(next).toBeGreaterThan(40);
       expect(replayed).toBeGreaterThan(5);

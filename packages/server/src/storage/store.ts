@@ -120,6 +120,14 @@ export interface EventRepo {
     workerID: string,
     next: { status: EventStatus; nextAttemptAt: number; lastError: string; finishedAt: number | null },
   ): Promise<boolean>;
+  /** finish() for many attempts in the caller's transaction, with one round of queue-head updates. */
+  finishMany(
+    items: readonly {
+      attempt: AttemptRecord;
+      workerID: string;
+      next: { status: EventStatus; nextAttemptAt: number; lastError: string; finishedAt: number | null };
+    }[],
+  ): Promise<boolean[]>;
   /** Drops the leases a worker holds (graceful shutdown; one event's when eventID is given), or every lease when workerID is omitted. */
   release(workerID?: string, eventID?: string): Promise<number>;
   get(id: string): Promise<EventRecord | undefined>;

@@ -340,11 +340,7 @@ export class DeliveryWorker {
         // In queue order: head-row locks are then taken in the order every writer takes them.
         const batch = queueKeyOrder(this.finishQueue.splice(0, FINISH_BATCH));
         try {
-          const results = await this.store.tx(async (tx) => {
-            const out: boolean[] = [];
-            for (const f of batch) out.push(await tx.events.finish(f.attempt, this.id, f.next));
-            return out;
-          });
+          const results = await this.store.tx((tx) => tx.events.finishMany(batch.map((f) => ({ attempt: f.attempt, workerID: this.id, next: f.next }))));
           batch.forEach((f, i) => f.resolve(results[i]!));
         } catch (err) {
           for (const f of batch) f.reject(err);

@@ -19,30 +19,65 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
    * concurrent enqueue of the same key is either seen or waits for us: no key is left headless.
    */
   async function refreshHeads(keys: QueueKey[]): Promise<void> {
-    const distinct = new Map(keys.map((k) => [`${k.endpoint}\u0000${k.ordering_key}`, k]));
-    for (const k of queueKeyOrder([...distinct.values()])) {
+    const distinct = queueKeyOrder([...new Map(keys.map((k) => [`${k.endpoint}\u0000${k.ordering_key}`, k])).values()]);
+    // A few statements per 200 queues, not per event: a batch of finished attempts is one round.
+    for (let i = 0; i < distinct.length; i += 200) {
+      const chunk = distinct.slice(i, i + 200);
+      const inChunk = sql`(endpoint, ordering_key) IN (${sql.join(chunk.map((k) => sql`(${k.endpoint}, ${k.ordering_key})`))})`;
       if (caps.rowLocks) {
-        await db.selectFrom('webhook_queue_heads').select('seq').where('endpoint', '=', k.endpoint).where('ordering_key', '=', k.ordering_key).forUpdate().execute();
+        // Byte order, the order queueKeyOrder gives every enqueue too.
+        await sql`SELECT seq FROM webhook_queue_heads WHERE ${inChunk} ORDER BY endpoint COLLATE "C", ordering_key COLLATE "C" FOR UPDATE`.execute(db);
       }
-      const oldest = await db
-        .selectFrom('webhook_events')
-        .select((eb) => eb.fn.min('seq').as('seq'))
-        .where('status', '=', 'pending')
-        .where('endpoint', '=', k.endpoint)
-        .where('ordering_key', '=', k.ordering_key)
-        .executeTakeFirst();
-      if (oldest?.seq == null) {
-        await db.deleteFrom('webhook_queue_heads').where('endpoint', '=', k.endpoint).where('ordering_key', '=', k.ordering_key).execute();
-      } else {
-        const seq = Number(oldest.seq);
+      const oldest = await sql<{ endpoint: string; ordering_key: string; seq: number }>`
+        SELECT endpoint, ordering_key, MIN(seq) AS seq FROM webhook_events
+        WHERE status = 'pending' AND ${inChunk} GROUP BY endpoint, ordering_key`.execute(db);
+      const heads = queueKeyOrder(oldest.rows.map((r) => ({ endpoint: r.endpoint, ordering_key: r.ordering_key, seq: Number(r.seq) })));
+      if (heads.length > 0) {
         await db
           .insertInto('webhook_queue_heads')
-          .values({ endpoint: k.endpoint, ordering_key: k.ordering_key, seq })
-          .onConflict((oc) => oc.columns(['endpoint', 'ordering_key']).doUpdateSet({ seq }))
+          .values(heads)
+          .onConflict((oc) => oc.columns(['endpoint', 'ordering_key']).doUpdateSet({ seq: sql`excluded.seq` }))
           .execute();
+      }
+      const emptied = chunk.filter((k) => !heads.some((h) => h.endpoint === k.endpoint && h.ordering_key === k.ordering_key));
+      if (emptied.length > 0) {
+        await sql`DELETE FROM webhook_queue_heads WHERE (endpoint, ordering_key) IN (${sql.join(emptied.map((k) => sql`(${k.endpoint}, ${k.ordering_key})`))})`.execute(db);
       }
     }
   }
+
+  const finishMany: EventRepo['finishMany'] = async (items) => {
+    const recorded: boolean[] = [];
+    const moved: QueueKey[] = [];
+    for (const { attempt, workerID, next } of items) {
+      const res = await db
+        .updateTable('webhook_events')
+        .set({
+          status: next.status,
+          attempts: sql`attempts + 1`,
+          next_attempt_at: next.nextAttemptAt,
+          last_error: next.lastError,
+          finished_at: next.finishedAt,
+          locked_by: null,
+          locked_until: null,
+        })
+        .where('id', '=', attempt.eventID)
+        .where('locked_by', '=', workerID)
+        .where('status', '=', 'pending')
+        .returning(['endpoint', 'ordering_key'])
+        .executeTakeFirst();
+      recorded.push(res !== undefined);
+      if (!res) continue;
+      await db
+        .insertInto('webhook_attempts')
+        .values(toRow(ATTEMPT_COLUMNS, attempt) as Omit<WebhookAttemptsTable, 'id'>)
+        .execute();
+      // Delivered or dead: the next event of its queue becomes the head.
+      if (next.status !== 'pending') moved.push(res);
+    }
+    await refreshHeads(moved);
+    return recorded;
+  };
 
   function matching(query: EventQuery) {
     let q = db.selectFrom('webhook_events');
@@ -114,31 +149,11 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     },
 
     async finish(attempt, workerID, next) {
-      const res = await db
-        .updateTable('webhook_events')
-        .set({
-          status: next.status,
-          attempts: sql`attempts + 1`,
-          next_attempt_at: next.nextAttemptAt,
-          last_error: next.lastError,
-          finished_at: next.finishedAt,
-          locked_by: null,
-          locked_until: null,
-        })
-        .where('id', '=', attempt.eventID)
-        .where('locked_by', '=', workerID)
-        .where('status', '=', 'pending')
-        .returning(['endpoint', 'ordering_key'])
-        .executeTakeFirst();
-      if (!res) return false;
-      // Delivered or dead: the next event of its queue becomes the head.
-      if (next.status !== 'pending') await refreshHeads([res]);
-      await db
-        .insertInto('webhook_attempts')
-        .values(toRow(ATTEMPT_COLUMNS, attempt) as Omit<WebhookAttemptsTable, 'id'>)
-        .execute();
-      return true;
+      const [recorded] = await finishMany([{ attempt, workerID, next }]);
+      return recorded!;
     },
+
+    finishMany,
 
     async release(workerID, eventID) {
       let q = db.updateTable('webhook_events').set({ locked_by: null, locked_until: null }).where('locked_by', 'is not', null);
