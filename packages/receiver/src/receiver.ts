@@ -10,7 +10,7 @@ import { Deduplicator, MemoryIdempotencyStore, type RecordedAnswer } from './ide
 import { dialectSettings, type DialectSettings, type ErrorContext, type ReceiverOptions } from './options.js';
 import { renderAnswer, acknowledge, failure } from './render.js';
 import { acceptCallback, type AcceptedCallback, type CallbackRequest } from './request.js';
-import { hooksFor } from './routes.js';
+import { hooksFor, preferred } from './routes.js';
 
 export type BeforeHandler<K extends BeforeHookKey> = (event: HookEvent<K>) => Answer<ModifyFields<K>> | Promise<Answer<ModifyFields<K>>>;
 export type AfterHandler<K extends AfterHookKey> = (event: HookEvent<K>) => void | Promise<void>;
@@ -86,8 +86,7 @@ export class Receiver {
   /** The rendered answer of the handler for this callback; failures become failure answers here. */
   private async dispatch(callback: AcceptedCallback): Promise<RecordedAnswer> {
     const { dialect, command, id } = callback;
-    const candidates = hooksFor(dialect, command);
-    const key = candidates.find((k) => this.handlers.has(k));
+    const key = preferred(hooksFor(dialect, command), dialect, callback.body).find((k) => this.handlers.has(k));
     const handler = key && this.handlers.get(key);
     // A command this version does not know, or a hook nobody handles: received, carry on.
     if (!key || !handler) return acknowledge(dialect);

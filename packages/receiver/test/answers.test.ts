@@ -98,7 +98,7 @@ describe('Tencent answers', () => {
 });
 
 describe('routing', () => {
-  it('sends a Tencent command shared by two hooks to the first of them that has a handler', async () => {
+  it('sends a Tencent command shared by two hooks to the one its body names (ExitType), else to the one with a handler', async () => {
     const seen: string[] = [];
     const kickOnly = newReceiver().on('afterKickGroupMember', (e) => void seen.push(`${e.hook}:${e.command}`));
     await answer(kickOnly, tencent('afterQuitGroup', { ExitType: 'Quit' }));
@@ -106,8 +106,10 @@ describe('routing', () => {
       .on('afterQuitGroup', (e) => void seen.push(`${e.hook}:${e.command}`))
       .on('afterKickGroupMember', (e) => void seen.push(`${e.hook}:${e.command}`));
     await answer(both, tencent('afterKickGroupMember', { ExitType: 'Kicked' }));
+    await answer(both, tencent('afterQuitGroup', { ExitType: 'Quit' }));
     await answer(both, openim('afterKickGroupMember'));
     expect(seen).toEqual([
+      'afterKickGroupMember:Group.CallbackAfterMemberExit',
       'afterKickGroupMember:Group.CallbackAfterMemberExit',
       'afterQuitGroup:Group.CallbackAfterMemberExit',
       'afterKickGroupMember:callbackAfterKickGroupCommand',

@@ -47,6 +47,11 @@ export interface TencentSpec<E, T extends object = object> {
   bodies(events: E[], ctx: TencentContext): T[];
   /** Before-hooks: the answer's Tencent fields as the hook's modification (validated by `modifiable`). */
   modification?(answer: Record<string, unknown>): unknown;
+  /**
+   * For a command two hooks share: whether a body reads as this hook's, so a receiver can route
+   * it (Group.CallbackAfterMemberExit: `ExitType` Quit or Kicked).
+   */
+  owns?(body: Record<string, unknown>): boolean;
 }
 
 /** For hooks whose Tencent body is one per event. */

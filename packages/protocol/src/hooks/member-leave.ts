@@ -19,6 +19,7 @@ export const afterQuitGroup = defineHook({
       ExitMemberList: memberAccounts([e.userID]),
       EventTime: ctx.eventTime,
     })),
+    owns: (body) => body.ExitType === 'Quit',
   },
 });
 
@@ -44,5 +45,6 @@ export const afterKickGroupMember = defineHook({
       ExitMemberList: memberAccounts(e.kickedUserIDs),
       EventTime: ctx.eventTime,
     })),
+    owns: (body) => body.ExitType === 'Kicked',
   },
 });
