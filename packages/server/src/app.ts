@@ -16,6 +16,7 @@ import { noSignals, type Signals } from './signals.js';
 import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
+import { OutboxRetention } from './webhooks/retention.js';
 import { CallbackSender } from './webhooks/send.js';
 import { WebhookSettings } from './webhooks/settings.js';
 import { DeliveryWorker, type WorkerOptions } from './webhooks/worker.js';
@@ -33,6 +34,8 @@ export interface App {
   /** Wake-ups from and to other instances on the same database (a no-op on SQLite). */
   signals: Signals;
   metrics: WebhookMetrics;
+  /** Deletes finished callbacks past HUDDLE_EVENT_RETENTION_DAYS (instances that deliver). */
+  retention: OutboxRetention;
   server: http.Server;
   /**
    * Starts listening (the API, or only /healthz and /metrics for a worker-only instance) and
@@ -81,6 +84,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   webhooks.onChange((c) => sender.resize(connections(c)));
   const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
   const feed = new AttemptFeed();
+  const retention = new OutboxRetention(store, config.eventRetentionMs, logger);
   const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
@@ -168,6 +172,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     role,
     signals,
     metrics,
+    retention,
     server,
     async listen() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -179,12 +184,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         settingsPoll = setInterval(() => void refreshSettings(), SETTINGS_POLL_MS);
         settingsPoll.unref();
       }
-      if (role.worker) await worker.start();
+      if (role.worker) {
+        await worker.start();
+        retention.start();
+      }
       return address;
     },
     async close() {
       clearInterval(settingsPoll);
       feed.close();
+      await retention.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -26,6 +26,8 @@ export interface Config {
   maxGroupMembers: number;
   /** Addresses of proxies whose X-Forwarded-For header names the caller. */
   trustedProxies: string[];
+  /** Delivered and dead callbacks are deleted this long after they finished; 0 keeps them. */
+  eventRetentionMs: number;
   logLevel: string;
   /**
    * How long a delivery lease outlives the longest hook timeout: the time after which another
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     rateLimitWritesPerMinute: integer('HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE', 0, 0, 1_000_000),
     maxGroupMembers: integer('HUDDLE_MAX_GROUP_MEMBERS', 0, 0, 10_000_000),
     trustedProxies: (raw('HUDDLE_TRUSTED_PROXIES') ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     logLevel,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,
   };

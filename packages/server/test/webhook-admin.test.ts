@@ -283,3 +283,28 @@ describe('set_config at runtime', () => {
     expect(rx.requests(byGroup('r4'))).toHaveLength(0);
   });
 });
+
+describe('retention', () => {
+  it('deletes delivered and dead callbacks past HUDDLE_EVENT_RETENTION_DAYS with their attempts, never pending ones', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    // Events of an endpoint nobody delivers to, finished (or not) 31 and 29 days ago.
+    const at = (daysAgo: number) => now - daysAgo * day;
+    const old = ['ret-delivered', 'ret-dead', 'ret-pending', 'ret-recent'].map((g) => ({ ...newEvent(g), endpoint: 'retired', createdAt: at(40) }));
+    await s.app.store.tx((tx) => tx.events.enqueue(old));
+    const claimed = await s.app.store.repos.events.claim('test-worker', now, now + 60_000, 10, ['retired']);
+    expect(claimed).toHaveLength(4);
+    const attempt = (eventID: string) => ({ eventID, attempt: 1, startedAt: at(31), durationMs: 5, statusCode: 200, outcome: 'success' as const, error: '', responseExcerpt: '{}' });
+    const finish = (e: (typeof old)[number], status: 'delivered' | 'dead' | 'pending', finishedAt: number | null) => ({ attempt: attempt(e.id), workerID: 'test-worker', next: { status, nextAttemptAt: now + day, lastError: '', finishedAt } });
+    await s.app.store.tx((tx) =>
+      tx.events.finishMany([finish(old[0]!, 'delivered', at(31)), finish(old[1]!, 'dead', at(31)), finish(old[2]!, 'pending', null), finish(old[3]!, 'delivered', at(29))]),
+    );
+
+    expect(await s.app.retention.prune()).toBe(2);
+    const left = await admin('/webhook/list_events', { endpoint: 'retired', pagination: page() });
+    expect(left.events.map((e: { groupID: string }) => e.groupID).sort()).toEqual(['ret-pending', 'ret-recent']);
+    expect(await s.app.store.repos.events.attempts(old[0]!.id)).toEqual([]);
+    expect(await s.app.store.repos.events.attempts(old[3]!.id)).toHaveLength(1);
+    expect(await s.app.retention.prune()).toBe(0);
+  });
+});

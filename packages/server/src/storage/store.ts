@@ -143,6 +143,11 @@ export interface EventRepo {
   nextWakeAt(endpoints: readonly string[]): Promise<number | undefined>;
   /** Counts by status, and the creation time of the oldest pending event. */
   stats(): Promise<{ counts: Record<EventStatus, number>; oldestPendingAt: number | null }>;
+  /**
+   * Deletes up to `limit` delivered or dead events that finished before `finishedBefore`, with
+   * their attempts; returns how many events. Pending events are never deleted.
+   */
+  prune(finishedBefore: number, limit: number): Promise<number>;
 }
 
 export interface SettingRepo {
