@@ -1,32 +1,10 @@
 // What the admin API answers (README: "Delivery log, replay and runtime configuration").
 
-export type EventStatus = 'pending' | 'delivered' | 'dead';
-
-export interface EventView {
-  eventID: string;
-  hook: string;
-  /** The endpoint it goes to; `command` is in that endpoint's dialect. */
-  endpoint: string;
-  command: string;
-  groupID: string;
-  operationID: string;
-  status: EventStatus;
-  attempts: number;
-  createTime: number;
-  nextAttemptTime: number;
-  finishTime: number;
-  lastError: string;
-}
-
-export interface AttemptView {
-  attempt: number;
-  startTime: number;
-  durationMs: number;
-  statusCode: number;
-  outcome: string;
-  error: string;
-  responseExcerpt: string;
-}
+export type {
+  DeliveryEventView as EventView,
+  DeliveryAttemptView as AttemptView,
+  DeliveryEventDetail as EventDetail,
+} from '../../protocol/src/delivery-log';
 
 export interface ConfigView {
   config: Record<string, unknown>;

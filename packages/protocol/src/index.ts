@@ -5,3 +5,4 @@ export * from './dialects/openim.js';
 export * from './dialects/tencent.js';
 export * from './signing.js';
 export type { AttemptNotice } from './live.js';
+export type { DeliveryAttemptView, DeliveryEventDetail, DeliveryEventView, DeliveryStatus } from './delivery-log.js';

@@ -7,7 +7,7 @@ import { JsonBlock } from '../components/JsonBlock';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatTime } from '../format';
 import { Link } from '../router';
-import type { AttemptView, EventView } from '../types';
+import type { AttemptView, EventDetail, EventView } from '../types';
 import { useLoad } from '../useLoad';
 import { DataTable } from '../components/DataTable';
 
@@ -26,7 +26,7 @@ function requestHeaders(event: EventView, attempt: AttemptView | undefined): [st
 
 export function EventPage({ eventID }: { eventID: string }) {
   const [notice, setNotice] = useState('');
-  const { data, error, reload } = useLoad(() => call<{ event: EventView & { payload: unknown }; attempts: AttemptView[] }>('/webhook/get_event', { eventID }), [eventID]);
+  const { data, error, reload } = useLoad(() => call<EventDetail>('/webhook/get_event', { eventID }), [eventID]);
   const pending = data?.event.status === 'pending';
   useEffect(() => {
     if (!pending) return;

@@ -1,27 +1,10 @@
-// What the deliveries commands share: the event filters of the delivery-log API as flags, the
-// event as the API shows it, and paging through every event a filter matches.
+// What the deliveries commands share: the event filters of the delivery-log API as flags, and paging through every event a filter matches.
 
-import { HOOK_KEYS } from '@huddle/protocol';
+import { HOOK_KEYS, type DeliveryEventView } from '@huddle/protocol';
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../webhooks/config.js';
 import type { AdminClient } from './admin-client.js';
 import { usageError } from './errors.js';
-
-/** An event as /webhook/list_events and /webhook/get_event show it. */
-export interface EventView {
-  eventID: string;
-  hook: string;
-  endpoint: string;
-  command: string;
-  groupID: string;
-  operationID: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  createTime: number;
-  nextAttemptTime: number;
-  finishTime: number;
-  lastError: string;
-}
 
 export interface FilterOptions {
   hook?: string;
@@ -77,10 +60,10 @@ export async function listAll(
   client: AdminClient,
   filter: EventFilter & { status?: string },
   onPage: (seen: number, total: number) => void = () => {},
-): Promise<EventView[]> {
-  const events: EventView[] = [];
+): Promise<DeliveryEventView[]> {
+  const events: DeliveryEventView[] = [];
   for (let page = 1; ; page++) {
-    const data = await client.call<{ total: number; events: EventView[] }>('/webhook/list_events', { ...filter, pagination: { pageNumber: page, showNumber: PAGE } });
+    const data = await client.call<{ total: number; events: DeliveryEventView[] }>('/webhook/list_events', { ...filter, pagination: { pageNumber: page, showNumber: PAGE } });
     events.push(...data.events);
     onPage(events.length, data.total);
     if (data.events.length < PAGE || events.length >= data.total) return events;

@@ -3,10 +3,11 @@
 import { Option, type Command } from 'commander';
 import { integer } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
-import { addFilterOptions, eventFilter, type EventView, type FilterOptions } from './deliveries-filters.js';
+import type { DeliveryEventView } from '@huddle/protocol';
+import { addFilterOptions, eventFilter, type FilterOptions } from './deliveries-filters.js';
 import { formatTime, note, print, printJson, renderTable } from './output.js';
 
-export function eventTable(events: readonly EventView[]): string {
+export function eventTable(events: readonly DeliveryEventView[]): string {
   return renderTable(events, [
     { header: 'event', value: (e) => e.eventID },
     { header: 'hook', value: (e) => e.hook },
@@ -30,7 +31,7 @@ export function addDeliveriesListCommand(deliveries: Command): void {
   addServerOptions(addFilterOptions(cmd)).action(async (opts: ServerOptions & FilterOptions & { status?: string; limit: number; page: number; json?: boolean }) => {
     const filter = eventFilter(opts);
     const client = await AdminClient.connect(opts);
-    const data = await client.call<{ total: number; events: EventView[] }>('/webhook/list_events', {
+    const data = await client.call<{ total: number; events: DeliveryEventView[] }>('/webhook/list_events', {
       ...filter,
       ...(opts.status ? { status: opts.status } : {}),
       pagination: { pageNumber: opts.page, showNumber: opts.limit },

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { parseDuration } from '../webhooks/config.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
 import { addFilterOptions, eventFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
-import { attemptTable, type EventDetail } from './deliveries-show.js';
+import type { DeliveryEventDetail } from '@huddle/protocol';
+import { attemptTable } from './deliveries-show.js';
 import { CliError, usageError } from './errors.js';
 import { note, print, printJson, progressLine } from './output.js';
 
@@ -22,10 +23,10 @@ const POLL_MS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Follows one event until it leaves pending, or the deadline passes. */
-async function waitForEvent(client: AdminClient, eventID: string, deadline: number): Promise<EventDetail> {
+async function waitForEvent(client: AdminClient, eventID: string, deadline: number): Promise<DeliveryEventDetail> {
   const progress = progressLine();
   for (;;) {
-    const detail = await client.call<EventDetail>('/webhook/get_event', { eventID });
+    const detail = await client.call<DeliveryEventDetail>('/webhook/get_event', { eventID });
     const { status, attempts, lastError } = detail.event;
     if (status !== 'pending' || Date.now() >= deadline) {
       progress.done(`${eventID}: ${status} after ${attempts} attempt${attempts === 1 ? '' : 's'}`);

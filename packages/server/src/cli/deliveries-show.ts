@@ -1,23 +1,11 @@
 // `huddle deliveries show ID`: one event with its payload and every attempt.
 
+import type { DeliveryAttemptView, DeliveryEventDetail } from '@huddle/protocol';
 import type { Command } from 'commander';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
-import type { EventView } from './deliveries-filters.js';
 import { formatTime, print, printJson, renderTable } from './output.js';
 
-export interface Attempt {
-  attempt: number;
-  startTime: number;
-  durationMs: number;
-  statusCode: number;
-  outcome: string;
-  error: string;
-  responseExcerpt: string;
-}
-
-export type EventDetail = { event: EventView & { payload: unknown }; attempts: Attempt[] };
-
-export function attemptTable(attempts: readonly Attempt[]): string {
+export function attemptTable(attempts: readonly DeliveryAttemptView[]): string {
   return renderTable(attempts, [
     { header: '#', value: (a) => String(a.attempt) },
     { header: 'started', value: (a) => formatTime(a.startTime) },
@@ -28,7 +16,7 @@ export function attemptTable(attempts: readonly Attempt[]): string {
   ]);
 }
 
-function printEvent({ event, attempts }: EventDetail): void {
+function printEvent({ event, attempts }: DeliveryEventDetail): void {
   const rows: [string, string][] = [
     ['event', event.eventID],
     ['hook', `${event.hook} (${event.command})`],
@@ -55,7 +43,7 @@ export function addDeliveriesShowCommand(deliveries: Command): void {
     .option('--json', 'print JSON ({event, attempts})');
   addServerOptions(cmd).action(async (eventID: string, opts: ServerOptions & { json?: boolean }) => {
     const client = await AdminClient.connect(opts);
-    const detail = await client.call<EventDetail>('/webhook/get_event', { eventID });
+    const detail = await client.call<DeliveryEventDetail>('/webhook/get_event', { eventID });
     if (opts.json) printJson(detail);
     else printEvent(detail);
   });

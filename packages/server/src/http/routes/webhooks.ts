@@ -2,7 +2,7 @@
 // delivery log (events and their attempts), and replay. Only app admins (HUDDLE_ADMIN_USER_IDS)
 // may call these; everyone else gets NoPermissionError (1002).
 
-import { HOOK_KEYS, int64, LIMITS, obj, pagination, SchemaError, str, type Schema } from '@huddle/protocol';
+import { HOOK_KEYS, int64, LIMITS, obj, pagination, SchemaError, str, type DeliveryAttemptView, type DeliveryEventView, type Schema } from '@huddle/protocol';
 import type { OpContext } from '../../domain/context.js';
 import { args, noPermission, notFound } from '../../errors.js';
 import type { AttemptRecord, EventRecord, EventStatus } from '../../storage/records.js';
@@ -77,11 +77,10 @@ function query(filter: { groupID: string; endpoint: string; hook?: string | unde
   return q;
 }
 
-function eventView(e: EventRecord) {
+function eventView(e: EventRecord): DeliveryEventView {
   return {
     eventID: e.id,
     hook: e.hook,
-    /** The endpoint it goes to, and the command in that endpoint's dialect. */
     endpoint: e.endpoint,
     command: e.command,
     groupID: e.orderingKey,
@@ -89,20 +88,17 @@ function eventView(e: EventRecord) {
     status: e.status,
     attempts: e.attempts,
     createTime: e.createdAt,
-    /** When the next attempt is due; 0 unless pending. */
     nextAttemptTime: e.status === 'pending' ? e.nextAttemptAt : 0,
-    /** When it was delivered or dead-lettered; 0 while pending. */
     finishTime: e.finishedAt ?? 0,
     lastError: e.lastError,
   };
 }
 
-function attemptView(a: AttemptRecord) {
+function attemptView(a: AttemptRecord): DeliveryAttemptView {
   return {
     attempt: a.attempt,
     startTime: a.startedAt,
     durationMs: a.durationMs,
-    /** 0 when no HTTP response arrived (timeout, refused connection). */
     statusCode: a.statusCode ?? 0,
     outcome: a.outcome,
     error: a.error,
