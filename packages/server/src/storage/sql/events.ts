@@ -12,6 +12,9 @@ interface QueueKey {
   ordering_key: string;
 }
 
+/** One string per queue, for maps and sets of queues. */
+const queueID = (k: QueueKey) => `${k.endpoint}\u0000${k.ordering_key}`;
+
 export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
   /**
    * Points each key's head at its oldest pending event, or drops it when none is left. On
@@ -19,7 +22,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
    * concurrent enqueue of the same key is either seen or waits for us: no key is left headless.
    */
   async function refreshHeads(keys: QueueKey[]): Promise<void> {
-    const distinct = queueKeyOrder([...new Map(keys.map((k) => [`${k.endpoint}\u0000${k.ordering_key}`, k])).values()]);
+    const distinct = queueKeyOrder([...new Map(keys.map((k) => [queueID(k), k])).values()]);
     // A few statements per 200 queues, not per event: a batch of finished attempts is one round.
     for (let i = 0; i < distinct.length; i += 200) {
       const chunk = distinct.slice(i, i + 200);
@@ -39,7 +42,8 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
           .onConflict((oc) => oc.columns(['endpoint', 'ordering_key']).doUpdateSet({ seq: sql`excluded.seq` }))
           .execute();
       }
-      const emptied = chunk.filter((k) => !heads.some((h) => h.endpoint === k.endpoint && h.ordering_key === k.ordering_key));
+      const headed = new Set(heads.map(queueID));
+      const emptied = chunk.filter((k) => !headed.has(queueID(k)));
       if (emptied.length > 0) {
         await sql`DELETE FROM webhook_queue_heads WHERE (endpoint, ordering_key) IN (${sql.join(emptied.map((k) => sql`(${k.endpoint}, ${k.ordering_key})`))})`.execute(db);
       }
@@ -109,7 +113,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
           .returning(['seq', 'endpoint', 'ordering_key'])
           .execute();
         for (const r of rows) {
-          const id = `${r.endpoint}\u0000${r.ordering_key}`;
+          const id = queueID(r);
           const seq = Number(r.seq);
           if (!heads.has(id) || seq < heads.get(id)!.seq) heads.set(id, { endpoint: r.endpoint, ordering_key: r.ordering_key, seq });
         }
