@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { inject } from 'vitest';
 import { createApp, type App } from '../src/app.js';
+import type { WorkerOptions } from '../src/webhooks/worker.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { isPostgresUrl } from '../src/storage/open.js';
@@ -149,6 +150,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Where the server logs; default nowhere. */
   logger?: Logger;
+  /** Worker settings beyond the configuration, e.g. a long idle poll to show that commits wake it. */
+  worker?: WorkerOptions;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -177,7 +180,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       ...options.env,
       HUDDLE_DATABASE: database,
     });
-    app = await createApp(config, options.logger ?? createLogger('silent'));
+    app = await createApp(config, options.logger ?? createLogger('silent'), { worker: options.worker });
   } catch (err) {
     // A server that never started leaves no database behind.
     if (created) {
