@@ -5,4 +5,6 @@ export * from './dialects/openim.js';
 export * from './dialects/tencent.js';
 export * from './signing.js';
 export type { AttemptNotice } from './live.js';
-export type { DeliveryAttemptView, DeliveryEventDetail, DeliveryEventView, DeliveryStatus } from './delivery-log.js';
+export { DELIVERY_STATUSES, DeliveryAttemptView, DeliveryEventDetail, DeliveryEventPage, DeliveryEventView, type DeliveryStatus } from './delivery-log.js';
+export * as view from './view.js';
+export type { ObjectView, View, ViewType } from './view.js';

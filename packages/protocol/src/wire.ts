@@ -1,31 +1,34 @@
 // Shapes that appear both in the REST API and in callback bodies (OpenIM's sdkws messages).
 
-/** OpenIM's GroupInfo: every field always present, times in milliseconds. */
-export interface GroupInfo {
-  groupID: string;
-  groupName: string;
-  notification: string;
-  introduction: string;
-  faceURL: string;
-  ownerUserID: string;
-  createTime: number;
-  memberCount: number;
-  ex: string;
-  status: number;
-  creatorUserID: string;
-  groupType: number;
-  needVerification: number;
-  lookMemberInfo: number;
-  applyMemberFriend: number;
-  notificationUpdateTime: number;
-  notificationUserID: string;
-}
+import * as view from './view.js';
+import type { ViewType } from './view.js';
 
-export const GROUP_INFO_FIELDS = [
-  'groupID', 'groupName', 'notification', 'introduction', 'faceURL', 'ownerUserID', 'createTime', 'memberCount', 'ex',
-  'status', 'creatorUserID', 'groupType', 'needVerification', 'lookMemberInfo', 'applyMemberFriend',
-  'notificationUpdateTime', 'notificationUserID',
-] as const satisfies readonly (keyof GroupInfo)[];
+/** OpenIM's GroupInfo: every field always present, in OpenIM's order, times in milliseconds. */
+export const GroupInfo = view.object(
+  {
+    groupID: view.string(),
+    groupName: view.string(),
+    notification: view.string(),
+    introduction: view.string(),
+    faceURL: view.string(),
+    ownerUserID: view.string(),
+    createTime: view.integer(),
+    memberCount: view.integer(),
+    ex: view.string(),
+    status: view.integer(),
+    creatorUserID: view.string(),
+    groupType: view.integer(),
+    needVerification: view.integer(),
+    lookMemberInfo: view.integer(),
+    applyMemberFriend: view.integer(),
+    notificationUpdateTime: view.integer(),
+    notificationUserID: view.string(),
+  },
+  'GroupInfo',
+);
+export type GroupInfo = ViewType<typeof GroupInfo>;
+
+export const GROUP_INFO_FIELDS = Object.keys(GroupInfo.fields) as (keyof GroupInfo)[];
 
 /** Copies exactly the GroupInfo fields, in OpenIM's order, from anything that has them. */
 export function pickGroupInfo(g: GroupInfo): GroupInfo {

@@ -1,6 +1,6 @@
 // What the deliveries commands share: the event filters of the delivery-log API as flags, and paging through every event a filter matches.
 
-import { HOOK_KEYS, type DeliveryEventView } from '@huddle/protocol';
+import { HOOK_KEYS, type DeliveryEventPage, type DeliveryEventView } from '@huddle/protocol';
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../webhooks/config.js';
 import type { AdminClient } from './admin-client.js';
@@ -63,7 +63,7 @@ export async function listAll(
 ): Promise<DeliveryEventView[]> {
   const events: DeliveryEventView[] = [];
   for (let page = 1; ; page++) {
-    const data = await client.call<{ total: number; events: DeliveryEventView[] }>('/webhook/list_events', { ...filter, pagination: { pageNumber: page, showNumber: PAGE } });
+    const data = await client.call<DeliveryEventPage>('/webhook/list_events', { ...filter, pagination: { pageNumber: page, showNumber: PAGE } });
     events.push(...data.events);
     onPage(events.length, data.total);
     if (data.events.length < PAGE || events.length >= data.total) return events;

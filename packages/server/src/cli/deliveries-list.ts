@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { integer } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
-import type { DeliveryEventView } from '@huddle/protocol';
+import type { DeliveryEventPage, DeliveryEventView } from '@huddle/protocol';
 import { addFilterOptions, eventFilter, type FilterOptions } from './deliveries-filters.js';
 import { formatTime, note, print, printJson, renderTable } from './output.js';
 
@@ -31,7 +31,7 @@ export function addDeliveriesListCommand(deliveries: Command): void {
   addServerOptions(addFilterOptions(cmd)).action(async (opts: ServerOptions & FilterOptions & { status?: string; limit: number; page: number; json?: boolean }) => {
     const filter = eventFilter(opts);
     const client = await AdminClient.connect(opts);
-    const data = await client.call<{ total: number; events: DeliveryEventView[] }>('/webhook/list_events', {
+    const data = await client.call<DeliveryEventPage>('/webhook/list_events', {
       ...filter,
       ...(opts.status ? { status: opts.status } : {}),
       pagination: { pageNumber: opts.page, showNumber: opts.limit },

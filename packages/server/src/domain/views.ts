@@ -1,13 +1,37 @@
 // The wire shapes of OpenIM's sdkws messages. Every field is always present (Go writes zero
-// values), in OpenIM's order; times are milliseconds as JSON numbers.
+// values), in OpenIM's order; times are milliseconds as JSON numbers. Each shape is a view declared
+// once: its type checks the builder below it, and the API document shows its JSON Schema.
 
-import { pickGroupInfo, type GroupInfo } from '@huddle/protocol';
+import { GroupInfo, pickGroupInfo, Role, view, type ViewType } from '@huddle/protocol';
 import type { GroupView, MemberRecord, RequestRecord, UserRecord } from '../storage/records.js';
+import { HandleResult } from './context.js';
+
+/** "100 owner, 60 admin, 20 member" read off a table of codes, so each number is written once. */
+const codes = (table: Record<string, number>) => Object.entries(table).map(([name, n]) => `${n} ${name.toLowerCase()}`).join(', ');
 
 /** GroupInfo exactly, in OpenIM's order, whatever else the record carries. */
 export const groupInfo = (g: GroupView): GroupInfo => pickGroupInfo(g);
 
-export function memberInfo(m: MemberRecord) {
+export const MemberInfo = view.object(
+  {
+    groupID: view.string(),
+    userID: view.string(),
+    roleLevel: view.integer(codes(Role)),
+    joinTime: view.integer(),
+    nickname: view.string(),
+    faceURL: view.string(),
+    appMangerLevel: view.integer('always 0, as OpenIM answers'),
+    joinSource: view.integer(),
+    operatorUserID: view.string(),
+    ex: view.string(),
+    muteEndTime: view.integer(),
+    inviterUserID: view.string(),
+  },
+  'MemberInfo',
+);
+export type MemberInfo = ViewType<typeof MemberInfo>;
+
+export function memberInfo(m: MemberRecord): MemberInfo {
   return {
     groupID: m.groupID,
     userID: m.userID,
@@ -25,7 +49,20 @@ export function memberInfo(m: MemberRecord) {
   };
 }
 
-export function userInfo(u: UserRecord) {
+/** The profile fields anyone may see; UserInfo adds the rest. */
+export const PublicUserInfo = view.object(
+  { userID: view.string(), nickname: view.string(), faceURL: view.string(), ex: view.string() },
+  'PublicUserInfo',
+);
+export type PublicUserInfo = ViewType<typeof PublicUserInfo>;
+
+export const UserInfo = PublicUserInfo.extend(
+  { createTime: view.integer(), appMangerLevel: view.integer(), globalRecvMsgOpt: view.integer() },
+  'UserInfo',
+);
+export type UserInfo = ViewType<typeof UserInfo>;
+
+export function userInfo(u: UserRecord): UserInfo {
   return {
     userID: u.userID,
     nickname: u.nickname,
@@ -37,11 +74,30 @@ export function userInfo(u: UserRecord) {
   };
 }
 
-export function publicUserInfo(userID: string, u: UserRecord | undefined) {
+export function publicUserInfo(userID: string, u: UserRecord | undefined): PublicUserInfo {
   return { userID, nickname: u?.nickname ?? '', faceURL: u?.faceURL ?? '', ex: u?.ex ?? '' };
 }
 
-export function requestInfo(r: RequestRecord, user: UserRecord | undefined, group: GroupView | undefined) {
+/** OpenIM's GroupRequest: a join request with its applicant and its group. */
+export const RequestInfo = view.object(
+  {
+    userInfo: PublicUserInfo,
+    groupInfo: view.nullable(GroupInfo, 'null when the group is not found'),
+    handleResult: view.integer(codes(HandleResult)),
+    reqMsg: view.string(),
+    handleMsg: view.string(),
+    reqTime: view.integer(),
+    handleUserID: view.string(),
+    handleTime: view.integer(),
+    ex: view.string(),
+    joinSource: view.integer(),
+    inviterUserID: view.string(),
+  },
+  'RequestInfo',
+);
+export type RequestInfo = ViewType<typeof RequestInfo>;
+
+export function requestInfo(r: RequestRecord, user: UserRecord | undefined, group: GroupView | undefined): RequestInfo {
   return {
     userInfo: publicUserInfo(r.userID, user),
     groupInfo: group ? groupInfo(group) : null,

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of GET /openapi.json, generated from what the server runs with: every
-// route's path and request schema (each Schema describes itself as JSON Schema), and every callback
-// declared in @huddle/protocol's HOOKS (command, phase, modifiable answer fields).
+// route's path, request schema (each Schema describes itself as JSON Schema) and answer (each
+// route's response view), and every callback declared in @huddle/protocol's HOOKS (command, phase,
+// modifiable answer fields).
 
 import { HOOK_KEYS, HOOKS, openimAnswerHead, type HookDefinition, type JsonSchema } from '@huddle/protocol';
 import pkg from '../../../package.json' with { type: 'json' };
@@ -27,6 +28,13 @@ const ENVELOPE: JsonSchema = {
   required: ['errCode', 'errMsg', 'errDlt'],
 };
 
+const ENVELOPE_REF = { $ref: '#/components/schemas/Envelope' };
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+
+/** The envelope with the route's own `data` (NO_DATA's schema forbids the key). */
+const answerOf = (route: Route): JsonSchema => ({ allOf: [ENVELOPE_REF, { properties: { data: route.response.jsonSchema() } }] });
+
 const header = (name: string, description: string, required = true) => ({ name, in: 'header', required, description, schema: { type: 'string' } });
 
 function operation(route: Route) {
@@ -38,7 +46,10 @@ function operation(route: Route) {
       parameters: [{ $ref: '#/components/parameters/operationID' }],
       security: route.public ? [] : [{ token: [] }],
       requestBody: { required: true, content: { 'application/json': { schema: route.body.jsonSchema() } } },
-      responses: { '200': { description: 'the envelope', content: { 'application/json': { schema: { $ref: '#/components/schemas/Envelope' } } } } },
+      responses: {
+        '200': { description: 'success (errCode 0) with this `data`, or an error (errCode ≠ 0, no `data`)', content: json(answerOf(route)) },
+        default: { description: 'an error with an HTTP status of its own (429 over the rate limit)', content: json(ENVELOPE_REF) },
+      },
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Services } from '../../domain/index.js';
+import { NO_DATA, RequestPage } from '../responses.js';
 import { route } from '../route.js';
 import { arr, groupID, idList, int, LIMITS, obj, pagination, str, userID } from '@huddle/protocol';
 
@@ -13,6 +14,7 @@ export const applicationRoutes = ({ applications }: Services) => [
       handledMsg: str({ max: LIMITS.message }),
       handleResult: int({ min: -1, max: 1, hint: '1 agree, -1 refuse' }),
     }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await applications.respond(ctx, body);
     },
@@ -20,16 +22,19 @@ export const applicationRoutes = ({ applications }: Services) => [
   route({
     path: '/group/get_recv_group_applicationList',
     body: obj({ pagination: pagination(), fromUserID: userID(), groupIDs: idList(), handleResults: handleResults() }),
+    response: RequestPage,
     handle: (ctx, body) => applications.received(ctx, body),
   }),
   route({
     path: '/group/get_user_req_group_applicationList',
     body: obj({ pagination: pagination(), userID: userID(), groupIDs: idList(), handleResults: handleResults() }),
+    response: RequestPage,
     handle: (ctx, body) => applications.sent(ctx, body),
   }),
   route({
     path: '/group/get_specified_user_group_request_info',
     body: obj({ groupID: groupID(), userID: userID() }),
+    response: RequestPage,
     handle: (ctx, body) => applications.specified(ctx, body),
   }),
 ];

@@ -1,5 +1,6 @@
 import { Platform } from '../../domain/context.js';
 import type { Services } from '../../domain/index.js';
+import { IssuedToken, NO_DATA, ParsedToken } from '../responses.js';
 import { route } from '../route.js';
 import { int, LIMITS, obj, str, userID } from '@huddle/protocol';
 
@@ -10,22 +11,26 @@ export const authRoutes = ({ auth }: Services) => [
     path: '/auth/get_admin_token',
     public: true,
     body: obj({ secret: str({ max: LIMITS.secret, required: true }), userID: userID() }),
+    response: IssuedToken,
     handle: (_ctx, body) => auth.getAdminToken(body),
   }),
   route({
     path: '/auth/get_user_token',
     body: obj({ platformID: platformID(), userID: userID() }),
+    response: IssuedToken,
     handle: (ctx, body) => auth.getUserToken(ctx, body),
   }),
   route({
     path: '/auth/parse_token',
     public: true,
     body: obj({ token: str({ max: LIMITS.token, required: true }) }),
+    response: ParsedToken,
     handle: (_ctx, body) => auth.parseToken(body),
   }),
   route({
     path: '/auth/force_logout',
     body: obj({ platformID: platformID(), userID: userID() }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await auth.forceLogout(ctx, body);
     },

@@ -1,4 +1,5 @@
 import type { Services } from '../../domain/index.js';
+import { CreatedGroup, GroupInfos, NO_DATA } from '../responses.js';
 import { route } from '../route.js';
 import { bool, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, str, userID } from '@huddle/protocol';
 
@@ -27,11 +28,13 @@ export const groupRoutes = ({ groups }: Services) => [
       }),
       sendMessage: optBool(),
     }),
+    response: CreatedGroup,
     handle: async (ctx, body) => ({ groupInfo: (await groups.createGroup(ctx, body)).groupInfo }),
   }),
   route({
     path: '/group/get_groups_info',
     body: obj({ groupIDs: idList({ required: true }) }),
+    response: GroupInfos,
     handle: (ctx, body) => groups.getGroupsInfo(ctx, body.groupIDs),
   }),
   route({
@@ -49,6 +52,7 @@ export const groupRoutes = ({ groups }: Services) => [
         applyMemberFriend: optInt(flag()),
       }),
     }),
+    response: NO_DATA,
     handle: async (ctx, { groupInfoForSet: { groupID: id, ...change } }) => {
       await groups.setGroupInfo(ctx, id, change);
     },
@@ -66,6 +70,7 @@ export const groupRoutes = ({ groups }: Services) => [
       lookMemberInfo: optInt(flag()),
       applyMemberFriend: optInt(flag()),
     }),
+    response: NO_DATA,
     handle: async (ctx, { groupID: id, ...change }) => {
       await groups.setGroupInfoEx(ctx, id, change);
     },
@@ -73,6 +78,7 @@ export const groupRoutes = ({ groups }: Services) => [
   route({
     path: '/group/transfer_group',
     body: obj({ groupID: groupID(), oldOwnerUserID: userID(), newOwnerUserID: userID() }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await groups.transferGroup(ctx, body);
     },
@@ -80,6 +86,7 @@ export const groupRoutes = ({ groups }: Services) => [
   route({
     path: '/group/dismiss_group',
     body: obj({ groupID: groupID(), deleteMember: bool(), sendMessage: optBool() }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await groups.dismissGroup(ctx, body);
     },
@@ -87,6 +94,7 @@ export const groupRoutes = ({ groups }: Services) => [
   route({
     path: '/group/mute_group',
     body: obj({ groupID: groupID() }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await groups.muteGroup(ctx, body.groupID);
     },
@@ -94,6 +102,7 @@ export const groupRoutes = ({ groups }: Services) => [
   route({
     path: '/group/cancel_mute_group',
     body: obj({ groupID: groupID() }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await groups.cancelMuteGroup(ctx, body.groupID);
     },

@@ -1,4 +1,5 @@
 import type { Services } from '../../domain/index.js';
+import { JoinedGroups, MemberPage, MembersInfo, MemberUserIDs, NO_DATA } from '../responses.js';
 import { route } from '../route.js';
 import { arr, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, pagination, str, userID } from '@huddle/protocol';
 
@@ -12,6 +13,7 @@ export const memberRoutes = ({ members }: Services) => [
       inviterUserID: userID(false),
       ex: str({ max: LIMITS.ex }),
     }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.joinGroup(ctx, body);
     },
@@ -19,6 +21,7 @@ export const memberRoutes = ({ members }: Services) => [
   route({
     path: '/group/quit_group',
     body: obj({ groupID: groupID(), userID: userID(false) }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.quitGroup(ctx, body);
     },
@@ -31,6 +34,7 @@ export const memberRoutes = ({ members }: Services) => [
       invitedUserIDs: idList({ nonEmpty: true }),
       sendMessage: optBool(),
     }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.inviteUserToGroup(ctx, body);
     },
@@ -43,6 +47,7 @@ export const memberRoutes = ({ members }: Services) => [
       reason: str({ max: LIMITS.message }),
       sendMessage: optBool(),
     }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.kickGroup(ctx, body);
     },
@@ -55,21 +60,25 @@ export const memberRoutes = ({ members }: Services) => [
       filter: int({ min: 0, max: 5, hint: '0 all, 1 owner, 2 admins, 3 ordinary, 4 admins+ordinary, 5 owner+admins' }),
       keyword: str({ max: LIMITS.nickname }),
     }),
+    response: MemberPage,
     handle: (ctx, body) => members.getGroupMemberList(ctx, body),
   }),
   route({
     path: '/group/get_group_members_info',
     body: obj({ groupID: groupID(), userIDs: idList({ nonEmpty: true }) }),
+    response: MembersInfo,
     handle: (ctx, body) => members.getGroupMembersInfo(ctx, body),
   }),
   route({
     path: '/group/get_group_member_user_id',
     body: obj({ groupID: groupID() }),
+    response: MemberUserIDs,
     handle: (ctx, body) => members.getGroupMemberUserID(ctx, body.groupID),
   }),
   route({
     path: '/group/get_joined_group_list',
     body: obj({ pagination: pagination(), fromUserID: userID() }),
+    response: JoinedGroups,
     handle: (ctx, body) => members.getJoinedGroupList(ctx, body),
   }),
   route({
@@ -87,6 +96,7 @@ export const memberRoutes = ({ members }: Services) => [
         { max: LIMITS.list, nonEmpty: true },
       ),
     }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.setGroupMemberInfo(ctx, body.members);
     },
@@ -99,6 +109,7 @@ export const memberRoutes = ({ members }: Services) => [
       // uint32 in OpenIM; 0 is refused ("mutedSeconds is empty").
       mutedSeconds: int({ min: 1, max: 4294967295, required: true }),
     }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.muteGroupMember(ctx, body);
     },
@@ -106,6 +117,7 @@ export const memberRoutes = ({ members }: Services) => [
   route({
     path: '/group/cancel_mute_group_member',
     body: obj({ groupID: groupID(), userID: userID() }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await members.cancelMuteGroupMember(ctx, body);
     },

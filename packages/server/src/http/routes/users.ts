@@ -1,5 +1,6 @@
 import type { Services } from '../../domain/index.js';
 import { USER_ID_PATTERN } from '../../domain/users.js';
+import { NO_DATA, UsersInfo } from '../responses.js';
 import { route } from '../route.js';
 import { arr, idList, int, LIMITS, obj, optInt, optStr, str } from '@huddle/protocol';
 
@@ -20,6 +21,7 @@ export const userRoutes = ({ users }: Services) => [
   route({
     path: '/user/user_register',
     body: obj({ users: arr(newUser, { max: LIMITS.list, nonEmpty: true }) }),
+    response: NO_DATA,
     handle: async (ctx, body) => {
       await users.register(ctx, body.users);
     },
@@ -27,6 +29,7 @@ export const userRoutes = ({ users }: Services) => [
   route({
     path: '/user/get_users_info',
     body: obj({ userIDs: idList({ nonEmpty: true }) }),
+    response: UsersInfo,
     handle: (ctx, body) => users.getUsersInfo(ctx, body.userIDs),
   }),
   route({
@@ -40,6 +43,7 @@ export const userRoutes = ({ users }: Services) => [
         globalRecvMsgOpt: optInt({ min: 0, max: 2 }),
       }),
     }),
+    response: NO_DATA,
     handle: async (ctx, { userInfo: { userID, ...patch } }) => {
       await users.updateUserInfoEx(ctx, userID, patch);
     },

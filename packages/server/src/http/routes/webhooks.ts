@@ -2,10 +2,25 @@
 // delivery log (events and their attempts), and replay. Only app admins (HUDDLE_ADMIN_USER_IDS)
 // may call these; everyone else gets NoPermissionError (1002).
 
-import { HOOK_KEYS, int64, LIMITS, obj, pagination, SchemaError, str, type DeliveryAttemptView, type DeliveryEventView, type Schema } from '@huddle/protocol';
+import {
+  DELIVERY_STATUSES,
+  DeliveryEventDetail,
+  DeliveryEventPage,
+  HOOK_KEYS,
+  int64,
+  LIMITS,
+  obj,
+  pagination,
+  SchemaError,
+  str,
+  view,
+  type DeliveryAttemptView,
+  type DeliveryEventView,
+  type Schema,
+} from '@huddle/protocol';
 import type { OpContext } from '../../domain/context.js';
 import { args, noPermission, notFound } from '../../errors.js';
-import type { AttemptRecord, EventRecord, EventStatus } from '../../storage/records.js';
+import type { AttemptRecord, EventRecord } from '../../storage/records.js';
 import type { EventQuery, EventRepo } from '../../storage/store.js';
 import { WebhookConfigError } from '../../webhooks/config.js';
 import type { WebhookSettings } from '../../webhooks/settings.js';
@@ -18,8 +33,6 @@ export interface WebhookAdminDeps {
   wake: () => void;
   now: () => number;
 }
-
-const STATUSES: readonly EventStatus[] = ['pending', 'delivered', 'dead'];
 
 /** An optional string that must be one of `values`; missing, null or "" means "any". */
 function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
@@ -53,6 +66,16 @@ const configDocument = (): Schema<Record<string, unknown>> => ({
     description: 'the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue; endpoints: [{name, url, dialect, sdkAppId, token, signingSecret, hooks}]); errDlt names the offending key',
   }),
 });
+
+/** /webhook/get_config's and set_config's data: the document in force, and where it came from. */
+const ConfigView = view.object({
+  config: view.schemaView<Record<string, unknown>>({ ...configDocument().jsonSchema(), description: 'the configuration in force, as the webhooks.yml document in JSON (what set_config takes)' }),
+  source: view.oneOf(['default', 'file', 'api'], 'default: no HUDDLE_WEBHOOKS file; file: read from it; api: saved through set_config'),
+  changedAt: view.integer('Unix milliseconds of the last save through set_config; 0 when never saved'),
+});
+
+/** The replay routes' data: how many events went back to pending. */
+const Requeued = view.object({ count: view.integer() });
 
 const eventFilter = {
   groupID: str({ max: LIMITS.id }),
@@ -121,6 +144,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     route({
       path: '/webhook/get_config',
       body: obj({}),
+      response: ConfigView,
       handle: async (ctx) => {
         requireAdmin(ctx);
         return configView();
@@ -129,6 +153,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     route({
       path: '/webhook/set_config',
       body: obj({ config: configDocument() }),
+      response: ConfigView,
       handle: async (ctx, body) => {
         requireAdmin(ctx);
         try {
@@ -142,7 +167,8 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     }),
     route({
       path: '/webhook/list_events',
-      body: obj({ ...eventFilter, status: optOneOf(STATUSES), pagination: pagination() }),
+      body: obj({ ...eventFilter, status: optOneOf(DELIVERY_STATUSES), pagination: pagination() }),
+      response: DeliveryEventPage,
       handle: async (ctx, body) => {
         requireAdmin(ctx);
         const q = query(body);
@@ -154,6 +180,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     route({
       path: '/webhook/get_event',
       body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+      response: DeliveryEventDetail,
       handle: async (ctx, body) => {
         requireAdmin(ctx);
         const event = await events.get(body.eventID);
@@ -165,6 +192,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     route({
       path: '/webhook/replay_event',
       body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+      response: Requeued,
       handle: async (ctx, body) => {
         requireAdmin(ctx);
         const event = await events.get(body.eventID);
@@ -178,6 +206,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     route({
       path: '/webhook/replay_dead',
       body: obj(eventFilter),
+      response: Requeued,
       handle: async (ctx, body) => {
         requireAdmin(ctx);
         const count = await events.requeue({ ...query(body), status: 'dead' }, now());

@@ -1,0 +1,148 @@
+// GET /openapi.json describes every route's answer, and this suite holds the server to it: it calls
+// every POST route the served document lists, successfully and with realistic data, and checks each
+// whole answer against that route's 200 schema. Answer objects are closed with every key required,
+// so a field added to a view but not to its schema (or dropped from one) fails here. So does a route
+// in the document that no test called, and a list that never held an item (its items unchecked).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { page, startServer, TEST_SECRET, type TestServer } from './harness.js';
+import { checkJson, itemLocations } from './json-schema.js';
+import { startReceiver, webhooksDocument, type Receiver } from './receiver.js';
+import { eventually } from './wait.js';
+
+type Doc = { paths: Record<string, { post?: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }> };
+
+let s: TestServer;
+let rx: Receiver;
+let doc: Doc;
+/** Per route: the schema locations that checked a value in some answer. */
+const visited = new Map<string, Set<string>>();
+
+const [OWNER, ADMIN, MEMBER, HEIR, INVITEE, JOINER] = ['olivia', 'adam', 'mia', 'hal', 'ivy', 'jo'];
+const DEAD_GROUP = 'unlucky-group';
+
+const answerSchema = (path: string) => doc.paths[path]?.post?.responses['200']?.content['application/json']?.schema;
+const documentedRoutes = () => Object.keys(doc.paths).filter((p) => doc.paths[p]!.post);
+
+/** POSTs like a client, expects success, and checks the whole envelope against the document. */
+async function call<T = any>(path: string, body: unknown, token: string | null = s.adminToken): Promise<T> {
+  const res = await s.client.raw(path, body, { token });
+  expect(res.status, path).toBe(200);
+  expect(res.body.errCode, `${path}: ${res.text}`).toBe(0);
+  const schema = answerSchema(path);
+  expect(schema, `${path} has no 200 answer in the document`).toBeDefined();
+  const seen = visited.get(path) ?? new Set<string>();
+  visited.set(path, seen);
+  expect(checkJson(doc, schema!, res.body, (at) => seen.add(at), '#', 'answer'), path).toEqual([]);
+  return res.body.data as T;
+}
+
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  rx = await startReceiver();
+  s = await startServer();
+  const res = await s.client.raw('/openapi.json', undefined, { method: 'GET', token: null, operationID: null });
+  expect(res.status).toBe(200);
+  doc = res.body as Doc;
+});
+
+afterAll(async () => {
+  await s?.close();
+  await rx?.close();
+});
+
+describe('every answer fits the served document', () => {
+  it('auth and users', async () => {
+    const { userID: adminID } = await call('/auth/parse_token', { token: s.adminToken }, null);
+    await call('/auth/get_admin_token', { secret: TEST_SECRET, userID: adminID }, null);
+    await call('/user/user_register', {
+      users: [OWNER, ADMIN, MEMBER, HEIR, INVITEE, JOINER].map((userID) => ({ userID, nickname: userID.toUpperCase(), faceURL: `https://f/${userID}.png`, ex: '{"team":"blue"}' })),
+    });
+    for (const u of [MEMBER, JOINER]) tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
+    await call('/auth/get_user_token', { userID: MEMBER, platformID: 1 });
+    await call('/auth/force_logout', { userID: MEMBER, platformID: 1 });
+    await call('/user/get_users_info', { userIDs: [OWNER, MEMBER, 'nobody'] });
+    await call('/user/update_user_info_ex', { userInfo: { userID: MEMBER, nickname: 'Mia M.', globalRecvMsgOpt: 1 } }, tokens[MEMBER]!);
+  });
+
+  it('the callback configuration', async () => {
+    await call('/webhook/get_config', {});
+    // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
+    rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
+    const config = webhooksDocument({ url: rx.url, retrySchedule: [0.05], hooks: { afterCreateGroup: { enable: true } } });
+    expect((await call('/webhook/set_config', { config })).source).toBe('api');
+  });
+
+  let groupID = '';
+  it('groups', async () => {
+    const created = await call('/group/create_group', {
+      ownerUserID: OWNER,
+      adminUserIDs: [ADMIN],
+      memberUserIDs: [MEMBER, HEIR],
+      groupInfo: { groupName: 'Hikers', notification: 'Be kind', introduction: 'We hike', faceURL: 'https://f/g.png', ex: 'x', groupType: 2, applyMemberFriend: 1 },
+    });
+    groupID = created.groupInfo.groupID;
+    await call('/group/get_groups_info', { groupIDs: [groupID, 'missing'] });
+    await call('/group/set_group_info', { groupInfoForSet: { groupID, groupName: 'Hill walkers', notification: 'Boots on', needVerification: 0 } });
+    await call('/group/set_group_info_ex', { groupID, introduction: 'We walk', ex: 'y', lookMemberInfo: 1 });
+    await call('/group/mute_group', { groupID });
+    await call('/group/cancel_mute_group', { groupID });
+  });
+
+  it('members', async () => {
+    await call('/group/invite_user_to_group', { groupID, invitedUserIDs: [INVITEE], reason: 'come along' });
+    await call('/group/get_group_member_list', { groupID, pagination: page(), filter: 0, keyword: '' });
+    await call('/group/get_group_members_info', { groupID, userIDs: [OWNER, MEMBER] });
+    await call('/group/get_group_member_user_id', { groupID });
+    await call('/group/get_joined_group_list', { fromUserID: MEMBER, pagination: page() });
+    await call('/group/set_group_member_info', { members: [{ groupID, userID: MEMBER, nickname: 'Mia of the hills', ex: 'e', roleLevel: 60 }] });
+    await call('/group/mute_group_member', { groupID, userID: MEMBER, mutedSeconds: 60 });
+    await call('/group/cancel_mute_group_member', { groupID, userID: MEMBER });
+    await call('/group/kick_group', { groupID, kickedUserIDs: [INVITEE], reason: 'wrong group' });
+    await call('/group/quit_group', { groupID }, tokens[MEMBER]!);
+    await call('/group/transfer_group', { groupID, oldOwnerUserID: OWNER, newOwnerUserID: HEIR });
+  });
+
+  it('join requests', async () => {
+    const closed = (await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupName: 'Closed', groupType: 2, needVerification: 1 } })).groupInfo;
+    await call('/group/join_group', { groupID: closed.groupID, joinSource: 3, reqMessage: 'let me in', ex: 'q' }, tokens[JOINER]!);
+    await call('/group/get_recv_group_applicationList', { fromUserID: OWNER, pagination: page() });
+    await call('/group/get_user_req_group_applicationList', { userID: JOINER, pagination: page() });
+    await call('/group/get_specified_user_group_request_info', { groupID: closed.groupID, userID: JOINER });
+    await call('/group/group_application_response', { groupID: closed.groupID, fromUserID: JOINER, handleResult: 1, handledMsg: 'welcome' });
+    await call('/group/dismiss_group', { groupID: closed.groupID, deleteMember: false });
+  });
+
+  it('the delivery log and replay', async () => {
+    await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 } });
+    const first = (status: string) => async () => (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
+    const dead = await eventually(first('dead'), 8000, 'a dead-lettered callback');
+    const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
+    expect((await call('/webhook/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
+    expect((await call('/webhook/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
+    expect(await call('/webhook/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
+    expect(await call('/webhook/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
+  });
+
+  it('catches a key added to or dropped from an answer', async () => {
+    const res = await s.client.raw('/group/get_groups_info', { groupIDs: [groupID] }, { token: s.adminToken });
+    const check = (body: unknown) => checkJson(doc, answerSchema('/group/get_groups_info')!, body, undefined, '#', 'answer');
+    expect(check(res.body)).toEqual([]);
+    const [info] = res.body.data.groupInfos;
+    const { ex: _dropped, ...without } = info;
+    expect(check({ ...res.body, data: { groupInfos: [{ ...info, nickname: 'x' }] } })).toEqual(['answer.data.groupInfos[0].nickname: not allowed here']);
+    expect(check({ ...res.body, data: { groupInfos: [without] } })).toEqual(['answer.data.groupInfos[0]: ex is missing']);
+    // An empty success documents that `data` is left out.
+    const empty = answerSchema('/group/mute_group')!;
+    expect(checkJson(doc, empty, { errCode: 0, errMsg: '', errDlt: '', data: {} })).not.toEqual([]);
+  });
+
+  it('called every route the document lists, with an item in every list', () => {
+    const routes = documentedRoutes();
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.filter((p) => !visited.has(p))).toEqual([]);
+    const unchecked = routes.flatMap((p) => itemLocations(answerSchema(p)).filter((at) => !visited.get(p)!.has(at)).map((at) => `${p} ${at}`));
+    expect(unchecked).toEqual([]);
+  });
+});
