@@ -75,7 +75,8 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         })
         .where('id', '=', attempt.eventID)
         .where('locked_by', '=', workerID)
-        .where('status', '=', 'pending')
+        // Literal: a bound value against the pending-by-key index's column forces a re-prepare per run.
+        .where('status', '=', sql.lit('pending'))
         .returning(['endpoint', 'ordering_key'])
         .executeTakeFirst();
       recorded.push(res !== undefined);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RequestRecord } from '../records.js';
 import type { RequestQuery, RequestRepo } from '../store.js';
 import { fromRow, REQUEST_COLUMNS, toRow } from './columns.js';
@@ -63,7 +63,7 @@ export function requestRepo(db: Kysely<Database>): RequestRepo {
           .selectFrom('group_members as m')
           .select('m.group_id')
           .where('m.user_id', '=', managerUserID)
-          .where('m.role_level', 'in', [100, 60]),
+          .where('m.role_level', 'in', [sql.lit(100), sql.lit(60)]), // literals: see groups.ts
       );
       return paged(q, page);
     },
