@@ -9,8 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './harness.js';
+import { createTestDatabase, postgresAvailable } from './postgres.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'huddle.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-cli-'));
@@ -242,6 +244,30 @@ describe('huddle migrate', () => {
     const again = await huddle(['migrate'], { HUDDLE_DATABASE: file });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`is up to date (schema version ${first.version})`);
+  });
+
+  it('does the same on a PostgreSQL database', async () => {
+    if (!(await postgresAvailable())) return;
+    const db = await createTestDatabase('cli');
+    try {
+      const first = await json(['migrate', '--database', db.url]);
+      expect(first.applied).toBeGreaterThan(0);
+      expect(first.version).toBe(first.applied);
+      const again = await huddle(['migrate'], { HUDDLE_DATABASE: db.url });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`is up to date (schema version ${first.version})`);
+      // Every table is there, the outbox's newest included.
+      const pgc = new pg.Client({ connectionString: db.url });
+      await pgc.connect();
+      try {
+        const { rows } = await pgc.query<{ t: string | null }>("SELECT to_regclass('webhook_queue_heads')::text AS t");
+        expect(rows[0]!.t).toBe('webhook_queue_heads');
+      } finally {
+        await pgc.end();
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });
 
