@@ -108,9 +108,17 @@ export interface EventRepo {
   enqueue(events: NewEvent[]): Promise<void>;
   /**
    * Leases up to `limit` due events, each the oldest pending event of its (endpoint, group), so a
-   * group never has two events in flight and event N+1 waits for event N. One statement.
+   * group never has two events in flight and event N+1 waits for event N. One statement. With
+   * `queues`, only the heads of those queues (the worker chaining a group's next event).
    */
-  claim(workerID: string, now: number, leaseUntil: number, limit: number, endpoints: readonly string[]): Promise<EventRecord[]>;
+  claim(
+    workerID: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+    endpoints: readonly string[],
+    queues?: readonly { endpoint: string; orderingKey: string }[],
+  ): Promise<EventRecord[]>;
   /**
    * Records an attempt and the event's next state, if `workerID` still holds the lease; returns
    * false (and writes nothing) when it does not.

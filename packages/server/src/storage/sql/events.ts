@@ -142,16 +142,20 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       }
     },
 
-    async claim(workerID, now, leaseUntil, limit, endpoints) {
+    async claim(workerID, now, leaseUntil, limit, endpoints, queues) {
       // Queue heads only (one per endpoint and group with pending events), so a deep backlog in a
       // few groups is never scanned. A head in retry backoff or leased holds back its queue.
       // Events of endpoints no longer configured (or without a URL) wait until they are again.
+      if (queues?.length === 0) return [];
       const lock = caps.skipLocked ? sql`FOR UPDATE OF e SKIP LOCKED` : sql``;
+      const onlyQueues = queues
+        ? sql`AND (h.endpoint, h.ordering_key) IN (${sql.join(queues.map((q) => sql`(${q.endpoint}, ${q.orderingKey})`))})`
+        : sql``;
       const result = await sql<Record<string, unknown>>`
         UPDATE webhook_events SET locked_by = ${workerID}, locked_until = ${leaseUntil}
         WHERE seq IN (
           SELECT e.seq FROM webhook_queue_heads h JOIN webhook_events e ON e.seq = h.seq
-          WHERE h.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])})
+          WHERE h.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])}) ${onlyQueues}
             AND e.status = 'pending' AND e.next_attempt_at <= ${now}
             AND (e.locked_until IS NULL OR e.locked_until <= ${now})
           ORDER BY e.next_attempt_at, e.seq
