@@ -1,4 +1,5 @@
-// `npm run soak`: crash and soak run, not part of CI. A huddle process on a SQLite file takes writes
+// `npm run soak`: crash and soak run, not part of CI. A huddle process on a SQLite file (or, with
+// SOAK_ENGINE=postgres, a fresh PostgreSQL database) takes writes
 // from concurrent clients while it is killed with SIGKILL at random moments (and restarted on the
 // same database) and the business server is down for a stretch of the run. Afterwards:
 // - lost events: every acknowledged change has its outbox events, and every outbox event reached the
@@ -12,7 +13,8 @@
 // Environment: SOAK_OPS (operations, default 5000), SOAK_MINUTES (run for this long instead of a
 // number of operations), SOAK_KILLS (SIGKILLs spread over the run, default 5), SOAK_OUTAGE (the
 // fraction of the run the business server is down, default 0.2), SOAK_CLIENTS (concurrent callers,
-// default 8), SOAK_GROUPS (groups the writes spread over, default 100), SOAK_SEED.
+// default 8), SOAK_GROUPS (groups the writes spread over, default 100), SOAK_SEED, SOAK_ENGINE
+// (sqlite or postgres; PostgreSQL at HUDDLE_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import path from 'node:path';
 import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
 import { groupViolations, outboxViolations } from './db-invariants.js';
 import { queryDatabase, TEST_SECRET, type Client } from './harness.js';
+import { createTestDatabase } from './postgres.js';
 import { startReceiver, writeWebhooksYaml } from './receiver.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
@@ -41,7 +44,10 @@ const rnd = () => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-soak-'));
-const database = path.join(dir, 'huddle.db');
+const ENGINE = process.env.SOAK_ENGINE ?? 'sqlite';
+if (ENGINE !== 'sqlite' && ENGINE !== 'postgres') throw new Error(`SOAK_ENGINE must be sqlite or postgres, not ${ENGINE}`);
+const pgDatabase = ENGINE === 'postgres' ? await createTestDatabase('soak') : undefined;
+const database = pgDatabase?.url ?? path.join(dir, 'huddle.db');
 const query = <T>(sql: string) => queryDatabase<T>(database, sql);
 const USERS = Array.from({ length: 40 }, (_, i) => `s${i}`);
 const GROUPS = Array.from({ length: Number(process.env.SOAK_GROUPS ?? 100) }, (_, i) => `sg${i}`);
@@ -60,7 +66,10 @@ let server: ServerProcess = await start();
 let admin = '';
 
 async function start(): Promise<ServerProcess> {
-  return startServerProcess({ HUDDLE_DATABASE: database, HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info' });
+  // PostgreSQL keeps a killed instance's leases until they run out (another instance could still
+  // be alive): a short margin, so the restarted one takes them over within seconds.
+  const pg = pgDatabase ? { HUDDLE_LEASE_MARGIN_SECONDS: '2' } : {};
+  return startServerProcess({ HUDDLE_DATABASE: database, HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info', ...pg });
 }
 
 /** Resident set of the server process, in MiB (Linux). */
@@ -237,6 +246,7 @@ const figures = {
   refused,
   unknownOutcome: unknown,
   sigkills: kills,
+  engine: ENGINE,
   businessServerOutage: OUTAGE > 0,
   events: events.length,
   deliveries: received.length,
@@ -259,6 +269,9 @@ await server.exited;
 await server.client.close();
 await rx.close();
 const failed = figures.lostEvents > 0 || dead > 0 || outOfOrder.length > 0 || violations.length > 0;
-if (!failed) fs.rmSync(dir, { recursive: true, force: true });
-console.log(failed ? `soak: FAILED (data kept in ${dir})` : 'soak: clean');
+if (!failed) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  await pgDatabase?.drop();
+}
+console.log(failed ? `soak: FAILED (data kept in ${pgDatabase ? database : dir})` : `soak: clean (${ENGINE})`);
 process.exit(failed ? 1 : 0);
