@@ -68,7 +68,7 @@ let admin = '';
 async function start(): Promise<ServerProcess> {
   // PostgreSQL keeps a killed instance's leases until they run out (another instance could still
   // be alive): a short margin, so the restarted one takes them over within seconds.
-  const pg = pgDatabase ? { HUDDLE_LEASE_MARGIN_SECONDS: '2' } : {};
+  const pg: Record<string, string> = pgDatabase ? { HUDDLE_LEASE_MARGIN_SECONDS: '2' } : {};
   return startServerProcess({ HUDDLE_DATABASE: database, HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info', ...pg });
 }
 
