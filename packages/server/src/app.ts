@@ -13,6 +13,7 @@ import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
 import { isPostgresUrl, openStore } from './storage/open.js';
 import { noSignals, type Signals } from './signals.js';
+import { AttemptRelay } from './http/live-relay.js';
 import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
@@ -91,7 +92,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     leaseMarginMs: config.leaseMarginMs,
     onAttempt: (hook, outcome, ms, a) => {
       metrics.attempt(hook, outcome, ms);
-      feed.publish({ time: Date.now(), eventID: a.eventID, hook, groupID: a.groupID, attempt: a.attempt, outcome, statusCode: a.statusCode ?? 0, durationMs: a.durationMs, error: a.error });
+      relay.publish({ time: Date.now(), eventID: a.eventID, hook, groupID: a.groupID, attempt: a.attempt, outcome, statusCode: a.statusCode ?? 0, durationMs: a.durationMs, error: a.error });
     },
     ...options.worker,
   });
@@ -103,6 +104,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     signals.publish('events');
   };
   signals.on('events', () => worker.wake());
+  // The worker's attempts go through it; the worker starts in listen(), after this line has run.
+  const relay = new AttemptRelay(feed, signals);
   const refreshSettings = () =>
     webhooks.refresh().then(
       (changed) => {
@@ -192,6 +195,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     },
     async close() {
       clearInterval(settingsPoll);
+      relay.close();
       feed.close();
       await retention.stop();
       await Promise.all([

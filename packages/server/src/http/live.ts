@@ -1,5 +1,5 @@
-// GET /webhook/live: server-sent events of callback delivery attempts as this instance makes them,
-// for the console's live view. App admins only (token header, as every admin call), so browsers read
+// GET /webhook/live: server-sent events of callback delivery attempts as they are made, by this
+// instance and (on PostgreSQL, through live-relay.ts) by every other one, for the console's live view. App admins only (token header, as every admin call), so browsers read
 // it with fetch() rather than EventSource (which cannot send headers).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +12,17 @@ import { renderError } from './envelope.js';
 export class AttemptFeed {
   private readonly listeners = new Set<(n: AttemptNotice) => void>();
   private readonly closers = new Set<() => void>();
+  private readonly subscribeListeners: (() => void)[] = [];
+
+  /** Open streams on this instance. */
+  get watchers(): number {
+    return this.listeners.size;
+  }
+
+  /** Called whenever a stream opens (the relay tells the other instances someone is watching). */
+  onSubscribe(listener: () => void): void {
+    this.subscribeListeners.push(listener);
+  }
 
   publish(notice: AttemptNotice): void {
     for (const listener of this.listeners) listener(notice);
@@ -20,6 +31,7 @@ export class AttemptFeed {
   subscribe(listener: (n: AttemptNotice) => void, onClose: () => void): () => void {
     this.listeners.add(listener);
     this.closers.add(onClose);
+    for (const l of this.subscribeListeners) l();
     return () => {
       this.listeners.delete(listener);
       this.closers.delete(onClose);

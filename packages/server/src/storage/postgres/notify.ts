@@ -7,15 +7,18 @@
 //   within the interval become one at its end. Under load that bounds the cost (a NOTIFY takes a
 //   global lock at commit) to ~100 a second per instance; an isolated change is not delayed.
 // - The payload is the sender's ID, so an instance ignores its own signals (it woke itself directly).
+// - Messages (send/onMessage) go out uncoalesced, as "<sender ID> <payload>", on channels of their own.
 // - A lost connection is re-established with backoff; listeners of onReconnect then catch up.
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { SignalChannel, Signals } from '../../signals.js';
+import type { MessageChannel, SignalChannel, Signals } from '../../signals.js';
 
 const CHANNELS: Record<SignalChannel, string> = { events: 'huddle_events', settings: 'huddle_settings' };
 const BY_NAME = new Map(Object.entries(CHANNELS).map(([k, v]) => [v, k as SignalChannel]));
+const MESSAGE_CHANNELS: Record<MessageChannel, string> = { attempts: 'huddle_attempts' };
+const MESSAGE_BY_NAME = new Map(Object.entries(MESSAGE_CHANNELS).map(([k, v]) => [v, k as MessageChannel]));
 export const PUBLISH_INTERVAL_MS = 10;
 const MAX_BACKOFF_MS = 5000;
 
@@ -28,6 +31,7 @@ export class PostgresSignals implements Signals {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly listeners: Record<SignalChannel, (() => void)[]> = { events: [], settings: [] };
   private readonly reconnectListeners: (() => void)[] = [];
+  private readonly messageListeners: Record<MessageChannel, ((payload: string) => void)[]> = { attempts: [] };
   private readonly lastSent: Record<SignalChannel, number> = { events: 0, settings: 0 };
   private readonly trailing: Partial<Record<SignalChannel, NodeJS.Timeout>> = {};
   private everConnected = false;
@@ -45,6 +49,18 @@ export class PostgresSignals implements Signals {
     this.reconnectListeners.push(listener);
   }
 
+  onMessage(channel: MessageChannel, listener: (payload: string) => void): void {
+    this.messageListeners[channel].push(listener);
+  }
+
+  send(channel: MessageChannel, payload: string): void {
+    const client = this.client;
+    if (this.closed || !client) return;
+    client.query('SELECT pg_notify($1, $2)', [MESSAGE_CHANNELS[channel], `${this.id} ${payload}`]).catch((err: unknown) => {
+      this.logger.debug({ err, channel }, 'could not send a message to the other instances');
+    });
+  }
+
   /** Connects and listens; a failure is logged and retried in the background (polling covers meanwhile). */
   async start(): Promise<void> {
     await this.connect();
@@ -54,12 +70,12 @@ export class PostgresSignals implements Signals {
     if (this.closed || this.trailing[channel]) return;
     const wait = this.lastSent[channel] + PUBLISH_INTERVAL_MS - performance.now();
     if (wait <= 0) {
-      this.send(channel);
+      this.notify(channel);
       return;
     }
     const timer = setTimeout(() => {
       delete this.trailing[channel];
-      this.send(channel);
+      this.notify(channel);
     }, wait);
     timer.unref();
     this.trailing[channel] = timer;
@@ -75,7 +91,7 @@ export class PostgresSignals implements Signals {
     await client?.end().catch(() => {});
   }
 
-  private send(channel: SignalChannel): void {
+  private notify(channel: SignalChannel): void {
     this.lastSent[channel] = performance.now();
     const client = this.client;
     if (!client) return; // reconnecting: the others' polls pick the work up
@@ -90,13 +106,21 @@ export class PostgresSignals implements Signals {
       client.on('error', (err) => this.lost(client, err));
       client.on('end', () => this.lost(client));
       client.on('notification', (msg) => {
+        const messageChannel = MESSAGE_BY_NAME.get(msg.channel);
+        if (messageChannel) {
+          const payload = msg.payload ?? '';
+          const space = payload.indexOf(' ');
+          if (space < 0 || payload.slice(0, space) === this.id) return;
+          for (const l of this.messageListeners[messageChannel]) l(payload.slice(space + 1));
+          return;
+        }
         const channel = BY_NAME.get(msg.channel);
         if (!channel || msg.payload === this.id) return;
         for (const l of this.listeners[channel]) l();
       });
       try {
         await client.connect();
-        await client.query(`LISTEN ${CHANNELS.events}; LISTEN ${CHANNELS.settings}`);
+        await client.query([...Object.values(CHANNELS), ...Object.values(MESSAGE_CHANNELS)].map((c) => `LISTEN ${c}`).join('; '));
       } catch (err) {
         client.removeAllListeners('end');
         await client.end().catch(() => {});
