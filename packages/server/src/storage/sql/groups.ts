@@ -36,6 +36,8 @@ export function groupRepo(db: Kysely<Database>, caps: Capabilities): GroupRepo {
     },
     async getForUpdate(groupID) {
       if (caps.rowLocks) {
+        // Lock first, read after, in two statements: a single SELECT ... FOR UPDATE that waited for
+        // the lock would re-read the group row but compute the owner from its earlier snapshot.
         await db.selectFrom('groups').select('group_id').where('group_id', '=', groupID).forUpdate().execute();
       }
       const row = await selectGroups(db).where('g.group_id', '=', groupID).executeTakeFirst();
