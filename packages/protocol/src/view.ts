@@ -74,3 +74,18 @@ export function object<F extends Fields>(fields: F, title?: string): ObjectView<
 export function paged<K extends string, T>(key: K, item: View<T>, title?: string) {
   return object({ total: integer('matches over all pages'), ...({ [key]: array(item) } as { [P in K]: View<T[]> }) }, title);
 }
+
+/**
+ * Exactly the view's keys, in its order, from `source` (anything that has them), with `overrides`
+ * for keys the source does not hold or that are answered otherwise: an answer never leaks a
+ * record's other fields, and no builder lists the view's keys again.
+ */
+export function pick<F extends Fields, O extends Partial<ObjectOf<F>> = Record<never, never>>(
+  v: ObjectView<F>,
+  source: Pick<ObjectOf<F>, Exclude<keyof F, keyof O>>,
+  overrides?: O,
+): ObjectOf<F> {
+  const from = source as Record<string, unknown>;
+  const over = (overrides ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(v.fields).map((k) => [k, k in over ? over[k] : from[k]])) as ObjectOf<F>;
+}

@@ -28,13 +28,7 @@ export const GroupInfo = view.object(
 );
 export type GroupInfo = ViewType<typeof GroupInfo>;
 
-export const GROUP_INFO_FIELDS = Object.keys(GroupInfo.fields) as (keyof GroupInfo)[];
-
 /** Copies exactly the GroupInfo fields, in OpenIM's order, from anything that has them. */
-export function pickGroupInfo(g: GroupInfo): GroupInfo {
-  const out = {} as Record<string, unknown>;
-  for (const k of GROUP_INFO_FIELDS) out[k] = g[k];
-  return out as unknown as GroupInfo;
-}
+export const pickGroupInfo = (g: GroupInfo): GroupInfo => view.pick(GroupInfo, g);
 
 export const Role = { Owner: 100, Admin: 60, Member: 20 } as const;

@@ -32,21 +32,8 @@ export const MemberInfo = view.object(
 export type MemberInfo = ViewType<typeof MemberInfo>;
 
 export function memberInfo(m: MemberRecord): MemberInfo {
-  return {
-    groupID: m.groupID,
-    userID: m.userID,
-    roleLevel: m.roleLevel,
-    joinTime: m.joinTime,
-    nickname: m.nickname,
-    faceURL: m.faceURL,
-    // OpenIM's REST converter never fills this; clients expect 0.
-    appMangerLevel: 0,
-    joinSource: m.joinSource,
-    operatorUserID: m.operatorUserID,
-    ex: m.ex,
-    muteEndTime: m.muteEndTime,
-    inviterUserID: m.inviterUserID,
-  };
+  // OpenIM's REST converter never fills appMangerLevel; clients expect 0.
+  return view.pick(MemberInfo, m, { appMangerLevel: 0 });
 }
 
 /** The profile fields anyone may see; UserInfo adds the rest. */
@@ -63,15 +50,7 @@ export const UserInfo = PublicUserInfo.extend(
 export type UserInfo = ViewType<typeof UserInfo>;
 
 export function userInfo(u: UserRecord): UserInfo {
-  return {
-    userID: u.userID,
-    nickname: u.nickname,
-    faceURL: u.faceURL,
-    ex: u.ex,
-    createTime: u.createTime,
-    appMangerLevel: u.appMangerLevel,
-    globalRecvMsgOpt: u.globalRecvMsgOpt,
-  };
+  return view.pick(UserInfo, u);
 }
 
 export function publicUserInfo(userID: string, u: UserRecord | undefined): PublicUserInfo {
@@ -98,17 +77,5 @@ export const RequestInfo = view.object(
 export type RequestInfo = ViewType<typeof RequestInfo>;
 
 export function requestInfo(r: RequestRecord, user: UserRecord | undefined, group: GroupView | undefined): RequestInfo {
-  return {
-    userInfo: publicUserInfo(r.userID, user),
-    groupInfo: group ? groupInfo(group) : null,
-    handleResult: r.handleResult,
-    reqMsg: r.reqMsg,
-    handleMsg: r.handleMsg,
-    reqTime: r.reqTime,
-    handleUserID: r.handleUserID,
-    handleTime: r.handleTime,
-    ex: r.ex,
-    joinSource: r.joinSource,
-    inviterUserID: r.inviterUserID,
-  };
+  return view.pick(RequestInfo, r, { userInfo: publicUserInfo(r.userID, user), groupInfo: group ? groupInfo(group) : null });
 }
