@@ -70,16 +70,20 @@ export class CallbackSender {
     const finish = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round((performance.now() - started) * 10) / 10 });
     // Not AbortSignal.any([AbortSignal.timeout(ms), signal]): Node may garbage-collect a timeout
     // signal that only a composite refers to, and then it never fires (nodejs/node#57736), so an
-    // attempt could outlive its timeout and its lease. This timer holds its controller.
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException(`timeout after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    // attempt could outlive its timeout and its lease. This timer holds its controller, and the
+    // caller's signal aborts the same controller (AbortSignal.any was 3 % of a drain's CPU).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`timeout after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const onAbort = () => controller.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.pool(target.origin).request({
         method: 'POST',
         path: `${target.pathname}${target.search}`,
         headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
         body,
-        signal: signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal,
+        signal: controller.signal,
       });
       let size = 0;
       const chunks: Buffer[] = [];
@@ -102,6 +106,7 @@ export class CallbackSender {
       return finish({ statusCode: null, body: '', error: describeError(err, timeoutMs), retryAfterMs: undefined });
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
