@@ -8,7 +8,7 @@ import { createServices, type Services } from './domain/index.js';
 import { getEndpoints } from './http/get-endpoints.js';
 import { AttemptFeed } from './http/live.js';
 import { createRequestHandler } from './http/server.js';
-import { WriteRateLimit } from './http/rate-limit.js';
+import { rateLimiter } from './http/rate-limit.js';
 import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
 import { isPostgresUrl, openStore } from './storage/open.js';
@@ -154,7 +154,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     ...(role.api ? { get: getEndpoints({ routes, auth: services.auth, feed }) } : {}),
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: new Set(config.trustedProxies),
-    rateLimit: config.rateLimitWritesPerMinute > 0 ? new WriteRateLimit(config.rateLimitWritesPerMinute) : undefined,
+    rateLimit: rateLimiter(config.rateLimitWritesPerMinute, store),
     logger,
     metrics,
   });

@@ -114,6 +114,23 @@ async function huddle(args: string[], env: Record<string, string>, options: { cw
   return proc;
 }
 
+/** `n` servers in this process on one database, each with a client; closed after the suite. */
+async function inProcessInstances(n: number, database: string, env: Record<string, string> = {}): Promise<{ apps: App[]; clients: Client[] }> {
+  const apps: App[] = [];
+  const clients: Client[] = [];
+  cleanups.push(async () => {
+    for (const c of clients) await c.close();
+    for (const a of apps) await a.close();
+  });
+  for (let i = 0; i < n; i++) {
+    const app = await createApp(loadConfig({ HUDDLE_DATABASE: database, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET, ...env }), createLogger('silent'));
+    apps.push(app);
+    const { port } = await app.listen();
+    clients.push(new Client(`http://127.0.0.1:${port}`));
+  }
+  return { apps, clients };
+}
+
 /** GET /webhook/live as the console reads it: the `attempt` events, as they arrive. */
 async function openLiveStream(baseURL: string, token: string): Promise<{ notices: AttemptNotice[]; close(): void }> {
   const notices: AttemptNotice[] = [];
@@ -200,23 +217,28 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     await Promise.all(three.map(stop));
   }, 90_000);
 
+  it("a user's write limit holds across instances, however the writes are spread", async () => {
+    const db = await database();
+    const LIMIT = 20; // a token every 3 s: none refills during the test's burst
+    const { clients } = await inProcessInstances(2, db.url, { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) });
+    const { token: admin } = await clients[0]!.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
+    await clients[0]!.ok('/user/user_register', { users: [{ userID: 'writer', nickname: 'w' }] }, admin);
+    const { token } = await clients[0]!.ok('/auth/get_user_token', { userID: 'writer', platformID: 5 }, admin);
+    // Alternating between the instances, as a load balancer would: the limit counts once.
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 6; i++) {
+      const res = await clients[i % 2]!.raw('/user/update_user_info_ex', { userInfo: { userID: 'writer', nickname: `w${i}` } }, { token });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((st) => st === 200)).toHaveLength(LIMIT);
+    expect(statuses.slice(LIMIT)).toEqual(Array(6).fill(429));
+  }, 60_000);
+
   it('a webhook configuration saved on one instance takes effect on the others without a restart', async () => {
     const db = await database();
     const rx = await startReceiver();
     cleanups.push(() => rx.close());
-    const apps: App[] = [];
-    const clients: Client[] = [];
-    for (let i = 0; i < 2; i++) {
-      const config = loadConfig({ HUDDLE_DATABASE: db.url, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET });
-      const app = await createApp(config, createLogger('silent'));
-      const { port } = await app.listen();
-      apps.push(app);
-      clients.push(new Client(`http://127.0.0.1:${port}`));
-    }
-    cleanups.push(async () => {
-      for (const c of clients) await c.close();
-      for (const a of apps) await a.close();
-    });
+    const { apps, clients } = await inProcessInstances(2, db.url);
     const [a, b] = clients as [Client, Client];
     const { token } = await a.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     await a.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, { userID: 'u1', nickname: 'u1' }] }, token);

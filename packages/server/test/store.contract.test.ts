@@ -72,6 +72,21 @@ for (const engine of engines) {
       await cleanup();
     });
 
+    it('rate buckets: a full bucket on first use, one token per take, refilled with time and capped, per key', async () => {
+      const perMs = 1 / 1000; // one token a second
+      const take = (key: string, now: number) => store.repos.rateBuckets.take(key, 3, perMs, now);
+      expect(await take('u', 0)).toEqual({ allowed: true, tokens: 2 });
+      expect(await take('u', 0)).toEqual({ allowed: true, tokens: 1 });
+      expect(await take('u', 0)).toEqual({ allowed: true, tokens: 0 });
+      expect(await take('u', 500)).toEqual({ allowed: false, tokens: 0.5 });
+      // A refused take costs nothing: half a token more makes one.
+      expect(await take('u', 1000)).toEqual({ allowed: true, tokens: 0 });
+      // Another key has its own bucket.
+      expect(await take('v', 1000)).toEqual({ allowed: true, tokens: 2 });
+      // An hour idle refills to the capacity, not beyond.
+      expect(await take('u', 3_600_000)).toEqual({ allowed: true, tokens: 2 });
+    });
+
     it('rolls back every write of a failed transaction', async () => {
       await expect(
         store.tx(async (tx) => {

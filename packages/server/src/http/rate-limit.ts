@@ -1,10 +1,13 @@
 // Per-user limits on writes (HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE): one token bucket per user, as
 // deep as a minute's allowance and refilled continuously, so a burst up to the limit passes and a
 // steady stream is held to it. Reads and app admins (the business backend acting for everyone) are
-// not limited. One process's buckets: with several instances each allows the limit on its own.
+// not limited. On SQLite (one process) the buckets live in memory; instances sharing a PostgreSQL
+// database share them in the database (one statement per write), so a user's limit holds across
+// instances however a load balancer spreads the requests.
 
 import type { Caller } from '../domain/context.js';
 import { ApiError } from '../errors.js';
+import type { RateBucketRepo, Store } from '../storage/store.js';
 
 /** Reads change nothing: get_* and parse_token (the others are writes or app-admin calls). */
 const READ = /\/(get_[^/]*|parse_token)$/;
@@ -23,7 +26,39 @@ export interface Limited {
   retryAfterSeconds: number;
 }
 
-export class WriteRateLimit {
+export interface WriteLimiter {
+  /** Counts a request against its caller; returns why it must wait, or undefined to go ahead. */
+  check(caller: Caller, path: string): Limited | undefined | Promise<Limited | undefined>;
+}
+
+/** Only a user's writes count. */
+const counts = (caller: Caller, path: string) => !caller.isAppAdmin && caller.userID !== '' && !READ.test(path);
+
+function limited(perMinute: number, userID: string, tokens: number): Limited {
+  const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / (perMinute / 60_000) / 1000));
+  return {
+    error: new ApiError('TooManyRequests', `more than ${perMinute} writes a minute by ${userID}; retry in ${retryAfterSeconds} s`),
+    retryAfterSeconds,
+  };
+}
+
+/** Buckets in the database, shared by every instance on it. */
+export class SharedWriteRateLimit implements WriteLimiter {
+  constructor(
+    private readonly perMinute: number,
+    private readonly buckets: RateBucketRepo,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async check(caller: Caller, path: string): Promise<Limited | undefined> {
+    if (!counts(caller, path)) return undefined;
+    const { allowed, tokens } = await this.buckets.take(caller.userID, this.perMinute, this.perMinute / 60_000, this.now());
+    return allowed ? undefined : limited(this.perMinute, caller.userID, tokens);
+  }
+}
+
+/** Buckets in this process's memory: exact when it is the database's only instance. */
+export class WriteRateLimit implements WriteLimiter {
   private readonly buckets = new Map<string, Bucket>();
   /** Tokens per millisecond. */
   private readonly rate: number;
@@ -35,9 +70,8 @@ export class WriteRateLimit {
     this.rate = perMinute / 60_000;
   }
 
-  /** Counts a request against its caller; returns why it must wait, or undefined to go ahead. */
   check(caller: Caller, path: string): Limited | undefined {
-    if (caller.isAppAdmin || caller.userID === '' || READ.test(path)) return undefined;
+    if (!counts(caller, path)) return undefined;
     const now = this.now();
     const bucket = this.refill(this.buckets.get(caller.userID) ?? { tokens: this.perMinute, at: now }, now);
     this.buckets.set(caller.userID, bucket);
@@ -46,11 +80,7 @@ export class WriteRateLimit {
       if (this.buckets.size > SWEEP_AT) this.sweep(now);
       return undefined;
     }
-    const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate / 1000));
-    return {
-      error: new ApiError('TooManyRequests', `more than ${this.perMinute} writes a minute by ${caller.userID}; retry in ${retryAfterSeconds} s`),
-      retryAfterSeconds,
-    };
+    return limited(this.perMinute, caller.userID, bucket.tokens);
   }
 
   private refill(bucket: Bucket, now: number): Bucket {
@@ -63,4 +93,10 @@ export class WriteRateLimit {
   private sweep(now: number): void {
     for (const [userID, bucket] of this.buckets) if (this.refill(bucket, now).tokens >= this.perMinute) this.buckets.delete(userID);
   }
+}
+
+/** The limiter for this configuration and store: none at 0, shared when instances share the database. */
+export function rateLimiter(perMinute: number, store: Store): WriteLimiter | undefined {
+  if (perMinute <= 0) return undefined;
+  return store.shared ? new SharedWriteRateLimit(perMinute, store.repos.rateBuckets) : new WriteRateLimit(perMinute);
 }

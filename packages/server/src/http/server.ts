@@ -8,7 +8,7 @@ import type { Caller, OpContext } from '../domain/context.js';
 import type { AuthService } from '../domain/auth.js';
 import { ApiError, args } from '../errors.js';
 import { renderError, renderPreflight, renderSuccess, send } from './envelope.js';
-import type { WriteRateLimit } from './rate-limit.js';
+import type { WriteLimiter } from './rate-limit.js';
 import type { Route } from './route.js';
 import { clientAddressOf } from './client-address.js';
 
@@ -19,7 +19,7 @@ export interface HandlerOptions {
   auth: AuthService;
   maxBodyBytes: number;
   /** Per-user limits on writes; none when undefined. */
-  rateLimit?: WriteRateLimit;
+  rateLimit?: WriteLimiter;
   logger: Logger;
   /** GET /metrics: the Prometheus text exposition (unauthenticated, like /healthz). */
   metrics?: { contentType: string; render(): Promise<string> };
@@ -102,7 +102,7 @@ export function createRequestHandler(options: HandlerOptions) {
         if (!token) throw args('header must have token');
         caller = await auth.authenticate(token);
       }
-      const limited = options.rateLimit?.check(caller, path);
+      const limited = await options.rateLimit?.check(caller, path);
       if (limited) return renderError(res, limited.error, { 'retry-after': String(limited.retryAfterSeconds) });
       let json: unknown;
       try {

@@ -165,6 +165,15 @@ export interface SettingRepo {
   insertIfAbsent(key: string, value: string, now: number): Promise<void>;
 }
 
+export interface RateBucketRepo {
+  /**
+   * Takes a token from `key`'s bucket (`capacity` deep, refilled at `perMs` tokens a millisecond,
+   * full when new), in one statement, so instances sharing the database share the bucket. Returns
+   * whether a token was taken and what is left (below 1 when refused).
+   */
+  take(key: string, capacity: number, perMs: number, now: number): Promise<{ allowed: boolean; tokens: number }>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -175,6 +184,7 @@ export interface Repos {
   requests: RequestRepo;
   events: EventRepo;
   settings: SettingRepo;
+  rateBuckets: RateBucketRepo;
 }
 
 export interface Store {

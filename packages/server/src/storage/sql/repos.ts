@@ -4,6 +4,7 @@ import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
 import { requestRepo } from './requests.js';
+import { rateBucketRepo } from './rate-buckets.js';
 import { settingRepo } from './settings.js';
 import type { Capabilities, Database } from './tables.js';
 import { tokenRepo } from './tokens.js';
@@ -20,6 +21,7 @@ export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit:
     requests: requestRepo(db),
     events: eventRepo(db, caps),
     settings: settingRepo(db),
+    rateBuckets: rateBucketRepo(db),
   };
 }
 

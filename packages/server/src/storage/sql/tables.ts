@@ -115,6 +115,13 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+export interface RateLimitBucketsTable {
+  key: string;
+  tokens: number;
+  at: number;
+  allowed: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -123,6 +130,7 @@ export interface Database {
   group_requests: GroupRequestsTable;
   webhook_events: WebhookEventsTable;
   webhook_queue_heads: WebhookQueueHeadsTable;
+  rate_limit_buckets: RateLimitBucketsTable;
   webhook_attempts: WebhookAttemptsTable;
   settings: SettingsTable;
 }
