@@ -175,6 +175,44 @@ function machineJiffies(): { busy: number; total: number } | undefined {
   }
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** CPU seconds per second as a percentage, one decimal. */
+const percent = (x: number) => Math.round(x * 1000) / 10;
+
+interface CpuFigures {
+  /** CPU seconds the server process(es) used in the window. */
+  serverSeconds: number | undefined;
+  serverCpuPct: number | undefined;
+  receiverCpuPct: number | undefined;
+  /** Out of 100 % per CPU. */
+  machineBusyPct: number | undefined;
+}
+
+/**
+ * Opens a CPU window over the server process(es), the callback receiver and the whole machine;
+ * `end(elapsed)` reads them again and gives each as a share of the `elapsed` seconds.
+ */
+function cpuWindow(serverPids: number | number[] | undefined, receiverPid: number | undefined): { end(elapsed: number): CpuFigures } {
+  const srv0 = cpuSecondsOf(serverPids);
+  const rcv0 = procCpuSeconds(receiverPid);
+  const m0 = machineJiffies();
+  return {
+    end(elapsed) {
+      const srv1 = cpuSecondsOf(serverPids);
+      const rcv1 = procCpuSeconds(receiverPid);
+      const m1 = machineJiffies();
+      const serverSeconds = srv0 !== undefined && srv1 !== undefined ? srv1 - srv0 : undefined;
+      return {
+        serverSeconds,
+        serverCpuPct: serverSeconds !== undefined ? percent(serverSeconds / elapsed) : undefined,
+        receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? percent((rcv1 - rcv0) / elapsed) : undefined,
+        machineBusyPct: m0 && m1 ? percent((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
+      };
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP calls and the load loop.
 
@@ -238,8 +276,14 @@ async function waitReady(api: Api, child: Child, probe: () => Promise<boolean>, 
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`${child.name} did not answer within ${timeoutMs} ms:\n${tail(child.logFile)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
+}
+
+interface ErrorKind {
+  kind: string;
+  count: number;
+  sample: string;
 }
 
 /** Records one phase: per-call latencies (per path), completed operations, and every error. */
@@ -298,6 +342,11 @@ class Recorder {
     if (e) e.count++;
     else this.errors.set(key, { count: 1, sample });
   }
+
+  /** Every kind of error with its count and first sample, for the results. */
+  errorKinds(): ErrorKind[] {
+    return [...this.errors].map(([kind, e]) => ({ kind, count: e.count, sample: e.sample }));
+  }
 }
 
 interface LatencySummary {
@@ -313,11 +362,10 @@ function summarize(values: number[]): LatencySummary {
   const v = Float64Array.from(values).sort();
   const n = v.length;
   if (n === 0) return { count: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
-  const pct = (p: number) => v[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
-  const r = (x: number) => Math.round(x * 100) / 100;
+  const at = (p: number) => v[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
   let sum = 0;
   for (const x of v) sum += x;
-  return { count: n, p50: r(pct(0.5)), p90: r(pct(0.9)), p99: r(pct(0.99)), max: r(v[n - 1]!), mean: r(sum / n) };
+  return { count: n, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(v[n - 1]!), mean: round(sum / n) };
 }
 
 interface PhaseResult {
@@ -333,7 +381,7 @@ interface PhaseResult {
   opLatencyMs: LatencySummary;
   perPathLatencyMs: Record<string, LatencySummary>;
   errors: number;
-  errorKinds: { kind: string; count: number; sample: string }[];
+  errorKinds: ErrorKind[];
   serverCpuPct: number | undefined;
   /** Server CPU time per HTTP call, in ms: less sensitive to the machine's noise than throughput. */
   serverCpuMsPerCall: number | undefined;
@@ -395,34 +443,29 @@ async function runPhase(
   };
   process.stdout.write(`  ${name}: warm-up ${warmup}s, measuring ${seconds}s at concurrency ${concurrency} ... `);
   const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
-  await new Promise((r) => setTimeout(r, warmup * 1000));
+  await sleep(warmup * 1000);
 
   await options.onMeasuredStart?.();
   const cpu0 = process.cpuUsage();
-  const srv0 = cpuSecondsOf(serverPid);
-  const rcv0 = procCpuSeconds(options.receiverPid);
-  const m0 = machineJiffies();
+  const win = cpuWindow(serverPid, options.receiverPid);
   const t0 = process.hrtime.bigint();
   rec.measuring = true;
   await Promise.race([new Promise((r) => setTimeout(r, seconds * 1000)), cap]);
   rec.measuring = false;
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
-  const srv1 = cpuSecondsOf(serverPid);
-  const rcv1 = procCpuSeconds(options.receiverPid);
-  const m1 = machineJiffies();
+  const used = win.end(elapsed);
   await options.onMeasuredEnd?.();
   stop = true;
   await Promise.all(workers);
 
-  const pct = (x: number) => Math.round(x * 1000) / 10;
   const perPath: Record<string, LatencySummary> = {};
   for (const [p, l] of rec.pathLat) perPath[p] = summarize(l);
   const result: PhaseResult = {
     name,
     unit,
     concurrency,
-    seconds: Math.round(elapsed * 100) / 100,
+    seconds: round(elapsed),
     ops: rec.ops,
     opsPerSec: Math.round(rec.ops / elapsed),
     calls: rec.calls,
@@ -431,13 +474,12 @@ async function runPhase(
     opLatencyMs: summarize(rec.opLat),
     perPathLatencyMs: perPath,
     errors: rec.errorCount,
-    errorKinds: [...rec.errors].map(([kind, e]) => ({ kind, count: e.count, sample: e.sample })),
-    serverCpuPct: srv0 !== undefined && srv1 !== undefined ? pct((srv1 - srv0) / elapsed) : undefined,
-    serverCpuMsPerCall:
-      srv0 !== undefined && srv1 !== undefined && rec.calls > 0 ? Math.round(((srv1 - srv0) * 1e6) / rec.calls) / 1000 : undefined,
-    receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? pct((rcv1 - rcv0) / elapsed) : undefined,
-    benchCpuPct: pct((cpu.user + cpu.system) / 1e6 / elapsed),
-    machineBusyPct: m0 && m1 ? pct((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
+    errorKinds: rec.errorKinds(),
+    serverCpuPct: used.serverCpuPct,
+    serverCpuMsPerCall: used.serverSeconds !== undefined && rec.calls > 0 ? Math.round((used.serverSeconds * 1e6) / rec.calls) / 1000 : undefined,
+    receiverCpuPct: used.receiverCpuPct,
+    benchCpuPct: percent((cpu.user + cpu.system) / 1e6 / elapsed),
+    machineBusyPct: used.machineBusyPct,
     verification: [],
     verified: true,
   };
@@ -445,7 +487,13 @@ async function runPhase(
   return { result, rec };
 }
 
-function verify(result: PhaseResult, ok: boolean, what: string): void {
+/** Anything that carries checks: a phase, a delivery run. */
+interface Verified {
+  verification: string[];
+  verified: boolean;
+}
+
+function verify(result: Verified, ok: boolean, what: string): void {
   result.verification.push(`${ok ? 'ok' : 'FAILED'}: ${what}`);
   if (!ok) result.verified = false;
 }
@@ -535,6 +583,14 @@ async function startHuddle(
       return (await api.ok<{ token: string }>('/auth/get_user_token', { userID, platformID: 5 }, adminToken)).token;
     },
   };
+}
+
+/** A stopped server, for the log scan and exit codes at the end. */
+type ServerRecord = { label: string; logFile: string; exit: number | string | null };
+
+async function stopHuddle(h: Huddle, label: string, servers: ServerRecord[]): Promise<void> {
+  await h.api.close();
+  servers.push({ label, logFile: h.child.logFile, exit: await stopChild(h.child) });
 }
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(6, '0')}`);
@@ -794,9 +850,6 @@ async function eventCounts(ctl: Api, h: Huddle): Promise<EventCounts> {
   ]);
   return { total, pending, delivered, dead };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 interface AfterHooksResult {
   hooksEnabled: string[];
@@ -1086,20 +1139,16 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
   }
 }
 
-interface DeliveryRun {
-  deliveryConcurrency: number;
+/** What both delivery scenarios report for one drain of a backlog: (c) on SQLite, and pg by `huddle worker`s. */
+interface DrainFigures {
   groups: number;
   pairs: number;
   events: number;
   creationSeconds: number;
   creationPairsPerSec: number;
-  creationCallLatencyMs: LatencySummary;
-  /** Callbacks the receiver held open (unanswered) when it was released, and events then pending. */
-  heldAtOpen: number;
-  pendingAtOpen: number;
   /** Receiver clock: from the release until the last answer. */
   drainSeconds: number;
-  /** events ÷ drainSeconds: callbacks delivered per second (target ≥ 1,000 at 256). */
+  /** events ÷ drainSeconds: callbacks delivered per second (target ≥ 1,000 for (c) at 256). */
   deliveredPerSec: number;
   /** Over the middle 80 % of the answers. */
   steadyPerSec: number | undefined;
@@ -1107,38 +1156,95 @@ interface DeliveryRun {
   duplicates: number;
   groupsInOrder: number;
   groupsWithEvents: number;
-  orderSample: string[];
   server: EventCounts;
-  serverCpuPct: number | undefined;
   receiverCpuPct: number | undefined;
   machineBusyPct: number | undefined;
   errors: number;
-  errorKinds: { kind: string; count: number; sample: string }[];
+  errorKinds: ErrorKind[];
   verification: string[];
   verified: boolean;
 }
 
+interface DeliveryRun extends DrainFigures {
+  deliveryConcurrency: number;
+  creationCallLatencyMs: LatencySummary;
+  /** Callbacks the receiver held open (unanswered) when it was released, and events then pending. */
+  heldAtOpen: number;
+  pendingAtOpen: number;
+  orderSample: string[];
+  serverCpuPct: number | undefined;
+}
+
+/** The users and groups a delivery backlog is built over (see orderedJoinQuitBacklog). */
+interface BacklogLoad {
+  groups: string[];
+  users: string[];
+  tokens: Map<string, string>;
+  loops: number;
+  usersPerLoop: number;
+}
+
 /**
- * (c) A backlog of afterMemberJoinGroup/afterQuitGroup events over DELIVERY_GROUPS groups, built while
- * the receiver holds every callback open; then the receiver answers each one 100 ms after it arrives
- * (100 ms after the release for those held) and we measure how fast the backlog drains.
+ * Registers BENCH_CONCURRENCY loops × 4 users (with their tokens) and creates `groupCount`
+ * needVerification=2 groups owned by `${prefix}_owner`; `label` names the progress line and the groups.
  */
+async function setupBacklogLoad(h: Huddle, prefix: string, label: string, groupCount: number): Promise<BacklogLoad> {
+  const loops = CONCURRENCY;
+  const usersPerLoop = 4;
+  const owner = `${prefix}_owner`;
+  const users = ids(prefix, loops * usersPerLoop);
+  await h.register([owner, ...users]);
+  const tokens = new Map<string, string>();
+  for (let i = 0; i < users.length; i += 16) {
+    const batch = users.slice(i, i + 16);
+    const t = await Promise.all(batch.map((u) => h.tokenFor(u)));
+    batch.forEach((u, k) => tokens.set(u, t[k]!));
+  }
+  process.stdout.write(`  ${label}: creating ${groupCount} groups ... `);
+  const groups: string[] = new Array(groupCount);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = next++; i < groupCount; i = next++) {
+        const g = await h.api.ok(
+          '/group/create_group',
+          { ownerUserID: owner, adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: `${label} ${i}`, groupType: 2, needVerification: 2 } },
+          h.adminToken,
+        );
+        groups[i] = g.groupInfo.groupID;
+      }
+    }),
+  );
+  console.log('done');
+  return { groups, users, tokens, loops, usersPerLoop };
+}
+
+/** A backlog as built: the recorder of its calls (latencies kept) and, per group, the events committed in order. */
+interface Backlog {
+  rec: Recorder;
+  expected: Map<string, string[]>;
+  groups: number;
+  pairsDone: number;
+  creationSeconds: number;
+  pairsPerSec: number;
+  events: number;
+}
+
 /**
  * Builds a backlog of join+quit pairs whose commit order per group the bench knows: loop w owns
  * the groups g ≡ w (mod loops) and runs them one after another; its users take turns joining and
- * then quitting. Returns, per group, the events committed (MJ:user, Q:user) in order.
+ * then quitting. Records, per group, the events committed (MJ:user, Q:user) in order.
  */
-async function orderedJoinQuitBacklog(
-  rec: Recorder,
-  o: { groups: string[]; users: string[]; tokens: Map<string, string>; loops: number; usersPerLoop: number; pairs: number },
-): Promise<{ expected: Map<string, string[]>; pairsDone: number; creationSeconds: number; events: number }> {
+async function orderedJoinQuitBacklog(api: Api, o: BacklogLoad, pairs: number): Promise<Backlog> {
+  const rec = new Recorder(api);
+  rec.measuring = true; // keep the calls' latencies
   const expected = new Map<string, string[]>();
   let pairsDone = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: o.loops }, async (_, w) => {
       const mine = o.groups.filter((_, g) => g % o.loops === w);
-      const share = Math.floor(o.pairs / o.loops) + (w < o.pairs % o.loops ? 1 : 0);
+      const share = Math.floor(pairs / o.loops) + (w < pairs % o.loops ? 1 : 0);
       for (let k = 0; k < share && mine.length > 0; k++) {
         const groupID = mine[k % mine.length]!;
         const userID = o.users[w * o.usersPerLoop + (Math.floor(k / mine.length) % o.usersPerLoop)]!;
@@ -1156,7 +1262,8 @@ async function orderedJoinQuitBacklog(
     }),
   );
   const creationSeconds = (performance.now() - t0) / 1000;
-  return { expected, pairsDone, creationSeconds, events: [...expected.values()].reduce((a, l) => a + l.length, 0) };
+  const events = [...expected.values()].reduce((a, l) => a + l.length, 0);
+  return { rec, expected, groups: o.groups.length, pairsDone, creationSeconds, pairsPerSec: Math.round(pairsDone / creationSeconds), events };
 }
 
 /** The server's event counts since `before`, once it has recorded the last attempts (up to 5 s). */
@@ -1186,7 +1293,102 @@ async function orderCheck(r: Receiver, expected: Map<string, string[]>) {
   return { report, inOrder, sample, unknownGroups };
 }
 
-async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; huddle: Huddle; exit: number | string | null }> {
+/** What one drain measured. */
+interface Drain {
+  /** The receiver's stats when it had answered every event (or the wait ran out). */
+  st: ReceiverStats;
+  drainSeconds: number;
+  /** The longest the bench waited for the last answer, in whole seconds. */
+  waitedUpTo: number;
+  server: EventCounts;
+  inOrder: number;
+  sample: string[];
+  unknownGroups: number;
+  /** Of `serverPids` (the huddle instance, or the workers), the receiver and the machine. */
+  cpu: CpuFigures;
+}
+
+/**
+ * Releases the callbacks the receiver holds and waits (up to max(60 s, 10 ms per event)) until it
+ * has answered the backlog's events; then reads the server's counts since `before` and the order.
+ */
+async function drainBacklog(r: Receiver, ctl: Api, h: Huddle, before: EventCounts, b: Backlog, serverPids: number | number[] | undefined): Promise<Drain> {
+  const win = cpuWindow(serverPids, r.child.proc.pid);
+  const w0 = performance.now();
+  await receiverCall(r, 'open');
+  let st = await receiverCall(r, 'stats');
+  const deadline = performance.now() + Math.max(60_000, b.events * 10);
+  while (performance.now() < deadline && st.answered < b.events) {
+    await sleep(50);
+    st = await receiverCall(r, 'stats');
+  }
+  const cpu = win.end((performance.now() - w0) / 1000);
+  // The server records an attempt just after the answer; give it a moment to show no pending.
+  const server = await eventCountsSince(ctl, h, before);
+  const { inOrder, sample, unknownGroups } = await orderCheck(r, b.expected);
+  const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
+  return { st, drainSeconds, waitedUpTo: Math.round((deadline - w0) / 1000), server, inOrder, sample, unknownGroups, cpu };
+}
+
+/**
+ * One drain's record: `lead` (which run) first, then the figures both delivery scenarios report,
+ * then `own` (the scenario's other fields). Prints the rate and makes the checks both make;
+ * `backlogChecks` are the caller's, printed right after the first. `sayWait`: the answered check
+ * names the wait limit ((c)'s line always did, pg's did not).
+ */
+function drainRun<L extends object, O extends object>(
+  lead: L,
+  b: Backlog,
+  d: Drain,
+  own: O,
+  options: { backlogChecks?: [ok: boolean, what: string][]; sayWait?: boolean } = {},
+): L & DrainFigures & O {
+  const { st, server, inOrder, sample, unknownGroups } = d;
+  const { rec, events, expected } = b;
+  const run = {
+    ...lead,
+    groups: b.groups,
+    pairs: b.pairsDone,
+    events,
+    creationSeconds: round(b.creationSeconds),
+    creationPairsPerSec: b.pairsPerSec,
+    drainSeconds: round(d.drainSeconds),
+    deliveredPerSec: Math.round(events / d.drainSeconds),
+    steadyPerSec: st.steadyPerSec,
+    receiverMaxInFlight: st.maxInFlight,
+    duplicates: st.duplicates,
+    groupsInOrder: inOrder,
+    groupsWithEvents: expected.size,
+    server,
+    receiverCpuPct: d.cpu.receiverCpuPct,
+    machineBusyPct: d.cpu.machineBusyPct,
+    errors: rec.errorCount,
+    errorKinds: rec.errorKinds(),
+    ...own,
+    verification: [] as string[],
+    verified: true,
+  };
+  console.log(`${run.deliveredPerSec} callbacks/s over ${run.drainSeconds} s`);
+  verify(run, rec.errorCount === 0, `every join_group and quit_group returned errCode 0 (${rec.errorCount} errors)`);
+  for (const [ok, what] of options.backlogChecks ?? []) verify(run, ok, what);
+  verify(run, st.answered >= events, `the receiver answered ${st.answered} of ${events} callbacks${options.sayWait ? ` within ${d.waitedUpTo} s` : ''}`);
+  verify(run, st.unique === events && unknownGroups === 0, `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`);
+  verify(run, inOrder === expected.size, `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`);
+  verify(
+    run,
+    server.total === events && server.delivered === events && server.pending === 0 && server.dead === 0,
+    `server: ${server.total} new events, ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
+  );
+  verify(run, st.unsigned === 0 && st.badBodies === 0, `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`);
+  return run;
+}
+
+/**
+ * (c) A backlog of afterMemberJoinGroup/afterQuitGroup events over DELIVERY_GROUPS groups, built while
+ * the receiver holds every callback open; then the receiver answers each one 100 ms after it arrives
+ * (100 ms after the release for those held) and we measure how fast the backlog drains.
+ */
+async function deliveryScenario(r: Receiver, servers: ServerRecord[]): Promise<DeliveryRun[]> {
   const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
   // 60 s timeout: the first callbacks stay open while the backlog is built.
   const doc = (deliveryConcurrency: number) => webhookConfig(r.url, { after: hooks, deliveryConcurrency, timeout: 60 });
@@ -1194,122 +1396,32 @@ async function deliveryScenario(r: Receiver): Promise<{ runs: DeliveryRun[]; hud
   const h = await startHuddle('huddle-delivery', { HUDDLE_WEBHOOKS: writeWebhooksFile('delivery', doc(256)) });
   const ctl = new Api(h.api.url, 2);
   const runs: DeliveryRun[] = [];
-  let exit: number | string | null = null;
   try {
-    const loops = CONCURRENCY;
-    const usersPerLoop = 4;
-    const users = ids('dl', loops * usersPerLoop);
-    await h.register(['dl_owner', ...users]);
-    const tokens = new Map<string, string>();
-    for (let i = 0; i < users.length; i += 16) {
-      const batch = users.slice(i, i + 16);
-      const t = await Promise.all(batch.map((u) => h.tokenFor(u)));
-      batch.forEach((u, k) => tokens.set(u, t[k]!));
-    }
-    process.stdout.write(`  delivery: creating ${DELIVERY_GROUPS} groups ... `);
-    const groups: string[] = new Array(DELIVERY_GROUPS);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let i = next++; i < DELIVERY_GROUPS; i = next++) {
-          const g = await h.api.ok(
-            '/group/create_group',
-            { ownerUserID: 'dl_owner', adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: `delivery ${i}`, groupType: 2, needVerification: 2 } },
-            h.adminToken,
-          );
-          groups[i] = g.groupInfo.groupID;
-        }
-      }),
-    );
-    console.log('done');
+    const load = await setupBacklogLoad(h, 'dl', 'delivery', DELIVERY_GROUPS);
 
     const run = async (deliveryConcurrency: number, pairs: number): Promise<DeliveryRun> => {
       await setWebhooks(ctl, h, doc(deliveryConcurrency));
       await receiverCall(r, 'reset', { delayMs: 100, hold: true });
       const before = await eventCounts(ctl, h);
-      const rec = new Recorder(h.api);
-      rec.measuring = true; // keep the calls' latencies
-      process.stdout.write(`  delivery c${deliveryConcurrency}: backlog of ${pairs} join+quit pairs over ${groups.length} groups ... `);
-      const { expected, pairsDone, creationSeconds, events } = await orderedJoinQuitBacklog(rec, { groups, users, tokens, loops, usersPerLoop, pairs });
-      const cl = summarize(rec.lat);
-      console.log(`${Math.round(pairsDone / creationSeconds)} pairs/s (call p50 ${cl.p50} ms, p99 ${cl.p99} ms, max ${cl.max} ms), ${rec.errorCount} errors`);
+      process.stdout.write(`  delivery c${deliveryConcurrency}: backlog of ${pairs} join+quit pairs over ${load.groups.length} groups ... `);
+      const b = await orderedJoinQuitBacklog(h.api, load, pairs);
+      const cl = summarize(b.rec.lat);
+      console.log(`${b.pairsPerSec} pairs/s (call p50 ${cl.p50} ms, p99 ${cl.p99} ms, max ${cl.max} ms), ${b.rec.errorCount} errors`);
 
       const [pendingAtOpen, held] = [await eventTotal(ctl, h, { status: 'pending' }), (await receiverCall(r, 'stats')).held];
-      process.stdout.write(`  delivery c${deliveryConcurrency}: ${events} callbacks pending (${held} held open at the receiver); releasing ... `);
-      const srv0 = procCpuSeconds(h.child.proc.pid);
-      const rcv0 = procCpuSeconds(r.child.proc.pid);
-      const m0 = machineJiffies();
-      const w0 = performance.now();
-      const opened = await receiverCall(r, 'open');
-      let st = opened;
-      const deadline = performance.now() + Math.max(60_000, events * 10);
-      while (performance.now() < deadline) {
-        st = await receiverCall(r, 'stats');
-        if (st.answered >= events) break;
-        await sleep(50);
-      }
-      const w1 = performance.now();
-      const srv1 = procCpuSeconds(h.child.proc.pid);
-      const rcv1 = procCpuSeconds(r.child.proc.pid);
-      const m1 = machineJiffies();
-      // The server records an attempt just after the answer; give it a moment to show no pending.
-      const server = await eventCountsSince(ctl, h, before);
-      const { report, inOrder, sample, unknownGroups } = await orderCheck(r, expected);
-      const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
-      const elapsed = (w1 - w0) / 1000;
-      const pct = (x: number) => Math.round(x * 1000) / 10;
-      const result: DeliveryRun = {
-        deliveryConcurrency,
-        groups: groups.length,
-        pairs: pairsDone,
-        events,
-        creationSeconds: round(creationSeconds),
-        creationPairsPerSec: Math.round(pairsDone / creationSeconds),
-        creationCallLatencyMs: summarize(rec.lat),
-        heldAtOpen: held,
-        pendingAtOpen,
-        drainSeconds: round(drainSeconds),
-        deliveredPerSec: Math.round(events / drainSeconds),
-        steadyPerSec: st.steadyPerSec,
-        receiverMaxInFlight: st.maxInFlight,
-        duplicates: st.duplicates,
-        groupsInOrder: inOrder,
-        groupsWithEvents: expected.size,
-        orderSample: sample,
-        server,
-        serverCpuPct: srv0 !== undefined && srv1 !== undefined ? pct((srv1 - srv0) / elapsed) : undefined,
-        receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? pct((rcv1 - rcv0) / elapsed) : undefined,
-        machineBusyPct: m0 && m1 ? pct((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
-        errors: rec.errorCount,
-        errorKinds: [...rec.errors].map(([kind, e]) => ({ kind, count: e.count, sample: e.sample })),
-        verification: [],
-        verified: true,
-      };
-      console.log(`${result.deliveredPerSec} callbacks/s over ${result.drainSeconds} s`);
-      const check = (ok: boolean, what: string) => {
-        result.verification.push(`${ok ? 'ok' : 'FAILED'}: ${what}`);
-        if (!ok) result.verified = false;
-      };
-      check(rec.errorCount === 0, `every join_group and quit_group returned errCode 0 (${rec.errorCount} errors)`);
-      check(st.answered >= events, `the receiver answered ${st.answered} of ${events} callbacks within ${Math.round((deadline - w0) / 1000)} s`);
-      check(st.unique === events && unknownGroups === 0, `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`);
-      check(inOrder === expected.size, `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`);
-      check(
-        server.total === events && server.delivered === events && server.pending === 0 && server.dead === 0,
-        `server: ${server.total} new events, ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
-      );
-      check(st.unsigned === 0 && st.badBodies === 0, `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`);
-      return result;
+      process.stdout.write(`  delivery c${deliveryConcurrency}: ${b.events} callbacks pending (${held} held open at the receiver); releasing ... `);
+      const d = await drainBacklog(r, ctl, h, before, b, h.child.proc.pid);
+      const own = { creationCallLatencyMs: cl, heldAtOpen: held, pendingAtOpen, orderSample: d.sample, serverCpuPct: d.cpu.serverCpuPct };
+      return drainRun({ deliveryConcurrency }, b, d, own, { sayWait: true });
     };
 
     runs.push(await run(256, DELIVERY_PAIRS));
     runs.push(await run(64, Math.max(100, Math.round(DELIVERY_PAIRS * 0.4))));
   } finally {
     await ctl.close();
-    await h.api.close();
-    exit = await stopChild(h.child);
+    await stopHuddle(h, 'huddle-delivery', servers);
   }
-  return { runs, huddle: h, exit };
+  return runs;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1350,6 +1462,17 @@ async function dropBenchDatabases(): Promise<string[]> {
   return names;
 }
 
+/** Runs `fn` on a fresh bench database, then drops it (also when `fn` throws) and notes it in `dropped`. */
+async function withBenchDatabase<T>(dropped: string[], fn: (db: { name: string; url: string }) => Promise<T>): Promise<T> {
+  const db = await createBenchDatabase();
+  try {
+    return await fn(db);
+  } finally {
+    await dropBenchDatabase(db.name);
+    dropped.push(db.name);
+  }
+}
+
 /** A `huddle worker` child (delivery only; answers GET /healthz) on a shared PostgreSQL database. */
 async function startWorker(label: string, database: string, secret: string, webhooks: string): Promise<Child> {
   const port = await freePort();
@@ -1374,32 +1497,13 @@ async function startWorker(label: string, database: string, secret: string, webh
   return child;
 }
 
-interface PgDeliveryRun {
+interface PgDeliveryRun extends DrainFigures {
   workers: number;
   deliveryConcurrencyPerWorker: number;
-  groups: number;
-  pairs: number;
-  events: number;
-  creationSeconds: number;
-  creationPairsPerSec: number;
   pendingAtRelease: number;
   heldAtRelease: number;
-  drainSeconds: number;
-  deliveredPerSec: number;
-  steadyPerSec: number | undefined;
   ratioToBaseline?: number;
-  receiverMaxInFlight: number;
-  duplicates: number;
-  groupsInOrder: number;
-  groupsWithEvents: number;
-  server: EventCounts;
   workerCpuPct: number | undefined;
-  receiverCpuPct: number | undefined;
-  machineBusyPct: number | undefined;
-  errors: number;
-  errorKinds: { kind: string; count: number; sample: string }[];
-  verification: string[];
-  verified: boolean;
 }
 
 interface PgResult {
@@ -1409,8 +1513,6 @@ interface PgResult {
   delivery: PgDeliveryRun[];
   databasesDropped: string[];
 }
-
-type ServerRecord = { label: string; logFile: string; exit: number | string | null };
 
 /** join+quit (scenario 3's load: 16 groups, BENCH_CONCURRENCY loops) on `instances` (loop w → instance w mod n). */
 async function pgJoinQuitPhase(name: string, instances: Huddle[]): Promise<PhaseResult> {
@@ -1428,11 +1530,6 @@ async function pgJoinQuitPhase(name: string, instances: Huddle[]): Promise<Phase
   return result;
 }
 
-async function stopHuddle(h: Huddle, label: string, servers: ServerRecord[]): Promise<void> {
-  await h.api.close();
-  servers.push({ label, logFile: h.child.logFile, exit: await stopChild(h.child) });
-}
-
 async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
   console.log(`PostgreSQL (${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; a fresh database per configuration, dropped afterwards):`);
   const dropped: string[] = [];
@@ -1446,180 +1543,81 @@ async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
   }
 
   // (1) PostgreSQL, one instance.
-  let pg1: PhaseResult;
-  {
-    const db = await createBenchDatabase();
+  const pg1 = await withBenchDatabase(dropped, async (db) => {
+    const h = await startHuddle('huddle-pg-1', {}, { database: db.url });
     try {
-      const h = await startHuddle('huddle-pg-1', {}, { database: db.url });
-      try {
-        pg1 = await pgJoinQuitPhase('join+quit PostgreSQL, 1 instance', [h]);
-      } finally {
-        await stopHuddle(h, 'huddle-pg-1', servers);
-      }
+      return await pgJoinQuitPhase('join+quit PostgreSQL, 1 instance', [h]);
     } finally {
-      await dropBenchDatabase(db.name);
-      dropped.push(db.name);
+      await stopHuddle(h, 'huddle-pg-1', servers);
     }
-  }
+  });
 
   // (1) PostgreSQL, two instances on one database; the loops split evenly, same total concurrency.
-  let pg2: PhaseResult;
-  {
-    const db = await createBenchDatabase();
+  const pg2 = await withBenchDatabase(dropped, async (db) => {
     const secret = crypto.randomBytes(24).toString('hex');
+    const started = await Promise.allSettled([
+      startHuddle('huddle-pg-2a', {}, { database: db.url, secret }),
+      startHuddle('huddle-pg-2b', {}, { database: db.url, secret }),
+    ]);
+    const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     try {
-      const started = await Promise.allSettled([
-        startHuddle('huddle-pg-2a', {}, { database: db.url, secret }),
-        startHuddle('huddle-pg-2b', {}, { database: db.url, secret }),
-      ]);
-      const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      try {
-        const failed = started.find((s) => s.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
-        pg2 = await pgJoinQuitPhase('join+quit PostgreSQL, 2 instances', instances);
-      } finally {
-        for (const [i, h] of instances.entries()) await stopHuddle(h, `huddle-pg-2${'ab'[i]}`, servers);
-      }
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      return await pgJoinQuitPhase('join+quit PostgreSQL, 2 instances', instances);
     } finally {
-      await dropBenchDatabase(db.name);
-      dropped.push(db.name);
+      for (const [i, h] of instances.entries()) await stopHuddle(h, `huddle-pg-2${'ab'[i]}`, servers);
     }
-  }
+  });
 
   // (3) Delivery: one API instance (serve --no-worker) builds a backlog; then 1 or 2 `huddle worker`s drain it.
   const delivery: PgDeliveryRun[] = [];
   const r = await startReceiver();
-  const db = await createBenchDatabase();
-  const secret = crypto.randomBytes(24).toString('hex');
   try {
-    const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
-    const perWorker = 64;
-    // 60 s timeout: the first callbacks stay open at the receiver until every worker is up.
-    const webhooks = writeWebhooksFile('pg-delivery', webhookConfig(r.url, { after: hooks, deliveryConcurrency: perWorker, timeout: 60 }));
-    const h = await startHuddle('huddle-pg-api', { HUDDLE_WEBHOOKS: webhooks }, { database: db.url, secret, args: ['serve', '--no-worker'] });
-    const ctl = new Api(h.api.url, 2);
-    try {
-      const loops = CONCURRENCY;
-      const usersPerLoop = 4;
-      const users = ids('pd', loops * usersPerLoop);
-      await h.register(['pd_owner', ...users]);
-      const tokens = new Map<string, string>();
-      for (let i = 0; i < users.length; i += 16) {
-        const batch = users.slice(i, i + 16);
-        const t = await Promise.all(batch.map((u) => h.tokenFor(u)));
-        batch.forEach((u, k) => tokens.set(u, t[k]!));
-      }
-      process.stdout.write(`  pg delivery: creating ${PG_DELIVERY_GROUPS} groups ... `);
-      const groups: string[] = new Array(PG_DELIVERY_GROUPS);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          for (let i = next++; i < PG_DELIVERY_GROUPS; i = next++) {
-            const g = await h.api.ok(
-              '/group/create_group',
-              { ownerUserID: 'pd_owner', adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: `pg delivery ${i}`, groupType: 2, needVerification: 2 } },
-              h.adminToken,
-            );
-            groups[i] = g.groupInfo.groupID;
-          }
-        }),
-      );
-      console.log('done');
+    await withBenchDatabase(dropped, async (db) => {
+      const secret = crypto.randomBytes(24).toString('hex');
+      const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
+      const perWorker = 64;
+      // 60 s timeout: the first callbacks stay open at the receiver until every worker is up.
+      const webhooks = writeWebhooksFile('pg-delivery', webhookConfig(r.url, { after: hooks, deliveryConcurrency: perWorker, timeout: 60 }));
+      const h = await startHuddle('huddle-pg-api', { HUDDLE_WEBHOOKS: webhooks }, { database: db.url, secret, args: ['serve', '--no-worker'] });
+      const ctl = new Api(h.api.url, 2);
+      try {
+        const load = await setupBacklogLoad(h, 'pd', 'pg delivery', PG_DELIVERY_GROUPS);
 
-      for (const workers of [1, 2]) {
-        await receiverCall(r, 'reset', { delayMs: 0, hold: true });
-        const before = await eventCounts(ctl, h);
-        const rec = new Recorder(h.api);
-        rec.measuring = true;
-        process.stdout.write(`  pg delivery, ${workers} worker${workers > 1 ? 's' : ''}: backlog of ${PG_DELIVERY_PAIRS} join+quit pairs over ${groups.length} groups (no worker running) ... `);
-        const { expected, pairsDone, creationSeconds, events } = await orderedJoinQuitBacklog(rec, { groups, users, tokens, loops, usersPerLoop, pairs: PG_DELIVERY_PAIRS });
-        console.log(`${Math.round(pairsDone / creationSeconds)} pairs/s, ${rec.errorCount} errors`);
-        const pendingAtRelease = (await eventTotal(ctl, h, { status: 'pending' })) - before.pending;
+        for (const workers of [1, 2]) {
+          const s = workers > 1 ? 's' : '';
+          await receiverCall(r, 'reset', { delayMs: 0, hold: true });
+          const before = await eventCounts(ctl, h);
+          process.stdout.write(`  pg delivery, ${workers} worker${s}: backlog of ${PG_DELIVERY_PAIRS} join+quit pairs over ${load.groups.length} groups (no worker running) ... `);
+          const b = await orderedJoinQuitBacklog(h.api, load, PG_DELIVERY_PAIRS);
+          console.log(`${b.pairsPerSec} pairs/s, ${b.rec.errorCount} errors`);
+          const pendingAtRelease = (await eventTotal(ctl, h, { status: 'pending' })) - before.pending;
 
-        // Start the workers; the receiver holds what they send until all of them are up.
-        process.stdout.write(`  pg delivery, ${workers} worker${workers > 1 ? 's' : ''}: ${pendingAtRelease} callbacks pending; starting the worker${workers > 1 ? 's' : ''} ... `);
-        const startedWorkers = await Promise.allSettled(Array.from({ length: workers }, (_, k) => startWorker(`huddle-pg-worker${workers}-${k + 1}`, db.url, secret, webhooks)));
-        const workerChildren = startedWorkers.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-        try {
-          const failed = startedWorkers.find((s) => s.status === 'rejected');
-          if (failed) throw (failed as PromiseRejectedResult).reason;
-          await sleep(1500); // every worker has claimed its first batch
-          const pids = workerChildren.map((c) => c.proc.pid!);
-          const held = (await receiverCall(r, 'stats')).held;
-          const srv0 = cpuSecondsOf(pids);
-          const rcv0 = procCpuSeconds(r.child.proc.pid);
-          const m0 = machineJiffies();
-          const w0 = performance.now();
-          await receiverCall(r, 'open');
-          let st = await receiverCall(r, 'stats');
-          const deadline = performance.now() + Math.max(60_000, events * 10);
-          while (performance.now() < deadline && st.answered < events) {
-            await sleep(50);
-            st = await receiverCall(r, 'stats');
+          // Start the workers; the receiver holds what they send until all of them are up.
+          process.stdout.write(`  pg delivery, ${workers} worker${s}: ${pendingAtRelease} callbacks pending; starting the worker${s} ... `);
+          const startedWorkers = await Promise.allSettled(Array.from({ length: workers }, (_, k) => startWorker(`huddle-pg-worker${workers}-${k + 1}`, db.url, secret, webhooks)));
+          const workerChildren = startedWorkers.flatMap((st) => (st.status === 'fulfilled' ? [st.value] : []));
+          try {
+            const failed = startedWorkers.find((st) => st.status === 'rejected');
+            if (failed) throw (failed as PromiseRejectedResult).reason;
+            await sleep(1500); // every worker has claimed its first batch
+            const held = (await receiverCall(r, 'stats')).held;
+            const d = await drainBacklog(r, ctl, h, before, b, workerChildren.map((c) => c.proc.pid!));
+            const own = { pendingAtRelease, heldAtRelease: held, workerCpuPct: d.cpu.serverCpuPct };
+            const pendingCheck: [boolean, string] = [pendingAtRelease === b.events, `with no worker running, all ${b.events} events were pending (${pendingAtRelease})`];
+            delivery.push(drainRun({ workers, deliveryConcurrencyPerWorker: perWorker }, b, d, own, { backlogChecks: [pendingCheck] }));
+          } finally {
+            for (const c of workerChildren) servers.push({ label: c.name, logFile: c.logFile, exit: await stopChild(c) });
           }
-          const elapsed = (performance.now() - w0) / 1000;
-          const srv1 = cpuSecondsOf(pids);
-          const rcv1 = procCpuSeconds(r.child.proc.pid);
-          const m1 = machineJiffies();
-          const server = await eventCountsSince(ctl, h, before);
-          const { report, inOrder, sample, unknownGroups } = await orderCheck(r, expected);
-          const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
-          const pct = (x: number) => Math.round(x * 1000) / 10;
-          const run: PgDeliveryRun = {
-            workers,
-            deliveryConcurrencyPerWorker: perWorker,
-            groups: groups.length,
-            pairs: pairsDone,
-            events,
-            creationSeconds: round(creationSeconds),
-            creationPairsPerSec: Math.round(pairsDone / creationSeconds),
-            pendingAtRelease,
-            heldAtRelease: held,
-            drainSeconds: round(drainSeconds),
-            deliveredPerSec: Math.round(events / drainSeconds),
-            steadyPerSec: st.steadyPerSec,
-            receiverMaxInFlight: st.maxInFlight,
-            duplicates: st.duplicates,
-            groupsInOrder: inOrder,
-            groupsWithEvents: expected.size,
-            server,
-            workerCpuPct: srv0 !== undefined && srv1 !== undefined ? pct((srv1 - srv0) / elapsed) : undefined,
-            receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? pct((rcv1 - rcv0) / elapsed) : undefined,
-            machineBusyPct: m0 && m1 ? pct((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
-            errors: rec.errorCount,
-            errorKinds: [...rec.errors].map(([kind, e]) => ({ kind, count: e.count, sample: e.sample })),
-            verification: [],
-            verified: true,
-          };
-          console.log(`${run.deliveredPerSec} callbacks/s over ${run.drainSeconds} s`);
-          const check = (ok: boolean, what: string) => {
-            run.verification.push(`${ok ? 'ok' : 'FAILED'}: ${what}`);
-            if (!ok) run.verified = false;
-          };
-          check(rec.errorCount === 0, `every join_group and quit_group returned errCode 0 (${rec.errorCount} errors)`);
-          check(pendingAtRelease === events, `with no worker running, all ${events} events were pending (${pendingAtRelease})`);
-          check(st.answered >= events, `the receiver answered ${st.answered} of ${events} callbacks`);
-          check(st.unique === events && unknownGroups === 0, `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`);
-          check(inOrder === expected.size, `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`);
-          check(
-            server.total === events && server.delivered === events && server.pending === 0 && server.dead === 0,
-            `server: ${server.total} new events, ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
-          );
-          check(st.unsigned === 0 && st.badBodies === 0, `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`);
-          delivery.push(run);
-        } finally {
-          for (const c of workerChildren) servers.push({ label: c.name, logFile: c.logFile, exit: await stopChild(c) });
         }
+      } finally {
+        await ctl.close();
+        await stopHuddle(h, 'huddle-pg-api', servers);
       }
-    } finally {
-      await ctl.close();
-      await stopHuddle(h, 'huddle-pg-api', servers);
-    }
+    });
   } finally {
     await r.control.close();
     await stopChild(r.child);
-    await dropBenchDatabase(db.name);
-    dropped.push(db.name);
   }
   return { sqlite, pg1, pg2, delivery, databasesDropped: dropped };
 }
@@ -1668,6 +1666,25 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), '|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
 }
 
+/** A table cell for a CPU share; '-' where it is unknown (off Linux). */
+const cpuCell = (pct: number | undefined) => (pct === undefined ? '-' : `${fmt(pct)} %`);
+/** The same for the whole machine, out of 100 % per CPU. */
+const busyCell = (pct: number | undefined) => (pct === undefined ? '-' : `${fmt(pct)} / ${os.cpus().length * 100} %`);
+
+/** The backlog cells both delivery tables show: groups, callbacks, how long building it took. */
+const backlogCells = (d: DrainFigures) => [fmt(d.groups), fmt(d.events), `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`];
+
+/** The drain cells both delivery tables end with; `serverCpuPct` is the huddle instance's or the workers'. */
+const drainCells = (d: DrainFigures, serverCpuPct: number | undefined) => [
+  fmt(d.steadyPerSec),
+  fmt(d.receiverMaxInFlight),
+  `${d.groupsInOrder}/${d.groupsWithEvents}`,
+  fmt(d.duplicates),
+  cpuCell(serverCpuPct),
+  cpuCell(d.receiverCpuPct),
+  busyCell(d.machineBusyPct),
+];
+
 /** The commit measured, and how many files differ from it (the bench runs the working tree). */
 function gitState(): { commit: string; modifiedFiles: number } | undefined {
   try {
@@ -1695,19 +1712,16 @@ async function main(): Promise<void> {
 
   /** Phases measuring throughput (ratio to the baseline); the latency phases of (b) are not. */
   const huddlePhases: PhaseResult[] = [];
-  const servers: { label: string; logFile: string; exit: number | string | null }[] = [];
+  const servers: ServerRecord[] = [];
 
   if (SCENARIOS.has('create') || SCENARIOS.has('joinquit') || SCENARIOS.has('read')) {
     const h = await startHuddle();
-    let exit: number | string | null = null;
     try {
       if (SCENARIOS.has('create')) huddlePhases.push(await createGroupScenario(h));
       if (SCENARIOS.has('joinquit')) huddlePhases.push(await joinQuitScenario(h));
       if (SCENARIOS.has('read')) huddlePhases.push(await readScenario(h));
     } finally {
-      await h.api.close();
-      exit = await stopChild(h.child);
-      servers.push({ label: 'huddle', logFile: h.child.logFile, exit });
+      await stopHuddle(h, 'huddle', servers);
     }
   }
   phases.push(...huddlePhases);
@@ -1724,7 +1738,6 @@ async function main(): Promise<void> {
       if (SCENARIOS.has('afterhooks') || SCENARIOS.has('beforehook')) {
         // url set and signing on from the start; the scenarios switch hooks with /webhook/set_config.
         const h = await startHuddle('huddle-webhooks', { HUDDLE_WEBHOOKS: writeWebhooksFile('webhooks', webhookConfig(r.url)) });
-        let exit: number | string | null = null;
         try {
           if (SCENARIOS.has('afterhooks')) {
             afterHooks = await afterHooksScenario(h, r);
@@ -1736,16 +1749,10 @@ async function main(): Promise<void> {
             phases.push(...latencyPhases);
           }
         } finally {
-          await h.api.close();
-          exit = await stopChild(h.child);
-          servers.push({ label: 'huddle-webhooks', logFile: h.child.logFile, exit });
+          await stopHuddle(h, 'huddle-webhooks', servers);
         }
       }
-      if (SCENARIOS.has('delivery')) {
-        const d = await deliveryScenario(r);
-        delivery = d.runs;
-        servers.push({ label: 'huddle-delivery', logFile: d.huddle.child.logFile, exit: d.exit });
-      }
+      if (SCENARIOS.has('delivery')) delivery = await deliveryScenario(r, servers);
     } finally {
       await r.control.close();
       receiverExit = await stopChild(r.child);
@@ -1765,12 +1772,12 @@ async function main(): Promise<void> {
 
   const baseRate = (before.callsPerSec + after.callsPerSec) / 2;
   const baseP50 = (before.callLatencyMs.p50 + after.callLatencyMs.p50) / 2;
-  for (const p of huddlePhases) p.ratioToBaseline = Math.round((p.callsPerSec / baseRate) * 1000) / 1000;
+  for (const p of huddlePhases) p.ratioToBaseline = round(p.callsPerSec / baseRate, 3);
   if (afterHooks) {
     afterHooks.offRatioToBaseline = afterHooks.off.ratioToBaseline;
     afterHooks.onRatioToBaseline = afterHooks.on.ratioToBaseline;
   }
-  for (const d of pgResult?.delivery ?? []) d.ratioToBaseline = Math.round((d.deliveredPerSec / baseRate) * 1000) / 1000;
+  for (const d of pgResult?.delivery ?? []) d.ratioToBaseline = round(d.deliveredPerSec / baseRate, 3);
   const logs = servers.map((s) => ({ ...s, log: scanLog(s.logFile) }));
 
   const rows = [
@@ -1785,11 +1792,11 @@ async function main(): Promise<void> {
       p.ratioToBaseline === undefined ? '-' : fmt(p.ratioToBaseline, 3),
       p.name.startsWith('baseline') || latencyPhases.includes(p) ? '-' : fmt(p.callLatencyMs.p50 / baseP50, 1),
       fmt(p.errors),
-      p.serverCpuPct === undefined ? '-' : `${fmt(p.serverCpuPct)} %`,
+      cpuCell(p.serverCpuPct),
       fmt(p.serverCpuMsPerCall, 3),
-      p.receiverCpuPct === undefined ? '-' : `${fmt(p.receiverCpuPct)} %`,
-      `${fmt(p.benchCpuPct)} %`,
-      p.machineBusyPct === undefined ? '-' : `${fmt(p.machineBusyPct)} / ${os.cpus().length * 100} %`,
+      cpuCell(p.receiverCpuPct),
+      cpuCell(p.benchCpuPct),
+      busyCell(p.machineBusyPct),
     ]),
   ];
   console.log('\n' + table(rows));
@@ -1856,19 +1863,11 @@ async function main(): Promise<void> {
       ['deliveryConcurrency', 'groups', 'callbacks', 'backlog build', 'pending at release', 'drain s', 'delivered/s', 'steady /s (10–90 %)', 'receiver max in flight', 'groups in order', 'duplicates', 'server CPU', 'receiver CPU', 'machine busy'],
       ...delivery.map((d) => [
         String(d.deliveryConcurrency),
-        fmt(d.groups),
-        fmt(d.events),
-        `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`,
+        ...backlogCells(d),
         fmt(d.pendingAtOpen),
         fmt(d.drainSeconds, 2),
         fmt(d.deliveredPerSec),
-        fmt(d.steadyPerSec),
-        fmt(d.receiverMaxInFlight),
-        `${d.groupsInOrder}/${d.groupsWithEvents}`,
-        fmt(d.duplicates),
-        d.serverCpuPct === undefined ? '-' : `${fmt(d.serverCpuPct)} %`,
-        d.receiverCpuPct === undefined ? '-' : `${fmt(d.receiverCpuPct)} %`,
-        d.machineBusyPct === undefined ? '-' : `${fmt(d.machineBusyPct)} / ${os.cpus().length * 100} %`,
+        ...drainCells(d, d.serverCpuPct),
       ]),
     ];
     console.log(table(drows));
@@ -1880,13 +1879,12 @@ async function main(): Promise<void> {
   let pgFigures: Record<string, number> | undefined;
   if (pgResult) {
     const { sqlite, pg1, pg2 } = pgResult;
-    const r3 = (x: number) => Math.round(x * 1000) / 1000;
     pgFigures = {
       sqlitePairsPerSec: sqlite.opsPerSec,
       pg1PairsPerSec: pg1.opsPerSec,
       pg2PairsPerSec: pg2.opsPerSec,
-      pg1OverSqlite: r3(pg1.opsPerSec / sqlite.opsPerSec),
-      pg2OverPg1: r3(pg2.opsPerSec / pg1.opsPerSec),
+      pg1OverSqlite: round(pg1.opsPerSec / sqlite.opsPerSec, 3),
+      pg2OverPg1: round(pg2.opsPerSec / pg1.opsPerSec, 3),
     };
     console.log(`\nPostgreSQL: join+quit at concurrency ${CONCURRENCY} (16 groups), pairs/s and calls/s ÷ baseline:`);
     for (const p of [sqlite, pg1, pg2]) console.log(`  ${p.name}: ${fmt(p.opsPerSec)} pairs/s (${fmt(p.ratioToBaseline, 3)} × baseline), server CPU ${fmt(p.serverCpuMsPerCall, 3)} ms/call (huddle processes only, not PostgreSQL's)`);
@@ -1897,20 +1895,12 @@ async function main(): Promise<void> {
       ...pgResult.delivery.map((d) => [
         String(d.workers),
         String(d.deliveryConcurrencyPerWorker),
-        fmt(d.groups),
-        fmt(d.events),
-        `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`,
+        ...backlogCells(d),
         fmt(d.heldAtRelease),
         fmt(d.drainSeconds, 2),
         fmt(d.deliveredPerSec),
         fmt(d.ratioToBaseline, 3),
-        fmt(d.steadyPerSec),
-        fmt(d.receiverMaxInFlight),
-        `${d.groupsInOrder}/${d.groupsWithEvents}`,
-        fmt(d.duplicates),
-        d.workerCpuPct === undefined ? '-' : `${fmt(d.workerCpuPct)} %`,
-        d.receiverCpuPct === undefined ? '-' : `${fmt(d.receiverCpuPct)} %`,
-        d.machineBusyPct === undefined ? '-' : `${fmt(d.machineBusyPct)} / ${os.cpus().length * 100} %`,
+        ...drainCells(d, d.workerCpuPct),
       ]),
     ];
     console.log(table(prow));
@@ -1919,7 +1909,7 @@ async function main(): Promise<void> {
     if (one && two) {
       pgFigures.delivery1PerSec = one.deliveredPerSec;
       pgFigures.delivery2PerSec = two.deliveredPerSec;
-      pgFigures.delivery2Over1 = r3(two.deliveredPerSec / one.deliveredPerSec);
+      pgFigures.delivery2Over1 = round(two.deliveredPerSec / one.deliveredPerSec, 3);
       console.log(`  2 workers ÷ 1 worker = ${fmt(pgFigures.delivery2Over1, 3)}`);
     }
     console.log(`  databases created and dropped: ${pgResult.databasesDropped.join(', ')}`);
@@ -1929,13 +1919,15 @@ async function main(): Promise<void> {
     for (const t of targets) console.log(`  ${t.met ? 'MET    ' : 'NOT MET'} ${t.figure}: ${t.value} (target ${t.target})`);
   }
 
+  // Everything that was checked, under the label its lines print with.
+  const checked: [string, Verified & { errorKinds: ErrorKind[] }][] = [
+    ...phases.map((p): [string, PhaseResult] => [p.name, p]),
+    ...(delivery ?? []).map((d): [string, DeliveryRun] => [`delivery c${d.deliveryConcurrency}`, d]),
+    ...(pgResult?.delivery ?? []).map((d): [string, PgDeliveryRun] => [`pg delivery, ${d.workers} workers`, d]),
+  ];
   console.log('\nverification:');
-  for (const p of phases) for (const v of p.verification) console.log(`  [${p.name}] ${v}`);
-  for (const d of delivery ?? []) for (const v of d.verification) console.log(`  [delivery c${d.deliveryConcurrency}] ${v}`);
-  for (const d of pgResult?.delivery ?? []) for (const v of d.verification) console.log(`  [pg delivery, ${d.workers} workers] ${v}`);
-  for (const p of phases) for (const e of p.errorKinds) console.log(`  [${p.name}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
-  for (const d of delivery ?? []) for (const e of d.errorKinds) console.log(`  [delivery c${d.deliveryConcurrency}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
-  for (const d of pgResult?.delivery ?? []) for (const e of d.errorKinds) console.log(`  [pg delivery, ${d.workers} workers] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
+  for (const [label, x] of checked) for (const v of x.verification) console.log(`  [${label}] ${v}`);
+  for (const [label, x] of checked) for (const e of x.errorKinds) console.log(`  [${label}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
   console.log('');
   for (const s of logs) {
     console.log(`${s.label} server: exit ${s.exit}; ${s.log.lines} log lines at warn+ (HUDDLE_LOG_LEVEL=warn)`);
@@ -1943,8 +1935,7 @@ async function main(): Promise<void> {
   }
   if (receiverExit !== null) console.log(`receiver: exit ${receiverExit}`);
 
-  const allVerified =
-    phases.every((p) => p.verified) && (delivery ?? []).every((d) => d.verified) && (pgResult?.delivery ?? []).every((d) => d.verified);
+  const allVerified = checked.every(([, x]) => x.verified);
   const summary = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
