@@ -235,6 +235,8 @@ describe('huddle hooks test and huddle receiver', () => {
   });
 });
 
+const withPostgres = await postgresAvailable();
+
 describe('huddle migrate', () => {
   it('applies the migrations to a new database, then finds it up to date', async () => {
     const file = path.join(dir, 'fresh', 'migrated.db');
@@ -246,8 +248,7 @@ describe('huddle migrate', () => {
     expect(again.stdout).toContain(`is up to date (schema version ${first.version})`);
   });
 
-  it('does the same on a PostgreSQL database', async () => {
-    if (!(await postgresAvailable())) return;
+  it.skipIf(!withPostgres)('does the same on a PostgreSQL database', async () => {
     const db = await createTestDatabase('cli');
     try {
       const first = await json(['migrate', '--database', db.url]);
