@@ -272,6 +272,32 @@ describe('huddle migrate', () => {
   });
 });
 
+describe('the deliveries commands on PostgreSQL', () => {
+  it.skipIf(!withPostgres)('finds the secret a server generated in its PostgreSQL database, and says when there is none', async () => {
+    const db = await createTestDatabase('cli');
+    try {
+      // No HUDDLE_SECRET: the server generates one and keeps it in the database, not in a file.
+      const pgServer = await startListening(['serve', '--port', '0', '--database', db.url]);
+      try {
+        const list = await json<{ total: number; events: unknown[] }>(['deliveries', 'list', '--url', pgServer.url, '--database', db.url]);
+        expect(list).toMatchObject({ total: 0, events: [] });
+      } finally {
+        await stop(pgServer);
+      }
+      const empty = await createTestDatabase('cli');
+      try {
+        const r = await huddle(['deliveries', 'list', '--url', 'http://127.0.0.1:9', '--database', empty.url]);
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toContain('set HUDDLE_SECRET');
+      } finally {
+        await empty.drop();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 async function userToken(userID: string): Promise<string> {
   return (await client.ok<{ token: string }>('/auth/get_user_token', { userID, platformID: 5 }, admin)).token;
 }
