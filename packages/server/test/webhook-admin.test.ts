@@ -214,7 +214,7 @@ describe('/metrics', () => {
   it('serves Prometheus text: deliveries by hook and outcome, latency, before-callbacks, queue depth and age', async () => {
     await s.register('bob');
     await createGroup(s, { owner: 'bob' }); // beforeCreateGroup (allowed) + afterCreateGroup
-    await eventually(async () => (await s.app.store.repos.events.stats()).counts.pending === 0, 5000, 'an empty queue');
+    await eventually(async () => (await s.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
 
     // Stuck: no URL, and one event a minute old.
     await admin('/webhook/set_config', { config: { ...fileConfig, url: '' } });
@@ -248,7 +248,7 @@ describe('/metrics', () => {
     expect(text).toContain('huddle_process_cpu_seconds_total');
 
     await admin('/webhook/set_config', { config: fileConfig });
-    await eventually(async () => (await s.app.store.repos.events.stats()).counts.pending === 0, 5000, 'an empty queue');
+    await eventually(async () => (await s.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
     const after = await metricsText();
     expect(after).toMatch(/^huddle_webhook_queue_depth 0$/m);
     expect(after).toMatch(/^huddle_webhook_oldest_pending_age_seconds 0$/m);

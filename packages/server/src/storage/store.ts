@@ -149,8 +149,8 @@ export interface EventRepo {
    * or its lease's end when it is leased.
    */
   nextWakeAt(endpoints: readonly string[]): Promise<number | undefined>;
-  /** Counts by status, and the creation time of the oldest pending event. */
-  stats(): Promise<{ counts: Record<EventStatus, number>; oldestPendingAt: number | null }>;
+  /** How many events are pending and dead, and the creation time of the oldest pending one. */
+  stats(): Promise<{ pending: number; dead: number; oldestPendingAt: number | null }>;
   /**
    * Deletes up to `limit` delivered or dead events that finished before `finishedBefore`, with
    * their attempts; returns how many events. Pending events are never deleted.

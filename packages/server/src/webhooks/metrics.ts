@@ -79,9 +79,9 @@ export class WebhookMetrics {
 
   /** The text exposition, with the queue gauges read from the store at scrape time. */
   async render(): Promise<string> {
-    const { counts, oldestPendingAt } = await this.events.stats();
-    this.queueDepth.set(counts.pending);
-    this.deadEvents.set(counts.dead);
+    const { pending, dead, oldestPendingAt } = await this.events.stats();
+    this.queueDepth.set(pending);
+    this.deadEvents.set(dead);
     this.oldestAge.set(oldestPendingAt === null ? 0 : Math.max(0, this.now() - oldestPendingAt) / 1000);
     this.inFlight.set(this.inFlightCount());
     return this.registry.metrics();

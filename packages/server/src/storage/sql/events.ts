@@ -245,18 +245,17 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     },
 
     async stats() {
+      // Pending and dead only, what the gauges show: the status index's range of those two, not
+      // every delivered row of the retention window (at 300,000 delivered a scrape took 20-48 ms).
       const rows = await db
         .selectFrom('webhook_events')
         .select(['status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
+        .where('status', 'in', [sql.lit('pending'), sql.lit('dead')])
         .groupBy('status')
         .execute();
-      const counts: Record<EventStatus, number> = { pending: 0, delivered: 0, dead: 0 };
-      let oldestPendingAt: number | null = null;
-      for (const r of rows) {
-        counts[r.status as EventStatus] = Number(r.n);
-        if (r.status === 'pending' && r.oldest != null) oldestPendingAt = Number(r.oldest);
-      }
-      return { counts, oldestPendingAt };
+      const of = (status: EventStatus) => rows.find((r) => r.status === status);
+      const oldest = of('pending')?.oldest;
+      return { pending: Number(of('pending')?.n ?? 0), dead: Number(of('dead')?.n ?? 0), oldestPendingAt: oldest == null ? null : Number(oldest) };
     },
   };
 }
