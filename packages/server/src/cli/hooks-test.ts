@@ -2,12 +2,12 @@
 // body builders, dialect request rules (URL, headers, signatures) and sender — and reads the answer
 // with the same verdict rules, so a business server can be tried before any group exists.
 
-import { HOOK_KEYS, HOOKS, openimBody, tencentBodies, type HookDefinition, type HookKey, type Verdict } from '@huddle/protocol';
+import { HOOK_KEYS, HOOKS, type HookDefinition, type HookKey } from '@huddle/protocol';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../errors.js';
 import { parseDuration, parseWebhookConfig, WebhookConfigError, type EndpointConfig } from '../webhooks/config.js';
-import { dialectOf } from '../webhooks/dialects.js';
-import { commandOf, newEventID } from '../webhooks/hooks.js';
+import { afterVerdict, beforeVerdict, dialectOf } from '../webhooks/dialects.js';
+import { newEventID } from '../webhooks/hooks.js';
 import { SAMPLE_EVENTS, SAMPLE_TENCENT_CONTEXT } from '../webhooks/sample-events.js';
 import type { SendResult } from '../webhooks/send.js';
 import { CliError, usageError } from './errors.js';
@@ -52,12 +52,12 @@ type Reading = { ok: boolean; verdict: string; detail: Record<string, unknown> }
 function readAnswer(hook: HookDefinition, endpoint: EndpointConfig, res: SendResult): Reading {
   const dialect = dialectOf(endpoint);
   if (hook.phase === 'after') {
-    const delivered = res.statusCode === null ? { ok: false as const, reason: res.error } : dialect.delivered(res.statusCode, res.body);
+    const delivered = afterVerdict(dialect, res);
     return delivered.ok
       ? { ok: true, verdict: 'delivered', detail: { kind: 'delivered' } }
       : { ok: false, verdict: `not delivered: ${delivered.reason} (huddle retries it on retrySchedule)`, detail: { kind: 'retry', reason: delivered.reason } };
   }
-  const verdict: Verdict<unknown> = res.statusCode === null ? { kind: 'fail', cause: 'transport', reason: res.error } : dialect.readBefore(hook, res.statusCode, res.body);
+  const verdict = beforeVerdict(dialect, hook, res);
   if (verdict.kind === 'allow') {
     const change = verdict.modification === undefined ? 'unchanged' : `modified: ${JSON.stringify(verdict.modification)}`;
     return { ok: true, verdict: `allow (${change})`, detail: verdict };
@@ -100,12 +100,14 @@ export function addHooksTestCommand(hooks: Command): void {
         }
       }
       const event = SAMPLE_EVENTS[key] as { groupID: string };
-      const body = endpoint.dialect === 'tencent' ? tencentBodies(hook, [event], SAMPLE_TENCENT_CONTEXT)[0] : openimBody(hook, event);
-      if (!body) throw usageError(`Tencent Cloud Chat has no callback for ${key}: use --dialect openim`);
+      const dialect = dialectOf(endpoint);
+      const [first] = await dialect.bodies(hook, [event], () => SAMPLE_TENCENT_CONTEXT);
+      if (!first) throw usageError(`Tencent Cloud Chat has no callback for ${key}: use --dialect openim`);
+      const body = first.body;
       const payload = JSON.stringify(body);
       const now = Date.now();
       const operationID = `hooks-test-${now}`;
-      const request = dialectOf(endpoint).request(endpoint, { id: newEventID(now), command: commandOf(hook, endpoint), operationID, payload, clientIP: '127.0.0.1', optPlatform: 'RESTAPI' }, now);
+      const request = dialect.request(endpoint, { id: newEventID(now), command: dialect.command(hook), operationID, payload, clientIP: '127.0.0.1', optPlatform: 'RESTAPI' }, now);
       // undici loads only for this command, not for every `huddle` start.
       const { CallbackSender } = await import('../webhooks/send.js');
       const sender = new CallbackSender(1);

@@ -1,19 +1,24 @@
-// How a callback goes out and how its answer reads, per endpoint dialect. The hooks layer (before-
-// callbacks) and the delivery worker (after-callbacks) both send through here, so the two dialects'
-// URLs, headers and verdict rules each live in one place.
+// How a callback is written, how it goes out and how its answer reads, per endpoint dialect. The
+// hooks layer (before-callbacks and outbox rows), the delivery worker (after-callbacks) and
+// `huddle hooks test` all go through here, so each dialect's commands, bodies, URLs, headers and
+// verdict rules live in one place.
 
 import {
   isOpenIMDelivered,
   isTencentDelivered,
+  openimBody,
   openimUrl,
   readOpenIMAnswer,
   readTencentAnswer,
   signatureHeaders,
+  tencentBodies,
   tencentUrl,
   type HookDefinition,
+  type TencentContext,
   type Verdict,
 } from '@huddle/protocol';
 import type { Dialect, EndpointConfig } from './config.js';
+import type { SendResult } from './send.js';
 
 /** One callback as sent: an outbox row has exactly these fields. */
 export interface OutgoingCallback {
@@ -26,7 +31,20 @@ export interface OutgoingCallback {
   optPlatform: string;
 }
 
+/** A callback body and the group whose queue it goes in. */
+export interface CallbackBody {
+  groupID: string;
+  body: object;
+}
+
 export interface DialectRules {
+  /** The hook's command in this dialect (Tencent's only where it has the callback: the configuration checks). */
+  command(hook: HookDefinition): string;
+  /**
+   * The bodies a hook's events make: OpenIM one per event; Tencent may batch several into one, or
+   * have none. `context` (who acted, the groups' facts) is asked for only by dialects that use it.
+   */
+  bodies(hook: HookDefinition, events: { groupID: string }[], context: () => TencentContext | Promise<TencentContext>): Promise<CallbackBody[]>;
   request(endpoint: EndpointConfig, callback: OutgoingCallback, now: number): { url: string; headers: Record<string, string> };
   /** A before-callback's answer: allow (with the hook's validated modification), reject or fail. */
   readBefore(hook: HookDefinition, statusCode: number, body: string): Verdict<unknown>;
@@ -43,11 +61,16 @@ const commonHeaders = (endpoint: EndpointConfig, cb: OutgoingCallback, now: numb
 
 const DIALECTS: Record<Dialect, DialectRules> = {
   openim: {
+    command: (hook) => hook.openim.command,
+    bodies: async (hook, events) => events.map((event) => ({ groupID: event.groupID, body: openimBody(hook, event) })),
     request: (endpoint, cb, now) => ({ url: openimUrl(endpoint.url, cb.command), headers: commonHeaders(endpoint, cb, now) }),
     readBefore: (hook, statusCode, body) => readOpenIMAnswer(statusCode, body, hook.modifiable),
     delivered: isOpenIMDelivered,
   },
   tencent: {
+    command: (hook) => hook.tencent!.command,
+    bodies: async (hook, events, context) =>
+      tencentBodies(hook, events, await context()).map((body) => ({ groupID: (body as { GroupId: string }).GroupId, body })),
     request: (endpoint, cb, now) => ({
       url: tencentUrl(endpoint.url, {
         sdkAppId: endpoint.sdkAppId,
@@ -65,3 +88,13 @@ const DIALECTS: Record<Dialect, DialectRules> = {
 };
 
 export const dialectOf = (endpoint: EndpointConfig): DialectRules => DIALECTS[endpoint.dialect];
+
+/** A sent before-callback's verdict; no answer at all is a transport failure. */
+export function beforeVerdict(dialect: DialectRules, hook: HookDefinition, res: SendResult): Verdict<unknown> {
+  return res.statusCode === null ? { kind: 'fail', cause: 'transport', reason: res.error } : dialect.readBefore(hook, res.statusCode, res.body);
+}
+
+/** Whether a sent after-callback was delivered, or why not (no answer: the transport's error). */
+export function afterVerdict(dialect: DialectRules, res: SendResult): { ok: true } | { ok: false; reason: string } {
+  return res.statusCode === null ? { ok: false, reason: res.error } : dialect.delivered(res.statusCode, res.body);
+}

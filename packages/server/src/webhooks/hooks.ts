@@ -5,8 +5,6 @@
 
 import {
   HOOKS,
-  openimBody,
-  tencentBodies,
   tencentPlatform,
   type AfterHookKey,
   type BeforeHookKey,
@@ -15,7 +13,6 @@ import {
   type Hooks,
   type ModificationOf,
   type TencentContext,
-  type Verdict,
 } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { OpContext } from '../domain/context.js';
@@ -24,7 +21,7 @@ import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
 import { activeEndpoints, type EndpointConfig, type HookSettings } from './config.js';
-import { dialectOf } from './dialects.js';
+import { beforeVerdict, dialectOf } from './dialects.js';
 import type { CallbackSender } from './send.js';
 import type { WebhookSettings } from './settings.js';
 
@@ -84,16 +81,12 @@ export class CallbackHooks {
     const settings = endpoint.hooks[key];
     const now = this.now();
     const dialect = dialectOf(endpoint);
-    let body: object | undefined;
-    if (endpoint.dialect === 'tencent') {
-      [body] = tencentBodies(hook, [event], await tencentContext(this.reads, ctx, [event.groupID], now));
-    } else body = openimBody(hook, event);
-    if (!body) return undefined;
-    const payload = JSON.stringify(body);
-    const request = dialect.request(endpoint, { id: newEventID(now), command: commandOf(hook, endpoint), operationID: ctx.operationID, payload, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) }, now);
+    const [first] = await dialect.bodies(hook, [event], () => tencentContext(this.reads, ctx, [event.groupID], now));
+    if (!first) return undefined;
+    const payload = JSON.stringify(first.body);
+    const request = dialect.request(endpoint, { id: newEventID(now), command: dialect.command(hook), operationID: ctx.operationID, payload, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) }, now);
     const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
-    const verdict: Verdict<unknown> =
-      res.statusCode === null ? { kind: 'fail', cause: 'transport', reason: res.error } : dialect.readBefore(hook, res.statusCode, res.body);
+    const verdict = beforeVerdict(dialect, hook, res);
     this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });
 
     if (verdict.kind === 'allow') return verdict.modification as ModificationOf<Hooks[K]> | undefined;
@@ -124,28 +117,20 @@ export class CallbackHooks {
     const now = this.now();
     const origin = { operationID: ctx.operationID, createdAt: now, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) };
     const rows: NewEvent[] = [];
-    let tencent: TencentContext | undefined;
+    // Read once, and only if an endpoint's dialect asks for it.
+    let context: Promise<TencentContext> | undefined;
+    const tencent = () => (context ??= tencentContext(tx, ctx, events.map((e) => e.groupID), now));
     for (const endpoint of endpoints) {
-      const base = { hook: key, endpoint: endpoint.name, command: commandOf(hook, endpoint), ...origin };
-      if (endpoint.dialect === 'tencent') {
-        tencent ??= await tencentContext(tx, ctx, events.map((e) => e.groupID), now);
-        // Tencent bodies may batch several events (or report none); each still has one group.
-        for (const body of tencentBodies(hook, events, tencent)) {
-          rows.push({ ...base, id: newEventID(now), orderingKey: (body as { GroupId: string }).GroupId, payload: JSON.stringify(body) });
-        }
-      } else {
-        for (const event of events) rows.push({ ...base, id: newEventID(now), orderingKey: event.groupID, payload: JSON.stringify(openimBody(hook, event)) });
+      const dialect = dialectOf(endpoint);
+      const base = { hook: key, endpoint: endpoint.name, command: dialect.command(hook), ...origin };
+      for (const { groupID, body } of await dialect.bodies(hook, events, tencent)) {
+        rows.push({ ...base, id: newEventID(now), orderingKey: groupID, payload: JSON.stringify(body) });
       }
     }
     if (rows.length === 0) return;
     await tx.events.enqueue(rows);
     tx.afterCommit(this.onEnqueued);
   }
-}
-
-/** The command an endpoint gets for a hook, in its dialect. */
-export function commandOf(hook: HookDefinition, endpoint: EndpointConfig): string {
-  return endpoint.dialect === 'tencent' ? hook.tencent!.command : hook.openim.command;
 }
 
 /** Tencent's OptPlatform for the caller: app-admin calls are RESTAPI, as Tencent's REST API is. */

@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import type { AttemptRecord, EventRecord, EventStatus } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { activeEndpoints, type HookSettings, type WebhookConfig } from './config.js';
-import { dialectOf } from './dialects.js';
+import { afterVerdict, dialectOf } from './dialects.js';
 import type { AttemptOutcome } from './metrics.js';
 import { nextRetry } from './retry-policy.js';
 import type { CallbackSender } from './send.js';
@@ -273,12 +273,9 @@ export class DeliveryWorker {
     const res = await this.sender.post(request.url, event.payload, request.headers, timeoutMs, signal);
     if (signal.aborted) return; // shutting down: stop() releases the lease; no attempt is recorded
 
-    let reason = res.error;
-    if (res.statusCode !== null) {
-      const verdict = dialect.delivered(res.statusCode, res.body);
-      reason = verdict.ok ? '' : verdict.reason;
-    }
-    const ok = res.statusCode !== null && reason === '';
+    const verdict = afterVerdict(dialect, res);
+    const ok = verdict.ok;
+    const reason = verdict.ok ? '' : verdict.reason;
     const attemptNo = event.attempts + 1;
     const at = this.now();
     let outcome: AttemptOutcome;
