@@ -80,20 +80,21 @@ export const TENCENT_DENIED_CODE = 10016;
 /** Custom denial codes a business server may pass to the caller. */
 export const TENCENT_CUSTOM_DENY = { min: 10100, max: 10200 } as const;
 
-function readJsonObject(statusCode: number, bodyText: string): Record<string, unknown> | Failure {
+/** A 200 answer's JSON object, or why there is none: tagged, so no body can pass for a failure. */
+type JsonObjectResult = { ok: true; json: Record<string, unknown> } | { ok: false; failure: Failure };
+
+function readJsonObject(statusCode: number, bodyText: string): JsonObjectResult {
   // Tencent: "HTTP status not 200" is a failed callback.
-  if (statusCode !== 200) return { kind: 'fail', cause: 'transport', reason: `HTTP ${statusCode}` };
+  if (statusCode !== 200) return { ok: false, failure: { kind: 'fail', cause: 'transport', reason: `HTTP ${statusCode}` } };
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return { kind: 'fail', cause: 'data', reason: 'response body is not JSON' };
+    return { ok: false, failure: { kind: 'fail', cause: 'data', reason: 'response body is not JSON' } };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' };
-  return json as Record<string, unknown>;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, failure: { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' } };
+  return { ok: true, json: json as Record<string, unknown> };
 }
-
-const isFailure = (v: Record<string, unknown> | Failure): v is Failure => (v as Failure).kind === 'fail' && typeof (v as Failure).cause === 'string';
 
 /**
  * Reads a business server's answer to a before-callback. `modification` maps the answer's Tencent
@@ -105,8 +106,9 @@ export function readTencentAnswer<M>(
   modification?: (answer: Record<string, unknown>) => unknown,
   modifiable?: Schema<M>,
 ): Verdict<M> {
-  const json = readJsonObject(statusCode, bodyText);
-  if (isFailure(json)) return json;
+  const read = readJsonObject(statusCode, bodyText);
+  if (!read.ok) return read.failure;
+  const { json } = read;
   const code = json.ErrorCode ?? 0;
   if (typeof code !== 'number' || !Number.isInteger(code)) return { kind: 'fail', cause: 'data', reason: 'response ErrorCode is not an integer' };
   const info = typeof json.ErrorInfo === 'string' ? json.ErrorInfo.slice(0, 1024) : '';
@@ -124,6 +126,6 @@ export function readTencentAnswer<M>(
 
 /** After-callbacks: delivered means HTTP 200 with a JSON object; ErrorCode is ignored, as Tencent does. */
 export function isTencentDelivered(statusCode: number, bodyText: string): { ok: true } | { ok: false; reason: string } {
-  const json = readJsonObject(statusCode, bodyText);
-  return isFailure(json) ? { ok: false, reason: json.reason } : { ok: true };
+  const read = readJsonObject(statusCode, bodyText);
+  return read.ok ? { ok: true } : { ok: false, reason: read.failure.reason };
 }

@@ -1,0 +1,23 @@
+// Tencent's verdict rules read a business server's body as data: whatever fields it carries, a
+// 200 answer is never mistaken for one of huddle's own failures.
+
+import { describe, expect, it } from 'vitest';
+import { isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE } from '../src/index.js';
+
+describe('Tencent answers that look like huddle failures', () => {
+  it('reads a 200 body with kind "fail" and a cause by its ErrorCode', () => {
+    const body = JSON.stringify({ kind: 'fail', cause: 'x', ErrorCode: 1, ErrorInfo: 'no' });
+    expect(readTencentAnswer(200, body)).toEqual({ kind: 'reject', errCode: TENCENT_DENIED_CODE, errMsg: 'no', errDlt: '', custom: false });
+    expect(readTencentAnswer(200, JSON.stringify({ kind: 'fail', cause: 'data', reason: 'r' }))).toEqual({ kind: 'allow', modification: undefined });
+  });
+
+  it('counts a 200 body with kind "fail" and a cause as delivered', () => {
+    expect(isTencentDelivered(200, '{"kind":"fail","cause":"x"}')).toEqual({ ok: true });
+  });
+
+  it('still fails a non-200 answer and a body that is not a JSON object', () => {
+    expect(isTencentDelivered(500, '{}')).toEqual({ ok: false, reason: 'HTTP 500' });
+    expect(isTencentDelivered(200, 'nope')).toEqual({ ok: false, reason: 'response body is not JSON' });
+    expect(readTencentAnswer(200, '[]')).toEqual({ kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' });
+  });
+});
