@@ -1,22 +1,24 @@
 // GET /webhook/live: server-sent events of callback delivery attempts as they are made, by this
-// instance and (on PostgreSQL, through live-relay.ts) by every other one, for the console's live view. App admins only (token header, as every admin call), so browsers read
-// it with fetch() rather than EventSource (which cannot send headers).
+// instance and (on PostgreSQL, through live-relay.ts) by every other one, for the console's live
+// view. App admins only (token header, as every admin call), so browsers read it with fetch()
+// rather than EventSource (which cannot send headers).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AttemptNotice } from '@huddle/protocol';
-import { ApiError, noPermission } from '../errors.js';
 import type { AuthService } from '../domain/auth.js';
+import { authenticatedCaller } from './caller.js';
 import { renderError } from './envelope.js';
+import { requireAdmin } from './routes/webhooks.js';
 
 /** Fans attempts out to the open streams; publishing with nobody listening costs nothing. */
 export class AttemptFeed {
-  private readonly listeners = new Set<(n: AttemptNotice) => void>();
-  private readonly closers = new Set<() => void>();
+  /** Each open stream's listener, and how to end it. */
+  private readonly streams = new Map<(n: AttemptNotice) => void, () => void>();
   private readonly subscribeListeners: (() => void)[] = [];
 
   /** Open streams on this instance. */
   get watchers(): number {
-    return this.listeners.size;
+    return this.streams.size;
   }
 
   /** Called whenever a stream opens (the relay tells the other instances someone is watching). */
@@ -25,22 +27,18 @@ export class AttemptFeed {
   }
 
   publish(notice: AttemptNotice): void {
-    for (const listener of this.listeners) listener(notice);
+    for (const listener of this.streams.keys()) listener(notice);
   }
 
   subscribe(listener: (n: AttemptNotice) => void, onClose: () => void): () => void {
-    this.listeners.add(listener);
-    this.closers.add(onClose);
+    this.streams.set(listener, onClose);
     for (const l of this.subscribeListeners) l();
-    return () => {
-      this.listeners.delete(listener);
-      this.closers.delete(onClose);
-    };
+    return () => void this.streams.delete(listener);
   }
 
   /** Ends every stream, so the server can close (an open stream is never idle). */
   close(): void {
-    for (const close of [...this.closers]) close();
+    for (const close of [...this.streams.values()]) close();
   }
 }
 
@@ -49,10 +47,7 @@ const HEARTBEAT_MS = 15_000;
 
 export async function serveLive(req: IncomingMessage, res: ServerResponse, feed: AttemptFeed, auth: AuthService): Promise<void> {
   try {
-    const token = req.headers.token;
-    if (typeof token !== 'string' || !token) throw new ApiError('ArgsError', 'header must have token');
-    const caller = await auth.authenticate(token);
-    if (!caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
+    requireAdmin(await authenticatedCaller(req, auth));
   } catch (err) {
     return renderError(res, err);
   }

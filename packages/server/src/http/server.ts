@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Caller, OpContext } from '../domain/context.js';
 import type { AuthService } from '../domain/auth.js';
 import { ApiError, args } from '../errors.js';
+import { authenticatedCaller, header } from './caller.js';
 import { renderError, renderPreflight, renderSuccess, send } from './envelope.js';
 import type { WriteLimiter } from './rate-limit.js';
 import type { Route } from './route.js';
@@ -48,11 +49,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function header(req: IncomingMessage, name: string): string {
-  const v = req.headers[name.toLowerCase()];
-  return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
 async function renderMetrics(res: ServerResponse, metrics: NonNullable<HandlerOptions['metrics']>, logger: Logger): Promise<void> {
@@ -97,11 +93,7 @@ export function createRequestHandler(options: HandlerOptions) {
       }
       if (!operationID) throw args('header must have operationID');
       let caller = ANONYMOUS;
-      if (!route.public) {
-        const token = header(req, 'token');
-        if (!token) throw args('header must have token');
-        caller = await auth.authenticate(token);
-      }
+      if (!route.public) caller = await authenticatedCaller(req, auth);
       const limited = await options.rateLimit?.check(caller, path);
       if (limited) return renderError(res, limited.error, { 'retry-after': String(limited.retryAfterSeconds) });
       let json: unknown;

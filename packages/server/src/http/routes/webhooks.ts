@@ -18,7 +18,7 @@ import {
   type DeliveryEventView,
   type Schema,
 } from '@huddle/protocol';
-import type { OpContext } from '../../domain/context.js';
+import type { Caller } from '../../domain/context.js';
 import { args, noPermission, notFound } from '../../errors.js';
 import type { AttemptRecord, EventRecord } from '../../storage/records.js';
 import type { EventQuery, EventRepo } from '../../storage/store.js';
@@ -85,8 +85,9 @@ const eventFilter = {
   to: optMillis(),
 };
 
-function requireAdmin(ctx: OpContext): void {
-  if (!ctx.caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
+/** The admin API (and its live stream) is for app admins only. */
+export function requireAdmin(caller: Caller): void {
+  if (!caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
 }
 
 function query(filter: { groupID: string; endpoint: string; hook?: string | undefined; from?: number | undefined; to?: number | undefined }): EventQuery {
@@ -146,7 +147,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
       body: obj({}),
       response: ConfigView,
       handle: async (ctx) => {
-        requireAdmin(ctx);
+        requireAdmin(ctx.caller);
         return configView();
       },
     }),
@@ -155,7 +156,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
       body: obj({ config: configDocument() }),
       response: ConfigView,
       handle: async (ctx, body) => {
-        requireAdmin(ctx);
+        requireAdmin(ctx.caller);
         try {
           await settings.replace(body.config, now());
         } catch (err) {
@@ -170,7 +171,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
       body: obj({ ...eventFilter, status: optOneOf(DELIVERY_STATUSES), pagination: pagination() }),
       response: DeliveryEventPage,
       handle: async (ctx, body) => {
-        requireAdmin(ctx);
+        requireAdmin(ctx.caller);
         const q = query(body);
         if (body.status) q.status = body.status;
         const page = await events.list(q, body.pagination);
@@ -182,7 +183,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
       body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
       response: DeliveryEventDetail,
       handle: async (ctx, body) => {
-        requireAdmin(ctx);
+        requireAdmin(ctx.caller);
         const event = await events.get(body.eventID);
         if (!event) throw notFound(`no event ${body.eventID}`);
         const attempts = await events.attempts(event.id);
@@ -194,7 +195,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
       body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
       response: Requeued,
       handle: async (ctx, body) => {
-        requireAdmin(ctx);
+        requireAdmin(ctx.caller);
         const event = await events.get(body.eventID);
         if (!event) throw notFound(`no event ${body.eventID}`);
         // A pending event is already on its way: nothing to do (count 0).
@@ -208,7 +209,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
       body: obj(eventFilter),
       response: Requeued,
       handle: async (ctx, body) => {
-        requireAdmin(ctx);
+        requireAdmin(ctx.caller);
         const count = await events.requeue({ ...query(body), status: 'dead' }, now());
         if (count > 0) wake();
         return { count };
