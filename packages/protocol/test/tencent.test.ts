@@ -2,7 +2,7 @@
 // 200 answer is never mistaken for one of huddle's own failures.
 
 import { describe, expect, it } from 'vitest';
-import { isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE } from '../src/index.js';
+import { isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE, tencentSignMatches } from '../src/index.js';
 
 describe('Tencent answers that look like huddle failures', () => {
   it('reads a 200 body with kind "fail" and a cause by its ErrorCode', () => {
@@ -19,5 +19,23 @@ describe('Tencent answers that look like huddle failures', () => {
     expect(isTencentDelivered(500, '{}')).toEqual({ ok: false, reason: 'HTTP 500' });
     expect(isTencentDelivered(200, 'nope')).toEqual({ ok: false, reason: 'response body is not JSON' });
     expect(readTencentAnswer(200, '[]')).toEqual({ kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' });
+  });
+});
+
+describe('tencentSignMatches', () => {
+  // Tencent's documented example: token xxxxyyyy, RequestTime 1669872112.
+  const SIGN = '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061';
+
+  it('matches the Sign of the token and RequestTime, given as seconds or text', () => {
+    expect(tencentSignMatches('xxxxyyyy', 1669872112, SIGN)).toBe(true);
+    expect(tencentSignMatches('xxxxyyyy', '1669872112', SIGN)).toBe(true);
+  });
+
+  it('refuses another token, another time, a shorter Sign and another case', () => {
+    expect(tencentSignMatches('xxxxyyyz', 1669872112, SIGN)).toBe(false);
+    expect(tencentSignMatches('xxxxyyyy', 1669872113, SIGN)).toBe(false);
+    expect(tencentSignMatches('xxxxyyyy', 1669872112, SIGN.slice(0, -1))).toBe(false);
+    expect(tencentSignMatches('xxxxyyyy', 1669872112, SIGN.toUpperCase())).toBe(false);
+    expect(tencentSignMatches('xxxxyyyy', 1669872112, '')).toBe(false);
   });
 });

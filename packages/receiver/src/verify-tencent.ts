@@ -2,8 +2,7 @@
 // must be SHA-256(token + RequestTime) and RequestTime within 60 s of now (Tencent's console guide).
 // The signature covers neither the body nor the command: pair it with HTTPS, or with a signing secret.
 
-import { timingSafeEqual } from 'node:crypto';
-import { tencentSign } from '@huddle/protocol';
+import { tencentSignMatches } from '@huddle/protocol';
 import { ReceiverError } from './errors.js';
 import { checkFreshness } from './timestamp.js';
 
@@ -26,7 +25,6 @@ export function verifyTencent(query: URLSearchParams, app: TencentApp, nowSecond
   if (!sign) throw new ReceiverError('missing_parameter', 'the Sign parameter is missing');
   if (!requestTime) throw new ReceiverError('missing_parameter', 'the RequestTime parameter is missing');
   checkFreshness(requestTime, nowSeconds, TENCENT_TOLERANCE_SECONDS, 'RequestTime');
-  const expected = Buffer.from(tencentSign(app.token, requestTime));
-  const given = Buffer.from(sign.toLowerCase());
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ReceiverError('bad_signature', 'Sign does not match the token');
+  // Hex is hex in either case: an upper-case Sign is accepted.
+  if (!tencentSignMatches(app.token, requestTime, sign.toLowerCase())) throw new ReceiverError('bad_signature', 'Sign does not match the token');
 }

@@ -180,6 +180,11 @@ describe("Tencent's SdkAppid, Sign and RequestTime", () => {
     expect(() => verifyTencent(query, { sdkAppId: SDK_APP_ID, token: 'xxxyyy' }, 1669872150)).toThrow(expect.objectContaining({ code: 'bad_signature' }));
   });
 
+  it('accepts the Sign in upper case', () => {
+    const query = new URLSearchParams({ SdkAppid: SDK_APP_ID, Sign: '17773BC39A671D7B9AA835458704D2A6DB81360A5940292B587D6D760D484061', RequestTime: '1669872112' });
+    expect(() => verifyTencent(query, { sdkAppId: SDK_APP_ID, token: 'xxxxyyyy' }, 1669872150)).not.toThrow();
+  });
+
   it('checks only SdkAppid when the endpoint has no token (token: false)', async () => {
     build({ tencent: { sdkAppId: SDK_APP_ID, token: false, signingSecret: SECRET } });
     await expectAccepted(withQuery(withQuery(tencentRequest(TC_CREATE), 'Sign'), 'RequestTime'));

@@ -6,7 +6,7 @@
 // Answer: {ActionStatus, ErrorCode, ErrorInfo}; for before-callbacks ErrorCode 0 allows, 1 denies
 // (the caller gets 10016), 10100–10200 deny with that code and ErrorInfo passed to the caller.
 
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SchemaError, type Schema } from '../schema.js';
 import type { Failure, Verdict } from './openim.js';
 
@@ -47,6 +47,13 @@ export const tencentJoinType = (joinSource: number): string => TENCENT_JOIN_TYPE
 /** Tencent's callback signature: lowercase hex SHA-256 of token + RequestTime (decimal seconds). */
 export function tencentSign(token: string, requestTimeSeconds: number | string): string {
   return createHash('sha256').update(`${token}${requestTimeSeconds}`).digest('hex');
+}
+
+/** Whether a received Sign is tencentSign(token, requestTime), exactly (constant-time comparison). */
+export function tencentSignMatches(token: string, requestTime: number | string, sign: string): boolean {
+  const expected = Buffer.from(tencentSign(token, requestTime));
+  const given = Buffer.from(sign);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export interface TencentRequestParams {

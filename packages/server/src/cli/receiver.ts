@@ -4,7 +4,7 @@
 // Tencent requests carry ?CallbackCommand=…; each is answered in its own dialect.
 
 import http from 'node:http';
-import { HOOK_KEYS, HOOKS, signatureMatches, tencentSign } from '@huddle/protocol';
+import { HOOK_KEYS, HOOKS, signatureMatches, tencentSignMatches } from '@huddle/protocol';
 import { InvalidArgumentError, type Command } from 'commander';
 import { integer } from './arguments.js';
 import { note, print, truncate } from './output.js';
@@ -84,7 +84,7 @@ function checks(cb: Callback, opts: ReceiverOptions): Record<string, string> {
   }
   if (opts.token && cb.dialect === 'tencent') {
     const sign = cb.query.Sign;
-    out.Sign = !sign ? 'missing' : sign === tencentSign(opts.token, cb.query.RequestTime ?? '') ? 'valid' : 'INVALID';
+    out.Sign = !sign ? 'missing' : tencentSignMatches(opts.token, cb.query.RequestTime ?? '', sign) ? 'valid' : 'INVALID';
   }
   return out;
 }
