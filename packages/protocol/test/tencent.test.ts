@@ -2,7 +2,7 @@
 // 200 answer is never mistaken for one of huddle's own failures.
 
 import { describe, expect, it } from 'vitest';
-import { isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE, tencentSignMatches } from '../src/index.js';
+import { isTencentCustomDeny, isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE, tencentSignMatches } from '../src/index.js';
 
 describe('Tencent answers that look like huddle failures', () => {
   it('reads a 200 body with kind "fail" and a cause by its ErrorCode', () => {
@@ -37,5 +37,11 @@ describe('tencentSignMatches', () => {
     expect(tencentSignMatches('xxxxyyyy', 1669872112, SIGN.slice(0, -1))).toBe(false);
     expect(tencentSignMatches('xxxxyyyy', 1669872112, SIGN.toUpperCase())).toBe(false);
     expect(tencentSignMatches('xxxxyyyy', 1669872112, '')).toBe(false);
+  });
+});
+
+describe('isTencentCustomDeny', () => {
+  it('is true for 10100–10200 only', () => {
+    expect([10099, 10100, 10150, 10200, 10201, 1, 0].map(isTencentCustomDeny)).toEqual([false, true, true, true, false, false, false]);
   });
 });

@@ -2,7 +2,7 @@
 // readOpenIMAnswer / readTencentAnswer): OpenIM rejects with actionCode 0 + nextCode 1 and fails with
 // actionCode != 0; Tencent rejects with ErrorCode 1 or 10100–10200 and fails with anything but 200.
 
-import { SchemaError, TENCENT_CUSTOM_DENY, type HookDefinition } from '@huddle/protocol';
+import { isTencentCustomDeny, SchemaError, type HookDefinition } from '@huddle/protocol';
 import type { Answer } from './answers.js';
 import type { Dialect } from './events.js';
 import { tencentAnswerKeys } from './tencent-answer-keys.js';
@@ -60,9 +60,8 @@ function renderOpenIM(hook: HookDefinition, answer: Answer<unknown>): RenderedAn
 
 function renderTencent(hook: HookDefinition, answer: Answer<unknown>): RenderedAnswer {
   if (answer.kind === 'reject') {
-    const custom = answer.code >= TENCENT_CUSTOM_DENY.min && answer.code <= TENCENT_CUSTOM_DENY.max;
     const info = answer.detail ? `${answer.message}: ${answer.detail}` : answer.message;
-    return { status: 200, body: { ActionStatus: 'OK', ErrorCode: custom ? answer.code : 1, ErrorInfo: info } };
+    return { status: 200, body: { ActionStatus: 'OK', ErrorCode: isTencentCustomDeny(answer.code) ? answer.code : 1, ErrorInfo: info } };
   }
   if (answer.kind === 'allow') return acknowledge('tencent');
   const fields = checkModification(hook, answer.fields);

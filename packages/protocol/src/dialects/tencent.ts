@@ -86,6 +86,8 @@ export function tencentUrl(baseUrl: string, p: TencentRequestParams): string {
 export const TENCENT_DENIED_CODE = 10016;
 /** Custom denial codes a business server may pass to the caller. */
 export const TENCENT_CUSTOM_DENY = { min: 10100, max: 10200 } as const;
+/** Whether an ErrorCode is a custom denial, passed to the caller as it is. */
+export const isTencentCustomDeny = (code: number): boolean => code >= TENCENT_CUSTOM_DENY.min && code <= TENCENT_CUSTOM_DENY.max;
 
 /** A 200 answer's JSON object, or why there is none: tagged, so no body can pass for a failure. */
 type JsonObjectResult = { ok: true; json: Record<string, unknown> } | { ok: false; failure: Failure };
@@ -120,7 +122,7 @@ export function readTencentAnswer<M>(
   if (typeof code !== 'number' || !Number.isInteger(code)) return { kind: 'fail', cause: 'data', reason: 'response ErrorCode is not an integer' };
   const info = typeof json.ErrorInfo === 'string' ? json.ErrorInfo.slice(0, 1024) : '';
   if (code === 1) return { kind: 'reject', errCode: TENCENT_DENIED_CODE, errMsg: info, errDlt: '', custom: false };
-  if (code >= TENCENT_CUSTOM_DENY.min && code <= TENCENT_CUSTOM_DENY.max) return { kind: 'reject', errCode: code, errMsg: info, errDlt: '', custom: true };
+  if (isTencentCustomDeny(code)) return { kind: 'reject', errCode: code, errMsg: info, errDlt: '', custom: true };
   if (code !== 0) return { kind: 'fail', cause: 'data', reason: `ErrorCode ${code} is not 0, 1 or 10100–10200` };
   if (!modification || !modifiable) return { kind: 'allow', modification: undefined };
   try {
