@@ -23,12 +23,21 @@ export async function call<T = unknown>(path: string, body: unknown, token = get
   const headers: Record<string, string> = { 'content-type': 'application/json', operationID: operationID() };
   if (token) headers.token = token;
   const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
-  const envelope = (await res.json()) as { errCode: number; errMsg: string; errDlt: string; data?: T };
-  if (envelope.errCode !== 0) {
-    if (isTokenError(envelope.errCode)) clearToken();
-    throw new ApiError(envelope.errCode, envelope.errMsg, envelope.errDlt);
-  }
+  const envelope = (await res.json()) as Envelope & { data?: T };
+  if (envelope.errCode !== 0) throw refusal(envelope);
   return envelope.data as T;
+}
+
+export interface Envelope {
+  errCode: number;
+  errMsg: string;
+  errDlt: string;
+}
+
+/** The error an envelope carries; a token error also ends the login. */
+export function refusal(envelope: Envelope): ApiError {
+  if (isTokenError(envelope.errCode)) clearToken();
+  return new ApiError(envelope.errCode, envelope.errMsg, envelope.errDlt);
 }
 
 export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -3,13 +3,13 @@
 // errors name a key path (`afterQuitGroup.timeout`, `retrySchedule[2]`, `endpoints[0].url`); each is
 // shown next to the field with the longest path that contains it.
 
-import { isHookEntry } from './useHookKeys';
-
 export type Doc = Record<string, unknown>;
 export type Scalar = string | number | boolean;
 
 export const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 export const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A hook's entry (enable, timeout, failedContinue): any object with `enable`. */
+export const isHookEntry = (v: unknown): v is Doc => isObject(v) && 'enable' in v;
 export const isScalarList = (v: unknown): v is Scalar[] => Array.isArray(v) && v.every(isScalar);
 export const isObjectList = (v: unknown): v is Doc[] => Array.isArray(v) && v.length > 0 && v.every(isObject);
 

@@ -1,3 +1,5 @@
+import { Role } from '../../protocol/src/wire';
+
 /** Local date and time of a Unix-millisecond time; "—" for 0 (not happened). */
 export function formatTime(ms: number): string {
   if (!ms) return '—';
@@ -13,4 +15,5 @@ export function fromLocalInput(value: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export const ROLE_NAMES: Record<number, string> = { 100: 'owner', 60: 'admin', 20: 'member' };
+/** Role levels by name (owner, admin, member), from the protocol's one table. */
+export const ROLE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Role).map(([name, level]) => [level, name.toLowerCase()]));

@@ -1,14 +1,16 @@
 // Reads GET /webhook/live with fetch (EventSource cannot send the token header) and hands each
 // `attempt` event to `onAttempt` until `signal` aborts.
 
+import { refusal, type Envelope } from './api';
 import { getToken } from './token';
 import type { AttemptNotice } from './types';
 
 export async function readLiveStream(onAttempt: (n: AttemptNotice) => void, onOpen: () => void, signal: AbortSignal): Promise<void> {
   const res = await fetch('/webhook/live', { headers: { token: getToken() }, signal });
   if (!res.ok || !res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
-    const envelope = (await res.json().catch(() => ({}))) as { errMsg?: string; errDlt?: string };
-    throw new Error([envelope.errMsg, envelope.errDlt].filter(Boolean).join(': ') || `HTTP ${res.status}`);
+    const envelope = (await res.json().catch(() => undefined)) as Envelope | undefined;
+    // The API's refusals read as anywhere else in the console (a token error ends the login).
+    throw typeof envelope?.errCode === 'number' ? refusal(envelope) : new Error(`HTTP ${res.status}`);
   }
   onOpen();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -14,17 +14,7 @@ export interface ConfigView {
 
 export type { AttemptNotice } from '../../protocol/src/live';
 
-export interface GroupInfo {
-  groupID: string;
-  groupName: string;
-  ownerUserID: string;
-  memberCount: number;
-  createTime: number;
-  status: number;
-  notification: string;
-  introduction: string;
-  needVerification: number;
-}
+export type { GroupInfo } from '../../protocol/src/wire';
 
 export interface Member {
   userID: string;

@@ -2,11 +2,9 @@
 // the console needs no list of its own.
 
 import { call } from './api';
+import { isHookEntry } from './configFields';
 import type { ConfigView } from './types';
 import { useLoad } from './useLoad';
-
-export const isHookEntry = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && 'enable' in value;
 
 export function useHookKeys(): string[] {
   const { data } = useLoad(() => call<ConfigView>('/webhook/get_config', {}), []);

@@ -7,6 +7,7 @@ import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatTime, fromLocalInput } from '../format';
 import { Link, navigate } from '../router';
+import { DELIVERY_STATUSES } from '../../../protocol/src/delivery-log';
 import type { EventView } from '../types';
 import { useHookKeys } from '../useHookKeys';
 import { useLoad } from '../useLoad';
@@ -78,9 +79,9 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           Status
           <select value={form.status} onChange={set('status')} name="status">
             <option value="">any</option>
-            <option>pending</option>
-            <option>delivered</option>
-            <option>dead</option>
+            {DELIVERY_STATUSES.map((status) => (
+              <option key={status}>{status}</option>
+            ))}
           </select>
         </label>
         <label>
