@@ -62,8 +62,8 @@ export function applicationService(deps: DomainDeps) {
         const { group, request, joins, member } = await check(tx);
         if (joins) {
           const joined = modified ?? member;
-          await addMembers(deps, tx, input.groupID, [joined]);
-          await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg);
+          const memberCount = await addMembers(deps, tx, group, [joined]);
+          await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg, memberCount);
         }
         await tx.requests.markHandled(input.groupID, input.fromUserID, {
           handleResult: input.handleResult,

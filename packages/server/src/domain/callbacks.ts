@@ -50,6 +50,8 @@ export async function reportJoins(
   group: Pick<GroupRecord, 'groupID' | 'ex'>,
   members: MemberRecord[],
   reqMessage: string,
+  /** The group's member count with them. */
+  memberCount: number,
 ): Promise<void> {
   await hooks.after(
     tx,
@@ -63,12 +65,17 @@ export async function reportJoins(
     'afterJoinGroup',
     members.map((m) => ({ operationID: ctx.operationID, groupID: group.groupID, reqMessage, joinSource: m.joinSource, inviterUserID: m.userID })),
   );
-  await reportIfFull({ hooks, maxGroupMembers }, tx, ctx, group.groupID);
+  await reportIfFull({ hooks, maxGroupMembers }, tx, ctx, group.groupID, memberCount);
 }
 
 /** afterGroupFull, when a change just brought the group to HUDDLE_MAX_GROUP_MEMBERS. */
-export async function reportIfFull({ hooks, maxGroupMembers = 0 }: Pick<DomainDeps, 'hooks' | 'maxGroupMembers'>, tx: Repos, ctx: OpContext, groupID: string): Promise<void> {
+export async function reportIfFull(
+  { hooks, maxGroupMembers = 0 }: Pick<DomainDeps, 'hooks' | 'maxGroupMembers'>,
+  tx: Repos,
+  ctx: OpContext,
+  groupID: string,
+  memberCount: number,
+): Promise<void> {
   if (maxGroupMembers === 0 || !hooks.enabled('afterGroupFull')) return;
-  const memberCount = (await tx.groups.get(groupID))?.memberCount ?? 0;
   if (memberCount >= maxGroupMembers) await hooks.after(tx, ctx, 'afterGroupFull', [{ groupID, memberCount, maxMemberCount: maxGroupMembers }]);
 }

@@ -198,7 +198,7 @@ export function groupService(deps: DomainDeps) {
         await hooks.after(tx, ctx, 'afterCreateGroup', [
           { ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) },
         ]);
-        await reportIfFull(deps, tx, ctx, groupID);
+        await reportIfFull(deps, tx, ctx, groupID, built.group.memberCount);
         return { groupInfo: created, members: finalMembers };
       }).catch((err: unknown) => {
         // Another instance created this groupID between our check and our insert.

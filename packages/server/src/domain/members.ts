@@ -2,7 +2,7 @@
 
 import type { MemberInfoChange } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
-import type { GroupView, MemberRecord, Page } from '../storage/records.js';
+import type { GroupRecord, GroupView, MemberRecord, Page } from '../storage/records.js';
 import type { MemberPatch, Repos } from '../storage/store.js';
 import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
 import { askMembersJoin, reportJoins } from './callbacks.js';
@@ -32,17 +32,23 @@ function newMember(groupID: string, userID: string, fields: Pick<MemberRecord, '
   return { groupID, userID, roleLevel: Role.Member, nickname: '', faceURL: '', ex: '', muteEndTime: 0, ...fields };
 }
 
-/** Inserts members and keeps memberCount exact, in the caller's transaction; refuses to overfill. */
-export async function addMembers({ maxGroupMembers = 0 }: Pick<DomainDeps, 'maxGroupMembers'>, tx: Repos, groupID: string, members: MemberRecord[]): Promise<void> {
-  if (members.length === 0) return;
-  if (maxGroupMembers > 0) {
-    const count = (await tx.groups.get(groupID))?.memberCount ?? 0;
-    if (count + members.length > maxGroupMembers) {
-      throw new ApiError('GroupFullError', `group ${groupID} has ${count} of at most ${maxGroupMembers} members; ${members.length} more do not fit`);
-    }
+/**
+ * Inserts members and keeps memberCount exact, in the caller's transaction; refuses to overfill.
+ * `group` is the caller's locked read of it in this transaction; returns the new member count.
+ */
+export async function addMembers(
+  { maxGroupMembers = 0 }: Pick<DomainDeps, 'maxGroupMembers'>,
+  tx: Repos,
+  { groupID, memberCount }: Pick<GroupRecord, 'groupID' | 'memberCount'>,
+  members: MemberRecord[],
+): Promise<number> {
+  if (members.length === 0) return memberCount;
+  if (maxGroupMembers > 0 && memberCount + members.length > maxGroupMembers) {
+    throw new ApiError('GroupFullError', `group ${groupID} has ${memberCount} of at most ${maxGroupMembers} members; ${members.length} more do not fit`);
   }
   await tx.members.insert(members);
   await tx.groups.addMemberCount(groupID, members.length);
+  return memberCount + members.length;
 }
 
 async function removeMembers(tx: Repos, groupID: string, userIDs: string[]): Promise<void> {
@@ -150,8 +156,8 @@ export function memberService(deps: DomainDeps) {
         const group = await check(tx);
         if (group.needVerification === NeedVerification.Directly) {
           const joined = member ?? joiner();
-          await addMembers(deps, tx, input.groupID, [joined]);
-          await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage);
+          const memberCount = await addMembers(deps, tx, group, [joined]);
+          await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage, memberCount);
           return { joined: true as const, group, member: joined };
         }
         await tx.requests.upsertPending({
@@ -243,8 +249,8 @@ export function memberService(deps: DomainDeps) {
           return { joined: [] as MemberRecord[], group };
         }
         const joined = members ?? invitees(invited);
-        await addMembers(deps, tx, input.groupID, joined);
-        await reportJoins(deps, tx, ctx, group, joined, input.reason);
+        const memberCount = await addMembers(deps, tx, group, joined);
+        await reportJoins(deps, tx, ctx, group, joined, input.reason, memberCount);
         return { joined, group };
       });
     },
