@@ -2,10 +2,9 @@
 // readOpenIMAnswer / readTencentAnswer): OpenIM rejects with actionCode 0 + nextCode 1 and fails with
 // actionCode != 0; Tencent rejects with ErrorCode 1 or 10100–10200 and fails with anything but 200.
 
-import { isTencentCustomDeny, SchemaError, type HookDefinition } from '@huddle/protocol';
+import { isTencentCustomDeny, SchemaError, type HookDefinition, type TencentAnswerFields } from '@huddle/protocol';
 import type { Answer } from './answers.js';
 import type { Dialect } from './events.js';
-import { tencentAnswerKeys } from './tencent-answer-keys.js';
 
 export interface RenderedAnswer {
   status: number;
@@ -65,13 +64,13 @@ function renderTencent(hook: HookDefinition, answer: Answer<unknown>): RenderedA
   }
   if (answer.kind === 'allow') return acknowledge('tencent');
   const fields = checkModification(hook, answer.fields);
-  const keys = tencentAnswerKeys(hook);
-  if (!keys) throw new InvalidModificationError(hook.key, "Tencent's dialect takes no modification for this callback; allow or reject");
+  const carried: TencentAnswerFields | undefined = hook.tencent?.modification;
+  if (!carried) throw new InvalidModificationError(hook.key, "Tencent's dialect takes no modification for this callback; allow or reject");
   const body: Record<string, unknown> = { ...TENCENT_OK };
   for (const [field, value] of Object.entries(fields)) {
-    const key = keys.get(field);
-    if (key === undefined) throw new InvalidModificationError(hook.key, `${field} cannot be changed in Tencent's dialect`);
-    body[key] = value;
+    const at = Object.hasOwn(carried, field) ? carried[field] : undefined;
+    if (!at) throw new InvalidModificationError(hook.key, `${field} cannot be changed in Tencent's dialect`);
+    body[at.answerKey] = value;
   }
   return { status: 200, body };
 }

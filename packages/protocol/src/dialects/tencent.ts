@@ -82,6 +82,23 @@ export function tencentUrl(baseUrl: string, p: TencentRequestParams): string {
   return `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}${q.toString()}`;
 }
 
+/** Where Tencent's answer carries one of huddle's modification fields. */
+export interface TencentAnswerField {
+  /** The answer's key, matched exactly (case included): `RefusedMembers_Account`. */
+  answerKey: string;
+  /** What setting it does, for the OpenAPI document. */
+  description: string;
+}
+
+/**
+ * The modification fields a before-hook's Tencent answer carries: huddle's field (the `modifiable`
+ * schema's) -> where the answer has it. Typed by the hook's modification, so only its fields compile.
+ */
+export type TencentModificationFields<M> = { readonly [F in keyof M & string]?: TencentAnswerField };
+
+/** Any hook's TencentModificationFields, as readers take them. */
+export type TencentAnswerFields = Readonly<Partial<Record<string, TencentAnswerField>>>;
+
 /** The caller's error when a business server answers ErrorCode 1 (Tencent's 10016). */
 export const TENCENT_DENIED_CODE = 10016;
 /** Custom denial codes a business server may pass to the caller. */
@@ -106,13 +123,13 @@ function readJsonObject(statusCode: number, bodyText: string): JsonObjectResult 
 }
 
 /**
- * Reads a business server's answer to a before-callback. `modification` maps the answer's Tencent
- * fields (RefusedMembers_Account) to the hook's modification, which `modifiable` validates.
+ * Reads a business server's answer to a before-callback. `fields` says which answer keys
+ * (RefusedMembers_Account) hold the hook's modification fields; `modifiable` validates them.
  */
 export function readTencentAnswer<M>(
   statusCode: number,
   bodyText: string,
-  modification?: (answer: Record<string, unknown>) => unknown,
+  fields?: TencentAnswerFields,
   modifiable?: Schema<M>,
 ): Verdict<M> {
   const read = readJsonObject(statusCode, bodyText);
@@ -124,9 +141,10 @@ export function readTencentAnswer<M>(
   if (code === 1) return { kind: 'reject', errCode: TENCENT_DENIED_CODE, errMsg: info, errDlt: '', custom: false };
   if (isTencentCustomDeny(code)) return { kind: 'reject', errCode: code, errMsg: info, errDlt: '', custom: true };
   if (code !== 0) return { kind: 'fail', cause: 'data', reason: `ErrorCode ${code} is not 0, 1 or 10100–10200` };
-  if (!modification || !modifiable) return { kind: 'allow', modification: undefined };
+  if (!fields || !modifiable) return { kind: 'allow', modification: undefined };
+  const modification = Object.fromEntries(Object.entries(fields).flatMap(([field, at]) => (at ? [[field, json[at.answerKey]]] : [])));
   try {
-    return { kind: 'allow', modification: modifiable.parse(modification(json), '') };
+    return { kind: 'allow', modification: modifiable.parse(modification, '') };
   } catch (err) {
     if (err instanceof SchemaError) return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
     throw err;

@@ -1,7 +1,7 @@
 // How a callback is declared: once, as data. The server builds requests and reads verdicts from
 // these declarations; the receiver SDK takes its event types from the same place.
 
-import { tencentGroupType } from '../dialects/tencent.js';
+import { tencentGroupType, type TencentModificationFields } from '../dialects/tencent.js';
 import type { Schema } from '../schema.js';
 
 export type Phase = 'before' | 'after';
@@ -19,7 +19,7 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
     body(event: E): B;
   };
   /** Tencent Cloud Chat's command for this hook, where Tencent has one. */
-  tencent?: TencentSpec<NoInfer<E>, T>;
+  tencent?: TencentSpec<NoInfer<E>, T, NoInfer<M>>;
   /**
    * Before-hooks only: the response fields the business server may set, validated like user input.
    * Absent or null fields mean "leave as is".
@@ -37,7 +37,7 @@ export interface TencentContext {
   group(groupID: string): { groupType: number; groupName: string } | undefined;
 }
 
-export interface TencentSpec<E, T extends object = object> {
+export interface TencentSpec<E, T extends object = object, M = unknown> {
   /** `CallbackCommand`, in the query string and the body. */
   command: string;
   /**
@@ -45,8 +45,12 @@ export interface TencentSpec<E, T extends object = object> {
    * several batched into one (NewMemberList), or none (a change Tencent does not report).
    */
   bodies(events: E[], ctx: TencentContext): T[];
-  /** Before-hooks: the answer's Tencent fields as the hook's modification (validated by `modifiable`). */
-  modification?(answer: Record<string, unknown>): unknown;
+  /**
+   * Before-hooks: the modification fields Tencent's answer carries, each under its own key
+   * (refusedMembersAccount as RefusedMembers_Account); `modifiable` validates them. huddle reads
+   * answers, the receiver writes them and the OpenAPI document describes them from this.
+   */
+  modification?: TencentModificationFields<M>;
   /**
    * For a command two hooks share: whether a body reads as this hook's, so a receiver can route
    * it (Group.CallbackAfterMemberExit: `ExitType` Quit or Kicked).

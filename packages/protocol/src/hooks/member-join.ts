@@ -80,7 +80,7 @@ export const beforeInviteUserToGroup = defineHook({
       DestinationMembers: memberAccounts(e.invitedUserIDs),
       EventTime: ctx.eventTime,
     })),
-    modification: (answer) => ({ refusedMembersAccount: answer.RefusedMembers_Account }),
+    modification: { refusedMembersAccount: { answerKey: 'RefusedMembers_Account', description: 'these invitees are refused, the rest admitted' } },
   },
   // Honoured here (OpenIM parses and ignores it): these invitees are refused, the rest admitted.
   modifiable: obj({

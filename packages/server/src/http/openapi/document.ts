@@ -3,7 +3,7 @@
 // route's response view), and every callback declared in @huddle/protocol's HOOKS (command, phase,
 // modifiable answer fields).
 
-import { HOOK_KEYS, HOOKS, openimAnswerHead, type HookDefinition, type JsonSchema } from '@huddle/protocol';
+import { HOOK_KEYS, HOOKS, openimAnswerHead, type HookDefinition, type JsonSchema, type TencentAnswerFields } from '@huddle/protocol';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Route } from '../route.js';
 import { callbackExamples } from './callback-examples.js';
@@ -71,15 +71,20 @@ function answerSchema(hook: HookDefinition): JsonSchema {
   return { ...head, properties, description: 'actionCode 0 with nextCode 1 rejects; actionCode 0 otherwise allows (applying any modifiable fields present and not null)' };
 }
 
-/** Tencent's answer: ErrorCode decides; RefusedMembers_Account where the hook takes it. */
+/** Tencent's answer: ErrorCode decides; the modification fields it carries, under Tencent's keys, where the hook takes them. */
 function tencentAnswerSchema(hook: HookDefinition): JsonSchema {
+  const modifiable = (hook.modifiable?.jsonSchema().properties ?? {}) as Record<string, JsonSchema>;
+  const carried: TencentAnswerFields = hook.tencent?.modification ?? {};
+  const modification = Object.entries(carried).flatMap(([field, at]) =>
+    at ? [[at.answerKey, { ...modifiable[field], description: `with ErrorCode 0: ${at.description}` }]] : [],
+  );
   return {
     type: 'object',
     properties: {
       ActionStatus: { type: 'string', enum: ['OK', 'FAIL'] },
       ErrorCode: { type: 'integer', description: '0 allows; 1 denies (the caller gets 10016); 10100–10200 deny with that code and ErrorInfo passed to the caller' },
       ErrorInfo: { type: 'string' },
-      ...(hook.tencent?.modification ? { RefusedMembers_Account: { type: 'array', items: { type: 'string' }, description: 'with ErrorCode 0: these invitees are refused, the rest admitted' } } : {}),
+      ...Object.fromEntries(modification),
     },
     required: ['ErrorCode'],
   };
