@@ -67,6 +67,14 @@ export class ApiError extends Error {
     if (dialect === 'tencent') return new ApiError('CallbackDenied', detail || 'the business server denied this operation');
     return new ApiError('CallbackRejected', detail || `rejected with errCode ${r.errCode}`);
   }
+
+  /**
+   * A failed before-callback, when its hook says failedContinue: false. No usable answer (timeout,
+   * refused, non-2xx) is NetworkError; an answer that cannot be used is DataError.
+   */
+  static fromCallbackFailure(f: { cause: 'transport' | 'data'; reason: string }, key: string): ApiError {
+    return new ApiError(f.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError', `callback ${key} failed: ${f.reason}`);
+  }
 }
 
 /** Shorthands that read like the rule they enforce: `throw args('groupID is empty')`. */

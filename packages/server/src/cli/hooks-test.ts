@@ -10,6 +10,7 @@ import { afterVerdict, beforeVerdict, dialectOf } from '../webhooks/dialects.js'
 import { newEventID } from '../webhooks/hooks.js';
 import { SAMPLE_EVENTS, SAMPLE_TENCENT_CONTEXT } from '../webhooks/sample-events.js';
 import type { SendResult } from '../webhooks/send.js';
+import { problemText } from './config-errors.js';
 import { CliError, usageError } from './errors.js';
 import { print, printJson, truncate } from './output.js';
 
@@ -42,7 +43,7 @@ function endpointOf(opts: TestOptions): EndpointConfig {
   } catch (err) {
     if (!(err instanceof WebhookConfigError)) throw err;
     const field = err.key.replace(/^endpoints\[0\]\./, '');
-    throw usageError(`${FLAG_OF[field] ?? field}: ${err.message.replace(`webhook configuration: ${err.key}: `, '')}`);
+    throw usageError(`${FLAG_OF[field] ?? field}: ${problemText(err)}`);
   }
 }
 
@@ -67,7 +68,7 @@ function readAnswer(hook: HookDefinition, endpoint: EndpointConfig, res: SendRes
     const caller = { errCode: e.code, errMsg: e.errMsg, errDlt: e.detail };
     return { ok: true, verdict: `reject: the caller gets errCode ${e.code} ${e.errMsg}${e.detail ? ` (${e.detail})` : ''}`, detail: { ...verdict, caller } };
   }
-  const refusal = new ApiError(verdict.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError');
+  const refusal = ApiError.fromCallbackFailure(verdict, hook.key);
   return {
     ok: false,
     verdict: `failed callback (${verdict.reason}): with failedContinue the operation proceeds unmodified, otherwise the caller gets errCode ${refusal.code} ${refusal.errMsg}`,

@@ -93,7 +93,7 @@ export class CallbackHooks {
     if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict, endpoint.dialect);
     this.logger.warn({ hook: key, endpoint: endpoint.name, operationID: ctx.operationID, reason: verdict.reason, failedContinue: settings.failedContinue }, 'before-callback failed');
     if (settings.failedContinue) return undefined;
-    throw new ApiError(verdict.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError', `callback ${key} failed: ${verdict.reason}`);
+    throw ApiError.fromCallbackFailure(verdict, key);
   }
 
   /**
