@@ -235,6 +235,24 @@ describe('huddle hooks test and huddle receiver', () => {
   });
 });
 
+describe('--timeout', () => {
+  it('takes a duration in hooks test and deliveries replay; a wrong one is exit code 2 naming the flag', async () => {
+    const [test, replay, fast] = await Promise.all([
+      huddle(['hooks', 'test', 'beforeCreateGroup', '--to', 'http://127.0.0.1:1/cb', '--timeout', 'soon']),
+      huddle(['deliveries', 'replay', '--dead', '--wait', '--timeout', 'soon', ...serverFlags]),
+      huddle(['hooks', 'test', 'beforeCreateGroup', '--to', 'http://127.0.0.1:1/cb', '--timeout', '250ms']),
+    ]);
+    for (const r of [test, replay]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("'--timeout <duration>' argument 'soon' is invalid");
+      expect(r.stderr).toContain('expected a duration such as 5s');
+      expect(r.stdout).toBe('');
+    }
+    expect(fast.code, fast.stderr).toBe(1);
+    expect(fast.stdout).toContain('otherwise the caller gets errCode 90004 NetworkError');
+  });
+});
+
 const withPostgres = await postgresAvailable();
 
 describe('huddle migrate', () => {

@@ -2,8 +2,8 @@
 // webhook-id) through the running huddle's replay API; with --wait, follows them until they are
 // delivered or dead again, showing progress on stderr.
 
-import type { Command } from 'commander';
-import { parseDuration } from '../webhooks/config.js';
+import { Option, type Command } from 'commander';
+import { duration } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
 import { addFilterOptions, eventFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
 import type { DeliveryEventDetail } from '@huddle/protocol';
@@ -11,7 +11,7 @@ import { attemptTable } from './deliveries-show.js';
 import { CliError, usageError } from './errors.js';
 import { note, print, printJson, progressLine } from './output.js';
 
-type ReplayOptions = ServerOptions & FilterOptions & { dead?: boolean; wait?: boolean; timeout: string; json?: boolean };
+type ReplayOptions = ServerOptions & FilterOptions & { dead?: boolean; wait?: boolean; timeout: number; json?: boolean };
 
 interface Tally {
   delivered: number;
@@ -101,21 +101,16 @@ export function addDeliveriesReplayCommand(deliveries: Command): void {
     .argument('[eventID]', 'the event to replay (evt_…)')
     .option('--dead', 'replay every dead event matching the filters')
     .option('--wait', 'follow the replayed events until they are delivered or dead again, showing progress')
-    .option('--timeout <duration>', 'with --wait: give up after this long', '60s')
+    // The default's description is the string it stood for, so --help reads as before.
+    .addOption(new Option('--timeout <duration>', 'with --wait: give up after this long').argParser(duration).default(60_000, '"60s"'))
     .option('--json', 'print JSON');
   addServerOptions(addFilterOptions(cmd)).action(async (eventID: string | undefined, opts: ReplayOptions) => {
     if (eventID && opts.dead) throw usageError('give an eventID or --dead, not both');
     if (!eventID && !opts.dead) throw usageError('give an eventID, or --dead to replay every dead event matching the filters');
     const filters = ['hook', 'group', 'endpoint', 'from', 'to'] as const;
     if (eventID && filters.some((f) => opts[f] !== undefined)) throw usageError('filters go with --dead; an eventID names one event');
-    let timeoutMs;
-    try {
-      timeoutMs = parseDuration(opts.timeout, '--timeout');
-    } catch {
-      throw usageError(`--timeout: expected a duration such as 30s or 5m, got "${opts.timeout}"`);
-    }
     const client = await AdminClient.connect(opts);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + opts.timeout;
     if (eventID) await replayOne(client, eventID, opts, deadline);
     else await replayDead(client, opts, deadline);
   });

@@ -5,11 +5,12 @@
 import { HOOK_KEYS, HOOKS, type HookDefinition, type HookKey } from '@huddle/protocol';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../errors.js';
-import { parseDuration, parseWebhookConfig, WebhookConfigError, type EndpointConfig } from '../webhooks/config.js';
+import { parseWebhookConfig, WebhookConfigError, type EndpointConfig } from '../webhooks/config.js';
 import { afterVerdict, beforeVerdict, dialectOf } from '../webhooks/dialects.js';
 import { newEventID } from '../webhooks/hooks.js';
 import { SAMPLE_EVENTS, SAMPLE_TENCENT_CONTEXT } from '../webhooks/sample-events.js';
 import type { SendResult } from '../webhooks/send.js';
+import { duration } from './arguments.js';
 import { problemText } from './config-errors.js';
 import { CliError, usageError } from './errors.js';
 import { print, printJson, truncate } from './output.js';
@@ -20,7 +21,7 @@ interface TestOptions {
   sdkAppId?: string;
   token?: string;
   signingSecret?: string;
-  timeout?: string;
+  timeout?: number;
   json?: boolean;
 }
 
@@ -86,20 +87,13 @@ export function addHooksTestCommand(hooks: Command): void {
     .option('--sdk-app-id <id>', 'Tencent: the SDKAppID sent in the query string (required with --dialect tencent)')
     .option('--token <token>', 'Tencent: the callback token; requests then carry Sign and RequestTime')
     .option('--signing-secret <whsec>', 'sign the request with Standard Webhooks (webhook-signature)')
-    .option('--timeout <duration>', "how long to wait for the answer (default: the dialect's, 5s OpenIM, 2s Tencent)")
+    .option('--timeout <duration>', "how long to wait for the answer (default: the dialect's, 5s OpenIM, 2s Tencent)", duration)
     .option('--json', 'print JSON')
     .action(async (name: string, opts: TestOptions) => {
       const key = findHook(name);
       const hook: HookDefinition = HOOKS[key];
       const endpoint = endpointOf(opts);
-      let timeoutMs = endpoint.hooks[key].timeoutMs;
-      if (opts.timeout !== undefined) {
-        try {
-          timeoutMs = parseDuration(opts.timeout, '--timeout');
-        } catch (err) {
-          throw usageError((err as Error).message.replace('webhook configuration: ', ''));
-        }
-      }
+      const timeoutMs = opts.timeout ?? endpoint.hooks[key].timeoutMs;
       const event = SAMPLE_EVENTS[key] as { groupID: string };
       const dialect = dialectOf(endpoint);
       const [first] = await dialect.bodies(hook, [event], () => SAMPLE_TENCENT_CONTEXT);
