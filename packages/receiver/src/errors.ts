@@ -58,3 +58,6 @@ export class ReceiverError extends Error {
     this.status = STATUS[code];
   }
 }
+
+/** The refusal of a body over `limit` bytes (the receiver's maxBodyBytes): built only when one is. */
+export const bodyTooLarge = (limit: number): ReceiverError => new ReceiverError('body_too_large', `the body is larger than ${limit} bytes`);

@@ -75,6 +75,32 @@ describe.each(Object.keys(ADAPTERS))('%s', (name) => {
   });
 });
 
+describe('oversized bodies', () => {
+  const refusal = { status: 413, body: { error: 'body_too_large', message: 'the body is larger than 2048 bytes' } };
+  const big = openimRequest(CREATE, { ex: 'x'.repeat(4096) });
+
+  it('the fetch handler gives the same refusal for a content-length over the limit and for more bytes than it', async () => {
+    const handle = fetchHandler(receiver());
+    const answer = async (request: Request) => {
+      const res = await handle(request);
+      return { status: res.status, body: await res.json() };
+    };
+    const headers = new Headers(big.headers);
+    headers.set('content-length', String(big.body.length));
+    const declared = new Request(`http://r${big.url}`, { method: 'POST', headers, body: big.body });
+    expect(await answer(declared)).toEqual(refusal);
+    const undeclared = new Request(`http://r${big.url}`, { method: 'POST', headers: big.headers, body: new Blob([big.body]).stream(), duplex: 'half' } as RequestInit);
+    expect(undeclared.headers.get('content-length')).toBeNull();
+    expect(await answer(undeclared)).toEqual(refusal);
+  });
+
+  it('node:http gives the same refusal', async () => {
+    const server = await listen(http.createServer(nodeHandler(receiver())));
+    closers.push(server.close);
+    expect(await send(server.url, big)).toEqual(refusal);
+  });
+});
+
 describe('express body parsers', () => {
   it('takes the bytes express.raw() kept', async () => {
     const app = express();

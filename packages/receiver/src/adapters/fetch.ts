@@ -1,17 +1,17 @@
 // Fetch-style runtimes (Hono, Bun, Deno, Cloudflare Workers, Next.js route handlers):
 // `(request: Request) => Promise<Response>`, reading the raw body for verification.
 
-import { ReceiverError } from '../errors.js';
+import { bodyTooLarge } from '../errors.js';
 import type { CallbackResponse, Receiver } from '../receiver.js';
 
 const toResponse = (r: CallbackResponse) => new Response(r.body, { status: r.status, headers: r.headers });
 
 export function fetchHandler(receiver: Receiver): (request: Request) => Promise<Response> {
+  const tooLarge = () => toResponse(receiver.refuse(bodyTooLarge(receiver.maxBodyBytes)));
   return async (request) => {
-    const tooLarge = new ReceiverError('body_too_large', `the body is larger than ${receiver.maxBodyBytes} bytes`);
-    if (Number(request.headers.get('content-length') ?? 0) > receiver.maxBodyBytes) return toResponse(receiver.refuse(tooLarge));
+    if (Number(request.headers.get('content-length') ?? 0) > receiver.maxBodyBytes) return tooLarge();
     const body = new Uint8Array(await request.arrayBuffer());
-    if (body.length > receiver.maxBodyBytes) return toResponse(receiver.refuse(tooLarge));
+    if (body.length > receiver.maxBodyBytes) return tooLarge();
     return toResponse(await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }));
   };
 }

@@ -2,7 +2,7 @@
 // a size cap, and the answer written back.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ReceiverError } from '../errors.js';
+import { bodyTooLarge, ReceiverError } from '../errors.js';
 import type { CallbackResponse, Receiver } from '../receiver.js';
 
 /** The raw body bytes, refusing more than `limit` without reading them all. */
@@ -11,7 +11,7 @@ export async function readBody(stream: AsyncIterable<Uint8Array>, limit: number)
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > limit) throw new ReceiverError('body_too_large', `the body is larger than ${limit} bytes`);
+    if (size > limit) throw bodyTooLarge(limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
