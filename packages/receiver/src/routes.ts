@@ -4,7 +4,7 @@
 // whose declaration owns the body comes first (ExitType), then the others in HOOKS order; the
 // request goes to the first of them that has a handler.
 
-import { HOOK_KEYS, HOOKS, type HookKey } from '@huddle/protocol';
+import { HOOK_KEYS, HOOKS, type HookDefinition, type HookKey } from '@huddle/protocol';
 import type { Dialect } from './events.js';
 
 function index(commandOf: (key: HookKey) => string | undefined): ReadonlyMap<string, readonly HookKey[]> {
@@ -18,13 +18,13 @@ function index(commandOf: (key: HookKey) => string | undefined): ReadonlyMap<str
 
 const ROUTES: Record<Dialect, ReadonlyMap<string, readonly HookKey[]>> = {
   openim: index((key) => HOOKS[key].openim.command),
-  tencent: index((key) => (HOOKS[key] as { tencent?: { command: string } }).tencent?.command),
+  tencent: index((key) => (HOOKS[key] as HookDefinition).tencent?.command),
 };
 
 /** The hooks a command may stand for, those that own this body first (see TencentSpec.owns). */
 export function preferred(keys: readonly HookKey[], dialect: Dialect, body: unknown): readonly HookKey[] {
   if (dialect !== 'tencent' || keys.length < 2 || typeof body !== 'object' || body === null) return keys;
-  const owns = (k: HookKey) => (HOOKS[k] as { tencent?: { owns?: (b: Record<string, unknown>) => boolean } }).tencent?.owns?.(body as Record<string, unknown>) ?? false;
+  const owns = (k: HookKey) => (HOOKS[k] as HookDefinition).tencent?.owns?.(body as Record<string, unknown>) ?? false;
   return [...keys.filter(owns), ...keys.filter((k) => !owns(k))];
 }
 
