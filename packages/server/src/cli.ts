@@ -20,7 +20,7 @@ import { addDeliveriesListCommand } from './cli/deliveries-list.js';
 import { addDeliveriesReplayCommand } from './cli/deliveries-replay.js';
 import { addDeliveriesShowCommand } from './cli/deliveries-show.js';
 import { CliError } from './cli/errors.js';
-import { addSettings, flagValues } from './cli/flags.js';
+import { addSettings } from './cli/flags.js';
 import { addHooksListCommand } from './cli/hooks-list.js';
 import { addHooksTestCommand } from './cli/hooks-test.js';
 import { addMigrateCommand } from './cli/migrate.js';
@@ -73,7 +73,7 @@ export function buildProgram(): Command {
   );
   serve.exitOverride().action(async (opts: Record<string, unknown>) => {
     const { runServer } = await import('./cli/serve.js');
-    await runServer({ api: true, worker: opts.worker !== false }, flagValues(opts, SERVE_FLAGS));
+    await runServer({ api: true, worker: opts.worker !== false }, opts, SERVE_FLAGS);
   });
 
   const worker = addSettings(
@@ -84,7 +84,7 @@ export function buildProgram(): Command {
   );
   worker.exitOverride().action(async (opts: Record<string, unknown>) => {
     const { runServer } = await import('./cli/serve.js');
-    await runServer({ api: false, worker: true }, flagValues(opts, WORKER_FLAGS));
+    await runServer({ api: false, worker: true }, opts, WORKER_FLAGS);
   });
 
   addMigrateCommand(program);

@@ -7,12 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
+import type { FlagVariable } from '../config.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { CliError, usageError } from './errors.js';
-import { addSettings, flagValues } from './flags.js';
+import { addSettings, loadCliConfig } from './flags.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:10002';
+/** Where the secret is (the database) and whom the admin token is for. */
+const SERVER_SETTINGS: FlagVariable[] = ['HUDDLE_DATABASE', 'HUDDLE_ADMIN_USER_IDS'];
 
 export interface ServerOptions {
   url?: string;
@@ -27,7 +29,7 @@ export function addServerOptions(cmd: Command): Command {
   cmd.addOption(
     new Option('--secret <secret>', 'the admin secret [env: HUDDLE_SECRET]; prefer the variable (command lines are visible to other users). Default: the one the server generated, read from --database'),
   );
-  return addSettings(cmd, ['HUDDLE_DATABASE', 'HUDDLE_ADMIN_USER_IDS']);
+  return addSettings(cmd, SERVER_SETTINGS);
 }
 
 interface Envelope {
@@ -73,13 +75,7 @@ export class AdminClient {
   static async connect(opts: ServerOptions, env: NodeJS.ProcessEnv = process.env): Promise<AdminClient> {
     const url = (opts.url ?? env.HUDDLE_URL ?? DEFAULT_SERVER_URL).replace(/\/+$/, '');
     if (!/^https?:\/\/\S+$/.test(url)) throw usageError(`--url must be an http:// or https:// URL, got "${url}"`);
-    let config;
-    try {
-      config = loadConfig(env, flagValues(opts as Record<string, unknown>, ['HUDDLE_DATABASE', 'HUDDLE_ADMIN_USER_IDS']));
-    } catch (err) {
-      if (err instanceof ConfigError) throw usageError(err.message);
-      throw err;
-    }
+    const config = loadCliConfig(opts as Record<string, unknown>, SERVER_SETTINGS, env);
     const secret = opts.secret ?? (env.HUDDLE_SECRET || (await readStoredSecret(config.database, config.dataDir)));
     const userID = config.adminUserIDs[0]!;
     const data = (await post(url, '/auth/get_admin_token', { secret, userID })) as { token: string };

@@ -1,7 +1,8 @@
 // Settings given as flags: each flag stands for a HUDDLE_* variable (config.ts FLAGS) and wins over it.
 
 import { Option, type Command } from 'commander';
-import { FLAGS, type FlagVariable } from '../config.js';
+import { ConfigError, FLAGS, loadConfig, type Config, type FlagVariable } from '../config.js';
+import { usageError } from './errors.js';
 
 /** commander's camel-case key of a flag: --pool-size -> poolSize. */
 function optionKey(variable: FlagVariable): string {
@@ -20,4 +21,14 @@ export function flagValues(opts: Record<string, unknown>, variables: readonly Fl
     if (typeof value === 'string') out[v] = value;
   }
   return out;
+}
+
+/** The configuration from the environment and a command's setting flags; a wrong value is a usage error (exit code 2) naming it. */
+export function loadCliConfig(opts: Record<string, unknown>, variables: readonly FlagVariable[], env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env, flagValues(opts, variables));
+  } catch (err) {
+    if (err instanceof ConfigError) throw usageError(err.message);
+    throw err;
+  }
 }

@@ -5,11 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { redactPassword } from './redact.js';
-import { usageError } from './errors.js';
-import { addSettings, flagValues } from './flags.js';
+import { addSettings, loadCliConfig } from './flags.js';
 import { print, printJson } from './output.js';
 
 interface MigrateResult {
@@ -49,14 +47,7 @@ export function addMigrateCommand(program: Command): void {
   const cmd = addSettings(program.command('migrate').description('apply the database migrations to HUDDLE_DATABASE and exit'), ['HUDDLE_DATABASE']);
   cmd.option('--json', 'print the result as JSON');
   cmd.action(async (opts: Record<string, unknown>) => {
-    let database;
-    try {
-      database = loadConfig(process.env, flagValues(opts, ['HUDDLE_DATABASE'])).database;
-    } catch (err) {
-      if (err instanceof ConfigError) throw usageError(err.message);
-      throw err;
-    }
-    const result = await migrate(database);
+    const result = await migrate(loadCliConfig(opts, ['HUDDLE_DATABASE']).database);
     if (opts.json) printJson(result);
     else if (result.applied === 0) print(`${result.database} is up to date (schema version ${result.version})`);
     else print(`applied ${result.applied} migration${result.applied === 1 ? '' : 's'} to ${result.database} (schema version ${result.version})`);

@@ -4,31 +4,23 @@
 // server's modules.
 
 import { createApp, type Role } from '../app.js';
-import { ConfigError, loadConfig, type FlagVariable } from '../config.js';
+import type { FlagVariable } from '../config.js';
 import { createLogger } from '../logger.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { WebhookConfigError } from '../webhooks/config.js';
+import { usageError } from './errors.js';
+import { loadCliConfig } from './flags.js';
 import { redactPassword } from './redact.js';
-
-function fail(message: string): never {
-  console.error(`huddle: ${message}`);
-  process.exit(2);
-}
 
 function roleName(role: Role): string {
   return role.api && role.worker ? 'serve' : role.api ? 'serve --no-worker' : 'worker';
 }
 
-export async function runServer(role: Role, flags: Partial<Record<FlagVariable, string>>): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, flags);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+/** `opts`: the command's options, of which the setting flags of `variables` are read. */
+export async function runServer(role: Role, opts: Record<string, unknown>, variables: readonly FlagVariable[]): Promise<void> {
+  const config = loadCliConfig(opts, variables);
   if (!(role.api && role.worker) && !isPostgresUrl(config.database)) {
-    fail(
+    throw usageError(
       `huddle ${roleName(role)} needs a database shared by several instances: set HUDDLE_DATABASE (or --database) to a postgres:// URL. ` +
         'On SQLite one process owns the file and runs both the API and delivery (huddle serve).',
     );
@@ -38,7 +30,7 @@ export async function runServer(role: Role, flags: Partial<Record<FlagVariable, 
   try {
     app = await createApp(config, logger, { role });
   } catch (err) {
-    if (err instanceof WebhookConfigError) fail(err.message);
+    if (err instanceof WebhookConfigError) throw usageError(err.message);
     throw err;
   }
   if (app.secret.generated) logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
