@@ -144,6 +144,17 @@ describe('huddle config check', () => {
     expect(text.stdout).toContain('4 errors');
     expect(text.stdout).toContain('hint: write 5s, 5m, 2h');
   });
+
+  it('names an unreadable file or one that is not YAML as the one problem, key (file)', async () => {
+    const notYaml = writeFile('not-yaml.yml', 'url: "http://x.example\nafterQuitGroup: [\n');
+    const [bad, missing] = await Promise.all([huddle(['config', 'check', notYaml, '--json']), huddle(['config', 'check', path.join(dir, 'nope.yml')])]);
+    expect(bad.code).toBe(2);
+    const { errors } = JSON.parse(bad.stdout) as { errors: { key: string; message: string; hint: string }[] };
+    expect(errors).toEqual([{ key: '(file)', message: expect.stringContaining('not-yaml.yml is not valid YAML'), hint: expect.stringContaining('indentation') }]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('nope.yml: 1 error\n\n  (file)\n    cannot read ');
+    expect(missing.stdout).toContain("hint: check the path and the file's permissions");
+  });
 });
 
 describe('huddle hooks list', () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { HOOK_KEYS, HOOKS, type HookKey } from '@huddle/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_DELIVERY_CONCURRENCY, DEFAULT_RETRY_SCHEDULE_MS, loadWebhookFile, parseWebhookConfig, WebhookConfigError } from '../src/webhooks/config.js';
+import { DEFAULT_DELIVERY_CONCURRENCY, DEFAULT_RETRY_SCHEDULE_MS, loadWebhookFile, parseWebhookConfig, readWebhookDocument, WebhookConfigError } from '../src/webhooks/config.js';
 import { startServer } from './harness.js';
 import { writeWebhooksYaml } from './receiver.js';
 
@@ -501,6 +501,28 @@ describe('a bad file names the key', () => {
     const missing = path.join(tempDir(), 'nope.yml');
     expect(() => loadWebhookFile(missing)).toThrow(`HUDDLE_WEBHOOKS: cannot read ${missing}: ENOENT`);
     expect(() => loadWebhookFile(tempDir())).toThrow(/HUDDLE_WEBHOOKS: cannot read .*: EISDIR/);
+  });
+
+  it('reads a file into its document without validating it; only an unreadable file or bad YAML throws, as loadWebhookFile does', () => {
+    const invalid = writeFile('url: ftp://x.example\nafterQuitGrup: {enable: true}\n');
+    expect(readWebhookDocument(invalid)).toEqual({ url: 'ftp://x.example', afterQuitGrup: { enable: true } });
+    expect(() => loadWebhookFile(invalid)).toThrow(/: url: /);
+    const valid = writeFile('url: http://x.example\nafterQuitGroup: {enable: true}\n');
+    expect(loadWebhookFile(valid).document).toEqual(readWebhookDocument(valid));
+    const bad = writeFile('url: "http://x.example\nafterQuitGroup: [\n');
+    const missing = path.join(tempDir(), 'nope.yml');
+    for (const file of [bad, missing, tempDir()]) {
+      const read = (() => {
+        try {
+          readWebhookDocument(file);
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(read).toBeInstanceOf(WebhookConfigError);
+      expect((read as WebhookConfigError).key).toBe('HUDDLE_WEBHOOKS');
+      expect(() => loadWebhookFile(file)).toThrow((read as Error).message);
+    }
   });
 
   it('stops an in-process start-up with a WebhookConfigError', async () => {

@@ -2,27 +2,23 @@
 // (and /webhook/set_config at runtime), explains every error (key, what was expected, a hint), and
 // summarises a valid file: its endpoints and the hooks each one enables.
 
-import fs from 'node:fs';
 import { HOOK_KEYS } from '@huddle/protocol';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { loadWebhookFile, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
+import { readWebhookDocument, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
 import { collectProblems, problemOf, type ConfigProblem } from './config-errors.js';
 import { CliError } from './errors.js';
 import { print, printJson, renderTable } from './output.js';
 
-/** The key loadWebhookFile names for an unreadable file or bad YAML. */
-const FILE_KEY = 'HUDDLE_WEBHOOKS';
-
+/** The file read once: an unreadable file or bad YAML is its one problem; otherwise every error in the document. */
 function check(file: string): { config: WebhookConfig } | { problems: ConfigProblem[] } {
+  let document: unknown;
   try {
-    return { config: loadWebhookFile(file).config };
+    document = readWebhookDocument(file);
   } catch (err) {
     if (!(err instanceof WebhookConfigError)) throw err;
-    if (err.key === FILE_KEY) return { problems: [problemOf(err, '(file)')] };
+    return { problems: [problemOf(err, '(file)')] };
   }
-  // The file reads and parses as YAML (loadWebhookFile got past both): find every error in it.
-  return collectProblems(parseYaml(fs.readFileSync(file, 'utf8')));
+  return collectProblems(document);
 }
 
 export function configSummary(config: WebhookConfig) {

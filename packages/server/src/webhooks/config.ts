@@ -273,19 +273,23 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
   return config;
 }
 
-export function loadWebhookFile(file: string): { config: WebhookConfig; document: unknown } {
+/** A webhooks file read and parsed as YAML, not yet validated; an unreadable file or bad YAML names HUDDLE_WEBHOOKS. */
+export function readWebhookDocument(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new WebhookConfigError('HUDDLE_WEBHOOKS', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  let document: unknown;
   try {
-    document = parseYaml(text);
+    return parseYaml(text);
   } catch (err) {
     throw new WebhookConfigError('HUDDLE_WEBHOOKS', `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
+}
+
+export function loadWebhookFile(file: string): { config: WebhookConfig; document: unknown } {
+  const document = readWebhookDocument(file);
   return { config: parseWebhookConfig(document), document };
 }
 
