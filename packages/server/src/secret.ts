@@ -16,15 +16,26 @@ export interface ResolvedSecret {
   generated: boolean;
 }
 
-export function resolveSecret(configured: string | undefined, dataDir: string): ResolvedSecret {
-  if (configured) return { secret: configured, file: undefined, generated: false };
-  const file = path.join(dataDir, 'secret');
+/** The file a generated secret is kept in on SQLite: `secret` in the data directory. */
+export function secretFile(dataDir: string): string {
+  return path.join(dataDir, 'secret');
+}
+
+/** The secret kept in the data directory, trimmed; undefined when the file is missing or blank. Other read errors are thrown. */
+export function readSecretFile(dataDir: string): string | undefined {
   try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing) return { secret: existing, file, where: file, generated: false };
+    return fs.readFileSync(secretFile(dataDir), 'utf8').trim() || undefined;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return undefined;
   }
+}
+
+export function resolveSecret(configured: string | undefined, dataDir: string): ResolvedSecret {
+  if (configured) return { secret: configured, file: undefined, generated: false };
+  const file = secretFile(dataDir);
+  const existing = readSecretFile(dataDir);
+  if (existing) return { secret: existing, file, where: file, generated: false };
   fs.mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   // 'wx' fails if another process created it first; then we use theirs.
@@ -37,7 +48,8 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
   return { secret, file, where: file, generated: true };
 }
 
-const SECRET_SETTING = 'admin_secret';
+/** The settings row a generated secret is kept in on PostgreSQL. */
+export const SECRET_SETTING = 'admin_secret';
 
 /** Several instances share one PostgreSQL database: the first to start generates, the others read. */
 export async function resolveSharedSecret(configured: string | undefined, store: Store, now: number): Promise<ResolvedSecret> {

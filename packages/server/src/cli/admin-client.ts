@@ -3,11 +3,10 @@
 // The secret comes from --secret, HUDDLE_SECRET, or where the server keeps a generated one (the
 // data directory's `secret` file on SQLite, the settings table on PostgreSQL); nothing is generated.
 
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import type { FlagVariable } from '../config.js';
+import { readSecretFile, SECRET_SETTING, secretFile } from '../secret.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { CliError, usageError } from './errors.js';
 import { addSettings, loadCliConfig } from './flags.js';
@@ -45,7 +44,7 @@ async function readStoredSecret(database: string, dataDir: string): Promise<stri
     const client = new pg.Client({ connectionString: database });
     try {
       await client.connect();
-      const { rows } = await client.query<{ value: string }>("SELECT value FROM settings WHERE key = 'admin_secret'");
+      const { rows } = await client.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [SECRET_SETTING]);
       if (rows[0]) return rows[0].value;
     } catch (err) {
       throw new CliError(`cannot read the admin secret from the database: ${(err as Error).message}; set HUDDLE_SECRET`);
@@ -54,14 +53,14 @@ async function readStoredSecret(database: string, dataDir: string): Promise<stri
     }
     throw new CliError('the database holds no admin secret (has huddle started on it?); set HUDDLE_SECRET');
   }
-  const file = path.join(dataDir, 'secret');
+  const file = secretFile(dataDir);
+  let secret: string | undefined;
   try {
-    const secret = fs.readFileSync(file, 'utf8').trim();
-    if (secret) return secret;
+    secret = readSecretFile(dataDir);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new CliError(`cannot read the admin secret from ${file}: ${code ?? String(err)}`);
+    throw new CliError(`cannot read the admin secret from ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+  if (secret) return secret;
   throw new CliError(`no admin secret: ${file} does not exist. Set HUDDLE_SECRET, or point --database at the server's database`);
 }
 
