@@ -4,7 +4,7 @@
 
 import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
 import type { Command } from 'commander';
-import { loadWebhookFile, parseWebhookConfig, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
+import { isActive, loadWebhookFile, parseWebhookConfig, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
 import { usageError } from './errors.js';
 import { note, print, printJson, renderTable, type Column } from './output.js';
@@ -38,7 +38,7 @@ export function hookRows(config: WebhookConfig | undefined): HookRow[] {
   return HOOK_KEYS.map((key) => {
     const hook = HOOKS[key];
     const row: HookRow = { key, phase: hook.phase, openimCommand: hook.openim.command, tencentCommand: hook.tencent?.command ?? null, fires: hook.fires };
-    if (config) row.enabled = Object.fromEntries(config.endpoints.map((e) => [e.name, e.url !== '' && e.hooks[key].enable]));
+    if (config) row.enabled = Object.fromEntries(config.endpoints.map((e) => [e.name, isActive(e) && e.hooks[key].enable]));
     return row;
   });
 }
@@ -60,7 +60,7 @@ export function addHooksListCommand(hooks: Command): void {
       { header: 'tencent command', value: (r) => r.tencentCommand ?? '—' },
     ];
     for (const e of config?.endpoints ?? []) {
-      columns.push({ header: e.url ? e.name : `${e.name} (no url)`, value: (r) => (r.enabled?.[e.name] ? 'on' : 'off') });
+      columns.push({ header: isActive(e) ? e.name : `${e.name} (no url)`, value: (r) => (r.enabled?.[e.name] ? 'on' : 'off') });
     }
     print(renderTable(rows, columns));
     if (!config) note('\n(which endpoints enable each hook: --config FILE, or --url for a running huddle)');

@@ -45,8 +45,11 @@ export interface WebhookConfig {
   ignoredKeys: string[];
 }
 
-/** Endpoints that send something (a URL is set). */
-export const activeEndpoints = (config: WebhookConfig): EndpointConfig[] => config.endpoints.filter((e) => e.url !== '');
+/** An endpoint sends something only when its URL is set. */
+export const isActive = (endpoint: EndpointConfig): boolean => endpoint.url !== '';
+
+/** Endpoints that send something. */
+export const activeEndpoints = (config: WebhookConfig): EndpointConfig[] => config.endpoints.filter(isActive);
 
 export class WebhookConfigError extends Error {
   constructor(
@@ -235,7 +238,7 @@ function checkEndpoints(endpoints: EndpointConfig[], listKey: (i: number) => str
   });
   for (const key of HOOK_KEYS) {
     if (HOOKS[key].phase !== 'before') continue;
-    const on = endpoints.filter((e) => e.url !== '' && e.hooks[key].enable);
+    const on = endpoints.filter((e) => isActive(e) && e.hooks[key].enable);
     if (on.length > 1) {
       throw new WebhookConfigError(key, `enabled on endpoints ${on.map((e) => `"${e.name}"`).join(' and ')}; a before-hook asks one endpoint only`);
     }
