@@ -191,6 +191,13 @@ describe('huddle deliveries', () => {
     expect(shown.attempts).toMatchObject([{ attempt: 1, statusCode: 500, outcome: 'failure' }]);
     expect(table.stdout).toMatch(new RegExp(`${hikers.eventID}\\s+afterCreateGroup\\s+default\\s+hikers\\s+dead\\s+1\\s`));
 
+    // While the business server still fails, a replay --wait follows the replayed event until it is
+    // dead again, and counts only it (bikers is dead too, but was not replayed): exit code 1.
+    const again = await huddle(['deliveries', 'replay', '--dead', '--group', 'hikers', '--wait', '--json', ...serverFlags]);
+    expect(again.code, again.stderr).toBe(1);
+    expect(JSON.parse(again.stdout)).toEqual({ count: 1, delivered: 0, dead: 1, pending: 0 });
+    expect(again.stderr).toContain('1 dead again');
+
     // The business server is fixed: the same port now answers allow.
     const port = new URL(failing.url).port;
     await stop(failing);

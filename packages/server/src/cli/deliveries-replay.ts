@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { duration } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
 import { addFilterOptions, eventFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
-import type { DeliveryEventDetail } from '@huddle/protocol';
+import type { DeliveryEventDetail, DeliveryEventView } from '@huddle/protocol';
 import { attemptTable } from './deliveries-show.js';
 import { CliError, usageError } from './errors.js';
 import { note, print, printJson, progressLine } from './output.js';
@@ -37,10 +37,27 @@ async function waitForEvent(client: AdminClient, eventID: string, deadline: numb
   }
 }
 
+/**
+ * The filter narrowed to the creation times of the followed events (a replay keeps an event's
+ * creation time), so each poll pages through those and their neighbours, not every match.
+ */
+function followedRange(filter: EventFilter, followed: readonly DeliveryEventView[]): EventFilter {
+  if (followed.length === 0) return filter;
+  // A loop, not Math.min(...times): tens of thousands of arguments overflow the stack.
+  let from = Infinity;
+  let to = -Infinity;
+  for (const e of followed) {
+    from = Math.min(from, e.createTime);
+    to = Math.max(to, e.createTime);
+  }
+  return { ...filter, from, to };
+}
+
 /** How the replayed events stand: those no longer pending are delivered unless dead again. */
 async function tally(client: AdminClient, ids: ReadonlySet<string>, filter: EventFilter): Promise<Tally> {
-  const pending = new Set((await listAll(client, { ...filter, status: 'pending' })).map((e) => e.eventID));
-  const dead = new Set((await listAll(client, { ...filter, status: 'dead' })).map((e) => e.eventID));
+  const [pendingEvents, deadEvents] = await Promise.all([listAll(client, { ...filter, status: 'pending' }), listAll(client, { ...filter, status: 'dead' })]);
+  const pending = new Set(pendingEvents.map((e) => e.eventID));
+  const dead = new Set(deadEvents.map((e) => e.eventID));
   const t: Tally = { delivered: 0, dead: 0, pending: 0 };
   for (const id of ids) {
     if (pending.has(id)) t.pending++;
@@ -69,7 +86,9 @@ async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: nu
   const filter = eventFilter(opts);
   const finding = progressLine();
   // The events about to be replayed, so --wait can follow exactly those.
-  const ids = new Set((await listAll(client, { ...filter, status: 'dead' }, (seen, total) => seen < total && finding.update(`finding dead events: ${seen} of ${total}`))).map((e) => e.eventID));
+  const followed = await listAll(client, { ...filter, status: 'dead' }, (seen, total) => seen < total && finding.update(`finding dead events: ${seen} of ${total}`));
+  const ids = new Set(followed.map((e) => e.eventID));
+  const range = followedRange(filter, followed);
   finding.done('');
   const { count } = await client.call<{ count: number }>('/webhook/replay_dead', filter);
   if (!opts.wait || count === 0) {
@@ -80,7 +99,7 @@ async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: nu
   const progress = progressLine();
   let t: Tally;
   for (;;) {
-    t = await tally(client, ids, filter);
+    t = await tally(client, ids, range);
     const line = `${ids.size} replayed: ${t.delivered} delivered, ${t.dead} dead, ${t.pending} pending`;
     if (t.pending === 0 || Date.now() >= deadline) {
       progress.done(line);
