@@ -27,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AttemptRecord, EventRecord, EventStatus } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
-import { activeEndpoints, type HookSettings, type WebhookConfig } from './config.js';
+import { activeEndpoints, isActive, type HookSettings, type WebhookConfig } from './config.js';
 import { afterVerdict, dialectOf } from './dialects.js';
 import type { AttemptOutcome } from './metrics.js';
 import { nextRetry } from './retry-policy.js';
@@ -262,7 +262,7 @@ export class DeliveryWorker {
   }
 
   private async deliver(event: EventRecord, config: WebhookConfig, signal: AbortSignal): Promise<void> {
-    const endpoint = config.endpoints.find((e) => e.name === event.endpoint && e.url !== '');
+    const endpoint = config.endpoints.find((e) => e.name === event.endpoint && isActive(e));
     const startedAt = this.now();
     // Claimed under the previous configuration, whose endpoint is gone now: it waits for it.
     if (!endpoint) return void (await this.store.repos.events.release(this.id, event.id));
