@@ -63,6 +63,8 @@ export interface AppOptions {
   worker?: WorkerOptions;
   /** Default: both. */
   role?: Partial<Role>;
+  /** With a shared database, how often the saved webhook configuration is re-read anyway; default SETTINGS_POLL_MS. */
+  settingsPollMs?: number;
 }
 
 /** With a shared database, how often each instance re-reads the saved webhook configuration anyway. */
@@ -184,7 +186,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       });
       await signals.start();
       if (store.shared) {
-        settingsPoll = setInterval(() => void refreshSettings(), SETTINGS_POLL_MS);
+        settingsPoll = setInterval(() => void refreshSettings(), options.settingsPollMs ?? SETTINGS_POLL_MS);
         settingsPoll.unref();
       }
       if (role.worker) {

@@ -175,7 +175,8 @@ describe('failed callbacks', () => {
     ['a body that is not JSON', () => rx.answer('*', { body: 'ok' }), 90007],
     ['actionCode ≠ 0', () => rx.answer('*', { body: { actionCode: 1, nextCode: 1, errCode: 5001 } }), 90007],
     ['HTTP 500', () => rx.answer('*', { status: 500, body: { actionCode: 0 } }), 90004],
-    ['a timeout', () => rx.answer('*', { delayMs: 1500 }), 90004],
+    // The receiver holds its answer past the test's own time-out: only huddle's 0.5 s can end the call.
+    ['a timeout', () => rx.answer('*', { delayMs: 10 * 60_000 }), 90004],
   ];
   for (const [what, script, code] of scenarios) {
     it(`${what}: failedContinue true proceeds unmodified, false refuses with ${code}`, async () => {
@@ -185,9 +186,7 @@ describe('failed callbacks', () => {
       const token = await s.tokenFor(o);
       script();
       await configure({ failedContinue: true, timeout: 0.5 });
-      const started = Date.now();
       await s.client.ok('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'first' }] }, token);
-      expect(Date.now() - started).toBeLessThan(1400);
       expect(await members(g.groupID)).toEqual([[o, 100, o], [m, 20, 'first']]);
 
       await configure({ failedContinue: false, timeout: 0.5 });

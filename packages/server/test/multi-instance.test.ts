@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { AttemptNotice } from '@huddle/protocol';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../src/app.js';
+import { createApp, type App, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { Client, TEST_SECRET } from './harness.js';
@@ -115,7 +115,7 @@ async function huddle(args: string[], env: Record<string, string>, options: { cw
 }
 
 /** `n` servers in this process on one database, each with a client; closed after the suite. */
-async function inProcessInstances(n: number, database: string, env: Record<string, string> = {}): Promise<{ apps: App[]; clients: Client[] }> {
+async function inProcessInstances(n: number, database: string, env: Record<string, string> = {}, options: AppOptions = {}): Promise<{ apps: App[]; clients: Client[] }> {
   const apps: App[] = [];
   const clients: Client[] = [];
   cleanups.push(async () => {
@@ -123,7 +123,7 @@ async function inProcessInstances(n: number, database: string, env: Record<strin
     for (const a of apps) await a.close();
   });
   for (let i = 0; i < n; i++) {
-    const app = await createApp(loadConfig({ HUDDLE_DATABASE: database, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET, ...env }), createLogger('silent'));
+    const app = await createApp(loadConfig({ HUDDLE_DATABASE: database, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET, ...env }), createLogger('silent'), options);
     apps.push(app);
     const { port } = await app.listen();
     clients.push(new Client(`http://127.0.0.1:${port}`));
@@ -188,6 +188,7 @@ async function eventually(predicate: () => Promise<boolean> | boolean, ms: numbe
   }
 }
 
+const HOUR = 3_600_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const unique = (rs: ReceivedRequest[]) => [...new Map(rs.map((r) => [r.headers['webhook-id'] as string, r])).values()];
 
@@ -238,7 +239,8 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const db = await database();
     const rx = await startReceiver();
     cleanups.push(() => rx.close());
-    const { apps, clients } = await inProcessInstances(2, db.url);
+    // No periodic re-read within the test: only the signal can carry the change to B.
+    const { apps, clients } = await inProcessInstances(2, db.url, {}, { settingsPollMs: HOUR });
     const [a, b] = clients as [Client, Client];
     const { token } = await a.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     await a.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, { userID: 'u1', nickname: 'u1' }] }, token);
@@ -250,30 +252,58 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     apps[1]!.webhooks.onChange(() => (appliedOnB ??= performance.now()));
     await a.ok('/webhook/set_config', { config }, token);
     const answered = performance.now();
-    await eventually(async () => (await b.ok('/webhook/get_config', {}, token)).config.url === rx.url, 3000, 'B to run the configuration saved on A');
+    await eventually(async () => (await b.ok('/webhook/get_config', {}, token)).config.url === rx.url, 30_000, 'B to run the configuration saved on A');
     const delay = Math.round(Math.max(0, appliedOnB! - answered));
     expect(apps[1]!.webhooks.config.deliveryConcurrency).toBe(7);
     expect((await b.ok('/webhook/get_config', {}, token)).source).toBe('api');
+    console.log(`shared configuration: saved on A, applied on B ${delay} ms after A answered (LISTEN/NOTIFY)`);
 
     // B now enqueues with it, and the callbacks arrive.
     await b.ok('/group/join_group', { groupID: 'g1', joinSource: 1, inviterUserID: 'u1' }, token);
     await b.ok('/group/quit_group', { groupID: 'g1', userID: 'u1' }, token);
-    const got = await rx.waitForCount(2, undefined, 5000);
+    const got = await rx.waitForCount(2, undefined, 30_000);
     expect(got.map((r) => r.command)).toEqual(['callbackAfterMemberJoinGroupCommand', 'callbackAfterQuitGroupCommand']);
+  }, 90_000);
 
-    // A change written behind every instance's back (no signal; an older timestamp, as from a machine
-    // whose clock is behind) is picked up by the periodic re-read.
+  it('a configuration written behind every instance\'s back is picked up by the periodic re-read', async () => {
+    const db = await database();
+    const rx = await startReceiver();
+    cleanups.push(() => rx.close());
+    const { apps, clients } = await inProcessInstances(2, db.url, {}, { settingsPollMs: 100 });
+    const { token } = await clients[0]!.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
+    await clients[0]!.ok('/webhook/set_config', { config: { url: rx.url, deliveryConcurrency: 7, afterMemberJoinGroup: { enable: true, timeout: 2 } } }, token);
+    await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 7), 30_000, 'both instances to run the saved configuration');
+
+    // No signal, and an older timestamp, as from a machine whose clock is behind.
     const older = { url: rx.url, deliveryConcurrency: 3, afterQuitGroup: { enable: true, timeout: 2 } };
     const [row] = await query<{ value: string }>(db.url, "SELECT value FROM settings WHERE key = 'webhooks'");
     const doc = { ...JSON.parse(row!.value), ...older, afterMemberJoinGroup: { ...JSON.parse(row!.value).afterMemberJoinGroup, enable: false } };
     await query(db.url, "UPDATE settings SET value = $1, updated_at = 1 WHERE key = 'webhooks'", [JSON.stringify(doc)]);
-    const written = Date.now();
-    await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3), 8000, 'both instances to re-read the configuration');
-    const pollDelay = Date.now() - written;
+    await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3), 30_000, 'both instances to re-read the configuration');
     expect(apps.every((app) => !app.webhooks.config.endpoints[0]!.hooks.afterMemberJoinGroup.enable)).toBe(true);
-    console.log(`shared configuration: saved on A, applied on B ${delay} ms after A answered (LISTEN/NOTIFY); an unsignalled change applied everywhere after ${pollDelay} ms (periodic re-read)`);
-    expect(delay).toBeLessThan(1000);
-  }, 60_000);
+  }, 90_000);
+
+  it("an API-only instance's changes wake a worker-only instance (LISTEN/NOTIFY), not its poll", async () => {
+    const db = await database();
+    const rx = await startReceiver();
+    cleanups.push(() => rx.close());
+    const { clients } = await inProcessInstances(1, db.url, {}, { role: { worker: false } });
+    const api = clients[0]!;
+    const { token } = await api.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
+    await api.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, { userID: 'u1', nickname: 'u1' }] }, token);
+    await api.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } }, token);
+    await api.ok('/webhook/set_config', { config: { url: rx.url, afterMemberJoinGroup: { enable: true, timeout: 2 }, afterQuitGroup: { enable: true, timeout: 2 } } }, token);
+    // The worker looks for due callbacks once at start, then only when woken: an hour's idle poll.
+    await inProcessInstances(1, db.url, {}, { role: { api: false }, worker: { idlePollMs: HOUR } });
+    for (let i = 0; i < 6; i++) {
+      if (i % 2 === 0) await api.ok('/group/join_group', { groupID: 'g1', joinSource: 1, inviterUserID: 'u1' }, token);
+      else await api.ok('/group/quit_group', { groupID: 'g1', userID: 'u1' }, token);
+      await rx.waitForCount(i + 1, undefined, 30_000);
+    }
+    expect(rx.requests().map((r) => r.command)).toEqual(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand')),
+    );
+  }, 90_000);
 
   it("runs the README's two-instance setup: huddle serve --no-worker and huddle worker", async () => {
     const db = await database();
@@ -309,7 +339,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const live = await openLiveStream(api.url, token);
     cleanups.push(async () => live.close());
     for (let i = 0; !live.notices.some((n) => n.groupID === 'warm'); i++) {
-      expect(i, 'a relayed attempt within 20 tries').toBeLessThan(20);
+      expect(i, 'a relayed attempt within 100 tries').toBeLessThan(100);
       await api.client.ok(i % 2 === 0 ? '/group/join_group' : '/group/quit_group', i % 2 === 0 ? { groupID: 'warm', joinSource: 1, inviterUserID: 'w' } : { groupID: 'warm', userID: 'w' }, token);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -322,7 +352,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       const body = i % 2 === 0 ? { groupID: 'g1', joinSource: 1, inviterUserID: 'u1' } : { groupID: 'g1', userID: 'u1' };
       await api.client.ok(op, body, token);
       const answered = Date.now();
-      const [req] = (await rx.waitForCount(i + 1, (r) => r.body?.groupID === 'g1', 5000)).slice(i);
+      const [req] = (await rx.waitForCount(i + 1, (r) => r.body?.groupID === 'g1', 30_000)).slice(i);
       delays.push(req!.receivedAt - answered);
       await new Promise((r) => setTimeout(r, 100 + (i % 5) * 60));
     }
@@ -330,8 +360,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect(commands).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand')));
     const sorted = [...delays].sort((x, y) => x - y);
     console.log(`two-instance setup: API answer -> receiver, worker on another instance: median ${median(delays)} ms, max ${sorted.at(-1)} ms over ${delays.length} changes (idle poll would be up to 1000 ms)`);
-    // Signalled, not found by the once-a-second poll.
-    expect(median(delays)).toBeLessThan(250);
+    // That these are signalled, not found by the poll, is the worker-only instance test's (above).
     // Every one of those deliveries appeared on the API instance's live stream, as delivered.
     const g1IDs = rx.requests().filter((r) => r.body?.groupID === 'g1').map((r) => r.headers['webhook-id']);
     await eventually(() => g1IDs.every((id) => live.notices.some((n) => n.eventID === id && n.outcome === 'delivered')), 10_000, 'the live stream to show every g1 delivery');
