@@ -63,6 +63,8 @@ export interface AppOptions {
   worker?: WorkerOptions;
   /** Default: both. */
   role?: Partial<Role>;
+  /** The clock every part of the instance reads (tests move it instead of waiting); default Date.now. */
+  now?: () => number;
   /** With a shared database, how often the saved webhook configuration is re-read anyway; default SETTINGS_POLL_MS. */
   settingsPollMs?: number;
 }
@@ -72,8 +74,9 @@ export const SETTINGS_POLL_MS = 5000;
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const role: Role = { api: options.role?.api ?? true, worker: options.role?.worker ?? true };
+  const now = options.now ?? Date.now;
   const store = await openStore(config.database, { poolSize: config.databasePoolSize });
-  const secret = store.shared ? await resolveSharedSecret(config.secret, store, Date.now()) : resolveSecret(config.secret, config.dataDir);
+  const secret = store.shared ? await resolveSharedSecret(config.secret, store, now()) : resolveSecret(config.secret, config.dataDir);
   let webhooks: WebhookSettings;
   try {
     webhooks = await WebhookSettings.load(store, config.webhooksFile, logger);
@@ -85,16 +88,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const connections = (c: { deliveryConcurrency: number }) => Math.max(128, c.deliveryConcurrency + 64);
   const sender = new CallbackSender(connections(webhooks.config));
   webhooks.onChange((c) => sender.resize(connections(c)));
-  const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
+  const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, now, () => worker.inFlightCount);
   const feed = new AttemptFeed();
   const retention = new OutboxRetention(store, config.eventRetentionMs, logger);
-  const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
+  const worker = new DeliveryWorker(store, webhooks, sender, logger, now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
     leaseMarginMs: config.leaseMarginMs,
     onAttempt: (hook, outcome, ms, a) => {
       metrics.attempt(hook, outcome, ms);
-      relay.publish({ time: Date.now(), eventID: a.eventID, hook, groupID: a.groupID, attempt: a.attempt, outcome, statusCode: a.statusCode ?? 0, durationMs: a.durationMs, error: a.error });
+      relay.publish({ time: now(), eventID: a.eventID, hook, groupID: a.groupID, attempt: a.attempt, outcome, statusCode: a.statusCode ?? 0, durationMs: a.durationMs, error: a.error });
     },
     ...options.worker,
   });
@@ -127,7 +130,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     webhooks,
     sender,
     logger,
-    Date.now,
+    now,
     store.repos,
     eventsReady,
     (o) => metrics.before(o),
@@ -135,7 +138,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const services = createServices({
     store,
     hooks,
-    now: Date.now,
+    now,
     secret: secret.secret,
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,
@@ -149,14 +152,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await services.users.ensureAdminUsers(config.adminUserIDs);
   }
 
-  const routes = role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now: Date.now }) : [];
+  const routes = role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now }) : [];
   const handler = createRequestHandler({
     routes,
     auth: services.auth,
     ...(role.api ? { get: getEndpoints({ routes, auth: services.auth, feed }) } : {}),
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: new Set(config.trustedProxies),
-    rateLimit: rateLimiter(config.rateLimitWritesPerMinute, store),
+    rateLimit: rateLimiter(config.rateLimitWritesPerMinute, store, now),
     logger,
     metrics,
   });

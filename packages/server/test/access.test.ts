@@ -8,7 +8,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createGroup, startServer, TEST_SECRET, type Envelope, type TestServer } from './harness.js';
+import { createGroup, startServer, TEST_SECRET, TestClock, type Envelope, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { REQUESTS, routePaths, type Picker } from './requests.js';
 import { badTokens } from './tokens.js';
@@ -190,12 +190,12 @@ describe('secrets', () => {
 });
 
 describe('write rate limits', () => {
-  // One token every 2 s: far longer than the calls between the burst's end and the 429 checks,
-  // even on a loaded CI machine (at 120 a minute a refill landed in between).
+  // One token every 2 s of the server's clock, which stands still unless the test moves it.
   const LIMIT = 30;
+  const clock = new TestClock();
   let limited: TestServer;
   beforeAll(async () => {
-    limited = await startServer({ env: { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) } });
+    limited = await startServer({ env: { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) }, now: clock.now });
     await limited.register('rl_a', 'rl_b', 'rl_owner');
     await createGroup(limited, { owner: 'rl_owner', groupID: 'rl_group', needVerification: 2 });
   });
@@ -214,12 +214,11 @@ describe('write rate limits', () => {
       passed++;
       res = await write(ta, passed);
     }
-    // A burst of a minute's allowance (plus what refilled meanwhile), then the limit.
-    expect(passed).toBeGreaterThanOrEqual(LIMIT);
-    expect(passed).toBeLessThanOrEqual(LIMIT + 10);
+    // A burst of a minute's allowance (the server's clock stands still: nothing refilled), then the limit.
+    expect(passed).toBe(LIMIT);
     expect(res.status).toBe(429);
     expect(res.body).toEqual({ errCode: 429, errMsg: 'TooManyRequests', errDlt: expect.stringContaining('writes a minute') });
-    // Every kind of write counts, not just this one. Checked at once: a token refills every 60/LIMIT s.
+    // Every kind of write counts, not just this one.
     expect((await limited.client.raw('/group/join_group', { groupID: 'rl_group', joinSource: 3 }, { token: ta })).status).toBe(429);
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -231,8 +230,12 @@ describe('write rate limits', () => {
     expect((await write(tb, 1)).body.errCode).toBe(0);
     expect((await limited.client.post('/user/update_user_info_ex', { userInfo: { userID: 'rl_a', ex: 'by admin' } }, limited.adminToken)).errCode).toBe(0);
 
-    await new Promise((r) => setTimeout(r, retryAfter * 1000));
+    // Not a moment before Retry-After says (a 429 does not reset the refill), then one write.
+    clock.advance(retryAfter * 1000 - 1);
+    expect((await write(ta, 998)).status).toBe(429);
+    clock.advance(1000);
     expect((await write(ta, 999)).body.errCode).toBe(0);
+    expect((await write(ta, 1000)).status).toBe(429);
   });
 
   it('is off unless configured, and a bad value stops start-up naming the variable', () => {

@@ -96,7 +96,7 @@ export class WriteRateLimit implements WriteLimiter {
 }
 
 /** The limiter for this configuration and store: none at 0, shared when instances share the database. */
-export function rateLimiter(perMinute: number, store: Store): WriteLimiter | undefined {
+export function rateLimiter(perMinute: number, store: Store, now: () => number = Date.now): WriteLimiter | undefined {
   if (perMinute <= 0) return undefined;
-  return store.shared ? new SharedWriteRateLimit(perMinute, store.repos.rateBuckets) : new WriteRateLimit(perMinute);
+  return store.shared ? new SharedWriteRateLimit(perMinute, store.repos.rateBuckets, now) : new WriteRateLimit(perMinute, now);
 }
