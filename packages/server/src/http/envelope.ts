@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
 
-const CORS = {
+export const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': '*',
   'access-control-allow-headers': '*',
