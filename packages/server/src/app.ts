@@ -64,6 +64,8 @@ export interface AppOptions {
   worker?: WorkerOptions;
   /** Default: both. */
   role?: Partial<Role>;
+  /** The clock of the API's services (tokens, times written, the secret back-off); tests move it. Default Date.now. */
+  now?: () => number;
 }
 
 /** With a shared database, how often each instance re-reads the saved webhook configuration anyway. */
@@ -134,7 +136,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const services = createServices({
     store,
     hooks,
-    now: Date.now,
+    now: options.now ?? Date.now,
     secret: secret.secret,
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PIPELINED } from '../src/http/pipelining.js';
-import { startServer, type TestServer } from './harness.js';
+import { startServer, TEST_SECRET, type TestServer } from './harness.js';
 
 const servers: TestServer[] = [];
 async function server(env: Record<string, string> = {}): Promise<TestServer> {
@@ -270,5 +270,78 @@ describe('timeouts and the connection limit (settings)', () => {
     next.write('GET /healthz HTTP/1.1\r\nHost: huddle\r\n\r\n');
     expect((await next.response()).status).toBe(200);
     for (const c of [...accepted, next]) c.destroy();
+  });
+});
+
+describe('get_admin_token backs off per client address', () => {
+  let clock = Date.now();
+  const now = () => clock;
+  // Behind a trusted proxy (the test itself), X-Forwarded-For names the client.
+  const env = { HUDDLE_TRUSTED_PROXIES: '127.0.0.1' };
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer({ env, now });
+    servers.push(s);
+  });
+
+  const WRONG = 'not-the-secret-0123456789';
+  const attempt = async (from: string, secret: string, target = s) => {
+    const r = await target.client.raw('/auth/get_admin_token', { secret, userID: 'imAdmin' }, { headers: { 'x-forwarded-for': from } });
+    return { status: r.status, errCode: r.body.errCode as number, retryAfter: r.headers['retry-after'], errDlt: r.body.errDlt as string };
+  };
+  const checked = { status: 200, errCode: 1002, retryAfter: undefined, errDlt: 'secret invalid' };
+  const waits = (seconds: number, from: string) => ({ status: 429, errCode: 429, retryAfter: String(seconds), errDlt: `too many wrong secrets from ${from}; retry in ${seconds} s` });
+
+  it('checks 5 tries in a row, then each try waits twice as long as the last; a right secret starts over', async () => {
+    const from = '203.0.113.1';
+    for (let i = 0; i < 5; i++) expect(await attempt(from, WRONG)).toEqual(checked);
+    // Refused unchecked, even with the right secret; another address is not affected.
+    expect(await attempt(from, TEST_SECRET)).toEqual(waits(1, from));
+    expect((await attempt('203.0.113.2', TEST_SECRET)).errCode).toBe(0);
+
+    clock += 1000;
+    expect(await attempt(from, WRONG)).toEqual(checked);
+    expect(await attempt(from, WRONG)).toEqual(waits(2, from));
+    clock += 2000;
+    expect(await attempt(from, WRONG)).toEqual(checked);
+    expect(await attempt(from, TEST_SECRET)).toEqual(waits(4, from));
+    clock += 3999;
+    expect(await attempt(from, TEST_SECRET)).toEqual(waits(1, from));
+    clock += 1;
+    expect((await attempt(from, TEST_SECRET)).errCode).toBe(0);
+
+    // Started over: five checked tries again.
+    for (let i = 0; i < 5; i++) expect(await attempt(from, WRONG)).toEqual(checked);
+    expect(await attempt(from, WRONG)).toEqual(waits(1, from));
+  });
+
+  it('checks exactly 5 of 40 wrong secrets sent at once from one address', async () => {
+    const from = '198.51.100.7';
+    const results = await Promise.all(Array.from({ length: 40 }, () => attempt(from, WRONG)));
+    expect(results.filter((r) => r.errCode === 1002)).toHaveLength(5);
+    expect(results.filter((r) => r.errCode === 429)).toHaveLength(35);
+  });
+
+  it('counts an IPv6 address by its /64', async () => {
+    for (const from of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:0:0:0:3', '2001:db8:1:2:ffff::4', '2001:DB8:1:2::5']) {
+      expect(await attempt(from, WRONG)).toEqual(checked);
+    }
+    expect((await attempt('2001:db8:1:2:abcd::9', TEST_SECRET)).errCode).toBe(429);
+    expect((await attempt('2001:db8:1:3::1', TEST_SECRET)).errCode).toBe(0);
+  });
+
+  it('holds on another instance of the same database', async () => {
+    const other = await startServer({ database: s.database, env, now });
+    try {
+      const from = '192.0.2.50';
+      for (let i = 0; i < 5; i++) expect(await attempt(from, WRONG, i % 2 ? s : other)).toEqual(checked);
+      expect(await attempt(from, TEST_SECRET, other)).toEqual(waits(1, from));
+      expect(await attempt(from, TEST_SECRET, s)).toEqual(waits(1, from));
+      clock += 1000;
+      expect((await attempt(from, TEST_SECRET, other)).errCode).toBe(0);
+      expect(await attempt(from, WRONG, s)).toEqual(checked);
+    } finally {
+      await other.close();
+    }
   });
 });
