@@ -233,6 +233,11 @@ describe('timeouts and the connection limit (settings)', () => {
     await idle.closed;
   });
 
+  it('defaults to 10 s for headers, 30 s for a request, 65 s of keep-alive and 10,000 connections', async () => {
+    const { server: http } = (await server()).app;
+    expect([http.headersTimeout, http.requestTimeout, http.keepAliveTimeout, http.maxConnections]).toEqual([10_000, 30_000, 65_000, 10_000]);
+  });
+
   it('refuses a headers timeout longer than the request timeout', async () => {
     await expect(startServer({ env: { HUDDLE_HEADERS_TIMEOUT_SECONDS: '20', HUDDLE_REQUEST_TIMEOUT_SECONDS: '10' } })).rejects.toThrow(
       'HUDDLE_HEADERS_TIMEOUT_SECONDS (20) must not be longer than HUDDLE_REQUEST_TIMEOUT_SECONDS (10)',
