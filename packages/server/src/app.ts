@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createServices, type Services } from './domain/index.js';
 import { getEndpoints } from './http/get-endpoints.js';
 import { AttemptFeed } from './http/live.js';
+import { pipeliningGuard } from './http/pipelining.js';
 import { createRequestHandler } from './http/server.js';
 import { rateLimiter } from './http/rate-limit.js';
 import { allRoutes } from './http/routes/index.js';
@@ -163,12 +164,27 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
     metrics,
   });
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handler(req, res).catch((err: unknown) => {
-      logger.error({ err }, 'unhandled request failure');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  const admit = pipeliningGuard();
+  const server = http.createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // How often the headers and request timeouts are checked (node's default, 30 s, would let a
+      // 10 s timeout run for 40 s); a walk over the connections still receiving a request.
+      connectionsCheckingInterval: 1000,
+    },
+    (req, res) => {
+      if (!admit(req, res)) return;
+      handler(req, res).catch((err: unknown) => {
+        logger.error({ err }, 'unhandled request failure');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    },
+  );
+  // `Expect: 100-continue`: the handler judges the headers before it asks for the body (writeContinue).
+  server.on('checkContinue', (req, res) => server.emit('request', req, res));
+  server.maxConnections = config.maxConnections;
 
   return {
     config,

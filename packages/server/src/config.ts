@@ -26,6 +26,14 @@ export interface Config {
   maxGroupMembers: number;
   /** Addresses of proxies whose X-Forwarded-For header names the caller. */
   trustedProxies: string[];
+  /** How long a client may take to send a request's headers, in ms. */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request (headers and body), in ms. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open, in ms. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; the next ones are closed as soon as they are accepted. */
+  maxConnections: number;
   /** Delivered and dead callbacks are deleted this long after they finished; 0 keeps them. */
   eventRetentionMs: number;
   logLevel: string;
@@ -93,6 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
   if (secret !== undefined && secret.length < 16) {
     throw new ConfigError('HUDDLE_SECRET must be at least 16 characters');
   }
+  const headersTimeoutSeconds = integer('HUDDLE_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600);
+  const requestTimeoutSeconds = integer('HUDDLE_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600);
+  // node:http refuses a headers timeout longer than the request timeout (the headers are part of it).
+  if (headersTimeoutSeconds > requestTimeoutSeconds) {
+    throw new ConfigError(`${label('HUDDLE_HEADERS_TIMEOUT_SECONDS')} (${headersTimeoutSeconds}) must not be longer than ${label('HUDDLE_REQUEST_TIMEOUT_SECONDS')} (${requestTimeoutSeconds})`);
+  }
   const logLevel = raw('HUDDLE_LOG_LEVEL') || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${label('HUDDLE_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   return {
@@ -110,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     rateLimitWritesPerMinute: integer('HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE', 0, 0, 1_000_000),
     maxGroupMembers: integer('HUDDLE_MAX_GROUP_MEMBERS', 0, 0, 10_000_000),
     trustedProxies: (raw('HUDDLE_TRUSTED_PROXIES') ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    headersTimeoutMs: headersTimeoutSeconds * 1000,
+    requestTimeoutMs: requestTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: integer('HUDDLE_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600) * 1000,
+    maxConnections: integer('HUDDLE_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     logLevel,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,

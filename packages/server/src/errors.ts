@@ -33,8 +33,9 @@ export const ERRORS = {
   // Not an OpenIM code: OpenIM answers with gin's plain-text 404. We keep the envelope so
   // clients always get JSON, but with the real HTTP status so proxies and probes see it.
   RouteNotFound: { code: 404, http: 404, message: 'RouteNotFound' },
-  // Not an OpenIM code: a user went over HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE. The real HTTP status
-  // and a Retry-After header, so clients and proxies back off.
+  // Not an OpenIM code: a user went over HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE, or an address sent
+  // too many wrong admin secrets. The real HTTP status and a Retry-After header, so clients and
+  // proxies back off.
   TooManyRequests: { code: 429, http: 429, message: 'TooManyRequests' },
 } as const satisfies Record<string, { code: number; http: number; message: string }>;
 
@@ -46,6 +47,8 @@ export class ApiError extends Error {
   readonly httpStatus: number;
   /** Free-form detail for humans (`errDlt`). Never SQL, stack traces or internal URLs. */
   readonly detail: string;
+  /** Seconds to wait before trying again (the Retry-After header), for TooManyRequests. */
+  retryAfterSeconds?: number;
 
   constructor(name: ErrorName, detail = '', custom?: { code: number; errMsg: string }) {
     const entry = ERRORS[name];
@@ -55,6 +58,13 @@ export class ApiError extends Error {
     this.errMsg = custom?.errMsg ?? entry.message;
     this.httpStatus = entry.http;
     this.detail = detail;
+  }
+
+  /** TooManyRequests, with the seconds the caller must wait (Retry-After). */
+  static retryLater(detail: string, retryAfterSeconds: number): ApiError {
+    const e = new ApiError('TooManyRequests', detail);
+    e.retryAfterSeconds = retryAfterSeconds;
+    return e;
   }
 
   /**

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import { issueJwt, verifyJwt } from '../auth/jwt.js';
 import { Platform, type Caller, type DomainDeps, type OpContext } from './context.js';
+import { secretBackoff } from './secret-backoff.js';
 
 export interface AuthDeps extends DomainDeps {
   secret: string;
@@ -23,6 +24,7 @@ export function authService(deps: AuthDeps) {
   const { store, now } = deps;
   const admins = new Set(deps.adminUserIDs);
   const isAppAdmin = (userID: string) => admins.has(userID);
+  const backoff = secretBackoff(store.repos.secretFailures);
 
   async function issue(userID: string, platformID: number) {
     const { token, claims } = issueJwt(userID, platformID, deps.tokenTtlSeconds, deps.secret, now());
@@ -49,8 +51,11 @@ export function authService(deps: AuthDeps) {
     authenticate,
     requireAppAdmin,
 
-    async getAdminToken(input: { secret: string; userID: string }) {
+    /** Each try counts against the caller's address until it names the right secret (secret-backoff.ts). */
+    async getAdminToken(ctx: OpContext, input: { secret: string; userID: string }) {
+      await backoff.claim(ctx.clientIP, now());
       if (!sameSecret(input.secret, deps.secret)) throw noPermission('secret invalid');
+      await backoff.reset(ctx.clientIP);
       if (!isAppAdmin(input.userID)) throw args(`userID ${input.userID} is not an app admin`);
       const [user] = await store.repos.users.find([input.userID]);
       if (!user) throw notFound(`user ${input.userID} not found`);

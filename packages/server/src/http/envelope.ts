@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
 
-const CORS = {
+export const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': '*',
   'access-control-allow-headers': '*',
@@ -28,7 +28,8 @@ export function renderSuccess(res: ServerResponse, data: unknown): void {
 /** Known errors keep their code and detail; anything else becomes a detail-free 500. */
 export function renderError(res: ServerResponse, err: unknown, headers: Record<string, string> = {}): void {
   const e = err instanceof ApiError ? err : new ApiError('ServerInternalError');
-  send(res, e.httpStatus, { errCode: e.code, errMsg: e.errMsg, errDlt: e.detail }, headers);
+  const retry: Record<string, string> = e.retryAfterSeconds === undefined ? {} : { 'retry-after': String(e.retryAfterSeconds) };
+  send(res, e.httpStatus, { errCode: e.code, errMsg: e.errMsg, errDlt: e.detail }, { ...retry, ...headers });
 }
 
 export function renderPreflight(res: ServerResponse): void {

@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AuthService } from '../domain/auth.js';
-import { send } from './envelope.js';
+import { cached, sendCached, type Cached } from './cached.js';
+import { CORS } from './envelope.js';
 import { serveLive, type AttemptFeed } from './live.js';
 import { openApiDocument } from './openapi/document.js';
 import type { Route } from './route.js';
@@ -24,16 +25,21 @@ export interface GetEndpointOptions {
 /** Returns a handler that answers the GET and HEAD requests it knows and says whether it did. */
 export function getEndpoints(options: GetEndpointOptions) {
   const site = staticSite(options.consoleDir ?? CONSOLE_DIST, CONSOLE_PREFIX);
-  let document: Record<string, unknown> | undefined;
+  // Built on first use, then the same bytes for every request (and a 304 for a client that has them).
+  let document: Cached | undefined;
   return async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     const method = req.method ?? 'GET';
     if (path === '/openapi.json') {
-      document ??= openApiDocument(options.routes);
-      send(res, 200, document);
+      document ??= cached(Buffer.from(JSON.stringify(openApiDocument(options.routes))), {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-cache',
+        ...CORS,
+      });
+      sendCached(req, res, document);
     } else if (path === '/webhook/live' && method === 'GET') {
       await serveLive(req, res, options.feed, options.auth);
     } else if (path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`)) {
-      await site(method, path, res);
+      await site(req, path, res);
     } else {
       return false;
     }

@@ -1,5 +1,5 @@
-// The HTTP front: POST-only routes, OpenIM's header checks in OpenIM's order (operationID, token,
-// JSON, schema), then one domain call, then one envelope.
+// The HTTP front: POST-only routes, OpenIM's header checks in OpenIM's order (operationID, token),
+// judged before the body is read, then JSON and schema, then one domain call, then one envelope.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SchemaError } from '@huddle/protocol';
@@ -32,10 +32,26 @@ const ANONYMOUS: Caller = { userID: '', platformID: 0, isAppAdmin: false };
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** A refused request's body up to this size is read and dropped so the connection stays usable. */
+const DRAIN_BYTES = 64 * 1024;
+
+/**
+ * Headers for a refusal: when a larger body (or one of unknown length) is still on its way, the
+ * connection closes after the answer instead of reading that body (node:http would read it all).
+ */
+function refusalHeaders(req: IncomingMessage, headers: Record<string, string> = {}): Record<string, string> {
+  if (req.complete) return headers;
+  const length = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  return chunked || Number(length ?? 0) > DRAIN_BYTES ? { ...headers, connection: 'close' } : headers;
+}
+
+/** Reads the body; answers `Expect: 100-continue` first, since the headers were judged acceptable. */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) return reject(new BodyTooLarge());
+    if (/100-continue/i.test(header(req, 'expect'))) res.writeContinue();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -76,26 +92,27 @@ export function createRequestHandler(options: HandlerOptions) {
     if ((req.method === 'GET' || req.method === 'HEAD') && options.get && (await options.get(req, res, path))) return;
     const route = routes.get(path);
     if (!route || req.method !== 'POST') {
-      req.resume();
-      return renderError(res, new ApiError('RouteNotFound', `no route ${req.method} ${path}`));
+      return renderError(res, new ApiError('RouteNotFound', `no route ${req.method} ${path}`), refusalHeaders(req));
     }
 
+    // Everything the headers decide comes before a byte of the body is read: without a token
+    // nobody can make the server read (and hold) a body.
     const operationID = header(req, 'operationID');
     try {
+      if (!operationID) throw args('header must have operationID');
+      let caller = ANONYMOUS;
+      if (!route.public) caller = await authenticatedCaller(req, auth);
+      const limited = await options.rateLimit?.check(caller, path);
+      if (limited) return renderError(res, limited.error, refusalHeaders(req, { 'retry-after': String(limited.retryAfterSeconds) }));
       let raw: Buffer;
       try {
-        raw = await readBody(req, maxBodyBytes);
+        raw = await readBody(req, res, maxBodyBytes);
       } catch (err) {
         if (err instanceof BodyTooLarge) {
           return renderError(res, args(`request body is larger than ${maxBodyBytes} bytes`), { connection: 'close' });
         }
         throw err;
       }
-      if (!operationID) throw args('header must have operationID');
-      let caller = ANONYMOUS;
-      if (!route.public) caller = await authenticatedCaller(req, auth);
-      const limited = await options.rateLimit?.check(caller, path);
-      if (limited) return renderError(res, limited.error, { 'retry-after': String(limited.retryAfterSeconds) });
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
@@ -112,7 +129,7 @@ export function createRequestHandler(options: HandlerOptions) {
       renderSuccess(res, await route.handle(ctx, body));
     } catch (err) {
       if (!(err instanceof ApiError)) logger.error({ err, operationID, path }, 'request failed');
-      renderError(res, err);
+      renderError(res, err, refusalHeaders(req));
     }
   };
 }

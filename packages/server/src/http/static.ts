@@ -1,9 +1,12 @@
 // Serves the built console (packages/console/dist) under /console: files with their content type,
-// index.html for client-side routes, nothing outside the directory.
+// index.html for client-side routes, nothing outside the directory. A file is read once and then
+// served from memory with its ETag (the directory is a build output of a few files; rebuilding it
+// takes a restart to be seen).
 
 import fs from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { cached, sendCached, type Cached } from './cached.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,7 +48,26 @@ async function readFile(file: string): Promise<Buffer | undefined> {
  */
 export function staticSite(root: string, prefix: string) {
   const dir = path.resolve(root);
-  return async function serve(method: string, urlPath: string, res: ServerResponse): Promise<void> {
+  const files = new Map<string, Cached>();
+
+  /** The file as an answer, read on first use; undefined when there is no such file. */
+  async function load(file: string): Promise<Cached | undefined> {
+    const known = files.get(file);
+    if (known) return known;
+    const body = await readFile(file);
+    if (!body) return undefined;
+    // Vite names assets by content hash; index.html must be re-read to find new ones.
+    const hashed = path.relative(dir, file).startsWith(`assets${path.sep}`);
+    const entry = cached(body, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...SECURITY_HEADERS,
+    });
+    files.set(file, entry);
+    return entry;
+  }
+
+  return async function serve(req: IncomingMessage, urlPath: string, res: ServerResponse): Promise<void> {
     if (urlPath === prefix) {
       res.writeHead(308, { location: `${prefix}/`, ...SECURITY_HEADERS }).end();
       return;
@@ -61,24 +83,12 @@ export function staticSite(root: string, prefix: string) {
     if (relative.includes('\0') || path.relative(dir, file).startsWith('..') || path.isAbsolute(path.relative(dir, file))) {
       return sendText(res, 404, 'not found\n');
     }
-    let served = file;
-    let body = await readFile(file);
-    if (!body && path.extname(file) === '') {
-      served = path.join(dir, 'index.html');
-      body = await readFile(served);
+    const index = path.join(dir, 'index.html');
+    let found = await load(file);
+    if (!found && path.extname(file) === '') found = await load(index);
+    if (!found) {
+      return (await load(index)) ? sendText(res, 404, 'not found\n') : sendText(res, 503, 'the console is not built: run `npm run build -w @huddle/console`\n');
     }
-    if (!body) {
-      const built = await readFile(path.join(dir, 'index.html'));
-      return built ? sendText(res, 404, 'not found\n') : sendText(res, 503, 'the console is not built: run `npm run build -w @huddle/console`\n');
-    }
-    const hashed = path.relative(dir, served).startsWith(`assets${path.sep}`);
-    res.writeHead(200, {
-      'content-type': TYPES[path.extname(served)] ?? 'application/octet-stream',
-      'content-length': body.length,
-      // Vite names assets by content hash; index.html must be re-read to find new ones.
-      'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...SECURITY_HEADERS,
-    });
-    res.end(method === 'HEAD' ? undefined : body);
+    sendCached(req, res, found);
   };
 }

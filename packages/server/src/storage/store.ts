@@ -174,6 +174,30 @@ export interface RateBucketRepo {
   take(key: string, capacity: number, perMs: number, now: number): Promise<{ allowed: boolean; tokens: number }>;
 }
 
+/** How tries at the admin secret back off: see domain/secret-backoff.ts. */
+export interface BackoffPolicy {
+  /** Tries in a row that impose no wait. */
+  free: number;
+  /** The first wait, in ms; each later one doubles, up to `maxWaitMs`. */
+  firstWaitMs: number;
+  maxWaitMs: number;
+  /** A key whose last wait ended this long ago starts over. */
+  forgetMs: number;
+}
+
+export interface SecretFailureRepo {
+  /**
+   * Counts a try from `key` and sets the wait before the next one, unless a wait is running: then
+   * the try is refused and nothing changes. One statement, so instances sharing the database share
+   * the count and concurrent tries cannot all slip through. `blockedUntil`: when the next try may go.
+   */
+  claim(key: string, now: number, policy: BackoffPolicy): Promise<{ allowed: boolean; blockedUntil: number }>;
+  /** Forgets `key`'s tries (after a right secret). */
+  clear(key: string): Promise<void>;
+  /** Deletes the keys whose last wait ended before `before`. */
+  prune(before: number): Promise<void>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -185,6 +209,7 @@ export interface Repos {
   events: EventRepo;
   settings: SettingRepo;
   rateBuckets: RateBucketRepo;
+  secretFailures: SecretFailureRepo;
 }
 
 export interface Store {

@@ -12,7 +12,7 @@ export const authRoutes = ({ auth }: Services) => [
     public: true,
     body: obj({ secret: str({ max: LIMITS.secret, required: true }), userID: userID() }),
     response: IssuedToken,
-    handle: (_ctx, body) => auth.getAdminToken(body),
+    handle: (ctx, body) => auth.getAdminToken(ctx, body),
   }),
   route({
     path: '/auth/get_user_token',

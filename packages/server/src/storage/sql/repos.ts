@@ -5,6 +5,7 @@ import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
 import { requestRepo } from './requests.js';
 import { rateBucketRepo } from './rate-buckets.js';
+import { secretFailureRepo } from './secret-failures.js';
 import { settingRepo } from './settings.js';
 import type { Capabilities, Database } from './tables.js';
 import { tokenRepo } from './tokens.js';
@@ -22,6 +23,7 @@ export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit:
     events: eventRepo(db, caps),
     settings: settingRepo(db),
     rateBuckets: rateBucketRepo(db),
+    secretFailures: secretFailureRepo(db),
   };
 }
 

@@ -122,6 +122,14 @@ export interface RateLimitBucketsTable {
   allowed: number;
 }
 
+export interface SecretFailuresTable {
+  key: string;
+  failures: number;
+  wait_ms: number;
+  blocked_until: number;
+  allowed: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -131,6 +139,7 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_queue_heads: WebhookQueueHeadsTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  secret_failures: SecretFailuresTable;
   webhook_attempts: WebhookAttemptsTable;
   settings: SettingsTable;
 }
