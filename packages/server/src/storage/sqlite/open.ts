@@ -9,6 +9,7 @@ import { readMigrations } from '../migrations.js';
 import { kyselyStore } from '../sql/repos.js';
 import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
+import { isSqliteTransient } from '../tx-retry.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const CAPABILITIES: Capabilities = { rowLocks: false, skipLocked: false };
@@ -71,6 +72,6 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
       return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
     },
     // Kysely holds the single connection for the whole transaction, so transactions never interleave.
-    ...kyselyStore(db, CAPABILITIES),
+    ...kyselyStore(db, CAPABILITIES, isSqliteTransient),
   };
 }
