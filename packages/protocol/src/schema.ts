@@ -76,6 +76,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 function expectString(value: unknown, path: string): string {
   if (typeof value !== 'string') throw args(`${path} must be a string, got ${describe(value)}`);
   if (LONE_SURROGATE.test(value)) throw args(`${path} is not valid Unicode (a lone surrogate)`);
+  // PostgreSQL's text cannot hold U+0000 (the write fails), and SQLite would store a value no search
+  // finds as typed: refused alike on both engines, by name.
+  if (value.includes('\0')) throw args(`${path} must not contain NUL`);
   return value;
 }
 

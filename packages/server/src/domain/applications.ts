@@ -3,7 +3,7 @@
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { MemberRecord, Page, RequestRecord } from '../storage/records.js';
 import type { Repos, RequestQuery } from '../storage/store.js';
-import { askMembersJoin, reportJoins } from './callbacks.js';
+import { askMembersJoin, decideAndCommit, reportJoins, STALE } from './callbacks.js';
 import { HandleResult, Role, type DomainDeps, type OpContext } from './context.js';
 import { loadLiveGroup, requireGroupManager } from './guards.js';
 import { addMembers } from './members.js';
@@ -53,25 +53,32 @@ export function applicationService(deps: DomainDeps) {
         return { group, request, joins, member };
       };
 
-      let modified: MemberRecord | undefined;
-      if (input.handleResult === HandleResult.Accepted && hooks.enabled('beforeMemberJoinGroup')) {
-        const { group, joins, member } = await store.tx(check);
-        if (joins) [modified] = await askMembersJoin(deps, ctx, group, [member]);
-      }
-      return store.tx(async (tx) => {
-        const { group, request, joins, member } = await check(tx);
-        if (joins) {
-          const joined = modified ?? member;
-          const memberCount = await addMembers(deps, tx, group, [joined]);
-          await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg, memberCount);
+      const asking = input.handleResult === HandleResult.Accepted && hooks.enabled('beforeMemberJoinGroup');
+      return decideAndCommit(`the request of ${input.fromUserID} to group ${input.groupID}`, async () => {
+        // What beforeMemberJoinGroup was asked from: whether the applicant joins (not if invited
+        // meanwhile), which request it answers, and the groupEx it was told.
+        let decided: { joins: boolean; reqTime: number; ex: string; member?: MemberRecord } | undefined;
+        if (asking) {
+          const { group, request, joins, member } = await store.tx(check);
+          const [modified] = joins ? await askMembersJoin(deps, ctx, group, [member]) : [];
+          decided = { joins, reqTime: request.reqTime, ex: group.ex, member: modified };
         }
-        await tx.requests.markHandled(input.groupID, input.fromUserID, {
-          handleResult: input.handleResult,
-          handleMsg: input.handledMsg,
-          handleUserID: ctx.caller.userID,
-          handleTime: time,
+        return store.tx(async (tx) => {
+          const { group, request, joins, member } = await check(tx);
+          if (decided && (decided.joins !== joins || decided.reqTime !== request.reqTime || decided.ex !== group.ex)) return STALE;
+          if (joins) {
+            const joined = decided?.member ?? member;
+            const memberCount = await addMembers(deps, tx, group, [joined]);
+            await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg, memberCount);
+          }
+          await tx.requests.markHandled(input.groupID, input.fromUserID, {
+            handleResult: input.handleResult,
+            handleMsg: input.handledMsg,
+            handleUserID: ctx.caller.userID,
+            handleTime: time,
+          });
+          return { group, request, joined: joins };
         });
-        return { group, request, joined: joins };
       });
     },
 

@@ -5,7 +5,7 @@ import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { GroupRecord, GroupView, MemberRecord, Page } from '../storage/records.js';
 import type { MemberPatch, Repos } from '../storage/store.js';
 import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
-import { askMembersJoin, reportJoins } from './callbacks.js';
+import { askMembersJoin, decideAndCommit, reportJoins, STALE } from './callbacks.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
 import { groupInfo, memberInfo } from './views.js';
 
@@ -140,40 +140,48 @@ export function memberService(deps: DomainDeps) {
       const joiner = (): MemberRecord =>
         newMember(input.groupID, applicant, { joinSource: input.joinSource, operatorUserID: caller.userID, inviterUserID: '', joinTime: time });
 
-      let member: MemberRecord | undefined;
-      if (hooks.enabled('beforeApplyJoinGroup') || hooks.enabled('beforeMemberJoinGroup')) {
-        const group = await store.tx(check);
-        await hooks.before(ctx, 'beforeApplyJoinGroup', {
-          groupID: group.groupID,
-          groupType: group.groupType,
-          applyID: applicant,
-          reqMessage: input.reqMessage,
-          ex: input.ex,
-        });
-        if (group.needVerification === NeedVerification.Directly) [member] = await askMembersJoin(deps, ctx, group, [joiner()]);
-      }
-      return store.tx(async (tx) => {
-        const group = await check(tx);
-        if (group.needVerification === NeedVerification.Directly) {
-          const joined = member ?? joiner();
-          const memberCount = await addMembers(deps, tx, group, [joined]);
-          await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage, memberCount);
-          return { joined: true as const, group, member: joined };
+      const hooked = hooks.enabled('beforeApplyJoinGroup') || hooks.enabled('beforeMemberJoinGroup');
+      const direct = (group: GroupView) => group.needVerification === NeedVerification.Directly;
+      return decideAndCommit(`group ${input.groupID}`, async () => {
+        // What the callbacks were asked from: whether the join is direct (which decides whether
+        // beforeMemberJoinGroup is asked at all) and the groupEx it was told.
+        let decided: { direct: boolean; ex: string; member?: MemberRecord } | undefined;
+        if (hooked) {
+          const group = await store.tx(check);
+          await hooks.before(ctx, 'beforeApplyJoinGroup', {
+            groupID: group.groupID,
+            groupType: group.groupType,
+            applyID: applicant,
+            reqMessage: input.reqMessage,
+            ex: input.ex,
+          });
+          const [member] = direct(group) ? await askMembersJoin(deps, ctx, group, [joiner()]) : [];
+          decided = { direct: direct(group), ex: group.ex, member };
         }
-        await tx.requests.upsertPending({
-          groupID: input.groupID,
-          userID: applicant,
-          handleResult: HandleResult.Pending,
-          reqMsg: input.reqMessage,
-          handleMsg: '',
-          reqTime: time,
-          handleUserID: '',
-          handleTime: 0,
-          ex: input.ex,
-          joinSource: input.joinSource,
-          inviterUserID: '',
+        return store.tx(async (tx) => {
+          const group = await check(tx);
+          if (decided && (decided.direct !== direct(group) || decided.ex !== group.ex)) return STALE;
+          if (direct(group)) {
+            const joined = decided?.member ?? joiner();
+            const memberCount = await addMembers(deps, tx, group, [joined]);
+            await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage, memberCount);
+            return { joined: true as const, group, member: joined };
+          }
+          await tx.requests.upsertPending({
+            groupID: input.groupID,
+            userID: applicant,
+            handleResult: HandleResult.Pending,
+            reqMsg: input.reqMessage,
+            handleMsg: '',
+            reqTime: time,
+            handleUserID: '',
+            handleTime: 0,
+            ex: input.ex,
+            joinSource: input.joinSource,
+            inviterUserID: '',
+          });
+          return { joined: false as const, group };
         });
-        return { joined: false as const, group };
       });
     },
 
@@ -214,44 +222,51 @@ export function memberService(deps: DomainDeps) {
           newMember(input.groupID, userID, { joinSource: JoinSource.Invitation, operatorUserID: caller.userID, inviterUserID: caller.userID, joinTime: time }),
         );
 
-      let invited = input.invitedUserIDs;
-      let members: MemberRecord[] | undefined;
-      if (hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup')) {
-        const { group, asApplications } = await store.tx((tx) => check(tx, invited));
-        const mod = await hooks.before(ctx, 'beforeInviteUserToGroup', { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: invited });
-        if (mod) {
-          const stranger = mod.refusedMembersAccount.find((id) => !invited.includes(id));
-          if (stranger !== undefined) hooks.invalidModification(ctx, 'beforeInviteUserToGroup', `refusedMembersAccount names ${stranger}, who was not invited`);
-          else invited = invited.filter((id) => !mod.refusedMembersAccount.includes(id));
-        }
-        if (invited.length === 0) return { joined: [] as MemberRecord[], group };
-        if (!asApplications) members = await askMembersJoin(deps, ctx, group, invitees(invited));
-      }
-
-      return store.tx(async (tx) => {
-        const { group, asApplications } = await check(tx, invited);
-        if (asApplications) {
-          for (const userID of invited) {
-            await tx.requests.upsertPending({
-              groupID: input.groupID,
-              userID,
-              handleResult: HandleResult.Pending,
-              reqMsg: input.reason,
-              handleMsg: '',
-              reqTime: time,
-              handleUserID: '',
-              handleTime: 0,
-              ex: '',
-              joinSource: JoinSource.Invitation,
-              inviterUserID: caller.userID,
-            });
+      const hooked = hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup');
+      return decideAndCommit(`group ${input.groupID}`, async () => {
+        let invited = input.invitedUserIDs;
+        // What the callbacks were asked from: whether the invitees join directly (which decides
+        // whether beforeMemberJoinGroup is asked at all) and the groupEx it was told.
+        let decided: { asApplications: boolean; ex: string; members?: MemberRecord[] } | undefined;
+        if (hooked) {
+          const { group, asApplications } = await store.tx((tx) => check(tx, invited));
+          const mod = await hooks.before(ctx, 'beforeInviteUserToGroup', { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: invited });
+          if (mod) {
+            const stranger = mod.refusedMembersAccount.find((id) => !invited.includes(id));
+            if (stranger !== undefined) hooks.invalidModification(ctx, 'beforeInviteUserToGroup', `refusedMembersAccount names ${stranger}, who was not invited`);
+            else invited = invited.filter((id) => !mod.refusedMembersAccount.includes(id));
           }
-          return { joined: [] as MemberRecord[], group };
+          if (invited.length === 0) return { joined: [] as MemberRecord[], group };
+          const members = asApplications ? undefined : await askMembersJoin(deps, ctx, group, invitees(invited));
+          decided = { asApplications, ex: group.ex, members };
         }
-        const joined = members ?? invitees(invited);
-        const memberCount = await addMembers(deps, tx, group, joined);
-        await reportJoins(deps, tx, ctx, group, joined, input.reason, memberCount);
-        return { joined, group };
+
+        return store.tx(async (tx) => {
+          const { group, asApplications } = await check(tx, invited);
+          if (decided && (decided.asApplications !== asApplications || decided.ex !== group.ex)) return STALE;
+          if (asApplications) {
+            for (const userID of invited) {
+              await tx.requests.upsertPending({
+                groupID: input.groupID,
+                userID,
+                handleResult: HandleResult.Pending,
+                reqMsg: input.reason,
+                handleMsg: '',
+                reqTime: time,
+                handleUserID: '',
+                handleTime: 0,
+                ex: '',
+                joinSource: JoinSource.Invitation,
+                inviterUserID: caller.userID,
+              });
+            }
+            return { joined: [] as MemberRecord[], group };
+          }
+          const joined = decided?.members ?? invitees(invited);
+          const memberCount = await addMembers(deps, tx, group, joined);
+          await reportJoins(deps, tx, ctx, group, joined, input.reason, memberCount);
+          return { joined, group };
+        });
       });
     },
 
@@ -329,7 +344,10 @@ export function memberService(deps: DomainDeps) {
       }
       const checkAll = async (tx: Repos, groups: Map<string, MemberChange[]>) => {
         const seen = new Map<string, { group: GroupView; found: Map<string, MemberRecord> }>();
-        for (const [groupID, list] of groups) {
+        // Groups are locked in one order (sorted IDs) whatever the request's order: two requests over
+        // [G1, G2] and [G2, G1] would otherwise deadlock on PostgreSQL (112 of 120 answered 500).
+        for (const groupID of [...groups.keys()].sort()) {
+          const list = groups.get(groupID)!;
           const group = await loadLiveGroup(tx, groupID);
           const wanted = [...new Set([...list.map((c) => c.userID), ctx.caller.userID])];
           const found = new Map((await tx.members.find(groupID, wanted)).map((m) => [m.userID, m]));

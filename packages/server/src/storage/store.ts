@@ -221,7 +221,12 @@ export interface Store {
   isUniqueViolation(err: unknown): boolean;
   /** Reads and single-statement writes outside a transaction. */
   readonly repos: Repos;
-  /** Runs `fn` in one transaction. Never touch `store.repos` inside `fn`: use its argument. */
+  /**
+   * Runs `fn` in one transaction. Never touch `store.repos` inside `fn`: use its argument. When the
+   * engine aborts the transaction for a lost race (deadlock, serialization failure, SQLite BUSY),
+   * `fn` runs again from the start (bounded, see tx-retry.ts): keep its side effects in
+   * `afterCommit`, which runs once, for the attempt that commits.
+   */
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

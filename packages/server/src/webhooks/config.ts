@@ -245,10 +245,28 @@ function checkEndpoints(endpoints: EndpointConfig[], listKey: (i: number) => str
   }
 }
 
+/**
+ * Refuses U+0000 anywhere in the document, naming its key: it would reach the database (the saved
+ * configuration; PostgreSQL text cannot hold it) and the business server's URL and headers.
+ */
+function refuseNul(value: unknown, key: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) throw new WebhookConfigError(key, 'must not contain NUL');
+  } else if (Array.isArray(value)) value.forEach((v, i) => refuseNul(v, `${key}[${i}]`));
+  else if (isMapping(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const path = key === '' ? k : `${key}.${k}`;
+      if (k.includes('\0')) throw new WebhookConfigError(key || '(top level)', `a key must not contain NUL (${JSON.stringify(k)})`);
+      refuseNul(v, path);
+    }
+  }
+}
+
 /** Validates a configuration document (the YAML file's content, or the admin API's JSON). */
 export function parseWebhookConfig(doc: unknown): WebhookConfig {
   if (doc == null) return defaultWebhookConfig();
   if (!isMapping(doc)) throw new WebhookConfigError('(top level)', 'expected a mapping');
+  refuseNul(doc, '');
   // OpenIM ≤ 3.6 nested everything under `callback:`, with some older hook names.
   if (isMapping(doc.callback) && doc.url === undefined) {
     return parseWebhookConfig(Object.fromEntries(Object.entries(doc.callback).map(([k, v]) => [LEGACY_KEYS[k] ?? k, v])));

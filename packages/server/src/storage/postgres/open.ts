@@ -10,6 +10,7 @@ import { readMigrations } from '../migrations.js';
 import { kyselyStore } from '../sql/repos.js';
 import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
+import { isPostgresTransient } from '../tx-retry.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const CAPABILITIES: Capabilities = { rowLocks: true, skipLocked: true };
@@ -68,6 +69,6 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     engine: 'postgres',
     shared: true,
     isUniqueViolation: (err) => (err as { code?: unknown })?.code === '23505',
-    ...kyselyStore(db, CAPABILITIES),
+    ...kyselyStore(db, CAPABILITIES, isPostgresTransient),
   };
 }

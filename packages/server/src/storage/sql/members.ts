@@ -28,12 +28,14 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
     let q = selectMembers(db).where('m.group_id', '=', groupID);
     if (query.roles.length > 0) q = q.where('m.role_level', 'in', query.roles);
     if (query.keyword !== '') {
-      const like = containsPattern(query.keyword);
+      // The engine lowers the keyword as it lowers the names (lower() on both sides), so they agree
+      // even where JavaScript and the database differ (a word-final Σ: ς in JavaScript, σ in PostgreSQL).
+      const like = sql`lower(${containsPattern(query.keyword)}) escape '\\'`;
       q = q.where((eb) =>
         eb.or([
-          eb(sql`lower(m.user_id)`, 'like', sql`${like} escape '\\'`),
-          eb(sql`lower(m.nickname)`, 'like', sql`${like} escape '\\'`),
-          eb.and([eb('m.nickname', '=', ''), eb(sql`lower(u.nickname)`, 'like', sql`${like} escape '\\'`)]),
+          eb(sql`lower(m.user_id)`, 'like', like),
+          eb(sql`lower(m.nickname)`, 'like', like),
+          eb.and([eb('m.nickname', '=', ''), eb(sql`lower(u.nickname)`, 'like', like)]),
         ]),
       );
     }

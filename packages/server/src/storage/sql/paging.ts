@@ -7,5 +7,5 @@ export function window(page: Page): { limit: number; offset: number } {
 
 /** A LIKE pattern matching `text` anywhere, with its wildcards escaped (use ESCAPE '\'). */
 export function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../store.js';
+import { retryTransient } from '../tx-retry.js';
 import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
@@ -27,15 +28,21 @@ export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit:
   };
 }
 
-/** The engine-neutral part of a Store: repositories, transactions with after-commit callbacks, close. */
-export function kyselyStore(db: Kysely<Database>, caps: Capabilities): Pick<Store, 'repos' | 'tx' | 'close'> {
+/**
+ * The engine-neutral part of a Store: repositories, transactions with after-commit callbacks, close.
+ * A transaction that fails with an error `isTransient` accepts (a lost race) runs again, bounded.
+ */
+export function kyselyStore(db: Kysely<Database>, caps: Capabilities, isTransient: (err: unknown) => boolean): Pick<Store, 'repos' | 'tx' | 'close'> {
   return {
     repos: makeRepos(db, caps),
     async tx(fn) {
-      const committed: (() => void)[] = [];
-      const result = await db.transaction().execute((trx) => fn(makeRepos(trx, caps, (f) => committed.push(f))));
-      for (const f of committed) f();
-      return result;
+      return retryTransient(async () => {
+        // Per attempt: a rolled-back attempt's callbacks are dropped, the committed one's run once.
+        const committed: (() => void)[] = [];
+        const result = await db.transaction().execute((trx) => fn(makeRepos(trx, caps, (f) => committed.push(f))));
+        for (const f of committed) f();
+        return result;
+      }, isTransient);
     },
     async close() {
       await db.destroy();

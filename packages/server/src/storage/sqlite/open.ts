@@ -9,6 +9,7 @@ import { readMigrations } from '../migrations.js';
 import { kyselyStore } from '../sql/repos.js';
 import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
+import { isSqliteTransient } from '../tx-retry.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const CAPABILITIES: Capabilities = { rowLocks: false, skipLocked: false };
@@ -60,6 +61,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
   raw.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
+  // SQLite's lower() folds ASCII only, so keyword searches missed "Дмитрий" typed in lower case
+  // (PostgreSQL's lower() folds all of Unicode). Replaced by JavaScript's, for the same results on
+  // both engines. Measured against the built-in, over 10k member rows: 8–12 ms a scan instead of
+  // 2.5–3 ms (under 1 µs a row); a stored folded column would need a migration, a backfill and
+  // every write path to keep it, for searches that scan one group's members.
+  raw.function('lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s));
   migrateSqlite(raw);
 
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
@@ -71,6 +78,6 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
       return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
     },
     // Kysely holds the single connection for the whole transaction, so transactions never interleave.
-    ...kyselyStore(db, CAPABILITIES),
+    ...kyselyStore(db, CAPABILITIES, isSqliteTransient),
   };
 }
