@@ -3,13 +3,13 @@
 // afterUserRegister; update_user_info_ex and update_user_info send their before and after hooks with
 // OpenIM's bodies, and an echoed answer changes nothing the caller did not ask for.
 
-import { HOOKS, type HookKey } from '@huddle/protocol';
+import { HOOKS, USER_HOOK_KEYS, type HookKey } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './harness.js';
 import { DEFAULT_ANSWER, startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
 import { expectShape } from './shape.js';
 
-const USER_HOOKS = ['beforeUserRegister', 'afterUserRegister', 'beforeUpdateUserInfo', 'afterUpdateUserInfo', 'beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx'] as const;
+const USER_HOOKS = USER_HOOK_KEYS;
 const cmd = (key: HookKey) => HOOKS[key].openim.command;
 const REJECT = { actionCode: 0, nextCode: 1, errCode: 5001, errMsg: 'blocked', errDlt: 'policy 7' };
 /** An OpenIM-style business server: the request echoed back as the answer, changes made by nobody. */

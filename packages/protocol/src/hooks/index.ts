@@ -42,6 +42,8 @@ export type BeforeHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'before'
 export type AfterHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'after' ? K : never }[HookKey];
 
 export const HOOK_KEYS = Object.keys(HOOKS) as HookKey[];
+/** The hooks about users, not groups (their events name no group). */
+export const USER_HOOK_KEYS: readonly HookKey[] = [beforeUserRegister, afterUserRegister, beforeUpdateUserInfo, afterUpdateUserInfo, beforeUpdateUserInfoEx, afterUpdateUserInfoEx].map((h) => h.key);
 
 export * from './define.js';
 export type { InitMember } from './create-group.js';
