@@ -199,7 +199,13 @@ describe('update_user_info', () => {
 });
 
 describe('Tencent endpoints', () => {
-  it.each(USER_HOOKS)('refuse %s: Tencent Cloud Chat has no such callback', async (key) => {
+  const NO_TENCENT = USER_HOOKS.filter((k) => !HOOKS[k].tencent);
+
+  it('Tencent has a callback only after a profile update', () => {
+    expect(NO_TENCENT).toEqual(['beforeUserRegister', 'afterUserRegister', 'beforeUpdateUserInfo', 'beforeUpdateUserInfoEx']);
+  });
+
+  it.each(NO_TENCENT)('refuse %s: Tencent Cloud Chat has no such callback', async (key) => {
     const res = await s.client.post(
       '/webhook/set_config',
       { config: { endpoints: [{ name: 'tim', dialect: 'tencent', sdkAppId: 1400000001, url: rx.url, hooks: { [key]: { enable: true } } }] } },
@@ -207,5 +213,29 @@ describe('Tencent endpoints', () => {
     );
     expect(res.errCode).not.toBe(0);
     expect(`${res.errMsg} ${res.errDlt}`).toContain('Tencent Cloud Chat has no callback for this hook');
+  });
+
+  it('hear Profile.CallbackPortraitSet after update_user_info(_ex), with the fields set, none when nothing was', async () => {
+    const u = uid('u');
+    await s.register({ userID: u, nickname: 'Ann', faceURL: 'https://f/a.png', ex: 'e0' });
+    const hooks = { afterUpdateUserInfo: { enable: true }, afterUpdateUserInfoEx: { enable: true } };
+    await s.client.ok('/webhook/set_config', { config: { retrySchedule: [0.05], endpoints: [{ name: 'tim', dialect: 'tencent', sdkAppId: 1400000001, url: rx.url, hooks }] } }, s.adminToken);
+    const token = await s.tokenFor(u);
+    await s.client.ok('/user/update_user_info_ex', { userInfo: { userID: u, globalRecvMsgOpt: 1 } }, token);
+    await s.client.ok('/user/update_user_info_ex', { userInfo: { userID: u, faceURL: '', ex: 'e1' } }, token);
+    await s.client.ok('/user/update_user_info', { userInfo: { userID: u, nickname: 'Ann B.' } }, s.adminToken);
+    const got = await rx.waitForCount(2, (r) => r.command === 'Profile.CallbackPortraitSet' && r.body.From_Account === u);
+    for (const r of got) {
+      expectShape(r.body, 'Profile.CallbackPortraitSet');
+      expect(r.query).toMatchObject({ SdkAppid: '1400000001', CallbackCommand: 'Profile.CallbackPortraitSet' });
+    }
+    // One queue per user: in commit order.
+    expect(got.map((r) => [r.body.Operator_Account, r.body.ProfileItem])).toEqual([
+      [u, [{ Tag: 'Tag_Profile_IM_Image', Value: '' }, { Tag: 'Tag_Profile_Custom_ex', Value: 'e1' }]],
+      [s.app.config.adminUserIDs[0], [{ Tag: 'Tag_Profile_IM_Nick', Value: 'Ann B.' }]],
+    ]);
+    // The update that set no profile field sent nothing.
+    const rows = await s.query<{ payload: string }>(`SELECT payload FROM webhook_events WHERE endpoint = 'tim' AND ordering_key = 'user:${u}'`);
+    expect(rows).toHaveLength(2);
   });
 });

@@ -61,7 +61,8 @@ export interface TencentSpec<E, T extends object = object, M = unknown> {
    * For a command two hooks share: whether a body reads as this hook's, so a receiver can route
    * it (Group.CallbackAfterMemberExit: `ExitType` Quit or Kicked).
    */
-  owns?(body: Record<string, unknown>): boolean;
+  owns?(body: Record<string, unknown>): boolean;  /** The queue a body waits in; default its `GroupId` (Profile.CallbackPortraitSet: its user's). */
+  orderingKey?(body: T): string;
 }
 
 /** For hooks whose Tencent body is one per event. */
@@ -113,9 +114,19 @@ export function openimBody<E extends object, B extends object>(hook: HookDefinit
   return { callbackCommand: hook.openim.command, ...hook.openim.body(event) };
 }
 
-/** The Tencent bodies of a hook's events, each with `CallbackCommand` first; [] when Tencent has no such callback. */
-export function tencentBodies<E extends object>(hook: HookDefinition<string, Phase, E, object, unknown, any>, events: E[], ctx: TencentContext): object[] {
+/**
+ * The Tencent bodies of a hook's events, each with `CallbackCommand` first and the queue it waits
+ * in; [] when Tencent has no such callback.
+ */
+export function tencentBodies<E extends object>(
+  hook: HookDefinition<string, Phase, E, object, unknown, any>,
+  events: E[],
+  ctx: TencentContext,
+): { orderingKey: string; body: object }[] {
   const spec = hook.tencent;
   if (!spec) return [];
-  return spec.bodies(events, ctx).map((b) => ({ CallbackCommand: spec.command, ...b }));
+  return spec.bodies(events, ctx).map((b) => ({
+    orderingKey: spec.orderingKey ? spec.orderingKey(b) : (b as { GroupId?: string }).GroupId ?? '',
+    body: { CallbackCommand: spec.command, ...b },
+  }));
 }

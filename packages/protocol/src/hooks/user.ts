@@ -1,9 +1,10 @@
 // User callbacks: registration and profile updates, OpenIM's bodies key for key (the key is
 // `nickName` in the update bodies, `nickname` in registration's UserInfo). Tencent Cloud Chat has no
-// callback before or after an account import, and none before a profile change, so none is declared.
+// callback around an account import and none before a profile change; after one it has
+// Profile.CallbackPortraitSet ("After a Profile Is Updated", product 1047, doc 48733).
 
 import { arr, LIMITS, obj, optStr, str } from '../schema.js';
-import { defineHook, plainAnswerStr } from './define.js';
+import { defineHook, plainAnswerStr, type TencentContext } from './define.js';
 
 /** OpenIM's sdkws.UserInfo, in its order. */
 export interface UserInfoEvent {
@@ -55,6 +56,27 @@ const usersBody = (e: UserRegisterEvent) => ({
 
 const profileBody = (e: UserInfoExChange | UserInfoChange) => ({ userID: e.userID, nickName: e.nickname, faceURL: e.faceURL, ex: e.ex });
 
+/** Tencent's profile tags for huddle's fields; `ex` is a custom field, named as the group's is. */
+export const TENCENT_PROFILE_TAGS = [
+  ['nickname', 'Tag_Profile_IM_Nick'],
+  ['faceURL', 'Tag_Profile_IM_Image'],
+  ['ex', 'Tag_Profile_Custom_ex'],
+] as const;
+
+/**
+ * Profile.CallbackPortraitSet: the fields that were set (`ProfileItem`), none for an update that set
+ * none of them. `unset` is the value a field has when it is not part of the change.
+ */
+const tencentPortraitSet = (unset: null | '') => ({
+  command: 'Profile.CallbackPortraitSet',
+  bodies: (events: (UserInfoExChange | UserInfoChange)[], ctx: TencentContext) =>
+    events.flatMap((e) => {
+      const items = TENCENT_PROFILE_TAGS.filter(([k]) => e[k] !== unset && e[k] !== null).map(([k, Tag]) => ({ Tag, Value: e[k] as string }));
+      return items.length === 0 ? [] : [{ Operator_Account: ctx.operator, From_Account: e.userID, EventTime: ctx.eventTime, ProfileItem: items }];
+    }),
+  orderingKey: (body: { From_Account: string }) => userQueue(body.From_Account),
+});
+
 export const beforeUserRegister = defineHook({
   key: 'beforeUserRegister',
   phase: 'before',
@@ -102,6 +124,7 @@ export const afterUpdateUserInfoEx = defineHook({
   fires: 'update_user_info_ex, with the final values (null: not part of the change)',
   openim: { command: 'callbackAfterUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
   orderingKey: (e: UserInfoExChange) => userQueue(e.userID),
+  tencent: tencentPortraitSet(null),
 });
 
 export const beforeUpdateUserInfo = defineHook({
@@ -123,4 +146,5 @@ export const afterUpdateUserInfo = defineHook({
   fires: 'update_user_info, with the final values ("": not part of the change)',
   openim: { command: 'callbackAfterUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
   orderingKey: (e: UserInfoChange) => userQueue(e.userID),
+  tencent: tencentPortraitSet(''),
 });

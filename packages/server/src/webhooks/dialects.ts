@@ -71,7 +71,7 @@ const DIALECTS: Record<Dialect, DialectRules> = {
   tencent: {
     command: (hook) => hook.tencent!.command,
     bodies: async (hook, events, context) =>
-      tencentBodies(hook, events, await context()).map((body) => ({ groupID: (body as { GroupId: string }).GroupId, body })),
+      tencentBodies(hook, events, await context()).map(({ orderingKey, body }) => ({ groupID: orderingKey, body })),
     request: (endpoint, cb, now) => ({
       url: tencentUrl(endpoint.url, {
         sdkAppId: endpoint.sdkAppId,
