@@ -112,6 +112,8 @@ describe('an echoed answer changes only what the caller asked for', () => {
     const { group, member, token } = await fullGroup();
     await s.client.ok('/group/set_group_member_info', { members: [{ groupID: group.groupID, userID: member, faceURL: 'https://f/m.png', ex: 'mx' }] }, token);
     const before = await membersOf(group.groupID);
+    // That change's after-callback has arrived before the receiver forgets what it got.
+    await afterFor('afterSetGroupMemberInfo', group.groupID);
     rx.reset();
     rx.answer('*', echo);
     await s.client.ok('/group/set_group_member_info', { members: [{ groupID: group.groupID, userID: member, nickname: 'Mo' }] }, token);
