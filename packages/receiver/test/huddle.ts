@@ -1,10 +1,11 @@
 // A real huddle for the receiver's end-to-end tests, with its endpoints set at runtime through the
 // admin API, as an operator would.
 
-import { HOOK_KEYS, HOOKS, type AfterHookKey, type BeforeHookKey, type HookKey } from '@huddle/protocol';
+import { HOOK_KEYS, HOOKS, USER_HOOK_KEYS, type AfterHookKey, type BeforeHookKey, type HookKey } from '@huddle/protocol';
 import type { TestServer } from '../../server/test/harness.js';
 
-export const AFTER_KEYS = HOOK_KEYS.filter((k): k is AfterHookKey => HOOKS[k].phase === 'after');
+/** The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it. */
+export const AFTER_KEYS = HOOK_KEYS.filter((k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k));
 export const BEFORE_KEYS = HOOK_KEYS.filter((k): k is BeforeHookKey => HOOKS[k].phase === 'before');
 export const hasTencent = (key: HookKey) => HOOKS[key].tencent !== undefined;
 

@@ -119,6 +119,9 @@ describe("before-callbacks in OpenIM's dialect", () => {
       beforeSetGroupInfo: () => modify({ notification: 'set by sdk' }),
       beforeSetGroupInfoEx: (e) => (e.dialect === 'openim' && e.body.introduction === 'bad' ? reject(5003, 'bad intro') : allow()),
       beforeSetGroupMemberInfo: () => modify({ ex: 'sdk' }),
+      beforeUserRegister: () => allow(),
+      beforeUpdateUserInfo: () => modify({ faceURL: 'https://sdk/face.png' }),
+      beforeUpdateUserInfoEx: (e) => (e.dialect === 'openim' && e.body.nickName === 'bad' ? reject(5004, 'bad name') : modify({ ex: 'sdk-ex' })),
     } satisfies Required<Policy>;
     const [o, m, j, i, bot] = [uid('o'), uid('m'), uid('j'), uid('i'), uid('bot')];
     await s.register(o, m, j, i, bot);
@@ -140,6 +143,13 @@ describe("before-callbacks in OpenIM's dialect", () => {
     expect((await s.client.post('/group/set_group_info_ex', { groupID: g.groupID, introduction: 'bad' }, tokenO)).errCode).toBe(5003);
     await s.client.ok('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'x' }] }, tokenO);
     expect((await members(g.groupID))[1]).toEqual([m, 'x', 'sdk']);
+
+    const tokenM = await s.tokenFor(m);
+    await s.client.ok('/user/update_user_info', { userInfo: { userID: m, nickname: 'Mo' } }, tokenM);
+    expect((await s.client.post('/user/update_user_info_ex', { userInfo: { userID: m, nickname: 'bad' } }, tokenM)).errCode).toBe(5004);
+    await s.client.ok('/user/update_user_info_ex', { userInfo: { userID: m, nickname: 'Moe' } }, tokenM);
+    const { usersInfo } = await s.client.ok('/user/get_users_info', { userIDs: [m] }, s.adminToken);
+    expect(usersInfo[0]).toMatchObject({ nickname: 'Moe', faceURL: 'https://sdk/face.png', ex: 'sdk-ex' });
 
     expect(new Set(events.map((e) => e.hook))).toEqual(new Set(BEFORE_KEYS));
     expect(events.every((e) => e.dialect === 'openim')).toBe(true);

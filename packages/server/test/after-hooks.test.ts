@@ -2,15 +2,15 @@
 // standardwebhooks package), in commit order per group, never for a change that rolled back, and
 // delivered in full after the business server comes back.
 
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { HOOK_KEYS, HOOKS, USER_HOOK_KEYS } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
 import { expectShape } from './shape.js';
 
-// afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it.
-const AFTER_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after' && k !== 'afterGroupFull');
+// afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it; user-hooks.test.ts the user hooks.
+const AFTER_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after' && k !== 'afterGroupFull' && !USER_HOOK_KEYS.includes(k));
 const cmd = (key: (typeof HOOK_KEYS)[number]) => HOOKS[key].openim.command;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 

@@ -57,6 +57,8 @@ describe('requests', () => {
     await s.client.ok('/group/set_group_info_ex', { groupID: g.groupID, introduction: 'intro' }, tokenO);
     const res = await s.client.raw('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'nn' }] }, { token: tokenO, operationID: 'op-member-info' });
     expect(res.body.errCode).toBe(0);
+    await s.client.ok('/user/update_user_info', { userInfo: { userID: o, nickname: 'O' } }, tokenO);
+    await s.client.ok('/user/update_user_info_ex', { userInfo: { userID: o, faceURL: 'https://f/o.png' } }, tokenO);
 
     for (const key of BEFORE_KEYS) {
       const got = rx.requests(cmd(key));

@@ -47,6 +47,8 @@ function replay(events: { hook: string; payload: string }[]): Map<string, Story>
   const story = (id: string) => groups.get(id) ?? groups.set(id, { members: new Map(), dismissed: false, afterDismissal: [] }).get(id)!;
   for (const e of events) {
     const p = JSON.parse(e.payload);
+    // User events (registration, profile updates) tell nothing of groups.
+    if (typeof p.groupID !== 'string') continue;
     const g = story(p.groupID);
     if (g.dismissed && e.hook !== 'afterQuitGroup') g.afterDismissal.push(e.hook);
     switch (e.hook) {

@@ -51,6 +51,7 @@ const infoUnset = {
   applyMemberFriend: null,
 };
 const memberUnset = { ...EVENTS.beforeSetGroupMemberInfo, nickname: null, faceURL: null, roleLevel: null, ex: null };
+const profileUnset = { ...EVENTS.beforeUpdateUserInfoEx, nickname: null, faceURL: null, ex: null };
 
 const UNSET: { [K in HookKey]?: EventOf<Hooks[K]> } = {
   beforeSetGroupInfo: infoUnset,
@@ -59,9 +60,11 @@ const UNSET: { [K in HookKey]?: EventOf<Hooks[K]> } = {
   afterSetGroupInfoEx: infoUnset,
   beforeSetGroupMemberInfo: memberUnset,
   afterSetGroupMemberInfo: memberUnset,
+  beforeUpdateUserInfoEx: profileUnset,
+  afterUpdateUserInfoEx: profileUnset,
 };
 
-const bodyOf = (key: HookKey, event: unknown) => openimBody(HOOKS[key] as HookDefinition, event as { groupID: string });
+const bodyOf = (key: HookKey, event: unknown) => openimBody(HOOKS[key] as HookDefinition, event as object);
 
 // ---------------------------------------------------------------------------------------------
 // The seed pages' example request bodies, as printed (../shared/seeds/000, 002, 003, 004).

@@ -64,6 +64,7 @@ describe('every answer fits the served document', () => {
     await call('/auth/force_logout', { userID: MEMBER, platformID: 1 });
     await call('/user/get_users_info', { userIDs: [OWNER, MEMBER, 'nobody'] });
     await call('/user/update_user_info_ex', { userInfo: { userID: MEMBER, nickname: 'Mia M.', globalRecvMsgOpt: 1 } }, tokens[MEMBER]!);
+    await call('/user/update_user_info', { userInfo: { userID: MEMBER, nickname: 'Mia', faceURL: '', ex: '' } }, tokens[MEMBER]!);
   });
 
   it('the callback configuration', async () => {

@@ -35,6 +35,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/user/user_register': (p) => ({ users: [{ userID: p.fresh('ur'), nickname: 'n' }] }),
   '/user/get_users_info': (p) => ({ userIDs: p.users(3) }),
   '/user/update_user_info_ex': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, ex: 'e' } }),
+  '/user/update_user_info': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, faceURL: p.int(2) ? '' : 'https://f/x.png' } }),
   '/group/create_group': (p) => {
     const [owner, ...rest] = p.users(6);
     const cut = p.int(rest.length + 1);

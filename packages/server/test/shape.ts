@@ -1,7 +1,7 @@
 // Golden callback bodies (test/fixtures/openim and test/fixtures/tencent, convention in
 // fixtures/openim/README.md) and the shape comparison the callback tests use: the same keys,
 // recursively, and the same JSON value types; a field the fixture lists in `$nullable` may also be
-// null, one it lists in `$optional` may be absent. A Tencent command (`Group.…`) names a file in
+// null, one it lists in `$optional` may be absent. A Tencent command (`Group.…`, `Profile.…`) names a file in
 // fixtures/tencent, any other command one in fixtures/openim.
 //
 //   const [req] = await receiver.waitForCount(1, 'callbackAfterQuitGroupCommand');
@@ -17,7 +17,7 @@ export const RESPONSE_DIR = path.join(FIXTURE_DIR, 'responses');
 export const TENCENT_FIXTURE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tencent');
 
 /** The fixture directory of a command's dialect. */
-const dirOf = (command: string) => (command.startsWith('Group.') ? TENCENT_FIXTURE_DIR : FIXTURE_DIR);
+const dirOf = (command: string) => (command.startsWith('callback') ? FIXTURE_DIR : TENCENT_FIXTURE_DIR);
 
 /** Annotation keys a fixture file may carry beside the body; every other key is part of the body. */
 export const ANNOTATIONS = ['$comment', '$nullable', '$optional'] as const;

@@ -322,7 +322,7 @@ function configError(doc: unknown): WebhookConfigError {
 }
 
 describe("OpenIM's config/webhooks.yml, unchanged", () => {
-  it('names every group hook huddle sends, under the same keys', () => {
+  it('names every group and user hook huddle sends, under the same keys', () => {
     const doc = parseYaml(OPENIM_WEBHOOKS_YML) as Record<string, unknown>;
     for (const key of OPENIM_GROUP_KEYS) expect(Object.keys(doc), key).toContain(key);
     // §5.1's list, verbatim.
@@ -331,6 +331,8 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
         'beforeCreateGroup', 'afterCreateGroup', 'beforeMemberJoinGroup', 'beforeSetGroupMemberInfo', 'afterSetGroupMemberInfo',
         'afterQuitGroup', 'afterKickGroupMember', 'afterDismissGroup', 'beforeApplyJoinGroup', 'afterTransferGroupOwner',
         'afterJoinGroup', 'beforeInviteUserToGroup', 'afterSetGroupInfo', 'beforeSetGroupInfo', 'afterSetGroupInfoEx', 'beforeSetGroupInfoEx',
+        // openim-message-callbacks.md §1's user keys.
+        'beforeUserRegister', 'afterUserRegister', 'beforeUpdateUserInfo', 'afterUpdateUserInfo', 'beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx',
       ].sort(),
     );
   });

@@ -2,11 +2,11 @@
 // these declarations; the receiver SDK takes its event types from the same place.
 
 import { tencentGroupType, type TencentModificationFields } from '../dialects/tencent.js';
-import type { Schema } from '../schema.js';
+import { optStr, type Schema } from '../schema.js';
 
 export type Phase = 'before' | 'after';
 
-export interface HookDefinition<K extends string = string, P extends Phase = Phase, E extends { groupID: string } = any, B extends object = object, M = unknown, T extends object = object> {
+export interface HookDefinition<K extends string = string, P extends Phase = Phase, E extends object = any, B extends object = object, M = unknown, T extends object = object> {
   /** The key in webhooks.yml (OpenIM's name where OpenIM has one). */
   key: K;
   phase: P;
@@ -22,9 +22,15 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
   tencent?: TencentSpec<NoInfer<E>, T, NoInfer<M>>;
   /**
    * Before-hooks only: the response fields the business server may set, validated like user input.
-   * Absent or null fields mean "leave as is".
+   * Absent or null fields mean "leave as is"; so does "" where OpenIM's answer field is a plain
+   * string (see `plainAnswerStr`).
    */
   modifiable?: Schema<M>;
+  /**
+   * After-hooks: the queue an event waits in; events of one key are delivered in order. Default:
+   * the event's groupID (hooks whose events have none, such as the user hooks, say theirs).
+   */
+  orderingKey?: (event: E) => string;
 }
 
 /** What a Tencent body needs beyond the OpenIM event: who acted, when, and the group's facts. */
@@ -55,7 +61,8 @@ export interface TencentSpec<E, T extends object = object, M = unknown> {
    * For a command two hooks share: whether a body reads as this hook's, so a receiver can route
    * it (Group.CallbackAfterMemberExit: `ExitType` Quit or Kicked).
    */
-  owns?(body: Record<string, unknown>): boolean;
+  owns?(body: Record<string, unknown>): boolean;  /** The queue a body waits in; default its `GroupId` (Profile.CallbackPortraitSet: its user's). */
+  orderingKey?(body: T): string;
 }
 
 /** For hooks whose Tencent body is one per event. */
@@ -70,8 +77,22 @@ export const memberAccounts = (userIDs: readonly string[]) => userIDs.map((id) =
 /** `Type` of a group the event names, from the group's facts. */
 export const typeOf = (ctx: TencentContext, groupID: string): string => tencentGroupType(ctx.group(groupID)?.groupType ?? 2);
 
+/**
+ * An answer field that OpenIM declares as a plain Go string: a business server that echoes the
+ * request (or fills OpenIM's struct) sends "" for every field it leaves alone, so "" means
+ * "unchanged" here, like missing or null. Where OpenIM's field is a pointer or wrapper, optStr
+ * applies instead and "" is a value.
+ */
+export function plainAnswerStr(rules: { max: number }): Schema<string | undefined> {
+  const inner = optStr(rules);
+  return {
+    parse: (value, path) => (value === '' ? undefined : inner.parse(value, path)),
+    jsonSchema: () => ({ ...inner.jsonSchema(), description: 'missing, null or "": unchanged' }),
+  };
+}
+
 /** Declares a hook, keeping its literal key and its event, body and modification types. */
-export function defineHook<K extends string, P extends Phase, E extends { groupID: string }, B extends object, M = undefined, T extends object = never>(
+export function defineHook<K extends string, P extends Phase, E extends object, B extends object, M = undefined, T extends object = never>(
   def: HookDefinition<K, P, E, B, M, T>,
 ): HookDefinition<K, P, E, B, M, T> {
   return def;
@@ -84,13 +105,28 @@ export type TencentBodyOf<H> = H extends HookDefinition<string, Phase, any, obje
 /** The OpenIM wire body of a hook: `callbackCommand` first, then the hook's fields. */
 export type OpenIMBodyOf<H> = H extends HookDefinition<string, Phase, any, infer B, unknown, any> ? { callbackCommand: string } & B : never;
 
-export function openimBody<E extends { groupID: string }, B extends object>(hook: HookDefinition<string, Phase, E, B, unknown, any>, event: E) {
+/** The queue an event of this hook waits in (see HookDefinition.orderingKey). */
+export function orderingKeyOf<E extends object>(hook: HookDefinition<string, Phase, E, object, unknown, any>, event: E): string {
+  return hook.orderingKey ? hook.orderingKey(event) : (event as { groupID?: string }).groupID ?? '';
+}
+
+export function openimBody<E extends object, B extends object>(hook: HookDefinition<string, Phase, E, B, unknown, any>, event: E) {
   return { callbackCommand: hook.openim.command, ...hook.openim.body(event) };
 }
 
-/** The Tencent bodies of a hook's events, each with `CallbackCommand` first; [] when Tencent has no such callback. */
-export function tencentBodies<E extends { groupID: string }>(hook: HookDefinition<string, Phase, E, object, unknown, any>, events: E[], ctx: TencentContext): object[] {
+/**
+ * The Tencent bodies of a hook's events, each with `CallbackCommand` first and the queue it waits
+ * in; [] when Tencent has no such callback.
+ */
+export function tencentBodies<E extends object>(
+  hook: HookDefinition<string, Phase, E, object, unknown, any>,
+  events: E[],
+  ctx: TencentContext,
+): { orderingKey: string; body: object }[] {
   const spec = hook.tencent;
   if (!spec) return [];
-  return spec.bodies(events, ctx).map((b) => ({ CallbackCommand: spec.command, ...b }));
+  return spec.bodies(events, ctx).map((b) => ({
+    orderingKey: spec.orderingKey ? spec.orderingKey(b) : (b as { GroupId?: string }).GroupId ?? '',
+    body: { CallbackCommand: spec.command, ...b },
+  }));
 }

@@ -1,5 +1,5 @@
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
-import { defineHook, typeOf, type TencentContext } from './define.js';
+import { defineHook, plainAnswerStr, typeOf, type TencentContext } from './define.js';
 
 /** A change of group settings; null means "not part of this change". */
 export interface GroupInfoChange {
@@ -55,8 +55,24 @@ export const GROUP_SETTINGS_FIELDS = {
   applyMemberFriend: optInt({ min: 0, max: 1 }),
 };
 
-/** Never the groupID: a hook cannot redirect the change to another group. */
+/**
+ * Never the groupID: a hook cannot redirect the change to another group. set_group_info_ex's
+ * answer mirrors its wrappers: null leaves a field as is, "" clears it.
+ */
 const settingsModification = obj(GROUP_SETTINGS_FIELDS);
+
+/**
+ * set_group_info's answer, as OpenIM reads it: groupName, notification, introduction and faceURL
+ * are plain strings, "" for "unchanged" (a business server that echoes the request sends "" for
+ * every field the caller left alone; applying those would wipe them). The others are pointers.
+ */
+const plainSettingsModification = obj({
+  ...GROUP_SETTINGS_FIELDS,
+  groupName: plainAnswerStr({ max: LIMITS.groupName }),
+  notification: plainAnswerStr({ max: LIMITS.notification }),
+  introduction: plainAnswerStr({ max: LIMITS.introduction }),
+  faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
+});
 
 // set_group_info_ex: every field nullable, bare values (not {"value": …}).
 const wrapperBody = (e: GroupInfoChange) => ({
@@ -86,7 +102,7 @@ export const beforeSetGroupInfo = defineHook({
   phase: 'before',
   fires: 'set_group_info, after its checks, before the write',
   openim: { command: 'callbackBeforeSetGroupInfoCommand', body: plainBody },
-  modifiable: settingsModification,
+  modifiable: plainSettingsModification,
 });
 
 export const afterSetGroupInfo = defineHook({

@@ -7,6 +7,7 @@ import { afterDismissGroup, afterTransferGroupOwner } from './group-lifecycle.js
 import { afterSetGroupMemberInfo, beforeSetGroupMemberInfo } from './member-info.js';
 import { afterGroupFull, afterJoinGroup, afterMemberJoinGroup, beforeApplyJoinGroup, beforeInviteUserToGroup, beforeMemberJoinGroup } from './member-join.js';
 import { afterKickGroupMember, afterQuitGroup } from './member-leave.js';
+import { afterUpdateUserInfo, afterUpdateUserInfoEx, afterUserRegister, beforeUpdateUserInfo, beforeUpdateUserInfoEx, beforeUserRegister } from './user.js';
 
 export const HOOKS = {
   beforeCreateGroup,
@@ -27,6 +28,12 @@ export const HOOKS = {
   afterSetGroupInfoEx,
   beforeSetGroupMemberInfo,
   afterSetGroupMemberInfo,
+  beforeUserRegister,
+  afterUserRegister,
+  beforeUpdateUserInfo,
+  afterUpdateUserInfo,
+  beforeUpdateUserInfoEx,
+  afterUpdateUserInfoEx,
 } as const;
 
 export type Hooks = typeof HOOKS;
@@ -35,8 +42,11 @@ export type BeforeHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'before'
 export type AfterHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'after' ? K : never }[HookKey];
 
 export const HOOK_KEYS = Object.keys(HOOKS) as HookKey[];
+/** The hooks about users, not groups (their events name no group). */
+export const USER_HOOK_KEYS: readonly HookKey[] = [beforeUserRegister, afterUserRegister, beforeUpdateUserInfo, afterUpdateUserInfo, beforeUpdateUserInfoEx, afterUpdateUserInfoEx].map((h) => h.key);
 
 export * from './define.js';
 export type { InitMember } from './create-group.js';
 export type { GroupInfoChange } from './group-info.js';
 export type { MemberInfoChange } from './member-info.js';
+export type { UserInfoChange, UserInfoEvent, UserInfoExChange, UserRegisterEvent } from './user.js';

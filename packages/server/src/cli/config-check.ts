@@ -4,7 +4,7 @@
 
 import { HOOK_KEYS } from '@huddle/protocol';
 import type { Command } from 'commander';
-import { readWebhookDocument, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
+import { ignoredHooks, readWebhookDocument, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
 import { collectProblems, problemOf, type ConfigProblem } from './config-errors.js';
 import { CliError } from './errors.js';
 import { print, printJson, renderTable } from './output.js';
@@ -33,10 +33,12 @@ export function configSummary(config: WebhookConfig) {
     retrySchedule: config.retrySchedule.map((ms) => ms / 1000),
     deliveryConcurrency: config.deliveryConcurrency,
     ignoredKeys: config.ignoredKeys,
+    /** Those of ignoredKeys that say `enable: true`: a warning. */
+    enabledNotSent: config.ignoredEnabledKeys,
   };
 }
 
-function printSummary(file: string, summary: ReturnType<typeof configSummary>): void {
+function printSummary(file: string, summary: ReturnType<typeof configSummary>, ignored: ReturnType<typeof ignoredHooks>): void {
   print(`${file} is valid.\n`);
   print(
     renderTable(summary.endpoints, [
@@ -49,7 +51,8 @@ function printSummary(file: string, summary: ReturnType<typeof configSummary>): 
   );
   print(`\nretrySchedule: ${summary.retrySchedule.map((s) => `${s}s`).join(', ') || '(none: dead after one failed attempt)'}`);
   print(`deliveryConcurrency: ${summary.deliveryConcurrency}`);
-  if (summary.ignoredKeys.length) print(`ignored (OpenIM hooks that are not group callbacks): ${summary.ignoredKeys.join(', ')}`);
+  if (ignored.enabled.length) print(`warning: enabled, but huddle never sends them (no such callback): ${ignored.enabled.join(', ')}`);
+  if (ignored.off.length) print(`ignored (OpenIM hooks huddle does not send): ${ignored.off.join(', ')}`);
 }
 
 function printProblems(file: string, problems: ConfigProblem[]): void {
@@ -72,7 +75,7 @@ export function addConfigCommand(program: Command): void {
       if ('config' in result) {
         const summary = configSummary(result.config);
         if (opts.json) printJson({ valid: true, file, ...summary });
-        else printSummary(file, summary);
+        else printSummary(file, summary, ignoredHooks(result.config));
         return;
       }
       if (opts.json) printJson({ valid: false, file, errors: result.problems });

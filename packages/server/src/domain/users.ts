@@ -1,17 +1,86 @@
-// Users: registration by an app admin, profile reads, and profile updates by the user or an admin.
+// Users: registration by an app admin, profile reads, and profile updates by the user or an admin,
+// each asking its before-callback (which may veto or rewrite) and reporting its after-callback.
 
+import type { Hooks, ModificationOf, UserInfoChange, UserInfoExChange, UserRegisterEvent } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { UserRecord } from '../storage/records.js';
-import type { UserPatch } from '../storage/store.js';
+import type { Repos, UserPatch } from '../storage/store.js';
 import { firstDuplicate } from './guards.js';
 import type { DomainDeps, OpContext } from './context.js';
 import { userInfo } from './views.js';
 
 export type NewUser = Omit<UserRecord, 'createTime'>;
 
+/** Each profile update's before- and after-hook. */
+type ProfileHooks = readonly ['beforeUpdateUserInfo', 'afterUpdateUserInfo'] | readonly ['beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx'];
+
+/** The profile fields a callback may rewrite. */
+type ProfilePatch = Pick<UserPatch, 'nickname' | 'faceURL' | 'ex'>;
+
 export const USER_ID_PATTERN = /^[\p{L}\p{N}_]+$/u;
 
-export function userService({ store, now }: DomainDeps) {
+/** A profile answer's fields (`nickName` on the wire) over the request's; undefined ones leave it as is. */
+function overProfile<P extends ProfilePatch>(patch: P, mod: { nickName?: string; faceURL?: string; ex?: string } | undefined): P {
+  if (!mod) return patch;
+  return {
+    ...patch,
+    ...(mod.nickName !== undefined ? { nickname: mod.nickName } : {}),
+    ...(mod.faceURL !== undefined ? { faceURL: mod.faceURL } : {}),
+    ...(mod.ex !== undefined ? { ex: mod.ex } : {}),
+  };
+}
+
+export function userService({ store, now, hooks }: DomainDeps) {
+  const requireUser = async (repos: Repos, userID: string) => {
+    const [user] = await repos.users.find([userID]);
+    if (!user) throw notFound(`user ${userID} not found`);
+    return user;
+  };
+
+  /** beforeUserRegister's answer over the users: entries matched by userID, non-empty fields applied. */
+  const applyRegisterAnswer = (ctx: OpContext, users: UserRecord[], mod: ModificationOf<Hooks['beforeUserRegister']> | undefined): UserRecord[] => {
+    if (!mod || mod.users.length === 0) return users;
+    const byID = new Map(users.map((u) => [u.userID, { ...u }]));
+    for (const entry of mod.users) {
+      const u = byID.get(entry.userID);
+      // OpenIM would register whoever the answer lists; huddle registers only the requested users.
+      if (!u) {
+        hooks.invalidModification(ctx, 'beforeUserRegister', `users names ${entry.userID}, who is not being registered`);
+        return users;
+      }
+      if (entry.nickname !== undefined) u.nickname = entry.nickname;
+      if (entry.faceURL !== undefined) u.faceURL = entry.faceURL;
+      if (entry.ex !== undefined) u.ex = entry.ex;
+    }
+    return users.map((u) => byID.get(u.userID)!);
+  };
+
+  /**
+   * Both profile updates: who may, whether the user exists, the before-callback (its answer over
+   * the request), the write, then the after-callback; `event` is the hook's view of a patch.
+   */
+  async function updateProfile<P extends UserPatch>(
+    ctx: OpContext,
+    userID: string,
+    requested: P,
+    [beforeKey, afterKey]: ProfileHooks,
+    event: (patch: P) => UserInfoChange | UserInfoExChange,
+  ) {
+    if (ctx.caller.userID !== userID && !ctx.caller.isAppAdmin) throw noPermission('you may only update your own profile');
+    let patch = requested;
+    if (hooks.enabled(beforeKey)) {
+      // The business server hears only of requests that would succeed.
+      await requireUser(store.repos, userID);
+      patch = overProfile(patch, await hooks.before(ctx, beforeKey, event(patch)));
+    }
+    await store.tx(async (tx) => {
+      await requireUser(tx, userID);
+      const write = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UserPatch;
+      if (Object.keys(write).length > 0) await tx.users.update(userID, write);
+      await hooks.after(tx, ctx, afterKey, [event(patch)]);
+    });
+  }
+
   return {
     /** Creates the configured app-admin users on start-up, as OpenIM does. */
     async ensureAdminUsers(adminUserIDs: readonly string[]) {
@@ -24,22 +93,35 @@ export function userService({ store, now }: DomainDeps) {
       });
     },
 
-    async register(ctx: OpContext, users: NewUser[]) {
+    async register(ctx: OpContext, requested: NewUser[]) {
       if (!ctx.caller.isAppAdmin) throw noPermission('only an app admin may register users');
-      const dup = firstDuplicate(users.map((u) => u.userID));
+      const dup = firstDuplicate(requested.map((u) => u.userID));
       if (dup !== undefined) throw args(`userID repeated: ${dup}`);
       const createTime = now();
-      await store.tx(async (tx) => {
-        const taken = await tx.users.find(users.map((u) => u.userID));
+      const requireFree = async (repos: Repos) => {
+        const taken = await repos.users.find(requested.map((u) => u.userID));
         if (taken.length > 0) {
           throw new ApiError('RegisteredAlreadyError', `already registered: ${taken.map((u) => u.userID).join(', ')}`);
         }
-        await tx.users.insert(users.map((u): UserRecord => ({ ...u, createTime })));
-      }).catch((err: unknown) => {
-        // Another instance registered one of them between our check and our insert.
-        if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
-        throw err;
-      });
+      };
+      let users = requested.map((u): UserRecord => ({ ...u, createTime }));
+      if (hooks.enabled('beforeUserRegister')) {
+        // As OpenIM: one callback for the whole batch, after the checks; a veto registers nobody.
+        await requireFree(store.repos);
+        const event: UserRegisterEvent = { users: users.map(userInfo) };
+        users = applyRegisterAnswer(ctx, users, await hooks.before(ctx, 'beforeUserRegister', event));
+      }
+      await store
+        .tx(async (tx) => {
+          await requireFree(tx);
+          await tx.users.insert(users);
+          await hooks.after(tx, ctx, 'afterUserRegister', [{ users: users.map(userInfo) }]);
+        })
+        .catch((err: unknown) => {
+          // Another instance registered one of them between our check and our insert.
+          if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
+          throw err;
+        });
     },
 
     async getUsersInfo(_ctx: OpContext, userIDs: string[]) {
@@ -52,13 +134,26 @@ export function userService({ store, now }: DomainDeps) {
       return { usersInfo };
     },
 
-    async updateUserInfoEx(ctx: OpContext, userID: string, patch: UserPatch) {
-      if (ctx.caller.userID !== userID && !ctx.caller.isAppAdmin) throw noPermission('you may only update your own profile');
-      await store.tx(async (tx) => {
-        const [user] = await tx.users.find([userID]);
-        if (!user) throw notFound(`user ${userID} not found`);
-        await tx.users.update(userID, patch);
-      });
+    /** update_user_info_ex: wrappers, absent or null leaves a field as is, "" clears it. */
+    updateUserInfoEx(ctx: OpContext, userID: string, requested: UserPatch) {
+      return updateProfile(ctx, userID, requested, ['beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx'], (p) => ({
+        userID,
+        nickname: p.nickname ?? null,
+        faceURL: p.faceURL ?? null,
+        ex: p.ex ?? null,
+      }));
+    },
+
+    /** update_user_info (OpenIM's older call): plain strings, "" leaves a field as is. */
+    updateUserInfo(ctx: OpContext, info: { userID: string; nickname: string; faceURL: string; ex: string }) {
+      const nonEmpty = (s: string) => (s === '' ? undefined : s);
+      const requested: ProfilePatch = { nickname: nonEmpty(info.nickname), faceURL: nonEmpty(info.faceURL), ex: nonEmpty(info.ex) };
+      return updateProfile(ctx, info.userID, requested, ['beforeUpdateUserInfo', 'afterUpdateUserInfo'], (p) => ({
+        userID: info.userID,
+        nickname: p.nickname ?? '',
+        faceURL: p.faceURL ?? '',
+        ex: p.ex ?? '',
+      }));
     },
   };
 }

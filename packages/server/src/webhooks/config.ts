@@ -41,8 +41,10 @@ export interface WebhookConfig {
   retrySchedule: number[];
   /** After-callbacks in flight at once (at most one per group and endpoint). */
   deliveryConcurrency: number;
-  /** Keys of the file that name callbacks huddle does not send (OpenIM's message, user, friend hooks). */
+  /** Keys of the file that name callbacks huddle does not send (OpenIM's message, friend hooks). */
   ignoredKeys: string[];
+  /** Those of ignoredKeys whose entry says `enable: true`: someone expects them, so a warning. */
+  ignoredEnabledKeys: string[];
 }
 
 /** An endpoint sends something only when its URL is set. */
@@ -87,6 +89,7 @@ export function defaultWebhookConfig(): WebhookConfig {
     retrySchedule: [...DEFAULT_RETRY_SCHEDULE_MS],
     deliveryConcurrency: DEFAULT_DELIVERY_CONCURRENCY,
     ignoredKeys: [],
+    ignoredEnabledKeys: [],
   };
 }
 
@@ -193,7 +196,13 @@ function readHook(endpoint: EndpointConfig, key: string, value: unknown, prefix:
   throw new WebhookConfigError(path, 'unknown key');
 }
 
-function readEndpoint(value: unknown, key: string, ignored: string[]): EndpointConfig {
+/** Notes a key huddle ignores, and whether its entry enables it. */
+function ignore(config: Pick<WebhookConfig, 'ignoredKeys' | 'ignoredEnabledKeys'>, path: string, value: unknown): void {
+  config.ignoredKeys.push(path);
+  if (isMapping(value) && value.enable === true) config.ignoredEnabledKeys.push(path);
+}
+
+function readEndpoint(value: unknown, key: string, ignored: Pick<WebhookConfig, 'ignoredKeys' | 'ignoredEnabledKeys'>): EndpointConfig {
   if (!isMapping(value)) throw new WebhookConfigError(key, 'expected a mapping with name, url, dialect and hooks');
   const { name, dialect = 'openim' } = value;
   if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) {
@@ -220,7 +229,7 @@ function readEndpoint(value: unknown, key: string, ignored: string[]): EndpointC
     } else if (field === 'hooks') {
       if (v == null) continue;
       if (!isMapping(v)) throw new WebhookConfigError(path, 'expected a mapping from hook names to {enable, timeout, failedContinue}');
-      for (const [hook, settings] of Object.entries(v)) if (!readHook(endpoint, hook, settings, `${path}.`)) ignored.push(`${path}.${hook}`);
+      for (const [hook, settings] of Object.entries(v)) if (!readHook(endpoint, hook, settings, `${path}.`)) ignore(ignored, `${path}.${hook}`, settings);
     } else throw new WebhookConfigError(path, 'unknown key');
   }
   if (endpoint.dialect === 'tencent' && endpoint.sdkAppId === '') {
@@ -262,6 +271,11 @@ function refuseNul(value: unknown, key: string): void {
   }
 }
 
+/** Ignored keys split as start-up and `huddle config check` report them: enabled ones warn. */
+export function ignoredHooks(config: WebhookConfig): { enabled: string[]; off: string[] } {
+  return { enabled: config.ignoredEnabledKeys, off: config.ignoredKeys.filter((k) => !config.ignoredEnabledKeys.includes(k)) };
+}
+
 /** Validates a configuration document (the YAML file's content, or the admin API's JSON). */
 export function parseWebhookConfig(doc: unknown): WebhookConfig {
   if (doc == null) return defaultWebhookConfig();
@@ -287,8 +301,8 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
     } else if (key === 'endpoints') {
       if (value == null) continue;
       if (!Array.isArray(value) || value.length > 32) throw new WebhookConfigError(key, 'expected a list of at most 32 endpoints');
-      value.forEach((v, i) => config.endpoints.push(readEndpoint(v, `endpoints[${i}]`, config.ignoredKeys)));
-    } else if (!readHook(shorthand, key, value, '')) config.ignoredKeys.push(key);
+      value.forEach((v, i) => config.endpoints.push(readEndpoint(v, `endpoints[${i}]`, config)));
+    } else if (!readHook(shorthand, key, value, '')) ignore(config, key, value);
   }
   checkEndpoints(config.endpoints, (i) => (i === 0 ? '(top level)' : `endpoints[${i - 1}]`));
   return config;

@@ -8,6 +8,7 @@ import {
   isTencentDelivered,
   openimBody,
   openimUrl,
+  orderingKeyOf,
   readOpenIMAnswer,
   readTencentAnswer,
   signatureHeaders,
@@ -31,7 +32,7 @@ export interface OutgoingCallback {
   optPlatform: string;
 }
 
-/** A callback body and the group whose queue it goes in. */
+/** A callback body and the queue it goes in (its group's; see orderingKeyOf). */
 export interface CallbackBody {
   groupID: string;
   body: object;
@@ -44,7 +45,7 @@ export interface DialectRules {
    * The bodies a hook's events make: OpenIM one per event; Tencent may batch several into one, or
    * have none. `context` (who acted, the groups' facts) is asked for only by dialects that use it.
    */
-  bodies(hook: HookDefinition, events: { groupID: string }[], context: () => TencentContext | Promise<TencentContext>): Promise<CallbackBody[]>;
+  bodies(hook: HookDefinition, events: object[], context: () => TencentContext | Promise<TencentContext>): Promise<CallbackBody[]>;
   request(endpoint: EndpointConfig, callback: OutgoingCallback, now: number): { url: string; headers: Record<string, string> };
   /** A before-callback's answer: allow (with the hook's validated modification), reject or fail. */
   readBefore(hook: HookDefinition, statusCode: number, body: string): Verdict<unknown>;
@@ -62,7 +63,7 @@ const commonHeaders = (endpoint: EndpointConfig, cb: OutgoingCallback, now: numb
 const DIALECTS: Record<Dialect, DialectRules> = {
   openim: {
     command: (hook) => hook.openim.command,
-    bodies: async (hook, events) => events.map((event) => ({ groupID: event.groupID, body: openimBody(hook, event) })),
+    bodies: async (hook, events) => events.map((event) => ({ groupID: orderingKeyOf(hook, event), body: openimBody(hook, event) })),
     request: (endpoint, cb, now) => ({ url: openimUrl(endpoint.url, cb.command), headers: commonHeaders(endpoint, cb, now) }),
     readBefore: (hook, statusCode, body) => readOpenIMAnswer(statusCode, body, hook.modifiable),
     delivered: isOpenIMDelivered,
@@ -70,7 +71,7 @@ const DIALECTS: Record<Dialect, DialectRules> = {
   tencent: {
     command: (hook) => hook.tencent!.command,
     bodies: async (hook, events, context) =>
-      tencentBodies(hook, events, await context()).map((body) => ({ groupID: (body as { GroupId: string }).GroupId, body })),
+      tencentBodies(hook, events, await context()).map(({ orderingKey, body }) => ({ groupID: orderingKey, body })),
     request: (endpoint, cb, now) => ({
       url: tencentUrl(endpoint.url, {
         sdkAppId: endpoint.sdkAppId,

@@ -44,6 +44,9 @@ export function newEventID(now: number): string {
 
 type GroupFacts = { groupType: number; groupName: string };
 
+/** The groups events name (user events name none). */
+const groupIDsOf = (events: object[]): string[] => events.flatMap((e) => ('groupID' in e && typeof e.groupID === 'string' ? [e.groupID] : []));
+
 /** Tencent bodies report who acted, when, and the group's type and name (read in the caller's view). */
 async function tencentContext(repos: Repos, ctx: OpContext, groupIDs: Iterable<string>, now: number): Promise<TencentContext> {
   const facts = new Map<string, GroupFacts>();
@@ -88,7 +91,7 @@ export class CallbackHooks {
     const settings = endpoint.hooks[key];
     const now = this.now();
     const dialect = dialectOf(endpoint);
-    const [first] = await dialect.bodies(hook, [event], () => tencentContext(this.reads, ctx, [event.groupID], now));
+    const [first] = await dialect.bodies(hook, [event], () => tencentContext(this.reads, ctx, groupIDsOf([event]), now));
     if (!first) return undefined;
     const payload = JSON.stringify(first.body);
     const request = dialect.request(endpoint, { id: newEventID(now), command: dialect.command(hook), operationID: ctx.operationID, payload, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) }, now);
@@ -126,7 +129,7 @@ export class CallbackHooks {
     const rows: NewEvent[] = [];
     // Read once, and only if an endpoint's dialect asks for it.
     let context: Promise<TencentContext> | undefined;
-    const tencent = () => (context ??= tencentContext(tx, ctx, events.map((e) => e.groupID), now));
+    const tencent = () => (context ??= tencentContext(tx, ctx, groupIDsOf(events), now));
     for (const endpoint of endpoints) {
       const dialect = dialectOf(endpoint);
       const base = { hook: key, endpoint: endpoint.name, command: dialect.command(hook), ...origin };

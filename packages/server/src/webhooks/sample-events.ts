@@ -40,6 +40,8 @@ const infoChange = {
   lookMemberInfo: 1,
   applyMemberFriend: 1,
 };
+const user = { userID: 'u1', nickname: 'Ann', faceURL: 'https://example.com/u1.png', ex: '{"b":2}', createTime: 1_700_000_000_000, appMangerLevel: 1, globalRecvMsgOpt: 0 };
+const profileChange = { userID: 'u1', nickname: 'Ann B.', faceURL: 'https://example.com/u1b.png', ex: 'y' };
 const memberChange = { groupID: 'g1', userID: 'member', nickname: 'nick', faceURL: 'https://example.com/u.png', roleLevel: 60, ex: 'x' };
 
 export const SAMPLE_EVENTS: { [K in HookKey]: EventOf<Hooks[K]> } = {
@@ -61,6 +63,12 @@ export const SAMPLE_EVENTS: { [K in HookKey]: EventOf<Hooks[K]> } = {
   afterSetGroupInfoEx: infoChange,
   beforeSetGroupMemberInfo: memberChange,
   afterSetGroupMemberInfo: memberChange,
+  beforeUserRegister: { users: [user] },
+  afterUserRegister: { users: [user] },
+  beforeUpdateUserInfo: profileChange,
+  afterUpdateUserInfo: profileChange,
+  beforeUpdateUserInfoEx: profileChange,
+  afterUpdateUserInfoEx: profileChange,
 };
 
 /** The facts a Tencent body adds to a sample event: the owner acted, on the sample group. */

@@ -9,7 +9,7 @@
 
 import type { Logger } from 'pino';
 import type { Store } from '../storage/store.js';
-import { defaultWebhookConfig, loadWebhookFile, parseWebhookConfig, webhookDocument, type WebhookConfig } from './config.js';
+import { defaultWebhookConfig, ignoredHooks, loadWebhookFile, parseWebhookConfig, webhookDocument, type WebhookConfig } from './config.js';
 
 const SETTING_KEY = 'webhooks';
 
@@ -48,7 +48,10 @@ export class WebhookSettings {
       updatedAt = stored.updatedAt;
       if (file) logger.warn({ file, changedAt: new Date(stored.updatedAt).toISOString() }, 'using the webhook configuration saved through the admin API; HUDDLE_WEBHOOKS is not read again until it is reset');
     }
-    if (config.ignoredKeys.length > 0) logger.info({ keys: config.ignoredKeys }, 'webhook configuration: ignoring callbacks huddle does not send');
+    // An enabled hook huddle never sends is a business server waiting in vain: warn.
+    const { enabled, off } = ignoredHooks(config);
+    if (enabled.length > 0) logger.warn({ keys: enabled }, 'webhook configuration: enabled callbacks huddle does not send');
+    if (off.length > 0) logger.info({ keys: off }, 'webhook configuration: ignoring callbacks huddle does not send');
     return new WebhookSettings(store, config, source, updatedAt, storedValue);
   }
 

@@ -55,9 +55,9 @@ function schemaOf(value: unknown, pattern: string, nullable: ReadonlySet<string>
 
 const paths = (doc: Record<string, unknown>, key: string) => new Set(Array.isArray(doc[key]) ? (doc[key] as string[]) : []);
 
-/** `command` is OpenIM's (`callback…Command`) or Tencent's (`Group.Callback…`). */
+/** `command` is OpenIM's (`callback…Command`) or Tencent's (`Group.Callback…`, `Profile.Callback…`). */
 export function callbackExamples(command: string): CallbackExamples {
-  const dir = command.startsWith('Group.') ? TENCENT_FIXTURE_DIR : FIXTURE_DIR;
+  const dir = command.startsWith('callback') ? FIXTURE_DIR : TENCENT_FIXTURE_DIR;
   const doc = readJson(path.join(dir, `${command}.json`));
   const answers: CallbackExamples['answers'] = {};
   for (const kind of ANSWER_KINDS) {

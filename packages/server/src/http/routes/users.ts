@@ -48,4 +48,20 @@ export const userRoutes = ({ users }: Services) => [
       await users.updateUserInfoEx(ctx, userID, patch);
     },
   }),
+  // OpenIM's older call (deprecated there, still used by clients): plain strings, "" = unchanged.
+  route({
+    path: '/user/update_user_info',
+    body: obj({
+      userInfo: obj({
+        userID: str({ max: LIMITS.id, required: true }),
+        nickname: str({ max: LIMITS.nickname }),
+        faceURL: str({ max: LIMITS.faceURL }),
+        ex: str({ max: LIMITS.ex }),
+      }),
+    }),
+    response: NO_DATA,
+    handle: async (ctx, { userInfo }) => {
+      await users.updateUserInfo(ctx, userInfo);
+    },
+  }),
 ];

@@ -1,0 +1,150 @@
+// User callbacks: registration and profile updates, OpenIM's bodies key for key (the key is
+// `nickName` in the update bodies, `nickname` in registration's UserInfo). Tencent Cloud Chat has no
+// callback around an account import and none before a profile change; after one it has
+// Profile.CallbackPortraitSet ("After a Profile Is Updated", product 1047, doc 48733).
+
+import { arr, LIMITS, obj, optStr, str } from '../schema.js';
+import { defineHook, plainAnswerStr, type TencentContext } from './define.js';
+
+/** OpenIM's sdkws.UserInfo, in its order. */
+export interface UserInfoEvent {
+  userID: string;
+  nickname: string;
+  faceURL: string;
+  ex: string;
+  createTime: number;
+  appMangerLevel: number;
+  globalRecvMsgOpt: number;
+}
+
+/** One user_register call: every user in it, in request order. */
+export interface UserRegisterEvent {
+  users: UserInfoEvent[];
+}
+
+/** update_user_info_ex: null means "not part of this change". */
+export interface UserInfoExChange {
+  userID: string;
+  nickname: string | null;
+  faceURL: string | null;
+  ex: string | null;
+}
+
+/** update_user_info (plain strings): "" means "not part of this change", as in the request. */
+export interface UserInfoChange {
+  userID: string;
+  nickname: string;
+  faceURL: string;
+  ex: string;
+}
+
+// A user's events wait in one queue, so their after-callbacks arrive in order. A registration
+// waits in its first user's (OpenIM sends one callback for the whole batch).
+const userQueue = (userID: string) => `user:${userID}`;
+
+const usersBody = (e: UserRegisterEvent) => ({
+  users: e.users.map((u) => ({
+    userID: u.userID,
+    nickname: u.nickname,
+    faceURL: u.faceURL,
+    ex: u.ex,
+    createTime: u.createTime,
+    appMangerLevel: u.appMangerLevel,
+    globalRecvMsgOpt: u.globalRecvMsgOpt,
+  })),
+});
+
+const profileBody = (e: UserInfoExChange | UserInfoChange) => ({ userID: e.userID, nickName: e.nickname, faceURL: e.faceURL, ex: e.ex });
+
+/** Tencent's profile tags for huddle's fields; `ex` is a custom field, named as the group's is. */
+export const TENCENT_PROFILE_TAGS = [
+  ['nickname', 'Tag_Profile_IM_Nick'],
+  ['faceURL', 'Tag_Profile_IM_Image'],
+  ['ex', 'Tag_Profile_Custom_ex'],
+] as const;
+
+/**
+ * Profile.CallbackPortraitSet: the fields that were set (`ProfileItem`), none for an update that set
+ * none of them. `unset` is the value a field has when it is not part of the change.
+ */
+const tencentPortraitSet = (unset: null | '') => ({
+  command: 'Profile.CallbackPortraitSet',
+  bodies: (events: (UserInfoExChange | UserInfoChange)[], ctx: TencentContext) =>
+    events.flatMap((e) => {
+      const items = TENCENT_PROFILE_TAGS.filter(([k]) => e[k] !== unset && e[k] !== null).map(([k, Tag]) => ({ Tag, Value: e[k] as string }));
+      return items.length === 0 ? [] : [{ Operator_Account: ctx.operator, From_Account: e.userID, EventTime: ctx.eventTime, ProfileItem: items }];
+    }),
+  orderingKey: (body: { From_Account: string }) => userQueue(body.From_Account),
+});
+
+export const beforeUserRegister = defineHook({
+  key: 'beforeUserRegister',
+  phase: 'before',
+  fires: 'user_register, once for all its users, after its checks, before the write',
+  openim: { command: 'callbackBeforeUserRegisterCommand', body: usersBody },
+  // OpenIM replaces the whole list with a non-empty answer; huddle matches entries by userID and
+  // applies their non-empty profile fields (OpenIM's UserInfo strings are plain: "" is unchanged).
+  modifiable: obj({
+    users: arr(
+      obj({
+        userID: str({ max: LIMITS.id, required: true }),
+        nickname: plainAnswerStr({ max: LIMITS.nickname }),
+        faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
+        ex: plainAnswerStr({ max: LIMITS.ex }),
+      }),
+      { max: LIMITS.list },
+    ),
+  }),
+});
+
+export const afterUserRegister = defineHook({
+  key: 'afterUserRegister',
+  phase: 'after',
+  fires: 'user_register, once for all its users, once they are committed',
+  openim: { command: 'callbackAfterUserRegisterCommand', body: usersBody },
+  orderingKey: (e: UserRegisterEvent) => userQueue(e.users[0]?.userID ?? ''),
+});
+
+export const beforeUpdateUserInfoEx = defineHook({
+  key: 'beforeUpdateUserInfoEx',
+  phase: 'before',
+  fires: 'update_user_info_ex, after its checks, before the write',
+  openim: { command: 'callbackBeforeUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
+  // Wrappers, as in the request: null leaves a field as is, "" clears it.
+  modifiable: obj({
+    nickName: optStr({ max: LIMITS.nickname }),
+    faceURL: optStr({ max: LIMITS.faceURL }),
+    ex: optStr({ max: LIMITS.ex }),
+  }),
+});
+
+export const afterUpdateUserInfoEx = defineHook({
+  key: 'afterUpdateUserInfoEx',
+  phase: 'after',
+  fires: 'update_user_info_ex, with the final values (null: not part of the change)',
+  openim: { command: 'callbackAfterUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
+  orderingKey: (e: UserInfoExChange) => userQueue(e.userID),
+  tencent: tencentPortraitSet(null),
+});
+
+export const beforeUpdateUserInfo = defineHook({
+  key: 'beforeUpdateUserInfo',
+  phase: 'before',
+  fires: 'update_user_info, after its checks, before the write',
+  openim: { command: 'callbackBeforeUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
+  // Plain strings, as in the request: "" leaves a field as is.
+  modifiable: obj({
+    nickName: plainAnswerStr({ max: LIMITS.nickname }),
+    faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
+    ex: plainAnswerStr({ max: LIMITS.ex }),
+  }),
+});
+
+export const afterUpdateUserInfo = defineHook({
+  key: 'afterUpdateUserInfo',
+  phase: 'after',
+  fires: 'update_user_info, with the final values ("": not part of the change)',
+  openim: { command: 'callbackAfterUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
+  orderingKey: (e: UserInfoChange) => userQueue(e.userID),
+  tencent: tencentPortraitSet(''),
+});
