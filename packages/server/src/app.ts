@@ -18,7 +18,7 @@ import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
 import { OutboxRetention } from './webhooks/retention.js';
-import { CallbackSender } from './webhooks/send.js';
+import { BEFORE_CONNECTIONS, CallbackSender } from './webhooks/send.js';
 import { WebhookSettings } from './webhooks/settings.js';
 import { DeliveryWorker, type WorkerOptions } from './webhooks/worker.js';
 
@@ -61,6 +61,8 @@ export interface Role {
 
 export interface AppOptions {
   worker?: WorkerOptions;
+  /** The delivery machinery's clock (worker schedule, metrics cache, retry now); default Date.now. */
+  now?: () => number;
   /** Default: both. */
   role?: Partial<Role>;
 }
@@ -70,6 +72,7 @@ export const SETTINGS_POLL_MS = 5000;
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const role: Role = { api: options.role?.api ?? true, worker: options.role?.worker ?? true };
+  const deliveryNow = options.now ?? Date.now;
   const store = await openStore(config.database, { poolSize: config.databasePoolSize });
   const secret = store.shared ? await resolveSharedSecret(config.secret, store, Date.now()) : resolveSecret(config.secret, config.dataDir);
   let webhooks: WebhookSettings;
@@ -79,14 +82,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await store.close();
     throw err;
   }
-  // Keep-alive connections per receiver origin: enough for every delivery slot plus before-callbacks.
-  const connections = (c: { deliveryConcurrency: number }) => Math.max(128, c.deliveryConcurrency + 64);
-  const sender = new CallbackSender(connections(webhooks.config));
-  webhooks.onChange((c) => sender.resize(connections(c)));
-  const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, Date.now, () => worker.inFlightCount);
+  // Before- and after-callbacks never share connections (see send.ts): the after pool holds a
+  // connection per delivery slot, so an after-callback never waits for one and its timeout runs
+  // only while the receiver has it.
+  const afterSender = new CallbackSender(webhooks.config.deliveryConcurrency);
+  webhooks.onChange((c) => afterSender.resize(c.deliveryConcurrency));
+  const beforeSender = new CallbackSender(BEFORE_CONNECTIONS);
+  const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, deliveryNow, () => worker.inFlightCount);
   const feed = new AttemptFeed();
   const retention = new OutboxRetention(store, config.eventRetentionMs, logger);
-  const worker = new DeliveryWorker(store, webhooks, sender, logger, Date.now, {
+  const worker = new DeliveryWorker(store, webhooks, afterSender, logger, deliveryNow, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
     leaseMarginMs: config.leaseMarginMs,
@@ -123,7 +128,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
 
   const hooks = new CallbackHooks(
     webhooks,
-    sender,
+    beforeSender,
     logger,
     Date.now,
     store.repos,
@@ -147,7 +152,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await services.users.ensureAdminUsers(config.adminUserIDs);
   }
 
-  const routes = role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now: Date.now }) : [];
+  const routes = role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now: deliveryNow }) : [];
   const handler = createRequestHandler({
     routes,
     auth: services.auth,
@@ -206,7 +211,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         worker.stop(),
       ]);
       await signals.close();
-      await sender.close();
+      await Promise.all([afterSender.close(), beforeSender.close()]);
       await store.close();
     },
   };

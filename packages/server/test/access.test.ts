@@ -133,6 +133,8 @@ describe('app-admin calls', () => {
     '/webhook/get_event',
     '/webhook/replay_event',
     '/webhook/replay_dead',
+    '/webhook/retry_event',
+    '/webhook/retry_pending',
   ];
 
   it('owner, admin, member and non-member all get 1002 from each, and nothing changes', async () => {

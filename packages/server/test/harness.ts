@@ -152,6 +152,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Worker settings beyond the configuration, e.g. a long idle poll to show that commits wake it. */
   worker?: WorkerOptions;
+  /** The delivery clock (worker schedule, metrics, retry now), for tests where the schedule matters. */
+  now?: () => number;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -180,7 +182,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       ...options.env,
       HUDDLE_DATABASE: database,
     });
-    app = await createApp(config, options.logger ?? createLogger('silent'), { worker: options.worker });
+    app = await createApp(config, options.logger ?? createLogger('silent'), { worker: options.worker, ...(options.now ? { now: options.now } : {}) });
   } catch (err) {
     // A server that never started leaves no database behind.
     if (created) {

@@ -19,6 +19,11 @@
 //   endpoint is configured again (the file or set_config). Events are only written for such
 //   endpoints, so these were enqueued before the endpoint was removed. An event whose hook was
 //   disabled after it was enqueued is still delivered: it reports a change that committed.
+// - Recovery: after RECOVERY_AFTER_FAILURES failed attempts in a row to one endpoint (an outage, not
+//   one event the receiver keeps refusing), its first 2xx makes every waiting queue head of that
+//   endpoint due now, so a business server that comes back gets its backlog at once instead of at
+//   each group's next scheduled retry (5 s … 10 h later). Heads only, oldest first: order per group
+//   and deliveryConcurrency hold. Counted per process.
 // - stop(): no more claims; in-flight attempts get `graceMs` to finish and are recorded as usual;
 //   the rest are aborted, recorded as nothing, and their leases released, so the next start sends
 //   them first.
@@ -71,6 +76,9 @@ interface PendingFinish {
   reject: (err: unknown) => void;
 }
 
+/** Failed attempts in a row to one endpoint after which its next 2xx retries its waiting queues at once. */
+export const RECOVERY_AFTER_FAILURES = 3;
+
 /** Shortest pause between two claim rounds that did not fill every free slot. */
 const CLAIM_INTERVAL_MS = 2;
 /** The pause is at least this many times the last round's duration (a long backlog makes claims dearer). */
@@ -102,6 +110,8 @@ export class DeliveryWorker {
   private flushing = false;
   private lastRoundEnd = 0;
   private lastRoundMs = 0;
+  /** Failed attempts in a row per endpoint, since its last 2xx. */
+  private readonly failuresInARow = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -300,7 +310,8 @@ export class DeliveryWorker {
       durationMs: Math.round(res.durationMs),
       statusCode: res.statusCode,
       outcome: ok ? 'success' : 'failure',
-      error: reason,
+      // A delivered attempt's error says what in its 2xx answer could not be read (delivery log).
+      error: verdict.ok ? verdict.note : reason,
       responseExcerpt: excerpt(res.body),
     };
     const recorded = await this.record(event, attempt, next);
@@ -309,10 +320,30 @@ export class DeliveryWorker {
       return;
     }
     this.options.onAttempt?.(event.hook, outcome, res.durationMs, { ...attempt, groupID: event.orderingKey });
+    this.track(event.endpoint, ok);
     if (outcome === 'dead') {
       this.logger.warn({ eventID: event.id, hook: event.hook, groupID: event.orderingKey, attempts: attemptNo, reason }, 'callback dead-lettered: retry schedule spent');
     } else if (outcome === 'failed') {
       this.logger.info({ eventID: event.id, hook: event.hook, attempt: attemptNo, reason, retryAt: new Date(next.nextAttemptAt).toISOString() }, 'callback attempt failed; will retry');
+    }
+  }
+
+  /** Counts failures in a row per endpoint; the first 2xx after an outage retries its waiting queues now. */
+  private track(endpoint: string, ok: boolean): void {
+    const failures = this.failuresInARow.get(endpoint) ?? 0;
+    if (!ok) return void this.failuresInARow.set(endpoint, failures + 1);
+    this.failuresInARow.delete(endpoint);
+    if (failures >= RECOVERY_AFTER_FAILURES) void this.recover(endpoint);
+  }
+
+  private async recover(endpoint: string): Promise<void> {
+    try {
+      const queues = await this.store.repos.events.retryNow({ endpoint }, this.now());
+      if (queues === 0) return;
+      this.logger.info({ endpoint, queues }, 'endpoint answers again: its waiting callbacks are retried now');
+      this.wake();
+    } catch (err) {
+      this.logger.error({ err, endpoint }, 'could not retry the waiting callbacks of an endpoint that answers again');
     }
   }
 
