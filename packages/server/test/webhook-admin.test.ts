@@ -10,6 +10,7 @@ import { enqueue, newEvent } from './outbox-event.js';
 import { startReceiver, webhooksDocument, writeWebhooksYaml, type ReceivedRequest, type Receiver, type WebhooksYamlOptions } from './receiver.js';
 import { eventually } from './wait.js';
 import { testClock } from './clock.js';
+import { DEFAULT_DELIVERY_CONCURRENCY } from '../src/webhooks/config.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-webhook-admin-'));
 let rx: Receiver;
@@ -94,7 +95,7 @@ describe('configuration', () => {
     expect(data.config).toMatchObject({
       url: rx.url,
       retrySchedule: [0.05],
-      deliveryConcurrency: 64,
+      deliveryConcurrency: DEFAULT_DELIVERY_CONCURRENCY,
       afterQuitGroup: { enable: true, timeout: 2 },
       beforeCreateGroup: { enable: true, timeout: 2, failedContinue: false },
       afterKickGroupMember: { enable: false, timeout: 5 },
