@@ -112,6 +112,8 @@ export class DeliveryWorker {
   private lastRoundMs = 0;
   /** Failed attempts in a row per endpoint, since its last 2xx. */
   private readonly failuresInARow = new Map<string, number>();
+  /** Recoveries under way, which stop() lets finish before the store may close. */
+  private readonly recoveries = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -174,6 +176,7 @@ export class DeliveryWorker {
         await Promise.all(left.map((f) => f.done));
       }
     }
+    await Promise.all(this.recoveries);
     try {
       await this.store.repos.events.release(this.id);
     } catch (err) {
@@ -333,7 +336,9 @@ export class DeliveryWorker {
     const failures = this.failuresInARow.get(endpoint) ?? 0;
     if (!ok) return void this.failuresInARow.set(endpoint, failures + 1);
     this.failuresInARow.delete(endpoint);
-    if (failures >= RECOVERY_AFTER_FAILURES) void this.recover(endpoint);
+    if (failures < RECOVERY_AFTER_FAILURES) return;
+    const recovery: Promise<void> = this.recover(endpoint).finally(() => this.recoveries.delete(recovery));
+    this.recoveries.add(recovery);
   }
 
   private async recover(endpoint: string): Promise<void> {
