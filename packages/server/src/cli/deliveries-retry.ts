@@ -5,8 +5,7 @@
 
 import type { Command } from 'commander';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
-import { addFilterOptions, eventFilter, type FilterOptions } from './deliveries-filters.js';
-import { usageError } from './errors.js';
+import { addFilterOptions, eventFilter, eventOrFilter, type FilterOptions } from './deliveries-filters.js';
 import { print, printJson } from './output.js';
 
 type RetryOptions = ServerOptions & FilterOptions & { pending?: boolean; json?: boolean };
@@ -21,10 +20,7 @@ export function addDeliveriesRetryCommand(deliveries: Command): void {
     .option('--pending', 'retry now every waiting group whose oldest pending event matches the filters')
     .option('--json', 'print JSON ({count})');
   addServerOptions(addFilterOptions(cmd)).action(async (eventID: string | undefined, opts: RetryOptions) => {
-    if (eventID && opts.pending) throw usageError('give an eventID or --pending, not both');
-    if (!eventID && !opts.pending) throw usageError('give an eventID, or --pending to retry every waiting group matching the filters');
-    const filters = ['hook', 'group', 'endpoint', 'from', 'to'] as const;
-    if (eventID && filters.some((f) => opts[f] !== undefined)) throw usageError('filters go with --pending; an eventID names one event');
+    eventOrFilter(eventID, opts.pending, 'pending', 'to retry every waiting group matching the filters', opts);
     const client = await AdminClient.connect(opts);
     const { count } = eventID
       ? await client.call<{ count: number }>('/webhook/retry_event', { eventID })
