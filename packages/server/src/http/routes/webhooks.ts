@@ -74,7 +74,7 @@ const ConfigView = view.object({
   changedAt: view.integer('Unix milliseconds of the last save through set_config; 0 when never saved'),
 });
 
-/** The replay routes' data: how many events went back to pending. */
+/** The replay and retry routes' data: how many events went back to pending (replay) or groups were retried now (retry). */
 const Requeued = view.object({ count: view.integer() });
 
 const eventFilter = {
