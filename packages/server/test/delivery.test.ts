@@ -416,6 +416,33 @@ describe('retry now and recovery', () => {
     for (const e of [...heads, behind]) expect(await settled(e.id)).toMatchObject({ status: 'delivered' });
     expect(rx.requests(byGroup('rec-1')).map((r) => r.headers['webhook-id'])).toEqual([heads[0]!.id, heads[0]!.id, behind.id]);
   });
+  it('events the receiver keeps refusing are hurried once per outage, not after every later success', async () => {
+    await configure({ retrySchedule: ['1h', '1h', '1h', '1h'], endpoints: [endpointAt('poison')] });
+    const refused = ['p-1', 'p-2', 'p-3'];
+    rx.answer('*', (r) => (refused.includes(r.body?.groupID) ? { status: 500 } : {}));
+    const poison = refused.map((g) => on('poison', g));
+    await enqueue(s.app, ...poison);
+    for (const e of poison) await attempted(e.id, 1);
+    // Three failures in a row, then a 2xx: the refused events are hurried, and fail again.
+    const first = on('poison', 'p-fine');
+    await enqueue(s.app, first);
+    expect(await settled(first.id)).toMatchObject({ status: 'delivered' });
+    for (const e of poison) await attempted(e.id, 2);
+    // Those failures were of hurried events: the next 2xx is no recovery.
+    const second = on('poison', 'p-fine');
+    await enqueue(s.app, second);
+    expect(await settled(second.id)).toMatchObject({ status: 'delivered' });
+    await s.app.worker.stop(); // lets a recovery under way finish
+    try {
+      for (const e of poison) {
+        const got = (await event(e.id))!;
+        expect(got).toMatchObject({ status: 'pending', attempts: 2 });
+        expect(got.nextAttemptAt).toBeGreaterThan(Date.now() + 30 * 60_000);
+      }
+    } finally {
+      await s.app.worker.start();
+    }
+  });
 });
 
 describe('before-callbacks', () => {

@@ -197,13 +197,13 @@ for (const engine of engines) {
       // a1, b1 and d1 wait until 500; c1 stays in flight.
       await store.tx((tx) => tx.events.finishMany([failed('a1'), failed('b1'), failed('d1')]));
       // Retrying a2 hurries its head a1; a2 keeps its place behind it.
-      expect(await store.repos.events.retryNow({ ids: ['a2'] }, 20)).toBe(1);
+      expect(await store.repos.events.retryNow({ ids: ['a2'] }, 20)).toEqual(['a1']);
       expect(await store.repos.events.get('a1')).toMatchObject({ nextAttemptAt: 20, attempts: 1, status: 'pending' });
       expect(await store.repos.events.get('a2')).toMatchObject({ nextAttemptAt: 1, attempts: 0 });
-      expect(await store.repos.events.retryNow({ ids: ['a1'] }, 21)).toBe(0); // due already
-      expect(await store.repos.events.retryNow({ endpoint: 'default' }, 30)).toBe(1); // b1; c1 is leased
-      expect(await store.repos.events.retryNow({ orderingKey: 'C' }, 30)).toBe(0);
-      expect(await store.repos.events.retryNow({}, 40)).toBe(1); // d1
+      expect(await store.repos.events.retryNow({ ids: ['a1'] }, 21)).toEqual([]); // due already
+      expect(await store.repos.events.retryNow({ endpoint: 'default' }, 30)).toEqual(['b1']); // c1 is leased
+      expect(await store.repos.events.retryNow({ orderingKey: 'C' }, 30)).toEqual([]);
+      expect(await store.repos.events.retryNow({}, 40)).toEqual(['d1']);
       expect((await store.repos.events.claim('w2', 40, 1000, 10, ['default', 'tc'])).map((e) => e.id)).toEqual(['a1', 'b1', 'd1']);
     });
 

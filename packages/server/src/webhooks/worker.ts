@@ -23,7 +23,9 @@
 //   one event the receiver keeps refusing), its first 2xx makes every waiting queue head of that
 //   endpoint due now, so a business server that comes back gets its backlog at once instead of at
 //   each group's next scheduled retry (5 s … 10 h later). Heads only, oldest first: order per group
-//   and deliveryConcurrency hold. Counted per process.
+//   and deliveryConcurrency hold. Counted per process. A hurried head that fails again does not
+//   count towards the next outage: events the receiver refuses for good would otherwise be hurried
+//   after every success and spend their retry schedule in minutes.
 // - stop(): no more claims; in-flight attempts get `graceMs` to finish and are recorded as usual;
 //   the rest are aborted, recorded as nothing, and their leases released, so the next start sends
 //   them first.
@@ -114,6 +116,8 @@ export class DeliveryWorker {
   private readonly failuresInARow = new Map<string, number>();
   /** Recoveries under way, which stop() lets finish before the store may close. */
   private readonly recoveries = new Set<Promise<void>>();
+  /** Heads a recovery made due, until their next attempt ends: a failure of theirs is no outage. */
+  private readonly hurried = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -323,7 +327,7 @@ export class DeliveryWorker {
       return;
     }
     this.options.onAttempt?.(event.hook, outcome, res.durationMs, { ...attempt, groupID: event.orderingKey });
-    this.track(event.endpoint, ok);
+    this.track(event, ok);
     if (outcome === 'dead') {
       this.logger.warn({ eventID: event.id, hook: event.hook, groupID: event.orderingKey, attempts: attemptNo, reason }, 'callback dead-lettered: retry schedule spent');
     } else if (outcome === 'failed') {
@@ -332,9 +336,13 @@ export class DeliveryWorker {
   }
 
   /** Counts failures in a row per endpoint; the first 2xx after an outage retries its waiting queues now. */
-  private track(endpoint: string, ok: boolean): void {
+  private track({ id, endpoint }: EventRecord, ok: boolean): void {
+    const hurried = this.hurried.delete(id);
     const failures = this.failuresInARow.get(endpoint) ?? 0;
-    if (!ok) return void this.failuresInARow.set(endpoint, failures + 1);
+    if (!ok) {
+      if (!hurried) this.failuresInARow.set(endpoint, failures + 1);
+      return;
+    }
     this.failuresInARow.delete(endpoint);
     if (failures < RECOVERY_AFTER_FAILURES) return;
     const recovery: Promise<void> = this.recover(endpoint).finally(() => this.recoveries.delete(recovery));
@@ -343,9 +351,12 @@ export class DeliveryWorker {
 
   private async recover(endpoint: string): Promise<void> {
     try {
-      const queues = await this.store.repos.events.retryNow({ endpoint }, this.now());
-      if (queues === 0) return;
-      this.logger.info({ endpoint, queues }, 'endpoint answers again: its waiting callbacks are retried now');
+      const heads = await this.store.repos.events.retryNow({ endpoint }, this.now());
+      if (heads.length === 0) return;
+      // Another instance may attempt some of them: a bound keeps what this one never sees from piling up.
+      if (this.hurried.size > 100_000) this.hurried.clear();
+      for (const id of heads) this.hurried.add(id);
+      this.logger.info({ endpoint, queues: heads.length }, 'endpoint answers again: its waiting callbacks are retried now');
       this.wake();
     } catch (err) {
       this.logger.error({ err, endpoint }, 'could not retry the waiting callbacks of an endpoint that answers again');

@@ -199,9 +199,9 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     ...(
       [
         // Delivered or dead: pending again, due now. Pending already: "retry now", as retry_event.
-        ['/webhook/replay_event', (e: EventRecord) => (e.status === 'pending' ? events.retryNow({ ids: [e.id] }, now()) : events.requeue({ ids: [e.id] }, now()))],
+        ['/webhook/replay_event', async (e: EventRecord) => (e.status === 'pending' ? (await events.retryNow({ ids: [e.id] }, now())).length : events.requeue({ ids: [e.id] }, now()))],
         // Its queue's head goes now: the event itself, or the one it waits behind (order holds).
-        ['/webhook/retry_event', (e: EventRecord) => (e.status === 'pending' ? events.retryNow({ ids: [e.id] }, now()) : Promise.resolve(0))],
+        ['/webhook/retry_event', async (e: EventRecord) => (e.status === 'pending' ? (await events.retryNow({ ids: [e.id] }, now())).length : 0)],
       ] as const
     ).map(([path, move]) =>
       route({
@@ -218,7 +218,7 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     ),
     ...(
       [
-        ['/webhook/retry_pending', (q: EventQuery) => events.retryNow(q, now())],
+        ['/webhook/retry_pending', async (q: EventQuery) => (await events.retryNow(q, now())).length],
         ['/webhook/replay_dead', (q: EventQuery) => events.requeue({ ...q, status: 'dead' }, now())],
       ] as const
     ).map(([path, move]) =>

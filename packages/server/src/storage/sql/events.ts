@@ -228,13 +228,14 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       if (filter.orderingKey) conditions.push(sql`h.ordering_key = ${filter.orderingKey}`);
       if (filter.from !== undefined) conditions.push(sql`e.created_at >= ${filter.from}`);
       if (filter.to !== undefined) conditions.push(sql`e.created_at <= ${filter.to}`);
-      const result = await sql`
+      const result = await sql<{ id: string }>`
         UPDATE webhook_events SET next_attempt_at = ${now}
         WHERE seq IN (
           SELECT e.seq FROM webhook_queue_heads h JOIN webhook_events e ON e.seq = h.seq
           WHERE ${sql.join(conditions, sql` AND `)})
-          AND status = 'pending' AND next_attempt_at > ${now}`.execute(db);
-      return Number(result.numAffectedRows ?? 0);
+          AND status = 'pending' AND next_attempt_at > ${now}
+        RETURNING id`.execute(db);
+      return result.rows.map((r) => r.id);
     },
 
     async nextWakeAt(endpoints) {
