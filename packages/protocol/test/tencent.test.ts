@@ -12,12 +12,13 @@ describe('Tencent answers that look like huddle failures', () => {
   });
 
   it('counts a 200 body with kind "fail" and a cause as delivered', () => {
-    expect(isTencentDelivered(200, '{"kind":"fail","cause":"x"}')).toEqual({ ok: true });
+    expect(isTencentDelivered(200, '{"kind":"fail","cause":"x"}')).toEqual({ ok: true, note: '' });
   });
 
-  it('still fails a non-200 answer and a body that is not a JSON object', () => {
+  it('fails a non-2xx answer, delivers a 2xx whose body is not a JSON object (noting it), and fails such a before-answer', () => {
     expect(isTencentDelivered(500, '{}')).toEqual({ ok: false, reason: 'HTTP 500' });
-    expect(isTencentDelivered(200, 'nope')).toEqual({ ok: false, reason: 'response body is not JSON' });
+    expect(isTencentDelivered(200, 'nope')).toEqual({ ok: true, note: 'response body is not JSON' });
+    expect(isTencentDelivered(204, '')).toEqual({ ok: true, note: '' });
     expect(readTencentAnswer(200, '[]')).toEqual({ kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' });
   });
 });

@@ -52,7 +52,7 @@ describe('OpenIM answers', () => {
     for (const key of ['afterQuitGroup', 'afterKickGroupMember', 'beforeSetGroupInfo'] as const) {
       const got = await answer(r, openim(key));
       expect(got.status).toBe(200);
-      expect(isOpenIMDelivered(got.status, got.text)).toEqual({ ok: true });
+      expect(isOpenIMDelivered(got.status, got.text)).toEqual({ ok: true, note: '' });
       expect(readOpenIMAnswer(got.status, got.text, hook(key).modifiable)).toMatchObject({ kind: 'allow' });
     }
     expect((await answer(r, openimRequest('callbackSomethingNewCommand'))).status).toBe(200);

@@ -19,7 +19,7 @@ import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
 import { OutboxRetention } from './webhooks/retention.js';
-import { CallbackSender } from './webhooks/send.js';
+import { BEFORE_CONNECTIONS, CallbackSender } from './webhooks/send.js';
 import { WebhookSettings } from './webhooks/settings.js';
 import { DeliveryWorker, type WorkerOptions } from './webhooks/worker.js';
 
@@ -85,14 +85,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await store.close();
     throw err;
   }
-  // Keep-alive connections per receiver origin: enough for every delivery slot plus before-callbacks.
-  const connections = (c: { deliveryConcurrency: number }) => Math.max(128, c.deliveryConcurrency + 64);
-  const sender = new CallbackSender(connections(webhooks.config));
-  webhooks.onChange((c) => sender.resize(connections(c)));
+  // Before- and after-callbacks never share connections (see send.ts): the after pool holds a
+  // connection per delivery slot, so an after-callback never waits for one and its timeout runs
+  // only while the receiver has it.
+  const afterSender = new CallbackSender(webhooks.config.deliveryConcurrency);
+  webhooks.onChange((c) => afterSender.resize(c.deliveryConcurrency));
+  const beforeSender = new CallbackSender(BEFORE_CONNECTIONS);
   const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, now, () => worker.inFlightCount);
   const feed = new AttemptFeed();
   const retention = new OutboxRetention(store, config.eventRetentionMs, logger);
-  const worker = new DeliveryWorker(store, webhooks, sender, logger, now, {
+  const worker = new DeliveryWorker(store, webhooks, afterSender, logger, now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
     leaseMarginMs: config.leaseMarginMs,
@@ -129,7 +131,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
 
   const hooks = new CallbackHooks(
     webhooks,
-    sender,
+    beforeSender,
     logger,
     now,
     store.repos,
@@ -227,7 +229,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         worker.stop(),
       ]);
       await signals.close();
-      await sender.close();
+      await Promise.all([afterSender.close(), beforeSender.close()]);
       await store.close();
     },
   };

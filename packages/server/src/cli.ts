@@ -8,7 +8,7 @@
 //   huddle migrate              apply the database migrations and exit
 //   huddle config check FILE    validate a webhooks file and explain each error
 //   huddle hooks list|test      the callbacks huddle sends; send one's sample event to a URL
-//   huddle deliveries list|show|replay   a running server's delivery log, through the admin API
+//   huddle deliveries list|show|replay|retry   a running server's delivery log, through the admin API
 //   huddle receiver             a business server that prints what it receives
 //
 // Roles other than the default need a shared database (PostgreSQL): one process owns a SQLite file.
@@ -18,6 +18,7 @@ import { Command, CommanderError } from 'commander';
 import { addConfigCommand } from './cli/config-check.js';
 import { addDeliveriesListCommand } from './cli/deliveries-list.js';
 import { addDeliveriesReplayCommand } from './cli/deliveries-replay.js';
+import { addDeliveriesRetryCommand } from './cli/deliveries-retry.js';
 import { addDeliveriesShowCommand } from './cli/deliveries-show.js';
 import { CliError } from './cli/errors.js';
 import { addSettings } from './cli/flags.js';
@@ -93,10 +94,11 @@ export function buildProgram(): Command {
   addHooksListCommand(hooks);
   addHooksTestCommand(hooks);
   addReceiverCommand(program);
-  const deliveries = program.command('deliveries').description("a running huddle's delivery log: list, show and replay after-callback events");
+  const deliveries = program.command('deliveries').description("a running huddle's delivery log: list, show, replay and retry after-callback events");
   addDeliveriesListCommand(deliveries);
   addDeliveriesShowCommand(deliveries);
   addDeliveriesReplayCommand(deliveries);
+  addDeliveriesRetryCommand(deliveries);
   return program;
 }
 

@@ -8,7 +8,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createGroup, startServer, TEST_SECRET, TestClock, type Envelope, type TestServer } from './harness.js';
+import { testClock } from './clock.js';
+import { createGroup, startServer, TEST_SECRET, type Envelope, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { REQUESTS, routePaths, type Picker } from './requests.js';
 import { badTokens } from './tokens.js';
@@ -133,6 +134,8 @@ describe('app-admin calls', () => {
     '/webhook/get_event',
     '/webhook/replay_event',
     '/webhook/replay_dead',
+    '/webhook/retry_event',
+    '/webhook/retry_pending',
   ];
 
   it('owner, admin, member and non-member all get 1002 from each, and nothing changes', async () => {
@@ -192,7 +195,7 @@ describe('secrets', () => {
 describe('write rate limits', () => {
   // One token every 2 s of the server's clock, which stands still unless the test moves it.
   const LIMIT = 30;
-  const clock = new TestClock();
+  const clock = testClock();
   let limited: TestServer;
   beforeAll(async () => {
     limited = await startServer({ env: { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) }, now: clock.now });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
 import { expectShape } from './shape.js';
+import { eventually } from './wait.js';
 
 // afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it; user-hooks.test.ts the user hooks.
 const AFTER_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after' && k !== 'afterGroupFull' && !USER_HOOK_KEYS.includes(k));
@@ -20,8 +21,11 @@ let n = 0;
 const uid = (p: string) => `${p}${++n}`;
 
 async function configure(extra: Record<string, unknown> = {}, enable: readonly string[] = AFTER_KEYS) {
-  const hooks = Object.fromEntries(AFTER_KEYS.map((k) => [k, { enable: enable.includes(k), timeout: 2 }]));
-  await s.client.ok('/webhook/set_config', { config: { url: rx.url, signingSecret: SECRET, retrySchedule: [0.05, 0.1, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2], ...hooks, ...extra } }, s.adminToken);
+  // The receiver answers at once: a generous timeout, so a busy machine never makes that a failure.
+  const hooks = Object.fromEntries(AFTER_KEYS.map((k) => [k, { enable: enable.includes(k), timeout: 10 }]));
+  // Retries quick at first, then long enough that no event dies however slowly a test runs: once
+  // the receiver answers again, recovery sends every waiting group at once.
+  await s.client.ok('/webhook/set_config', { config: { url: rx.url, signingSecret: SECRET, retrySchedule: [0.05, 0.1, 0.2, 0.5, 1, 60, 600], ...hooks, ...extra } }, s.adminToken);
 }
 
 /** Group of a request body: every group callback names it. */
@@ -119,6 +123,8 @@ describe('after-callbacks', () => {
     const tokens = await Promise.all(joiners.map((u) => s.tokenFor(u)));
     await rx.waitForCount(3, cmd('afterCreateGroup'));
     rx.clear();
+    const failures = async () => (await s.query<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM webhook_attempts WHERE outcome = 'failure'`))[0]!.n;
+    const failedBefore = await failures();
     await rx.down();
     // Every joiner joins and quits every group, concurrently across joiners.
     await Promise.all(
@@ -130,18 +136,18 @@ describe('after-callbacks', () => {
       }),
     );
     const expected = joiners.length * groups.length * 3; // memberJoin + join + quit
-    await new Promise((r) => setTimeout(r, 300));
+    // Attempts failed while the receiver was down.
+    await eventually(async () => (await failures()) >= failedBefore + 3, 30_000, 'failed attempts');
     await rx.up();
-    const got = await rx.waitFor((rs) => unique(rs).length >= expected, 20_000);
+    const got = await rx.waitFor((rs) => unique(rs).length >= expected, 60_000);
     const delivered = unique(got);
     expect(delivered).toHaveLength(expected);
     // Per group, the outbox order is commit order: compare the receiver's order with it, once the
     // worker has recorded the last answers (the receiver sees a request before its result is logged).
-    let events: any[] = [];
-    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
-      ({ events } = await s.client.ok('/webhook/list_events', { pagination: page(1, 1000), status: 'delivered' }, s.adminToken));
-      if (delivered.every((r) => events.some((e: any) => e.eventID === r.headers['webhook-id']))) break;
-    }
+    const events: any[] = await eventually(async () => {
+      const { events: listed } = await s.client.ok('/webhook/list_events', { pagination: page(1, 1000), status: 'delivered' }, s.adminToken);
+      return delivered.every((r) => listed.some((e: any) => e.eventID === r.headers['webhook-id'])) ? listed : undefined;
+    }, 30_000, 'every delivered event recorded');
     for (const g of groups) {
       const committed = events.filter((e: any) => e.groupID === g.groupID).map((e: any) => e.eventID).reverse();
       const arrived = delivered.filter((r) => groupOf(r) === g.groupID).map((r) => r.headers['webhook-id']);

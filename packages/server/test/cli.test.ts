@@ -214,6 +214,39 @@ describe('huddle deliveries', () => {
     expect((await json(['deliveries', 'list', '--status', 'dead', ...serverFlags])).total).toBe(0);
   });
 
+  it('retries waiting events now: one event\'s group, or every waiting group a filter matches', async () => {
+    const original = (await client.ok<{ config: Record<string, unknown> }>('/webhook/get_config', {}, admin)).config;
+    // An endpoint of its own whose business server is down: callbacks wait an hour for their retry.
+    const laterAt = (url: string) => ({ url: '', retrySchedule: ['1h'], endpoints: [{ name: 'later', url, hooks: { afterCreateGroup: { enable: true } } }] });
+    await client.ok('/webhook/set_config', { config: laterAt('http://127.0.0.1:1/cb') }, admin);
+    try {
+      for (const groupID of ['walkers', 'runners']) {
+        await client.ok('/group/create_group', { ownerUserID: 'alice', groupInfo: { groupID, groupName: groupID, groupType: 2 } }, admin);
+      }
+      type Listed = { events: { eventID: string; groupID: string; status: string; attempts: number }[] };
+      const waiting = async () => (await json<Listed>(['deliveries', 'list', '--endpoint', 'later', ...serverFlags])).events;
+      let events = await waiting();
+      while (events.length < 2 || events.some((e) => e.attempts < 1)) events = await waiting();
+      expect(events.map((e) => [e.groupID, e.status]).sort()).toEqual([['runners', 'pending'], ['walkers', 'pending']]);
+
+      const up = await startListening(['receiver', '--port', '0']);
+      await client.ok('/webhook/set_config', { config: laterAt(up.url) }, admin);
+      const walkers = events.find((e) => e.groupID === 'walkers')!.eventID;
+      expect(await json(['deliveries', 'retry', walkers, ...serverFlags])).toEqual({ eventID: walkers, count: 1 });
+      await waitFor(() => up.out.stdout.includes(`webhook-id: ${walkers}`), 'the retried callback');
+      const rest = await huddle(['deliveries', 'retry', '--pending', '--endpoint', 'later', ...serverFlags]);
+      expect(rest.code, rest.stderr).toBe(0);
+      expect(rest.stdout).toContain('1 group retried now');
+      const runners = events.find((e) => e.groupID === 'runners')!.eventID;
+      await waitFor(() => up.out.stdout.includes(`webhook-id: ${runners}`), 'the other retried callback');
+      const usage = await huddle(['deliveries', 'retry', ...serverFlags]);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toContain('--pending');
+    } finally {
+      await client.ok('/webhook/set_config', { config: original }, admin);
+    }
+  });
+
   it('refuses a wrong secret with the server\'s answer, exit code 1', async () => {
     const r = await huddle(['deliveries', 'list', '--url', server.url, '--secret', 'not-the-secret-at-all']);
     expect(r.code).toBe(1);

@@ -105,6 +105,28 @@ describe.skipIf(!haveChromium)('console', () => {
     expect(await page.locator('table.attempts tbody tr').count()).toBe(3);
     await screenshot('04-event-delivered');
 
+    // A group whose callback waits an hour for its retry: Retry now sends it at once.
+    const { config } = await admin<{ config: Record<string, unknown> }>('/webhook/get_config', {});
+    await admin('/webhook/set_config', { config: { ...config, retrySchedule: ['1h'] } });
+    rx.answer('*', { status: 503 });
+    const waiting = await createGroup(s, { owner: 'alice', groupName: 'Waiting' });
+    await eventually(async () => {
+      const { events } = await admin('/webhook/list_events', { groupID: waiting.groupID, status: 'pending', pagination: { pageNumber: 1, showNumber: 10 } });
+      return events[0]?.attempts === 1;
+    }, 30_000, 'a failed attempt');
+    await openFromNav('Delivery log');
+    await page.fill('input[name=group]', waiting.groupID);
+    await page.selectOption('select[name=status]', 'pending');
+    await page.click('button:has-text("Filter")');
+    await page.locator('tr[data-event] .badge-pending').waitFor();
+    await page.locator('tr[data-event] a').first().click();
+    await page.locator('h1 .badge-pending').waitFor();
+    rx.answer('*', {});
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await page.locator('h1 .badge-delivered').waitFor({ timeout: 30_000 });
+    expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
+    await admin('/webhook/set_config', { config });
+
     // The live view: an attempt appears as it is made.
     await openFromNav('Live');
     await page.locator('.live-state', { hasText: 'connected' }).waitFor();

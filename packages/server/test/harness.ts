@@ -152,18 +152,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Worker settings beyond the configuration, e.g. a long idle poll to show that commits wake it. */
   worker?: WorkerOptions;
-  /** The server's clock (see TestClock); default Date.now. */
+  /** The server's clock (see clock.ts); default Date.now. */
   now?: () => number;
-}
-
-/** A clock that stands still unless a test moves it, for limits that refill with time. */
-export class TestClock {
-  private offset = 0;
-  private readonly start = Date.now();
-  readonly now = (): number => this.start + this.offset;
-  advance(ms: number): void {
-    this.offset += ms;
-  }
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PIPELINED } from '../src/http/pipelining.js';
 import { startServer, TEST_SECRET, type TestServer } from './harness.js';
+import { testClock } from './clock.js';
 
 const servers: TestServer[] = [];
 async function server(env: Record<string, string> = {}): Promise<TestServer> {
@@ -279,13 +280,12 @@ describe('timeouts and the connection limit (settings)', () => {
 });
 
 describe('get_admin_token backs off per client address', () => {
-  let clock = Date.now();
-  const now = () => clock;
+  const clock = testClock();
   // Behind a trusted proxy (the test itself), X-Forwarded-For names the client.
   const env = { HUDDLE_TRUSTED_PROXIES: '127.0.0.1' };
   let s: TestServer;
   beforeAll(async () => {
-    s = await startServer({ env, now });
+    s = await startServer({ env, now: clock.now });
     servers.push(s);
   });
 
@@ -304,15 +304,15 @@ describe('get_admin_token backs off per client address', () => {
     expect(await attempt(from, TEST_SECRET)).toEqual(waits(1, from));
     expect((await attempt('203.0.113.2', TEST_SECRET)).errCode).toBe(0);
 
-    clock += 1000;
+    clock.advance(1000);
     expect(await attempt(from, WRONG)).toEqual(checked);
     expect(await attempt(from, WRONG)).toEqual(waits(2, from));
-    clock += 2000;
+    clock.advance(2000);
     expect(await attempt(from, WRONG)).toEqual(checked);
     expect(await attempt(from, TEST_SECRET)).toEqual(waits(4, from));
-    clock += 3999;
+    clock.advance(3999);
     expect(await attempt(from, TEST_SECRET)).toEqual(waits(1, from));
-    clock += 1;
+    clock.advance(1);
     expect((await attempt(from, TEST_SECRET)).errCode).toBe(0);
 
     // Started over: five checked tries again.
@@ -336,13 +336,13 @@ describe('get_admin_token backs off per client address', () => {
   });
 
   it('holds on another instance of the same database', async () => {
-    const other = await startServer({ database: s.database, env, now });
+    const other = await startServer({ database: s.database, env, now: clock.now });
     try {
       const from = '192.0.2.50';
       for (let i = 0; i < 5; i++) expect(await attempt(from, WRONG, i % 2 ? s : other)).toEqual(checked);
       expect(await attempt(from, TEST_SECRET, other)).toEqual(waits(1, from));
       expect(await attempt(from, TEST_SECRET, s)).toEqual(waits(1, from));
-      clock += 1000;
+      clock.advance(1000);
       expect((await attempt(from, TEST_SECRET, other)).errCode).toBe(0);
       expect(await attempt(from, WRONG, s)).toEqual(checked);
     } finally {

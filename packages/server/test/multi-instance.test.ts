@@ -21,7 +21,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, type App, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { Client, TEST_SECRET, TestClock } from './harness.js';
+import { Client, TEST_SECRET } from './harness.js';
+import { testClock } from './clock.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './postgres.js';
 import { startReceiver, writeWebhooksYaml, type ReceivedRequest } from './receiver.js';
 
@@ -222,7 +223,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const db = await database();
     const LIMIT = 20;
     // Both instances read one clock that stands still: nothing refills during the burst.
-    const clock = new TestClock();
+    const clock = testClock();
     const { clients } = await inProcessInstances(2, db.url, { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) }, { now: clock.now });
     const { token: admin } = await clients[0]!.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     await clients[0]!.ok('/user/user_register', { users: [{ userID: 'writer', nickname: 'w' }] }, admin);

@@ -115,7 +115,7 @@ describe('every answer fits the served document', () => {
     await call('/group/dismiss_group', { groupID: closed.groupID, deleteMember: false });
   });
 
-  it('the delivery log and replay', async () => {
+  it('the delivery log, replay and retry now', async () => {
     await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 } });
     const first = (status: string) => async () => (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
     const dead = await eventually(first('dead'), 8000, 'a dead-lettered callback');
@@ -124,6 +124,9 @@ describe('every answer fits the served document', () => {
     expect((await call('/webhook/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
     expect(await call('/webhook/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
     expect(await call('/webhook/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
+    // Nothing waits for a scheduled retry here: retry now has nothing to do.
+    expect(await call('/webhook/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
+    expect(await call('/webhook/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
   });
 
   it('catches a key added to or dropped from an answer', async () => {

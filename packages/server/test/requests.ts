@@ -80,6 +80,8 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/webhook/get_event': (p) => ({ eventID: p.eventID() }),
   '/webhook/replay_event': (p) => ({ eventID: p.eventID() }),
   '/webhook/replay_dead': (p) => ({ groupID: p.group() }),
+  '/webhook/retry_event': (p) => ({ eventID: p.eventID() }),
+  '/webhook/retry_pending': (p) => ({ groupID: p.group() }),
 };
 
 /** Every POST path the server serves, with its token requirement. */

@@ -185,6 +185,28 @@ for (const engine of engines) {
       expect((await store.repos.events.list({ status: 'pending' }, all)).items.map((e) => e.id)).toEqual(['c1', 'a2', 'b1', 'a1']);
     });
 
+    it('retryNow makes waiting queue heads due now, never an event behind its head, nor a leased or due one', async () => {
+      const ev = (id: string, key: string, endpoint = 'default') => ({ id, hook: 'afterQuitGroup', endpoint, command: 'c', orderingKey: key, operationID: 'op', payload: '{}', createdAt: 1 });
+      await store.tx((tx) => tx.events.enqueue([ev('a1', 'A'), ev('a2', 'A'), ev('b1', 'B'), ev('c1', 'C'), ev('d1', 'D', 'tc')]));
+      expect((await store.repos.events.claim('w1', 10, 1000, 10, ['default', 'tc'])).map((e) => e.id)).toEqual(['a1', 'b1', 'c1', 'd1']);
+      const failed = (eventID: string) => ({
+        attempt: { eventID, attempt: 1, startedAt: 10, durationMs: 3, statusCode: 500, outcome: 'failure' as const, error: 'HTTP 500', responseExcerpt: '' },
+        workerID: 'w1',
+        next: { status: 'pending' as const, nextAttemptAt: 500, lastError: 'HTTP 500', finishedAt: null },
+      });
+      // a1, b1 and d1 wait until 500; c1 stays in flight.
+      await store.tx((tx) => tx.events.finishMany([failed('a1'), failed('b1'), failed('d1')]));
+      // Retrying a2 hurries its head a1; a2 keeps its place behind it.
+      expect(await store.repos.events.retryNow({ ids: ['a2'] }, 20)).toEqual(['a1']);
+      expect(await store.repos.events.get('a1')).toMatchObject({ nextAttemptAt: 20, attempts: 1, status: 'pending' });
+      expect(await store.repos.events.get('a2')).toMatchObject({ nextAttemptAt: 1, attempts: 0 });
+      expect(await store.repos.events.retryNow({ ids: ['a1'] }, 21)).toEqual([]); // due already
+      expect(await store.repos.events.retryNow({ endpoint: 'default' }, 30)).toEqual(['b1']); // c1 is leased
+      expect(await store.repos.events.retryNow({ orderingKey: 'C' }, 30)).toEqual([]);
+      expect(await store.repos.events.retryNow({}, 40)).toEqual(['d1']);
+      expect((await store.repos.events.claim('w2', 40, 1000, 10, ['default', 'tc'])).map((e) => e.id)).toEqual(['a1', 'b1', 'd1']);
+    });
+
     it('claims exactly the due, unleased oldest pending event of each queue through enqueues, retries, deaths and replays', async () => {
       // A seeded random walk over two endpoints and five groups, checked against an oracle computed
       // from the pending events themselves after every step.

@@ -12,3 +12,10 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms
     await sleep(15);
   }
 }
+
+/** A promise a test opens when it chooses: receivers hold answers on it instead of sleeping. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}

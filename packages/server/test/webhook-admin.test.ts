@@ -9,6 +9,8 @@ import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { enqueue, newEvent } from './outbox-event.js';
 import { startReceiver, webhooksDocument, writeWebhooksYaml, type ReceivedRequest, type Receiver, type WebhooksYamlOptions } from './receiver.js';
 import { eventually } from './wait.js';
+import { testClock } from './clock.js';
+import { DEFAULT_DELIVERY_CONCURRENCY } from '../src/webhooks/config.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-webhook-admin-'));
 let rx: Receiver;
@@ -69,6 +71,8 @@ const ROUTES: [string, unknown][] = [
   ['/webhook/get_event', { eventID: 'evt_none' }],
   ['/webhook/replay_event', { eventID: 'evt_none' }],
   ['/webhook/replay_dead', {}],
+  ['/webhook/retry_event', { eventID: 'evt_none' }],
+  ['/webhook/retry_pending', {}],
 ];
 
 describe('permissions', () => {
@@ -91,7 +95,7 @@ describe('configuration', () => {
     expect(data.config).toMatchObject({
       url: rx.url,
       retrySchedule: [0.05],
-      deliveryConcurrency: 64,
+      deliveryConcurrency: DEFAULT_DELIVERY_CONCURRENCY,
       afterQuitGroup: { enable: true, timeout: 2 },
       beforeCreateGroup: { enable: true, timeout: 2, failedContinue: false },
       afterKickGroupMember: { enable: false, timeout: 5 },
@@ -249,9 +253,68 @@ describe('/metrics', () => {
 
     await admin('/webhook/set_config', { config: fileConfig });
     await eventually(async () => (await s.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
-    const after = await metricsText();
-    expect(after).toMatch(/^huddle_webhook_queue_depth 0$/m);
+    // The queue gauges may be up to a second old.
+    const after = await eventually(async () => {
+      const t = await metricsText();
+      return /^huddle_webhook_queue_depth 0$/m.test(t) ? t : undefined;
+    }, 10_000, 'queue depth 0');
     expect(after).toMatch(/^huddle_webhook_oldest_pending_age_seconds 0$/m);
+  });
+
+  it('reads the queue gauges from the store at most once a second, however many scrape, and keeps them right as events move', async () => {
+    const clock = testClock();
+    const m = await startServer({ now: clock.now });
+    try {
+      const call = (p: string, body: unknown) => m.client.ok(p, body, m.adminToken);
+      const gauges = async () => {
+        const res = await m.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
+        const value = (series: string) => Number(res.text.split('\n').find((l) => l.startsWith(`${series} `))!.slice(series.length + 1));
+        return { depth: value('huddle_webhook_queue_depth'), dead: value('huddle_webhook_dead_events'), age: value('huddle_webhook_oldest_pending_age_seconds') };
+      };
+      /** The next second on the test clock: the gauges are read again. */
+      const nextSecond = async () => {
+        clock.advance(1000);
+        m.app.worker.wake();
+        return gauges();
+      };
+      const settledOn = (id: string) =>
+        eventually(async () => {
+          const e = await m.app.store.repos.events.get(id);
+          return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
+        }, 30_000, `event ${id} to settle`);
+      const config = { url: rx.url, retrySchedule: [5], afterQuitGroup: { enable: true, timeout: 10 } };
+
+      expect(await gauges()).toEqual({ depth: 0, dead: 0, age: 0 });
+      // Enqueued while no URL is set: pending. Within the second, every scrape (16 at once
+      // included) is served the value read before; a store read per scrape would show 3.
+      await call('/webhook/set_config', { config: { ...config, url: '' } });
+      const stuck = [{ ...newEvent('m-clock'), createdAt: clock.now() - 60_000 }, { ...newEvent('m-clock'), createdAt: clock.now() }, { ...newEvent('m-clock2'), createdAt: clock.now() }];
+      await enqueue(m.app, ...stuck);
+      expect(await Promise.all(Array.from({ length: 16 }, gauges))).toEqual(Array(16).fill({ depth: 0, dead: 0, age: 0 }));
+      expect(await nextSecond()).toEqual({ depth: 3, dead: 0, age: 61 });
+      // Delivered.
+      await call('/webhook/set_config', { config });
+      for (const e of stuck) await settledOn(e.id);
+      expect(await nextSecond()).toEqual({ depth: 0, dead: 0, age: 0 });
+      // Dead: two failed attempts, the retry once the clock has passed its 5 s (±20 %).
+      rx.answer('*', (r) => (r.body?.groupID === 'm-dead' ? { status: 500 } : {}));
+      const doomed = { ...newEvent('m-dead'), createdAt: clock.now() };
+      await enqueue(m.app, doomed);
+      await eventually(async () => ((await m.app.store.repos.events.get(doomed.id))?.attempts === 1 ? true : undefined), 30_000, 'a first attempt');
+      expect(await nextSecond()).toEqual({ depth: 1, dead: 0, age: 1 });
+      clock.advance(10_000);
+      m.app.worker.wake();
+      expect((await settledOn(doomed.id)).status).toBe('dead');
+      expect(await nextSecond()).toEqual({ depth: 0, dead: 1, age: 0 });
+      // Replayed and delivered.
+      rx.answer('*', {});
+      expect(await call('/webhook/replay_dead', { groupID: 'm-dead' })).toEqual({ count: 1 });
+      expect((await settledOn(doomed.id)).status).toBe('delivered');
+      expect(await nextSecond()).toEqual({ depth: 0, dead: 0, age: 0 });
+    } finally {
+      rx.answer('*', {});
+      await m.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-// One after-event: what was sent (headers and payload), every attempt and its answer, and replay.
+// One after-event: what was sent (headers and payload), every attempt and its answer, replay (a
+// delivered or dead event) and retry now (a pending one waiting for its next scheduled retry).
 // While the event is pending the page re-reads it every second, so a replay is seen to land.
 
 import { useEffect, useState } from 'react';
@@ -34,15 +35,19 @@ export function EventPage({ eventID }: { eventID: string }) {
     return () => clearInterval(timer);
   }, [pending, reload]);
 
-  async function replay() {
+  /** Calls a replay or retry route and says what it did. */
+  async function act(path: string, said: (count: number) => string) {
     try {
-      const { count } = await call<{ count: number }>('/webhook/replay_event', { eventID });
-      setNotice(count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.');
+      const { count } = await call<{ count: number }>(path, { eventID });
+      setNotice(said(count));
       await reload();
     } catch (err) {
       setNotice(messageOf(err));
     }
   }
+  const replay = () => act('/webhook/replay_event', (count) => (count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.'));
+  // Its group's oldest pending event goes first: this one, or the one it waits behind.
+  const retry = () => act('/webhook/retry_event', (count) => (count ? 'Retrying now (its group\'s oldest pending event first).' : 'Not waiting for a retry: in flight or due already.'));
 
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
@@ -58,6 +63,9 @@ export function EventPage({ eventID }: { eventID: string }) {
       <div className="actions">
         <button onClick={() => void replay()} disabled={pending}>
           Replay
+        </button>
+        <button onClick={() => void retry()} disabled={!pending} title="send it now instead of at its next scheduled retry">
+          Retry now
         </button>
       </div>
       {notice && <p className="notice">{notice}</p>}

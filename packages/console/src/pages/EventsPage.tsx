@@ -1,5 +1,6 @@
 // The delivery log: after-events newest first, filtered by hook, group, status and creation time
-// (kept in the URL, so a filtered view can be shared); replay every dead event of the filter.
+// (kept in the URL, so a filtered view can be shared); replay every dead event of the filter, or
+// retry now every pending one waiting for its next scheduled retry.
 
 import { useState, type FormEvent } from 'react';
 import { call, messageOf } from '../api';
@@ -47,15 +48,18 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
     e.preventDefault();
     show(form);
   };
-  async function replayDead() {
+  /** Calls a route that takes the filter and says what it did. */
+  async function act(path: string, said: (count: number) => string) {
     try {
-      const { count } = await call<{ count: number }>('/webhook/replay_dead', apiFilter(applied));
-      setNotice(`${count} dead event${count === 1 ? '' : 's'} queued again`);
+      const { count } = await call<{ count: number }>(path, apiFilter(applied));
+      setNotice(said(count));
       await reload();
     } catch (err) {
       setNotice(messageOf(err));
     }
   }
+  const replayDead = () => act('/webhook/replay_dead', (count) => `${count} dead event${count === 1 ? '' : 's'} queued again`);
+  const retryPending = () => act('/webhook/retry_pending', (count) => `${count} waiting group${count === 1 ? '' : 's'} retried now`);
   const set = (field: keyof Filters) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
 
   return (
@@ -99,6 +103,9 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           </button>
           <button type="button" onClick={() => void replayDead()} title="every dead event matching hook, group and time">
             Replay dead
+          </button>
+          <button type="button" onClick={() => void retryPending()} title="send now every pending event waiting for its next scheduled retry (hook, group and time)">
+            Retry waiting
           </button>
         </div>
       </form>

@@ -66,9 +66,25 @@ export function readOpenIMAnswer<M>(statusCode: number, bodyText: string, modifi
   }
 }
 
-/** After-callbacks: delivered means a 2xx whose JSON body has actionCode 0 (or no actionCode). */
-export function isOpenIMDelivered(statusCode: number, bodyText: string): { ok: true } | { ok: false; reason: string } {
-  const verdict = readOpenIMAnswer(statusCode, bodyText);
-  if (verdict.kind === 'fail') return { ok: false, reason: verdict.reason };
-  return { ok: true };
+/**
+ * An after-callback's verdict. Any 2xx is delivered, as in OpenIM (which never reads an
+ * after-callback's answer), Svix and Standard Webhooks; `note` says what in a 2xx answer could not
+ * be read ('' when nothing), recorded on the attempt but never a reason to retry: a receiver that
+ * answers 200 with an empty or non-JSON body has the event, and retrying held its group for a day.
+ */
+export type AfterVerdict = { ok: true; note: string } | { ok: false; reason: string };
+
+/** The shared rule of both dialects: a non-2xx status fails; `read` notes what a 2xx body lacks. */
+export function afterVerdictOf(statusCode: number, bodyText: string, read: (bodyText: string) => string): AfterVerdict {
+  if (statusCode < 200 || statusCode > 299) return { ok: false, reason: `HTTP ${statusCode}` };
+  // An empty body (204, or a bare 200) is a plain acknowledgement, nothing to note.
+  return { ok: true, note: bodyText.trim() === '' ? '' : read(bodyText) };
+}
+
+/** After-callbacks: any 2xx is delivered; a body that is not OpenIM's answer, or has actionCode ≠ 0, is noted. */
+export function isOpenIMDelivered(statusCode: number, bodyText: string): AfterVerdict {
+  return afterVerdictOf(statusCode, bodyText, (body) => {
+    const verdict = readOpenIMAnswer(200, body);
+    return verdict.kind === 'fail' ? verdict.reason : '';
+  });
 }

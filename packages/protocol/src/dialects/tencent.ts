@@ -8,7 +8,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SchemaError, type Schema } from '../schema.js';
-import type { Failure, Verdict } from './openim.js';
+import { afterVerdictOf, type AfterVerdict, type Failure, type Verdict } from './openim.js';
 
 /** Tencent's `Type` for OpenIM's groupType. huddle creates working groups (2), which behave like
  *  Tencent's Public groups: join by application with approval, admins, invitations. */
@@ -151,8 +151,10 @@ export function readTencentAnswer<M>(
   }
 }
 
-/** After-callbacks: delivered means HTTP 200 with a JSON object; ErrorCode is ignored, as Tencent does. */
-export function isTencentDelivered(statusCode: number, bodyText: string): { ok: true } | { ok: false; reason: string } {
-  const read = readJsonObject(statusCode, bodyText);
-  return read.ok ? { ok: true } : { ok: false, reason: read.failure.reason };
+/** After-callbacks: any 2xx is delivered (ErrorCode is ignored, as Tencent does); a body that is not a JSON object is noted. */
+export function isTencentDelivered(statusCode: number, bodyText: string): AfterVerdict {
+  return afterVerdictOf(statusCode, bodyText, (body) => {
+    const read = readJsonObject(200, body);
+    return read.ok ? '' : read.failure.reason;
+  });
 }

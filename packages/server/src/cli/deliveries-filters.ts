@@ -14,7 +14,7 @@ export interface FilterOptions {
   to?: string;
 }
 
-/** The request body's filter fields (replay_dead takes these; list_events also status and paging). */
+/** The request body's filter fields (replay_dead and retry_pending take these; list_events also status and paging). */
 export interface EventFilter {
   hook?: string;
   groupID?: string;
@@ -68,4 +68,15 @@ export async function listAll(
     onPage(events.length, data.total);
     if (data.events.length < PAGE || events.length >= data.total) return events;
   }
+}
+
+/**
+ * The deliveries commands that take one event or a filter: an eventID, or `--{flag}` with filters,
+ * never both; `toDo` says what the flag does ("to replay every dead event matching the filters").
+ */
+export function eventOrFilter(eventID: string | undefined, flagged: boolean | undefined, flag: string, toDo: string, opts: FilterOptions): void {
+  if (eventID && flagged) throw usageError(`give an eventID or --${flag}, not both`);
+  if (!eventID && !flagged) throw usageError(`give an eventID, or --${flag} ${toDo}`);
+  const filters = ['hook', 'group', 'endpoint', 'from', 'to'] as const;
+  if (eventID && filters.some((f) => opts[f] !== undefined)) throw usageError(`filters go with --${flag}; an eventID names one event`);
 }

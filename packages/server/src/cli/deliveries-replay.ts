@@ -5,10 +5,10 @@
 import { Option, type Command } from 'commander';
 import { duration } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
-import { addFilterOptions, eventFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
+import { addFilterOptions, eventFilter, eventOrFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
 import type { DeliveryEventDetail, DeliveryEventView } from '@huddle/protocol';
 import { attemptTable } from './deliveries-show.js';
-import { CliError, usageError } from './errors.js';
+import { CliError } from './errors.js';
 import { note, print, printJson, progressLine } from './output.js';
 
 type ReplayOptions = ServerOptions & FilterOptions & { dead?: boolean; wait?: boolean; timeout: number; json?: boolean };
@@ -124,10 +124,7 @@ export function addDeliveriesReplayCommand(deliveries: Command): void {
     .addOption(new Option('--timeout <duration>', 'with --wait: give up after this long').argParser(duration).default(60_000, '"60s"'))
     .option('--json', 'print JSON');
   addServerOptions(addFilterOptions(cmd)).action(async (eventID: string | undefined, opts: ReplayOptions) => {
-    if (eventID && opts.dead) throw usageError('give an eventID or --dead, not both');
-    if (!eventID && !opts.dead) throw usageError('give an eventID, or --dead to replay every dead event matching the filters');
-    const filters = ['hook', 'group', 'endpoint', 'from', 'to'] as const;
-    if (eventID && filters.some((f) => opts[f] !== undefined)) throw usageError('filters go with --dead; an eventID names one event');
+    eventOrFilter(eventID, opts.dead, 'dead', 'to replay every dead event matching the filters', opts);
     const client = await AdminClient.connect(opts);
     const deadline = Date.now() + opts.timeout;
     if (eventID) await replayOne(client, eventID, opts, deadline);

@@ -55,6 +55,8 @@ function readAnswer(hook: HookDefinition, endpoint: EndpointConfig, res: SendRes
   const dialect = dialectOf(endpoint);
   if (hook.phase === 'after') {
     const delivered = afterVerdict(dialect, res);
+    // Any 2xx is delivered; a body huddle cannot read is noted, as in the delivery log.
+    if (delivered.ok && delivered.note) return { ok: true, verdict: `delivered (noted: ${delivered.note})`, detail: { kind: 'delivered', note: delivered.note } };
     return delivered.ok
       ? { ok: true, verdict: 'delivered', detail: { kind: 'delivered' } }
       : { ok: false, verdict: `not delivered: ${delivered.reason} (huddle retries it on retrySchedule)`, detail: { kind: 'retry', reason: delivered.reason } };

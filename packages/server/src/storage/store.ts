@@ -145,6 +145,12 @@ export interface EventRepo {
   /** Makes matching delivered or dead events pending again, due now; returns how many. */
   requeue(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<number>;
   /**
+   * Makes the waiting queue heads that match due now (pending, next attempt later than `now`, not
+   * leased); with `ids`, the heads of those events' queues (the event itself, or the one it waits
+   * behind). Events behind a head keep their place. Returns the IDs of the heads made due.
+   */
+  retryNow(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<string[]>;
+  /**
    * When `claim` could next return an event, if any pending: the earliest queue head's next attempt,
    * or its lease's end when it is leased.
    */

@@ -14,6 +14,7 @@ import {
   signatureHeaders,
   tencentBodies,
   tencentUrl,
+  type AfterVerdict,
   type HookDefinition,
   type TencentContext,
   type Verdict,
@@ -49,8 +50,8 @@ export interface DialectRules {
   request(endpoint: EndpointConfig, callback: OutgoingCallback, now: number): { url: string; headers: Record<string, string> };
   /** A before-callback's answer: allow (with the hook's validated modification), reject or fail. */
   readBefore(hook: HookDefinition, statusCode: number, body: string): Verdict<unknown>;
-  /** An after-callback's answer: delivered, or why not (then it is retried). */
-  delivered(statusCode: number, body: string): { ok: true } | { ok: false; reason: string };
+  /** An after-callback's answer: delivered (any 2xx, noting a body it cannot read), or why not (then it is retried). */
+  delivered(statusCode: number, body: string): AfterVerdict;
 }
 
 // Standard Webhooks headers go with both dialects: webhook-id always (receivers dedupe on it), the
@@ -96,6 +97,6 @@ export function beforeVerdict(dialect: DialectRules, hook: HookDefinition, res: 
 }
 
 /** Whether a sent after-callback was delivered, or why not (no answer: the transport's error). */
-export function afterVerdict(dialect: DialectRules, res: SendResult): { ok: true } | { ok: false; reason: string } {
+export function afterVerdict(dialect: DialectRules, res: SendResult): AfterVerdict {
   return res.statusCode === null ? { ok: false, reason: res.error } : dialect.delivered(res.statusCode, res.body);
 }

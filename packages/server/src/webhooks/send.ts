@@ -1,5 +1,12 @@
 // Outgoing callback requests: pooled keep-alive connections per origin (undici Pool; ~7x faster than
 // Node 20's fetch on this machine), a hard deadline, no redirects, and a capped response read.
+//
+// The app has two senders, one for before-callbacks and one for after-callbacks, so their
+// connections are never shared: a request that waits for a free connection has its clock running,
+// and 400 concurrent before-callbacks held 2 s by a slow business server used to keep the
+// after-callbacks of other groups queued past their timeout, until one went dead. The after
+// sender's pool holds one connection per delivery slot (deliveryConcurrency), so an after-callback
+// never waits for a connection: its timeout covers only the receiver's time.
 
 import { Pool } from 'undici';
 
@@ -16,6 +23,8 @@ export interface SendResult {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** Before-callbacks' connections per origin (they run on the request path, one per API call that asks). */
+export const BEFORE_CONNECTIONS = 256;
 
 function retryAfter(value: string | string[] | undefined, now: number): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;

@@ -19,6 +19,13 @@
 //   endpoint is configured again (the file or set_config). Events are only written for such
 //   endpoints, so these were enqueued before the endpoint was removed. An event whose hook was
 //   disabled after it was enqueued is still delivered: it reports a change that committed.
+// - Recovery: after RECOVERY_AFTER_FAILURES failed attempts in a row to one endpoint (an outage, not
+//   one event the receiver keeps refusing), its first 2xx makes every waiting queue head of that
+//   endpoint due now, so a business server that comes back gets its backlog at once instead of at
+//   each group's next scheduled retry (5 s … 10 h later). Heads only, oldest first: order per group
+//   and deliveryConcurrency hold. Counted per process. A hurried head that fails again does not
+//   count towards the next outage: events the receiver refuses for good would otherwise be hurried
+//   after every success and spend their retry schedule in minutes.
 // - stop(): no more claims; in-flight attempts get `graceMs` to finish and are recorded as usual;
 //   the rest are aborted, recorded as nothing, and their leases released, so the next start sends
 //   them first.
@@ -71,6 +78,9 @@ interface PendingFinish {
   reject: (err: unknown) => void;
 }
 
+/** Failed attempts in a row to one endpoint after which its next 2xx retries its waiting queues at once. */
+export const RECOVERY_AFTER_FAILURES = 3;
+
 /** Shortest pause between two claim rounds that did not fill every free slot. */
 const CLAIM_INTERVAL_MS = 2;
 /** The pause is at least this many times the last round's duration (a long backlog makes claims dearer). */
@@ -102,6 +112,12 @@ export class DeliveryWorker {
   private flushing = false;
   private lastRoundEnd = 0;
   private lastRoundMs = 0;
+  /** Failed attempts in a row per endpoint, since its last 2xx. */
+  private readonly failuresInARow = new Map<string, number>();
+  /** Recoveries under way, which stop() lets finish before the store may close. */
+  private readonly recoveries = new Set<Promise<void>>();
+  /** Heads a recovery made due, until their next attempt ends: a failure of theirs is no outage. */
+  private readonly hurried = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -164,6 +180,7 @@ export class DeliveryWorker {
         await Promise.all(left.map((f) => f.done));
       }
     }
+    await Promise.all(this.recoveries);
     try {
       await this.store.repos.events.release(this.id);
     } catch (err) {
@@ -300,7 +317,8 @@ export class DeliveryWorker {
       durationMs: Math.round(res.durationMs),
       statusCode: res.statusCode,
       outcome: ok ? 'success' : 'failure',
-      error: reason,
+      // A delivered attempt's error says what in its 2xx answer could not be read (delivery log).
+      error: verdict.ok ? verdict.note : reason,
       responseExcerpt: excerpt(res.body),
     };
     const recorded = await this.record(event, attempt, next);
@@ -309,10 +327,39 @@ export class DeliveryWorker {
       return;
     }
     this.options.onAttempt?.(event.hook, outcome, res.durationMs, { ...attempt, groupID: event.orderingKey });
+    this.track(event, ok);
     if (outcome === 'dead') {
       this.logger.warn({ eventID: event.id, hook: event.hook, groupID: event.orderingKey, attempts: attemptNo, reason }, 'callback dead-lettered: retry schedule spent');
     } else if (outcome === 'failed') {
       this.logger.info({ eventID: event.id, hook: event.hook, attempt: attemptNo, reason, retryAt: new Date(next.nextAttemptAt).toISOString() }, 'callback attempt failed; will retry');
+    }
+  }
+
+  /** Counts failures in a row per endpoint; the first 2xx after an outage retries its waiting queues now. */
+  private track({ id, endpoint }: EventRecord, ok: boolean): void {
+    const hurried = this.hurried.delete(id);
+    const failures = this.failuresInARow.get(endpoint) ?? 0;
+    if (!ok) {
+      if (!hurried) this.failuresInARow.set(endpoint, failures + 1);
+      return;
+    }
+    this.failuresInARow.delete(endpoint);
+    if (failures < RECOVERY_AFTER_FAILURES) return;
+    const recovery: Promise<void> = this.recover(endpoint).finally(() => this.recoveries.delete(recovery));
+    this.recoveries.add(recovery);
+  }
+
+  private async recover(endpoint: string): Promise<void> {
+    try {
+      const heads = await this.store.repos.events.retryNow({ endpoint }, this.now());
+      if (heads.length === 0) return;
+      // Another instance may attempt some of them: a bound keeps what this one never sees from piling up.
+      if (this.hurried.size > 100_000) this.hurried.clear();
+      for (const id of heads) this.hurried.add(id);
+      this.logger.info({ endpoint, queues: heads.length }, 'endpoint answers again: its waiting callbacks are retried now');
+      this.wake();
+    } catch (err) {
+      this.logger.error({ err, endpoint }, 'could not retry the waiting callbacks of an endpoint that answers again');
     }
   }
 

@@ -1,5 +1,5 @@
 // The admin-only callback API: read and change the webhook configuration at runtime, browse the
-// delivery log (events and their attempts), and replay. Only app admins (HUDDLE_ADMIN_USER_IDS)
+// delivery log (events and their attempts), replay, and retry now. Only app admins (HUDDLE_ADMIN_USER_IDS)
 // may call these; everyone else gets NoPermissionError (1002).
 
 import {
@@ -74,7 +74,7 @@ const ConfigView = view.object({
   changedAt: view.integer('Unix milliseconds of the last save through set_config; 0 when never saved'),
 });
 
-/** The replay routes' data: how many events went back to pending. */
+/** The replay and retry routes' data: how many events went back to pending (replay) or groups were retried now (retry). */
 const Requeued = view.object({ count: view.integer() });
 
 const eventFilter = {
@@ -140,6 +140,11 @@ function parsePayload(payload: string): unknown {
 
 export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps) => {
   const configView = () => ({ config: settings.document(), source: settings.source, changedAt: settings.changedAt });
+  /** The count of events (or queue heads) put on their way; the worker is told when there are any. */
+  const woken = (count: number) => {
+    if (count > 0) wake();
+    return { count };
+  };
 
   return [
     route({
@@ -190,30 +195,42 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
         return { event: { ...eventView(event), payload: parsePayload(event.payload) }, attempts: attempts.map(attemptView) };
       },
     }),
-    route({
-      path: '/webhook/replay_event',
-      body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
-      response: Requeued,
-      handle: async (ctx, body) => {
-        requireAdmin(ctx.caller);
-        const event = await events.get(body.eventID);
-        if (!event) throw notFound(`no event ${body.eventID}`);
-        // A pending event is already on its way: nothing to do (count 0).
-        const count = await events.requeue({ ids: [event.id] }, now());
-        if (count > 0) wake();
-        return { count };
-      },
-    }),
-    route({
-      path: '/webhook/replay_dead',
-      body: obj(eventFilter),
-      response: Requeued,
-      handle: async (ctx, body) => {
-        requireAdmin(ctx.caller);
-        const count = await events.requeue({ ...query(body), status: 'dead' }, now());
-        if (count > 0) wake();
-        return { count };
-      },
-    }),
+    // An event's replay or retry: `move` puts it (or its queue) back on its way; the worker is told.
+    ...(
+      [
+        // Delivered or dead: pending again, due now. Pending already: "retry now", as retry_event.
+        ['/webhook/replay_event', async (e: EventRecord) => (e.status === 'pending' ? (await events.retryNow({ ids: [e.id] }, now())).length : events.requeue({ ids: [e.id] }, now()))],
+        // Its queue's head goes now: the event itself, or the one it waits behind (order holds).
+        ['/webhook/retry_event', async (e: EventRecord) => (e.status === 'pending' ? (await events.retryNow({ ids: [e.id] }, now())).length : 0)],
+      ] as const
+    ).map(([path, move]) =>
+      route({
+        path,
+        body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+        response: Requeued,
+        handle: async (ctx, body) => {
+          requireAdmin(ctx.caller);
+          const event = await events.get(body.eventID);
+          if (!event) throw notFound(`no event ${body.eventID}`);
+          return woken(await move(event));
+        },
+      }),
+    ),
+    ...(
+      [
+        ['/webhook/retry_pending', async (q: EventQuery) => (await events.retryNow(q, now())).length],
+        ['/webhook/replay_dead', (q: EventQuery) => events.requeue({ ...q, status: 'dead' }, now())],
+      ] as const
+    ).map(([path, move]) =>
+      route({
+        path,
+        body: obj(eventFilter),
+        response: Requeued,
+        handle: async (ctx, body) => {
+          requireAdmin(ctx.caller);
+          return woken(await move(query(body)));
+        },
+      }),
+    ),
   ];
 };

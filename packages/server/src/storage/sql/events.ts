@@ -214,6 +214,30 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       return requeued.length;
     },
 
+    async retryNow(filter, now) {
+      // Queue heads only: an event behind its head cannot go first anyway, and the head is what
+      // waits. Leased heads are in flight already. The worker claims them oldest first (next
+      // attempt, then seq), so per-group order and deliveryConcurrency hold as ever.
+      const conditions = [sql`e.status = 'pending'`, sql`e.next_attempt_at > ${now}`, sql`(e.locked_until IS NULL OR e.locked_until <= ${now})`];
+      if (filter.ids) {
+        const ids = filter.ids.length > 0 ? filter.ids : [''];
+        conditions.push(sql`(h.endpoint, h.ordering_key) IN (SELECT endpoint, ordering_key FROM webhook_events WHERE id IN (${sql.join(ids)}))`);
+      }
+      if (filter.hook) conditions.push(sql`e.hook = ${filter.hook}`);
+      if (filter.endpoint) conditions.push(sql`h.endpoint = ${filter.endpoint}`);
+      if (filter.orderingKey) conditions.push(sql`h.ordering_key = ${filter.orderingKey}`);
+      if (filter.from !== undefined) conditions.push(sql`e.created_at >= ${filter.from}`);
+      if (filter.to !== undefined) conditions.push(sql`e.created_at <= ${filter.to}`);
+      const result = await sql<{ id: string }>`
+        UPDATE webhook_events SET next_attempt_at = ${now}
+        WHERE seq IN (
+          SELECT e.seq FROM webhook_queue_heads h JOIN webhook_events e ON e.seq = h.seq
+          WHERE ${sql.join(conditions, sql` AND `)})
+          AND status = 'pending' AND next_attempt_at > ${now}
+        RETURNING id`.execute(db);
+      return result.rows.map((r) => r.id);
+    },
+
     async nextWakeAt(endpoints) {
       // The earliest moment `claim` could return something: over queue heads only (an event behind
       // a head in backoff is not claimable however old it is), each due at the later of its next
