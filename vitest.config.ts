@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { PG_ADMIN_URL, postgresAvailable } from './packages/server/test/postgres.js';
 
@@ -16,7 +17,7 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const SERVER_TESTS = 'packages/server/test';
 
 /**
- * Suites that stay on SQLite: they spawn `src/main.ts` processes over SQLite files of their own, or
+ * Suites that stay on SQLite: they spawn huddle processes (the built dist/main.js) over SQLite files of their own, or
  * (console.test.ts) drive a browser, which sees the same console on either engine.
  */
 const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'webhook-config.test.ts', 'console.test.ts']);
@@ -39,6 +40,9 @@ if (!once.huddlePostgresTold) {
 }
 
 export default defineConfig({
+  // Our packages' "source" export condition: tests run the TypeScript, never a stale dist/.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
@@ -49,6 +53,7 @@ export default defineConfig({
           name: 'sqlite',
           include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
           env: { HUDDLE_TEST_ENGINE: 'sqlite' },
+          globalSetup: [`${SERVER_TESTS}/build-setup.ts`],
         },
       },
       ...(withPostgres
@@ -60,7 +65,7 @@ export default defineConfig({
                 include: postgresSuites,
                 env: { HUDDLE_TEST_ENGINE: 'postgres' },
                 // Tags this run's databases, and drops any a crashed or timed-out suite left behind.
-                globalSetup: [`${SERVER_TESTS}/postgres-setup.ts`],
+                globalSetup: [`${SERVER_TESTS}/build-setup.ts`, `${SERVER_TESTS}/postgres-setup.ts`],
               },
             },
           ]

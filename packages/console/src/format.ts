@@ -1,4 +1,4 @@
-import { Role } from '../../protocol/src/wire';
+import { Role } from '@huddle/protocol/wire';
 
 /** Local date and time of a Unix-millisecond time; "—" for 0 (not happened). */
 export function formatTime(ms: number): string {

@@ -4,7 +4,7 @@ export type {
   DeliveryEventView as EventView,
   DeliveryAttemptView as AttemptView,
   DeliveryEventDetail as EventDetail,
-} from '../../protocol/src/delivery-log';
+} from '@huddle/protocol/delivery-log';
 
 export interface ConfigView {
   config: Record<string, unknown>;
@@ -12,9 +12,9 @@ export interface ConfigView {
   changedAt: number;
 }
 
-export type { AttemptNotice } from '../../protocol/src/live';
+export type { AttemptNotice } from '@huddle/protocol/live';
 
-export type { GroupInfo } from '../../protocol/src/wire';
+export type { GroupInfo } from '@huddle/protocol/wire';
 
 export interface Member {
   userID: string;

@@ -274,16 +274,6 @@ export function obj<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   };
 }
 
-export function optObj<S extends Shape>(shape: S): Schema<ObjectOf<S> | undefined> {
-  const lower = lowerIndex(shape);
-  return {
-    parse(value, path) {
-      return value == null ? undefined : parseObject(shape, lower, value, path);
-    },
-    jsonSchema: () => objectSchema(shape, true),
-  };
-}
-
 /** Field limits shared by every route, so one rule has one number. */
 export const LIMITS = {
   id: 64,

@@ -1,17 +1,18 @@
 // The one table of error codes. Numbers and names follow OpenIM so existing clients keep working;
-// the HTTP layer renders every ApiError through `renderError` and nowhere else.
+// the HTTP layer renders every ApiError through `renderError` and nowhere else. README.md's Errors
+// table lists exactly these (errors.test.ts). OpenIM's 1003 DuplicateKeyError and 1203
+// NotInGroupYetError are absent: its group API never answers them (duplicates are 500; 1203 is for
+// sending messages, which huddle does not do).
 
 export const ERRORS = {
   ServerInternalError: { code: 500, http: 200, message: 'ServerInternalError' },
   ArgsError: { code: 1001, http: 200, message: 'ArgsError' },
   NoPermissionError: { code: 1002, http: 200, message: 'NoPermissionError' },
-  DuplicateKeyError: { code: 1003, http: 200, message: 'DuplicateKeyError' },
   RecordNotFoundError: { code: 1004, http: 200, message: 'RecordNotFoundError' },
   UserIDNotFoundError: { code: 1101, http: 200, message: 'UserIDNotFoundError' },
   RegisteredAlreadyError: { code: 1102, http: 200, message: 'RegisteredAlreadyError' },
   GroupIDNotFoundError: { code: 1201, http: 200, message: 'GroupIDNotFoundError' },
   GroupIDExisted: { code: 1202, http: 200, message: 'GroupIDExisted' },
-  NotInGroupYetError: { code: 1203, http: 200, message: 'NotInGroupYetError' },
   DismissedAlreadyError: { code: 1204, http: 200, message: 'DismissedAlreadyError' },
   // Not an OpenIM code (OpenIM has no member limit): a join would pass HUDDLE_MAX_GROUP_MEMBERS.
   GroupFullError: { code: 1290, http: 200, message: 'GroupFullError' },

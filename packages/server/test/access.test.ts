@@ -144,7 +144,7 @@ describe('app-admin calls', () => {
     expect((await post('/group/invite_user_to_group', { groupID: GROUP, invitedUserIDs: ['acc_leaver'] }, tokens[O]!)).errCode).toBe(0);
     expect((await post('/group/quit_group', { groupID: GROUP, userID: 'acc_leaver' }, s.adminToken)).errCode).toBe(0);
     const [event] = await eventually(async () => {
-      const rows = await s.query<{ id: string; status: string }>(`SELECT id, status FROM webhook_events WHERE ordering_key = '${GROUP}'`);
+      const rows = await s.query<{ id: string; status: string }>(`SELECT id, status FROM webhook_events WHERE ordering_key = '${GROUP}' AND payload LIKE '%acc_leaver%' ORDER BY seq DESC`);
       return rows[0]?.status === 'delivered' ? rows : undefined;
     });
     const config = await s.client.ok('/webhook/get_config', {}, s.adminToken);

@@ -6,13 +6,13 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { HOOK_KEYS, HOOKS, tencentSign, tencentUrl, type HookKey } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
-import { expectShape, FIXTURE_DIR, loadFixture, shapeDiff, TENCENT_FIXTURE_DIR } from './shape.js';
+import { expectShape, loadFixture, shapeDiff, TENCENT_FIXTURE_DIR } from './shape.js';
+import { itWithSeeds, readSeed } from './seeds.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SDK_APP_ID = '1400123456';
@@ -68,10 +68,8 @@ describe('Tencent fixtures', () => {
     expect(shapeDiff(SEED_001, 'Group.CallbackAfterCreateGroup')).toEqual(['EventTime: expected number, got string']);
   });
 
-  const seedDir = path.resolve(FIXTURE_DIR, '../../../../../../shared/seeds');
-  it.skipIf(!fs.existsSync(seedDir))('quote seed 001 as it is printed', () => {
-    const file = fs.readdirSync(seedDir).find((f) => f.startsWith('001_'))!;
-    const text = fs.readFileSync(path.join(seedDir, file), 'utf8');
+  itWithSeeds('quote seed 001 as it is printed', () => {
+    const text = readSeed('001');
     const start = text.indexOf('{', text.indexOf('Sample request'));
     const end = text.indexOf('Request fields', start);
     const json = text.slice(start, text.lastIndexOf('}', end) + 1).replace(/\/\/[^\n]*/g, '');

@@ -29,6 +29,7 @@ import {
   toFixture,
   type Fixture,
 } from './shape.js';
+import { itWithSeeds, readSeed } from './seeds.js';
 
 const hooks = HOOK_KEYS.map((key) => [key, HOOKS[key] as HookDefinition] as const);
 const beforeHooks = hooks.filter(([, h]) => h.phase === 'before');
@@ -270,14 +271,10 @@ describe('the seed pages', () => {
     });
   });
 
-  // The seed pages live beside the repository (../shared/seeds); when present, the examples above
-  // must be the ones printed there.
-  const seedDir = path.resolve(FIXTURE_DIR, '../../../../../../shared/seeds');
-  it.skipIf(!fs.existsSync(seedDir))('the examples above are the ones printed on the seed pages', () => {
+  // When the seed pages are there (see seeds.ts), the examples above must be the ones printed there.
+  itWithSeeds('the examples above are the ones printed on the seed pages', () => {
     for (const { seed, example } of Object.values(SEED_EXAMPLES)) {
-      const file = fs.readdirSync(seedDir).find((f) => f.startsWith(`${seed}_`));
-      expect(file, `seed ${seed}`).toBeDefined();
-      const text = fs.readFileSync(path.join(seedDir, file!), 'utf8');
+      const text = readSeed(seed);
       const start = text.indexOf('{', text.search(/Request (Package|Packet) Example/));
       expect(JSON.parse(firstJsonObject(text, start))).toEqual(example);
     }

@@ -52,84 +52,107 @@ afterAll(async () => {
   await rx?.close();
 });
 
+// Each test below runs the steps it needs (once per file, in order), so any one runs alone (-t).
+const steps = new Map<string, () => Promise<void>>();
+const started = new Map<string, Promise<void>>();
+function step(name: string, needs: string[], fn: () => Promise<void>): void {
+  steps.set(name, async () => {
+    for (const n of needs) await run(n);
+    await fn();
+  });
+}
+function run(name: string): Promise<void> {
+  let p = started.get(name);
+  if (!p) started.set(name, (p = steps.get(name)!()));
+  return p;
+}
+
+step('auth', [], async () => {
+  const { userID: adminID } = await call('/auth/parse_token', { token: s.adminToken }, null);
+  await call('/auth/get_admin_token', { secret: TEST_SECRET, userID: adminID }, null);
+  await call('/user/user_register', {
+    users: [OWNER, ADMIN, MEMBER, HEIR, INVITEE, JOINER].map((userID) => ({ userID, nickname: userID.toUpperCase(), faceURL: `https://f/${userID}.png`, ex: '{"team":"blue"}' })),
+  });
+  for (const u of [MEMBER, JOINER]) tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
+  await call('/auth/get_user_token', { userID: MEMBER, platformID: 1 });
+  await call('/auth/force_logout', { userID: MEMBER, platformID: 1 });
+  await call('/user/get_users_info', { userIDs: [OWNER, MEMBER, 'nobody'] });
+  await call('/user/update_user_info_ex', { userInfo: { userID: MEMBER, nickname: 'Mia M.', globalRecvMsgOpt: 1 } }, tokens[MEMBER]!);
+  await call('/user/update_user_info', { userInfo: { userID: MEMBER, nickname: 'Mia', faceURL: '', ex: '' } }, tokens[MEMBER]!);
+});
+
+step('config', [], async () => {
+  await call('/webhook/get_config', {});
+  // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
+  rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
+  const config = webhooksDocument({ url: rx.url, retrySchedule: [0.05], hooks: { afterCreateGroup: { enable: true } } });
+  expect((await call('/webhook/set_config', { config })).source).toBe('api');
+});
+
+let groupID = '';
+step('groups', ['auth', 'config'], async () => {
+  const created = await call('/group/create_group', {
+    ownerUserID: OWNER,
+    adminUserIDs: [ADMIN],
+    memberUserIDs: [MEMBER, HEIR],
+    groupInfo: { groupName: 'Hikers', notification: 'Be kind', introduction: 'We hike', faceURL: 'https://f/g.png', ex: 'x', groupType: 2, applyMemberFriend: 1 },
+  });
+  groupID = created.groupInfo.groupID;
+  await call('/group/get_groups_info', { groupIDs: [groupID, 'missing'] });
+  await call('/group/set_group_info', { groupInfoForSet: { groupID, groupName: 'Hill walkers', notification: 'Boots on', needVerification: 0 } });
+  await call('/group/set_group_info_ex', { groupID, introduction: 'We walk', ex: 'y', lookMemberInfo: 1 });
+  await call('/group/mute_group', { groupID });
+  await call('/group/cancel_mute_group', { groupID });
+});
+
+step('members', ['groups'], async () => {
+  await call('/group/invite_user_to_group', { groupID, invitedUserIDs: [INVITEE], reason: 'come along' });
+  await call('/group/get_group_member_list', { groupID, pagination: page(), filter: 0, keyword: '' });
+  await call('/group/get_group_members_info', { groupID, userIDs: [OWNER, MEMBER] });
+  await call('/group/get_group_member_user_id', { groupID });
+  await call('/group/get_joined_group_list', { fromUserID: MEMBER, pagination: page() });
+  await call('/group/set_group_member_info', { members: [{ groupID, userID: MEMBER, nickname: 'Mia of the hills', ex: 'e', roleLevel: 60 }] });
+  await call('/group/mute_group_member', { groupID, userID: MEMBER, mutedSeconds: 60 });
+  await call('/group/cancel_mute_group_member', { groupID, userID: MEMBER });
+  await call('/group/kick_group', { groupID, kickedUserIDs: [INVITEE], reason: 'wrong group' });
+  await call('/group/quit_group', { groupID }, tokens[MEMBER]!);
+  await call('/group/transfer_group', { groupID, oldOwnerUserID: OWNER, newOwnerUserID: HEIR });
+});
+
+step('joins', ['auth'], async () => {
+  const closed = (await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupName: 'Closed', groupType: 2, needVerification: 1 } })).groupInfo;
+  await call('/group/join_group', { groupID: closed.groupID, joinSource: 3, reqMessage: 'let me in', ex: 'q' }, tokens[JOINER]!);
+  await call('/group/get_recv_group_applicationList', { fromUserID: OWNER, pagination: page() });
+  await call('/group/get_user_req_group_applicationList', { userID: JOINER, pagination: page() });
+  await call('/group/get_specified_user_group_request_info', { groupID: closed.groupID, userID: JOINER });
+  await call('/group/group_application_response', { groupID: closed.groupID, fromUserID: JOINER, handleResult: 1, handledMsg: 'welcome' });
+  await call('/group/dismiss_group', { groupID: closed.groupID, deleteMember: false });
+});
+
+step('delivery', ['groups'], async () => {
+  await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 } });
+  const first = (status: string) => async () => (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
+  const dead = await eventually(first('dead'), 8000, 'a dead-lettered callback');
+  const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
+  expect((await call('/webhook/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
+  expect((await call('/webhook/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
+  expect(await call('/webhook/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
+  expect(await call('/webhook/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
+  // Nothing waits for a scheduled retry here: retry now has nothing to do.
+  expect(await call('/webhook/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
+  expect(await call('/webhook/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
+});
+
 describe('every answer fits the served document', () => {
-  it('auth and users', async () => {
-    const { userID: adminID } = await call('/auth/parse_token', { token: s.adminToken }, null);
-    await call('/auth/get_admin_token', { secret: TEST_SECRET, userID: adminID }, null);
-    await call('/user/user_register', {
-      users: [OWNER, ADMIN, MEMBER, HEIR, INVITEE, JOINER].map((userID) => ({ userID, nickname: userID.toUpperCase(), faceURL: `https://f/${userID}.png`, ex: '{"team":"blue"}' })),
-    });
-    for (const u of [MEMBER, JOINER]) tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
-    await call('/auth/get_user_token', { userID: MEMBER, platformID: 1 });
-    await call('/auth/force_logout', { userID: MEMBER, platformID: 1 });
-    await call('/user/get_users_info', { userIDs: [OWNER, MEMBER, 'nobody'] });
-    await call('/user/update_user_info_ex', { userInfo: { userID: MEMBER, nickname: 'Mia M.', globalRecvMsgOpt: 1 } }, tokens[MEMBER]!);
-    await call('/user/update_user_info', { userInfo: { userID: MEMBER, nickname: 'Mia', faceURL: '', ex: '' } }, tokens[MEMBER]!);
-  });
-
-  it('the callback configuration', async () => {
-    await call('/webhook/get_config', {});
-    // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
-    rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
-    const config = webhooksDocument({ url: rx.url, retrySchedule: [0.05], hooks: { afterCreateGroup: { enable: true } } });
-    expect((await call('/webhook/set_config', { config })).source).toBe('api');
-  });
-
-  let groupID = '';
-  it('groups', async () => {
-    const created = await call('/group/create_group', {
-      ownerUserID: OWNER,
-      adminUserIDs: [ADMIN],
-      memberUserIDs: [MEMBER, HEIR],
-      groupInfo: { groupName: 'Hikers', notification: 'Be kind', introduction: 'We hike', faceURL: 'https://f/g.png', ex: 'x', groupType: 2, applyMemberFriend: 1 },
-    });
-    groupID = created.groupInfo.groupID;
-    await call('/group/get_groups_info', { groupIDs: [groupID, 'missing'] });
-    await call('/group/set_group_info', { groupInfoForSet: { groupID, groupName: 'Hill walkers', notification: 'Boots on', needVerification: 0 } });
-    await call('/group/set_group_info_ex', { groupID, introduction: 'We walk', ex: 'y', lookMemberInfo: 1 });
-    await call('/group/mute_group', { groupID });
-    await call('/group/cancel_mute_group', { groupID });
-  });
-
-  it('members', async () => {
-    await call('/group/invite_user_to_group', { groupID, invitedUserIDs: [INVITEE], reason: 'come along' });
-    await call('/group/get_group_member_list', { groupID, pagination: page(), filter: 0, keyword: '' });
-    await call('/group/get_group_members_info', { groupID, userIDs: [OWNER, MEMBER] });
-    await call('/group/get_group_member_user_id', { groupID });
-    await call('/group/get_joined_group_list', { fromUserID: MEMBER, pagination: page() });
-    await call('/group/set_group_member_info', { members: [{ groupID, userID: MEMBER, nickname: 'Mia of the hills', ex: 'e', roleLevel: 60 }] });
-    await call('/group/mute_group_member', { groupID, userID: MEMBER, mutedSeconds: 60 });
-    await call('/group/cancel_mute_group_member', { groupID, userID: MEMBER });
-    await call('/group/kick_group', { groupID, kickedUserIDs: [INVITEE], reason: 'wrong group' });
-    await call('/group/quit_group', { groupID }, tokens[MEMBER]!);
-    await call('/group/transfer_group', { groupID, oldOwnerUserID: OWNER, newOwnerUserID: HEIR });
-  });
-
-  it('join requests', async () => {
-    const closed = (await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupName: 'Closed', groupType: 2, needVerification: 1 } })).groupInfo;
-    await call('/group/join_group', { groupID: closed.groupID, joinSource: 3, reqMessage: 'let me in', ex: 'q' }, tokens[JOINER]!);
-    await call('/group/get_recv_group_applicationList', { fromUserID: OWNER, pagination: page() });
-    await call('/group/get_user_req_group_applicationList', { userID: JOINER, pagination: page() });
-    await call('/group/get_specified_user_group_request_info', { groupID: closed.groupID, userID: JOINER });
-    await call('/group/group_application_response', { groupID: closed.groupID, fromUserID: JOINER, handleResult: 1, handledMsg: 'welcome' });
-    await call('/group/dismiss_group', { groupID: closed.groupID, deleteMember: false });
-  });
-
-  it('the delivery log, replay and retry now', async () => {
-    await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 } });
-    const first = (status: string) => async () => (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
-    const dead = await eventually(first('dead'), 8000, 'a dead-lettered callback');
-    const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
-    expect((await call('/webhook/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
-    expect((await call('/webhook/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
-    expect(await call('/webhook/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
-    expect(await call('/webhook/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
-    // Nothing waits for a scheduled retry here: retry now has nothing to do.
-    expect(await call('/webhook/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
-    expect(await call('/webhook/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
-  });
+  it('auth and users', () => run('auth'));
+  it('the callback configuration', () => run('config'));
+  it('groups', () => run('groups'));
+  it('members', () => run('members'));
+  it('join requests', () => run('joins'));
+  it('the delivery log, replay and retry now', () => run('delivery'));
 
   it('catches a key added to or dropped from an answer', async () => {
+    await run('groups');
     const res = await s.client.raw('/group/get_groups_info', { groupIDs: [groupID] }, { token: s.adminToken });
     const check = (body: unknown) => checkJson(doc, answerSchema('/group/get_groups_info')!, body, undefined, '#', 'answer');
     expect(check(res.body)).toEqual([]);
@@ -142,7 +165,8 @@ describe('every answer fits the served document', () => {
     expect(checkJson(doc, empty, { errCode: 0, errMsg: '', errDlt: '', data: {} })).not.toEqual([]);
   });
 
-  it('called every route the document lists, with an item in every list', () => {
+  it('called every route the document lists, with an item in every list', async () => {
+    for (const name of steps.keys()) await run(name);
     const routes = documentedRoutes();
     expect(routes.length).toBeGreaterThan(30);
     expect(routes.filter((p) => !visited.has(p))).toEqual([]);

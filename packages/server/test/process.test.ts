@@ -30,7 +30,7 @@ function run(argv: string[], cwd: string, env: Record<string, string>): { child:
 }
 
 /** The server as `npm start` runs it. */
-const start = (env: Record<string, string>) => run(['--import', 'tsx', 'src/main.ts'], SERVER_DIR, { HUDDLE_PORT: '0', ...env });
+const start = (env: Record<string, string>) => run(['dist/main.js'], SERVER_DIR, { HUDDLE_PORT: '0', ...env });
 
 async function waitFor(predicate: () => boolean, what: string, ms = 15_000) {
   const until = Date.now() + ms;

@@ -1,4 +1,4 @@
-// huddle as its own process (`src/main.ts`, as `npm start` runs it), for tests and scripts that kill
+// huddle as its own process (the built `dist/main.js`, as `npm start` runs it), for tests and scripts that kill
 // it with SIGKILL: started on a free port, found by its "listening on" log line.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,7 +20,7 @@ export interface ServerProcess {
 
 /** Starts huddle with `env` on top of this process's environment (HUDDLE_PORT 0 unless given). */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: SERVER_DIR,
     env: { ...process.env, HUDDLE_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -538,7 +538,7 @@ describe('a bad file names the key', () => {
 
 function run(env: Record<string, string>): { output: () => string; exit: Promise<number | null>; kill: (s: NodeJS.Signals) => void } {
   const dir = tempDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: SERVER_DIR,
     env: { ...process.env, HUDDLE_PORT: '0', HUDDLE_HOST: '127.0.0.1', HUDDLE_DATABASE: path.join(dir, 'huddle.db'), HUDDLE_SECRET: 'process-secret-0123456789', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

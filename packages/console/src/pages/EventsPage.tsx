@@ -8,7 +8,7 @@ import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatTime, fromLocalInput } from '../format';
 import { Link, navigate } from '../router';
-import { DELIVERY_STATUSES } from '../../../protocol/src/delivery-log';
+import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import type { EventView } from '../types';
 import { useHookKeys } from '../useHookKeys';
 import { useLoad } from '../useLoad';

@@ -69,8 +69,6 @@ export interface MemberRepo {
   /** Members ordered by role (owner first), then by when they joined. */
   list(groupID: string, query: MemberQuery, page: Page): Promise<Paged<MemberRecord>>;
   userIDs(groupID: string): Promise<string[]>;
-  /** Member rows per group, counted (used to check the memberCount invariant). */
-  countAll(): Promise<Map<string, number>>;
 }
 
 export interface RequestQuery {

@@ -2,7 +2,6 @@
 // instances may share one database: migrations take an advisory lock, writers of a group lock its
 // row, and delivery claims use FOR UPDATE SKIP LOCKED with leases.
 
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -12,7 +11,8 @@ import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
 import { isPostgresTransient } from '../tx-retry.js';
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+// The SQL stays in src/ (tsc copies no .sql); dist/ sits at the same depth, so this finds it from both.
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/storage/postgres/migrations/', import.meta.url));
 const CAPABILITIES: Capabilities = { rowLocks: true, skipLocked: true };
 /** Any constant shared by every huddle instance: the key of the migration advisory lock. */
 const MIGRATION_LOCK = 0x68756464; // "hudd"

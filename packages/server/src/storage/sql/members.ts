@@ -112,13 +112,5 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
         .execute();
       return rows.map((r) => r.user_id);
     },
-    async countAll() {
-      const rows = await db
-        .selectFrom('group_members')
-        .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('group_id')
-        .execute();
-      return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
-    },
   };
 }

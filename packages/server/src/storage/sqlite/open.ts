@@ -11,7 +11,8 @@ import type { Capabilities, Database as Schema } from '../sql/tables.js';
 import type { Store } from '../store.js';
 import { isSqliteTransient } from '../tx-retry.js';
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+// The SQL stays in src/ (tsc copies no .sql); dist/ sits at the same depth, so this finds it from both.
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/storage/sqlite/migrations/', import.meta.url));
 const CAPABILITIES: Capabilities = { rowLocks: false, skipLocked: false };
 
 export interface SqliteOptions {
