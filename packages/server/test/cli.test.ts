@@ -46,7 +46,7 @@ async function json<T = any>(args: string[], env: Record<string, string> = {}): 
   return JSON.parse(r.stdout) as T;
 }
 
-async function waitFor(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
+async function waitFor(predicate: () => boolean, what: string, ms = 90_000): Promise<void> {
   const until = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -109,7 +109,7 @@ beforeAll(async () => {
   for (const groupID of ['hikers', 'bikers']) {
     await client.ok('/group/create_group', { ownerUserID: 'alice', memberUserIDs: ['bob'], groupInfo: { groupID, groupName: groupID, groupType: 2 } }, admin);
   }
-}, 40_000);
+}, 120_000);
 
 afterAll(async () => {
   await client?.close();

@@ -81,7 +81,7 @@ it('delivers every committed after-callback after a SIGKILL and a restart, in or
       const need = new Map<string, number>();
       for (const a of acknowledged) need.set(key(a), (need.get(key(a)) ?? 0) + 1);
       return [...need].every(([k, count]) => (seen.get(k) ?? 0) >= count);
-    }, 30_000);
+    }, 120_000);
     const events = unique(delivered).map(asEvent);
     // Per group and user, joins and quits alternate, starting with a join: commit order held.
     for (const g of groups) {

@@ -48,7 +48,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
   for (const db of databases) await db.drop();
   if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
-}, 60_000);
+}, 180_000);
 
 async function database(): Promise<TestDatabase> {
   const db = await createTestDatabase();
@@ -217,7 +217,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const admins = await query<{ n: number }>(db.url, "SELECT COUNT(*)::int AS n FROM users WHERE user_id = 'imAdmin'");
     expect(admins[0]!.n).toBe(1);
     await Promise.all(three.map(stop));
-  }, 90_000);
+  }, 180_000);
 
   it("a user's write limit holds across instances, however the writes are spread", async () => {
     const db = await database();
@@ -236,7 +236,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     }
     expect(statuses.filter((st) => st === 200)).toHaveLength(LIMIT);
     expect(statuses.slice(LIMIT)).toEqual(Array(6).fill(429));
-  }, 60_000);
+  }, 180_000);
 
   it('a webhook configuration saved on one instance takes effect on the others without a restart', async () => {
     const db = await database();
@@ -266,7 +266,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     await b.ok('/group/quit_group', { groupID: 'g1', userID: 'u1' }, token);
     const got = await rx.waitForCount(2, undefined, 30_000);
     expect(got.map((r) => r.command)).toEqual(['callbackAfterMemberJoinGroupCommand', 'callbackAfterQuitGroupCommand']);
-  }, 90_000);
+  }, 180_000);
 
   it('a configuration written behind every instance\'s back is picked up by the periodic re-read', async () => {
     const db = await database();
@@ -284,7 +284,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     await query(db.url, "UPDATE settings SET value = $1, updated_at = 1 WHERE key = 'webhooks'", [JSON.stringify(doc)]);
     await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3), 30_000, 'both instances to re-read the configuration');
     expect(apps.every((app) => !app.webhooks.config.endpoints[0]!.hooks.afterMemberJoinGroup.enable)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it("an API-only instance's changes wake a worker-only instance (LISTEN/NOTIFY), not its poll", async () => {
     const db = await database();
@@ -306,7 +306,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect(rx.requests().map((r) => r.command)).toEqual(
       Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand')),
     );
-  }, 90_000);
+  }, 180_000);
 
   it("runs the README's two-instance setup: huddle serve --no-worker and huddle worker", async () => {
     const db = await database();
@@ -370,7 +370,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
 
     await stop(api);
     await stop(worker);
-  }, 90_000);
+  }, 180_000);
 
   it('two serve instances under load from both, one killed with SIGKILL: every committed event arrives, in order per group', async () => {
     const db = await database();
@@ -481,5 +481,5 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect(pendingAtKill).toBeGreaterThan(0);
     expect(duplicates).toBeLessThanOrEqual(concurrency);
     await stop(a);
-  }, 90_000);
+  }, 180_000);
 });

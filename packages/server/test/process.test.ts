@@ -32,7 +32,7 @@ function run(argv: string[], cwd: string, env: Record<string, string>): { child:
 /** The server as `npm start` runs it. */
 const start = (env: Record<string, string>) => run(['dist/main.js'], SERVER_DIR, { HUDDLE_PORT: '0', ...env });
 
-async function waitFor(predicate: () => boolean, what: string, ms = 15_000) {
+async function waitFor(predicate: () => boolean, what: string, ms = 90_000) {
   const until = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

@@ -34,7 +34,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const until = Date.now() + 20_000;
+  const until = Date.now() + 90_000;
   let m: RegExpExecArray | null;
   while (!(m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out))) {
     if (Date.now() > until || child.exitCode !== null) {

@@ -550,7 +550,7 @@ function run(env: Record<string, string>): { output: () => string; exit: Promise
   return { output: () => out, exit, kill: (s) => child.kill(s) };
 }
 
-async function until(predicate: () => boolean, what: string, ms = 15_000) {
+async function until(predicate: () => boolean, what: string, ms = 90_000) {
   const end = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
