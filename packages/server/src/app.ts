@@ -132,7 +132,6 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     sender,
     logger,
     now,
-    store.repos,
     eventsReady,
     (o) => metrics.before(o),
   );

@@ -1,6 +1,7 @@
 import { LIMITS, obj, optStr } from '../schema.js';
 import { pickGroupInfo, type GroupInfo } from '../wire.js';
 import { tencentGroupType } from '../dialects/tencent.js';
+import { sameNames } from './apply.js';
 import { defineHook, memberAccounts, perEvent, type TencentContext } from './define.js';
 import { GROUP_SETTINGS_FIELDS } from './group-info.js';
 
@@ -39,6 +40,7 @@ export const beforeCreateGroup = defineHook({
     bodies: perEvent((e: CreateEvent, ctx) => ({ ...tencentCreate(e, ctx), EventTime: ctx.eventTime })),
   },
   modifiable: obj({ groupID: optStr({ max: LIMITS.id }), ...GROUP_SETTINGS_FIELDS }),
+  answer: { kind: 'fields', fields: sameNames(['groupID', ...Object.keys(GROUP_SETTINGS_FIELDS)]) },
 });
 
 export const afterCreateGroup = defineHook({

@@ -3,6 +3,7 @@
 
 import { tencentGroupType, type TencentModificationFields } from '../dialects/tencent.js';
 import { optStr, type Schema } from '../schema.js';
+import type { AnswerSpec } from './apply.js';
 
 export type Phase = 'before' | 'after';
 
@@ -26,6 +27,8 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
    * string (see `plainAnswerStr`).
    */
   modifiable?: Schema<M>;
+  /** Before-hooks with a `modifiable`: how the answer applies to the operation (see applyModification). */
+  answer?: AnswerSpec;
   /**
    * After-hooks: the queue an event waits in; events of one key are delivered in order. Default:
    * the event's groupID (hooks whose events have none, such as the user hooks, say theirs).

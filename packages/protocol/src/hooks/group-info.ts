@@ -1,4 +1,5 @@
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
+import { sameNames } from './apply.js';
 import { defineHook, plainAnswerStr, typeOf, type TencentContext } from './define.js';
 
 /** A change of group settings; null means "not part of this change". */
@@ -60,6 +61,7 @@ export const GROUP_SETTINGS_FIELDS = {
  * answer mirrors its wrappers: null leaves a field as is, "" clears it.
  */
 const settingsModification = obj(GROUP_SETTINGS_FIELDS);
+const settingsAnswer = { kind: 'fields', fields: sameNames(Object.keys(GROUP_SETTINGS_FIELDS)) } as const;
 
 /**
  * set_group_info's answer, as OpenIM reads it: groupName, notification, introduction and faceURL
@@ -103,6 +105,7 @@ export const beforeSetGroupInfo = defineHook({
   fires: 'set_group_info, after its checks, before the write',
   openim: { command: 'callbackBeforeSetGroupInfoCommand', body: plainBody },
   modifiable: plainSettingsModification,
+  answer: settingsAnswer,
 });
 
 export const afterSetGroupInfo = defineHook({
@@ -119,6 +122,7 @@ export const beforeSetGroupInfoEx = defineHook({
   fires: 'set_group_info_ex, after its checks, before the write',
   openim: { command: 'callbackBeforeSetGroupInfoExCommand', body: wrapperBody },
   modifiable: settingsModification,
+  answer: settingsAnswer,
 });
 
 export const afterSetGroupInfoEx = defineHook({

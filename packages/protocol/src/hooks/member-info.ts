@@ -1,5 +1,6 @@
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
 import { tencentRole } from '../dialects/tencent.js';
+import { wireFields } from './apply.js';
 import { defineHook, typeOf } from './define.js';
 
 /** One entry of set_group_member_info; null means "not part of this change". */
@@ -12,14 +13,14 @@ export interface MemberInfoChange {
   ex: string | null;
 }
 
-// The key is `nickName` in these two callbacks (OpenIM's, and the seed page's).
+// The key is `nickName` in these two callbacks (OpenIM's, and the seed page's), in the request and
+// in the answer.
+const MEMBER_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', roleLevel: 'roleLevel', ex: 'ex' } as const;
+
 const body = (e: MemberInfoChange) => ({
   groupID: e.groupID,
   userID: e.userID,
-  nickName: e.nickname,
-  faceURL: e.faceURL,
-  roleLevel: e.roleLevel,
-  ex: e.ex,
+  ...(wireFields(MEMBER_FIELDS, e) as { nickName: string | null; faceURL: string | null; roleLevel: number | null; ex: string | null }),
 });
 
 export const beforeSetGroupMemberInfo = defineHook({
@@ -33,6 +34,7 @@ export const beforeSetGroupMemberInfo = defineHook({
     roleLevel: optInt({ oneOf: [20, 60] }),
     ex: optStr({ max: LIMITS.ex }),
   }),
+  answer: { kind: 'fields', fields: MEMBER_FIELDS },
 });
 
 export const afterSetGroupMemberInfo = defineHook({

@@ -1,5 +1,6 @@
 import { arr, LIMITS, obj, optInt, optStr, str } from '../schema.js';
 import { tencentGroupType, tencentJoinType } from '../dialects/tencent.js';
+import { sameNames } from './apply.js';
 import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
 
 /** Members about to be inserted, and what the business server may set on each. */
@@ -29,6 +30,13 @@ export const beforeMemberJoinGroup = defineHook({
       { max: LIMITS.list },
     ),
   }),
+  answer: {
+    kind: 'entries',
+    list: 'memberCallbackList',
+    key: 'userID',
+    fields: sameNames(['nickname', 'faceURL', 'roleLevel', 'muteEndTime', 'ex']),
+    unknown: 'who is not joining',
+  },
 });
 
 export const beforeApplyJoinGroup = defineHook({
@@ -86,6 +94,7 @@ export const beforeInviteUserToGroup = defineHook({
   modifiable: obj({
     refusedMembersAccount: arr(str({ max: LIMITS.id, required: true }), { max: LIMITS.list }),
   }),
+  answer: { kind: 'remove', list: 'refusedMembersAccount', unknown: 'who was not invited' },
 });
 
 /** The seed page's event: one per member who joins, by any path. */

@@ -4,6 +4,7 @@
 // Profile.CallbackPortraitSet ("After a Profile Is Updated", product 1047, doc 48733).
 
 import { arr, LIMITS, obj, optStr, str } from '../schema.js';
+import { sameNames, wireFields } from './apply.js';
 import { defineHook, plainAnswerStr, type TencentContext } from './define.js';
 
 /** OpenIM's sdkws.UserInfo, in its order. */
@@ -54,7 +55,13 @@ const usersBody = (e: UserRegisterEvent) => ({
   })),
 });
 
-const profileBody = (e: UserInfoExChange | UserInfoChange) => ({ userID: e.userID, nickName: e.nickname, faceURL: e.faceURL, ex: e.ex });
+// `nickName` in the request and in the answer.
+const PROFILE_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', ex: 'ex' } as const;
+const profileAnswer = { kind: 'fields', fields: PROFILE_FIELDS } as const;
+
+function profileBody<E extends UserInfoExChange | UserInfoChange>(e: E) {
+  return { userID: e.userID, ...(wireFields(PROFILE_FIELDS, e) as { nickName: E['nickname']; faceURL: E['faceURL']; ex: E['ex'] }) };
+}
 
 /** Tencent's profile tags for huddle's fields; `ex` is a custom field, named as the group's is. */
 export const TENCENT_PROFILE_TAGS = [
@@ -95,6 +102,7 @@ export const beforeUserRegister = defineHook({
       { max: LIMITS.list },
     ),
   }),
+  answer: { kind: 'entries', list: 'users', key: 'userID', fields: sameNames(['nickname', 'faceURL', 'ex']), unknown: 'who is not being registered' },
 });
 
 export const afterUserRegister = defineHook({
@@ -116,6 +124,7 @@ export const beforeUpdateUserInfoEx = defineHook({
     faceURL: optStr({ max: LIMITS.faceURL }),
     ex: optStr({ max: LIMITS.ex }),
   }),
+  answer: profileAnswer,
 });
 
 export const afterUpdateUserInfoEx = defineHook({
@@ -138,6 +147,7 @@ export const beforeUpdateUserInfo = defineHook({
     faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
     ex: plainAnswerStr({ max: LIMITS.ex }),
   }),
+  answer: profileAnswer,
 });
 
 export const afterUpdateUserInfo = defineHook({

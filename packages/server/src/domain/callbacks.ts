@@ -1,10 +1,11 @@
 // Callback steps shared by every path that adds members: ask beforeMemberJoinGroup, apply what it
 // may change, and report each join (the seed's afterMemberJoinGroup and OpenIM's afterJoinGroup).
 
-import { args } from '../errors.js';
+import { applyModification, HOOKS, type BeforeHookKey, type EventOf, type Hooks, type Refusal } from '@huddle/protocol';
+import { ApiError, args } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
-import { Role, type DomainDeps, type OpContext } from './context.js';
+import { Role, type CallbackPort, type DomainDeps, type GroupFacts, type OpContext } from './context.js';
 
 /** What a commit answers when the facts its before-callbacks were decided on no longer hold. */
 export const STALE = Symbol('stale');
@@ -28,6 +29,42 @@ export async function decideAndCommit<T>(what: string, round: () => Promise<T | 
   throw args(`${what} changed while the business server was asked, ${DECISION_ROUNDS} times in a row; try again`);
 }
 
+type Item<T> = T extends readonly (infer U)[] ? U : T;
+
+/**
+ * Asks a before-callback about `value` (what the operation is about to write) and returns it with
+ * the answer applied, as the hook declares (applyModification). An answer that names something not
+ * asked about, or that `refuse` refuses, is an invalid modification: `value` goes on unchanged, or
+ * the request is refused without failedContinue.
+ */
+export async function ask<K extends BeforeHookKey, T>(
+  hooks: CallbackPort,
+  ctx: OpContext,
+  key: K,
+  event: EventOf<Hooks[K]>,
+  value: T,
+  options: { groups?: readonly GroupFacts[]; refuse?: Refusal<Item<T>> } = {},
+): Promise<T> {
+  const answer = await hooks.before(ctx, key, event, options.groups);
+  const spec = HOOKS[key].answer;
+  if (answer === undefined || !spec) return value;
+  const applied = applyModification(spec, value as Item<T>, answer, options.refuse);
+  if (applied.ok) return applied.value as T;
+  hooks.invalidModification(ctx, key, applied.reason);
+  return value;
+}
+
+/** A domain rule as a Refusal's reason: the detail of the ApiError it throws. */
+export function broken(rule: () => void): string | undefined {
+  try {
+    rule();
+    return undefined;
+  } catch (err) {
+    if (err instanceof ApiError) return err.detail;
+    throw err;
+  }
+}
+
 /** Runs beforeMemberJoinGroup for members about to be inserted; returns them as they will be written. */
 export async function askMembersJoin(
   { hooks }: Pick<DomainDeps, 'hooks'>,
@@ -36,30 +73,10 @@ export async function askMembersJoin(
   members: MemberRecord[],
 ): Promise<MemberRecord[]> {
   if (members.length === 0 || !hooks.enabled('beforeMemberJoinGroup')) return members;
-  const mod = await hooks.before(ctx, 'beforeMemberJoinGroup', {
-    groupID: group.groupID,
-    memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })),
-    groupEx: group.ex,
+  const event = { groupID: group.groupID, memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })), groupEx: group.ex };
+  return ask(hooks, ctx, 'beforeMemberJoinGroup', event, members, {
+    refuse: (entry, before) => (entry.roleLevel !== undefined && before.roleLevel === Role.Owner ? `the owner's role cannot change` : undefined),
   });
-  if (!mod || mod.memberCallbackList.length === 0) return members;
-  const byID = new Map(members.map((m) => [m.userID, { ...m }]));
-  for (const entry of mod.memberCallbackList) {
-    const m = byID.get(entry.userID);
-    if (!m) {
-      hooks.invalidModification(ctx, 'beforeMemberJoinGroup', `memberCallbackList names ${entry.userID}, who is not joining`);
-      return members;
-    }
-    if (entry.roleLevel !== undefined && m.roleLevel === Role.Owner) {
-      hooks.invalidModification(ctx, 'beforeMemberJoinGroup', `the owner's role cannot change`);
-      return members;
-    }
-    if (entry.nickname !== undefined) m.nickname = entry.nickname;
-    if (entry.faceURL !== undefined) m.faceURL = entry.faceURL;
-    if (entry.roleLevel !== undefined) m.roleLevel = entry.roleLevel;
-    if (entry.muteEndTime !== undefined) m.muteEndTime = entry.muteEndTime;
-    if (entry.ex !== undefined) m.ex = entry.ex;
-  }
-  return members.map((m) => byID.get(m.userID)!);
 }
 
 /**
@@ -70,7 +87,7 @@ export async function reportJoins(
   { hooks, maxGroupMembers = 0 }: Pick<DomainDeps, 'hooks' | 'maxGroupMembers'>,
   tx: Repos,
   ctx: OpContext,
-  group: Pick<GroupRecord, 'groupID' | 'ex'>,
+  group: GroupFacts & Pick<GroupRecord, 'ex'>,
   members: MemberRecord[],
   reqMessage: string,
   /** The group's member count with them. */
@@ -81,12 +98,14 @@ export async function reportJoins(
     ctx,
     'afterMemberJoinGroup',
     members.map((m) => ({ groupID: group.groupID, userID: m.userID, ex: m.ex, groupEx: group.ex })),
+    [group],
   );
   await hooks.after(
     tx,
     ctx,
     'afterJoinGroup',
     members.map((m) => ({ operationID: ctx.operationID, groupID: group.groupID, reqMessage, joinSource: m.joinSource, inviterUserID: m.userID })),
+    [group],
   );
   await reportIfFull({ hooks, maxGroupMembers }, tx, ctx, group.groupID, memberCount);
 }

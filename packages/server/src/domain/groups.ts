@@ -4,7 +4,7 @@ import { ApiError, args, noPermission } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { GroupInfoChange } from '@huddle/protocol';
 import type { GroupPatch, Repos } from '../storage/store.js';
-import { askMembersJoin, reportIfFull } from './callbacks.js';
+import { ask, askMembersJoin, reportIfFull } from './callbacks.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireGroupManager, requireUsersExist } from './guards.js';
 import { newSortableID } from './ids.js';
@@ -45,11 +45,6 @@ function diffSettings(current: GroupRecord, change: SettingsChange, operator: st
   return patch;
 }
 
-/** Copies the fields a before-hook set (absent and null ones were already dropped by its schema). */
-export function definedFields<T extends object>(mod: T): Partial<T> {
-  return Object.fromEntries(Object.entries(mod).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): GroupInfoChange {
   return {
     operationID: ctx.operationID,
@@ -80,19 +75,18 @@ export function groupService(deps: DomainDeps) {
     };
     let change = requested;
     if (hooks.enabled(beforeKey)) {
-      await store.tx(check);
-      const mod = await hooks.before(ctx, beforeKey, settingsEvent(ctx, groupID, change));
-      if (mod) {
-        if (mod.groupName !== undefined && mod.groupName.trim() === '') hooks.invalidModification(ctx, beforeKey, 'groupName is empty');
-        else change = { ...change, ...definedFields(mod) };
-      }
+      const group = await store.tx(check);
+      change = await ask(hooks, ctx, beforeKey, settingsEvent(ctx, groupID, change), change, {
+        groups: [group],
+        refuse: (answer) => (typeof answer.groupName === 'string' && answer.groupName.trim() === '' ? 'groupName is empty' : undefined),
+      });
     }
     return store.tx(async (tx) => {
       const group = await check(tx);
       const patch = diffSettings(group, change, ctx.caller.userID, now());
       if (Object.keys(patch).length > 0) {
         await tx.groups.update(groupID, patch);
-        await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }]);
+        await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }], [group]);
       }
       return patch;
     });
@@ -171,14 +165,14 @@ export function groupService(deps: DomainDeps) {
         // The business server hears only of requests that would succeed.
         await store.tx((tx) => check(tx, info.groupID));
         const requested = build(info.groupID);
-        const mod = await hooks.before(ctx, 'beforeCreateGroup', {
+        const event = {
           operationID: ctx.operationID,
           ...requested.group,
           createTime: 0,
           ownerUserID: input.ownerUserID,
           initMemberList: requested.members.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
-        });
-        if (mod) info = { ...info, ...definedFields(mod) };
+        };
+        info = await ask(hooks, ctx, 'beforeCreateGroup', event, info);
         if (info.groupID === '') info = { ...info, groupID: newSortableID(time) };
         members = await askMembersJoin(deps, ctx, build(info.groupID).group, build(info.groupID).members);
       }
@@ -195,9 +189,13 @@ export function groupService(deps: DomainDeps) {
         await tx.groups.insert(built.group);
         await tx.members.insert(finalMembers);
         const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
-        await hooks.after(tx, ctx, 'afterCreateGroup', [
-          { ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) },
-        ]);
+        await hooks.after(
+          tx,
+          ctx,
+          'afterCreateGroup',
+          [{ ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) }],
+          [built.group],
+        );
         await reportIfFull(deps, tx, ctx, groupID, built.group.memberCount);
         return { groupInfo: created, members: finalMembers };
       }).catch((err: unknown) => {
@@ -241,7 +239,7 @@ export function groupService(deps: DomainDeps) {
     async transferGroup(ctx: OpContext, input: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) {
       const { caller } = ctx;
       await store.tx(async (tx) => {
-        await loadLiveGroup(tx, input.groupID);
+        const group = await loadLiveGroup(tx, input.groupID);
         if (input.oldOwnerUserID === input.newOwnerUserID) throw args('OldOwnerUserID == NewOwnerUserID');
         const found = await tx.members.find(input.groupID, [input.oldOwnerUserID, input.newOwnerUserID]);
         const oldOwner = found.find((m) => m.userID === input.oldOwnerUserID);
@@ -257,7 +255,7 @@ export function groupService(deps: DomainDeps) {
         // The old owner takes the new owner's previous role; demote first, the one-owner index is watching.
         await tx.members.update(input.groupID, oldOwner.userID, { roleLevel: newOwner.roleLevel });
         await tx.members.update(input.groupID, newOwner.userID, { roleLevel: Role.Owner, muteEndTime: 0 });
-        await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input]);
+        await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input], [group]);
       });
     },
 
@@ -276,7 +274,7 @@ export function groupService(deps: DomainDeps) {
         }
         await hooks.after(tx, ctx, 'afterDismissGroup', [
           { groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs },
-        ]);
+        ], [group]);
         return { group, memberIDs };
       });
     },

@@ -5,7 +5,7 @@ import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { GroupRecord, GroupView, MemberRecord, Page } from '../storage/records.js';
 import type { MemberPatch, Repos } from '../storage/store.js';
 import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
-import { askMembersJoin, decideAndCommit, reportJoins, STALE } from './callbacks.js';
+import { ask, askMembersJoin, broken, decideAndCommit, reportJoins, STALE } from './callbacks.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
 import { groupInfo, memberInfo } from './views.js';
 
@@ -154,7 +154,7 @@ export function memberService(deps: DomainDeps) {
             applyID: applicant,
             reqMessage: input.reqMessage,
             ex: input.ex,
-          });
+          }, [group]);
           const [member] = direct(group) ? await askMembersJoin(deps, ctx, group, [joiner()]) : [];
           decided = { direct: direct(group), ex: group.ex, member };
         }
@@ -195,7 +195,7 @@ export function memberService(deps: DomainDeps) {
         if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
         if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
         await removeMembers(tx, input.groupID, [userID]);
-        await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }]);
+        await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }], [group]);
         return { group, userID };
       });
     },
@@ -230,12 +230,8 @@ export function memberService(deps: DomainDeps) {
         let decided: { asApplications: boolean; ex: string; members?: MemberRecord[] } | undefined;
         if (hooked) {
           const { group, asApplications } = await store.tx((tx) => check(tx, invited));
-          const mod = await hooks.before(ctx, 'beforeInviteUserToGroup', { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: invited });
-          if (mod) {
-            const stranger = mod.refusedMembersAccount.find((id) => !invited.includes(id));
-            if (stranger !== undefined) hooks.invalidModification(ctx, 'beforeInviteUserToGroup', `refusedMembersAccount names ${stranger}, who was not invited`);
-            else invited = invited.filter((id) => !mod.refusedMembersAccount.includes(id));
-          }
+          const event = { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: invited };
+          invited = await ask(hooks, ctx, 'beforeInviteUserToGroup', event, invited, { groups: [group] });
           if (invited.length === 0) return { joined: [] as MemberRecord[], group };
           const members = asApplications ? undefined : await askMembersJoin(deps, ctx, group, invitees(invited));
           decided = { asApplications, ex: group.ex, members };
@@ -291,7 +287,7 @@ export function memberService(deps: DomainDeps) {
           if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
         }
         await removeMembers(tx, input.groupID, input.kickedUserIDs);
-        await hooks.after(tx, ctx, 'afterKickGroupMember', [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }]);
+        await hooks.after(tx, ctx, 'afterKickGroupMember', [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }], [group]);
         return { group };
       });
     },
@@ -366,33 +362,16 @@ export function memberService(deps: DomainDeps) {
           const { group, found } = checked.get(groupID)!;
           const out: MemberChange[] = [];
           for (const c of list) {
-            const mod = await hooks.before(ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c));
-            let merged = c;
-            if (mod) {
-              const candidate: MemberChange = {
-                ...c,
-                ...(mod.nickName !== undefined ? { nickname: mod.nickName } : {}),
-                ...(mod.faceURL !== undefined ? { faceURL: mod.faceURL } : {}),
-                ...(mod.roleLevel !== undefined ? { roleLevel: mod.roleLevel } : {}),
-                ...(mod.ex !== undefined ? { ex: mod.ex } : {}),
-              };
-              // A modified entry obeys the same rules as the caller's own: no escalation through the hook.
-              try {
-                checkMemberChanges(ctx.caller, group, [candidate], found);
-                merged = candidate;
-              } catch (err) {
-                if (!(err instanceof ApiError)) throw err;
-                hooks.invalidModification(ctx, 'beforeSetGroupMemberInfo', err.detail);
-              }
-            }
-            out.push(merged);
+            // A modified entry obeys the same rules as the caller's own: no escalation through the hook.
+            const refuse = (_: unknown, __: MemberChange, after: MemberChange) => broken(() => checkMemberChanges(ctx.caller, group, [after], found));
+            out.push(await ask(hooks, ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c), c, { groups: [group], refuse }));
           }
           final.set(groupID, out);
         }
       }
 
       return store.tx(async (tx) => {
-        await checkAll(tx, final);
+        const checked = await checkAll(tx, final);
         const applied = [...final.values()].flat();
         for (const change of applied) {
           const patch: MemberPatch = {};
@@ -402,7 +381,7 @@ export function memberService(deps: DomainDeps) {
           if (change.ex !== undefined) patch.ex = change.ex;
           await tx.members.update(change.groupID, change.userID, patch);
         }
-        await hooks.after(tx, ctx, 'afterSetGroupMemberInfo', applied.map(memberInfoEvent));
+        await hooks.after(tx, ctx, 'afterSetGroupMemberInfo', applied.map(memberInfoEvent), [...checked.values()].map((c) => c.group));
         return applied;
       });
     },
