@@ -1,33 +1,12 @@
-// Callback steps shared by every path that adds members: ask beforeMemberJoinGroup, apply what it
-// may change, and report each join (the seed's afterMemberJoinGroup and OpenIM's afterJoinGroup).
+// Callback steps: ask a before-callback and apply its answer (every operation), ask
+// beforeMemberJoinGroup (every path that adds members), and report each join (the seed's
+// afterMemberJoinGroup and OpenIM's afterJoinGroup).
 
 import { applyModification, HOOKS, type BeforeHookKey, type EventOf, type Hooks, type Refusal } from '@huddle/protocol';
-import { ApiError, args } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
 import { Role, type CallbackPort, type DomainDeps, type GroupFacts, type OpContext } from './context.js';
-
-/** What a commit answers when the facts its before-callbacks were decided on no longer hold. */
-export const STALE = Symbol('stale');
-
-/** Decisions at most, when the facts keep changing under the before-callbacks, before refusing. */
-export const DECISION_ROUNDS = 3;
-
-/**
- * Before-callbacks are asked outside the final transaction (they may take seconds), from facts read
- * before them (say, whether a join is direct, which decides whether beforeMemberJoinGroup is asked).
- * `round` asks them and commits; its transaction re-reads those facts under the group's lock and
- * answers STALE, writing nothing, if they changed: the callbacks are asked again from the new facts,
- * up to DECISION_ROUNDS times, then the request is refused. A concurrent change can then never
- * carry a request past a callback that was not asked, or that refused.
- */
-export async function decideAndCommit<T>(what: string, round: () => Promise<T | typeof STALE>): Promise<T> {
-  for (let n = 1; n <= DECISION_ROUNDS; n++) {
-    const result = await round();
-    if (result !== STALE) return result;
-  }
-  throw args(`${what} changed while the business server was asked, ${DECISION_ROUNDS} times in a row; try again`);
-}
 
 type Item<T> = T extends readonly (infer U)[] ? U : T;
 

@@ -5,6 +5,7 @@ import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { GroupInfoChange } from '@huddle/protocol';
 import type { GroupPatch, Repos } from '../storage/store.js';
 import { ask, askMembersJoin, reportIfFull } from './callbacks.js';
+import { runOperation } from './operation.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireGroupManager, requireUsersExist } from './guards.js';
 import { newSortableID } from './ids.js';
@@ -21,11 +22,13 @@ export interface GroupSettings {
   applyMemberFriend: number;
 }
 
+type GroupInput = GroupSettings & { groupID: string; groupType: number };
+
 export interface CreateGroupInput {
   ownerUserID: string;
   adminUserIDs: string[];
   memberUserIDs: string[];
-  groupInfo: GroupSettings & { groupID: string; groupType: number };
+  groupInfo: GroupInput;
 }
 
 /** A change of group settings; undefined means "leave as is". */
@@ -73,22 +76,24 @@ export function groupService(deps: DomainDeps) {
       await requireGroupManager(tx, ctx.caller, groupID, 'RecordNotFoundError');
       return loadLiveGroup(tx, groupID);
     };
-    let change = requested;
-    if (hooks.enabled(beforeKey)) {
-      const group = await store.tx(check);
-      change = await ask(hooks, ctx, beforeKey, settingsEvent(ctx, groupID, change), change, {
-        groups: [group],
-        refuse: (answer) => (typeof answer.groupName === 'string' && answer.groupName.trim() === '' ? 'groupName is empty' : undefined),
-      });
-    }
-    return store.tx(async (tx) => {
-      const group = await check(tx);
-      const patch = diffSettings(group, change, ctx.caller.userID, now());
-      if (Object.keys(patch).length > 0) {
-        await tx.groups.update(groupID, patch);
-        await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }], [group]);
-      }
-      return patch;
+    return runOperation(store, {
+      what: `group ${groupID}`,
+      asks: hooks.enabled(beforeKey),
+      check: (tx, _decided: SettingsChange | undefined) => check(tx),
+      decide: (group) =>
+        ask(hooks, ctx, beforeKey, settingsEvent(ctx, groupID, requested), requested, {
+          groups: [group],
+          refuse: (answer) => (typeof answer.groupName === 'string' && answer.groupName.trim() === '' ? 'groupName is empty' : undefined),
+        }),
+      async write(tx, group, decided) {
+        const change = decided ?? requested;
+        const patch = diffSettings(group, change, ctx.caller.userID, now());
+        if (Object.keys(patch).length > 0) {
+          await tx.groups.update(groupID, patch);
+          await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }], [group]);
+        }
+        return patch;
+      },
     });
   }
 
@@ -103,8 +108,7 @@ export function groupService(deps: DomainDeps) {
   return {
     async createGroup(ctx: OpContext, input: CreateGroupInput) {
       const { caller } = ctx;
-      let info = input.groupInfo;
-      if (info.groupType !== WORKING_GROUP) throw args(`group type only supports ${WORKING_GROUP}`);
+      if (input.groupInfo.groupType !== WORKING_GROUP) throw args(`group type only supports ${WORKING_GROUP}`);
       if (caller.userID !== input.ownerUserID && !caller.isAppAdmin) {
         throw noPermission('only the owner-to-be or an app admin may create a group');
       }
@@ -124,9 +128,9 @@ export function groupService(deps: DomainDeps) {
         await requireUsersExist(tx, roles.map(([id]) => id), 'UserIDNotFoundError');
         if (groupID !== '' && (await tx.groups.get(groupID))) throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
       };
-      const build = (groupID: string): { group: GroupRecord; members: MemberRecord[] } => ({
+      const build = (info: GroupInput): { group: GroupRecord; members: MemberRecord[] } => ({
         group: {
-          groupID,
+          groupID: info.groupID,
           groupName: info.groupName,
           notification: info.notification,
           introduction: info.introduction,
@@ -145,7 +149,7 @@ export function groupService(deps: DomainDeps) {
         },
         members: roles.map(
           ([userID, roleLevel]): MemberRecord => ({
-            groupID,
+            groupID: info.groupID,
             userID,
             roleLevel,
             joinTime: time,
@@ -160,47 +164,47 @@ export function groupService(deps: DomainDeps) {
         ),
       });
 
-      let members: MemberRecord[] | undefined;
-      if (hooks.enabled('beforeCreateGroup') || hooks.enabled('beforeMemberJoinGroup')) {
-        // The business server hears only of requests that would succeed.
-        await store.tx((tx) => check(tx, info.groupID));
-        const requested = build(info.groupID);
-        const event = {
-          operationID: ctx.operationID,
-          ...requested.group,
-          createTime: 0,
-          ownerUserID: input.ownerUserID,
-          initMemberList: requested.members.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
-        };
-        info = await ask(hooks, ctx, 'beforeCreateGroup', event, info);
-        if (info.groupID === '') info = { ...info, groupID: newSortableID(time) };
-        members = await askMembersJoin(deps, ctx, build(info.groupID).group, build(info.groupID).members);
-      }
-
-      return store.tx(async (tx) => {
-        await check(tx, info.groupID);
-        let groupID = info.groupID;
-        if (groupID === '') {
-          do groupID = newSortableID(time);
-          while (await tx.groups.get(groupID));
-        }
-        const built = build(groupID);
-        const finalMembers = members ?? built.members;
-        await tx.groups.insert(built.group);
-        await tx.members.insert(finalMembers);
-        const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
-        await hooks.after(
-          tx,
-          ctx,
-          'afterCreateGroup',
-          [{ ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) }],
-          [built.group],
-        );
-        await reportIfFull(deps, tx, ctx, groupID, built.group.memberCount);
-        return { groupInfo: created, members: finalMembers };
+      // The groupID as decided ("" until one is generated), for the error when it is taken meanwhile.
+      let decidedID = input.groupInfo.groupID;
+      return runOperation(store, {
+        what: 'the group',
+        asks: hooks.enabled('beforeCreateGroup') || hooks.enabled('beforeMemberJoinGroup'),
+        check: (tx, decided: { info: GroupInput; members: MemberRecord[] } | undefined) => check(tx, (decided?.info ?? input.groupInfo).groupID),
+        async decide() {
+          const requested = build(input.groupInfo);
+          const event = {
+            operationID: ctx.operationID,
+            ...requested.group,
+            createTime: 0,
+            ownerUserID: input.ownerUserID,
+            initMemberList: requested.members.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
+          };
+          let info = await ask(hooks, ctx, 'beforeCreateGroup', event, input.groupInfo);
+          if (info.groupID === '') info = { ...info, groupID: newSortableID(time) };
+          decidedID = info.groupID;
+          const { group, members } = build(info);
+          return { info, members: await askMembersJoin(deps, ctx, group, members) };
+        },
+        async write(tx, _facts, decided) {
+          const info = decided?.info ?? input.groupInfo;
+          let groupID = info.groupID;
+          if (groupID === '') {
+            do groupID = newSortableID(time);
+            while (await tx.groups.get(groupID));
+          }
+          const built = build({ ...info, groupID });
+          const finalMembers = decided?.members ?? built.members;
+          await tx.groups.insert(built.group);
+          await tx.members.insert(finalMembers);
+          const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
+          const initMemberList = finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel }));
+          await hooks.after(tx, ctx, 'afterCreateGroup', [{ ...created, initMemberList }], [built.group]);
+          await reportIfFull(deps, tx, ctx, groupID, built.group.memberCount);
+          return { groupInfo: created, members: finalMembers };
+        },
       }).catch((err: unknown) => {
         // Another instance created this groupID between our check and our insert.
-        if (store.isUniqueViolation(err)) throw new ApiError('GroupIDExisted', `group ${info.groupID} already exists`);
+        if (store.isUniqueViolation(err)) throw new ApiError('GroupIDExisted', `group ${decidedID} already exists`);
         throw err;
       });
     },
