@@ -16,7 +16,6 @@ import {
   type Hooks,
 } from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_EVENTS } from '../src/webhooks/sample-events.js';
 import {
   FIXTURE_DIR,
   fixturePath,
@@ -35,10 +34,10 @@ const beforeHooks = hooks.filter(([, h]) => h.phase === 'before');
 const commandOf = (key: HookKey) => HOOKS[key].openim.command;
 
 // ---------------------------------------------------------------------------------------------
-// A representative event per hook (shared with `huddle hooks test`), and, for hooks with nullable
+// A representative event per hook (its declaration's example, which `huddle hooks test` sends), and, for hooks with nullable
 // fields, the same event with every optional field "not part of the change".
 
-const EVENTS = SAMPLE_EVENTS;
+const EVENTS = Object.fromEntries(HOOK_KEYS.map((key) => [key, HOOKS[key].example])) as { [K in HookKey]: EventOf<Hooks[K]> };
 const infoUnset = {
   ...EVENTS.beforeSetGroupInfo,
   groupName: null,

@@ -2,6 +2,7 @@ import { LIMITS, obj, optStr } from '../schema.js';
 import { pickGroupInfo, type GroupInfo } from '../wire.js';
 import { tencentGroupType } from '../dialects/tencent.js';
 import { sameNames } from './apply.js';
+import { EXAMPLE_GROUP, EXAMPLE_INIT_MEMBERS } from './examples.js';
 import { defineHook, memberAccounts, perEvent, type TencentContext } from './define.js';
 import { GROUP_SETTINGS_FIELDS } from './group-info.js';
 
@@ -25,6 +26,7 @@ export const beforeCreateGroup = defineHook({
   key: 'beforeCreateGroup',
   phase: 'before',
   fires: 'create_group, after validation, before the group is written',
+  example: { ...EXAMPLE_GROUP, operationID: 'op-1', initMemberList: EXAMPLE_INIT_MEMBERS },
   openim: {
     command: 'callbackBeforeCreateGroupCommand',
     // The group as requested (groupID may be "" when huddle will generate it), then its members.
@@ -47,6 +49,7 @@ export const afterCreateGroup = defineHook({
   key: 'afterCreateGroup',
   phase: 'after',
   fires: 'create_group, once the group is committed',
+  example: { ...EXAMPLE_GROUP, initMemberList: EXAMPLE_INIT_MEMBERS },
   openim: {
     command: 'callbackAfterCreateGroupCommand',
     // Each initial member once, with its real role (OpenIM repeats owner and admins as 20).

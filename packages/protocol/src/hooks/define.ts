@@ -13,6 +13,8 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
   phase: P;
   /** One line for the README's callback table: when it fires. */
   fires: string;
+  /** A representative event (every field set): what `huddle hooks test` sends and the API document shows. */
+  example: NoInfer<E>;
   openim: {
     /** URL suffix and the body's `callbackCommand`. */
     command: string;

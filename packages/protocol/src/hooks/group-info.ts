@@ -18,6 +18,19 @@ export interface GroupInfoChange {
   changed?: readonly string[];
 }
 
+const INFO_CHANGE_EXAMPLE: GroupInfoChange = {
+  operationID: 'op-1',
+  groupID: 'g1',
+  groupName: 'team 2',
+  notification: 'read me',
+  introduction: 'about',
+  faceURL: 'https://example.com/g2.png',
+  ex: 'x',
+  needVerification: 1,
+  lookMemberInfo: 1,
+  applyMemberFriend: 1,
+};
+
 /** Tencent reports changes of these four only, and only the ones that changed. */
 const TENCENT_INFO_FIELDS = [
   ['groupName', 'Name'],
@@ -103,6 +116,7 @@ export const beforeSetGroupInfo = defineHook({
   key: 'beforeSetGroupInfo',
   phase: 'before',
   fires: 'set_group_info, after its checks, before the write',
+  example: INFO_CHANGE_EXAMPLE,
   openim: { command: 'callbackBeforeSetGroupInfoCommand', body: plainBody },
   modifiable: plainSettingsModification,
   answer: settingsAnswer,
@@ -112,6 +126,7 @@ export const afterSetGroupInfo = defineHook({
   key: 'afterSetGroupInfo',
   phase: 'after',
   fires: 'set_group_info, when something changed',
+  example: INFO_CHANGE_EXAMPLE,
   openim: { command: 'callbackAfterSetGroupInfoCommand', body: plainBody },
   tencent: tencentInfoChanged,
 });
@@ -120,6 +135,7 @@ export const beforeSetGroupInfoEx = defineHook({
   key: 'beforeSetGroupInfoEx',
   phase: 'before',
   fires: 'set_group_info_ex, after its checks, before the write',
+  example: INFO_CHANGE_EXAMPLE,
   openim: { command: 'callbackBeforeSetGroupInfoExCommand', body: wrapperBody },
   modifiable: settingsModification,
   answer: settingsAnswer,
@@ -129,6 +145,7 @@ export const afterSetGroupInfoEx = defineHook({
   key: 'afterSetGroupInfoEx',
   phase: 'after',
   fires: 'set_group_info_ex, when something changed',
+  example: INFO_CHANGE_EXAMPLE,
   openim: { command: 'callbackAfterSetGroupInfoExCommand', body: wrapperBody },
   tencent: tencentInfoChanged,
 });

@@ -5,6 +5,7 @@ export const afterDismissGroup = defineHook({
   key: 'afterDismissGroup',
   phase: 'after',
   fires: 'dismiss_group',
+  example: { groupID: 'g1', ownerID: 'owner', groupType: 2, membersID: ['owner', 'u1'] },
   openim: {
     command: 'callbackAfterDisMissGroupCommand',
     // groupType is a number (OpenIM sends a one-character string); membersID lists the members at
@@ -33,6 +34,7 @@ export const afterTransferGroupOwner = defineHook({
   key: 'afterTransferGroupOwner',
   phase: 'after',
   fires: 'transfer_group',
+  example: { groupID: 'g1', oldOwnerUserID: 'owner', newOwnerUserID: 'u1' },
   openim: {
     command: 'callbackAfterTransferGroupOwnerCommand',
     body: (e: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) => ({

@@ -47,6 +47,7 @@ export const USER_HOOK_KEYS: readonly HookKey[] = [beforeUserRegister, afterUser
 
 export * from './define.js';
 export * from './apply.js';
+export { EXAMPLE_TENCENT_CONTEXT } from './examples.js';
 export type { InitMember } from './create-group.js';
 export type { GroupInfoChange } from './group-info.js';
 export type { MemberInfoChange } from './member-info.js';

@@ -13,6 +13,8 @@ export interface MemberInfoChange {
   ex: string | null;
 }
 
+const MEMBER_CHANGE_EXAMPLE: MemberInfoChange = { groupID: 'g1', userID: 'member', nickname: 'nick', faceURL: 'https://example.com/u.png', roleLevel: 60, ex: 'x' };
+
 // The key is `nickName` in these two callbacks (OpenIM's, and the seed page's), in the request and
 // in the answer.
 const MEMBER_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', roleLevel: 'roleLevel', ex: 'ex' } as const;
@@ -27,6 +29,7 @@ export const beforeSetGroupMemberInfo = defineHook({
   key: 'beforeSetGroupMemberInfo',
   phase: 'before',
   fires: 'set_group_member_info, once per entry, after the permission checks, before the write',
+  example: MEMBER_CHANGE_EXAMPLE,
   openim: { command: 'callbackBeforeSetGroupMemberInfoCommand', body },
   modifiable: obj({
     nickName: optStr({ max: LIMITS.nickname }),
@@ -41,6 +44,7 @@ export const afterSetGroupMemberInfo = defineHook({
   key: 'afterSetGroupMemberInfo',
   phase: 'after',
   fires: 'set_group_member_info, once per entry, with the final values',
+  example: MEMBER_CHANGE_EXAMPLE,
   openim: { command: 'callbackAfterSetGroupMemberInfoCommand', body },
   // Tencent reports role and name card only: an entry that changed neither sends nothing.
   tencent: {

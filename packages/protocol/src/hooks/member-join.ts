@@ -8,6 +8,7 @@ export const beforeMemberJoinGroup = defineHook({
   key: 'beforeMemberJoinGroup',
   phase: 'before',
   fires: 'every membership insert (create_group, direct join, invitation, approved application), before the write',
+  example: { groupID: 'g1', memberList: [{ userID: 'u1', ex: '' }], groupEx: 'gx' },
   openim: {
     command: 'callbackBeforeMembersJoinGroupCommand',
     body: (e: { groupID: string; memberList: { userID: string; ex: string }[]; groupEx: string }) => ({
@@ -43,6 +44,7 @@ export const beforeApplyJoinGroup = defineHook({
   key: 'beforeApplyJoinGroup',
   phase: 'before',
   fires: 'join_group (direct or by application), after its checks, before the write',
+  example: { groupID: 'g1', groupType: 2, applyID: 'u1', reqMessage: 'hi', ex: '' },
   openim: {
     command: 'callbackBeforeJoinGroupCommand',
     // groupType is a number here (OpenIM sends a one-character string).
@@ -70,6 +72,7 @@ export const beforeInviteUserToGroup = defineHook({
   key: 'beforeInviteUserToGroup',
   phase: 'before',
   fires: 'invite_user_to_group, after its checks, before the write',
+  example: { operationID: 'op-1', groupID: 'g1', reason: 'r', invitedUserIDs: ['u1', 'u2'] },
   openim: {
     command: 'callbackBeforeInviteJoinGroupCommand',
     body: (e: { operationID: string; groupID: string; reason: string; invitedUserIDs: string[] }) => ({
@@ -102,6 +105,7 @@ export const afterMemberJoinGroup = defineHook({
   key: 'afterMemberJoinGroup',
   phase: 'after',
   fires: 'each member who joins: direct join, invitation, admin add, approved application',
+  example: { groupID: 'g1', userID: 'u1', ex: '', groupEx: 'gx' },
   openim: {
     command: 'callbackAfterMemberJoinGroupCommand',
     body: (e: { groupID: string; userID: string; ex: string; groupEx: string }) => ({
@@ -118,6 +122,7 @@ export const afterJoinGroup = defineHook({
   key: 'afterJoinGroup',
   phase: 'after',
   fires: 'each member who joins, by any path (OpenIM fires it for direct joins only)',
+  example: { operationID: 'op-1', groupID: 'g1', reqMessage: 'hi', joinSource: 3, inviterUserID: 'u1' },
   openim: {
     command: 'callbackAfterJoinGroupCommand',
     // As OpenIM: `inviterUserID` carries the user who joined.
@@ -158,6 +163,7 @@ export const afterGroupFull = defineHook({
   key: 'afterGroupFull',
   phase: 'after',
   fires: 'a join fills the group to HUDDLE_MAX_GROUP_MEMBERS (only when that limit is set)',
+  example: { groupID: 'g1', memberCount: 3, maxMemberCount: 3 },
   openim: {
     // huddle's own command: OpenIM has no member limit and no such callback.
     command: 'callbackAfterGroupFullCommand',

@@ -4,6 +4,7 @@ export const afterQuitGroup = defineHook({
   key: 'afterQuitGroup',
   phase: 'after',
   fires: 'quit_group (also when an app admin removes a user through it)',
+  example: { groupID: 'g1', userID: 'u1' },
   openim: {
     command: 'callbackAfterQuitGroupCommand',
     body: (e: { groupID: string; userID: string }) => ({ groupID: e.groupID, userID: e.userID }),
@@ -27,6 +28,7 @@ export const afterKickGroupMember = defineHook({
   key: 'afterKickGroupMember',
   phase: 'after',
   fires: 'kick_group',
+  example: { groupID: 'g1', kickedUserIDs: ['u1'], reason: '' },
   openim: {
     command: 'callbackAfterKickGroupCommand',
     body: (e: { groupID: string; kickedUserIDs: string[]; reason: string }) => ({

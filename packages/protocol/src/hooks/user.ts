@@ -5,6 +5,7 @@
 
 import { arr, LIMITS, obj, optStr, str } from '../schema.js';
 import { sameNames, wireFields } from './apply.js';
+import { EXAMPLE_USER } from './examples.js';
 import { defineHook, plainAnswerStr, type TencentContext } from './define.js';
 
 /** OpenIM's sdkws.UserInfo, in its order. */
@@ -38,6 +39,8 @@ export interface UserInfoChange {
   faceURL: string;
   ex: string;
 }
+
+const PROFILE_CHANGE_EXAMPLE = { userID: 'u1', nickname: 'Ann B.', faceURL: 'https://example.com/u1b.png', ex: 'y' };
 
 // A user's events wait in one queue, so their after-callbacks arrive in order. A registration
 // waits in its first user's (OpenIM sends one callback for the whole batch).
@@ -88,6 +91,7 @@ export const beforeUserRegister = defineHook({
   key: 'beforeUserRegister',
   phase: 'before',
   fires: 'user_register, once for all its users, after its checks, before the write',
+  example: { users: [EXAMPLE_USER] },
   openim: { command: 'callbackBeforeUserRegisterCommand', body: usersBody },
   // OpenIM replaces the whole list with a non-empty answer; huddle matches entries by userID and
   // applies their non-empty profile fields (OpenIM's UserInfo strings are plain: "" is unchanged).
@@ -109,6 +113,7 @@ export const afterUserRegister = defineHook({
   key: 'afterUserRegister',
   phase: 'after',
   fires: 'user_register, once for all its users, once they are committed',
+  example: { users: [EXAMPLE_USER] },
   openim: { command: 'callbackAfterUserRegisterCommand', body: usersBody },
   orderingKey: (e: UserRegisterEvent) => userQueue(e.users[0]?.userID ?? ''),
 });
@@ -117,6 +122,7 @@ export const beforeUpdateUserInfoEx = defineHook({
   key: 'beforeUpdateUserInfoEx',
   phase: 'before',
   fires: 'update_user_info_ex, after its checks, before the write',
+  example: PROFILE_CHANGE_EXAMPLE,
   openim: { command: 'callbackBeforeUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
   // Wrappers, as in the request: null leaves a field as is, "" clears it.
   modifiable: obj({
@@ -131,6 +137,7 @@ export const afterUpdateUserInfoEx = defineHook({
   key: 'afterUpdateUserInfoEx',
   phase: 'after',
   fires: 'update_user_info_ex, with the final values (null: not part of the change)',
+  example: PROFILE_CHANGE_EXAMPLE,
   openim: { command: 'callbackAfterUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
   orderingKey: (e: UserInfoExChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(null),
@@ -140,6 +147,7 @@ export const beforeUpdateUserInfo = defineHook({
   key: 'beforeUpdateUserInfo',
   phase: 'before',
   fires: 'update_user_info, after its checks, before the write',
+  example: PROFILE_CHANGE_EXAMPLE,
   openim: { command: 'callbackBeforeUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
   // Plain strings, as in the request: "" leaves a field as is.
   modifiable: obj({
@@ -154,6 +162,7 @@ export const afterUpdateUserInfo = defineHook({
   key: 'afterUpdateUserInfo',
   phase: 'after',
   fires: 'update_user_info, with the final values ("": not part of the change)',
+  example: PROFILE_CHANGE_EXAMPLE,
   openim: { command: 'callbackAfterUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
   orderingKey: (e: UserInfoChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(''),
