@@ -3,6 +3,7 @@
 
 import { tencentGroupType, type TencentModificationFields } from '../dialects/tencent.js';
 import { optStr, type Schema } from '../schema.js';
+import type { ObjectView } from '../view.js';
 import type { AnswerSpec } from './apply.js';
 
 export type Phase = 'before' | 'after';
@@ -20,6 +21,8 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
     command: string;
     /** The body after `callbackCommand`, built from the event the domain reports. */
     body(event: E): B;
+    /** What `body` builds, at run time: the API document's schema (fixtures are checked against it). */
+    view: ObjectView<any>;
   };
   /** Tencent Cloud Chat's command for this hook, where Tencent has one. */
   tencent?: TencentSpec<NoInfer<E>, T, NoInfer<M>>;
@@ -31,6 +34,8 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
   modifiable?: Schema<M>;
   /** Before-hooks with a `modifiable`: how the answer applies to the operation (see applyModification). */
   answer?: AnswerSpec;
+  /** Before-hooks with a `modifiable`: an answer's modification fields, as sent (for the API document). */
+  answerExample?: Record<string, unknown>;
   /**
    * After-hooks: the queue an event waits in; events of one key are delivered in order. Default:
    * the event's groupID (hooks whose events have none, such as the user hooks, say theirs).
@@ -51,6 +56,8 @@ export interface TencentContext {
 export interface TencentSpec<E, T extends object = object, M = unknown> {
   /** `CallbackCommand`, in the query string and the body. */
   command: string;
+  /** What `bodies` builds (after `CallbackCommand`), at run time. */
+  view: ObjectView<any>;
   /**
    * The bodies (after `CallbackCommand`) for the events one operation reported: one per event,
    * several batched into one (NewMemberList), or none (a change Tencent does not report).

@@ -1,3 +1,4 @@
+import { int, nullInt, nullStr, object, str } from './views.js';
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
 import { sameNames } from './apply.js';
 import { defineHook, plainAnswerStr, typeOf, type TencentContext } from './define.js';
@@ -41,6 +42,11 @@ const TENCENT_INFO_FIELDS = [
 
 const tencentInfoChanged = {
   command: 'Group.CallbackAfterGroupInfoChanged',
+  view: object(
+      { GroupId: str, Type: str, Operator_Account: str, Name: str, Introduction: str, Notification: str, FaceUrl: str, EventTime: int },
+      undefined,
+      ['Name', 'Introduction', 'Notification', 'FaceUrl'],
+    ),
   bodies: (events: GroupInfoChange[], ctx: TencentContext) =>
     events.flatMap((e) => {
       const changed = TENCENT_INFO_FIELDS.filter(([k]) => e[k] !== null && (e.changed ?? [k]).includes(k));
@@ -89,6 +95,10 @@ const plainSettingsModification = obj({
   faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
 });
 
+const settingsView = { groupName: nullStr, notification: nullStr, introduction: nullStr, faceURL: nullStr, ex: nullStr, needVerification: nullInt, lookMemberInfo: nullInt, applyMemberFriend: nullInt };
+const wrapperView = object({ operationID: str, groupID: str, ...settingsView });
+const plainView = object({ operationID: str, groupID: str, ...settingsView, groupName: str, notification: str, introduction: str, faceURL: str });
+
 // set_group_info_ex: every field nullable, bare values (not {"value": …}).
 const wrapperBody = (e: GroupInfoChange) => ({
   operationID: e.operationID,
@@ -117,9 +127,10 @@ export const beforeSetGroupInfo = defineHook({
   phase: 'before',
   fires: 'set_group_info, after its checks, before the write',
   example: INFO_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeSetGroupInfoCommand', body: plainBody },
+  openim: { command: 'callbackBeforeSetGroupInfoCommand', view: plainView, body: plainBody },
   modifiable: plainSettingsModification,
   answer: settingsAnswer,
+  answerExample: { groupName: 'team (reviewed)', notification: '', ex: '{"tier":"gold"}' },
 });
 
 export const afterSetGroupInfo = defineHook({
@@ -127,7 +138,7 @@ export const afterSetGroupInfo = defineHook({
   phase: 'after',
   fires: 'set_group_info, when something changed',
   example: INFO_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterSetGroupInfoCommand', body: plainBody },
+  openim: { command: 'callbackAfterSetGroupInfoCommand', view: plainView, body: plainBody },
   tencent: tencentInfoChanged,
 });
 
@@ -136,9 +147,10 @@ export const beforeSetGroupInfoEx = defineHook({
   phase: 'before',
   fires: 'set_group_info_ex, after its checks, before the write',
   example: INFO_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeSetGroupInfoExCommand', body: wrapperBody },
+  openim: { command: 'callbackBeforeSetGroupInfoExCommand', view: wrapperView, body: wrapperBody },
   modifiable: settingsModification,
   answer: settingsAnswer,
+  answerExample: { groupName: 'team (reviewed)', notification: null, ex: '{"tier":"gold"}' },
 });
 
 export const afterSetGroupInfoEx = defineHook({
@@ -146,6 +158,6 @@ export const afterSetGroupInfoEx = defineHook({
   phase: 'after',
   fires: 'set_group_info_ex, when something changed',
   example: INFO_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterSetGroupInfoExCommand', body: wrapperBody },
+  openim: { command: 'callbackAfterSetGroupInfoExCommand', view: wrapperView, body: wrapperBody },
   tencent: tencentInfoChanged,
 });

@@ -1,3 +1,4 @@
+import { int, nullInt, nullStr, object, str } from './views.js';
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
 import { tencentRole } from '../dialects/tencent.js';
 import { wireFields } from './apply.js';
@@ -19,6 +20,8 @@ const MEMBER_CHANGE_EXAMPLE: MemberInfoChange = { groupID: 'g1', userID: 'member
 // in the answer.
 const MEMBER_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', roleLevel: 'roleLevel', ex: 'ex' } as const;
 
+const bodyView = object({ groupID: str, userID: str, nickName: nullStr, faceURL: nullStr, roleLevel: nullInt, ex: nullStr });
+
 const body = (e: MemberInfoChange) => ({
   groupID: e.groupID,
   userID: e.userID,
@@ -30,7 +33,7 @@ export const beforeSetGroupMemberInfo = defineHook({
   phase: 'before',
   fires: 'set_group_member_info, once per entry, after the permission checks, before the write',
   example: MEMBER_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeSetGroupMemberInfoCommand', body },
+  openim: { command: 'callbackBeforeSetGroupMemberInfoCommand', view: bodyView, body },
   modifiable: obj({
     nickName: optStr({ max: LIMITS.nickname }),
     faceURL: optStr({ max: LIMITS.faceURL }),
@@ -38,6 +41,7 @@ export const beforeSetGroupMemberInfo = defineHook({
     ex: optStr({ max: LIMITS.ex }),
   }),
   answer: { kind: 'fields', fields: MEMBER_FIELDS },
+  answerExample: { nickName: 'user', roleLevel: 20 },
 });
 
 export const afterSetGroupMemberInfo = defineHook({
@@ -45,10 +49,15 @@ export const afterSetGroupMemberInfo = defineHook({
   phase: 'after',
   fires: 'set_group_member_info, once per entry, with the final values',
   example: MEMBER_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterSetGroupMemberInfoCommand', body },
+  openim: { command: 'callbackAfterSetGroupMemberInfoCommand', view: bodyView, body },
   // Tencent reports role and name card only: an entry that changed neither sends nothing.
   tencent: {
     command: 'Group.CallbackAfterMemberFieldChanged',
+    view: object(
+      { GroupId: str, Type: str, Operator_Account: str, Member_Account: str, Role: str, NameCard: str, EventTime: int },
+      undefined,
+      ['Role', 'NameCard'],
+    ),
     bodies: (events: MemberInfoChange[], ctx) =>
       events
         .filter((e) => e.roleLevel !== null || e.nickname !== null)

@@ -1,4 +1,5 @@
-import { arr, LIMITS, obj, optInt, optStr, str } from '../schema.js';
+import { str, int, strList, tencentMembers, object, array } from './views.js';
+import { arr, LIMITS, obj, optInt, optStr, str as strSchema } from '../schema.js';
 import { tencentGroupType, tencentJoinType } from '../dialects/tencent.js';
 import { sameNames } from './apply.js';
 import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
@@ -11,6 +12,7 @@ export const beforeMemberJoinGroup = defineHook({
   example: { groupID: 'g1', memberList: [{ userID: 'u1', ex: '' }], groupEx: 'gx' },
   openim: {
     command: 'callbackBeforeMembersJoinGroupCommand',
+    view: object({ groupID: str, memberList: array(object({ userID: str, ex: str })), groupEx: str }),
     body: (e: { groupID: string; memberList: { userID: string; ex: string }[]; groupEx: string }) => ({
       groupID: e.groupID,
       memberList: e.memberList.map((m) => ({ userID: m.userID, ex: m.ex })),
@@ -20,7 +22,7 @@ export const beforeMemberJoinGroup = defineHook({
   modifiable: obj({
     memberCallbackList: arr(
       obj({
-        userID: str({ max: LIMITS.id, required: true }),
+        userID: strSchema({ max: LIMITS.id, required: true }),
         nickname: optStr({ max: LIMITS.nickname }),
         faceURL: optStr({ max: LIMITS.faceURL }),
         // Never 100: ownership only moves through transfer_group.
@@ -38,6 +40,7 @@ export const beforeMemberJoinGroup = defineHook({
     fields: sameNames(['nickname', 'faceURL', 'roleLevel', 'muteEndTime', 'ex']),
     unknown: 'who is not joining',
   },
+  answerExample: { memberCallbackList: [{ userID: 'u1', nickname: 'Alice', roleLevel: 60, muteEndTime: 1_700_000_600_000, ex: 'invited by HR' }] },
 });
 
 export const beforeApplyJoinGroup = defineHook({
@@ -47,6 +50,7 @@ export const beforeApplyJoinGroup = defineHook({
   example: { groupID: 'g1', groupType: 2, applyID: 'u1', reqMessage: 'hi', ex: '' },
   openim: {
     command: 'callbackBeforeJoinGroupCommand',
+    view: object({ groupID: str, groupType: int, applyID: str, reqMessage: str, ex: str }),
     // groupType is a number here (OpenIM sends a one-character string).
     body: (e: { groupID: string; groupType: number; applyID: string; reqMessage: string; ex: string }) => ({
       groupID: e.groupID,
@@ -59,6 +63,7 @@ export const beforeApplyJoinGroup = defineHook({
   // Allow or deny; approval, where the group needs it, still follows (as in Tencent).
   tencent: {
     command: 'Group.CallbackBeforeApplyJoinGroup',
+    view: object({ GroupId: str, Type: str, Requestor_Account: str, EventTime: int }),
     bodies: perEvent((e: { groupID: string; groupType: number; applyID: string }, ctx) => ({
       GroupId: e.groupID,
       Type: tencentGroupType(e.groupType),
@@ -75,6 +80,7 @@ export const beforeInviteUserToGroup = defineHook({
   example: { operationID: 'op-1', groupID: 'g1', reason: 'r', invitedUserIDs: ['u1', 'u2'] },
   openim: {
     command: 'callbackBeforeInviteJoinGroupCommand',
+    view: object({ operationID: str, groupID: str, reason: str, invitedUserIDs: strList }),
     body: (e: { operationID: string; groupID: string; reason: string; invitedUserIDs: string[] }) => ({
       operationID: e.operationID,
       groupID: e.groupID,
@@ -84,6 +90,7 @@ export const beforeInviteUserToGroup = defineHook({
   },
   tencent: {
     command: 'Group.CallbackBeforeInviteJoinGroup',
+    view: object({ GroupId: str, Type: str, Operator_Account: str, DestinationMembers: tencentMembers, EventTime: int }),
     bodies: perEvent((e: { groupID: string; invitedUserIDs: string[] }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),
@@ -95,9 +102,10 @@ export const beforeInviteUserToGroup = defineHook({
   },
   // Honoured here (OpenIM parses and ignores it): these invitees are refused, the rest admitted.
   modifiable: obj({
-    refusedMembersAccount: arr(str({ max: LIMITS.id, required: true }), { max: LIMITS.list }),
+    refusedMembersAccount: arr(strSchema({ max: LIMITS.id, required: true }), { max: LIMITS.list }),
   }),
   answer: { kind: 'remove', list: 'refusedMembersAccount', unknown: 'who was not invited' },
+  answerExample: { refusedMembersAccount: ['u2'] },
 });
 
 /** The seed page's event: one per member who joins, by any path. */
@@ -108,6 +116,7 @@ export const afterMemberJoinGroup = defineHook({
   example: { groupID: 'g1', userID: 'u1', ex: '', groupEx: 'gx' },
   openim: {
     command: 'callbackAfterMemberJoinGroupCommand',
+    view: object({ groupID: str, userID: str, ex: str, groupEx: str }),
     body: (e: { groupID: string; userID: string; ex: string; groupEx: string }) => ({
       groupID: e.groupID,
       userID: e.userID,
@@ -125,6 +134,7 @@ export const afterJoinGroup = defineHook({
   example: { operationID: 'op-1', groupID: 'g1', reqMessage: 'hi', joinSource: 3, inviterUserID: 'u1' },
   openim: {
     command: 'callbackAfterJoinGroupCommand',
+    view: object({ operationID: str, groupID: str, reqMessage: str, joinSource: int, inviterUserID: str }),
     // As OpenIM: `inviterUserID` carries the user who joined.
     body: (e: { operationID: string; groupID: string; reqMessage: string; joinSource: number; inviterUserID: string }) => ({
       operationID: e.operationID,
@@ -137,6 +147,7 @@ export const afterJoinGroup = defineHook({
   // One callback per operation and join type, with every member who joined (Tencent batches).
   tencent: {
     command: 'Group.CallbackAfterNewMemberJoin',
+    view: object({ GroupId: str, Type: str, JoinType: str, Operator_Account: str, NewMemberList: tencentMembers, EventTime: int }),
     bodies: (events: { groupID: string; joinSource: number; inviterUserID: string }[], ctx) => {
       const batches = new Map<string, { groupID: string; joinType: string; userIDs: string[] }>();
       for (const e of events) {
@@ -167,6 +178,7 @@ export const afterGroupFull = defineHook({
   openim: {
     // huddle's own command: OpenIM has no member limit and no such callback.
     command: 'callbackAfterGroupFullCommand',
+    view: object({ groupID: str, memberCount: int, maxMemberCount: int }),
     body: (e: { groupID: string; memberCount: number; maxMemberCount: number }) => ({
       groupID: e.groupID,
       memberCount: e.memberCount,
@@ -175,6 +187,7 @@ export const afterGroupFull = defineHook({
   },
   tencent: {
     command: 'Group.CallbackAfterGroupFull',
+    view: object({ GroupId: str, EventTime: int }),
     bodies: perEvent((e: { groupID: string }, ctx) => ({ GroupId: e.groupID, EventTime: ctx.eventTime })),
   },
 });

@@ -1,9 +1,10 @@
+import { array, int, nullStr, object, str } from './views.js';
 // User callbacks: registration and profile updates, OpenIM's bodies key for key (the key is
 // `nickName` in the update bodies, `nickname` in registration's UserInfo). Tencent Cloud Chat has no
 // callback around an account import and none before a profile change; after one it has
 // Profile.CallbackPortraitSet ("After a Profile Is Updated", product 1047, doc 48733).
 
-import { arr, LIMITS, obj, optStr, str } from '../schema.js';
+import { arr, LIMITS, obj, optStr, str as strSchema } from '../schema.js';
 import { sameNames, wireFields } from './apply.js';
 import { EXAMPLE_USER } from './examples.js';
 import { defineHook, plainAnswerStr, type TencentContext } from './define.js';
@@ -46,6 +47,9 @@ const PROFILE_CHANGE_EXAMPLE = { userID: 'u1', nickname: 'Ann B.', faceURL: 'htt
 // waits in its first user's (OpenIM sends one callback for the whole batch).
 const userQueue = (userID: string) => `user:${userID}`;
 
+const usersView = object({ users: array(object({ userID: str, nickname: str, faceURL: str, ex: str, createTime: int, appMangerLevel: int, globalRecvMsgOpt: int })) });
+const profileView = (field: typeof str | typeof nullStr) => object({ userID: str, nickName: field, faceURL: field, ex: field });
+
 const usersBody = (e: UserRegisterEvent) => ({
   users: e.users.map((u) => ({
     userID: u.userID,
@@ -79,6 +83,7 @@ export const TENCENT_PROFILE_TAGS = [
  */
 const tencentPortraitSet = (unset: null | '') => ({
   command: 'Profile.CallbackPortraitSet',
+  view: object({ Operator_Account: str, From_Account: str, EventTime: int, ProfileItem: array(object({ Tag: str, Value: str })) }),
   bodies: (events: (UserInfoExChange | UserInfoChange)[], ctx: TencentContext) =>
     events.flatMap((e) => {
       const items = TENCENT_PROFILE_TAGS.filter(([k]) => e[k] !== unset && e[k] !== null).map(([k, Tag]) => ({ Tag, Value: e[k] as string }));
@@ -92,13 +97,13 @@ export const beforeUserRegister = defineHook({
   phase: 'before',
   fires: 'user_register, once for all its users, after its checks, before the write',
   example: { users: [EXAMPLE_USER] },
-  openim: { command: 'callbackBeforeUserRegisterCommand', body: usersBody },
+  openim: { command: 'callbackBeforeUserRegisterCommand', view: usersView, body: usersBody },
   // OpenIM replaces the whole list with a non-empty answer; huddle matches entries by userID and
   // applies their non-empty profile fields (OpenIM's UserInfo strings are plain: "" is unchanged).
   modifiable: obj({
     users: arr(
       obj({
-        userID: str({ max: LIMITS.id, required: true }),
+        userID: strSchema({ max: LIMITS.id, required: true }),
         nickname: plainAnswerStr({ max: LIMITS.nickname }),
         faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
         ex: plainAnswerStr({ max: LIMITS.ex }),
@@ -107,6 +112,7 @@ export const beforeUserRegister = defineHook({
     ),
   }),
   answer: { kind: 'entries', list: 'users', key: 'userID', fields: sameNames(['nickname', 'faceURL', 'ex']), unknown: 'who is not being registered' },
+  answerExample: { users: [{ userID: 'u1', nickname: 'Ann (reviewed)' }] },
 });
 
 export const afterUserRegister = defineHook({
@@ -114,7 +120,7 @@ export const afterUserRegister = defineHook({
   phase: 'after',
   fires: 'user_register, once for all its users, once they are committed',
   example: { users: [EXAMPLE_USER] },
-  openim: { command: 'callbackAfterUserRegisterCommand', body: usersBody },
+  openim: { command: 'callbackAfterUserRegisterCommand', view: usersView, body: usersBody },
   orderingKey: (e: UserRegisterEvent) => userQueue(e.users[0]?.userID ?? ''),
 });
 
@@ -123,7 +129,7 @@ export const beforeUpdateUserInfoEx = defineHook({
   phase: 'before',
   fires: 'update_user_info_ex, after its checks, before the write',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
+  openim: { command: 'callbackBeforeUpdateUserInfoExCommand', view: profileView(nullStr), body: (e: UserInfoExChange) => profileBody(e) },
   // Wrappers, as in the request: null leaves a field as is, "" clears it.
   modifiable: obj({
     nickName: optStr({ max: LIMITS.nickname }),
@@ -131,6 +137,7 @@ export const beforeUpdateUserInfoEx = defineHook({
     ex: optStr({ max: LIMITS.ex }),
   }),
   answer: profileAnswer,
+  answerExample: { nickName: 'Ann (reviewed)', faceURL: '' },
 });
 
 export const afterUpdateUserInfoEx = defineHook({
@@ -138,7 +145,7 @@ export const afterUpdateUserInfoEx = defineHook({
   phase: 'after',
   fires: 'update_user_info_ex, with the final values (null: not part of the change)',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
+  openim: { command: 'callbackAfterUpdateUserInfoExCommand', view: profileView(nullStr), body: (e: UserInfoExChange) => profileBody(e) },
   orderingKey: (e: UserInfoExChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(null),
 });
@@ -148,7 +155,7 @@ export const beforeUpdateUserInfo = defineHook({
   phase: 'before',
   fires: 'update_user_info, after its checks, before the write',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
+  openim: { command: 'callbackBeforeUpdateUserInfoCommand', view: profileView(str), body: (e: UserInfoChange) => profileBody(e) },
   // Plain strings, as in the request: "" leaves a field as is.
   modifiable: obj({
     nickName: plainAnswerStr({ max: LIMITS.nickname }),
@@ -156,6 +163,7 @@ export const beforeUpdateUserInfo = defineHook({
     ex: plainAnswerStr({ max: LIMITS.ex }),
   }),
   answer: profileAnswer,
+  answerExample: { nickName: 'Ann (reviewed)', faceURL: '' },
 });
 
 export const afterUpdateUserInfo = defineHook({
@@ -163,7 +171,7 @@ export const afterUpdateUserInfo = defineHook({
   phase: 'after',
   fires: 'update_user_info, with the final values ("": not part of the change)',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
+  openim: { command: 'callbackAfterUpdateUserInfoCommand', view: profileView(str), body: (e: UserInfoChange) => profileBody(e) },
   orderingKey: (e: UserInfoChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(''),
 });
