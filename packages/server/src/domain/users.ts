@@ -6,6 +6,7 @@ import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { UserRecord } from '../storage/records.js';
 import type { Repos, UserPatch } from '../storage/store.js';
 import { ask } from './callbacks.js';
+import { runOperation } from './operation.js';
 import { firstDuplicate } from './guards.js';
 import type { DomainDeps, OpContext } from './context.js';
 import { userInfo } from './views.js';
@@ -39,17 +40,18 @@ export function userService({ store, now, hooks }: DomainDeps) {
     event: (patch: P) => UserInfoChange | UserInfoExChange,
   ) {
     if (ctx.caller.userID !== userID && !ctx.caller.isAppAdmin) throw noPermission('you may only update your own profile');
-    let patch = requested;
-    if (hooks.enabled(beforeKey)) {
+    await runOperation(store, {
+      what: `user ${userID}`,
+      asks: hooks.enabled(beforeKey),
       // The business server hears only of requests that would succeed.
-      await requireUser(store.repos, userID);
-      patch = await ask(hooks, ctx, beforeKey, event(patch), patch);
-    }
-    await store.tx(async (tx) => {
-      await requireUser(tx, userID);
-      const write = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UserPatch;
-      if (Object.keys(write).length > 0) await tx.users.update(userID, write);
-      await hooks.after(tx, ctx, afterKey, [event(patch)]);
+      check: (tx, _decided: P | undefined) => requireUser(tx, userID),
+      decide: () => ask(hooks, ctx, beforeKey, event(requested), requested),
+      async write(tx, _user, decided) {
+        const patch = decided ?? requested;
+        const write = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UserPatch;
+        if (Object.keys(write).length > 0) await tx.users.update(userID, write);
+        await hooks.after(tx, ctx, afterKey, [event(patch)]);
+      },
     });
   }
 
@@ -76,25 +78,24 @@ export function userService({ store, now, hooks }: DomainDeps) {
           throw new ApiError('RegisteredAlreadyError', `already registered: ${taken.map((u) => u.userID).join(', ')}`);
         }
       };
-      let users = requested.map((u): UserRecord => ({ ...u, createTime }));
-      if (hooks.enabled('beforeUserRegister')) {
+      const users = requested.map((u): UserRecord => ({ ...u, createTime }));
+      await runOperation(store, {
+        what: 'the users',
+        asks: hooks.enabled('beforeUserRegister'),
+        check: (tx, _decided: UserRecord[] | undefined) => requireFree(tx),
         // As OpenIM: one callback for the whole batch, after the checks; a veto registers nobody.
-        await requireFree(store.repos);
-        const event: UserRegisterEvent = { users: users.map(userInfo) };
         // Entries matched by userID; OpenIM would register whoever the answer lists, huddle only the requested users.
-        users = await ask(hooks, ctx, 'beforeUserRegister', event, users);
-      }
-      await store
-        .tx(async (tx) => {
-          await requireFree(tx);
-          await tx.users.insert(users);
-          await hooks.after(tx, ctx, 'afterUserRegister', [{ users: users.map(userInfo) }]);
-        })
-        .catch((err: unknown) => {
-          // Another instance registered one of them between our check and our insert.
-          if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
-          throw err;
-        });
+        decide: () => ask(hooks, ctx, 'beforeUserRegister', { users: users.map(userInfo) } satisfies UserRegisterEvent, users),
+        async write(tx, _free, decided) {
+          const final = decided ?? users;
+          await tx.users.insert(final);
+          await hooks.after(tx, ctx, 'afterUserRegister', [{ users: final.map(userInfo) }]);
+        },
+      }).catch((err: unknown) => {
+        // Another instance registered one of them between our check and our insert.
+        if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
+        throw err;
+      });
     },
 
     async getUsersInfo(_ctx: OpContext, userIDs: string[]) {
