@@ -63,6 +63,44 @@ function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): Grou
   };
 }
 
+/** A new group and its initial members, as create_group writes them. */
+function newGroup(info: GroupInput, roles: readonly [string, number][], creator: string, time: number): { group: GroupRecord; members: MemberRecord[] } {
+  const group: GroupRecord = {
+    groupID: info.groupID,
+    groupName: info.groupName,
+    notification: info.notification,
+    introduction: info.introduction,
+    faceURL: info.faceURL,
+    ex: info.ex,
+    status: GroupStatus.Ok,
+    creatorUserID: creator,
+    groupType: info.groupType,
+    needVerification: info.needVerification,
+    lookMemberInfo: info.lookMemberInfo,
+    applyMemberFriend: info.applyMemberFriend,
+    notificationUpdateTime: info.notification ? time : 0,
+    notificationUserID: info.notification ? creator : '',
+    memberCount: roles.length,
+    createTime: time,
+  };
+  const members = roles.map(
+    ([userID, roleLevel]): MemberRecord => ({
+      groupID: info.groupID,
+      userID,
+      roleLevel,
+      joinTime: time,
+      nickname: '',
+      faceURL: '',
+      joinSource: JoinSource.Invitation,
+      operatorUserID: creator,
+      inviterUserID: creator,
+      ex: '',
+      muteEndTime: 0,
+    }),
+  );
+  return { group, members };
+}
+
 export function groupService(deps: DomainDeps) {
   const { store, now, hooks } = deps;
   /**
@@ -128,41 +166,7 @@ export function groupService(deps: DomainDeps) {
         await requireUsersExist(tx, roles.map(([id]) => id), 'UserIDNotFoundError');
         if (groupID !== '' && (await tx.groups.get(groupID))) throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
       };
-      const build = (info: GroupInput): { group: GroupRecord; members: MemberRecord[] } => ({
-        group: {
-          groupID: info.groupID,
-          groupName: info.groupName,
-          notification: info.notification,
-          introduction: info.introduction,
-          faceURL: info.faceURL,
-          ex: info.ex,
-          status: GroupStatus.Ok,
-          creatorUserID: caller.userID,
-          groupType: info.groupType,
-          needVerification: info.needVerification,
-          lookMemberInfo: info.lookMemberInfo,
-          applyMemberFriend: info.applyMemberFriend,
-          notificationUpdateTime: info.notification ? time : 0,
-          notificationUserID: info.notification ? caller.userID : '',
-          memberCount: roles.length,
-          createTime: time,
-        },
-        members: roles.map(
-          ([userID, roleLevel]): MemberRecord => ({
-            groupID: info.groupID,
-            userID,
-            roleLevel,
-            joinTime: time,
-            nickname: '',
-            faceURL: '',
-            joinSource: JoinSource.Invitation,
-            operatorUserID: caller.userID,
-            inviterUserID: caller.userID,
-            ex: '',
-            muteEndTime: 0,
-          }),
-        ),
-      });
+      const build = (info: GroupInput) => newGroup(info, roles, caller.userID, time);
 
       // The groupID as decided ("" until one is generated), for the error when it is taken meanwhile.
       let decidedID = input.groupInfo.groupID;
