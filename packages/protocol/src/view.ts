@@ -55,15 +55,18 @@ export function nullable<T>(inner: View<T>, description?: string): View<T | null
   };
 }
 
-/** An object with exactly these keys, in this order; `title` names a shape that recurs. */
-export function object<F extends Fields>(fields: F, title?: string): ObjectView<F> {
+/**
+ * An object with exactly these keys, in this order; `title` names a shape that recurs. `optional`
+ * keys may be left out (a callback body that reports only what changed).
+ */
+export function object<F extends Fields>(fields: F, title?: string, optional: readonly (keyof F & string)[] = []): ObjectView<F> {
   return {
     fields,
     jsonSchema: () => ({
       type: 'object',
       ...(title ? { title } : {}),
       properties: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.jsonSchema()])),
-      required: Object.keys(fields),
+      required: Object.keys(fields).filter((k) => !optional.includes(k)),
       additionalProperties: false,
     }),
     extend: <G extends Fields>(more: G, moreTitle?: string) => object({ ...fields, ...more } as Omit<F, keyof G> & G, moreTitle),

@@ -134,7 +134,6 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     beforeSender,
     logger,
     now,
-    store.repos,
     eventsReady,
     (o) => metrics.before(o),
   );

@@ -1,13 +1,15 @@
-// The golden OpenIM callback bodies against the hook declarations: one fixture per hook in HOOKS,
+// The golden callback bodies against the hook declarations: one fixture per hook in HOOKS, fitting its view,
 // with the keys and value types the hook's own body builder produces; the seed pages' examples
 // key for key; and example answers that each before-hook's `modifiable` schema accepts (or refuses).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  EXAMPLE_TENCENT_CONTEXT,
   HOOK_KEYS,
   HOOKS,
   openimBody,
+  tencentBodies,
   readOpenIMAnswer,
   SchemaError,
   type EventOf,
@@ -16,7 +18,7 @@ import {
   type Hooks,
 } from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_EVENTS } from '../src/webhooks/sample-events.js';
+import { checkJson } from './json-schema.js';
 import {
   FIXTURE_DIR,
   fixturePath,
@@ -26,6 +28,7 @@ import {
   RESPONSE_DIR,
   responsePath,
   shapeDiff,
+  TENCENT_FIXTURE_DIR,
   toFixture,
   type Fixture,
 } from './shape.js';
@@ -36,10 +39,10 @@ const beforeHooks = hooks.filter(([, h]) => h.phase === 'before');
 const commandOf = (key: HookKey) => HOOKS[key].openim.command;
 
 // ---------------------------------------------------------------------------------------------
-// A representative event per hook (shared with `huddle hooks test`), and, for hooks with nullable
+// A representative event per hook (its declaration's example, which `huddle hooks test` sends), and, for hooks with nullable
 // fields, the same event with every optional field "not part of the change".
 
-const EVENTS = SAMPLE_EVENTS;
+const EVENTS = Object.fromEntries(HOOK_KEYS.map((key) => [key, HOOKS[key].example])) as { [K in HookKey]: EventOf<Hooks[K]> };
 const infoUnset = {
   ...EVENTS.beforeSetGroupInfo,
   groupName: null,
@@ -387,5 +390,55 @@ describe('shapeDiff', () => {
 
   it('reports JSON types', () => {
     expect([null, [], {}, '', 0, false, undefined].map(jsonType)).toEqual(['null', 'array', 'object', 'string', 'number', 'boolean', 'undefined']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The declarations' runtime views are what the API document shows: each golden fixture (both
+// dialects) fits its hook's view, each body built from a hook's example fits it key for key, and
+// each answerExample is a modification the hook accepts.
+
+describe('hook declarations: body views, examples and answer examples', () => {
+  const withoutAnnotations = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('$')));
+  const withCommand = (key: string, schema: Record<string, unknown>) => ({
+    ...schema,
+    properties: { [key]: { type: 'string' }, ...(schema.properties as object) },
+    required: [key, ...(schema.required as string[])],
+  });
+  const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+  /** The fixture's `$nullable` fields are the view's nullable ones, its `$optional` ones the view's optional ones. */
+  const expectMarks = (doc: Record<string, unknown>, schema: Record<string, unknown>) => {
+    const properties = schema.properties as Record<string, { type: unknown }>;
+    const nullable = Object.keys(properties).filter((k) => Array.isArray(properties[k]!.type) && (properties[k]!.type as string[]).includes('null'));
+    expect(nullable.sort()).toEqual([...((doc.$nullable as string[] | undefined) ?? [])].sort());
+    const optional = Object.keys(properties).filter((k) => !(schema.required as string[]).includes(k));
+    expect(optional.sort()).toEqual([...((doc.$optional as string[] | undefined) ?? [])].sort());
+  };
+
+  it.each(hooks)('%s: the OpenIM fixture and the example body fit the view', (key, hook) => {
+    const schema = withCommand('callbackCommand', hook.openim.view.jsonSchema());
+    const doc = readJson(fixturePath(commandOf(key)));
+    expect(checkJson(schema, schema, withoutAnnotations(doc))).toEqual([]);
+    expectMarks(doc, schema);
+    const body = bodyOf(key, EVENTS[key]);
+    expect(checkJson(schema, schema, body)).toEqual([]);
+    expect(Object.keys(body)).toEqual(['callbackCommand', ...Object.keys(hook.openim.view.fields)]);
+    const unset = UNSET[key];
+    if (unset) expect(checkJson(schema, schema, bodyOf(key, unset))).toEqual([]);
+  });
+
+  it.each(hooks.filter(([, h]) => h.tencent))('%s: the Tencent fixture and the example body fit the view', (key, hook) => {
+    const schema = withCommand('CallbackCommand', hook.tencent!.view.jsonSchema());
+    const doc = readJson(path.join(TENCENT_FIXTURE_DIR, `${hook.tencent!.command}.json`));
+    expect(checkJson(schema, schema, withoutAnnotations(doc))).toEqual([]);
+    expectMarks(doc, schema);
+    for (const { body } of tencentBodies(hook, [EVENTS[key]], EXAMPLE_TENCENT_CONTEXT)) expect(checkJson(schema, schema, body)).toEqual([]);
+  });
+
+  it.each(beforeHooks)('%s: answerExample is a modification the hook accepts, and only hooks that modify have one', (_key, hook) => {
+    expect(hook.answerExample !== undefined).toBe(hook.modifiable !== undefined);
+    expect(hook.answer !== undefined).toBe(hook.modifiable !== undefined);
+    if (hook.modifiable) expect(() => hook.modifiable!.parse(hook.answerExample, '')).not.toThrow();
   });
 });

@@ -1,6 +1,9 @@
+import { str, int, initMembers, object, array, tencentMembers } from './views.js';
 import { LIMITS, obj, optStr } from '../schema.js';
-import { pickGroupInfo, type GroupInfo } from '../wire.js';
+import { GroupInfo, pickGroupInfo } from '../wire.js';
 import { tencentGroupType } from '../dialects/tencent.js';
+import { sameNames } from './apply.js';
+import { EXAMPLE_GROUP, EXAMPLE_INIT_MEMBERS } from './examples.js';
 import { defineHook, memberAccounts, perEvent, type TencentContext } from './define.js';
 import { GROUP_SETTINGS_FIELDS } from './group-info.js';
 
@@ -20,12 +23,16 @@ const tencentCreate = (e: CreateEvent, ctx: TencentContext) => ({
   MemberList: memberAccounts(e.initMemberList.filter((m) => m.userID !== e.ownerUserID).map((m) => m.userID)),
 });
 
+const tencentCreateFields = { Operator_Account: str, Owner_Account: str, Type: str, Name: str, MemberList: tencentMembers };
+
 export const beforeCreateGroup = defineHook({
   key: 'beforeCreateGroup',
   phase: 'before',
   fires: 'create_group, after validation, before the group is written',
+  example: { ...EXAMPLE_GROUP, operationID: 'op-1', initMemberList: EXAMPLE_INIT_MEMBERS },
   openim: {
     command: 'callbackBeforeCreateGroupCommand',
+    view: object({ operationID: str, ...GroupInfo.fields, initMemberList: initMembers }),
     // The group as requested (groupID may be "" when huddle will generate it), then its members.
     body: (e: GroupInfo & { operationID: string; initMemberList: InitMember[] }) => ({
       operationID: e.operationID,
@@ -36,17 +43,22 @@ export const beforeCreateGroup = defineHook({
   // Allow or deny only: Tencent documents no modification fields for this callback.
   tencent: {
     command: 'Group.CallbackBeforeCreateGroup',
+    view: object({ ...tencentCreateFields, EventTime: int }),
     bodies: perEvent((e: CreateEvent, ctx) => ({ ...tencentCreate(e, ctx), EventTime: ctx.eventTime })),
   },
   modifiable: obj({ groupID: optStr({ max: LIMITS.id }), ...GROUP_SETTINGS_FIELDS }),
+  answer: { kind: 'fields', fields: sameNames(['groupID', ...Object.keys(GROUP_SETTINGS_FIELDS)]) },
+  answerExample: { groupID: 'g-reviewed', groupName: 'team (reviewed)', needVerification: 2 },
 });
 
 export const afterCreateGroup = defineHook({
   key: 'afterCreateGroup',
   phase: 'after',
   fires: 'create_group, once the group is committed',
+  example: { ...EXAMPLE_GROUP, initMemberList: EXAMPLE_INIT_MEMBERS },
   openim: {
     command: 'callbackAfterCreateGroupCommand',
+    view: object({ ...GroupInfo.fields, initMemberList: initMembers }),
     // Each initial member once, with its real role (OpenIM repeats owner and admins as 20).
     body: (e: CreateEvent) => ({
       ...pickGroupInfo(e),
@@ -57,6 +69,7 @@ export const afterCreateGroup = defineHook({
   // custom field, `ex`, goes as the key "ex" when set.
   tencent: {
     command: 'Group.CallbackAfterCreateGroup',
+    view: object({ GroupId: str, ...tencentCreateFields, UserDefinedDataList: array(object({ Key: str, Value: str })), EventTime: int }),
     bodies: perEvent((e: CreateEvent, ctx) => ({
       GroupId: e.groupID,
       ...tencentCreate(e, ctx),

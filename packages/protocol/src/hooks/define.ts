@@ -3,6 +3,8 @@
 
 import { tencentGroupType, type TencentModificationFields } from '../dialects/tencent.js';
 import { optStr, type Schema } from '../schema.js';
+import type { ObjectView } from '../view.js';
+import type { AnswerSpec } from './apply.js';
 
 export type Phase = 'before' | 'after';
 
@@ -12,11 +14,15 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
   phase: P;
   /** One line for the README's callback table: when it fires. */
   fires: string;
+  /** A representative event (every field set): what `huddle hooks test` sends and the API document shows. */
+  example: NoInfer<E>;
   openim: {
     /** URL suffix and the body's `callbackCommand`. */
     command: string;
     /** The body after `callbackCommand`, built from the event the domain reports. */
     body(event: E): B;
+    /** What `body` builds, at run time: the API document's schema (fixtures are checked against it). */
+    view: ObjectView<any>;
   };
   /** Tencent Cloud Chat's command for this hook, where Tencent has one. */
   tencent?: TencentSpec<NoInfer<E>, T, NoInfer<M>>;
@@ -26,6 +32,10 @@ export interface HookDefinition<K extends string = string, P extends Phase = Pha
    * string (see `plainAnswerStr`).
    */
   modifiable?: Schema<M>;
+  /** Before-hooks with a `modifiable`: how the answer applies to the operation (see applyModification). */
+  answer?: AnswerSpec;
+  /** Before-hooks with a `modifiable`: an answer's modification fields, as sent (for the API document). */
+  answerExample?: Record<string, unknown>;
   /**
    * After-hooks: the queue an event waits in; events of one key are delivered in order. Default:
    * the event's groupID (hooks whose events have none, such as the user hooks, say theirs).
@@ -46,6 +56,8 @@ export interface TencentContext {
 export interface TencentSpec<E, T extends object = object, M = unknown> {
   /** `CallbackCommand`, in the query string and the body. */
   command: string;
+  /** What `bodies` builds (after `CallbackCommand`), at run time. */
+  view: ObjectView<any>;
   /**
    * The bodies (after `CallbackCommand`) for the events one operation reported: one per event,
    * several batched into one (NewMemberList), or none (a change Tencent does not report).

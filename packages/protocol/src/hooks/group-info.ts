@@ -1,4 +1,6 @@
+import { int, nullInt, nullStr, object, str } from './views.js';
 import { LIMITS, obj, optInt, optStr } from '../schema.js';
+import { sameNames } from './apply.js';
 import { defineHook, plainAnswerStr, typeOf, type TencentContext } from './define.js';
 
 /** A change of group settings; null means "not part of this change". */
@@ -17,6 +19,19 @@ export interface GroupInfoChange {
   changed?: readonly string[];
 }
 
+const INFO_CHANGE_EXAMPLE: GroupInfoChange = {
+  operationID: 'op-1',
+  groupID: 'g1',
+  groupName: 'team 2',
+  notification: 'read me',
+  introduction: 'about',
+  faceURL: 'https://example.com/g2.png',
+  ex: 'x',
+  needVerification: 1,
+  lookMemberInfo: 1,
+  applyMemberFriend: 1,
+};
+
 /** Tencent reports changes of these four only, and only the ones that changed. */
 const TENCENT_INFO_FIELDS = [
   ['groupName', 'Name'],
@@ -27,6 +42,11 @@ const TENCENT_INFO_FIELDS = [
 
 const tencentInfoChanged = {
   command: 'Group.CallbackAfterGroupInfoChanged',
+  view: object(
+      { GroupId: str, Type: str, Operator_Account: str, Name: str, Introduction: str, Notification: str, FaceUrl: str, EventTime: int },
+      undefined,
+      ['Name', 'Introduction', 'Notification', 'FaceUrl'],
+    ),
   bodies: (events: GroupInfoChange[], ctx: TencentContext) =>
     events.flatMap((e) => {
       const changed = TENCENT_INFO_FIELDS.filter(([k]) => e[k] !== null && (e.changed ?? [k]).includes(k));
@@ -60,6 +80,7 @@ export const GROUP_SETTINGS_FIELDS = {
  * answer mirrors its wrappers: null leaves a field as is, "" clears it.
  */
 const settingsModification = obj(GROUP_SETTINGS_FIELDS);
+const settingsAnswer = { kind: 'fields', fields: sameNames(Object.keys(GROUP_SETTINGS_FIELDS)) } as const;
 
 /**
  * set_group_info's answer, as OpenIM reads it: groupName, notification, introduction and faceURL
@@ -73,6 +94,10 @@ const plainSettingsModification = obj({
   introduction: plainAnswerStr({ max: LIMITS.introduction }),
   faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
 });
+
+const settingsView = { groupName: nullStr, notification: nullStr, introduction: nullStr, faceURL: nullStr, ex: nullStr, needVerification: nullInt, lookMemberInfo: nullInt, applyMemberFriend: nullInt };
+const wrapperView = object({ operationID: str, groupID: str, ...settingsView });
+const plainView = object({ operationID: str, groupID: str, ...settingsView, groupName: str, notification: str, introduction: str, faceURL: str });
 
 // set_group_info_ex: every field nullable, bare values (not {"value": …}).
 const wrapperBody = (e: GroupInfoChange) => ({
@@ -101,15 +126,19 @@ export const beforeSetGroupInfo = defineHook({
   key: 'beforeSetGroupInfo',
   phase: 'before',
   fires: 'set_group_info, after its checks, before the write',
-  openim: { command: 'callbackBeforeSetGroupInfoCommand', body: plainBody },
+  example: INFO_CHANGE_EXAMPLE,
+  openim: { command: 'callbackBeforeSetGroupInfoCommand', view: plainView, body: plainBody },
   modifiable: plainSettingsModification,
+  answer: settingsAnswer,
+  answerExample: { groupName: 'team (reviewed)', notification: '', ex: '{"tier":"gold"}' },
 });
 
 export const afterSetGroupInfo = defineHook({
   key: 'afterSetGroupInfo',
   phase: 'after',
   fires: 'set_group_info, when something changed',
-  openim: { command: 'callbackAfterSetGroupInfoCommand', body: plainBody },
+  example: INFO_CHANGE_EXAMPLE,
+  openim: { command: 'callbackAfterSetGroupInfoCommand', view: plainView, body: plainBody },
   tencent: tencentInfoChanged,
 });
 
@@ -117,14 +146,18 @@ export const beforeSetGroupInfoEx = defineHook({
   key: 'beforeSetGroupInfoEx',
   phase: 'before',
   fires: 'set_group_info_ex, after its checks, before the write',
-  openim: { command: 'callbackBeforeSetGroupInfoExCommand', body: wrapperBody },
+  example: INFO_CHANGE_EXAMPLE,
+  openim: { command: 'callbackBeforeSetGroupInfoExCommand', view: wrapperView, body: wrapperBody },
   modifiable: settingsModification,
+  answer: settingsAnswer,
+  answerExample: { groupName: 'team (reviewed)', notification: null, ex: '{"tier":"gold"}' },
 });
 
 export const afterSetGroupInfoEx = defineHook({
   key: 'afterSetGroupInfoEx',
   phase: 'after',
   fires: 'set_group_info_ex, when something changed',
-  openim: { command: 'callbackAfterSetGroupInfoExCommand', body: wrapperBody },
+  example: INFO_CHANGE_EXAMPLE,
+  openim: { command: 'callbackAfterSetGroupInfoExCommand', view: wrapperView, body: wrapperBody },
   tencent: tencentInfoChanged,
 });

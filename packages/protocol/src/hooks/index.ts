@@ -46,6 +46,8 @@ export const HOOK_KEYS = Object.keys(HOOKS) as HookKey[];
 export const USER_HOOK_KEYS: readonly HookKey[] = [beforeUserRegister, afterUserRegister, beforeUpdateUserInfo, afterUpdateUserInfo, beforeUpdateUserInfoEx, afterUpdateUserInfoEx].map((h) => h.key);
 
 export * from './define.js';
+export * from './apply.js';
+export { EXAMPLE_TENCENT_CONTEXT } from './examples.js';
 export type { InitMember } from './create-group.js';
 export type { GroupInfoChange } from './group-info.js';
 export type { MemberInfoChange } from './member-info.js';

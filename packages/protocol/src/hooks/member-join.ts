@@ -1,5 +1,7 @@
-import { arr, LIMITS, obj, optInt, optStr, str } from '../schema.js';
+import { str, int, strList, tencentMembers, object, array } from './views.js';
+import { arr, LIMITS, obj, optInt, optStr, str as strSchema } from '../schema.js';
 import { tencentGroupType, tencentJoinType } from '../dialects/tencent.js';
+import { sameNames } from './apply.js';
 import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
 
 /** Members about to be inserted, and what the business server may set on each. */
@@ -7,8 +9,10 @@ export const beforeMemberJoinGroup = defineHook({
   key: 'beforeMemberJoinGroup',
   phase: 'before',
   fires: 'every membership insert (create_group, direct join, invitation, approved application), before the write',
+  example: { groupID: 'g1', memberList: [{ userID: 'u1', ex: '' }], groupEx: 'gx' },
   openim: {
     command: 'callbackBeforeMembersJoinGroupCommand',
+    view: object({ groupID: str, memberList: array(object({ userID: str, ex: str })), groupEx: str }),
     body: (e: { groupID: string; memberList: { userID: string; ex: string }[]; groupEx: string }) => ({
       groupID: e.groupID,
       memberList: e.memberList.map((m) => ({ userID: m.userID, ex: m.ex })),
@@ -18,7 +22,7 @@ export const beforeMemberJoinGroup = defineHook({
   modifiable: obj({
     memberCallbackList: arr(
       obj({
-        userID: str({ max: LIMITS.id, required: true }),
+        userID: strSchema({ max: LIMITS.id, required: true }),
         nickname: optStr({ max: LIMITS.nickname }),
         faceURL: optStr({ max: LIMITS.faceURL }),
         // Never 100: ownership only moves through transfer_group.
@@ -29,14 +33,24 @@ export const beforeMemberJoinGroup = defineHook({
       { max: LIMITS.list },
     ),
   }),
+  answer: {
+    kind: 'entries',
+    list: 'memberCallbackList',
+    key: 'userID',
+    fields: sameNames(['nickname', 'faceURL', 'roleLevel', 'muteEndTime', 'ex']),
+    unknown: 'who is not joining',
+  },
+  answerExample: { memberCallbackList: [{ userID: 'u1', nickname: 'Alice', roleLevel: 60, muteEndTime: 1_700_000_600_000, ex: 'invited by HR' }] },
 });
 
 export const beforeApplyJoinGroup = defineHook({
   key: 'beforeApplyJoinGroup',
   phase: 'before',
   fires: 'join_group (direct or by application), after its checks, before the write',
+  example: { groupID: 'g1', groupType: 2, applyID: 'u1', reqMessage: 'hi', ex: '' },
   openim: {
     command: 'callbackBeforeJoinGroupCommand',
+    view: object({ groupID: str, groupType: int, applyID: str, reqMessage: str, ex: str }),
     // groupType is a number here (OpenIM sends a one-character string).
     body: (e: { groupID: string; groupType: number; applyID: string; reqMessage: string; ex: string }) => ({
       groupID: e.groupID,
@@ -49,6 +63,7 @@ export const beforeApplyJoinGroup = defineHook({
   // Allow or deny; approval, where the group needs it, still follows (as in Tencent).
   tencent: {
     command: 'Group.CallbackBeforeApplyJoinGroup',
+    view: object({ GroupId: str, Type: str, Requestor_Account: str, EventTime: int }),
     bodies: perEvent((e: { groupID: string; groupType: number; applyID: string }, ctx) => ({
       GroupId: e.groupID,
       Type: tencentGroupType(e.groupType),
@@ -62,8 +77,10 @@ export const beforeInviteUserToGroup = defineHook({
   key: 'beforeInviteUserToGroup',
   phase: 'before',
   fires: 'invite_user_to_group, after its checks, before the write',
+  example: { operationID: 'op-1', groupID: 'g1', reason: 'r', invitedUserIDs: ['u1', 'u2'] },
   openim: {
     command: 'callbackBeforeInviteJoinGroupCommand',
+    view: object({ operationID: str, groupID: str, reason: str, invitedUserIDs: strList }),
     body: (e: { operationID: string; groupID: string; reason: string; invitedUserIDs: string[] }) => ({
       operationID: e.operationID,
       groupID: e.groupID,
@@ -73,6 +90,7 @@ export const beforeInviteUserToGroup = defineHook({
   },
   tencent: {
     command: 'Group.CallbackBeforeInviteJoinGroup',
+    view: object({ GroupId: str, Type: str, Operator_Account: str, DestinationMembers: tencentMembers, EventTime: int }),
     bodies: perEvent((e: { groupID: string; invitedUserIDs: string[] }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),
@@ -84,8 +102,10 @@ export const beforeInviteUserToGroup = defineHook({
   },
   // Honoured here (OpenIM parses and ignores it): these invitees are refused, the rest admitted.
   modifiable: obj({
-    refusedMembersAccount: arr(str({ max: LIMITS.id, required: true }), { max: LIMITS.list }),
+    refusedMembersAccount: arr(strSchema({ max: LIMITS.id, required: true }), { max: LIMITS.list }),
   }),
+  answer: { kind: 'remove', list: 'refusedMembersAccount', unknown: 'who was not invited' },
+  answerExample: { refusedMembersAccount: ['u2'] },
 });
 
 /** The seed page's event: one per member who joins, by any path. */
@@ -93,8 +113,10 @@ export const afterMemberJoinGroup = defineHook({
   key: 'afterMemberJoinGroup',
   phase: 'after',
   fires: 'each member who joins: direct join, invitation, admin add, approved application',
+  example: { groupID: 'g1', userID: 'u1', ex: '', groupEx: 'gx' },
   openim: {
     command: 'callbackAfterMemberJoinGroupCommand',
+    view: object({ groupID: str, userID: str, ex: str, groupEx: str }),
     body: (e: { groupID: string; userID: string; ex: string; groupEx: string }) => ({
       groupID: e.groupID,
       userID: e.userID,
@@ -109,8 +131,10 @@ export const afterJoinGroup = defineHook({
   key: 'afterJoinGroup',
   phase: 'after',
   fires: 'each member who joins, by any path (OpenIM fires it for direct joins only)',
+  example: { operationID: 'op-1', groupID: 'g1', reqMessage: 'hi', joinSource: 3, inviterUserID: 'u1' },
   openim: {
     command: 'callbackAfterJoinGroupCommand',
+    view: object({ operationID: str, groupID: str, reqMessage: str, joinSource: int, inviterUserID: str }),
     // As OpenIM: `inviterUserID` carries the user who joined.
     body: (e: { operationID: string; groupID: string; reqMessage: string; joinSource: number; inviterUserID: string }) => ({
       operationID: e.operationID,
@@ -123,6 +147,7 @@ export const afterJoinGroup = defineHook({
   // One callback per operation and join type, with every member who joined (Tencent batches).
   tencent: {
     command: 'Group.CallbackAfterNewMemberJoin',
+    view: object({ GroupId: str, Type: str, JoinType: str, Operator_Account: str, NewMemberList: tencentMembers, EventTime: int }),
     bodies: (events: { groupID: string; joinSource: number; inviterUserID: string }[], ctx) => {
       const batches = new Map<string, { groupID: string; joinType: string; userIDs: string[] }>();
       for (const e of events) {
@@ -149,9 +174,11 @@ export const afterGroupFull = defineHook({
   key: 'afterGroupFull',
   phase: 'after',
   fires: 'a join fills the group to HUDDLE_MAX_GROUP_MEMBERS (only when that limit is set)',
+  example: { groupID: 'g1', memberCount: 3, maxMemberCount: 3 },
   openim: {
     // huddle's own command: OpenIM has no member limit and no such callback.
     command: 'callbackAfterGroupFullCommand',
+    view: object({ groupID: str, memberCount: int, maxMemberCount: int }),
     body: (e: { groupID: string; memberCount: number; maxMemberCount: number }) => ({
       groupID: e.groupID,
       memberCount: e.memberCount,
@@ -160,6 +187,7 @@ export const afterGroupFull = defineHook({
   },
   tencent: {
     command: 'Group.CallbackAfterGroupFull',
+    view: object({ GroupId: str, EventTime: int }),
     bodies: perEvent((e: { groupID: string }, ctx) => ({ GroupId: e.groupID, EventTime: ctx.eventTime })),
   },
 });

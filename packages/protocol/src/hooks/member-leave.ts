@@ -1,16 +1,20 @@
+import { str, int, strList, tencentMembers, object } from './views.js';
 import { defineHook, memberAccounts, perEvent, typeOf } from './define.js';
 
 export const afterQuitGroup = defineHook({
   key: 'afterQuitGroup',
   phase: 'after',
   fires: 'quit_group (also when an app admin removes a user through it)',
+  example: { groupID: 'g1', userID: 'u1' },
   openim: {
     command: 'callbackAfterQuitGroupCommand',
+    view: object({ groupID: str, userID: str }),
     body: (e: { groupID: string; userID: string }) => ({ groupID: e.groupID, userID: e.userID }),
   },
   // An app admin removing someone through quit_group is a removal: Kicked, by the admin.
   tencent: {
     command: 'Group.CallbackAfterMemberExit',
+    view: object({ GroupId: str, Type: str, ExitType: str, Operator_Account: str, ExitMemberList: tencentMembers, EventTime: int }),
     bodies: perEvent((e: { groupID: string; userID: string }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),
@@ -27,8 +31,10 @@ export const afterKickGroupMember = defineHook({
   key: 'afterKickGroupMember',
   phase: 'after',
   fires: 'kick_group',
+  example: { groupID: 'g1', kickedUserIDs: ['u1'], reason: '' },
   openim: {
     command: 'callbackAfterKickGroupCommand',
+    view: object({ groupID: str, kickedUserIDs: strList, reason: str }),
     body: (e: { groupID: string; kickedUserIDs: string[]; reason: string }) => ({
       groupID: e.groupID,
       kickedUserIDs: e.kickedUserIDs,
@@ -37,6 +43,7 @@ export const afterKickGroupMember = defineHook({
   },
   tencent: {
     command: 'Group.CallbackAfterMemberExit',
+    view: object({ GroupId: str, Type: str, ExitType: str, Operator_Account: str, ExitMemberList: tencentMembers, EventTime: int }),
     bodies: perEvent((e: { groupID: string; kickedUserIDs: string[] }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),

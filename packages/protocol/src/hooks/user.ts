@@ -1,9 +1,12 @@
+import { array, int, nullStr, object, str } from './views.js';
 // User callbacks: registration and profile updates, OpenIM's bodies key for key (the key is
 // `nickName` in the update bodies, `nickname` in registration's UserInfo). Tencent Cloud Chat has no
 // callback around an account import and none before a profile change; after one it has
 // Profile.CallbackPortraitSet ("After a Profile Is Updated", product 1047, doc 48733).
 
-import { arr, LIMITS, obj, optStr, str } from '../schema.js';
+import { arr, LIMITS, obj, optStr, str as strSchema } from '../schema.js';
+import { sameNames, wireFields } from './apply.js';
+import { EXAMPLE_USER } from './examples.js';
 import { defineHook, plainAnswerStr, type TencentContext } from './define.js';
 
 /** OpenIM's sdkws.UserInfo, in its order. */
@@ -38,9 +41,14 @@ export interface UserInfoChange {
   ex: string;
 }
 
+const PROFILE_CHANGE_EXAMPLE = { userID: 'u1', nickname: 'Ann B.', faceURL: 'https://example.com/u1b.png', ex: 'y' };
+
 // A user's events wait in one queue, so their after-callbacks arrive in order. A registration
 // waits in its first user's (OpenIM sends one callback for the whole batch).
 const userQueue = (userID: string) => `user:${userID}`;
+
+const usersView = object({ users: array(object({ userID: str, nickname: str, faceURL: str, ex: str, createTime: int, appMangerLevel: int, globalRecvMsgOpt: int })) });
+const profileView = (field: typeof str | typeof nullStr) => object({ userID: str, nickName: field, faceURL: field, ex: field });
 
 const usersBody = (e: UserRegisterEvent) => ({
   users: e.users.map((u) => ({
@@ -54,7 +62,13 @@ const usersBody = (e: UserRegisterEvent) => ({
   })),
 });
 
-const profileBody = (e: UserInfoExChange | UserInfoChange) => ({ userID: e.userID, nickName: e.nickname, faceURL: e.faceURL, ex: e.ex });
+// `nickName` in the request and in the answer.
+const PROFILE_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', ex: 'ex' } as const;
+const profileAnswer = { kind: 'fields', fields: PROFILE_FIELDS } as const;
+
+function profileBody<E extends UserInfoExChange | UserInfoChange>(e: E) {
+  return { userID: e.userID, ...(wireFields(PROFILE_FIELDS, e) as { nickName: E['nickname']; faceURL: E['faceURL']; ex: E['ex'] }) };
+}
 
 /** Tencent's profile tags for huddle's fields; `ex` is a custom field, named as the group's is. */
 export const TENCENT_PROFILE_TAGS = [
@@ -69,6 +83,7 @@ export const TENCENT_PROFILE_TAGS = [
  */
 const tencentPortraitSet = (unset: null | '') => ({
   command: 'Profile.CallbackPortraitSet',
+  view: object({ Operator_Account: str, From_Account: str, EventTime: int, ProfileItem: array(object({ Tag: str, Value: str })) }),
   bodies: (events: (UserInfoExChange | UserInfoChange)[], ctx: TencentContext) =>
     events.flatMap((e) => {
       const items = TENCENT_PROFILE_TAGS.filter(([k]) => e[k] !== unset && e[k] !== null).map(([k, Tag]) => ({ Tag, Value: e[k] as string }));
@@ -81,13 +96,14 @@ export const beforeUserRegister = defineHook({
   key: 'beforeUserRegister',
   phase: 'before',
   fires: 'user_register, once for all its users, after its checks, before the write',
-  openim: { command: 'callbackBeforeUserRegisterCommand', body: usersBody },
+  example: { users: [EXAMPLE_USER] },
+  openim: { command: 'callbackBeforeUserRegisterCommand', view: usersView, body: usersBody },
   // OpenIM replaces the whole list with a non-empty answer; huddle matches entries by userID and
   // applies their non-empty profile fields (OpenIM's UserInfo strings are plain: "" is unchanged).
   modifiable: obj({
     users: arr(
       obj({
-        userID: str({ max: LIMITS.id, required: true }),
+        userID: strSchema({ max: LIMITS.id, required: true }),
         nickname: plainAnswerStr({ max: LIMITS.nickname }),
         faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
         ex: plainAnswerStr({ max: LIMITS.ex }),
@@ -95,13 +111,16 @@ export const beforeUserRegister = defineHook({
       { max: LIMITS.list },
     ),
   }),
+  answer: { kind: 'entries', list: 'users', key: 'userID', fields: sameNames(['nickname', 'faceURL', 'ex']), unknown: 'who is not being registered' },
+  answerExample: { users: [{ userID: 'u1', nickname: 'Ann (reviewed)' }] },
 });
 
 export const afterUserRegister = defineHook({
   key: 'afterUserRegister',
   phase: 'after',
   fires: 'user_register, once for all its users, once they are committed',
-  openim: { command: 'callbackAfterUserRegisterCommand', body: usersBody },
+  example: { users: [EXAMPLE_USER] },
+  openim: { command: 'callbackAfterUserRegisterCommand', view: usersView, body: usersBody },
   orderingKey: (e: UserRegisterEvent) => userQueue(e.users[0]?.userID ?? ''),
 });
 
@@ -109,20 +128,24 @@ export const beforeUpdateUserInfoEx = defineHook({
   key: 'beforeUpdateUserInfoEx',
   phase: 'before',
   fires: 'update_user_info_ex, after its checks, before the write',
-  openim: { command: 'callbackBeforeUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
+  example: PROFILE_CHANGE_EXAMPLE,
+  openim: { command: 'callbackBeforeUpdateUserInfoExCommand', view: profileView(nullStr), body: (e: UserInfoExChange) => profileBody(e) },
   // Wrappers, as in the request: null leaves a field as is, "" clears it.
   modifiable: obj({
     nickName: optStr({ max: LIMITS.nickname }),
     faceURL: optStr({ max: LIMITS.faceURL }),
     ex: optStr({ max: LIMITS.ex }),
   }),
+  answer: profileAnswer,
+  answerExample: { nickName: 'Ann (reviewed)', faceURL: '' },
 });
 
 export const afterUpdateUserInfoEx = defineHook({
   key: 'afterUpdateUserInfoEx',
   phase: 'after',
   fires: 'update_user_info_ex, with the final values (null: not part of the change)',
-  openim: { command: 'callbackAfterUpdateUserInfoExCommand', body: (e: UserInfoExChange) => profileBody(e) },
+  example: PROFILE_CHANGE_EXAMPLE,
+  openim: { command: 'callbackAfterUpdateUserInfoExCommand', view: profileView(nullStr), body: (e: UserInfoExChange) => profileBody(e) },
   orderingKey: (e: UserInfoExChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(null),
 });
@@ -131,20 +154,24 @@ export const beforeUpdateUserInfo = defineHook({
   key: 'beforeUpdateUserInfo',
   phase: 'before',
   fires: 'update_user_info, after its checks, before the write',
-  openim: { command: 'callbackBeforeUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
+  example: PROFILE_CHANGE_EXAMPLE,
+  openim: { command: 'callbackBeforeUpdateUserInfoCommand', view: profileView(str), body: (e: UserInfoChange) => profileBody(e) },
   // Plain strings, as in the request: "" leaves a field as is.
   modifiable: obj({
     nickName: plainAnswerStr({ max: LIMITS.nickname }),
     faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
     ex: plainAnswerStr({ max: LIMITS.ex }),
   }),
+  answer: profileAnswer,
+  answerExample: { nickName: 'Ann (reviewed)', faceURL: '' },
 });
 
 export const afterUpdateUserInfo = defineHook({
   key: 'afterUpdateUserInfo',
   phase: 'after',
   fires: 'update_user_info, with the final values ("": not part of the change)',
-  openim: { command: 'callbackAfterUpdateUserInfoCommand', body: (e: UserInfoChange) => profileBody(e) },
+  example: PROFILE_CHANGE_EXAMPLE,
+  openim: { command: 'callbackAfterUpdateUserInfoCommand', view: profileView(str), body: (e: UserInfoChange) => profileBody(e) },
   orderingKey: (e: UserInfoChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(''),
 });

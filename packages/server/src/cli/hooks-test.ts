@@ -1,14 +1,13 @@
-// `huddle hooks test NAME --to URL`: sends the hook's sample event to a URL as huddle would — the same
+// `huddle hooks test NAME --to URL`: sends the hook's example event to a URL as huddle would — the same
 // body builders, dialect request rules (URL, headers, signatures) and sender — and reads the answer
 // with the same verdict rules, so a business server can be tried before any group exists.
 
-import { HOOK_KEYS, HOOKS, type HookDefinition, type HookKey } from '@huddle/protocol';
+import { EXAMPLE_TENCENT_CONTEXT, HOOK_KEYS, HOOKS, type HookDefinition, type HookKey } from '@huddle/protocol';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../errors.js';
 import { parseWebhookConfig, WebhookConfigError, type EndpointConfig } from '../webhooks/config.js';
 import { afterVerdict, beforeVerdict, dialectOf } from '../webhooks/dialects.js';
 import { newEventID } from '../webhooks/hooks.js';
-import { SAMPLE_EVENTS, SAMPLE_TENCENT_CONTEXT } from '../webhooks/sample-events.js';
 import type { SendResult } from '../webhooks/send.js';
 import { duration } from './arguments.js';
 import { problemText } from './config-errors.js';
@@ -96,9 +95,9 @@ export function addHooksTestCommand(hooks: Command): void {
       const hook: HookDefinition = HOOKS[key];
       const endpoint = endpointOf(opts);
       const timeoutMs = opts.timeout ?? endpoint.hooks[key].timeoutMs;
-      const event = SAMPLE_EVENTS[key] as { groupID: string };
+      const event = hook.example as { groupID: string };
       const dialect = dialectOf(endpoint);
-      const [first] = await dialect.bodies(hook, [event], () => SAMPLE_TENCENT_CONTEXT);
+      const [first] = await dialect.bodies(hook, [event], () => EXAMPLE_TENCENT_CONTEXT);
       if (!first) throw usageError(`Tencent Cloud Chat has no callback for ${key}: use --dialect openim`);
       const body = first.body;
       const payload = JSON.stringify(body);

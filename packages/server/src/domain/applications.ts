@@ -3,7 +3,8 @@
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { MemberRecord, Page, RequestRecord } from '../storage/records.js';
 import type { Repos, RequestQuery } from '../storage/store.js';
-import { askMembersJoin, decideAndCommit, reportJoins, STALE } from './callbacks.js';
+import { askMembersJoin, reportJoins } from './callbacks.js';
+import { runOperation } from './operation.js';
 import { HandleResult, Role, type DomainDeps, type OpContext } from './context.js';
 import { loadLiveGroup, requireGroupManager } from './guards.js';
 import { addMembers } from './members.js';
@@ -53,19 +54,18 @@ export function applicationService(deps: DomainDeps) {
         return { group, request, joins, member };
       };
 
-      const asking = input.handleResult === HandleResult.Accepted && hooks.enabled('beforeMemberJoinGroup');
-      return decideAndCommit(`the request of ${input.fromUserID} to group ${input.groupID}`, async () => {
-        // What beforeMemberJoinGroup was asked from: whether the applicant joins (not if invited
-        // meanwhile), which request it answers, and the groupEx it was told.
-        let decided: { joins: boolean; reqTime: number; ex: string; member?: MemberRecord } | undefined;
-        if (asking) {
-          const { group, request, joins, member } = await store.tx(check);
+      return runOperation(store, {
+        what: `the request of ${input.fromUserID} to group ${input.groupID}`,
+        asks: input.handleResult === HandleResult.Accepted && hooks.enabled('beforeMemberJoinGroup'),
+        check,
+        // Whether the applicant joins (not if invited meanwhile), which request it answers, and the
+        // groupEx beforeMemberJoinGroup was told.
+        basis: ({ group, request, joins }) => [joins, request.reqTime, group.ex],
+        async decide({ group, joins, member }) {
           const [modified] = joins ? await askMembersJoin(deps, ctx, group, [member]) : [];
-          decided = { joins, reqTime: request.reqTime, ex: group.ex, member: modified };
-        }
-        return store.tx(async (tx) => {
-          const { group, request, joins, member } = await check(tx);
-          if (decided && (decided.joins !== joins || decided.reqTime !== request.reqTime || decided.ex !== group.ex)) return STALE;
+          return { member: modified };
+        },
+        async write(tx, { group, request, joins, member }, decided) {
           if (joins) {
             const joined = decided?.member ?? member;
             const memberCount = await addMembers(deps, tx, group, [joined]);
@@ -78,7 +78,7 @@ export function applicationService(deps: DomainDeps) {
             handleTime: time,
           });
           return { group, request, joined: joins };
-        });
+        },
       });
     },
 

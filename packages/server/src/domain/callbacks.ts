@@ -1,31 +1,47 @@
-// Callback steps shared by every path that adds members: ask beforeMemberJoinGroup, apply what it
-// may change, and report each join (the seed's afterMemberJoinGroup and OpenIM's afterJoinGroup).
+// Callback steps: ask a before-callback and apply its answer (every operation), ask
+// beforeMemberJoinGroup (every path that adds members), and report each join (the seed's
+// afterMemberJoinGroup and OpenIM's afterJoinGroup).
 
-import { args } from '../errors.js';
+import { applyModification, HOOKS, type BeforeHookKey, type EventOf, type Hooks, type Refusal } from '@huddle/protocol';
+import { ApiError } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
-import { Role, type DomainDeps, type OpContext } from './context.js';
+import { Role, type CallbackPort, type DomainDeps, type GroupFacts, type OpContext } from './context.js';
 
-/** What a commit answers when the facts its before-callbacks were decided on no longer hold. */
-export const STALE = Symbol('stale');
-
-/** Decisions at most, when the facts keep changing under the before-callbacks, before refusing. */
-export const DECISION_ROUNDS = 3;
+type Item<T> = T extends readonly (infer U)[] ? U : T;
 
 /**
- * Before-callbacks are asked outside the final transaction (they may take seconds), from facts read
- * before them (say, whether a join is direct, which decides whether beforeMemberJoinGroup is asked).
- * `round` asks them and commits; its transaction re-reads those facts under the group's lock and
- * answers STALE, writing nothing, if they changed: the callbacks are asked again from the new facts,
- * up to DECISION_ROUNDS times, then the request is refused. A concurrent change can then never
- * carry a request past a callback that was not asked, or that refused.
+ * Asks a before-callback about `value` (what the operation is about to write) and returns it with
+ * the answer applied, as the hook declares (applyModification). An answer that names something not
+ * asked about, or that `refuse` refuses, is an invalid modification: `value` goes on unchanged, or
+ * the request is refused without failedContinue.
  */
-export async function decideAndCommit<T>(what: string, round: () => Promise<T | typeof STALE>): Promise<T> {
-  for (let n = 1; n <= DECISION_ROUNDS; n++) {
-    const result = await round();
-    if (result !== STALE) return result;
+export async function ask<K extends BeforeHookKey, T>(
+  hooks: CallbackPort,
+  ctx: OpContext,
+  key: K,
+  event: EventOf<Hooks[K]>,
+  value: T,
+  options: { groups?: readonly GroupFacts[]; refuse?: Refusal<Item<T>> } = {},
+): Promise<T> {
+  const answer = await hooks.before(ctx, key, event, options.groups);
+  const spec = HOOKS[key].answer;
+  if (answer === undefined || !spec) return value;
+  const applied = applyModification(spec, value as Item<T>, answer, options.refuse);
+  if (applied.ok) return applied.value as T;
+  hooks.invalidModification(ctx, key, applied.reason);
+  return value;
+}
+
+/** A domain rule as a Refusal's reason: the detail of the ApiError it throws. */
+export function broken(rule: () => void): string | undefined {
+  try {
+    rule();
+    return undefined;
+  } catch (err) {
+    if (err instanceof ApiError) return err.detail;
+    throw err;
   }
-  throw args(`${what} changed while the business server was asked, ${DECISION_ROUNDS} times in a row; try again`);
 }
 
 /** Runs beforeMemberJoinGroup for members about to be inserted; returns them as they will be written. */
@@ -36,30 +52,10 @@ export async function askMembersJoin(
   members: MemberRecord[],
 ): Promise<MemberRecord[]> {
   if (members.length === 0 || !hooks.enabled('beforeMemberJoinGroup')) return members;
-  const mod = await hooks.before(ctx, 'beforeMemberJoinGroup', {
-    groupID: group.groupID,
-    memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })),
-    groupEx: group.ex,
+  const event = { groupID: group.groupID, memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })), groupEx: group.ex };
+  return ask(hooks, ctx, 'beforeMemberJoinGroup', event, members, {
+    refuse: (entry, before) => (entry.roleLevel !== undefined && before.roleLevel === Role.Owner ? `the owner's role cannot change` : undefined),
   });
-  if (!mod || mod.memberCallbackList.length === 0) return members;
-  const byID = new Map(members.map((m) => [m.userID, { ...m }]));
-  for (const entry of mod.memberCallbackList) {
-    const m = byID.get(entry.userID);
-    if (!m) {
-      hooks.invalidModification(ctx, 'beforeMemberJoinGroup', `memberCallbackList names ${entry.userID}, who is not joining`);
-      return members;
-    }
-    if (entry.roleLevel !== undefined && m.roleLevel === Role.Owner) {
-      hooks.invalidModification(ctx, 'beforeMemberJoinGroup', `the owner's role cannot change`);
-      return members;
-    }
-    if (entry.nickname !== undefined) m.nickname = entry.nickname;
-    if (entry.faceURL !== undefined) m.faceURL = entry.faceURL;
-    if (entry.roleLevel !== undefined) m.roleLevel = entry.roleLevel;
-    if (entry.muteEndTime !== undefined) m.muteEndTime = entry.muteEndTime;
-    if (entry.ex !== undefined) m.ex = entry.ex;
-  }
-  return members.map((m) => byID.get(m.userID)!);
 }
 
 /**
@@ -70,7 +66,7 @@ export async function reportJoins(
   { hooks, maxGroupMembers = 0 }: Pick<DomainDeps, 'hooks' | 'maxGroupMembers'>,
   tx: Repos,
   ctx: OpContext,
-  group: Pick<GroupRecord, 'groupID' | 'ex'>,
+  group: GroupFacts & Pick<GroupRecord, 'ex'>,
   members: MemberRecord[],
   reqMessage: string,
   /** The group's member count with them. */
@@ -81,12 +77,14 @@ export async function reportJoins(
     ctx,
     'afterMemberJoinGroup',
     members.map((m) => ({ groupID: group.groupID, userID: m.userID, ex: m.ex, groupEx: group.ex })),
+    [group],
   );
   await hooks.after(
     tx,
     ctx,
     'afterJoinGroup',
     members.map((m) => ({ operationID: ctx.operationID, groupID: group.groupID, reqMessage, joinSource: m.joinSource, inviterUserID: m.userID })),
+    [group],
   );
   await reportIfFull({ hooks, maxGroupMembers }, tx, ctx, group.groupID, memberCount);
 }

@@ -1,8 +1,9 @@
 // What every domain operation receives about who is calling, and the roles and constants of the
 // group model (OpenIM's numbers).
 
-import type { Store } from '../storage/store.js';
-import type { CallbackHooks } from '../webhooks/hooks.js';
+import type { AfterHookKey, BeforeHookKey, EventOf, HookKey, Hooks, ModificationOf } from '@huddle/protocol';
+import type { GroupRecord } from '../storage/records.js';
+import type { Repos, Store } from '../storage/store.js';
 
 export interface Caller {
   userID: string;
@@ -18,10 +19,35 @@ export interface OpContext {
   clientIP: string;
 }
 
+/** What a callback body may report of the groups its events name (Tencent's Type and Name). */
+export type GroupFacts = Pick<GroupRecord, 'groupID' | 'groupType' | 'groupName'>;
+
+/**
+ * Callbacks, as the domain sees them; the webhook module implements this port (the domain imports
+ * nothing from it). The operation passes the groups its events name, so the callback layer never
+ * reads storage.
+ */
+export interface CallbackPort {
+  /** Whether any active endpoint enables the hook. */
+  enabled(key: HookKey): boolean;
+  /**
+   * Asks a before-callback. Returns the validated modification (undefined: proceed unchanged);
+   * throws the business server's rejection, or a callback failure when failedContinue is false.
+   */
+  before<K extends BeforeHookKey>(ctx: OpContext, key: K, event: EventOf<Hooks[K]>, groups?: readonly GroupFacts[]): Promise<ModificationOf<Hooks[K]> | undefined>;
+  /**
+   * A modification that passed the hook's schema but breaks a rule only the domain knows: returns
+   * with failedContinue (the operation proceeds unmodified), otherwise throws CallbackDataError.
+   */
+  invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void;
+  /** Writes the after-callbacks of the events in the caller's transaction (the outbox). */
+  after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[], groups?: readonly GroupFacts[]): Promise<void>;
+}
+
 export interface DomainDeps {
   store: Store;
   now: () => number;
-  hooks: CallbackHooks;
+  hooks: CallbackPort;
   /** HUDDLE_MAX_GROUP_MEMBERS: members a group may have; 0 for no limit (OpenIM has none). */
   maxGroupMembers?: number;
 }

@@ -4,7 +4,8 @@ import { ApiError, args, noPermission } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { GroupInfoChange } from '@huddle/protocol';
 import type { GroupPatch, Repos } from '../storage/store.js';
-import { askMembersJoin, reportIfFull } from './callbacks.js';
+import { ask, askMembersJoin, reportIfFull } from './callbacks.js';
+import { runOperation } from './operation.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireGroupManager, requireUsersExist } from './guards.js';
 import { newSortableID } from './ids.js';
@@ -21,11 +22,13 @@ export interface GroupSettings {
   applyMemberFriend: number;
 }
 
+type GroupInput = GroupSettings & { groupID: string; groupType: number };
+
 export interface CreateGroupInput {
   ownerUserID: string;
   adminUserIDs: string[];
   memberUserIDs: string[];
-  groupInfo: GroupSettings & { groupID: string; groupType: number };
+  groupInfo: GroupInput;
 }
 
 /** A change of group settings; undefined means "leave as is". */
@@ -45,11 +48,6 @@ function diffSettings(current: GroupRecord, change: SettingsChange, operator: st
   return patch;
 }
 
-/** Copies the fields a before-hook set (absent and null ones were already dropped by its schema). */
-export function definedFields<T extends object>(mod: T): Partial<T> {
-  return Object.fromEntries(Object.entries(mod).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): GroupInfoChange {
   return {
     operationID: ctx.operationID,
@@ -65,6 +63,44 @@ function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): Grou
   };
 }
 
+/** A new group and its initial members, as create_group writes them. */
+function newGroup(info: GroupInput, roles: readonly [string, number][], creator: string, time: number): { group: GroupRecord; members: MemberRecord[] } {
+  const group: GroupRecord = {
+    groupID: info.groupID,
+    groupName: info.groupName,
+    notification: info.notification,
+    introduction: info.introduction,
+    faceURL: info.faceURL,
+    ex: info.ex,
+    status: GroupStatus.Ok,
+    creatorUserID: creator,
+    groupType: info.groupType,
+    needVerification: info.needVerification,
+    lookMemberInfo: info.lookMemberInfo,
+    applyMemberFriend: info.applyMemberFriend,
+    notificationUpdateTime: info.notification ? time : 0,
+    notificationUserID: info.notification ? creator : '',
+    memberCount: roles.length,
+    createTime: time,
+  };
+  const members = roles.map(
+    ([userID, roleLevel]): MemberRecord => ({
+      groupID: info.groupID,
+      userID,
+      roleLevel,
+      joinTime: time,
+      nickname: '',
+      faceURL: '',
+      joinSource: JoinSource.Invitation,
+      operatorUserID: creator,
+      inviterUserID: creator,
+      ex: '',
+      muteEndTime: 0,
+    }),
+  );
+  return { group, members };
+}
+
 export function groupService(deps: DomainDeps) {
   const { store, now, hooks } = deps;
   /**
@@ -78,23 +114,24 @@ export function groupService(deps: DomainDeps) {
       await requireGroupManager(tx, ctx.caller, groupID, 'RecordNotFoundError');
       return loadLiveGroup(tx, groupID);
     };
-    let change = requested;
-    if (hooks.enabled(beforeKey)) {
-      await store.tx(check);
-      const mod = await hooks.before(ctx, beforeKey, settingsEvent(ctx, groupID, change));
-      if (mod) {
-        if (mod.groupName !== undefined && mod.groupName.trim() === '') hooks.invalidModification(ctx, beforeKey, 'groupName is empty');
-        else change = { ...change, ...definedFields(mod) };
-      }
-    }
-    return store.tx(async (tx) => {
-      const group = await check(tx);
-      const patch = diffSettings(group, change, ctx.caller.userID, now());
-      if (Object.keys(patch).length > 0) {
-        await tx.groups.update(groupID, patch);
-        await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }]);
-      }
-      return patch;
+    return runOperation(store, {
+      what: `group ${groupID}`,
+      asks: hooks.enabled(beforeKey),
+      check: (tx, _decided: SettingsChange | undefined) => check(tx),
+      decide: (group) =>
+        ask(hooks, ctx, beforeKey, settingsEvent(ctx, groupID, requested), requested, {
+          groups: [group],
+          refuse: (answer) => (typeof answer.groupName === 'string' && answer.groupName.trim() === '' ? 'groupName is empty' : undefined),
+        }),
+      async write(tx, group, decided) {
+        const change = decided ?? requested;
+        const patch = diffSettings(group, change, ctx.caller.userID, now());
+        if (Object.keys(patch).length > 0) {
+          await tx.groups.update(groupID, patch);
+          await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }], [group]);
+        }
+        return patch;
+      },
     });
   }
 
@@ -109,8 +146,7 @@ export function groupService(deps: DomainDeps) {
   return {
     async createGroup(ctx: OpContext, input: CreateGroupInput) {
       const { caller } = ctx;
-      let info = input.groupInfo;
-      if (info.groupType !== WORKING_GROUP) throw args(`group type only supports ${WORKING_GROUP}`);
+      if (input.groupInfo.groupType !== WORKING_GROUP) throw args(`group type only supports ${WORKING_GROUP}`);
       if (caller.userID !== input.ownerUserID && !caller.isAppAdmin) {
         throw noPermission('only the owner-to-be or an app admin may create a group');
       }
@@ -130,79 +166,49 @@ export function groupService(deps: DomainDeps) {
         await requireUsersExist(tx, roles.map(([id]) => id), 'UserIDNotFoundError');
         if (groupID !== '' && (await tx.groups.get(groupID))) throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
       };
-      const build = (groupID: string): { group: GroupRecord; members: MemberRecord[] } => ({
-        group: {
-          groupID,
-          groupName: info.groupName,
-          notification: info.notification,
-          introduction: info.introduction,
-          faceURL: info.faceURL,
-          ex: info.ex,
-          status: GroupStatus.Ok,
-          creatorUserID: caller.userID,
-          groupType: info.groupType,
-          needVerification: info.needVerification,
-          lookMemberInfo: info.lookMemberInfo,
-          applyMemberFriend: info.applyMemberFriend,
-          notificationUpdateTime: info.notification ? time : 0,
-          notificationUserID: info.notification ? caller.userID : '',
-          memberCount: roles.length,
-          createTime: time,
+      const build = (info: GroupInput) => newGroup(info, roles, caller.userID, time);
+
+      // The groupID as decided ("" until one is generated), for the error when it is taken meanwhile.
+      let decidedID = input.groupInfo.groupID;
+      return runOperation(store, {
+        what: 'the group',
+        asks: hooks.enabled('beforeCreateGroup') || hooks.enabled('beforeMemberJoinGroup'),
+        check: (tx, decided: { info: GroupInput; members: MemberRecord[] } | undefined) => check(tx, (decided?.info ?? input.groupInfo).groupID),
+        async decide() {
+          const requested = build(input.groupInfo);
+          const event = {
+            operationID: ctx.operationID,
+            ...requested.group,
+            createTime: 0,
+            ownerUserID: input.ownerUserID,
+            initMemberList: requested.members.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
+          };
+          let info = await ask(hooks, ctx, 'beforeCreateGroup', event, input.groupInfo);
+          if (info.groupID === '') info = { ...info, groupID: newSortableID(time) };
+          decidedID = info.groupID;
+          const { group, members } = build(info);
+          return { info, members: await askMembersJoin(deps, ctx, group, members) };
         },
-        members: roles.map(
-          ([userID, roleLevel]): MemberRecord => ({
-            groupID,
-            userID,
-            roleLevel,
-            joinTime: time,
-            nickname: '',
-            faceURL: '',
-            joinSource: JoinSource.Invitation,
-            operatorUserID: caller.userID,
-            inviterUserID: caller.userID,
-            ex: '',
-            muteEndTime: 0,
-          }),
-        ),
-      });
-
-      let members: MemberRecord[] | undefined;
-      if (hooks.enabled('beforeCreateGroup') || hooks.enabled('beforeMemberJoinGroup')) {
-        // The business server hears only of requests that would succeed.
-        await store.tx((tx) => check(tx, info.groupID));
-        const requested = build(info.groupID);
-        const mod = await hooks.before(ctx, 'beforeCreateGroup', {
-          operationID: ctx.operationID,
-          ...requested.group,
-          createTime: 0,
-          ownerUserID: input.ownerUserID,
-          initMemberList: requested.members.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })),
-        });
-        if (mod) info = { ...info, ...definedFields(mod) };
-        if (info.groupID === '') info = { ...info, groupID: newSortableID(time) };
-        members = await askMembersJoin(deps, ctx, build(info.groupID).group, build(info.groupID).members);
-      }
-
-      return store.tx(async (tx) => {
-        await check(tx, info.groupID);
-        let groupID = info.groupID;
-        if (groupID === '') {
-          do groupID = newSortableID(time);
-          while (await tx.groups.get(groupID));
-        }
-        const built = build(groupID);
-        const finalMembers = members ?? built.members;
-        await tx.groups.insert(built.group);
-        await tx.members.insert(finalMembers);
-        const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
-        await hooks.after(tx, ctx, 'afterCreateGroup', [
-          { ...created, initMemberList: finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel })) },
-        ]);
-        await reportIfFull(deps, tx, ctx, groupID, built.group.memberCount);
-        return { groupInfo: created, members: finalMembers };
+        async write(tx, _facts, decided) {
+          const info = decided?.info ?? input.groupInfo;
+          let groupID = info.groupID;
+          if (groupID === '') {
+            do groupID = newSortableID(time);
+            while (await tx.groups.get(groupID));
+          }
+          const built = build({ ...info, groupID });
+          const finalMembers = decided?.members ?? built.members;
+          await tx.groups.insert(built.group);
+          await tx.members.insert(finalMembers);
+          const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
+          const initMemberList = finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel }));
+          await hooks.after(tx, ctx, 'afterCreateGroup', [{ ...created, initMemberList }], [built.group]);
+          await reportIfFull(deps, tx, ctx, groupID, built.group.memberCount);
+          return { groupInfo: created, members: finalMembers };
+        },
       }).catch((err: unknown) => {
         // Another instance created this groupID between our check and our insert.
-        if (store.isUniqueViolation(err)) throw new ApiError('GroupIDExisted', `group ${info.groupID} already exists`);
+        if (store.isUniqueViolation(err)) throw new ApiError('GroupIDExisted', `group ${decidedID} already exists`);
         throw err;
       });
     },
@@ -241,7 +247,7 @@ export function groupService(deps: DomainDeps) {
     async transferGroup(ctx: OpContext, input: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) {
       const { caller } = ctx;
       await store.tx(async (tx) => {
-        await loadLiveGroup(tx, input.groupID);
+        const group = await loadLiveGroup(tx, input.groupID);
         if (input.oldOwnerUserID === input.newOwnerUserID) throw args('OldOwnerUserID == NewOwnerUserID');
         const found = await tx.members.find(input.groupID, [input.oldOwnerUserID, input.newOwnerUserID]);
         const oldOwner = found.find((m) => m.userID === input.oldOwnerUserID);
@@ -257,7 +263,7 @@ export function groupService(deps: DomainDeps) {
         // The old owner takes the new owner's previous role; demote first, the one-owner index is watching.
         await tx.members.update(input.groupID, oldOwner.userID, { roleLevel: newOwner.roleLevel });
         await tx.members.update(input.groupID, newOwner.userID, { roleLevel: Role.Owner, muteEndTime: 0 });
-        await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input]);
+        await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input], [group]);
       });
     },
 
@@ -276,7 +282,7 @@ export function groupService(deps: DomainDeps) {
         }
         await hooks.after(tx, ctx, 'afterDismissGroup', [
           { groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs },
-        ]);
+        ], [group]);
         return { group, memberIDs };
       });
     },

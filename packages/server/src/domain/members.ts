@@ -3,9 +3,10 @@
 import type { MemberInfoChange } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { GroupRecord, GroupView, MemberRecord, Page } from '../storage/records.js';
-import type { MemberPatch, Repos } from '../storage/store.js';
+import type { Repos } from '../storage/store.js';
 import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
-import { askMembersJoin, decideAndCommit, reportJoins, STALE } from './callbacks.js';
+import { ask, askMembersJoin, broken, reportJoins } from './callbacks.js';
+import { done, runOperation } from './operation.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
 import { groupInfo, memberInfo } from './views.js';
 
@@ -140,27 +141,20 @@ export function memberService(deps: DomainDeps) {
       const joiner = (): MemberRecord =>
         newMember(input.groupID, applicant, { joinSource: input.joinSource, operatorUserID: caller.userID, inviterUserID: '', joinTime: time });
 
-      const hooked = hooks.enabled('beforeApplyJoinGroup') || hooks.enabled('beforeMemberJoinGroup');
       const direct = (group: GroupView) => group.needVerification === NeedVerification.Directly;
-      return decideAndCommit(`group ${input.groupID}`, async () => {
-        // What the callbacks were asked from: whether the join is direct (which decides whether
-        // beforeMemberJoinGroup is asked at all) and the groupEx it was told.
-        let decided: { direct: boolean; ex: string; member?: MemberRecord } | undefined;
-        if (hooked) {
-          const group = await store.tx(check);
-          await hooks.before(ctx, 'beforeApplyJoinGroup', {
-            groupID: group.groupID,
-            groupType: group.groupType,
-            applyID: applicant,
-            reqMessage: input.reqMessage,
-            ex: input.ex,
-          });
+      return runOperation(store, {
+        what: `group ${input.groupID}`,
+        asks: hooks.enabled('beforeApplyJoinGroup') || hooks.enabled('beforeMemberJoinGroup'),
+        check,
+        // Whether the join is direct decides whether beforeMemberJoinGroup is asked; it was told groupEx.
+        basis: (group) => [direct(group), group.ex],
+        async decide(group) {
+          const event = { groupID: group.groupID, groupType: group.groupType, applyID: applicant, reqMessage: input.reqMessage, ex: input.ex };
+          await hooks.before(ctx, 'beforeApplyJoinGroup', event, [group]);
           const [member] = direct(group) ? await askMembersJoin(deps, ctx, group, [joiner()]) : [];
-          decided = { direct: direct(group), ex: group.ex, member };
-        }
-        return store.tx(async (tx) => {
-          const group = await check(tx);
-          if (decided && (decided.direct !== direct(group) || decided.ex !== group.ex)) return STALE;
+          return { member };
+        },
+        async write(tx, group, decided) {
           if (direct(group)) {
             const joined = decided?.member ?? joiner();
             const memberCount = await addMembers(deps, tx, group, [joined]);
@@ -181,7 +175,7 @@ export function memberService(deps: DomainDeps) {
             inviterUserID: '',
           });
           return { joined: false as const, group };
-        });
+        },
       });
     },
 
@@ -195,7 +189,7 @@ export function memberService(deps: DomainDeps) {
         if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
         if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
         await removeMembers(tx, input.groupID, [userID]);
-        await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }]);
+        await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }], [group]);
         return { group, userID };
       });
     },
@@ -205,7 +199,7 @@ export function memberService(deps: DomainDeps) {
       const dup = firstDuplicate(input.invitedUserIDs);
       if (dup !== undefined) throw args(`userID duplicate: ${dup}`);
       const time = now();
-      const check = async (tx: Repos, invited: string[]) => {
+      const check = async (tx: Repos, invited: string[] = input.invitedUserIDs) => {
         const group = await loadLiveGroup(tx, input.groupID);
         const me = await tx.members.get(input.groupID, caller.userID);
         if (!me && !caller.isAppAdmin) throw noPermission(`op user ${caller.userID} not in group ${input.groupID}`);
@@ -222,28 +216,20 @@ export function memberService(deps: DomainDeps) {
           newMember(input.groupID, userID, { joinSource: JoinSource.Invitation, operatorUserID: caller.userID, inviterUserID: caller.userID, joinTime: time }),
         );
 
-      const hooked = hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup');
-      return decideAndCommit(`group ${input.groupID}`, async () => {
-        let invited = input.invitedUserIDs;
-        // What the callbacks were asked from: whether the invitees join directly (which decides
-        // whether beforeMemberJoinGroup is asked at all) and the groupEx it was told.
-        let decided: { asApplications: boolean; ex: string; members?: MemberRecord[] } | undefined;
-        if (hooked) {
-          const { group, asApplications } = await store.tx((tx) => check(tx, invited));
-          const mod = await hooks.before(ctx, 'beforeInviteUserToGroup', { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: invited });
-          if (mod) {
-            const stranger = mod.refusedMembersAccount.find((id) => !invited.includes(id));
-            if (stranger !== undefined) hooks.invalidModification(ctx, 'beforeInviteUserToGroup', `refusedMembersAccount names ${stranger}, who was not invited`);
-            else invited = invited.filter((id) => !mod.refusedMembersAccount.includes(id));
-          }
-          if (invited.length === 0) return { joined: [] as MemberRecord[], group };
-          const members = asApplications ? undefined : await askMembersJoin(deps, ctx, group, invitees(invited));
-          decided = { asApplications, ex: group.ex, members };
-        }
-
-        return store.tx(async (tx) => {
-          const { group, asApplications } = await check(tx, invited);
-          if (decided && (decided.asApplications !== asApplications || decided.ex !== group.ex)) return STALE;
+      return runOperation(store, {
+        what: `group ${input.groupID}`,
+        asks: hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup'),
+        check: (tx, decided: { invited: string[]; members?: MemberRecord[] } | undefined) => check(tx, decided?.invited),
+        // Whether the invitees join directly decides whether beforeMemberJoinGroup is asked; it was told groupEx.
+        basis: ({ group, asApplications }) => [asApplications, group.ex],
+        async decide({ group, asApplications }) {
+          const event = { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: input.invitedUserIDs };
+          const invited = await ask(hooks, ctx, 'beforeInviteUserToGroup', event, input.invitedUserIDs, { groups: [group] });
+          if (invited.length === 0) return done({ joined: [] as MemberRecord[], group });
+          return { invited, members: asApplications ? undefined : await askMembersJoin(deps, ctx, group, invitees(invited)) };
+        },
+        async write(tx, { group, asApplications }, decided) {
+          const invited = decided?.invited ?? input.invitedUserIDs;
           if (asApplications) {
             for (const userID of invited) {
               await tx.requests.upsertPending({
@@ -266,7 +252,7 @@ export function memberService(deps: DomainDeps) {
           const memberCount = await addMembers(deps, tx, group, joined);
           await reportJoins(deps, tx, ctx, group, joined, input.reason, memberCount);
           return { joined, group };
-        });
+        },
       });
     },
 
@@ -291,7 +277,7 @@ export function memberService(deps: DomainDeps) {
           if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
         }
         await removeMembers(tx, input.groupID, input.kickedUserIDs);
-        await hooks.after(tx, ctx, 'afterKickGroupMember', [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }]);
+        await hooks.after(tx, ctx, 'afterKickGroupMember', [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }], [group]);
         return { group };
       });
     },
@@ -357,53 +343,32 @@ export function memberService(deps: DomainDeps) {
         return seen;
       };
 
-      let final = byGroup;
-      if (hooks.enabled('beforeSetGroupMemberInfo')) {
-        const checked = await store.tx((tx) => checkAll(tx, byGroup));
-        final = new Map();
-        // One call per entry, in request order (as OpenIM); a rejection refuses the whole request.
-        for (const [groupID, list] of byGroup) {
-          const { group, found } = checked.get(groupID)!;
-          const out: MemberChange[] = [];
-          for (const c of list) {
-            const mod = await hooks.before(ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c));
-            let merged = c;
-            if (mod) {
-              const candidate: MemberChange = {
-                ...c,
-                ...(mod.nickName !== undefined ? { nickname: mod.nickName } : {}),
-                ...(mod.faceURL !== undefined ? { faceURL: mod.faceURL } : {}),
-                ...(mod.roleLevel !== undefined ? { roleLevel: mod.roleLevel } : {}),
-                ...(mod.ex !== undefined ? { ex: mod.ex } : {}),
-              };
+      return runOperation(store, {
+        what: 'the members',
+        asks: hooks.enabled('beforeSetGroupMemberInfo'),
+        check: (tx, decided: Map<string, MemberChange[]> | undefined) => checkAll(tx, decided ?? byGroup),
+        async decide(checked) {
+          const final = new Map<string, MemberChange[]>();
+          // One call per entry, in request order (as OpenIM); a rejection refuses the whole request.
+          for (const [groupID, list] of byGroup) {
+            const { group, found } = checked.get(groupID)!;
+            const out: MemberChange[] = [];
+            for (const c of list) {
               // A modified entry obeys the same rules as the caller's own: no escalation through the hook.
-              try {
-                checkMemberChanges(ctx.caller, group, [candidate], found);
-                merged = candidate;
-              } catch (err) {
-                if (!(err instanceof ApiError)) throw err;
-                hooks.invalidModification(ctx, 'beforeSetGroupMemberInfo', err.detail);
-              }
+              const refuse = (_: unknown, __: MemberChange, after: MemberChange) => broken(() => checkMemberChanges(ctx.caller, group, [after], found));
+              out.push(await ask(hooks, ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c), c, { groups: [group], refuse }));
             }
-            out.push(merged);
+            final.set(groupID, out);
           }
-          final.set(groupID, out);
-        }
-      }
-
-      return store.tx(async (tx) => {
-        await checkAll(tx, final);
-        const applied = [...final.values()].flat();
-        for (const change of applied) {
-          const patch: MemberPatch = {};
-          if (change.nickname !== undefined) patch.nickname = change.nickname;
-          if (change.faceURL !== undefined) patch.faceURL = change.faceURL;
-          if (change.roleLevel !== undefined) patch.roleLevel = change.roleLevel;
-          if (change.ex !== undefined) patch.ex = change.ex;
-          await tx.members.update(change.groupID, change.userID, patch);
-        }
-        await hooks.after(tx, ctx, 'afterSetGroupMemberInfo', applied.map(memberInfoEvent));
-        return applied;
+          return final;
+        },
+        async write(tx, checked, decided) {
+          const applied = [...(decided ?? byGroup).values()].flat();
+          // Undefined fields are left as they are.
+          for (const { groupID, userID, nickname, faceURL, roleLevel, ex } of applied) await tx.members.update(groupID, userID, { nickname, faceURL, roleLevel, ex });
+          await hooks.after(tx, ctx, 'afterSetGroupMemberInfo', applied.map(memberInfoEvent), [...checked.values()].map((c) => c.group));
+          return applied;
+        },
       });
     },
 

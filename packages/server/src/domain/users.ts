@@ -1,10 +1,12 @@
 // Users: registration by an app admin, profile reads, and profile updates by the user or an admin,
 // each asking its before-callback (which may veto or rewrite) and reporting its after-callback.
 
-import type { Hooks, ModificationOf, UserInfoChange, UserInfoExChange, UserRegisterEvent } from '@huddle/protocol';
+import type { UserInfoChange, UserInfoExChange, UserRegisterEvent } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { UserRecord } from '../storage/records.js';
 import type { Repos, UserPatch } from '../storage/store.js';
+import { ask } from './callbacks.js';
+import { runOperation } from './operation.js';
 import { firstDuplicate } from './guards.js';
 import type { DomainDeps, OpContext } from './context.js';
 import { userInfo } from './views.js';
@@ -19,40 +21,11 @@ type ProfilePatch = Pick<UserPatch, 'nickname' | 'faceURL' | 'ex'>;
 
 export const USER_ID_PATTERN = /^[\p{L}\p{N}_]+$/u;
 
-/** A profile answer's fields (`nickName` on the wire) over the request's; undefined ones leave it as is. */
-function overProfile<P extends ProfilePatch>(patch: P, mod: { nickName?: string; faceURL?: string; ex?: string } | undefined): P {
-  if (!mod) return patch;
-  return {
-    ...patch,
-    ...(mod.nickName !== undefined ? { nickname: mod.nickName } : {}),
-    ...(mod.faceURL !== undefined ? { faceURL: mod.faceURL } : {}),
-    ...(mod.ex !== undefined ? { ex: mod.ex } : {}),
-  };
-}
-
 export function userService({ store, now, hooks }: DomainDeps) {
   const requireUser = async (repos: Repos, userID: string) => {
     const [user] = await repos.users.find([userID]);
     if (!user) throw notFound(`user ${userID} not found`);
     return user;
-  };
-
-  /** beforeUserRegister's answer over the users: entries matched by userID, non-empty fields applied. */
-  const applyRegisterAnswer = (ctx: OpContext, users: UserRecord[], mod: ModificationOf<Hooks['beforeUserRegister']> | undefined): UserRecord[] => {
-    if (!mod || mod.users.length === 0) return users;
-    const byID = new Map(users.map((u) => [u.userID, { ...u }]));
-    for (const entry of mod.users) {
-      const u = byID.get(entry.userID);
-      // OpenIM would register whoever the answer lists; huddle registers only the requested users.
-      if (!u) {
-        hooks.invalidModification(ctx, 'beforeUserRegister', `users names ${entry.userID}, who is not being registered`);
-        return users;
-      }
-      if (entry.nickname !== undefined) u.nickname = entry.nickname;
-      if (entry.faceURL !== undefined) u.faceURL = entry.faceURL;
-      if (entry.ex !== undefined) u.ex = entry.ex;
-    }
-    return users.map((u) => byID.get(u.userID)!);
   };
 
   /**
@@ -67,17 +40,18 @@ export function userService({ store, now, hooks }: DomainDeps) {
     event: (patch: P) => UserInfoChange | UserInfoExChange,
   ) {
     if (ctx.caller.userID !== userID && !ctx.caller.isAppAdmin) throw noPermission('you may only update your own profile');
-    let patch = requested;
-    if (hooks.enabled(beforeKey)) {
+    await runOperation(store, {
+      what: `user ${userID}`,
+      asks: hooks.enabled(beforeKey),
       // The business server hears only of requests that would succeed.
-      await requireUser(store.repos, userID);
-      patch = overProfile(patch, await hooks.before(ctx, beforeKey, event(patch)));
-    }
-    await store.tx(async (tx) => {
-      await requireUser(tx, userID);
-      const write = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UserPatch;
-      if (Object.keys(write).length > 0) await tx.users.update(userID, write);
-      await hooks.after(tx, ctx, afterKey, [event(patch)]);
+      check: (tx, _decided: P | undefined) => requireUser(tx, userID),
+      decide: () => ask(hooks, ctx, beforeKey, event(requested), requested),
+      async write(tx, _user, decided) {
+        const patch = decided ?? requested;
+        const write = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UserPatch;
+        if (Object.keys(write).length > 0) await tx.users.update(userID, write);
+        await hooks.after(tx, ctx, afterKey, [event(patch)]);
+      },
     });
   }
 
@@ -104,24 +78,24 @@ export function userService({ store, now, hooks }: DomainDeps) {
           throw new ApiError('RegisteredAlreadyError', `already registered: ${taken.map((u) => u.userID).join(', ')}`);
         }
       };
-      let users = requested.map((u): UserRecord => ({ ...u, createTime }));
-      if (hooks.enabled('beforeUserRegister')) {
+      const users = requested.map((u): UserRecord => ({ ...u, createTime }));
+      await runOperation(store, {
+        what: 'the users',
+        asks: hooks.enabled('beforeUserRegister'),
+        check: (tx, _decided: UserRecord[] | undefined) => requireFree(tx),
         // As OpenIM: one callback for the whole batch, after the checks; a veto registers nobody.
-        await requireFree(store.repos);
-        const event: UserRegisterEvent = { users: users.map(userInfo) };
-        users = applyRegisterAnswer(ctx, users, await hooks.before(ctx, 'beforeUserRegister', event));
-      }
-      await store
-        .tx(async (tx) => {
-          await requireFree(tx);
-          await tx.users.insert(users);
-          await hooks.after(tx, ctx, 'afterUserRegister', [{ users: users.map(userInfo) }]);
-        })
-        .catch((err: unknown) => {
-          // Another instance registered one of them between our check and our insert.
-          if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
-          throw err;
-        });
+        // Entries matched by userID; OpenIM would register whoever the answer lists, huddle only the requested users.
+        decide: () => ask(hooks, ctx, 'beforeUserRegister', { users: users.map(userInfo) } satisfies UserRegisterEvent, users),
+        async write(tx, _free, decided) {
+          const final = decided ?? users;
+          await tx.users.insert(final);
+          await hooks.after(tx, ctx, 'afterUserRegister', [{ users: final.map(userInfo) }]);
+        },
+      }).catch((err: unknown) => {
+        // Another instance registered one of them between our check and our insert.
+        if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
+        throw err;
+      });
     },
 
     async getUsersInfo(_ctx: OpContext, userIDs: string[]) {

@@ -15,7 +15,7 @@ import {
   type TencentContext,
 } from '@huddle/protocol';
 import type { Logger } from 'pino';
-import type { OpContext } from '../domain/context.js';
+import type { CallbackPort, GroupFacts, OpContext } from '../domain/context.js';
 import { sortableIDs } from '../domain/ids.js';
 import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
@@ -42,29 +42,18 @@ export function newEventID(now: number): string {
   return `evt_${nextEventDigits(now)}`;
 }
 
-type GroupFacts = { groupType: number; groupName: string };
-
-/** The groups events name (user events name none). */
-const groupIDsOf = (events: object[]): string[] => events.flatMap((e) => ('groupID' in e && typeof e.groupID === 'string' ? [e.groupID] : []));
-
-/** Tencent bodies report who acted, when, and the group's type and name (read in the caller's view). */
-async function tencentContext(repos: Repos, ctx: OpContext, groupIDs: Iterable<string>, now: number): Promise<TencentContext> {
-  const facts = new Map<string, GroupFacts>();
-  for (const id of new Set(groupIDs)) {
-    const g = await repos.groups.get(id);
-    if (g) facts.set(id, { groupType: g.groupType, groupName: g.groupName });
-  }
+/** Tencent bodies report who acted, when, and the groups' type and name (as the operation passes them). */
+function tencentContext(ctx: OpContext, groups: readonly GroupFacts[], now: number): TencentContext {
+  const facts = new Map(groups.map((g) => [g.groupID, g]));
   return { operator: ctx.caller.userID, eventTime: now, group: (id) => facts.get(id) };
 }
 
-export class CallbackHooks {
+export class CallbackHooks implements CallbackPort {
   constructor(
     private readonly settings: WebhookSettings,
     private readonly sender: CallbackSender,
     private readonly logger: Logger,
     private readonly now: () => number,
-    /** Reads outside a transaction (the group a before-callback names). */
-    private readonly reads: Repos,
     /** Told after each enqueue commits, so delivery starts at once. */
     private readonly onEnqueued: () => void = () => {},
     private readonly observe: (o: BeforeObservation) => void = () => {},
@@ -83,7 +72,7 @@ export class CallbackHooks {
    * Runs a before-callback. Returns the validated modification (undefined: proceed unchanged);
    * throws the business server's rejection, or a callback failure when failedContinue is false.
    */
-  async before<K extends BeforeHookKey>(ctx: OpContext, key: K, event: EventOf<Hooks[K]>): Promise<ModificationOf<Hooks[K]> | undefined> {
+  async before<K extends BeforeHookKey>(ctx: OpContext, key: K, event: EventOf<Hooks[K]>, groups: readonly GroupFacts[] = []): Promise<ModificationOf<Hooks[K]> | undefined> {
     const [endpoint] = this.endpointsFor(key);
     if (!endpoint) return undefined;
     // Widened once here: the signature above already ties the event and the result to the hook.
@@ -91,7 +80,7 @@ export class CallbackHooks {
     const settings = endpoint.hooks[key];
     const now = this.now();
     const dialect = dialectOf(endpoint);
-    const [first] = await dialect.bodies(hook, [event], () => tencentContext(this.reads, ctx, groupIDsOf([event]), now));
+    const [first] = await dialect.bodies(hook, [event], () => tencentContext(ctx, groups, now));
     if (!first) return undefined;
     const payload = JSON.stringify(first.body);
     const request = dialect.request(endpoint, { id: newEventID(now), command: dialect.command(hook), operationID: ctx.operationID, payload, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) }, now);
@@ -119,7 +108,7 @@ export class CallbackHooks {
   }
 
   /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */
-  async after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[]): Promise<void> {
+  async after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[], groups: readonly GroupFacts[] = []): Promise<void> {
     if (events.length === 0) return;
     const endpoints = this.endpointsFor(key);
     if (endpoints.length === 0) return;
@@ -127,9 +116,7 @@ export class CallbackHooks {
     const now = this.now();
     const origin = { operationID: ctx.operationID, createdAt: now, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) };
     const rows: NewEvent[] = [];
-    // Read once, and only if an endpoint's dialect asks for it.
-    let context: Promise<TencentContext> | undefined;
-    const tencent = () => (context ??= tencentContext(tx, ctx, groupIDsOf(events), now));
+    const tencent = () => tencentContext(ctx, groups, now);
     for (const endpoint of endpoints) {
       const dialect = dialectOf(endpoint);
       const base = { hook: key, endpoint: endpoint.name, command: dialect.command(hook), ...origin };

@@ -1,70 +1,69 @@
-// Example bodies and answers of every callback for the API document, from the golden fixtures in
-// test/fixtures/openim/ and test/fixtures/tencent/ (which fixtures.test.ts and dialects.test.ts keep
-// equal, key for key, to what huddle sends). The body types are TypeScript-only, so the request schemas are read off these
-// examples: every key is always sent, and `$nullable` names the fields that may be null.
+// Example bodies, body schemas and example answers of every callback for the API document, from
+// the hook declarations: the body schema is the hook's view, the example body is built from its
+// example event, a modify answer carries its answerExample. (The golden fixtures in test/fixtures/
+// are checked against the same declarations by fixtures.test.ts.)
 
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { JsonSchema } from '@huddle/protocol';
+import { EXAMPLE_TENCENT_CONTEXT, openimBody, tencentBodies, type HookDefinition, type JsonSchema, type TencentAnswerFields } from '@huddle/protocol';
 
-const FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/openim/', import.meta.url));
-const TENCENT_FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/tencent/', import.meta.url));
-const ANSWER_KINDS = ['allow', 'reject', 'deny-custom', 'modify'] as const;
+type Dialect = 'openim' | 'tencent';
+type AnswerKind = 'allow' | 'reject' | 'deny-custom' | 'modify';
 
 export interface CallbackExamples {
-  /** The request body a business server receives; undefined when the fixture is missing. */
+  /** The request body a business server receives, built from the hook's example event. */
   body: Record<string, unknown> | undefined;
-  /** JSON Schema read off `body`. */
+  /** The hook's body view, with the command key first. */
   bodySchema: JsonSchema;
-  /** Example answers by kind (allow, reject, modify), where the fixtures have them. */
-  answers: Partial<Record<(typeof ANSWER_KINDS)[number], Record<string, unknown>>>;
+  /** Example answers by kind (allow, reject, deny-custom, modify): before-hooks only. */
+  answers: Partial<Record<AnswerKind, Record<string, unknown>>>;
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+/** `key` (the command's own key) first, then the view's. */
+function withCommand(key: string, view: JsonSchema): JsonSchema {
+  return {
+    ...view,
+    properties: { [key]: { type: 'string' }, ...(view.properties as object) },
+    required: [key, ...((view.required as string[] | undefined) ?? [])],
+  };
 }
 
-/** Drops the `$` annotations ($comment, $nullable) that are not part of the body. */
-function withoutAnnotations(doc: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('$')));
+const OPENIM_ALLOW = { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 };
+const TENCENT_ALLOW = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
+
+function openimAnswers(hook: HookDefinition): CallbackExamples['answers'] {
+  const allow = OPENIM_ALLOW;
+  return {
+    allow,
+    reject: { ...allow, errCode: 5001, errMsg: 'blocked by the business server', errDlt: 'not now', nextCode: 1 },
+    ...(hook.answerExample ? { modify: { ...allow, ...hook.answerExample } } : {}),
+  };
 }
 
-/** `pattern` is the fixture's path notation: `a.b`, `list[].field`. */
-function schemaOf(value: unknown, pattern: string, nullable: ReadonlySet<string>, optional: ReadonlySet<string>): JsonSchema {
-  const orNull = (type: string) => (nullable.has(pattern) ? [type, 'null'] : type);
-  if (Array.isArray(value)) {
-    return { type: orNull('array'), ...(value.length ? { items: schemaOf(value[0], `${pattern}[]`, nullable, optional) } : {}) };
-  }
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value);
-    const prefix = pattern ? `${pattern}.` : '';
+function tencentAnswers(hook: HookDefinition): CallbackExamples['answers'] {
+  const fields: TencentAnswerFields = hook.tencent?.modification ?? {};
+  const carried = Object.entries(fields).flatMap(([field, at]) =>
+    at && hook.answerExample && field in hook.answerExample ? [[at.answerKey, hook.answerExample[field]]] : [],
+  );
+  return {
+    allow: TENCENT_ALLOW,
+    reject: { ...TENCENT_ALLOW, ErrorCode: 1, ErrorInfo: 'not allowed' },
+    'deny-custom': { ...TENCENT_ALLOW, ErrorCode: 10150, ErrorInfo: 'members must verify their phone first' },
+    ...(carried.length ? { modify: { ...TENCENT_ALLOW, ...Object.fromEntries(carried) } } : {}),
+  };
+}
+
+export function callbackExamples(hook: HookDefinition, dialect: Dialect): CallbackExamples {
+  const before = hook.phase === 'before';
+  if (dialect === 'openim') {
     return {
-      type: orNull('object'),
-      properties: Object.fromEntries(keys.map((k) => [k, schemaOf((value as Record<string, unknown>)[k], `${prefix}${k}`, nullable, optional)])),
-      required: keys.filter((k) => !optional.has(`${prefix}${k}`)),
+      body: openimBody(hook, hook.example),
+      bodySchema: withCommand('callbackCommand', hook.openim.view.jsonSchema()),
+      answers: before ? openimAnswers(hook) : {},
     };
   }
-  if (typeof value === 'number') return { type: orNull(Number.isInteger(value) ? 'integer' : 'number') };
-  return { type: orNull(typeof value) };
-}
-
-const paths = (doc: Record<string, unknown>, key: string) => new Set(Array.isArray(doc[key]) ? (doc[key] as string[]) : []);
-
-/** `command` is OpenIM's (`callback…Command`) or Tencent's (`Group.Callback…`, `Profile.Callback…`). */
-export function callbackExamples(command: string): CallbackExamples {
-  const dir = command.startsWith('callback') ? FIXTURE_DIR : TENCENT_FIXTURE_DIR;
-  const doc = readJson(path.join(dir, `${command}.json`));
-  const answers: CallbackExamples['answers'] = {};
-  for (const kind of ANSWER_KINDS) {
-    const answer = readJson(path.join(dir, 'responses', `${command}.${kind}.json`));
-    if (answer) answers[kind] = withoutAnnotations(answer);
-  }
-  if (!doc) return { body: undefined, bodySchema: { type: 'object' }, answers };
-  const body = withoutAnnotations(doc);
-  return { body, bodySchema: schemaOf(body, '', paths(doc, '$nullable'), paths(doc, '$optional')), answers };
+  const [first] = tencentBodies(hook, [hook.example], EXAMPLE_TENCENT_CONTEXT);
+  return {
+    body: first?.body as Record<string, unknown> | undefined,
+    bodySchema: withCommand('CallbackCommand', hook.tencent!.view.jsonSchema()),
+    answers: before ? tencentAnswers(hook) : {},
+  };
 }

@@ -108,7 +108,7 @@ const DIALECTS = {
 function callback(hook: HookDefinition, dialect: keyof typeof DIALECTS) {
   const rules = DIALECTS[dialect];
   const command = rules.command(hook);
-  const examples = callbackExamples(command);
+  const examples = callbackExamples(hook, dialect);
   const answerExamples = Object.fromEntries(Object.entries(examples.answers).map(([kind, value]) => [kind, { value }]));
   return {
     post: {
