@@ -40,17 +40,14 @@ interface Envelope {
 
 async function readStoredSecret(database: string, dataDir: string): Promise<string> {
   if (isPostgresUrl(database)) {
-    const pg = (await import('pg')).default;
-    const client = new pg.Client({ connectionString: database });
+    const { readPostgresSetting } = await import('../storage/postgres/read-setting.js');
+    let secret: string | undefined;
     try {
-      await client.connect();
-      const { rows } = await client.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [SECRET_SETTING]);
-      if (rows[0]) return rows[0].value;
+      secret = await readPostgresSetting(database, SECRET_SETTING);
     } catch (err) {
       throw new CliError(`cannot read the admin secret from the database: ${(err as Error).message}; set HUDDLE_SECRET`);
-    } finally {
-      await client.end().catch(() => {});
     }
+    if (secret) return secret;
     throw new CliError('the database holds no admin secret (has huddle started on it?); set HUDDLE_SECRET');
   }
   const file = secretFile(dataDir);

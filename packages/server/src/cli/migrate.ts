@@ -2,9 +2,9 @@
 // server applies when it opens the database (SQLite in a transaction each; PostgreSQL under the
 // advisory lock, so it is safe while instances start). For deployments that migrate before rollout.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { migrateDatabase } from '../storage/migrate.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { redactPassword } from './redact.js';
 import { addSettings, loadCliConfig } from './flags.js';
@@ -17,30 +17,8 @@ interface MigrateResult {
 }
 
 async function migrate(database: string): Promise<MigrateResult> {
-  if (isPostgresUrl(database)) {
-    const pg = (await import('pg')).default;
-    const { migratePostgres } = await import('../storage/postgres/open.js');
-    const pool = new pg.Pool({ connectionString: database, max: 1 });
-    try {
-      const applied = await migratePostgres(pool);
-      const { rows } = await pool.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
-      return { database: redactPassword(database), applied, version: rows[0]?.version ?? 0 };
-    } finally {
-      await pool.end();
-    }
-  }
-  const Database = (await import('better-sqlite3')).default;
-  const { migrateSqlite } = await import('../storage/sqlite/open.js');
-  fs.mkdirSync(path.dirname(path.resolve(database)), { recursive: true });
-  const db = new Database(database);
-  try {
-    db.pragma('busy_timeout = 5000');
-    const applied = migrateSqlite(db);
-    const version = (db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
-    return { database: path.resolve(database), applied, version };
-  } finally {
-    db.close();
-  }
+  const result = await migrateDatabase(database);
+  return { database: isPostgresUrl(database) ? redactPassword(database) : path.resolve(database), ...result };
 }
 
 export function addMigrateCommand(program: Command): void {

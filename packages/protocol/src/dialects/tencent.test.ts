@@ -2,7 +2,7 @@
 // 200 answer is never mistaken for one of huddle's own failures.
 
 import { describe, expect, it } from 'vitest';
-import { HOOKS, isTencentCustomDeny, isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE, tencentSignMatches } from '../src/index.js';
+import { HOOKS, isTencentCustomDeny, isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE, tencentSignMatches } from '../index.js';
 
 describe('Tencent answers that look like huddle failures', () => {
   it('reads a 200 body with kind "fail" and a cause by its ErrorCode', () => {
