@@ -145,6 +145,8 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     if (count > 0) wake();
     return { count };
   };
+  /** A pending event's queue head, due now: how many heads moved (0 or 1). */
+  const retryNow = async (e: EventRecord) => (await events.retryNow({ ids: [e.id] }, now())).length;
 
   return [
     route({
@@ -199,9 +201,9 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
     ...(
       [
         // Delivered or dead: pending again, due now. Pending already: "retry now", as retry_event.
-        ['/webhook/replay_event', async (e: EventRecord) => (e.status === 'pending' ? (await events.retryNow({ ids: [e.id] }, now())).length : events.requeue({ ids: [e.id] }, now()))],
+        ['/webhook/replay_event', (e: EventRecord) => (e.status === 'pending' ? retryNow(e) : events.requeue({ ids: [e.id] }, now()))],
         // Its queue's head goes now: the event itself, or the one it waits behind (order holds).
-        ['/webhook/retry_event', async (e: EventRecord) => (e.status === 'pending' ? (await events.retryNow({ ids: [e.id] }, now())).length : 0)],
+        ['/webhook/retry_event', async (e: EventRecord) => (e.status === 'pending' ? retryNow(e) : 0)],
       ] as const
     ).map(([path, move]) =>
       route({
