@@ -35,7 +35,9 @@ const withPostgres = await (once.huddlePostgres ??= postgresAvailable());
 if (!once.huddlePostgresTold) {
   once.huddlePostgresTold = true;
   if (!withPostgres) {
-    console.warn(`*** vitest: project "postgres" (${postgresSuites.length} HTTP/e2e suites on PostgreSQL) is skipped: ${PG_ADMIN_URL} is unreachable ***\n`);
+    console.warn(
+      `*** vitest: project "postgres" (${postgresSuites.length} HTTP/e2e suites on PostgreSQL) is skipped: ${PG_ADMIN_URL} is unreachable ***\n`,
+    );
   }
 }
 

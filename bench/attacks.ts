@@ -46,13 +46,22 @@ async function start(label: string, env: Record<string, string> = {}): Promise<S
   const log = fs.openSync(path.join(tmp, `${label}.log`), 'a');
   const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HUDDLE_HOST: '127.0.0.1', HUDDLE_PORT: String(port), HUDDLE_DATABASE: path.join(tmp, `${label}.db`), HUDDLE_SECRET: secret, HUDDLE_LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      HUDDLE_HOST: '127.0.0.1',
+      HUDDLE_PORT: String(port),
+      HUDDLE_DATABASE: path.join(tmp, `${label}.db`),
+      HUDDLE_SECRET: secret,
+      HUDDLE_LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
   const exited = new Promise<string>((resolve) => proc.once('exit', (code, signal) => resolve(String(code ?? signal))));
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${label} exited: ${fs.readFileSync(path.join(tmp, `${label}.log`), 'utf8')}`);
+    if (proc.exitCode !== null)
+      throw new Error(`${label} exited: ${fs.readFileSync(path.join(tmp, `${label}.log`), 'utf8')}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
     } catch {
@@ -89,7 +98,9 @@ const readMiB = (pid: number) => {
 /** Connections the server holds open (established, on its port), from `ss`. */
 const held = (port: number) => {
   try {
-    return execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+    return execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean).length;
   } catch {
     return NaN;
   }
@@ -131,7 +142,9 @@ async function pipeline(): Promise<void> {
   // Settle: the server has parsed what it will parse within a few seconds.
   await sleep(num('PIPE_SETTLE_MS', 8000));
   const alive = s.proc.exitCode === null;
-  console.log(`pipeline ${connections} × ${requests} GET /openapi.json: RSS ${before} → peak ${rssMiB(s.proc.pid!, 'VmHWM')} MiB; the server holds ${held(s.port) - baseline} of the ${connections} connections; server ${alive ? 'alive' : `died (${await s.exited})`}`);
+  console.log(
+    `pipeline ${connections} × ${requests} GET /openapi.json: RSS ${before} → peak ${rssMiB(s.proc.pid!, 'VmHWM')} MiB; the server holds ${held(s.port) - baseline} of the ${connections} connections; server ${alive ? 'alive' : `died (${await s.exited})`}`,
+  );
   for (const socket of sockets) socket.destroy();
   await stop(s);
 }
@@ -155,7 +168,9 @@ async function bodies(): Promise<void> {
     sockets.push(socket);
   }
   await sleep(num('BODY_SETTLE_MS', 8000));
-  console.log(`bodies ${connections} × 1 MiB without a token: RSS ${before} → peak ${rssMiB(s.proc.pid!, 'VmHWM')} MiB, read ${readMiB(s.proc.pid!) - readBefore} MiB; ${answered} answers, the server holds ${held(s.port) - baseline} of them`);
+  console.log(
+    `bodies ${connections} × 1 MiB without a token: RSS ${before} → peak ${rssMiB(s.proc.pid!, 'VmHWM')} MiB, read ${readMiB(s.proc.pid!) - readBefore} MiB; ${answered} answers, the server holds ${held(s.port) - baseline} of them`,
+  );
   for (const socket of sockets) socket.destroy();
   await stop(s);
 }
@@ -175,7 +190,9 @@ async function drip(): Promise<void> {
   const timer = setInterval(() => sockets.forEach((socket) => socket.writable && socket.write('a')), 1000);
   await sleep(seconds * 1000);
   clearInterval(timer);
-  console.log(`drip ${connections} bodies at 1 byte/s: after ${seconds} s the server had closed ${closed.count}, holds ${connections - closed.count}`);
+  console.log(
+    `drip ${connections} bodies at 1 byte/s: after ${seconds} s the server had closed ${closed.count}, holds ${connections - closed.count}`,
+  );
   for (const socket of sockets) socket.destroy();
   await stop(s);
 }

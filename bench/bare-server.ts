@@ -24,7 +24,10 @@ const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
         body = '{"errCode":400}';
       }
     }
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 });

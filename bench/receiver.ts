@@ -95,7 +95,8 @@ function record(req: http.IncomingMessage, raw: string): void {
   const groupID = typeof body?.groupID === 'string' ? body.groupID : '';
   if (!groupID) return;
   // afterJoinGroup names the joiner in inviterUserID (as OpenIM does).
-  const user = typeof body?.userID === 'string' ? body.userID : typeof body?.inviterUserID === 'string' ? body.inviterUserID : '';
+  const user =
+    typeof body?.userID === 'string' ? body.userID : typeof body?.inviterUserID === 'string' ? body.inviterUserID : '';
   let list = perGroup.get(groupID);
   if (!list) perGroup.set(groupID, (list = []));
   list.push(`${SHORT[command] ?? command}:${user}`);
@@ -171,7 +172,9 @@ const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
         body = {};
       }
       const out = control(path, body);
-      const text = JSON.stringify(out === undefined ? { errCode: 404 } : { errCode: 0, errMsg: '', errDlt: '', data: out });
+      const text = JSON.stringify(
+        out === undefined ? { errCode: 404 } : { errCode: 0, errMsg: '', errDlt: '', data: out },
+      );
       res.writeHead(out === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(text);
       return;
     }

@@ -44,7 +44,8 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number in [${min}, ${max}], got "${raw}"`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`${name} must be a number in [${min}, ${max}], got "${raw}"`);
   return n;
 }
 
@@ -56,7 +57,8 @@ const ALL_SCENARIOS = ['create', 'joinquit', 'read', 'afterhooks', 'beforehook',
 /** `pg` needs a PostgreSQL server and adds about 2 minutes, so it runs only when asked for. */
 const DEFAULT_SCENARIOS = ALL_SCENARIOS.filter((x) => x !== 'pg');
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || DEFAULT_SCENARIOS.join(',')).split(',').map((x) => x.trim()));
-for (const name of SCENARIOS) if (!ALL_SCENARIOS.includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
+for (const name of SCENARIOS)
+  if (!ALL_SCENARIOS.includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
 const LATENCY_SECONDS = envNumber('BENCH_LATENCY_SECONDS', 5, 0.5, 120);
 const DELIVERY_PAIRS = Math.round(envNumber('BENCH_DELIVERY_PAIRS', 5000, 100, 1_000_000));
 const DELIVERY_GROUPS = Math.round(envNumber('BENCH_DELIVERY_GROUPS', 600, 1, 100_000));
@@ -94,7 +96,14 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function startChild(name: string, script: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = [], args: string[] = []): Child {
+function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+  nodeArgs: string[] = [],
+  args: string[] = [],
+): Child {
   const fd = fs.openSync(logFile, 'a');
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
@@ -110,7 +119,9 @@ function startChild(name: string, script: string, env: Record<string, string>, l
 async function stopChild(child: Child): Promise<number | string | null> {
   const { proc } = child;
   if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode ?? proc.signalCode;
-  const exited = new Promise<number | string | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   proc.kill('SIGTERM');
   const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
   const result = await exited;
@@ -195,7 +206,10 @@ interface CpuFigures {
  * Opens a CPU window over the server process(es), the callback receiver and the whole machine;
  * `end(elapsed)` reads them again and gives each as a share of the `elapsed` seconds.
  */
-function cpuWindow(serverPids: number | number[] | undefined, receiverPid: number | undefined): { end(elapsed: number): CpuFigures } {
+function cpuWindow(
+  serverPids: number | number[] | undefined,
+  receiverPid: number | undefined,
+): { end(elapsed: number): CpuFigures } {
   const srv0 = cpuSecondsOf(serverPids);
   const rcv0 = procCpuSeconds(receiverPid);
   const m0 = machineJiffies();
@@ -209,7 +223,8 @@ function cpuWindow(serverPids: number | number[] | undefined, receiverPid: numbe
         serverSeconds,
         serverCpuPct: serverSeconds !== undefined ? percent(serverSeconds / elapsed) : undefined,
         receiverCpuPct: rcv0 !== undefined && rcv1 !== undefined ? percent((rcv1 - rcv0) / elapsed) : undefined,
-        machineBusyPct: m0 && m1 ? percent((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
+        machineBusyPct:
+          m0 && m1 ? percent((os.cpus().length * (m1.busy - m0.busy)) / (m1.total - m0.total)) : undefined,
       };
     },
   };
@@ -228,7 +243,10 @@ interface Envelope {
 class Api {
   readonly pool: Pool;
   private op = 0;
-  constructor(readonly url: string, connections: number) {
+  constructor(
+    readonly url: string,
+    connections: number,
+  ) {
     this.pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
   }
 
@@ -239,7 +257,11 @@ class Api {
     token?: string,
     extraHeaders?: Record<string, string>,
   ): Promise<{ status: number; env: Envelope | undefined; ms: number; text: string }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', operationID: `bench-${++this.op}`, ...extraHeaders };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      operationID: `bench-${++this.op}`,
+      ...extraHeaders,
+    };
     if (token) headers.token = token;
     const t0 = process.hrtime.bigint();
     const res = await this.pool.request({ path: urlPath, method: 'POST', headers, body });
@@ -257,7 +279,8 @@ class Api {
   /** Setup call: throws unless HTTP 200 and errCode 0. */
   async ok<T = any>(urlPath: string, body: unknown, token?: string): Promise<T> {
     const r = await this.post(urlPath, JSON.stringify(body), token);
-    if (r.status !== 200 || !r.env || r.env.errCode !== 0) throw new Error(`${urlPath}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+    if (r.status !== 200 || !r.env || r.env.errCode !== 0)
+      throw new Error(`${urlPath}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
     return r.env.data as T;
   }
 
@@ -266,7 +289,7 @@ class Api {
   }
 }
 
-async function waitReady(api: Api, child: Child, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function waitReady(_api: Api, child: Child, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
@@ -277,7 +300,8 @@ async function waitReady(api: Api, child: Child, probe: () => Promise<boolean>, 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${child.name} did not answer within ${timeoutMs} ms:\n${tail(child.logFile)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${child.name} did not answer within ${timeoutMs} ms:\n${tail(child.logFile)}`);
     await sleep(100);
   }
 }
@@ -312,7 +336,7 @@ class Recorder {
     headers?: Record<string, string>,
     via: Api = this.api,
   ): Promise<any> {
-    let r;
+    let r: Awaited<ReturnType<Api['post']>>;
     try {
       r = await via.post(urlPath, body, token, headers);
     } catch (err) {
@@ -367,7 +391,14 @@ function summarize(values: number[]): LatencySummary {
   const at = (p: number) => v[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
   let sum = 0;
   for (const x of v) sum += x;
-  return { count: n, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(v[n - 1]!), mean: round(sum / n) };
+  return {
+    count: n,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(v[n - 1]!),
+    mean: round(sum / n),
+  };
 }
 
 interface PhaseResult {
@@ -478,7 +509,10 @@ async function runPhase(
     errors: rec.errorCount,
     errorKinds: rec.errorKinds(),
     serverCpuPct: used.serverCpuPct,
-    serverCpuMsPerCall: used.serverSeconds !== undefined && rec.calls > 0 ? Math.round((used.serverSeconds * 1e6) / rec.calls) / 1000 : undefined,
+    serverCpuMsPerCall:
+      used.serverSeconds !== undefined && rec.calls > 0
+        ? Math.round((used.serverSeconds * 1e6) / rec.calls) / 1000
+        : undefined,
     receiverCpuPct: used.receiverCpuPct,
     benchCpuPct: percent((cpu.user + cpu.system) / 1e6 / elapsed),
     machineBusyPct: used.machineBusyPct,
@@ -508,7 +542,12 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-bench-'));
 /** 1. Bare node:http in a child process, same request shape and client as the huddle phases. */
 async function baseline(label: string): Promise<PhaseResult> {
   const port = await freePort();
-  const child = startChild(`bare node:http (${label})`, 'bench/bare-server.ts', { BARE_PORT: String(port) }, path.join(tmp, 'bare.log'));
+  const child = startChild(
+    `bare node:http (${label})`,
+    'bench/bare-server.ts',
+    { BARE_PORT: String(port) },
+    path.join(tmp, 'bare.log'),
+  );
   const api = new Api(`http://127.0.0.1:${port}`, CONCURRENCY);
   try {
     await waitReady(api, child, async () => (await api.post('/ping', '{}')).status === 200);
@@ -595,7 +634,8 @@ async function stopHuddle(h: Huddle, label: string, servers: ServerRecord[]): Pr
   servers.push({ label, logFile: h.child.logFile, exit: await stopChild(h.child) });
 }
 
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(6, '0')}`);
+const ids = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(6, '0')}`);
 
 /** 2. create_group by the app admin: owner + 4 members, owners rotating over a pool of users. */
 async function createGroupScenario(h: Huddle): Promise<PhaseResult> {
@@ -623,15 +663,34 @@ async function createGroupScenario(h: Huddle): Promise<PhaseResult> {
     created.push({ groupID: data.groupInfo.groupID, owner });
     return true;
   });
-  verify(result, result.errors === 0, `every create_group returned errCode 0 with memberCount 5 (${result.errors} errors)`);
+  verify(
+    result,
+    result.errors === 0,
+    `every create_group returned errCode 0 with memberCount 5 (${result.errors} errors)`,
+  );
   const unique = new Set(created.map((c) => c.groupID)).size;
-  verify(result, unique === created.length, `${created.length} groups created (warm-up included), ${unique} distinct groupIDs`);
+  verify(
+    result,
+    unique === created.length,
+    `${created.length} groups created (warm-up included), ${unique} distinct groupIDs`,
+  );
   // Read back a sample: the groups exist with the right owner and member count.
-  const sample = Array.from({ length: Math.min(200, created.length) }, () => created[Math.floor(Math.random() * created.length)]!);
+  const sample = Array.from(
+    { length: Math.min(200, created.length) },
+    () => created[Math.floor(Math.random() * created.length)]!,
+  );
   const byID = new Map(sample.map((c) => [c.groupID, c.owner]));
-  const info = await h.api.ok<{ groupInfos: any[] }>('/group/get_groups_info', { groupIDs: [...byID.keys()] }, h.adminToken);
+  const info = await h.api.ok<{ groupInfos: any[] }>(
+    '/group/get_groups_info',
+    { groupIDs: [...byID.keys()] },
+    h.adminToken,
+  );
   const good = info.groupInfos.filter((g) => byID.get(g.groupID) === g.ownerUserID && g.memberCount === 5).length;
-  verify(result, good === byID.size, `read-back of ${byID.size} random groups: ${good} found with the right owner and 5 members`);
+  verify(
+    result,
+    good === byID.size,
+    `read-back of ${byID.size} random groups: ${good} found with the right owner and 5 members`,
+  );
   return result;
 }
 
@@ -688,10 +747,24 @@ async function setupJoinQuit(
       const userID = joiners[w]!;
       const token = tokens[w]!;
       const api = via(w);
-      const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token, undefined, undefined, api);
+      const j = await rec.call(
+        '/group/join_group',
+        JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }),
+        token,
+        undefined,
+        undefined,
+        api,
+      );
       if (j === undefined) return false;
       load.joins++;
-      const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token, undefined, undefined, api);
+      const q = await rec.call(
+        '/group/quit_group',
+        JSON.stringify({ groupID, userID }),
+        token,
+        undefined,
+        undefined,
+        api,
+      );
       if (q === undefined) return false;
       load.quits++;
       return true;
@@ -713,10 +786,18 @@ async function verifyJoinQuit(h: Huddle, load: JoinQuitLoad, result: PhaseResult
   );
   let listed = 0;
   for (const groupID of load.groups) {
-    const l = await h.api.ok('/group/get_group_member_list', { groupID, pagination: { pageNumber: 1, showNumber: 100 }, filter: 0, keyword: '' }, h.adminToken);
+    const l = await h.api.ok(
+      '/group/get_group_member_list',
+      { groupID, pagination: { pageNumber: 1, showNumber: 100 }, filter: 0, keyword: '' },
+      h.adminToken,
+    );
     if (l.total === 1 && l.members.length === 1 && l.members[0].userID === load.owner) listed++;
   }
-  verify(result, listed === load.groups.length, `member lists: ${listed}/${load.groups.length} groups list exactly the owner`);
+  verify(
+    result,
+    listed === load.groups.length,
+    `member lists: ${listed}/${load.groups.length} groups list exactly the owner`,
+  );
 }
 
 /** 3. join_group + quit_group by the same user on needVerification=2 groups (user tokens). */
@@ -754,7 +835,11 @@ async function readScenario(h: Huddle): Promise<PhaseResult> {
     if (data !== undefined && bytes === 0) bytes = JSON.stringify(data).length;
     return data !== undefined;
   });
-  verify(result, result.errors === 0, `every get_group_member_list returned errCode 0 with total 200 and 200 members (${result.errors} errors)`);
+  verify(
+    result,
+    result.errors === 0,
+    `every get_group_member_list returned errCode 0 with total 200 and 200 members (${result.errors} errors)`,
+  );
   result.verification.push(`info: response data is ${bytes} bytes of JSON`);
   return result;
 }
@@ -796,20 +881,33 @@ const AFTER_HOOKS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after');
 
 async function startReceiver(): Promise<Receiver> {
   const port = await freePort();
-  const child = startChild('receiver', 'bench/receiver.ts', { RECEIVER_PORT: String(port) }, path.join(tmp, 'receiver.log'));
+  const child = startChild(
+    'receiver',
+    'bench/receiver.ts',
+    { RECEIVER_PORT: String(port) },
+    path.join(tmp, 'receiver.log'),
+  );
   const origin = `http://127.0.0.1:${port}`;
   const control = new Api(origin, 2);
   await waitReady(control, child, async () => (await control.post('/__bench/stats', '{}')).status === 200);
   return { child, url: `${origin}${CALLBACK_PATH}`, origin, control };
 }
 
-const receiverCall = <T = ReceiverStats>(r: Receiver, what: 'reset' | 'open' | 'stats' | 'report', body: unknown = {}) =>
-  r.control.ok<T>(`/__bench/${what}`, body);
+const receiverCall = <T = ReceiverStats>(
+  r: Receiver,
+  what: 'reset' | 'open' | 'stats' | 'report',
+  body: unknown = {},
+) => r.control.ok<T>(`/__bench/${what}`, body);
 
 /** A webhooks.yml document (JSON, which is YAML too): `url`, a signing secret, and every hook named. */
 function webhookConfig(
   url: string,
-  options: { after?: readonly string[]; before?: readonly string[]; deliveryConcurrency?: number | 'default'; timeout?: number } = {},
+  options: {
+    after?: readonly string[];
+    before?: readonly string[];
+    deliveryConcurrency?: number | 'default';
+    timeout?: number;
+  } = {},
 ): Record<string, unknown> {
   const doc: Record<string, unknown> = { url, signingSecret: SIGNING_SECRET };
   // 'default': no deliveryConcurrency key, huddle's default applies.
@@ -818,14 +916,16 @@ function webhookConfig(
     const before = HOOKS[key].phase === 'before';
     const enable = (before ? options.before : options.after)?.includes(key) ?? false;
     // failedContinue false: a failed before-callback fails the call, so the bench counts it as an error.
-    doc[key] = before ? { enable, timeout: options.timeout ?? 5, failedContinue: false } : { enable, timeout: options.timeout ?? 5 };
+    doc[key] = before
+      ? { enable, timeout: options.timeout ?? 5, failedContinue: false }
+      : { enable, timeout: options.timeout ?? 5 };
   }
   return doc;
 }
 
 function writeWebhooksFile(name: string, doc: Record<string, unknown>): string {
   const file = path.join(tmp, `${name}.yml`);
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+  fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
 }
 
@@ -841,7 +941,11 @@ interface EventCounts {
 }
 
 async function eventTotal(ctl: Api, h: Huddle, filter: { status?: string; hook?: string } = {}): Promise<number> {
-  const d = await ctl.ok<{ total: number }>('/webhook/list_events', { groupID: '', ...filter, pagination: { pageNumber: 1, showNumber: 0 } }, h.adminToken);
+  const d = await ctl.ok<{ total: number }>(
+    '/webhook/list_events',
+    { groupID: '', ...filter, pagination: { pageNumber: 1, showNumber: 0 } },
+    h.adminToken,
+  );
   return d.total;
 }
 
@@ -885,7 +989,14 @@ interface AfterHooksResult {
   drainMsFromMeasuredEnd: number | undefined;
   drainMsFromLoadEnd: number | undefined;
   serverCpuPctDuringDrain: number | undefined;
-  receiver: { unique: number; duplicates: number; received: number; unsigned: number; badBodies: number; maxInFlight: number };
+  receiver: {
+    unique: number;
+    duplicates: number;
+    received: number;
+    unsigned: number;
+    badBodies: number;
+    maxInFlight: number;
+  };
   orderViolations: number;
   orderSample: string[];
 }
@@ -912,7 +1023,11 @@ async function afterHooksScenario(h: Huddle, r: Receiver): Promise<AfterHooksRes
     await verifyJoinQuit(h, load, off);
     const offEvents = await eventTotal(ctl, h);
     const offReceived = (await receiverCall(r, 'stats')).received;
-    verify(off, offEvents === 0 && offReceived === 0, `with all hooks off no event was written (${offEvents}) and none received (${offReceived})`);
+    verify(
+      off,
+      offEvents === 0 && offReceived === 0,
+      `with all hooks off no event was written (${offEvents}) and none received (${offReceived})`,
+    );
 
     // Every after-hook on.
     await setWebhooks(ctl, h, webhookConfig(r.url, { after: AFTER_HOOKS }));
@@ -932,7 +1047,10 @@ async function afterHooksScenario(h: Huddle, r: Receiver): Promise<AfterHooksRes
         },
         onMeasuredEnd: async () => {
           measuredEnd = performance.now();
-          [atEnd, pendingAtEnd] = await Promise.all([receiverCall(r, 'stats'), eventTotal(ctl, h, { status: 'pending' })]);
+          [atEnd, pendingAtEnd] = await Promise.all([
+            receiverCall(r, 'stats'),
+            eventTotal(ctl, h, { status: 'pending' }),
+          ]);
         },
       })
     ).result;
@@ -985,22 +1103,42 @@ async function afterHooksScenario(h: Huddle, r: Receiver): Promise<AfterHooksRes
       }
     }
 
-    verify(on, drainedAt !== undefined, `every event delivered within ${Math.round((deadline - loadEnd) / 1000)} s of the end of the load`);
     verify(
       on,
-      byHook.afterMemberJoinGroup === load.joins && byHook.afterJoinGroup === load.joins && byHook.afterQuitGroup === load.quits,
+      drainedAt !== undefined,
+      `every event delivered within ${Math.round((deadline - loadEnd) / 1000)} s of the end of the load`,
+    );
+    verify(
+      on,
+      byHook.afterMemberJoinGroup === load.joins &&
+        byHook.afterJoinGroup === load.joins &&
+        byHook.afterQuitGroup === load.quits,
       `events written: ${byHook.afterMemberJoinGroup} afterMemberJoinGroup and ${byHook.afterJoinGroup} afterJoinGroup for ${load.joins} joins, ${byHook.afterQuitGroup} afterQuitGroup for ${load.quits} quits`,
     );
-    const others = AFTER_HOOKS.filter((k) => !['afterMemberJoinGroup', 'afterJoinGroup', 'afterQuitGroup'].includes(k)).reduce((a, k) => a + byHook[k]!, 0);
+    const others = AFTER_HOOKS.filter(
+      (k) => !['afterMemberJoinGroup', 'afterJoinGroup', 'afterQuitGroup'].includes(k),
+    ).reduce((a, k) => a + byHook[k]!, 0);
     verify(on, others === 0, `no other after-event written (${others})`);
     verify(
       on,
       server.total === expected && server.delivered === expected && server.pending === 0 && server.dead === 0,
       `server: ${server.total} events (expected ${expected}), ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
     );
-    verify(on, st.unique === expected, `receiver: ${st.unique} distinct webhook-ids (expected ${expected}), ${st.duplicates} duplicates, ${st.received} requests`);
-    verify(on, st.unsigned === 0 && st.badBodies === 0, `receiver: every callback signed (${st.unsigned} unsigned) with a JSON body (${st.badBodies} not)`);
-    verify(on, violations === 0, `order per (group, user) afterMemberJoinGroup → afterJoinGroup → afterQuitGroup: ${violations} violations ${sample.join('; ')}`);
+    verify(
+      on,
+      st.unique === expected,
+      `receiver: ${st.unique} distinct webhook-ids (expected ${expected}), ${st.duplicates} duplicates, ${st.received} requests`,
+    );
+    verify(
+      on,
+      st.unsigned === 0 && st.badBodies === 0,
+      `receiver: every callback signed (${st.unsigned} unsigned) with a JSON body (${st.badBodies} not)`,
+    );
+    verify(
+      on,
+      violations === 0,
+      `order per (group, user) afterMemberJoinGroup → afterJoinGroup → afterQuitGroup: ${violations} violations ${sample.join('; ')}`,
+    );
 
     const windowSec = on.seconds;
     const perPair = (a: number | undefined, b: number | undefined, pairs: number) =>
@@ -1016,7 +1154,10 @@ async function afterHooksScenario(h: Huddle, r: Receiver): Promise<AfterHooksRes
       off,
       on,
       ratioOnOff: round(on.opsPerSec / off.opsPerSec, 3),
-      cpuRatioOnOff: off.serverCpuMsPerCall && on.serverCpuMsPerCall ? round(off.serverCpuMsPerCall / on.serverCpuMsPerCall, 3) : undefined,
+      cpuRatioOnOff:
+        off.serverCpuMsPerCall && on.serverCpuMsPerCall
+          ? round(off.serverCpuMsPerCall / on.serverCpuMsPerCall, 3)
+          : undefined,
       expectedEvents: expected,
       eventsByHook: byHook,
       server,
@@ -1029,7 +1170,14 @@ async function afterHooksScenario(h: Huddle, r: Receiver): Promise<AfterHooksRes
         drainedAt !== undefined && srv0 !== undefined && srv1 !== undefined && drainedAt > loadEnd
           ? round(((srv1 - srv0) * 100_000) / (drainedAt - loadEnd), 0)
           : undefined,
-      receiver: { unique: st.unique, duplicates: st.duplicates, received: st.received, unsigned: st.unsigned, badBodies: st.badBodies, maxInFlight: st.maxInFlight },
+      receiver: {
+        unique: st.unique,
+        duplicates: st.duplicates,
+        received: st.received,
+        unsigned: st.unsigned,
+        badBodies: st.badBodies,
+        maxInFlight: st.maxInFlight,
+      },
       orderViolations: violations,
       orderSample: sample,
     };
@@ -1071,7 +1219,12 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
     const tokens = await Promise.all(members.map((u) => h.tokenFor(u)));
     const d = await h.api.ok(
       '/group/create_group',
-      { ownerUserID: 'bh_owner', adminUserIDs: [], memberUserIDs: members, groupInfo: { groupID: '', groupName: 'before', groupType: 2, needVerification: 0 } },
+      {
+        ownerUserID: 'bh_owner',
+        adminUserIDs: [],
+        memberUserIDs: members,
+        groupInfo: { groupID: '', groupName: 'before', groupType: 2, needVerification: 0 },
+      },
       h.adminToken,
     );
     const groupID: string = d.groupInfo.groupID;
@@ -1079,10 +1232,17 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
     const receiverPid = r.child.proc.pid;
     const hook = 'beforeSetGroupMemberInfo' as const;
     const command = HOOKS[hook].openim.command;
-    const opts = (concurrency: number): PhaseOptions => ({ concurrency, seconds: LATENCY_SECONDS, warmup: 1, receiverPid });
+    const opts = (concurrency: number): PhaseOptions => ({
+      concurrency,
+      seconds: LATENCY_SECONDS,
+      warmup: 1,
+      receiverPid,
+    });
     let succeeded = 0;
     const op = async (rec: Recorder, w: number, seq: number) => {
-      const body = JSON.stringify({ members: [{ groupID, userID: members[w]!, nickname: `nick ${seq}`, ex: `ex ${seq}` }] });
+      const body = JSON.stringify({
+        members: [{ groupID, userID: members[w]!, nickname: `nick ${seq}`, ex: `ex ${seq}` }],
+      });
       const ok = (await rec.call('/group/set_group_member_info', body, tokens[w]!)) !== undefined;
       if (ok) succeeded++;
       return ok;
@@ -1090,7 +1250,14 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
     // What huddle sends for that call: same path, body, headers (signed), same kind of client.
     const directOp = async (rec: Recorder, w: number, seq: number) => {
       const body = JSON.stringify(
-        openimBody(HOOKS[hook], { groupID, userID: members[w]!, nickname: `nick ${seq}`, faceURL: null, roleLevel: null, ex: `ex ${seq}` }),
+        openimBody(HOOKS[hook], {
+          groupID,
+          userID: members[w]!,
+          nickname: `nick ${seq}`,
+          faceURL: null,
+          roleLevel: null,
+          ex: `ex ${seq}`,
+        }),
       );
       const now = Date.now();
       const headers = signatureHeaders(SIGNING_SECRET, `evt_bench_${seq}_${w}`, Math.floor(now / 1000), body);
@@ -1104,20 +1271,48 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
     for (const concurrency of [1, 8]) {
       await setWebhooks(ctl, h, webhookConfig(r.url));
       const received0 = (await receiverCall(r, 'stats')).byCommand[command] ?? 0;
-      const without = (await runPhase(`set_group_member_info c${concurrency}, no hook`, 'calls/s', h.api, pid, op, opts(concurrency))).result;
+      const without = (
+        await runPhase(`set_group_member_info c${concurrency}, no hook`, 'calls/s', h.api, pid, op, opts(concurrency))
+      ).result;
       const received1 = (await receiverCall(r, 'stats')).byCommand[command] ?? 0;
       verify(without, without.errors === 0, `every call errCode 0 (${without.errors} errors)`);
       verify(without, received1 === received0, `hook off: the receiver got no ${command} (${received1 - received0})`);
 
       await setWebhooks(ctl, h, webhookConfig(r.url, { before: [hook] }));
       succeeded = 0;
-      const withHook = (await runPhase(`set_group_member_info c${concurrency}, ${hook} on`, 'calls/s', h.api, pid, op, opts(concurrency))).result;
+      const withHook = (
+        await runPhase(
+          `set_group_member_info c${concurrency}, ${hook} on`,
+          'calls/s',
+          h.api,
+          pid,
+          op,
+          opts(concurrency),
+        )
+      ).result;
       const received2 = (await receiverCall(r, 'stats')).byCommand[command] ?? 0;
       hookCalls += received2 - received1;
-      verify(withHook, withHook.errors === 0, `every call errCode 0 (${withHook.errors} errors; failedContinue false, so a failed callback would show here)`);
-      verify(withHook, received2 - received1 === succeeded, `hook on: the receiver got one ${command} per successful call (${received2 - received1} for ${succeeded})`);
+      verify(
+        withHook,
+        withHook.errors === 0,
+        `every call errCode 0 (${withHook.errors} errors; failedContinue false, so a failed callback would show here)`,
+      );
+      verify(
+        withHook,
+        received2 - received1 === succeeded,
+        `hook on: the receiver got one ${command} per successful call (${received2 - received1} for ${succeeded})`,
+      );
 
-      const rtt = (await runPhase(`receiver round trip c${concurrency} (direct POST)`, 'calls/s', direct, receiverPid, directOp, opts(concurrency))).result;
+      const rtt = (
+        await runPhase(
+          `receiver round trip c${concurrency} (direct POST)`,
+          'calls/s',
+          direct,
+          receiverPid,
+          directOp,
+          opts(concurrency),
+        )
+      ).result;
       verify(rtt, rtt.errors === 0, `every direct POST answered 200 with errCode 0 (${rtt.errors} errors)`);
       await receiverCall(r, 'reset', { delayMs: 0 });
       phases.push(without, withHook, rtt);
@@ -1136,7 +1331,12 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
       });
     }
     await setWebhooks(ctl, h, webhookConfig(r.url));
-    return { hook, operation: 'set_group_member_info (one entry: a member sets its own nickname and ex)', rows, hookCalls };
+    return {
+      hook,
+      operation: 'set_group_member_info (one entry: a member sets its own nickname and ex)',
+      rows,
+      hookCalls,
+    };
   } finally {
     await ctl.close();
     await direct.close();
@@ -1213,7 +1413,12 @@ async function setupBacklogLoad(h: Huddle, prefix: string, label: string, groupC
       for (let i = next++; i < groupCount; i = next++) {
         const g = await h.api.ok(
           '/group/create_group',
-          { ownerUserID: owner, adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: `${label} ${i}`, groupType: 2, needVerification: 2 } },
+          {
+            ownerUserID: owner,
+            adminUserIDs: [],
+            memberUserIDs: [],
+            groupInfo: { groupID: '', groupName: `${label} ${i}`, groupType: 2, needVerification: 2 },
+          },
           h.adminToken,
         );
         groups[i] = g.groupInfo.groupID;
@@ -1256,7 +1461,11 @@ async function orderedJoinQuitBacklog(api: Api, o: BacklogLoad, pairs: number): 
         const token = o.tokens.get(userID)!;
         let list = expected.get(groupID);
         if (!list) expected.set(groupID, (list = []));
-        const j = await rec.call('/group/join_group', JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }), token);
+        const j = await rec.call(
+          '/group/join_group',
+          JSON.stringify({ groupID, reqMessage: '', joinSource: 3, inviterUserID: '', ex: '' }),
+          token,
+        );
         if (j === undefined) continue;
         list.push(`MJ:${userID}`);
         const q = await rec.call('/group/quit_group', JSON.stringify({ groupID, userID }), token);
@@ -1268,7 +1477,15 @@ async function orderedJoinQuitBacklog(api: Api, o: BacklogLoad, pairs: number): 
   );
   const creationSeconds = (performance.now() - t0) / 1000;
   const events = [...expected.values()].reduce((a, l) => a + l.length, 0);
-  return { rec, expected, groups: o.groups.length, pairsDone, creationSeconds, pairsPerSec: Math.round(pairsDone / creationSeconds), events };
+  return {
+    rec,
+    expected,
+    groups: o.groups.length,
+    pairsDone,
+    creationSeconds,
+    pairsPerSec: Math.round(pairsDone / creationSeconds),
+    events,
+  };
 }
 
 /** The server's event counts since `before`, once it has recorded the last attempts (up to 5 s). */
@@ -1278,7 +1495,12 @@ async function eventCountsSince(ctl: Api, h: Huddle, before: EventCounts): Promi
     await sleep(50);
     server = await eventCounts(ctl, h);
   }
-  return { total: server.total - before.total, pending: server.pending - before.pending, delivered: server.delivered - before.delivered, dead: server.dead - before.dead };
+  return {
+    total: server.total - before.total,
+    pending: server.pending - before.pending,
+    delivered: server.delivered - before.delivered,
+    dead: server.dead - before.dead,
+  };
 }
 
 /** Compares what the receiver got per group with the committed order. */
@@ -1291,7 +1513,9 @@ async function orderCheck(r: Receiver, expected: Map<string, string[]>) {
     if (got.length === want.length && got.every((x, i) => x === want[i])) inOrder++;
     else if (sample.length < 3) {
       const i = got.findIndex((x, k) => x !== want[k]);
-      sample.push(`${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`);
+      sample.push(
+        `${groupID}: first difference at #${i} (got ${got[i]}, expected ${want[i]}; ${got.length} received, ${want.length} committed)`,
+      );
     }
   }
   const unknownGroups = Object.keys(report.perGroup).filter((g) => !expected.has(g)).length;
@@ -1317,7 +1541,14 @@ interface Drain {
  * Releases the callbacks the receiver holds and waits (up to max(60 s, 10 ms per event)) until it
  * has answered the backlog's events; then reads the server's counts since `before` and the order.
  */
-async function drainBacklog(r: Receiver, ctl: Api, h: Huddle, before: EventCounts, b: Backlog, serverPids: number | number[] | undefined): Promise<Drain> {
+async function drainBacklog(
+  r: Receiver,
+  ctl: Api,
+  h: Huddle,
+  before: EventCounts,
+  b: Backlog,
+  serverPids: number | number[] | undefined,
+): Promise<Drain> {
   const win = cpuWindow(serverPids, r.child.proc.pid);
   const w0 = performance.now();
   await receiverCall(r, 'open');
@@ -1331,8 +1562,18 @@ async function drainBacklog(r: Receiver, ctl: Api, h: Huddle, before: EventCount
   // The server records an attempt just after the answer; give it a moment to show no pending.
   const server = await eventCountsSince(ctl, h, before);
   const { inOrder, sample, unknownGroups } = await orderCheck(r, b.expected);
-  const drainSeconds = st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
-  return { st, drainSeconds, waitedUpTo: Math.round((deadline - w0) / 1000), server, inOrder, sample, unknownGroups, cpu };
+  const drainSeconds =
+    st.lastAnswerAt !== undefined && st.openedAt !== undefined ? (st.lastAnswerAt - st.openedAt) / 1000 : NaN;
+  return {
+    st,
+    drainSeconds,
+    waitedUpTo: Math.round((deadline - w0) / 1000),
+    server,
+    inOrder,
+    sample,
+    unknownGroups,
+    cpu,
+  };
 }
 
 /**
@@ -1376,15 +1617,31 @@ function drainRun<L extends object, O extends object>(
   console.log(`${run.deliveredPerSec} callbacks/s over ${run.drainSeconds} s`);
   verify(run, rec.errorCount === 0, `every join_group and quit_group returned errCode 0 (${rec.errorCount} errors)`);
   for (const [ok, what] of options.backlogChecks ?? []) verify(run, ok, what);
-  verify(run, st.answered >= events, `the receiver answered ${st.answered} of ${events} callbacks${options.sayWait ? ` within ${d.waitedUpTo} s` : ''}`);
-  verify(run, st.unique === events && unknownGroups === 0, `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`);
-  verify(run, inOrder === expected.size, `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`);
+  verify(
+    run,
+    st.answered >= events,
+    `the receiver answered ${st.answered} of ${events} callbacks${options.sayWait ? ` within ${d.waitedUpTo} s` : ''}`,
+  );
+  verify(
+    run,
+    st.unique === events && unknownGroups === 0,
+    `receiver: ${st.unique} distinct webhook-ids for ${events} committed events, ${st.duplicates} duplicates, ${unknownGroups} unknown groups`,
+  );
+  verify(
+    run,
+    inOrder === expected.size,
+    `order per group = commit order in ${inOrder}/${expected.size} groups ${sample.join('; ')}`,
+  );
   verify(
     run,
     server.total === events && server.delivered === events && server.pending === 0 && server.dead === 0,
     `server: ${server.total} new events, ${server.delivered} delivered, ${server.pending} pending, ${server.dead} dead`,
   );
-  verify(run, st.unsigned === 0 && st.badBodies === 0, `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`);
+  verify(
+    run,
+    st.unsigned === 0 && st.badBodies === 0,
+    `every callback signed (${st.unsigned} not) with a JSON body (${st.badBodies} not)`,
+  );
   return run;
 }
 
@@ -1395,7 +1652,9 @@ function drainRun<L extends object, O extends object>(
  */
 async function deliveryScenario(r: Receiver, servers: ServerRecord[]): Promise<DeliveryRun[]> {
   // Concurrency 256 comes from the file at start-up.
-  const h = await startHuddle('huddle-delivery', { HUDDLE_WEBHOOKS: writeWebhooksFile('delivery', deliveryDoc(r, 256)) });
+  const h = await startHuddle('huddle-delivery', {
+    HUDDLE_WEBHOOKS: writeWebhooksFile('delivery', deliveryDoc(r, 256)),
+  });
   const ctl = new Api(h.api.url, 2);
   const runs: DeliveryRun[] = [];
   try {
@@ -1418,7 +1677,9 @@ const DEFAULT_DELIVERY_GROUPS = 200;
  * over 200 groups, the same 100 ms receiver (299/s with the old default of 64; target ≥ 1,000/s).
  */
 async function deliveryDefaultScenario(r: Receiver, servers: ServerRecord[]): Promise<DeliveryRun[]> {
-  const h = await startHuddle('huddle-delivery-default', { HUDDLE_WEBHOOKS: writeWebhooksFile('delivery-default', deliveryDoc(r, 'default')) });
+  const h = await startHuddle('huddle-delivery-default', {
+    HUDDLE_WEBHOOKS: writeWebhooksFile('delivery-default', deliveryDoc(r, 'default')),
+  });
   const ctl = new Api(h.api.url, 2);
   try {
     const load = await setupBacklogLoad(h, 'dd', 'delivery (defaults)', DEFAULT_DELIVERY_GROUPS);
@@ -1434,24 +1695,48 @@ async function deliveryDefaultScenario(r: Receiver, servers: ServerRecord[]): Pr
 const DELIVERY_HOOKS = ['afterMemberJoinGroup', 'afterQuitGroup'];
 // 60 s timeout: the first callbacks stay open while the backlog is built (the hook timeout bounds
 // an attempt; it does not change how fast a 100 ms receiver is served).
-const deliveryDoc = (r: Receiver, deliveryConcurrency: number | 'default') => webhookConfig(r.url, { after: DELIVERY_HOOKS, deliveryConcurrency, timeout: 60 });
+const deliveryDoc = (r: Receiver, deliveryConcurrency: number | 'default') =>
+  webhookConfig(r.url, { after: DELIVERY_HOOKS, deliveryConcurrency, timeout: 60 });
 
 /** One drain: the backlog built while the receiver holds every callback, then released. */
-async function deliveryRun(r: Receiver, ctl: Api, h: Huddle, load: BacklogLoad, deliveryConcurrency: number | 'default', pairs: number): Promise<DeliveryRun> {
+async function deliveryRun(
+  r: Receiver,
+  ctl: Api,
+  h: Huddle,
+  load: BacklogLoad,
+  deliveryConcurrency: number | 'default',
+  pairs: number,
+): Promise<DeliveryRun> {
   await setWebhooks(ctl, h, deliveryDoc(r, deliveryConcurrency));
-  const effective = (await ctl.ok<{ config: { deliveryConcurrency: number } }>('/webhook/get_config', {}, h.adminToken)).config.deliveryConcurrency;
+  const effective = (await ctl.ok<{ config: { deliveryConcurrency: number } }>('/webhook/get_config', {}, h.adminToken))
+    .config.deliveryConcurrency;
   const label = deliveryConcurrency === 'default' ? `default (${effective})` : deliveryConcurrency;
   await receiverCall(r, 'reset', { delayMs: 100, hold: true });
   const before = await eventCounts(ctl, h);
-  process.stdout.write(`  delivery c${label}: backlog of ${pairs} join+quit pairs over ${load.groups.length} groups ... `);
+  process.stdout.write(
+    `  delivery c${label}: backlog of ${pairs} join+quit pairs over ${load.groups.length} groups ... `,
+  );
   const b = await orderedJoinQuitBacklog(h.api, load, pairs);
   const cl = summarize(b.rec.lat);
-  console.log(`${b.pairsPerSec} pairs/s (call p50 ${cl.p50} ms, p99 ${cl.p99} ms, max ${cl.max} ms), ${b.rec.errorCount} errors`);
+  console.log(
+    `${b.pairsPerSec} pairs/s (call p50 ${cl.p50} ms, p99 ${cl.p99} ms, max ${cl.max} ms), ${b.rec.errorCount} errors`,
+  );
 
-  const [pendingAtOpen, held] = [await eventTotal(ctl, h, { status: 'pending' }), (await receiverCall(r, 'stats')).held];
-  process.stdout.write(`  delivery c${label}: ${b.events} callbacks pending (${held} held open at the receiver); releasing ... `);
+  const [pendingAtOpen, held] = [
+    await eventTotal(ctl, h, { status: 'pending' }),
+    (await receiverCall(r, 'stats')).held,
+  ];
+  process.stdout.write(
+    `  delivery c${label}: ${b.events} callbacks pending (${held} held open at the receiver); releasing ... `,
+  );
   const d = await drainBacklog(r, ctl, h, before, b, h.child.proc.pid);
-  const own = { creationCallLatencyMs: cl, heldAtOpen: held, pendingAtOpen, orderSample: d.sample, serverCpuPct: d.cpu.serverCpuPct };
+  const own = {
+    creationCallLatencyMs: cl,
+    heldAtOpen: held,
+    pendingAtOpen,
+    orderSample: d.sample,
+    serverCpuPct: d.cpu.serverCpuPct,
+  };
   return drainRun({ deliveryConcurrency: label }, b, d, own, { sayWait: true });
 }
 
@@ -1494,7 +1779,10 @@ async function dropBenchDatabases(): Promise<string[]> {
 }
 
 /** Runs `fn` on a fresh bench database, then drops it (also when `fn` throws) and notes it in `dropped`. */
-async function withBenchDatabase<T>(dropped: string[], fn: (db: { name: string; url: string }) => Promise<T>): Promise<T> {
+async function withBenchDatabase<T>(
+  dropped: string[],
+  fn: (db: { name: string; url: string }) => Promise<T>,
+): Promise<T> {
   const db = await createBenchDatabase();
   try {
     return await fn(db);
@@ -1510,7 +1798,14 @@ async function startWorker(label: string, database: string, secret: string, webh
   const child = startChild(
     label,
     'packages/server/src/main.ts',
-    { HUDDLE_HOST: '127.0.0.1', HUDDLE_PORT: String(port), HUDDLE_DATABASE: database, HUDDLE_SECRET: secret, HUDDLE_LOG_LEVEL: 'warn', HUDDLE_WEBHOOKS: webhooks },
+    {
+      HUDDLE_HOST: '127.0.0.1',
+      HUDDLE_PORT: String(port),
+      HUDDLE_DATABASE: database,
+      HUDDLE_SECRET: secret,
+      HUDDLE_LOG_LEVEL: 'warn',
+      HUDDLE_WEBHOOKS: webhooks,
+    },
     path.join(tmp, `${label}.log`),
     CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
     ['worker'],
@@ -1554,7 +1849,11 @@ async function pgJoinQuitPhase(name: string, instances: Huddle[]): Promise<Phase
   await verifyJoinQuit(h, load, result);
   if (instances.length > 1) {
     // The other instance reads the same state.
-    const info = await instances[1]!.api.ok<{ groupInfos: any[] }>('/group/get_groups_info', { groupIDs: load.groups }, h.adminToken);
+    const info = await instances[1]!.api.ok<{ groupInfos: any[] }>(
+      '/group/get_groups_info',
+      { groupIDs: load.groups },
+      h.adminToken,
+    );
     const ok = info.groupInfos.length === load.groups.length && info.groupInfos.every((g) => g.memberCount === 1);
     verify(result, ok, `the second instance sees the same: every group has only its owner`);
   }
@@ -1562,7 +1861,9 @@ async function pgJoinQuitPhase(name: string, instances: Huddle[]): Promise<Phase
 }
 
 async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
-  console.log(`PostgreSQL (${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; a fresh database per configuration, dropped afterwards):`);
+  console.log(
+    `PostgreSQL (${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; a fresh database per configuration, dropped afterwards):`,
+  );
   const dropped: string[] = [];
   // (2) SQLite, one instance: the same load in the same run.
   const sq = await startHuddle('huddle-sqlite');
@@ -1609,8 +1910,15 @@ async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
       const hooks = ['afterMemberJoinGroup', 'afterQuitGroup'];
       const perWorker = 64;
       // 60 s timeout: the first callbacks stay open at the receiver until every worker is up.
-      const webhooks = writeWebhooksFile('pg-delivery', webhookConfig(r.url, { after: hooks, deliveryConcurrency: perWorker, timeout: 60 }));
-      const h = await startHuddle('huddle-pg-api', { HUDDLE_WEBHOOKS: webhooks }, { database: db.url, secret, args: ['serve', '--no-worker'] });
+      const webhooks = writeWebhooksFile(
+        'pg-delivery',
+        webhookConfig(r.url, { after: hooks, deliveryConcurrency: perWorker, timeout: 60 }),
+      );
+      const h = await startHuddle(
+        'huddle-pg-api',
+        { HUDDLE_WEBHOOKS: webhooks },
+        { database: db.url, secret, args: ['serve', '--no-worker'] },
+      );
       const ctl = new Api(h.api.url, 2);
       try {
         const load = await setupBacklogLoad(h, 'pd', 'pg delivery', PG_DELIVERY_GROUPS);
@@ -1619,26 +1927,49 @@ async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
           const s = workers > 1 ? 's' : '';
           await receiverCall(r, 'reset', { delayMs: 0, hold: true });
           const before = await eventCounts(ctl, h);
-          process.stdout.write(`  pg delivery, ${workers} worker${s}: backlog of ${PG_DELIVERY_PAIRS} join+quit pairs over ${load.groups.length} groups (no worker running) ... `);
+          process.stdout.write(
+            `  pg delivery, ${workers} worker${s}: backlog of ${PG_DELIVERY_PAIRS} join+quit pairs over ${load.groups.length} groups (no worker running) ... `,
+          );
           const b = await orderedJoinQuitBacklog(h.api, load, PG_DELIVERY_PAIRS);
           console.log(`${b.pairsPerSec} pairs/s, ${b.rec.errorCount} errors`);
           const pendingAtRelease = (await eventTotal(ctl, h, { status: 'pending' })) - before.pending;
 
           // Start the workers; the receiver holds what they send until all of them are up.
-          process.stdout.write(`  pg delivery, ${workers} worker${s}: ${pendingAtRelease} callbacks pending; starting the worker${s} ... `);
-          const startedWorkers = await Promise.allSettled(Array.from({ length: workers }, (_, k) => startWorker(`huddle-pg-worker${workers}-${k + 1}`, db.url, secret, webhooks)));
+          process.stdout.write(
+            `  pg delivery, ${workers} worker${s}: ${pendingAtRelease} callbacks pending; starting the worker${s} ... `,
+          );
+          const startedWorkers = await Promise.allSettled(
+            Array.from({ length: workers }, (_, k) =>
+              startWorker(`huddle-pg-worker${workers}-${k + 1}`, db.url, secret, webhooks),
+            ),
+          );
           const workerChildren = startedWorkers.flatMap((st) => (st.status === 'fulfilled' ? [st.value] : []));
           try {
             const failed = startedWorkers.find((st) => st.status === 'rejected');
             if (failed) throw (failed as PromiseRejectedResult).reason;
             await sleep(1500); // every worker has claimed its first batch
             const held = (await receiverCall(r, 'stats')).held;
-            const d = await drainBacklog(r, ctl, h, before, b, workerChildren.map((c) => c.proc.pid!));
+            const d = await drainBacklog(
+              r,
+              ctl,
+              h,
+              before,
+              b,
+              workerChildren.map((c) => c.proc.pid!),
+            );
             const own = { pendingAtRelease, heldAtRelease: held, workerCpuPct: d.cpu.serverCpuPct };
-            const pendingCheck: [boolean, string] = [pendingAtRelease === b.events, `with no worker running, all ${b.events} events were pending (${pendingAtRelease})`];
-            delivery.push(drainRun({ workers, deliveryConcurrencyPerWorker: perWorker }, b, d, own, { backlogChecks: [pendingCheck] }));
+            const pendingCheck: [boolean, string] = [
+              pendingAtRelease === b.events,
+              `with no worker running, all ${b.events} events were pending (${pendingAtRelease})`,
+            ];
+            delivery.push(
+              drainRun({ workers, deliveryConcurrencyPerWorker: perWorker }, b, d, own, {
+                backlogChecks: [pendingCheck],
+              }),
+            );
           } finally {
-            for (const c of workerChildren) servers.push({ label: c.name, logFile: c.logFile, exit: await stopChild(c) });
+            for (const c of workerChildren)
+              servers.push({ label: c.name, logFile: c.logFile, exit: await stopChild(c) });
           }
         }
       } finally {
@@ -1654,7 +1985,10 @@ async function pgScenario(servers: ServerRecord[]): Promise<PgResult> {
 }
 
 /** Server log lines at warn or above, grouped by message. */
-function scanLog(file: string): { lines: number; byMessage: { level: number; msg: string; count: number; sample: string }[] } {
+function scanLog(file: string): {
+  lines: number;
+  byMessage: { level: number; msg: string; count: number; sample: string }[];
+} {
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -1693,8 +2027,13 @@ function fmt(n: number | undefined, digits = 0): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => '| ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ') + ' |';
-  return [line(rows[0]!), '|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
+  const line = (r: string[]) =>
+    `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
+  return [
+    line(rows[0]!),
+    `|${widths.map((w, c) => (c === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /** A table cell for a CPU share; '-' where it is unknown (off Linux). */
@@ -1703,7 +2042,11 @@ const cpuCell = (pct: number | undefined) => (pct === undefined ? '-' : `${fmt(p
 const busyCell = (pct: number | undefined) => (pct === undefined ? '-' : `${fmt(pct)} / ${os.cpus().length * 100} %`);
 
 /** The backlog cells both delivery tables show: groups, callbacks, how long building it took. */
-const backlogCells = (d: DrainFigures) => [fmt(d.groups), fmt(d.events), `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`];
+const backlogCells = (d: DrainFigures) => [
+  fmt(d.groups),
+  fmt(d.events),
+  `${fmt(d.creationSeconds, 1)} s (${fmt(d.creationPairsPerSec)} pairs/s)`,
+];
 
 /** The drain cells both delivery tables end with; `serverCpuPct` is the huddle instance's or the workers'. */
 const drainCells = (d: DrainFigures, serverCpuPct: number | undefined) => [
@@ -1735,7 +2078,10 @@ async function main(): Promise<void> {
     `huddle bench: ${os.cpus().length} CPUs, node ${process.version}, ${SECONDS}s measured + ${WARMUP}s warm-up per phase, concurrency ${CONCURRENCY}; scenarios ${[...SCENARIOS].join(',')}`,
   );
   console.log(
-    `  git ${git ? `${git.commit} + ${git.modifiedFiles} uncommitted files` : 'unknown'}; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine's other work skews every figure)`,
+    `  git ${git ? `${git.commit} + ${git.modifiedFiles} uncommitted files` : 'unknown'}; load average at start ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (the machine's other work skews every figure)`,
   );
   const phases: PhaseResult[] = [];
   const before = await baseline('before');
@@ -1762,13 +2108,20 @@ async function main(): Promise<void> {
   let delivery: DeliveryRun[] | undefined;
   const latencyPhases: PhaseResult[] = [];
   let receiverExit: number | string | null = null;
-  if (SCENARIOS.has('afterhooks') || SCENARIOS.has('beforehook') || SCENARIOS.has('delivery') || SCENARIOS.has('deliverydefault')) {
+  if (
+    SCENARIOS.has('afterhooks') ||
+    SCENARIOS.has('beforehook') ||
+    SCENARIOS.has('delivery') ||
+    SCENARIOS.has('deliverydefault')
+  ) {
     console.log('business-server callbacks (receiver: bench/receiver.ts, its own process):');
     const r = await startReceiver();
     try {
       if (SCENARIOS.has('afterhooks') || SCENARIOS.has('beforehook')) {
         // url set and signing on from the start; the scenarios switch hooks with /webhook/set_config.
-        const h = await startHuddle('huddle-webhooks', { HUDDLE_WEBHOOKS: writeWebhooksFile('webhooks', webhookConfig(r.url)) });
+        const h = await startHuddle('huddle-webhooks', {
+          HUDDLE_WEBHOOKS: writeWebhooksFile('webhooks', webhookConfig(r.url)),
+        });
         try {
           if (SCENARIOS.has('afterhooks')) {
             afterHooks = await afterHooksScenario(h, r);
@@ -1813,7 +2166,22 @@ async function main(): Promise<void> {
   const logs = servers.map((s) => ({ ...s, log: scanLog(s.logFile) }));
 
   const rows = [
-    ['scenario', 'ops/s', 'HTTP calls/s', 'call p50 ms', 'call p99 ms', 'op p99 ms', 'calls/s ÷ baseline', 'p50 × baseline', 'errors', 'server CPU', 'server CPU ms/call', 'receiver CPU', 'bench CPU', 'machine busy'],
+    [
+      'scenario',
+      'ops/s',
+      'HTTP calls/s',
+      'call p50 ms',
+      'call p99 ms',
+      'op p99 ms',
+      'calls/s ÷ baseline',
+      'p50 × baseline',
+      'errors',
+      'server CPU',
+      'server CPU ms/call',
+      'receiver CPU',
+      'bench CPU',
+      'machine busy',
+    ],
     ...phases.map((p) => [
       p.name,
       `${fmt(p.opsPerSec)} ${p.unit}`,
@@ -1831,19 +2199,25 @@ async function main(): Promise<void> {
       busyCell(p.machineBusyPct),
     ]),
   ];
-  console.log('\n' + table(rows));
-  console.log(`\nbaseline (mean of before/after) = ${fmt(baseRate)} req/s; before ${fmt(before.callsPerSec)}, after ${fmt(after.callsPerSec)}`);
-  console.log('(server CPU ms/call: for the receiver round-trip rows, the receiver\'s CPU per call)');
+  console.log(`\n${table(rows)}`);
+  console.log(
+    `\nbaseline (mean of before/after) = ${fmt(baseRate)} req/s; before ${fmt(before.callsPerSec)}, after ${fmt(after.callsPerSec)}`,
+  );
+  console.log("(server CPU ms/call: for the receiver round-trip rows, the receiver's CPU per call)");
   for (const p of phases) {
     const paths = Object.entries(p.perPathLatencyMs);
-    if (paths.length > 1) for (const [k, s] of paths) console.log(`  ${p.name}: ${k} p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (${s.count} calls)`);
+    if (paths.length > 1)
+      for (const [k, s] of paths)
+        console.log(`  ${p.name}: ${k} p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (${s.count} calls)`);
   }
 
   // The three callback figures and their targets.
   const targets: { figure: string; value: string; target: string; met: boolean }[] = [];
   if (afterHooks) {
     const a = afterHooks;
-    console.log(`\n(a) after-callbacks on join+quit (${a.groups} groups, concurrency ${CONCURRENCY}; every after-hook: ${a.hooksEnabled.length} hooks, 3 fire per pair):`);
+    console.log(
+      `\n(a) after-callbacks on join+quit (${a.groups} groups, concurrency ${CONCURRENCY}; every after-hook: ${a.hooksEnabled.length} hooks, 3 fire per pair):`,
+    );
     console.log(
       `  hooks off ${fmt(a.off.opsPerSec)} pairs/s (${fmt(a.offRatioToBaseline, 3)} × baseline calls/s), hooks on ${fmt(a.on.opsPerSec)} pairs/s (${fmt(a.onRatioToBaseline, 3)} × baseline)` +
         ` -> on ÷ off = ${fmt(a.ratioOnOff, 3)} (target ≥ 0.7); by server CPU per call, off ÷ on = ${fmt(a.cpuRatioOnOff, 3)}`,
@@ -1859,12 +2233,29 @@ async function main(): Promise<void> {
     console.log(
       `  delivered ${a.server.delivered}, pending ${a.server.pending}, dead ${a.server.dead}; receiver: ${a.receiver.unique} distinct webhook-ids, ${a.receiver.duplicates} duplicates; order violations ${a.orderViolations}`,
     );
-    targets.push({ figure: '(a) join+quit, every after-hook on ÷ all off', value: fmt(a.ratioOnOff, 3), target: '≥ 0.7', met: a.ratioOnOff >= 0.7 });
+    targets.push({
+      figure: '(a) join+quit, every after-hook on ÷ all off',
+      value: fmt(a.ratioOnOff, 3),
+      target: '≥ 0.7',
+      met: a.ratioOnOff >= 0.7,
+    });
   }
   if (beforeHook) {
     console.log(`\n(b) latency added by ${beforeHook.hook} on ${beforeHook.operation} (per call, ms):`);
     const brows = [
-      ['concurrency', 'no hook p50', 'hook p50', 'added p50', 'receiver RTT p50', 'added − RTT p50', 'no hook p99', 'hook p99', 'added p99', 'receiver RTT p99', 'added − RTT p99'],
+      [
+        'concurrency',
+        'no hook p50',
+        'hook p50',
+        'added p50',
+        'receiver RTT p50',
+        'added − RTT p50',
+        'no hook p99',
+        'hook p99',
+        'added p99',
+        'receiver RTT p99',
+        'added − RTT p99',
+      ],
       ...beforeHook.rows.map((x) => [
         String(x.concurrency),
         fmt(x.without.callLatencyMs.p50, 2),
@@ -1892,7 +2283,22 @@ async function main(): Promise<void> {
   if (delivery) {
     console.log('\n(c) callbacks delivered per second to a receiver answering after 100 ms:');
     const drows = [
-      ['deliveryConcurrency', 'groups', 'callbacks', 'backlog build', 'pending at release', 'drain s', 'delivered/s', 'steady /s (10–90 %)', 'receiver max in flight', 'groups in order', 'duplicates', 'server CPU', 'receiver CPU', 'machine busy'],
+      [
+        'deliveryConcurrency',
+        'groups',
+        'callbacks',
+        'backlog build',
+        'pending at release',
+        'drain s',
+        'delivered/s',
+        'steady /s (10–90 %)',
+        'receiver max in flight',
+        'groups in order',
+        'duplicates',
+        'server CPU',
+        'receiver CPU',
+        'machine busy',
+      ],
       ...delivery.map((d) => [
         String(d.deliveryConcurrency),
         ...backlogCells(d),
@@ -1905,13 +2311,26 @@ async function main(): Promise<void> {
     console.log(table(drows));
     const main256 = delivery.find((d) => d.deliveryConcurrency === 256);
     if (main256) {
-      targets.push({ figure: '(c) callbacks/s to a 100 ms receiver, deliveryConcurrency 256', value: fmt(main256.deliveredPerSec), target: '≥ 1,000', met: main256.deliveredPerSec >= 1000 });
+      targets.push({
+        figure: '(c) callbacks/s to a 100 ms receiver, deliveryConcurrency 256',
+        value: fmt(main256.deliveredPerSec),
+        target: '≥ 1,000',
+        met: main256.deliveredPerSec >= 1000,
+      });
     }
     const byDefault = delivery.find((d) => typeof d.deliveryConcurrency === 'string');
     if (byDefault) {
-      targets.push({ figure: `(c) callbacks/s to a 100 ms receiver, default configuration (${byDefault.deliveryConcurrency})`, value: fmt(byDefault.deliveredPerSec), target: '≥ 1,000', met: byDefault.deliveredPerSec >= 1000 });
+      targets.push({
+        figure: `(c) callbacks/s to a 100 ms receiver, default configuration (${byDefault.deliveryConcurrency})`,
+        value: fmt(byDefault.deliveredPerSec),
+        target: '≥ 1,000',
+        met: byDefault.deliveredPerSec >= 1000,
+      });
       const old = delivery.find((d) => d.deliveryConcurrency === 64 && d.groups === byDefault.groups);
-      if (old) console.log(`  default ÷ the old default (64), same load: ${(byDefault.deliveredPerSec / old.deliveredPerSec).toFixed(2)}`);
+      if (old)
+        console.log(
+          `  default ÷ the old default (64), same load: ${(byDefault.deliveredPerSec / old.deliveredPerSec).toFixed(2)}`,
+        );
     }
   }
   let pgFigures: Record<string, number> | undefined;
@@ -1925,11 +2344,35 @@ async function main(): Promise<void> {
       pg2OverPg1: round(pg2.opsPerSec / pg1.opsPerSec, 3),
     };
     console.log(`\nPostgreSQL: join+quit at concurrency ${CONCURRENCY} (16 groups), pairs/s and calls/s ÷ baseline:`);
-    for (const p of [sqlite, pg1, pg2]) console.log(`  ${p.name}: ${fmt(p.opsPerSec)} pairs/s (${fmt(p.ratioToBaseline, 3)} × baseline), server CPU ${fmt(p.serverCpuMsPerCall, 3)} ms/call (huddle processes only, not PostgreSQL's)`);
-    console.log(`  PostgreSQL ÷ SQLite (1 instance) = ${fmt(pgFigures.pg1OverSqlite, 3)}; 2 instances ÷ 1 instance (PostgreSQL) = ${fmt(pgFigures.pg2OverPg1, 3)}`);
-    console.log(`\nPostgreSQL delivery: a backlog written by a serve --no-worker instance with no worker running, drained by huddle worker processes to a receiver answering at once:`);
+    for (const p of [sqlite, pg1, pg2])
+      console.log(
+        `  ${p.name}: ${fmt(p.opsPerSec)} pairs/s (${fmt(p.ratioToBaseline, 3)} × baseline), server CPU ${fmt(p.serverCpuMsPerCall, 3)} ms/call (huddle processes only, not PostgreSQL's)`,
+      );
+    console.log(
+      `  PostgreSQL ÷ SQLite (1 instance) = ${fmt(pgFigures.pg1OverSqlite, 3)}; 2 instances ÷ 1 instance (PostgreSQL) = ${fmt(pgFigures.pg2OverPg1, 3)}`,
+    );
+    console.log(
+      `\nPostgreSQL delivery: a backlog written by a serve --no-worker instance with no worker running, drained by huddle worker processes to a receiver answering at once:`,
+    );
     const prow = [
-      ['workers', 'deliveryConcurrency each', 'groups', 'callbacks', 'backlog build', 'held at release', 'drain s', 'delivered/s', '÷ baseline', 'steady /s (10–90 %)', 'receiver max in flight', 'groups in order', 'duplicates', 'worker CPU', 'receiver CPU', 'machine busy'],
+      [
+        'workers',
+        'deliveryConcurrency each',
+        'groups',
+        'callbacks',
+        'backlog build',
+        'held at release',
+        'drain s',
+        'delivered/s',
+        '÷ baseline',
+        'steady /s (10–90 %)',
+        'receiver max in flight',
+        'groups in order',
+        'duplicates',
+        'worker CPU',
+        'receiver CPU',
+        'machine busy',
+      ],
       ...pgResult.delivery.map((d) => [
         String(d.workers),
         String(d.deliveryConcurrencyPerWorker),
@@ -1954,7 +2397,8 @@ async function main(): Promise<void> {
   }
   if (targets.length > 0) {
     console.log('\ntargets (issue 3, point 9):');
-    for (const t of targets) console.log(`  ${t.met ? 'MET    ' : 'NOT MET'} ${t.figure}: ${t.value} (target ${t.target})`);
+    for (const t of targets)
+      console.log(`  ${t.met ? 'MET    ' : 'NOT MET'} ${t.figure}: ${t.value} (target ${t.target})`);
   }
 
   // Everything that was checked, under the label its lines print with.
@@ -1965,11 +2409,13 @@ async function main(): Promise<void> {
   ];
   console.log('\nverification:');
   for (const [label, x] of checked) for (const v of x.verification) console.log(`  [${label}] ${v}`);
-  for (const [label, x] of checked) for (const e of x.errorKinds) console.log(`  [${label}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
+  for (const [label, x] of checked)
+    for (const e of x.errorKinds) console.log(`  [${label}] ERROR ×${e.count} ${e.kind}: ${e.sample}`);
   console.log('');
   for (const s of logs) {
     console.log(`${s.label} server: exit ${s.exit}; ${s.log.lines} log lines at warn+ (HUDDLE_LOG_LEVEL=warn)`);
-    for (const g of s.log.byMessage.slice(0, 10)) console.log(`  ×${g.count} level ${g.level} ${g.msg}: ${g.sample.slice(0, 200)}`);
+    for (const g of s.log.byMessage.slice(0, 10))
+      console.log(`  ×${g.count} level ${g.level} ${g.msg}: ${g.sample.slice(0, 200)}`);
   }
   if (receiverExit !== null) console.log(`receiver: exit ${receiverExit}`);
 
@@ -1977,7 +2423,13 @@ async function main(): Promise<void> {
   const summary = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      node: process.version,
+      loadavgAtStart: loadAtStart,
+      loadavgAtEnd: os.loadavg(),
+    },
     git,
     settings: {
       seconds: SECONDS,
@@ -1990,13 +2442,23 @@ async function main(): Promise<void> {
       scenarios: [...SCENARIOS],
       client: 'undici Pool, keep-alive, pipelining 1',
     },
-    baseline: { before: before.callsPerSec, after: after.callsPerSec, meanCallsPerSec: Math.round(baseRate), meanP50Ms: baseP50 },
+    baseline: {
+      before: before.callsPerSec,
+      after: after.callsPerSec,
+      meanCallsPerSec: Math.round(baseRate),
+      meanP50Ms: baseP50,
+    },
     phases,
     callbacks: {
       afterHooks: afterHooks && { ...afterHooks, off: afterHooks.off.name, on: afterHooks.on.name },
       beforeHook: beforeHook && {
         ...beforeHook,
-        rows: beforeHook.rows.map((x) => ({ ...x, without: x.without.name, with: x.with.name, receiverRoundTrip: x.receiverRoundTrip.name })),
+        rows: beforeHook.rows.map((x) => ({
+          ...x,
+          without: x.without.name,
+          with: x.with.name,
+          receiverRoundTrip: x.receiverRoundTrip.name,
+        })),
       },
       delivery,
       targets,
@@ -2008,12 +2470,17 @@ async function main(): Promise<void> {
       delivery: pgResult.delivery,
       databasesDropped: pgResult.databasesDropped,
     },
-    servers: logs.map((s) => ({ label: s.label, exit: s.exit, linesAtWarnOrAbove: s.log.lines, messages: s.log.byMessage })),
+    servers: logs.map((s) => ({
+      label: s.label,
+      exit: s.exit,
+      linesAtWarnOrAbove: s.log.lines,
+      messages: s.log.byMessage,
+    })),
     receiverExit,
     allVerified,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), JSON.stringify(summary, null, 2) + '\n');
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
   console.log('\nsummary JSON (also in bench/results/latest.json):');
   console.log(
     JSON.stringify({
@@ -2033,8 +2500,16 @@ async function main(): Promise<void> {
         afterHooksOnOff: afterHooks?.ratioOnOff,
         pendingAtMeasuredEnd: afterHooks?.pendingAtMeasuredEnd,
         drainMs: afterHooks?.drainMsFromMeasuredEnd,
-        beforeHookAddedOverRttP50: beforeHook?.rows.map((x) => ({ concurrency: x.concurrency, p50: x.addedOverRoundTripP50, p99: x.addedOverRoundTripP99 })),
-        deliveredPerSec: delivery?.map((d) => ({ deliveryConcurrency: d.deliveryConcurrency, perSec: d.deliveredPerSec, verified: d.verified })),
+        beforeHookAddedOverRttP50: beforeHook?.rows.map((x) => ({
+          concurrency: x.concurrency,
+          p50: x.addedOverRoundTripP50,
+          p99: x.addedOverRoundTripP99,
+        })),
+        deliveredPerSec: delivery?.map((d) => ({
+          deliveryConcurrency: d.deliveryConcurrency,
+          perSec: d.deliveredPerSec,
+          verified: d.verified,
+        })),
         targetsMet: targets.map((t) => t.met),
       },
       postgres: pgFigures,
@@ -2053,7 +2528,9 @@ try {
   for (const c of children) c.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
   const left = await dropBenchDatabases().catch((err: unknown) => {
-    console.error(`bench: could not drop the bench databases ${[...pgDatabases].join(', ')}: ${(err as Error).message}`);
+    console.error(
+      `bench: could not drop the bench databases ${[...pgDatabases].join(', ')}: ${(err as Error).message}`,
+    );
     process.exitCode = 1;
     return [];
   });

@@ -54,7 +54,7 @@ export function App() {
             </Link>
           ))}
         </nav>
-        <button className="link" onClick={clearToken}>
+        <button type="button" className="link" onClick={clearToken}>
           Log out
         </button>
       </header>

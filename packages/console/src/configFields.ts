@@ -6,7 +6,8 @@
 export type Doc = Record<string, unknown>;
 export type Scalar = string | number | boolean;
 
-export const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+export const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 export const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A hook's entry (enable, timeout, failedContinue): any object with `enable`. */
 export const isHookEntry = (v: unknown): v is Doc => isObject(v) && 'enable' in v;
@@ -29,7 +30,8 @@ export function fieldPaths(doc: Doc): string[] {
   for (const [key, value] of Object.entries(doc)) {
     paths.push(key);
     if (kindOf(value) === 'hook') for (const f of Object.keys(value as Doc)) paths.push(`${key}.${f}`);
-    if (kindOf(value) === 'objectList') (value as Doc[]).forEach((item, i) => Object.keys(item).forEach((f) => paths.push(`${key}[${i}].${f}`)));
+    if (kindOf(value) === 'objectList')
+      (value as Doc[]).forEach((item, i) => Object.keys(item).forEach((f) => paths.push(`${key}[${i}].${f}`)));
   }
   return paths;
 }
@@ -64,5 +66,10 @@ export function listFromText(text: string): Scalar[] {
 /** A new entry for a list of objects: the first entry's keys, emptied. */
 export function blankLike(item: Doc | undefined): Doc {
   if (!item) return {};
-  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'boolean' ? false : typeof v === 'number' ? 0 : isScalar(v) ? '' : v]));
+  return Object.fromEntries(
+    Object.entries(item).map(([k, v]) => [
+      k,
+      typeof v === 'boolean' ? false : typeof v === 'number' ? 0 : isScalar(v) ? '' : v,
+    ]),
+  );
 }

@@ -16,4 +16,6 @@ export function fromLocalInput(value: string): number | undefined {
 }
 
 /** Role levels by name (owner, admin, member), from the protocol's one table. */
-export const ROLE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Role).map(([name, level]) => [level, name.toLowerCase()]));
+export const ROLE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(Role).map(([name, level]) => [level, name.toLowerCase()]),
+);

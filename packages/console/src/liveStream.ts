@@ -5,7 +5,11 @@ import { refusal, type Envelope } from './api';
 import { getToken } from './token';
 import type { AttemptNotice } from './types';
 
-export async function readLiveStream(onAttempt: (n: AttemptNotice) => void, onOpen: () => void, signal: AbortSignal): Promise<void> {
+export async function readLiveStream(
+  onAttempt: (n: AttemptNotice) => void,
+  onOpen: () => void,
+  signal: AbortSignal,
+): Promise<void> {
   const res = await fetch('/webhook/live', { headers: { token: getToken() }, signal });
   if (!res.ok || !res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
     const envelope = (await res.json().catch(() => undefined)) as Envelope | undefined;
@@ -19,13 +23,15 @@ export async function readLiveStream(onAttempt: (n: AttemptNotice) => void, onOp
     const { value, done } = await reader.read();
     if (done) return;
     buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const message = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const lines = message.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
       if (event === 'attempt' && data) onAttempt(JSON.parse(data) as AttemptNotice);
     }
   }

@@ -6,7 +6,10 @@ import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 export const BASE = '/console';
 
 function current() {
-  return { path: location.pathname.slice(BASE.length).replace(/\/+$/, '') || '/', query: new URLSearchParams(location.search) };
+  return {
+    path: location.pathname.slice(BASE.length).replace(/\/+$/, '') || '/',
+    query: new URLSearchParams(location.search),
+  };
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

@@ -47,7 +47,9 @@ export type DeliveryEventPage = ViewType<typeof DeliveryEventPage>;
 
 /** /webhook/get_event's data. */
 export const DeliveryEventDetail = view.object({
-  event: DeliveryEventView.extend({ payload: view.anything('the callback body as stored: JSON, or the text when it is not JSON') }),
+  event: DeliveryEventView.extend({
+    payload: view.anything('the callback body as stored: JSON, or the text when it is not JSON'),
+  }),
   attempts: view.array(DeliveryAttemptView),
 });
 export type DeliveryEventDetail = ViewType<typeof DeliveryEventDetail>;

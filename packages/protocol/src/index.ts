@@ -5,6 +5,13 @@ export * from './dialects/openim.js';
 export * from './dialects/tencent.js';
 export * from './signing.js';
 export type { AttemptNotice } from './live.js';
-export { DELIVERY_STATUSES, DeliveryAttemptView, DeliveryEventDetail, DeliveryEventPage, DeliveryEventView, type DeliveryStatus } from './delivery-log.js';
+export {
+  DELIVERY_STATUSES,
+  DeliveryAttemptView,
+  DeliveryEventDetail,
+  DeliveryEventPage,
+  DeliveryEventView,
+  type DeliveryStatus,
+} from './delivery-log.js';
 export * as view from './view.js';
 export type { ObjectView, View, ViewType } from './view.js';

@@ -123,7 +123,8 @@ function checkInt(value: unknown, path: string, rules: IntRules): number {
   if (value < min || value > max) {
     throw args(`${path} is invalid: ${value} is outside ${min}..${max}${rules.hint ? ` (${rules.hint})` : ''}`);
   }
-  if (rules.oneOf && !rules.oneOf.includes(value)) throw args(`${path} is invalid: ${value} is not one of ${rules.oneOf.join(', ')}`);
+  if (rules.oneOf && !rules.oneOf.includes(value))
+    throw args(`${path} is invalid: ${value} is not one of ${rules.oneOf.join(', ')}`);
   return value;
 }
 
@@ -168,7 +169,11 @@ export function int64(rules: { min?: number } = {}): Schema<number> {
       if (value == null) return 0;
       return checkInt(value, path, { min: rules.min ?? Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
     },
-    jsonSchema: () => ({ type: 'integer', minimum: rules.min ?? Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+    jsonSchema: () => ({
+      type: 'integer',
+      minimum: rules.min ?? Number.MIN_SAFE_INTEGER,
+      maximum: Number.MAX_SAFE_INTEGER,
+    }),
   };
 }
 
@@ -212,14 +217,24 @@ export function arr<T>(item: Schema<T>, rules: ArrayRules): Schema<T[]> {
       if (value.length > rules.max) throw args(`${path} has too many entries (max ${rules.max})`);
       return value.map((v, i) => item.parse(v, `${path}[${i}]`));
     },
-    jsonSchema: () => ({ type: 'array', items: item.jsonSchema(), maxItems: rules.max, ...(rules.nonEmpty ? { minItems: 1 } : {}) }),
+    jsonSchema: () => ({
+      type: 'array',
+      items: item.jsonSchema(),
+      maxItems: rules.max,
+      ...(rules.nonEmpty ? { minItems: 1 } : {}),
+    }),
   };
 }
 
 type Shape = Record<string, Schema<unknown>>;
 type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
 
-function parseObject<S extends Shape>(shape: S, lower: Map<string, keyof S>, value: unknown, path: string): ObjectOf<S> {
+function parseObject<S extends Shape>(
+  shape: S,
+  lower: Map<string, keyof S>,
+  value: unknown,
+  path: string,
+): ObjectOf<S> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw args(`${path || 'body'} must be a JSON object, got ${describe(value)}`);
   }

@@ -24,14 +24,25 @@ export function sign(secret: string, id: string, timestampSeconds: number, body:
   return `v1,${mac}`;
 }
 
-export function signatureHeaders(secret: string | undefined, id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function signatureHeaders(
+  secret: string | undefined,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   const headers: Record<string, string> = { 'webhook-id': id, 'webhook-timestamp': String(timestampSeconds) };
   if (secret) headers['webhook-signature'] = sign(secret, id, timestampSeconds, body);
   return headers;
 }
 
 /** True when one of the header's `v1,` signatures matches (constant-time comparison). */
-export function signatureMatches(secret: string, id: string, timestampSeconds: number, body: string, header: string): boolean {
+export function signatureMatches(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+  header: string,
+): boolean {
   const expected = Buffer.from(sign(secret, id, timestampSeconds, body).slice(3), 'base64');
   return header.split(' ').some((part) => {
     const [version, value] = part.split(',', 2);

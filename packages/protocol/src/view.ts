@@ -22,7 +22,8 @@ export interface ObjectView<F extends Fields> extends View<ObjectOf<F>> {
   extend<G extends Fields>(more: G, title?: string): ObjectView<Omit<F, keyof G> & G>;
 }
 
-const described = (schema: JsonSchema, description: string | undefined): JsonSchema => (description ? { ...schema, description } : schema);
+const described = (schema: JsonSchema, description: string | undefined): JsonSchema =>
+  description ? { ...schema, description } : schema;
 
 /** A view of any JSON Schema, for values this module has no builder for (a free-form document). */
 export function schemaView<T>(schema: JsonSchema): View<T> {
@@ -59,7 +60,11 @@ export function nullable<T>(inner: View<T>, description?: string): View<T | null
  * An object with exactly these keys, in this order; `title` names a shape that recurs. `optional`
  * keys may be left out (a callback body that reports only what changed).
  */
-export function object<F extends Fields>(fields: F, title?: string, optional: readonly (keyof F & string)[] = []): ObjectView<F> {
+export function object<F extends Fields>(
+  fields: F,
+  title?: string,
+  optional: readonly (keyof F & string)[] = [],
+): ObjectView<F> {
   return {
     fields,
     jsonSchema: () => ({
@@ -69,13 +74,17 @@ export function object<F extends Fields>(fields: F, title?: string, optional: re
       required: Object.keys(fields).filter((k) => !optional.includes(k)),
       additionalProperties: false,
     }),
-    extend: <G extends Fields>(more: G, moreTitle?: string) => object({ ...fields, ...more } as Omit<F, keyof G> & G, moreTitle),
+    extend: <G extends Fields>(more: G, moreTitle?: string) =>
+      object({ ...fields, ...more } as Omit<F, keyof G> & G, moreTitle),
   };
 }
 
 /** One page of a paginated list: the count over all pages, and this page's items under `key`. */
 export function paged<K extends string, T>(key: K, item: View<T>, title?: string) {
-  return object({ total: integer('matches over all pages'), ...({ [key]: array(item) } as { [P in K]: View<T[]> }) }, title);
+  return object(
+    { total: integer('matches over all pages'), ...({ [key]: array(item) } as { [P in K]: View<T[]> }) },
+    title,
+  );
 }
 
 /**

@@ -17,13 +17,23 @@ receiver.on('beforeCreateGroup', (e) => {
   return /casino/i.test(name) ? reject(5001, 'group names may not advertise gambling') : allow();
 });
 receiver.on('beforeInviteUserToGroup', (e) => {
-  const invited = e.dialect === 'openim' ? e.body.invitedUserIDs : e.body.DestinationMembers.map((m) => m.Member_Account);
+  const invited =
+    e.dialect === 'openim' ? e.body.invitedUserIDs : e.body.DestinationMembers.map((m) => m.Member_Account);
   return modify({ refusedMembersAccount: invited.filter((id) => id.startsWith('bot')) });
 });
 receiver.on('beforeSetGroupMemberInfo', () => modify({ ex: 'reviewed' }));
 
 // After-callbacks inform, once per event even when huddle delivers it again.
-const audit = (e: { dialect: string; hook: string; id: string }) => console.log(`callback ${e.dialect} ${e.hook} ${e.id}`);
-receiver.on('afterCreateGroup', audit).on('afterMemberJoinGroup', audit).on('afterJoinGroup', audit).on('afterGroupFull', audit);
-receiver.on('afterQuitGroup', audit).on('afterKickGroupMember', audit).on('afterDismissGroup', audit).on('afterTransferGroupOwner', audit);
+const audit = (e: { dialect: string; hook: string; id: string }) =>
+  console.log(`callback ${e.dialect} ${e.hook} ${e.id}`);
+receiver
+  .on('afterCreateGroup', audit)
+  .on('afterMemberJoinGroup', audit)
+  .on('afterJoinGroup', audit)
+  .on('afterGroupFull', audit);
+receiver
+  .on('afterQuitGroup', audit)
+  .on('afterKickGroupMember', audit)
+  .on('afterDismissGroup', audit)
+  .on('afterTransferGroupOwner', audit);
 receiver.on('afterSetGroupInfo', audit).on('afterSetGroupInfoEx', audit).on('afterSetGroupMemberInfo', audit);

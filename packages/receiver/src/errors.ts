@@ -60,4 +60,5 @@ export class ReceiverError extends Error {
 }
 
 /** The refusal of a body over `limit` bytes (the receiver's maxBodyBytes): built only when one is. */
-export const bodyTooLarge = (limit: number): ReceiverError => new ReceiverError('body_too_large', `the body is larger than ${limit} bytes`);
+export const bodyTooLarge = (limit: number): ReceiverError =>
+  new ReceiverError('body_too_large', `the body is larger than ${limit} bytes`);

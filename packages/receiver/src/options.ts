@@ -41,8 +41,10 @@ export interface DialectSettings {
 function secrets(value: SigningSecrets | undefined, key: string): readonly string[] {
   if (value === false) return [];
   const list = typeof value === 'string' ? [value] : value;
-  if (!list || list.length === 0) throw new Error(`${key} is required: a whsec_ secret, a list of them, or false to accept unsigned callbacks`);
-  for (const s of list) if (!isValidSigningSecret(s)) throw new Error(`${key}: expected whsec_ followed by the base64 of 24 to 64 bytes`);
+  if (!list || list.length === 0)
+    throw new Error(`${key} is required: a whsec_ secret, a list of them, or false to accept unsigned callbacks`);
+  for (const s of list)
+    if (!isValidSigningSecret(s)) throw new Error(`${key}: expected whsec_ followed by the base64 of 24 to 64 bytes`);
   return list;
 }
 
@@ -53,7 +55,8 @@ export function dialectSettings(options: ReceiverOptions): Partial<Record<Dialec
   if (options.tencent) {
     const { sdkAppId, token, signingSecret = false } = options.tencent;
     if (typeof sdkAppId !== 'string' || sdkAppId === '') throw new Error('tencent.sdkAppId is required');
-    if (token !== false && (typeof token !== 'string' || token === '')) throw new Error('tencent.token is required: the callback token, or false when the endpoint has none');
+    if (token !== false && (typeof token !== 'string' || token === ''))
+      throw new Error('tencent.token is required: the callback token, or false when the endpoint has none');
     out.tencent = { secrets: secrets(signingSecret, 'tencent.signingSecret'), tencent: { sdkAppId, token } };
   }
   if (!out.openim && !out.tencent) throw new Error('a receiver needs openim or tencent settings (or both)');

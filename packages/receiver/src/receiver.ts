@@ -12,10 +12,16 @@ import { renderAnswer, acknowledge, failure } from './render.js';
 import { acceptCallback, type AcceptedCallback, type CallbackRequest } from './request.js';
 import { hooksFor, preferred } from './routes.js';
 
-export type BeforeHandler<K extends BeforeHookKey> = (event: HookEvent<K>) => Answer<ModifyFields<K>> | Promise<Answer<ModifyFields<K>>>;
+export type BeforeHandler<K extends BeforeHookKey> = (
+  event: HookEvent<K>,
+) => Answer<ModifyFields<K>> | Promise<Answer<ModifyFields<K>>>;
 export type AfterHandler<K extends AfterHookKey> = (event: HookEvent<K>) => void | Promise<void>;
 /** A before-hook's handler must return allow(), reject() or modify(); an after-hook's returns nothing. */
-export type Handler<K extends HookKey> = K extends BeforeHookKey ? BeforeHandler<K> : K extends AfterHookKey ? AfterHandler<K> : never;
+export type Handler<K extends HookKey> = K extends BeforeHookKey
+  ? BeforeHandler<K>
+  : K extends AfterHookKey
+    ? AfterHandler<K>
+    : never;
 
 export interface CallbackResponse {
   status: number;
@@ -67,7 +73,10 @@ export class Receiver {
       return this.refuse(err);
     }
     try {
-      const answer = callback.id && this.dedupe ? await this.dedupe.once(callback.id, () => this.dispatch(callback)) : await this.dispatch(callback);
+      const answer =
+        callback.id && this.dedupe
+          ? await this.dedupe.once(callback.id, () => this.dispatch(callback))
+          : await this.dispatch(callback);
       return json(answer.status, answer.body);
     } catch (err) {
       // The idempotency store failed: huddle retries, and the handler has not been recorded as run.
@@ -105,7 +114,11 @@ export class Receiver {
   private event(key: HookKey, c: AcceptedCallback): HookEvent<HookKey> {
     const head = { hook: key, command: c.command, id: c.id, operationID: c.operationID };
     if (c.dialect === 'openim') return { ...head, dialect: 'openim', body: c.body as never };
-    const query = { SdkAppid: c.query.get('SdkAppid') ?? '', ClientIP: c.query.get('ClientIP') ?? '', OptPlatform: c.query.get('OptPlatform') ?? '' };
+    const query = {
+      SdkAppid: c.query.get('SdkAppid') ?? '',
+      ClientIP: c.query.get('ClientIP') ?? '',
+      OptPlatform: c.query.get('OptPlatform') ?? '',
+    };
     return { ...head, dialect: 'tencent', body: c.body as never, query } as HookEvent<HookKey>;
   }
 }

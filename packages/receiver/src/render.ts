@@ -15,7 +15,10 @@ const OPENIM_OK = { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode:
 const TENCENT_OK = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
 
 /** The answer to an after-callback, or to a before-callback nobody handles: received, carry on. */
-export const acknowledge = (dialect: Dialect): RenderedAnswer => ({ status: 200, body: dialect === 'openim' ? OPENIM_OK : TENCENT_OK });
+export const acknowledge = (dialect: Dialect): RenderedAnswer => ({
+  status: 200,
+  body: dialect === 'openim' ? OPENIM_OK : TENCENT_OK,
+});
 
 /**
  * A handler failed: a non-2xx, well-formed answer. huddle retries an after-callback, and applies the
@@ -25,7 +28,13 @@ export const failure = (dialect: Dialect): RenderedAnswer => ({
   status: 500,
   body:
     dialect === 'openim'
-      ? { actionCode: 1, errCode: 500, errMsg: 'the business server could not handle the callback', errDlt: '', nextCode: 0 }
+      ? {
+          actionCode: 1,
+          errCode: 500,
+          errMsg: 'the business server could not handle the callback',
+          errDlt: '',
+          nextCode: 0,
+        }
       : { ActionStatus: 'FAIL', ErrorCode: 500, ErrorInfo: 'the business server could not handle the callback' },
 });
 
@@ -38,8 +47,10 @@ export class InvalidModificationError extends Error {
 }
 
 function checkModification(hook: HookDefinition, fields: unknown): Record<string, unknown> {
-  if (!hook.modifiable) throw new InvalidModificationError(hook.key, 'this hook takes no modification; allow or reject');
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new InvalidModificationError(hook.key, 'fields must be an object');
+  if (!hook.modifiable)
+    throw new InvalidModificationError(hook.key, 'this hook takes no modification; allow or reject');
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+    throw new InvalidModificationError(hook.key, 'fields must be an object');
   try {
     hook.modifiable.parse(fields, '');
   } catch (err) {
@@ -51,7 +62,10 @@ function checkModification(hook: HookDefinition, fields: unknown): Record<string
 
 function renderOpenIM(hook: HookDefinition, answer: Answer<unknown>): RenderedAnswer {
   if (answer.kind === 'reject') {
-    return { status: 200, body: { actionCode: 0, errCode: answer.code, errMsg: answer.message, errDlt: answer.detail, nextCode: 1 } };
+    return {
+      status: 200,
+      body: { actionCode: 0, errCode: answer.code, errMsg: answer.message, errDlt: answer.detail, nextCode: 1 },
+    };
   }
   if (answer.kind === 'allow') return acknowledge('openim');
   return { status: 200, body: { ...OPENIM_OK, ...checkModification(hook, answer.fields) } };
@@ -60,12 +74,19 @@ function renderOpenIM(hook: HookDefinition, answer: Answer<unknown>): RenderedAn
 function renderTencent(hook: HookDefinition, answer: Answer<unknown>): RenderedAnswer {
   if (answer.kind === 'reject') {
     const info = answer.detail ? `${answer.message}: ${answer.detail}` : answer.message;
-    return { status: 200, body: { ActionStatus: 'OK', ErrorCode: isTencentCustomDeny(answer.code) ? answer.code : 1, ErrorInfo: info } };
+    return {
+      status: 200,
+      body: { ActionStatus: 'OK', ErrorCode: isTencentCustomDeny(answer.code) ? answer.code : 1, ErrorInfo: info },
+    };
   }
   if (answer.kind === 'allow') return acknowledge('tencent');
   const fields = checkModification(hook, answer.fields);
   const carried: TencentAnswerFields | undefined = hook.tencent?.modification;
-  if (!carried) throw new InvalidModificationError(hook.key, "Tencent's dialect takes no modification for this callback; allow or reject");
+  if (!carried)
+    throw new InvalidModificationError(
+      hook.key,
+      "Tencent's dialect takes no modification for this callback; allow or reject",
+    );
   const body: Record<string, unknown> = { ...TENCENT_OK };
   for (const [field, value] of Object.entries(fields)) {
     const at = Object.hasOwn(carried, field) ? carried[field] : undefined;

@@ -44,7 +44,8 @@ function jsonObject(raw: string): Record<string, unknown> {
   } catch {
     throw new ReceiverError('bad_body', 'the body is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ReceiverError('bad_body', 'the body is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ReceiverError('bad_body', 'the body is not a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -59,8 +60,13 @@ function commandOf(body: Record<string, unknown>, field: string): string {
  * the path. Verification comes first (Tencent's app and Sign, then the Standard Webhooks signature
  * over the raw body), then the body is read, so nothing unverified is parsed.
  */
-export function acceptCallback(request: CallbackRequest, settings: Partial<Record<Dialect, DialectSettings>>, isKnown: (dialect: Dialect, command: string) => boolean): AcceptedCallback {
-  if (request.method.toUpperCase() !== 'POST') throw new ReceiverError('method_not_allowed', 'callbacks are POST requests');
+export function acceptCallback(
+  request: CallbackRequest,
+  settings: Partial<Record<Dialect, DialectSettings>>,
+  isKnown: (dialect: Dialect, command: string) => boolean,
+): AcceptedCallback {
+  if (request.method.toUpperCase() !== 'POST')
+    throw new ReceiverError('method_not_allowed', 'callbacks are POST requests');
   let url: URL;
   try {
     url = new URL(request.url, 'http://receiver.invalid');
@@ -69,21 +75,30 @@ export function acceptCallback(request: CallbackRequest, settings: Partial<Recor
   }
   const dialect: Dialect = url.searchParams.has('CallbackCommand') ? 'tencent' : 'openim';
   const config = settings[dialect];
-  if (!config) throw new ReceiverError('dialect_not_enabled', `this receiver does not accept ${dialect === 'openim' ? "OpenIM's" : "Tencent's"} dialect`);
+  if (!config)
+    throw new ReceiverError(
+      'dialect_not_enabled',
+      `this receiver does not accept ${dialect === 'openim' ? "OpenIM's" : "Tencent's"} dialect`,
+    );
   if (config.tencent) verifyTencent(url.searchParams, config.tencent);
 
   const raw = text(request.body);
-  const verified = config.secrets.length > 0 ? verifyStandardWebhook({ headers: request.headers, body: raw, secrets: config.secrets }) : undefined;
+  const verified =
+    config.secrets.length > 0
+      ? verifyStandardWebhook({ headers: request.headers, body: raw, secrets: config.secrets })
+      : undefined;
   const body = jsonObject(raw);
 
   let command: string;
   if (dialect === 'tencent') {
     command = commandOf(body, 'CallbackCommand');
-    if (url.searchParams.get('CallbackCommand') !== command) throw new ReceiverError('command_mismatch', 'CallbackCommand differs between the URL and the body');
+    if (url.searchParams.get('CallbackCommand') !== command)
+      throw new ReceiverError('command_mismatch', 'CallbackCommand differs between the URL and the body');
   } else {
     command = commandOf(body, 'callbackCommand');
     const fromPath = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
-    if (fromPath !== command && isKnown('openim', fromPath)) throw new ReceiverError('command_mismatch', 'the command differs between the path and the body');
+    if (fromPath !== command && isKnown('openim', fromPath))
+      throw new ReceiverError('command_mismatch', 'the command differs between the path and the body');
   }
   return {
     dialect,

@@ -24,7 +24,11 @@ export function verifyStandardWebhook(input: StandardWebhookInput): { id: string
   const id = headerOf(input.headers, 'webhook-id');
   const timestamp = headerOf(input.headers, 'webhook-timestamp');
   const signature = headerOf(input.headers, 'webhook-signature');
-  for (const [name, value] of [['webhook-id', id], ['webhook-timestamp', timestamp], ['webhook-signature', signature]] as const) {
+  for (const [name, value] of [
+    ['webhook-id', id],
+    ['webhook-timestamp', timestamp],
+    ['webhook-signature', signature],
+  ] as const) {
     if (!value) throw new ReceiverError('missing_header', `the ${name} header is missing`);
   }
   const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);

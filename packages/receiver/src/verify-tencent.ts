@@ -15,7 +15,11 @@ export interface TencentApp {
   token: string | false;
 }
 
-export function verifyTencent(query: URLSearchParams, app: TencentApp, nowSeconds = Math.floor(Date.now() / 1000)): void {
+export function verifyTencent(
+  query: URLSearchParams,
+  app: TencentApp,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): void {
   const sdkAppId = query.get('SdkAppid');
   if (!sdkAppId) throw new ReceiverError('missing_parameter', 'the SdkAppid parameter is missing');
   if (sdkAppId !== app.sdkAppId) throw new ReceiverError('wrong_app', 'SdkAppid is not this app');
@@ -26,5 +30,6 @@ export function verifyTencent(query: URLSearchParams, app: TencentApp, nowSecond
   if (!requestTime) throw new ReceiverError('missing_parameter', 'the RequestTime parameter is missing');
   checkFreshness(requestTime, nowSeconds, TENCENT_TOLERANCE_SECONDS, 'RequestTime');
   // Hex is hex in either case: an upper-case Sign is accepted.
-  if (!tencentSignMatches(app.token, requestTime, sign.toLowerCase())) throw new ReceiverError('bad_signature', 'Sign does not match the token');
+  if (!tencentSignMatches(app.token, requestTime, sign.toLowerCase()))
+    throw new ReceiverError('bad_signature', 'Sign does not match the token');
 }

@@ -5,7 +5,15 @@ import http from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReceiver, expressMiddleware, fastifyPlugin, fetchHandler, nodeHandler, reject, type Receiver } from '../src/index.js';
+import {
+  createReceiver,
+  expressMiddleware,
+  fastifyPlugin,
+  fetchHandler,
+  nodeHandler,
+  reject,
+  type Receiver,
+} from '../src/index.js';
 import { fetchBridge, listen, send } from './http.js';
 import { openimRequest, SDK_APP_ID, SECRET, tencentRequest, TOKEN } from './requests.js';
 
@@ -17,7 +25,12 @@ afterEach(async () => {
 });
 
 function receiver(): Receiver {
-  return createReceiver({ openim: { signingSecret: SECRET }, tencent: { sdkAppId: SDK_APP_ID, token: TOKEN }, maxBodyBytes: 2048, onError: () => {} })
+  return createReceiver({
+    openim: { signingSecret: SECRET },
+    tencent: { sdkAppId: SDK_APP_ID, token: TOKEN },
+    maxBodyBytes: 2048,
+    onError: () => {},
+  })
     .on('afterCreateGroup', () => {})
     .on('beforeSetGroupInfo', (e) => reject(5001, `no ${e.dialect}`));
 }
@@ -38,7 +51,10 @@ const ADAPTERS: Record<string, (r: Receiver) => Promise<{ url: string; close: ()
     const app = Fastify();
     await app.register(fastifyPlugin(r), { prefix: '/huddle' });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    return { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/huddle`, close: () => app.close() };
+    return {
+      url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/huddle`,
+      close: () => app.close(),
+    };
   },
   fetch: async (r) => {
     const server = await listen(fetchBridge(fetchHandler(r)));
@@ -57,15 +73,27 @@ describe.each(Object.keys(ADAPTERS))('%s', (name) => {
     const url = await start();
     // Whitespace and key order a JSON parser would not keep: the signature covers the bytes.
     const spaced = openimRequest(CREATE, { groupID: 'g1', ex: '  {"a" : 1}  ' });
-    expect(await send(url, spaced)).toEqual({ status: 200, body: { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 } });
-    expect(await send(url, openimRequest(BEFORE_SET))).toMatchObject({ status: 200, body: { nextCode: 1, errCode: 5001, errMsg: 'no openim' } });
-    expect(await send(url, tencentRequest('Group.CallbackAfterCreateGroup'))).toEqual({ status: 200, body: { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' } });
+    expect(await send(url, spaced)).toEqual({
+      status: 200,
+      body: { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 },
+    });
+    expect(await send(url, openimRequest(BEFORE_SET))).toMatchObject({
+      status: 200,
+      body: { nextCode: 1, errCode: 5001, errMsg: 'no openim' },
+    });
+    expect(await send(url, tencentRequest('Group.CallbackAfterCreateGroup'))).toEqual({
+      status: 200,
+      body: { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' },
+    });
   });
 
   it('refuses a tampered body with its code', async () => {
     const url = await start();
     const req = openimRequest(CREATE, { groupID: 'g1' });
-    expect(await send(url, { ...req, body: req.body.replace('g1', 'g2') })).toMatchObject({ status: 401, body: { error: 'bad_signature' } });
+    expect(await send(url, { ...req, body: req.body.replace('g1', 'g2') })).toMatchObject({
+      status: 401,
+      body: { error: 'bad_signature' },
+    });
   });
 
   it('refuses a body over maxBodyBytes', async () => {
@@ -89,7 +117,12 @@ describe('oversized bodies', () => {
     headers.set('content-length', String(big.body.length));
     const declared = new Request(`http://r${big.url}`, { method: 'POST', headers, body: big.body });
     expect(await answer(declared)).toEqual(refusal);
-    const undeclared = new Request(`http://r${big.url}`, { method: 'POST', headers: big.headers, body: new Blob([big.body]).stream(), duplex: 'half' } as RequestInit);
+    const undeclared = new Request(`http://r${big.url}`, {
+      method: 'POST',
+      headers: big.headers,
+      body: new Blob([big.body]).stream(),
+      duplex: 'half',
+    } as RequestInit);
     expect(undeclared.headers.get('content-length')).toBeNull();
     expect(await answer(undeclared)).toEqual(refusal);
   });

@@ -2,19 +2,40 @@
 // verdict readers (readOpenIMAnswer, readTencentAnswer), so "reject" means reject on the server.
 // Also: routing by command, failures as answers, and the compile-time rules (@ts-expect-error).
 
-import { HOOKS, isOpenIMDelivered, isTencentDelivered, readOpenIMAnswer, readTencentAnswer, TENCENT_DENIED_CODE, type HookDefinition } from '@huddle/protocol';
+import {
+  HOOKS,
+  isOpenIMDelivered,
+  isTencentDelivered,
+  readOpenIMAnswer,
+  readTencentAnswer,
+  TENCENT_DENIED_CODE,
+  type HookDefinition,
+} from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
-import { allow, createReceiver, InvalidModificationError, modify, reject, type CallbackRequest, type Receiver } from '../src/index.js';
+import {
+  allow,
+  createReceiver,
+  InvalidModificationError,
+  modify,
+  reject,
+  type CallbackRequest,
+  type Receiver,
+} from '../src/index.js';
 import { openimRequest, SDK_APP_ID, SECRET, tencentRequest, TOKEN } from './requests.js';
 
 const errors: unknown[] = [];
 const newReceiver = () => {
   errors.length = 0;
-  return createReceiver({ openim: { signingSecret: SECRET }, tencent: { sdkAppId: SDK_APP_ID, token: TOKEN }, onError: (e) => errors.push(e) });
+  return createReceiver({
+    openim: { signingSecret: SECRET },
+    tencent: { sdkAppId: SDK_APP_ID, token: TOKEN },
+    onError: (e) => errors.push(e),
+  });
 };
 const hook = (key: keyof typeof HOOKS): HookDefinition => HOOKS[key];
 const openim = (key: keyof typeof HOOKS, fields: object = {}) => openimRequest(HOOKS[key].openim.command, fields);
-const tencent = (key: keyof typeof HOOKS, fields: object = {}) => tencentRequest((HOOKS[key] as HookDefinition).tencent!.command, fields);
+const tencent = (key: keyof typeof HOOKS, fields: object = {}) =>
+  tencentRequest((HOOKS[key] as HookDefinition).tencent!.command, fields);
 
 async function answer(receiver: Receiver, request: CallbackRequest) {
   const res = await receiver.handle(request);
@@ -32,11 +53,19 @@ describe('OpenIM answers', () => {
       .on('beforeSetGroupMemberInfo', () => modify({ roleLevel: 60, nickName: 'nn' }));
     const allowed = await answer(r, openim('beforeCreateGroup', { groupName: 'ok' }));
     expect(allowed.body).toEqual({ actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 });
-    expect(readOpenIMAnswer(allowed.status, allowed.text, hook('beforeCreateGroup').modifiable)).toMatchObject({ kind: 'allow' });
+    expect(readOpenIMAnswer(allowed.status, allowed.text, hook('beforeCreateGroup').modifiable)).toMatchObject({
+      kind: 'allow',
+    });
 
     const rejected = await answer(r, openim('beforeCreateGroup', { groupName: 'no' }));
     expect(rejected.body).toEqual({ actionCode: 0, errCode: 5001, errMsg: 'blocked', errDlt: 'policy 7', nextCode: 1 });
-    expect(readOpenIMAnswer(rejected.status, rejected.text)).toEqual({ kind: 'reject', errCode: 5001, errMsg: 'blocked', errDlt: 'policy 7', custom: true });
+    expect(readOpenIMAnswer(rejected.status, rejected.text)).toEqual({
+      kind: 'reject',
+      errCode: 5001,
+      errMsg: 'blocked',
+      errDlt: 'policy 7',
+      custom: true,
+    });
 
     const modified = await answer(r, openim('beforeCreateGroup', { groupName: 'rename' }));
     expect(readOpenIMAnswer(modified.status, modified.text, hook('beforeCreateGroup').modifiable)).toEqual({
@@ -62,11 +91,23 @@ describe('OpenIM answers', () => {
 describe('Tencent answers', () => {
   it('maps a custom code 10100–10200 through, any other rejection to ErrorCode 1', async () => {
     const r = newReceiver().on('beforeApplyJoinGroup', (e) =>
-      e.dialect === 'tencent' && e.body.Requestor_Account === 'vip' ? reject(10150, 'members only', 'apply on the website') : reject(5001, 'closed'),
+      e.dialect === 'tencent' && e.body.Requestor_Account === 'vip'
+        ? reject(10150, 'members only', 'apply on the website')
+        : reject(5001, 'closed'),
     );
     const custom = await answer(r, tencent('beforeApplyJoinGroup', { Requestor_Account: 'vip' }));
-    expect(custom.body).toEqual({ ActionStatus: 'OK', ErrorCode: 10150, ErrorInfo: 'members only: apply on the website' });
-    expect(readTencentAnswer(custom.status, custom.text)).toEqual({ kind: 'reject', errCode: 10150, errMsg: 'members only: apply on the website', errDlt: '', custom: true });
+    expect(custom.body).toEqual({
+      ActionStatus: 'OK',
+      ErrorCode: 10150,
+      ErrorInfo: 'members only: apply on the website',
+    });
+    expect(readTencentAnswer(custom.status, custom.text)).toEqual({
+      kind: 'reject',
+      errCode: 10150,
+      errMsg: 'members only: apply on the website',
+      errDlt: '',
+      custom: true,
+    });
     const plain = await answer(r, tencent('beforeApplyJoinGroup', { Requestor_Account: 'x' }));
     expect(plain.body).toEqual({ ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'closed' });
     expect(readTencentAnswer(plain.status, plain.text)).toMatchObject({ kind: 'reject', errCode: TENCENT_DENIED_CODE });
@@ -74,12 +115,25 @@ describe('Tencent answers', () => {
 
   it('renders refusedMembersAccount as RefusedMembers_Account', async () => {
     const r = newReceiver().on('beforeInviteUserToGroup', (e) =>
-      modify({ refusedMembersAccount: e.dialect === 'tencent' ? e.body.DestinationMembers.map((m) => m.Member_Account).filter((id) => id.startsWith('bot')) : [] }),
+      modify({
+        refusedMembersAccount:
+          e.dialect === 'tencent'
+            ? e.body.DestinationMembers.map((m) => m.Member_Account).filter((id) => id.startsWith('bot'))
+            : [],
+      }),
     );
-    const got = await answer(r, tencent('beforeInviteUserToGroup', { DestinationMembers: [{ Member_Account: 'bot1' }, { Member_Account: 'ann' }] }));
+    const got = await answer(
+      r,
+      tencent('beforeInviteUserToGroup', {
+        DestinationMembers: [{ Member_Account: 'bot1' }, { Member_Account: 'ann' }],
+      }),
+    );
     expect(got.body).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', RefusedMembers_Account: ['bot1'] });
     const h = hook('beforeInviteUserToGroup');
-    expect(readTencentAnswer(got.status, got.text, h.tencent?.modification, h.modifiable)).toEqual({ kind: 'allow', modification: { refusedMembersAccount: ['bot1'] } });
+    expect(readTencentAnswer(got.status, got.text, h.tencent?.modification, h.modifiable)).toEqual({
+      kind: 'allow',
+      modification: { refusedMembersAccount: ['bot1'] },
+    });
   });
 
   it('refuses to render a modification Tencent has no field for', async () => {
@@ -119,7 +173,11 @@ describe('routing', () => {
   it('gives handlers the body, the webhook-id, the operationID and Tencent query parameters', async () => {
     let event: unknown;
     const r = newReceiver().on('afterTransferGroupOwner', (e) => void (event = e));
-    const req = tencentRequest('Group.CallbackAfterChangeGroupOwner', { GroupId: 'g1', NewOwner_Account: 'b' }, { id: 'evt_7' });
+    const req = tencentRequest(
+      'Group.CallbackAfterChangeGroupOwner',
+      { GroupId: 'g1', NewOwner_Account: 'b' },
+      { id: 'evt_7' },
+    );
     await answer(r, req);
     expect(event).toEqual({
       hook: 'afterTransferGroupOwner',
@@ -193,7 +251,12 @@ export function typeRules(r: Receiver) {
   r.on('beforeCreateGroup', () => {});
   // @ts-expect-error no such hook
   r.on('afterNothing', () => {});
-  r.on('beforeMemberJoinGroup', (e) => modify({ memberCallbackList: e.dialect === 'openim' ? e.body.memberList.map((m) => ({ userID: m.userID, roleLevel: 60 })) : [] }));
+  r.on('beforeMemberJoinGroup', (e) =>
+    modify({
+      memberCallbackList:
+        e.dialect === 'openim' ? e.body.memberList.map((m) => ({ userID: m.userID, roleLevel: 60 })) : [],
+    }),
+  );
   r.on('afterCreateGroup', (e) => {
     if (e.dialect === 'openim') {
       const roles: number[] = e.body.initMemberList.map((m) => m.roleLevel);

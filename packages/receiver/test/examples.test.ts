@@ -14,7 +14,12 @@ import { SDK_APP_ID, SECRET, TOKEN } from './requests.js';
 import { liveOneGroup } from './scenario.js';
 
 // What the examples read from their environment, as an operator would set it.
-Object.assign(process.env, { HUDDLE_SIGNING_SECRET: SECRET, TENCENT_SDKAPPID: SDK_APP_ID, TENCENT_TOKEN: TOKEN, PORT: '0' });
+Object.assign(process.env, {
+  HUDDLE_SIGNING_SECRET: SECRET,
+  TENCENT_SDKAPPID: SDK_APP_ID,
+  TENCENT_TOKEN: TOKEN,
+  PORT: '0',
+});
 // The examples' audit lines are what they were seen to handle.
 const audit: string[] = [];
 vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void audit.push(args.map(String).join(' ')));
@@ -38,7 +43,9 @@ const EXAMPLES: Record<string, () => Promise<string>> = {
 };
 
 /** Per Tencent command, the hook whose handler gets it: the first of those sharing it. */
-const TENCENT_ROUTES = [...new Set(AFTER_KEYS.filter(hasTencent).map((k) => HOOKS[k].tencent!.command))].map((c) => AFTER_KEYS.find((k) => HOOKS[k].tencent?.command === c)!);
+const TENCENT_ROUTES = [...new Set(AFTER_KEYS.filter(hasTencent).map((k) => HOOKS[k].tencent!.command))].map(
+  (c) => AFTER_KEYS.find((k) => HOOKS[k].tencent?.command === c)!,
+);
 
 let s: TestServer;
 beforeAll(async () => {
@@ -50,13 +57,19 @@ afterAll(async () => {
 });
 
 const memberIDs = async (groupID: string) =>
-  (await s.client.ok('/group/get_group_member_list', { groupID, pagination: page() }, s.adminToken)).members.map((m: { userID: string }) => m.userID);
+  (await s.client.ok('/group/get_group_member_list', { groupID, pagination: page() }, s.adminToken)).members.map(
+    (m: { userID: string }) => m.userID,
+  );
 
 /** The business rules the examples share, seen from huddle's side: a refused name, a refused bot. */
 async function expectRules(prefix: string, rejectedWith: number) {
   const [o, bot, i] = [`${prefix}_o`, `bot_${prefix}`, `${prefix}_i`];
   await s.register(o, bot, i);
-  const casino = await s.client.post('/group/create_group', { ownerUserID: o, groupInfo: { groupName: 'Lucky Casino', groupType: 2 } }, s.adminToken);
+  const casino = await s.client.post(
+    '/group/create_group',
+    { ownerUserID: o, groupInfo: { groupName: 'Lucky Casino', groupType: 2 } },
+    s.adminToken,
+  );
   expect(casino.errCode).toBe(rejectedWith);
   const g = await createGroup(s, { owner: o });
   await s.client.ok('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [bot, i] }, s.adminToken);
@@ -72,17 +85,36 @@ describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
     audit.length = 0;
 
     // OpenIM's dialect decides the before-callbacks; both dialects hear every after-callback.
-    await configureEndpoints(s, { openim: { ...openim, hooks: [...AFTER_KEYS, ...BEFORE_KEYS] }, tencent: { ...tencent, hooks: AFTER_KEYS.filter(hasTencent) } });
+    await configureEndpoints(s, {
+      openim: { ...openim, hooks: [...AFTER_KEYS, ...BEFORE_KEYS] },
+      tencent: { ...tencent, hooks: AFTER_KEYS.filter(hasTencent) },
+    });
     await expectRules(`${name.replace('-', '')}im`, 5001);
     const life = await liveOneGroup(s, `${name.replace('-', '')}life`);
-    const { members } = await s.client.ok('/group/get_group_members_info', { groupID: life.groupID, userIDs: [life.member] }, s.adminToken);
+    const { members } = await s.client.ok(
+      '/group/get_group_members_info',
+      { groupID: life.groupID, userIDs: [life.member] },
+      s.adminToken,
+    );
     expect(members[0].ex).toBe('reviewed');
-    const { events } = await s.client.ok('/webhook/list_events', { groupID: life.groupID, pagination: page(1, 1000) }, s.adminToken);
+    const { events } = await s.client.ok(
+      '/webhook/list_events',
+      { groupID: life.groupID, pagination: page(1, 1000) },
+      s.adminToken,
+    );
     await allDelivered(s, life.groupID, events.length);
     const handled = audit.filter((line) => line.startsWith('callback '));
     expect(new Set(handled).size).toBe(handled.length);
-    for (const key of AFTER_KEYS) expect(handled.some((l) => l.startsWith(`callback openim ${key} evt_`)), key).toBe(true);
-    for (const key of TENCENT_ROUTES) expect(handled.some((l) => l.startsWith(`callback tencent ${key} evt_`)), key).toBe(true);
+    for (const key of AFTER_KEYS)
+      expect(
+        handled.some((l) => l.startsWith(`callback openim ${key} evt_`)),
+        key,
+      ).toBe(true);
+    for (const key of TENCENT_ROUTES)
+      expect(
+        handled.some((l) => l.startsWith(`callback tencent ${key} evt_`)),
+        key,
+      ).toBe(true);
 
     // A replayed event goes out again with its webhook-id: answered, not handled twice.
     const [created] = events.filter((e: { hook: string }) => e.hook === 'afterCreateGroup');

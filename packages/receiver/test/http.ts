@@ -14,8 +14,15 @@ export async function listen(server: Server): Promise<{ url: string; close: () =
 }
 
 /** Sends `request` to `base` (its path and query appended), as huddle would. */
-export async function send(base: string, request: CallbackRequest & { headers: Record<string, string> }): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${request.url}`, { method: request.method, headers: request.headers, body: request.body as string });
+export async function send(
+  base: string,
+  request: CallbackRequest & { headers: Record<string, string> },
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}${request.url}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body as string,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -25,7 +32,11 @@ export function fetchBridge(handle: (request: Request) => Promise<Response>): Se
   return http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: Buffer.concat(chunks),
+    });
     const response = await handle(request);
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
   });

@@ -1,11 +1,20 @@
 // A real huddle for the receiver's end-to-end tests, with its endpoints set at runtime through the
 // admin API, as an operator would.
 
-import { HOOK_KEYS, HOOKS, USER_HOOK_KEYS, type AfterHookKey, type BeforeHookKey, type HookKey } from '@huddle/protocol';
+import {
+  HOOK_KEYS,
+  HOOKS,
+  USER_HOOK_KEYS,
+  type AfterHookKey,
+  type BeforeHookKey,
+  type HookKey,
+} from '@huddle/protocol';
 import type { TestServer } from '../../server/test/harness.js';
 
 /** The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it. */
-export const AFTER_KEYS = HOOK_KEYS.filter((k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k));
+export const AFTER_KEYS = HOOK_KEYS.filter(
+  (k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k),
+);
 export const BEFORE_KEYS = HOOK_KEYS.filter((k): k is BeforeHookKey => HOOKS[k].phase === 'before');
 export const hasTencent = (key: HookKey) => HOOKS[key].tencent !== undefined;
 
@@ -19,8 +28,15 @@ export interface EndpointSpec {
 }
 
 /** Points huddle at an OpenIM endpoint "im" and a Tencent endpoint "tc" (either may be left out). */
-export async function configureEndpoints(s: TestServer, endpoints: { openim?: EndpointSpec; tencent?: EndpointSpec }, failedContinue = false): Promise<void> {
-  const hooks = (keys: readonly HookKey[]) => Object.fromEntries(keys.map((k) => [k, { enable: true, timeout: 5, ...(HOOKS[k].phase === 'before' ? { failedContinue } : {}) }]));
+export async function configureEndpoints(
+  s: TestServer,
+  endpoints: { openim?: EndpointSpec; tencent?: EndpointSpec },
+  failedContinue = false,
+): Promise<void> {
+  const hooks = (keys: readonly HookKey[]) =>
+    Object.fromEntries(
+      keys.map((k) => [k, { enable: true, timeout: 5, ...(HOOKS[k].phase === 'before' ? { failedContinue } : {}) }]),
+    );
   const list = [];
   if (endpoints.openim) {
     const { url, signingSecret, hooks: keys } = endpoints.openim;
@@ -30,14 +46,27 @@ export async function configureEndpoints(s: TestServer, endpoints: { openim?: En
     const { url, signingSecret, sdkAppId, token, hooks: keys } = endpoints.tencent;
     list.push({ name: 'tc', url, dialect: 'tencent', sdkAppId, token, signingSecret, hooks: hooks(keys) });
   }
-  await s.client.ok('/webhook/set_config', { config: { url: '', retrySchedule: Array(10).fill(0.1), endpoints: list } }, s.adminToken);
+  await s.client.ok(
+    '/webhook/set_config',
+    { config: { url: '', retrySchedule: Array(10).fill(0.1), endpoints: list } },
+    s.adminToken,
+  );
 }
 
 /** Resolves once every after-event huddle logged for the group is delivered (none pending or dead). */
-export async function allDelivered(s: TestServer, groupID: string, expected: number, timeoutMs = 10_000): Promise<void> {
+export async function allDelivered(
+  s: TestServer,
+  groupID: string,
+  expected: number,
+  timeoutMs = 10_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const { events } = await s.client.ok('/webhook/list_events', { groupID, pagination: { pageNumber: 1, showNumber: 1000 } }, s.adminToken);
+    const { events } = await s.client.ok(
+      '/webhook/list_events',
+      { groupID, pagination: { pageNumber: 1, showNumber: 1000 } },
+      s.adminToken,
+    );
     const statuses = (events as { status: string }[]).map((e) => e.status);
     if (statuses.length >= expected && statuses.every((st) => st === 'delivered')) return;
     if (Date.now() > until) throw new Error(`after-events of ${groupID} not all delivered: ${statuses.join(', ')}`);

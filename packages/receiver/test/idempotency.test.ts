@@ -9,7 +9,11 @@ const JOIN = 'callbackAfterMemberJoinGroupCommand';
 
 function counting(options: { idempotency?: IdempotencyStore | false; fail?: () => boolean; delayMs?: number } = {}) {
   let runs = 0;
-  const receiver = createReceiver({ openim: { signingSecret: SECRET }, idempotency: options.idempotency, onError: () => {} }).on('afterMemberJoinGroup', async () => {
+  const receiver = createReceiver({
+    openim: { signingSecret: SECRET },
+    idempotency: options.idempotency,
+    onError: () => {},
+  }).on('afterMemberJoinGroup', async () => {
     runs++;
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     if (options.fail?.()) throw new Error('not now');
@@ -22,7 +26,9 @@ describe('deduplication by webhook-id', () => {
     const { receiver, runs } = counting();
     const first = await receiver.handle(openimRequest(JOIN, { userID: 'u1' }, { id: 'evt_1' }));
     // A retry is signed again, with a new timestamp: only the id is the same.
-    const again = await receiver.handle(openimRequest(JOIN, { userID: 'u1' }, { id: 'evt_1', timestamp: Math.floor(Date.now() / 1000) - 30 }));
+    const again = await receiver.handle(
+      openimRequest(JOIN, { userID: 'u1' }, { id: 'evt_1', timestamp: Math.floor(Date.now() / 1000) - 30 }),
+    );
     await receiver.handle(openimRequest(JOIN, { userID: 'u2' }, { id: 'evt_2' }));
     expect(runs()).toBe(2);
     expect(again).toEqual(first);
@@ -30,7 +36,9 @@ describe('deduplication by webhook-id', () => {
 
   it('runs once when duplicates arrive while the first is still running', async () => {
     const { receiver, runs } = counting({ delayMs: 50 });
-    const answers = await Promise.all([1, 2, 3].map(() => receiver.handle(openimRequest(JOIN, {}, { id: 'evt_same' }))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => receiver.handle(openimRequest(JOIN, {}, { id: 'evt_same' }))),
+    );
     expect(runs()).toBe(1);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
   });
@@ -91,7 +99,13 @@ describe('MemoryIdempotencyStore', () => {
     const store = new MemoryIdempotencyStore({ maxEntries: 3 });
     for (const id of ['a', 'b', 'c', 'd', 'e']) store.set(id, answer);
     expect(store.size).toBe(3);
-    expect(['a', 'b', 'c', 'd', 'e'].map((id) => store.get(id) !== undefined)).toEqual([false, false, true, true, true]);
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => store.get(id) !== undefined)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('drops expired entries as new ones come', () => {

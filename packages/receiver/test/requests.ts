@@ -35,7 +35,11 @@ function standardHeaders(body: string, parts: SignedParts): Record<string, strin
 }
 
 /** An OpenIM-dialect callback for `command` with `fields` after callbackCommand, signed. */
-export function openimRequest(command: string, fields: object = {}, parts: SignedParts = {}): CallbackRequest & { headers: Record<string, string>; body: string } {
+export function openimRequest(
+  command: string,
+  fields: object = {},
+  parts: SignedParts = {},
+): CallbackRequest & { headers: Record<string, string>; body: string } {
   const body = JSON.stringify({ callbackCommand: command, ...fields });
   return { method: 'POST', url: openimUrl('/callbacks', command), headers: standardHeaders(body, parts), body };
 }
@@ -47,7 +51,11 @@ export interface TencentParts extends SignedParts {
 }
 
 /** A Tencent-dialect callback for `command` with `fields` after CallbackCommand, with Sign and a Standard Webhooks signature. */
-export function tencentRequest(command: string, fields: object = {}, parts: TencentParts = {}): CallbackRequest & { headers: Record<string, string>; body: string } {
+export function tencentRequest(
+  command: string,
+  fields: object = {},
+  parts: TencentParts = {},
+): CallbackRequest & { headers: Record<string, string>; body: string } {
   const body = JSON.stringify({ CallbackCommand: command, ...fields });
   const url = tencentUrl('/tc', {
     sdkAppId: parts.sdkAppId ?? SDK_APP_ID,
@@ -69,7 +77,10 @@ export function withQuery(request: CallbackRequest, name: string, value?: string
 }
 
 /** A copy of the request without one header. */
-export function withoutHeader<R extends CallbackRequest & { headers: Record<string, string> }>(request: R, name: string): R {
+export function withoutHeader<R extends CallbackRequest & { headers: Record<string, string> }>(
+  request: R,
+  name: string,
+): R {
   const { [name]: _, ...headers } = request.headers;
   return { ...request, headers };
 }

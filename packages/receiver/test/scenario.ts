@@ -15,7 +15,14 @@ export interface GroupLife {
 }
 
 export async function liveOneGroup(s: TestServer, prefix: string): Promise<GroupLife> {
-  const [o, a, m, k, j, i] = ['o', 'a', 'm', 'k', 'j', 'i'].map((p) => `${prefix}_${p}`) as [string, string, string, string, string, string];
+  const [o, a, m, k, j, i] = ['o', 'a', 'm', 'k', 'j', 'i'].map((p) => `${prefix}_${p}`) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   await s.register(o, a, m, k, j, i);
   const tokenO = await s.tokenFor(o);
   const g = await createGroup(s, { owner: o, admins: [a], members: [m, k], needVerification: 2, token: tokenO });
@@ -26,7 +33,11 @@ export async function liveOneGroup(s: TestServer, prefix: string): Promise<Group
     ['/group/kick_group', { groupID: g.groupID, kickedUserIDs: [k], reason: 'bye' }, tokenO],
     ['/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'renamed' } }, tokenO],
     ['/group/set_group_info_ex', { groupID: g.groupID, introduction: 'about' }, tokenO],
-    ['/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'nn', roleLevel: 60 }] }, tokenO],
+    [
+      '/group/set_group_member_info',
+      { members: [{ groupID: g.groupID, userID: m, nickname: 'nn', roleLevel: 60 }] },
+      tokenO,
+    ],
     ['/group/transfer_group', { groupID: g.groupID, oldOwnerUserID: o, newOwnerUserID: a }, tokenO],
     ['/group/dismiss_group', { groupID: g.groupID }, s.adminToken],
   ];

@@ -4,8 +4,26 @@
 import { HOOKS, sign } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createReceiver, ReceiverError, verifyStandardWebhook, verifyTencent, type CallbackRequest, type Receiver } from '../src/index.js';
-import { newID, nowSeconds, openimRequest, OTHER_SECRET, SDK_APP_ID, SECRET, tencentRequest, TOKEN, withoutHeader, withQuery } from './requests.js';
+import {
+  createReceiver,
+  ReceiverError,
+  verifyStandardWebhook,
+  verifyTencent,
+  type CallbackRequest,
+  type Receiver,
+} from '../src/index.js';
+import {
+  newID,
+  nowSeconds,
+  openimRequest,
+  OTHER_SECRET,
+  SDK_APP_ID,
+  SECRET,
+  tencentRequest,
+  TOKEN,
+  withoutHeader,
+  withQuery,
+} from './requests.js';
 
 const CREATE = HOOKS.afterCreateGroup.openim.command;
 const TC_CREATE = HOOKS.afterCreateGroup.tencent!.command;
@@ -49,7 +67,11 @@ describe('Standard Webhooks signatures', () => {
   it('accepts a valid request, and hands the verified webhook-id to the handler', async () => {
     const req = openimRequest(CREATE, { groupID: 'g1' }, { id: 'evt_1' });
     const res = await receiver.handle(req);
-    expect(res).toEqual({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"actionCode":0,"errCode":0,"errMsg":"","errDlt":"","nextCode":0}' });
+    expect(res).toEqual({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"actionCode":0,"errCode":0,"errMsg":"","errDlt":"","nextCode":0}',
+    });
     expect(handled).toEqual(['openim:evt_1']);
   });
 
@@ -58,7 +80,16 @@ describe('Standard Webhooks signatures', () => {
     const id = newID();
     const at = new Date();
     const signature = new Webhook(SECRET).sign(id, at, body);
-    await expectAccepted({ method: 'POST', url: `/cb/${CREATE}`, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature }, body });
+    await expectAccepted({
+      method: 'POST',
+      url: `/cb/${CREATE}`,
+      headers: {
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body,
+    });
   });
 
   for (const header of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
@@ -81,7 +112,10 @@ describe('Standard Webhooks signatures', () => {
 
   it('refuses a timestamp that is not a number of seconds', async () => {
     const req = openimRequest(CREATE);
-    await expectRefused({ ...req, headers: { ...req.headers, 'webhook-timestamp': `${req.headers['webhook-timestamp']}.5` } }, 'invalid_timestamp');
+    await expectRefused(
+      { ...req, headers: { ...req.headers, 'webhook-timestamp': `${req.headers['webhook-timestamp']}.5` } },
+      'invalid_timestamp',
+    );
   });
 
   it('refuses a body changed by one character', async () => {
@@ -96,7 +130,10 @@ describe('Standard Webhooks signatures', () => {
 
   it('refuses a changed timestamp, even a fresh one', async () => {
     const req = openimRequest(CREATE, {}, { timestamp: nowSeconds() - 10 });
-    await expectRefused({ ...req, headers: { ...req.headers, 'webhook-timestamp': String(nowSeconds()) } }, 'bad_signature');
+    await expectRefused(
+      { ...req, headers: { ...req.headers, 'webhook-timestamp': String(nowSeconds()) } },
+      'bad_signature',
+    );
   });
 
   it('refuses a signature made with another secret', async () => {
@@ -109,7 +146,10 @@ describe('Standard Webhooks signatures', () => {
     const id = newID();
     const t = nowSeconds();
     const body = JSON.stringify({ callbackCommand: CREATE });
-    await expectRefused(openimRequest(CREATE, {}, { id, timestamp: t, signature: sign(SECRET, id, t, body).replace('v1,', 'v1a,') }), 'bad_signature');
+    await expectRefused(
+      openimRequest(CREATE, {}, { id, timestamp: t, signature: sign(SECRET, id, t, body).replace('v1,', 'v1a,') }),
+      'bad_signature',
+    );
   });
 
   it('accepts when any one of several signatures matches (the sender rotating its secret)', async () => {
@@ -136,10 +176,12 @@ describe('Standard Webhooks signatures', () => {
 
   it('verifyStandardWebhook is usable on its own', () => {
     const req = openimRequest(CREATE, {}, { id: 'evt_42', timestamp: 1700000000 });
-    expect(verifyStandardWebhook({ headers: req.headers, body: req.body, secrets: [SECRET], nowSeconds: 1700000100 })).toEqual({ id: 'evt_42', timestamp: 1700000000 });
-    expect(() => verifyStandardWebhook({ headers: req.headers, body: req.body, secrets: [SECRET], nowSeconds: 1700000400 })).toThrow(
-      expect.objectContaining({ code: 'timestamp_too_old' }),
-    );
+    expect(
+      verifyStandardWebhook({ headers: req.headers, body: req.body, secrets: [SECRET], nowSeconds: 1700000100 }),
+    ).toEqual({ id: 'evt_42', timestamp: 1700000000 });
+    expect(() =>
+      verifyStandardWebhook({ headers: req.headers, body: req.body, secrets: [SECRET], nowSeconds: 1700000400 }),
+    ).toThrow(expect.objectContaining({ code: 'timestamp_too_old' }));
   });
 });
 
@@ -175,13 +217,23 @@ describe("Tencent's SdkAppid, Sign and RequestTime", () => {
   });
 
   it("matches Tencent's published example", () => {
-    const query = new URLSearchParams({ SdkAppid: SDK_APP_ID, Sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061', RequestTime: '1669872112' });
+    const query = new URLSearchParams({
+      SdkAppid: SDK_APP_ID,
+      Sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061',
+      RequestTime: '1669872112',
+    });
     expect(() => verifyTencent(query, { sdkAppId: SDK_APP_ID, token: 'xxxxyyyy' }, 1669872150)).not.toThrow();
-    expect(() => verifyTencent(query, { sdkAppId: SDK_APP_ID, token: 'xxxyyy' }, 1669872150)).toThrow(expect.objectContaining({ code: 'bad_signature' }));
+    expect(() => verifyTencent(query, { sdkAppId: SDK_APP_ID, token: 'xxxyyy' }, 1669872150)).toThrow(
+      expect.objectContaining({ code: 'bad_signature' }),
+    );
   });
 
   it('accepts the Sign in upper case', () => {
-    const query = new URLSearchParams({ SdkAppid: SDK_APP_ID, Sign: '17773BC39A671D7B9AA835458704D2A6DB81360A5940292B587D6D760D484061', RequestTime: '1669872112' });
+    const query = new URLSearchParams({
+      SdkAppid: SDK_APP_ID,
+      Sign: '17773BC39A671D7B9AA835458704D2A6DB81360A5940292B587D6D760D484061',
+      RequestTime: '1669872112',
+    });
     expect(() => verifyTencent(query, { sdkAppId: SDK_APP_ID, token: 'xxxxyyyy' }, 1669872150)).not.toThrow();
   });
 
@@ -197,7 +249,11 @@ describe("Tencent's SdkAppid, Sign and RequestTime", () => {
 
   it('refuses a CallbackCommand that differs between the URL and the body', async () => {
     const req = tencentRequest(TC_CREATE);
-    await expectRefused(withQuery(req, 'CallbackCommand', 'Group.CallbackAfterGroupDestroyed'), 'command_mismatch', 400);
+    await expectRefused(
+      withQuery(req, 'CallbackCommand', 'Group.CallbackAfterGroupDestroyed'),
+      'command_mismatch',
+      400,
+    );
   });
 });
 
@@ -214,17 +270,27 @@ describe('requests that are not callbacks', () => {
   it('refuses a signed body that is not a JSON object', async () => {
     const id = newID();
     const t = nowSeconds();
-    await expectRefused({ ...openimRequest(CREATE, {}, { id, timestamp: t, signature: sign(SECRET, id, t, '[1]') }), body: '[1]' }, 'bad_body', 400);
+    await expectRefused(
+      { ...openimRequest(CREATE, {}, { id, timestamp: t, signature: sign(SECRET, id, t, '[1]') }), body: '[1]' },
+      'bad_body',
+      400,
+    );
   });
 
   it('refuses an OpenIM path naming another command than the body', async () => {
     const req = openimRequest(CREATE);
-    await expectRefused({ ...req, url: req.url.replace(CREATE, HOOKS.afterQuitGroup.openim.command) }, 'command_mismatch', 400);
+    await expectRefused(
+      { ...req, url: req.url.replace(CREATE, HOOKS.afterQuitGroup.openim.command) },
+      'command_mismatch',
+      400,
+    );
   });
 
   it('refuses a configuration that would verify nothing by accident', () => {
     expect(() => createReceiver({})).toThrow(/openim or tencent/);
-    expect(() => createReceiver({ openim: { signingSecret: process.env.HUDDLE_UNSET_SECRET as string } })).toThrow(/signingSecret is required/);
+    expect(() => createReceiver({ openim: { signingSecret: process.env.HUDDLE_UNSET_SECRET as string } })).toThrow(
+      /signingSecret is required/,
+    );
     expect(() => createReceiver({ openim: { signingSecret: 'secret' } })).toThrow(/whsec_/);
     expect(() => createReceiver({ tencent: { sdkAppId: SDK_APP_ID, token: '' } })).toThrow(/token is required/);
   });

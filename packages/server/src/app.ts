@@ -77,7 +77,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const role: Role = { api: options.role?.api ?? true, worker: options.role?.worker ?? true };
   const now = options.now ?? Date.now;
   const store = await openStore(config.database, { poolSize: config.databasePoolSize });
-  const secret = store.shared ? await resolveSharedSecret(config.secret, store, now()) : resolveSecret(config.secret, config.dataDir);
+  const secret = store.shared
+    ? await resolveSharedSecret(config.secret, store, now())
+    : resolveSecret(config.secret, config.dataDir);
   let webhooks: WebhookSettings;
   try {
     webhooks = await WebhookSettings.load(store, config.webhooksFile, logger);
@@ -100,13 +102,24 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     leaseMarginMs: config.leaseMarginMs,
     onAttempt: (hook, outcome, ms, a) => {
       metrics.attempt(hook, outcome, ms);
-      relay.publish({ time: now(), eventID: a.eventID, hook, groupID: a.groupID, attempt: a.attempt, outcome, statusCode: a.statusCode ?? 0, durationMs: a.durationMs, error: a.error });
+      relay.publish({
+        time: now(),
+        eventID: a.eventID,
+        hook,
+        groupID: a.groupID,
+        attempt: a.attempt,
+        outcome,
+        statusCode: a.statusCode ?? 0,
+        durationMs: a.durationMs,
+        error: a.error,
+      });
     },
     ...options.worker,
   });
   // Several instances on one database: enqueues wake every instance's worker (a `huddle worker`
   // elsewhere included), and a configuration saved here is re-read by the others.
-  const signals: Signals = store.shared && isPostgresUrl(config.database) ? await postgresSignals(config.database, logger) : noSignals;
+  const signals: Signals =
+    store.shared && isPostgresUrl(config.database) ? await postgresSignals(config.database, logger) : noSignals;
   const eventsReady = () => {
     if (role.worker) worker.wake();
     signals.publish('events');
@@ -117,7 +130,11 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const refreshSettings = () =>
     webhooks.refresh().then(
       (changed) => {
-        if (changed) logger.info({ changedAt: new Date(webhooks.changedAt).toISOString() }, 'applied the webhook configuration saved by another instance');
+        if (changed)
+          logger.info(
+            { changedAt: new Date(webhooks.changedAt).toISOString() },
+            'applied the webhook configuration saved by another instance',
+          );
       },
       (err: unknown) => logger.warn({ err }, 'could not re-read the saved webhook configuration'),
     );
@@ -129,14 +146,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   webhooks.onSaved(() => signals.publish('settings'));
   let settingsPoll: NodeJS.Timeout | undefined;
 
-  const hooks = new CallbackHooks(
-    webhooks,
-    beforeSender,
-    logger,
-    now,
-    eventsReady,
-    (o) => metrics.before(o),
-  );
+  const hooks = new CallbackHooks(webhooks, beforeSender, logger, now, eventsReady, (o) => metrics.before(o));
   const services = createServices({
     store,
     hooks,
@@ -154,7 +164,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await services.users.ensureAdminUsers(config.adminUserIDs);
   }
 
-  const routes = role.api ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now }) : [];
+  const routes = role.api
+    ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now })
+    : [];
   const handler = createRequestHandler({
     routes,
     auth: services.auth,

@@ -52,7 +52,8 @@ const WORKER_FLAGS: FlagVariable[] = [
 
 function version(): string {
   try {
-    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -60,7 +61,9 @@ function version(): string {
 
 export function buildProgram(): Command {
   const program = new Command('huddle')
-    .description('Group-chat server with an OpenIM-compatible REST API and business-server callbacks.\nEvery flag has an environment variable (shown); the flag wins.')
+    .description(
+      'Group-chat server with an OpenIM-compatible REST API and business-server callbacks.\nEvery flag has an environment variable (shown); the flag wins.',
+    )
     .version(version())
     .exitOverride()
     .showHelpAfterError('(huddle --help lists the commands; huddle <command> --help their options)');
@@ -69,7 +72,10 @@ export function buildProgram(): Command {
     program
       .command('serve', { isDefault: true })
       .description('serve the API and deliver callbacks (the default command)')
-      .option('--no-worker', 'serve the API only: changes still enqueue their callbacks, and `huddle worker` instances on the same PostgreSQL database deliver them'),
+      .option(
+        '--no-worker',
+        'serve the API only: changes still enqueue their callbacks, and `huddle worker` instances on the same PostgreSQL database deliver them',
+      ),
     SERVE_FLAGS,
   );
   serve.exitOverride().action(async (opts: Record<string, unknown>) => {
@@ -80,7 +86,9 @@ export function buildProgram(): Command {
   const worker = addSettings(
     program
       .command('worker')
-      .description('deliver callbacks only (no API); the HTTP listener serves GET /healthz and GET /metrics. Needs PostgreSQL.'),
+      .description(
+        'deliver callbacks only (no API); the HTTP listener serves GET /healthz and GET /metrics. Needs PostgreSQL.',
+      ),
     WORKER_FLAGS,
   );
   worker.exitOverride().action(async (opts: Record<string, unknown>) => {
@@ -94,7 +102,9 @@ export function buildProgram(): Command {
   addHooksListCommand(hooks);
   addHooksTestCommand(hooks);
   addReceiverCommand(program);
-  const deliveries = program.command('deliveries').description("a running huddle's delivery log: list, show, replay and retry after-callback events");
+  const deliveries = program
+    .command('deliveries')
+    .description("a running huddle's delivery log: list, show, replay and retry after-callback events");
   addDeliveriesListCommand(deliveries);
   addDeliveriesShowCommand(deliveries);
   addDeliveriesReplayCommand(deliveries);

@@ -57,7 +57,10 @@ export const FLAGS = {
   HUDDLE_TOKEN_TTL_DAYS: { flag: '--token-ttl-days <days>', help: 'lifetime of issued tokens' },
   HUDDLE_MAX_BODY_BYTES: { flag: '--max-body-bytes <bytes>', help: 'largest request body accepted' },
   HUDDLE_LOG_LEVEL: { flag: '--log-level <level>', help: 'fatal, error, warn, info, debug, trace or silent' },
-  HUDDLE_LEASE_MARGIN_SECONDS: { flag: '--lease-margin <seconds>', help: 'how long a delivery lease outlives the longest hook timeout' },
+  HUDDLE_LEASE_MARGIN_SECONDS: {
+    flag: '--lease-margin <seconds>',
+    help: 'how long a delivery lease outlives the longest hook timeout',
+  },
 } as const;
 
 export type FlagVariable = keyof typeof FLAGS;
@@ -73,9 +76,15 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * Reads the configuration. `flags` holds values given on the command line, keyed by the variable
  * they stand for; an error names the flag and its variable, or just the variable.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Record<FlagVariable, string>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  flags: Partial<Record<FlagVariable, string>> = {},
+): Config {
   const raw = (name: string): string | undefined => (flags as Record<string, string | undefined>)[name] ?? env[name];
-  const label = (name: string): string => (flags as Record<string, string | undefined>)[name] !== undefined ? `${flagName(name as FlagVariable)} (${name})` : name;
+  const label = (name: string): string =>
+    (flags as Record<string, string | undefined>)[name] !== undefined
+      ? `${flagName(name as FlagVariable)} (${name})`
+      : name;
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const value = raw(name);
     if (value === undefined || value === '') return fallback;
@@ -94,7 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
   if (adminUserIDs.length === 0) throw new ConfigError(`${label('HUDDLE_ADMIN_USER_IDS')} must name at least one user`);
   for (const id of adminUserIDs) {
     if (!/^[\p{L}\p{N}_]{1,64}$/u.test(id)) {
-      throw new ConfigError(`${label('HUDDLE_ADMIN_USER_IDS')}: "${id}" is not a valid userID (letters, digits and _; at most 64)`);
+      throw new ConfigError(
+        `${label('HUDDLE_ADMIN_USER_IDS')}: "${id}" is not a valid userID (letters, digits and _; at most 64)`,
+      );
     }
   }
   const secret = env.HUDDLE_SECRET || undefined;
@@ -105,17 +116,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
   const requestTimeoutSeconds = integer('HUDDLE_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600);
   // node:http refuses a headers timeout longer than the request timeout (the headers are part of it).
   if (headersTimeoutSeconds > requestTimeoutSeconds) {
-    throw new ConfigError(`${label('HUDDLE_HEADERS_TIMEOUT_SECONDS')} (${headersTimeoutSeconds}) must not be longer than ${label('HUDDLE_REQUEST_TIMEOUT_SECONDS')} (${requestTimeoutSeconds})`);
+    throw new ConfigError(
+      `${label('HUDDLE_HEADERS_TIMEOUT_SECONDS')} (${headersTimeoutSeconds}) must not be longer than ${label('HUDDLE_REQUEST_TIMEOUT_SECONDS')} (${requestTimeoutSeconds})`,
+    );
   }
   const logLevel = raw('HUDDLE_LOG_LEVEL') || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`${label('HUDDLE_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`${label('HUDDLE_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   return {
     host: raw('HUDDLE_HOST') || '127.0.0.1',
     port: integer('HUDDLE_PORT', 10002, 0, 65535),
     database,
     databasePoolSize: integer('HUDDLE_DATABASE_POOL_SIZE', 10, 1, 1000),
     // Beside the SQLite file; with PostgreSQL nothing needs a local directory (./data if asked).
-    dataDir: /^postgres(ql)?:\/\//.test(database) ? path.resolve(env.HUDDLE_DATA_DIR || './data') : path.dirname(path.resolve(database)),
+    dataDir: /^postgres(ql)?:\/\//.test(database)
+      ? path.resolve(env.HUDDLE_DATA_DIR || './data')
+      : path.dirname(path.resolve(database)),
     secret,
     adminUserIDs,
     webhooksFile: raw('HUDDLE_WEBHOOKS') || undefined,
@@ -123,7 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     maxBodyBytes: integer('HUDDLE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     rateLimitWritesPerMinute: integer('HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE', 0, 0, 1_000_000),
     maxGroupMembers: integer('HUDDLE_MAX_GROUP_MEMBERS', 0, 0, 10_000_000),
-    trustedProxies: (raw('HUDDLE_TRUSTED_PROXIES') ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    trustedProxies: (raw('HUDDLE_TRUSTED_PROXIES') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     headersTimeoutMs: headersTimeoutSeconds * 1000,
     requestTimeoutMs: requestTimeoutSeconds * 1000,
     keepAliveTimeoutMs: integer('HUDDLE_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600) * 1000,

@@ -72,10 +72,14 @@ export class ApiError extends Error {
    * A business server's rejection. Its own code reaches the caller unchanged where the dialect allows
    * one (OpenIM 5000–9999, Tencent 10100–10200); otherwise the dialect's refusal carries its text.
    */
-  static fromBusinessServer(r: { errCode: number; errMsg: string; errDlt: string; custom: boolean }, dialect: 'openim' | 'tencent'): ApiError {
+  static fromBusinessServer(
+    r: { errCode: number; errMsg: string; errDlt: string; custom: boolean },
+    dialect: 'openim' | 'tencent',
+  ): ApiError {
     if (r.custom) return new ApiError('CallbackRejected', r.errDlt, { code: r.errCode, errMsg: r.errMsg });
     const detail = [r.errMsg, r.errDlt].filter(Boolean).join(': ');
-    if (dialect === 'tencent') return new ApiError('CallbackDenied', detail || 'the business server denied this operation');
+    if (dialect === 'tencent')
+      return new ApiError('CallbackDenied', detail || 'the business server denied this operation');
     return new ApiError('CallbackRejected', detail || `rejected with errCode ${r.errCode}`);
   }
 
@@ -84,7 +88,10 @@ export class ApiError extends Error {
    * refused, non-2xx) is NetworkError; an answer that cannot be used is DataError.
    */
   static fromCallbackFailure(f: { cause: 'transport' | 'data'; reason: string }, key: string): ApiError {
-    return new ApiError(f.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError', `callback ${key} failed: ${f.reason}`);
+    return new ApiError(
+      f.cause === 'transport' ? 'CallbackNetworkError' : 'CallbackDataError',
+      `callback ${key} failed: ${f.reason}`,
+    );
   }
 }
 

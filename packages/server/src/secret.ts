@@ -52,7 +52,11 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
 export const SECRET_SETTING = 'admin_secret';
 
 /** Several instances share one PostgreSQL database: the first to start generates, the others read. */
-export async function resolveSharedSecret(configured: string | undefined, store: Store, now: number): Promise<ResolvedSecret> {
+export async function resolveSharedSecret(
+  configured: string | undefined,
+  store: Store,
+  now: number,
+): Promise<ResolvedSecret> {
   if (configured) return { secret: configured, file: undefined, generated: false };
   const where = `the database (SELECT value FROM settings WHERE key = '${SECRET_SETTING}')`;
   const mine = randomBytes(32).toString('base64url');

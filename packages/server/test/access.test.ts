@@ -43,7 +43,15 @@ beforeAll(async () => {
   // Signed callbacks, so the signing secret is in use while the suite watches the log.
   await s.client.ok(
     '/webhook/set_config',
-    { config: { url: rx.url, signingSecret: SIGNING_SECRET, retrySchedule: [0.05], afterQuitGroup: { enable: true, timeout: 1 }, beforeSetGroupInfo: { enable: true, timeout: 1, failedContinue: false } } },
+    {
+      config: {
+        url: rx.url,
+        signingSecret: SIGNING_SECRET,
+        retrySchedule: [0.05],
+        afterQuitGroup: { enable: true, timeout: 1 },
+        beforeSetGroupInfo: { enable: true, timeout: 1, failedContinue: false },
+      },
+    },
     s.adminToken,
   );
 });
@@ -63,7 +71,12 @@ const fixture: Picker = {
   eventID: () => 'evt_none',
 };
 
-async function post(path: string, body: unknown, token: string | null, headers: Record<string, string> = {}): Promise<Envelope> {
+async function post(
+  path: string,
+  body: unknown,
+  token: string | null,
+  headers: Record<string, string> = {},
+): Promise<Envelope> {
   const res = await s.client.raw(path, body, { token, headers });
   expect(res.status, `${path}: ${res.text}`).toBe(200);
   answers.push(res.body);
@@ -97,7 +110,8 @@ describe('tokens', () => {
       }
     }
     // parse_token judges the token in its body the same way.
-    for (const bad of badTokens(M)) expect((await post('/auth/parse_token', { token: bad.token }, null)).errCode, bad.name).toBe(bad.code);
+    for (const bad of badTokens(M))
+      expect((await post('/auth/parse_token', { token: bad.token }, null)).errCode, bad.name).toBe(bad.code);
     expect(await tables()).toEqual(before);
   });
 
@@ -141,17 +155,25 @@ describe('app-admin calls', () => {
   it('owner, admin, member and non-member all get 1002 from each, and nothing changes', async () => {
     // An event to replay, so a replay by the wrong caller would have something to do.
     await s.register('acc_leaver');
-    expect((await post('/group/invite_user_to_group', { groupID: GROUP, invitedUserIDs: ['acc_leaver'] }, tokens[O]!)).errCode).toBe(0);
+    expect(
+      (await post('/group/invite_user_to_group', { groupID: GROUP, invitedUserIDs: ['acc_leaver'] }, tokens[O]!))
+        .errCode,
+    ).toBe(0);
     expect((await post('/group/quit_group', { groupID: GROUP, userID: 'acc_leaver' }, s.adminToken)).errCode).toBe(0);
     const [event] = await eventually(async () => {
-      const rows = await s.query<{ id: string; status: string }>(`SELECT id, status FROM webhook_events WHERE ordering_key = '${GROUP}' AND payload LIKE '%acc_leaver%' ORDER BY seq DESC`);
+      const rows = await s.query<{ id: string; status: string }>(
+        `SELECT id, status FROM webhook_events WHERE ordering_key = '${GROUP}' AND payload LIKE '%acc_leaver%' ORDER BY seq DESC`,
+      );
       return rows[0]?.status === 'delivered' ? rows : undefined;
     });
     const config = await s.client.ok('/webhook/get_config', {}, s.adminToken);
     const before = await tables();
     for (const role of [O, A, M, N]) {
       for (const path of ADMIN_ONLY) {
-        const body = { ...REQUESTS[path]!(fixture), ...(path.startsWith('/webhook/replay') || path === '/webhook/get_event' ? { eventID: event!.id } : {}) };
+        const body = {
+          ...REQUESTS[path]!(fixture),
+          ...(path.startsWith('/webhook/replay') || path === '/webhook/get_event' ? { eventID: event!.id } : {}),
+        };
         const env = await post(path, body, tokens[role]!);
         expect([env.errCode, env.errMsg], `${path} as ${role}`).toEqual([1002, 'NoPermissionError']);
         expect(env).not.toHaveProperty('data');
@@ -159,10 +181,13 @@ describe('app-admin calls', () => {
     }
     expect(await tables()).toEqual(before);
     expect(await s.client.ok('/webhook/get_config', {}, s.adminToken)).toEqual(config);
-    const [after] = await s.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM webhook_events WHERE id = '${event!.id}'`);
+    const [after] = await s.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM webhook_events WHERE id = '${event!.id}'`,
+    );
     expect(after).toMatchObject({ status: 'delivered', attempts: 1 });
     // The app admin may.
-    for (const path of ['/webhook/get_config', '/webhook/list_events']) expect((await post(path, REQUESTS[path]!(fixture), s.adminToken)).errCode).toBe(0);
+    for (const path of ['/webhook/get_config', '/webhook/list_events'])
+      expect((await post(path, REQUESTS[path]!(fixture), s.adminToken)).errCode).toBe(0);
   });
 });
 
@@ -172,12 +197,20 @@ describe('secrets', () => {
     await post('/auth/get_admin_token', { secret: `${TEST_SECRET}x`, userID: 'imAdmin' }, null);
     secrets.add((await post('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' }, null)).data.token);
     rx.answer('*', { status: 500, body: 'receiver failed' });
-    const refused = await post('/group/set_group_info', { groupInfoForSet: { groupID: GROUP, groupName: 'renamed' } }, tokens[O]!);
+    const refused = await post(
+      '/group/set_group_info',
+      { groupInfoForSet: { groupID: GROUP, groupName: 'renamed' } },
+      tokens[O]!,
+    );
     expect(refused.errCode).toBe(90004);
     await s.register('acc_late');
     await post('/group/invite_user_to_group', { groupID: GROUP, invitedUserIDs: ['acc_late'] }, tokens[O]!);
     await post('/group/quit_group', { groupID: GROUP, userID: 'acc_late' }, s.adminToken);
-    await eventually(async () => logLines.some((l) => l.includes('will retry') || l.includes('dead-lettered')), 8000, 'a failed delivery in the log');
+    await eventually(
+      async () => logLines.some((l) => l.includes('will retry') || l.includes('dead-lettered')),
+      8000,
+      'a failed delivery in the log',
+    );
     rx.reset();
 
     const log = logLines.join('\n');
@@ -187,7 +220,8 @@ describe('secrets', () => {
     expect(log).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
     expect(log).not.toContain(rx.url);
     const details = answers.map((a) => `${a?.errMsg} ${a?.errDlt}`).join('\n');
-    for (const secret of secrets) expect(details.includes(secret), `an errDlt holds ${secret.slice(0, 12)}…`).toBe(false);
+    for (const secret of secrets)
+      expect(details.includes(secret), `an errDlt holds ${secret.slice(0, 12)}…`).toBe(false);
     expect(details).not.toContain(rx.url);
   });
 });
@@ -206,10 +240,15 @@ describe('write rate limits', () => {
     await limited?.close();
   });
 
-  it('lets a user write a minute\'s allowance at once, then answers 429 with Retry-After, writing nothing, until the bucket refills', async () => {
+  it("lets a user write a minute's allowance at once, then answers 429 with Retry-After, writing nothing, until the bucket refills", async () => {
     const ta = await limited.tokenFor('rl_a');
     const tb = await limited.tokenFor('rl_b');
-    const write = (token: string, i: number) => limited.client.raw('/user/update_user_info_ex', { userInfo: { userID: token === ta ? 'rl_a' : 'rl_b', nickname: `n${i}` } }, { token });
+    const write = (token: string, i: number) =>
+      limited.client.raw(
+        '/user/update_user_info_ex',
+        { userInfo: { userID: token === ta ? 'rl_a' : 'rl_b', nickname: `n${i}` } },
+        { token },
+      );
     let passed = 0;
     let res = await write(ta, 0);
     while (res.status === 200 && passed <= LIMIT + 10) {
@@ -220,18 +259,33 @@ describe('write rate limits', () => {
     // A burst of a minute's allowance (the server's clock stands still: nothing refilled), then the limit.
     expect(passed).toBe(LIMIT);
     expect(res.status).toBe(429);
-    expect(res.body).toEqual({ errCode: 429, errMsg: 'TooManyRequests', errDlt: expect.stringContaining('writes a minute') });
+    expect(res.body).toEqual({
+      errCode: 429,
+      errMsg: 'TooManyRequests',
+      errDlt: expect.stringContaining('writes a minute'),
+    });
     // Every kind of write counts, not just this one.
-    expect((await limited.client.raw('/group/join_group', { groupID: 'rl_group', joinSource: 3 }, { token: ta })).status).toBe(429);
+    expect(
+      (await limited.client.raw('/group/join_group', { groupID: 'rl_group', joinSource: 3 }, { token: ta })).status,
+    ).toBe(429);
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    const [profile] = (await limited.client.ok('/user/get_users_info', { userIDs: ['rl_a'] }, limited.adminToken)).usersInfo;
+    const [profile] = (await limited.client.ok('/user/get_users_info', { userIDs: ['rl_a'] }, limited.adminToken))
+      .usersInfo;
     expect(profile.nickname).toBe(`n${passed - 1}`);
 
     // Reads, other users and the app admin are not held back.
     expect((await limited.client.post('/user/get_users_info', { userIDs: ['rl_a'] }, ta)).errCode).toBe(0);
     expect((await write(tb, 1)).body.errCode).toBe(0);
-    expect((await limited.client.post('/user/update_user_info_ex', { userInfo: { userID: 'rl_a', ex: 'by admin' } }, limited.adminToken)).errCode).toBe(0);
+    expect(
+      (
+        await limited.client.post(
+          '/user/update_user_info_ex',
+          { userInfo: { userID: 'rl_a', ex: 'by admin' } },
+          limited.adminToken,
+        )
+      ).errCode,
+    ).toBe(0);
 
     // Not a moment before Retry-After says (a 429 does not reset the refill), then one write.
     clock.advance(retryAfter * 1000 - 1);
@@ -244,6 +298,8 @@ describe('write rate limits', () => {
   it('is off unless configured, and a bad value stops start-up naming the variable', () => {
     expect(loadConfig({}).rateLimitWritesPerMinute).toBe(0);
     expect(() => loadConfig({ HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: 'lots' })).toThrow(ConfigError);
-    expect(() => loadConfig({ HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: '-1' })).toThrow(/HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE/);
+    expect(() => loadConfig({ HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: '-1' })).toThrow(
+      /HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE/,
+    );
   });
 });

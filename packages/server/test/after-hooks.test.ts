@@ -11,7 +11,9 @@ import { expectShape } from './shape.js';
 import { eventually } from './wait.js';
 
 // afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it; user-hooks.test.ts the user hooks.
-const AFTER_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after' && k !== 'afterGroupFull' && !USER_HOOK_KEYS.includes(k));
+const AFTER_KEYS = HOOK_KEYS.filter(
+  (k) => HOOKS[k].phase === 'after' && k !== 'afterGroupFull' && !USER_HOOK_KEYS.includes(k),
+);
 const cmd = (key: (typeof HOOK_KEYS)[number]) => HOOKS[key].openim.command;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -25,7 +27,19 @@ async function configure(extra: Record<string, unknown> = {}, enable: readonly s
   const hooks = Object.fromEntries(AFTER_KEYS.map((k) => [k, { enable: enable.includes(k), timeout: 10 }]));
   // Retries quick at first, then long enough that no event dies however slowly a test runs: once
   // the receiver answers again, recovery sends every waiting group at once.
-  await s.client.ok('/webhook/set_config', { config: { url: rx.url, signingSecret: SECRET, retrySchedule: [0.05, 0.1, 0.2, 0.5, 1, 60, 600], ...hooks, ...extra } }, s.adminToken);
+  await s.client.ok(
+    '/webhook/set_config',
+    {
+      config: {
+        url: rx.url,
+        signingSecret: SECRET,
+        retrySchedule: [0.05, 0.1, 0.2, 0.5, 1, 60, 600],
+        ...hooks,
+        ...extra,
+      },
+    },
+    s.adminToken,
+  );
 }
 
 /** Group of a request body: every group callback names it. */
@@ -51,15 +65,31 @@ describe('after-callbacks', () => {
     await s.register(o, a, m, j, i, k);
     const g = await createGroup(s, { owner: o, admins: [a], members: [m, k], needVerification: 2 });
     const tokenO = await s.tokenFor(o);
-    await s.client.ok('/group/join_group', { groupID: g.groupID, joinSource: 3, reqMessage: 'hi', ex: 'e' }, await s.tokenFor(j));
-    await s.client.ok('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [i], reason: 'come' }, tokenO);
+    await s.client.ok(
+      '/group/join_group',
+      { groupID: g.groupID, joinSource: 3, reqMessage: 'hi', ex: 'e' },
+      await s.tokenFor(j),
+    );
+    await s.client.ok(
+      '/group/invite_user_to_group',
+      { groupID: g.groupID, invitedUserIDs: [i], reason: 'come' },
+      tokenO,
+    );
     await s.client.ok('/group/quit_group', { groupID: g.groupID }, await s.tokenFor(j));
     await s.client.ok('/group/kick_group', { groupID: g.groupID, kickedUserIDs: [k], reason: 'bye' }, tokenO);
     await s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'n2' } }, tokenO);
     await s.client.ok('/group/set_group_info_ex', { groupID: g.groupID, introduction: 'intro' }, tokenO);
-    await s.client.ok('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'nn', roleLevel: 60 }] }, tokenO);
+    await s.client.ok(
+      '/group/set_group_member_info',
+      { members: [{ groupID: g.groupID, userID: m, nickname: 'nn', roleLevel: 60 }] },
+      tokenO,
+    );
     await s.client.ok('/group/transfer_group', { groupID: g.groupID, oldOwnerUserID: o, newOwnerUserID: a }, tokenO);
-    const dismiss = await s.client.raw('/group/dismiss_group', { groupID: g.groupID, deleteMember: true }, { token: s.adminToken, operationID: 'op-dismiss' });
+    const dismiss = await s.client.raw(
+      '/group/dismiss_group',
+      { groupID: g.groupID, deleteMember: true },
+      { token: s.adminToken, operationID: 'op-dismiss' },
+    );
     expect(dismiss.body.errCode).toBe(0);
 
     const got = await rx.waitFor((rs) => rs.some((r) => r.command === cmd('afterDismissGroup')), 10_000);
@@ -77,13 +107,20 @@ describe('after-callbacks', () => {
     }
     // The seeds' values: numeric groupType, each initial member once with its real role.
     expect(got.find((r) => r.command === cmd('afterCreateGroup'))!.body.initMemberList).toEqual([
-      { userID: o, roleLevel: 100 }, { userID: a, roleLevel: 60 }, { userID: m, roleLevel: 20 }, { userID: k, roleLevel: 20 },
+      { userID: o, roleLevel: 100 },
+      { userID: a, roleLevel: 60 },
+      { userID: m, roleLevel: 20 },
+      { userID: k, roleLevel: 20 },
     ]);
     expect(got.filter((r) => r.command === cmd('afterMemberJoinGroup')).map((r) => r.body)).toEqual([
       { callbackCommand: cmd('afterMemberJoinGroup'), groupID: g.groupID, userID: j, ex: '', groupEx: '' },
       { callbackCommand: cmd('afterMemberJoinGroup'), groupID: g.groupID, userID: i, ex: '', groupEx: '' },
     ]);
-    expect(got.find((r) => r.command === cmd('afterQuitGroup'))!.body).toEqual({ callbackCommand: cmd('afterQuitGroup'), groupID: g.groupID, userID: j });
+    expect(got.find((r) => r.command === cmd('afterQuitGroup'))!.body).toEqual({
+      callbackCommand: cmd('afterQuitGroup'),
+      groupID: g.groupID,
+      userID: j,
+    });
     const dismissed = got.find((r) => r.command === cmd('afterDismissGroup'))!;
     expect(dismissed.body).toMatchObject({ ownerID: a, groupType: 2 });
     expect(dismissed.body.membersID.sort()).toEqual([o, a, m, i].sort());
@@ -91,10 +128,17 @@ describe('after-callbacks', () => {
     // One group, so everything arrived in commit order.
     expect(got.map((r) => r.command)).toEqual([
       cmd('afterCreateGroup'),
-      cmd('afterMemberJoinGroup'), cmd('afterJoinGroup'),
-      cmd('afterMemberJoinGroup'), cmd('afterJoinGroup'),
-      cmd('afterQuitGroup'), cmd('afterKickGroupMember'), cmd('afterSetGroupInfo'), cmd('afterSetGroupInfoEx'),
-      cmd('afterSetGroupMemberInfo'), cmd('afterTransferGroupOwner'), cmd('afterDismissGroup'),
+      cmd('afterMemberJoinGroup'),
+      cmd('afterJoinGroup'),
+      cmd('afterMemberJoinGroup'),
+      cmd('afterJoinGroup'),
+      cmd('afterQuitGroup'),
+      cmd('afterKickGroupMember'),
+      cmd('afterSetGroupInfo'),
+      cmd('afterSetGroupInfoEx'),
+      cmd('afterSetGroupMemberInfo'),
+      cmd('afterTransferGroupOwner'),
+      cmd('afterDismissGroup'),
     ]);
   });
 
@@ -105,14 +149,42 @@ describe('after-callbacks', () => {
     await rx.waitForCount(1, cmd('afterCreateGroup'));
     // Refused by the rules, by a before-hook, and a set_group_info that changes nothing.
     expect((await s.client.post('/group/quit_group', { groupID: g.groupID }, await s.tokenFor(o))).errCode).toBe(1002);
-    await s.client.ok('/webhook/set_config', { config: { url: rx.url, afterQuitGroup: { enable: true }, beforeSetGroupMemberInfo: { enable: true, failedContinue: false }, afterSetGroupMemberInfo: { enable: true }, afterSetGroupInfo: { enable: true } } }, s.adminToken);
+    await s.client.ok(
+      '/webhook/set_config',
+      {
+        config: {
+          url: rx.url,
+          afterQuitGroup: { enable: true },
+          beforeSetGroupMemberInfo: { enable: true, failedContinue: false },
+          afterSetGroupMemberInfo: { enable: true },
+          afterSetGroupInfo: { enable: true },
+        },
+      },
+      s.adminToken,
+    );
     rx.answer(cmd('beforeSetGroupMemberInfo'), { body: { actionCode: 0, nextCode: 1, errCode: 5002 } });
-    expect((await s.client.post('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'x' }] }, s.adminToken)).errCode).toBe(5002);
-    await s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'team' } }, s.adminToken);
+    expect(
+      (
+        await s.client.post(
+          '/group/set_group_member_info',
+          { members: [{ groupID: g.groupID, userID: m, nickname: 'x' }] },
+          s.adminToken,
+        )
+      ).errCode,
+    ).toBe(5002);
+    await s.client.ok(
+      '/group/set_group_info',
+      { groupInfoForSet: { groupID: g.groupID, groupName: 'team' } },
+      s.adminToken,
+    );
     await s.client.ok('/group/quit_group', { groupID: g.groupID }, await s.tokenFor(m));
     const got = await rx.waitForCount(1, cmd('afterQuitGroup'));
     expect(got).toHaveLength(1);
-    expect(rx.requests().map((r) => r.command)).toEqual([cmd('afterCreateGroup'), cmd('beforeSetGroupMemberInfo'), cmd('afterQuitGroup')]);
+    expect(rx.requests().map((r) => r.command)).toEqual([
+      cmd('afterCreateGroup'),
+      cmd('beforeSetGroupMemberInfo'),
+      cmd('afterQuitGroup'),
+    ]);
   });
 
   it('keeps commit order per group under concurrent load, and delivers everything after the receiver comes back', async () => {
@@ -123,7 +195,12 @@ describe('after-callbacks', () => {
     const tokens = await Promise.all(joiners.map((u) => s.tokenFor(u)));
     await rx.waitForCount(3, cmd('afterCreateGroup'));
     rx.clear();
-    const failures = async () => (await s.query<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM webhook_attempts WHERE outcome = 'failure'`))[0]!.n;
+    const failures = async () =>
+      (
+        await s.query<{ n: number }>(
+          `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM webhook_attempts WHERE outcome = 'failure'`,
+        )
+      )[0]!.n;
     const failedBefore = await failures();
     await rx.down();
     // Every joiner joins and quits every group, concurrently across joiners.
@@ -144,16 +221,31 @@ describe('after-callbacks', () => {
     expect(delivered).toHaveLength(expected);
     // Per group, the outbox order is commit order: compare the receiver's order with it, once the
     // worker has recorded the last answers (the receiver sees a request before its result is logged).
-    const events: any[] = await eventually(async () => {
-      const { events: listed } = await s.client.ok('/webhook/list_events', { pagination: page(1, 1000), status: 'delivered' }, s.adminToken);
-      return delivered.every((r) => listed.some((e: any) => e.eventID === r.headers['webhook-id'])) ? listed : undefined;
-    }, 30_000, 'every delivered event recorded');
+    const events: any[] = await eventually(
+      async () => {
+        const { events: listed } = await s.client.ok(
+          '/webhook/list_events',
+          { pagination: page(1, 1000), status: 'delivered' },
+          s.adminToken,
+        );
+        return delivered.every((r) => listed.some((e: any) => e.eventID === r.headers['webhook-id']))
+          ? listed
+          : undefined;
+      },
+      30_000,
+      'every delivered event recorded',
+    );
     for (const g of groups) {
-      const committed = events.filter((e: any) => e.groupID === g.groupID).map((e: any) => e.eventID).reverse();
+      const committed = events
+        .filter((e: any) => e.groupID === g.groupID)
+        .map((e: any) => e.eventID)
+        .reverse();
       const arrived = delivered.filter((r) => groupOf(r) === g.groupID).map((r) => r.headers['webhook-id']);
       expect(arrived).toEqual(committed.slice(-arrived.length));
       // And the membership story is consistent: each user's join precedes its quit.
-      const story = delivered.filter((r) => groupOf(r) === g.groupID && r.command !== cmd('afterJoinGroup')).map((r) => `${r.command === cmd('afterQuitGroup') ? 'quit' : 'join'}:${r.body.userID}`);
+      const story = delivered
+        .filter((r) => groupOf(r) === g.groupID && r.command !== cmd('afterJoinGroup'))
+        .map((r) => `${r.command === cmd('afterQuitGroup') ? 'quit' : 'join'}:${r.body.userID}`);
       for (const u of joiners) expect(story.indexOf(`join:${u}`)).toBeLessThan(story.indexOf(`quit:${u}`));
     }
   });

@@ -27,7 +27,11 @@ interface Done {
 
 /** Starts `huddle ARGS` in a directory of its own (the command works from anywhere). */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, HUDDLE_SECRET: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...process.env, HUDDLE_SECRET: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d) => (out.stdout += d));
@@ -85,7 +89,15 @@ let serverFlags: string[];
 beforeAll(async () => {
   [failing, rejecting] = await Promise.all([
     startListening(['receiver', '--port', '0', '--fail-status', '500']),
-    startListening(['receiver', '--port', '0', '--reject', '5001:groups are closed', '--only', 'beforeApplyJoinGroup,beforeCreateGroup']),
+    startListening([
+      'receiver',
+      '--port',
+      '0',
+      '--reject',
+      '5001:groups are closed',
+      '--only',
+      'beforeApplyJoinGroup,beforeCreateGroup',
+    ]),
   ]);
   const webhooks = writeFile(
     'webhooks.yml',
@@ -105,39 +117,77 @@ beforeAll(async () => {
   client = new Client(server.url);
   const secret = fs.readFileSync(path.join(dir, 'secret'), 'utf8').trim();
   admin = (await client.ok<{ token: string }>('/auth/get_admin_token', { secret, userID: 'imAdmin' })).token;
-  await client.ok('/user/user_register', { users: ['alice', 'bob', 'carol'].map((userID) => ({ userID, nickname: userID })) }, admin);
+  await client.ok(
+    '/user/user_register',
+    { users: ['alice', 'bob', 'carol'].map((userID) => ({ userID, nickname: userID })) },
+    admin,
+  );
   for (const groupID of ['hikers', 'bikers']) {
-    await client.ok('/group/create_group', { ownerUserID: 'alice', memberUserIDs: ['bob'], groupInfo: { groupID, groupName: groupID, groupType: 2 } }, admin);
+    await client.ok(
+      '/group/create_group',
+      { ownerUserID: 'alice', memberUserIDs: ['bob'], groupInfo: { groupID, groupName: groupID, groupType: 2 } },
+      admin,
+    );
   }
 }, 120_000);
 
 afterAll(async () => {
   await client?.close();
-  await Promise.all(running.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once('exit', r).kill('SIGTERM'))));
+  await Promise.all(
+    running
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map((c) => new Promise((r) => c.once('exit', r).kill('SIGTERM'))),
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('huddle config check', () => {
   it('summarises a valid file: endpoints, enabled hooks, retries; exit code 0', async () => {
-    const file = writeFile('good.yml', 'url: http://127.0.0.1:10006/cb\nafterQuitGroup: {enable: true}\nafterSendSingleMsg: {enable: true}\n');
+    const file = writeFile(
+      'good.yml',
+      'url: http://127.0.0.1:10006/cb\nafterQuitGroup: {enable: true}\nafterSendSingleMsg: {enable: true}\n',
+    );
     const [text, summary] = await Promise.all([huddle(['config', 'check', file]), json(['config', 'check', file])]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('is valid');
     expect(text.stdout).toMatch(/default\s+openim\s+http:\/\/127\.0\.0\.1:10006\/cb\s+no\s+afterQuitGroup/);
-    expect(summary).toMatchObject({ valid: true, endpoints: [{ name: 'default', enabledHooks: ['afterQuitGroup'] }], ignoredKeys: ['afterSendSingleMsg'] });
+    expect(summary).toMatchObject({
+      valid: true,
+      endpoints: [{ name: 'default', enabledHooks: ['afterQuitGroup'] }],
+      ignoredKeys: ['afterSendSingleMsg'],
+    });
   });
 
   it('explains every error of a bad file (key, expectation, hint) with exit code 2', async () => {
     const file = writeFile(
       'bad.yml',
-      ['url: ftp://example.com', 'afterQuitGrup: {enable: true}', 'afterCreateGroup: {timeout: soon}', 'endpoints:', '  - name: tc', '    dialect: tencent', '    url: http://127.0.0.1:9000/'].join('\n'),
+      [
+        'url: ftp://example.com',
+        'afterQuitGrup: {enable: true}',
+        'afterCreateGroup: {timeout: soon}',
+        'endpoints:',
+        '  - name: tc',
+        '    dialect: tencent',
+        '    url: http://127.0.0.1:9000/',
+      ].join('\n'),
     );
-    const [text, result] = await Promise.all([huddle(['config', 'check', file]), huddle(['config', 'check', file, '--json'])]);
+    const [text, result] = await Promise.all([
+      huddle(['config', 'check', file]),
+      huddle(['config', 'check', file, '--json']),
+    ]);
     expect(text.code).toBe(2);
     expect(result.code).toBe(2);
-    const { valid, errors } = JSON.parse(result.stdout) as { valid: boolean; errors: { key: string; message: string; hint: string }[] };
+    const { valid, errors } = JSON.parse(result.stdout) as {
+      valid: boolean;
+      errors: { key: string; message: string; hint: string }[];
+    };
     expect(valid).toBe(false);
-    expect(errors.map((e) => e.key)).toEqual(['url', 'afterQuitGrup', 'afterCreateGroup.timeout', 'endpoints[0].sdkAppId']);
+    expect(errors.map((e) => e.key)).toEqual([
+      'url',
+      'afterQuitGrup',
+      'afterCreateGroup.timeout',
+      'endpoints[0].sdkAppId',
+    ]);
     expect(errors[1]!.message).toContain('did you mean afterQuitGroup?');
     expect(errors[2]!.message).toContain('expected a duration');
     for (const e of errors) expect(e.hint).not.toBe('');
@@ -147,10 +197,19 @@ describe('huddle config check', () => {
 
   it('names an unreadable file or one that is not YAML as the one problem, key (file)', async () => {
     const notYaml = writeFile('not-yaml.yml', 'url: "http://x.example\nafterQuitGroup: [\n');
-    const [bad, missing] = await Promise.all([huddle(['config', 'check', notYaml, '--json']), huddle(['config', 'check', path.join(dir, 'nope.yml')])]);
+    const [bad, missing] = await Promise.all([
+      huddle(['config', 'check', notYaml, '--json']),
+      huddle(['config', 'check', path.join(dir, 'nope.yml')]),
+    ]);
     expect(bad.code).toBe(2);
     const { errors } = JSON.parse(bad.stdout) as { errors: { key: string; message: string; hint: string }[] };
-    expect(errors).toEqual([{ key: '(file)', message: expect.stringContaining('not-yaml.yml is not valid YAML'), hint: expect.stringContaining('indentation') }]);
+    expect(errors).toEqual([
+      {
+        key: '(file)',
+        message: expect.stringContaining('not-yaml.yml is not valid YAML'),
+        hint: expect.stringContaining('indentation'),
+      },
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stdout).toContain('nope.yml: 1 error\n\n  (file)\n    cannot read ');
     expect(missing.stdout).toContain("hint: check the path and the file's permissions");
@@ -158,12 +217,20 @@ describe('huddle config check', () => {
 });
 
 describe('huddle hooks list', () => {
-  it('lists every hook with both dialects\' commands, enabled per endpoint of a file or of the running server', async () => {
+  it("lists every hook with both dialects' commands, enabled per endpoint of a file or of the running server", async () => {
     const file = writeFile('list.yml', 'url: http://127.0.0.1:10006/cb\nbeforeCreateGroup: {enable: true}\n');
-    const [bare, fromFile, fromServer] = await Promise.all([json(['hooks', 'list']), json(['hooks', 'list', '--config', file]), json(['hooks', 'list', ...serverFlags])]);
+    const [bare, fromFile, fromServer] = await Promise.all([
+      json(['hooks', 'list']),
+      json(['hooks', 'list', '--config', file]),
+      json(['hooks', 'list', ...serverFlags]),
+    ]);
     expect(bare.map((h: { key: string }) => h.key)).toEqual(HOOK_KEYS);
     const member = bare.find((h: { key: string }) => h.key === 'beforeMemberJoinGroup');
-    expect(member).toMatchObject({ phase: 'before', openimCommand: HOOKS.beforeMemberJoinGroup.openim.command, tencentCommand: null });
+    expect(member).toMatchObject({
+      phase: 'before',
+      openimCommand: HOOKS.beforeMemberJoinGroup.openim.command,
+      tencentCommand: null,
+    });
     expect(member.enabled).toBeUndefined();
     const enabledIn = (rows: { key: string; enabled: Record<string, boolean> }[]) => {
       const out: Record<string, string[]> = {};
@@ -180,20 +247,42 @@ describe('huddle hooks list', () => {
 
 describe('huddle deliveries', () => {
   it('lists and shows the dead events, replays one and every dead one to a receiver that now accepts', async () => {
-    const dead = await json<{ total: number; events: { eventID: string; groupID: string; status: string; lastError: string }[] }>(['deliveries', 'list', '--status', 'dead', ...serverFlags]);
+    const dead = await json<{
+      total: number;
+      events: { eventID: string; groupID: string; status: string; lastError: string }[];
+    }>(['deliveries', 'list', '--status', 'dead', ...serverFlags]);
     expect(dead.total).toBe(2);
     expect(dead.events.map((e) => e.groupID).sort()).toEqual(['bikers', 'hikers']);
     const hikers = dead.events.find((e) => e.groupID === 'hikers')!;
     expect(hikers.lastError).toBe('HTTP 500');
 
-    const [shown, table] = await Promise.all([json(['deliveries', 'show', hikers.eventID, ...serverFlags]), huddle(['deliveries', 'list', '--group', 'hikers', ...serverFlags])]);
-    expect(shown.event).toMatchObject({ eventID: hikers.eventID, hook: 'afterCreateGroup', status: 'dead', payload: { groupID: 'hikers' } });
+    const [shown, table] = await Promise.all([
+      json(['deliveries', 'show', hikers.eventID, ...serverFlags]),
+      huddle(['deliveries', 'list', '--group', 'hikers', ...serverFlags]),
+    ]);
+    expect(shown.event).toMatchObject({
+      eventID: hikers.eventID,
+      hook: 'afterCreateGroup',
+      status: 'dead',
+      payload: { groupID: 'hikers' },
+    });
     expect(shown.attempts).toMatchObject([{ attempt: 1, statusCode: 500, outcome: 'failure' }]);
-    expect(table.stdout).toMatch(new RegExp(`${hikers.eventID}\\s+afterCreateGroup\\s+default\\s+hikers\\s+dead\\s+1\\s`));
+    expect(table.stdout).toMatch(
+      new RegExp(`${hikers.eventID}\\s+afterCreateGroup\\s+default\\s+hikers\\s+dead\\s+1\\s`),
+    );
 
     // While the business server still fails, a replay --wait follows the replayed event until it is
     // dead again, and counts only it (bikers is dead too, but was not replayed): exit code 1.
-    const again = await huddle(['deliveries', 'replay', '--dead', '--group', 'hikers', '--wait', '--json', ...serverFlags]);
+    const again = await huddle([
+      'deliveries',
+      'replay',
+      '--dead',
+      '--group',
+      'hikers',
+      '--wait',
+      '--json',
+      ...serverFlags,
+    ]);
     expect(again.code, again.stderr).toBe(1);
     expect(JSON.parse(again.stdout)).toEqual({ count: 1, delivered: 0, dead: 1, pending: 0 });
     expect(again.stderr).toContain('1 dead again');
@@ -214,20 +303,32 @@ describe('huddle deliveries', () => {
     expect((await json(['deliveries', 'list', '--status', 'dead', ...serverFlags])).total).toBe(0);
   });
 
-  it('retries waiting events now: one event\'s group, or every waiting group a filter matches', async () => {
+  it("retries waiting events now: one event's group, or every waiting group a filter matches", async () => {
     const original = (await client.ok<{ config: Record<string, unknown> }>('/webhook/get_config', {}, admin)).config;
     // An endpoint of its own whose business server is down: callbacks wait an hour for their retry.
-    const laterAt = (url: string) => ({ url: '', retrySchedule: ['1h'], endpoints: [{ name: 'later', url, hooks: { afterCreateGroup: { enable: true } } }] });
+    const laterAt = (url: string) => ({
+      url: '',
+      retrySchedule: ['1h'],
+      endpoints: [{ name: 'later', url, hooks: { afterCreateGroup: { enable: true } } }],
+    });
     await client.ok('/webhook/set_config', { config: laterAt('http://127.0.0.1:1/cb') }, admin);
     try {
       for (const groupID of ['walkers', 'runners']) {
-        await client.ok('/group/create_group', { ownerUserID: 'alice', groupInfo: { groupID, groupName: groupID, groupType: 2 } }, admin);
+        await client.ok(
+          '/group/create_group',
+          { ownerUserID: 'alice', groupInfo: { groupID, groupName: groupID, groupType: 2 } },
+          admin,
+        );
       }
       type Listed = { events: { eventID: string; groupID: string; status: string; attempts: number }[] };
-      const waiting = async () => (await json<Listed>(['deliveries', 'list', '--endpoint', 'later', ...serverFlags])).events;
+      const waiting = async () =>
+        (await json<Listed>(['deliveries', 'list', '--endpoint', 'later', ...serverFlags])).events;
       let events = await waiting();
       while (events.length < 2 || events.some((e) => e.attempts < 1)) events = await waiting();
-      expect(events.map((e) => [e.groupID, e.status]).sort()).toEqual([['runners', 'pending'], ['walkers', 'pending']]);
+      expect(events.map((e) => [e.groupID, e.status]).sort()).toEqual([
+        ['runners', 'pending'],
+        ['walkers', 'pending'],
+      ]);
 
       const up = await startListening(['receiver', '--port', '0']);
       await client.ok('/webhook/set_config', { config: laterAt(up.url) }, admin);
@@ -247,7 +348,7 @@ describe('huddle deliveries', () => {
     }
   });
 
-  it('refuses a wrong secret with the server\'s answer, exit code 1', async () => {
+  it("refuses a wrong secret with the server's answer, exit code 1", async () => {
     const r = await huddle(['deliveries', 'list', '--url', server.url, '--secret', 'not-the-secret-at-all']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('/auth/get_admin_token');
@@ -258,13 +359,30 @@ describe('huddle hooks test and huddle receiver', () => {
   it("sends a hook's sample event and prints huddle's verdict; the receiver prints what it got", async () => {
     const [rejected, tencentRun, down] = await Promise.all([
       json(['hooks', 'test', 'beforeCreateGroup', '--to', `${rejecting.url}/cb`]),
-      huddle(['hooks', 'test', 'beforeCreateGroup', '--to', `${rejecting.url}/tc`, '--dialect', 'tencent', '--sdk-app-id', '1400123456', '--token', 'tok', '--json']),
+      huddle([
+        'hooks',
+        'test',
+        'beforeCreateGroup',
+        '--to',
+        `${rejecting.url}/tc`,
+        '--dialect',
+        'tencent',
+        '--sdk-app-id',
+        '1400123456',
+        '--token',
+        'tok',
+        '--json',
+      ]),
       huddle(['hooks', 'test', 'afterQuitGroup', '--to', 'http://127.0.0.1:1/cb']),
     ]);
     expect(rejected.request.url).toBe(`${rejecting.url}/cb/callbackBeforeCreateGroupCommand?contenttype=json`);
     expect(rejected.request.body).toMatchObject({ callbackCommand: 'callbackBeforeCreateGroupCommand', groupID: 'g1' });
     expect(rejected.response.statusCode).toBe(200);
-    expect(rejected.verdict).toMatchObject({ kind: 'reject', errCode: 5001, caller: { errCode: 5001, errMsg: 'groups are closed' } });
+    expect(rejected.verdict).toMatchObject({
+      kind: 'reject',
+      errCode: 5001,
+      caller: { errCode: 5001, errMsg: 'groups are closed' },
+    });
     // 5001 is no Tencent code: a Tencent server answering it is a failed callback (exit code 1).
     expect(tencentRun.code).toBe(1);
     const tencent = JSON.parse(tencentRun.stdout);
@@ -273,16 +391,28 @@ describe('huddle hooks test and huddle receiver', () => {
     expect(tencent.ok).toBe(false);
     expect(down.code).toBe(1);
     expect(down.stdout).toContain('verdict   not delivered');
-    await waitFor(() => rejecting.out.stdout.includes('tencent  Group.CallbackBeforeCreateGroup'), 'the receiver to print the Tencent request');
+    await waitFor(
+      () => rejecting.out.stdout.includes('tencent  Group.CallbackBeforeCreateGroup'),
+      'the receiver to print the Tencent request',
+    );
     expect(rejecting.out.stdout).toMatch(/openim {2}callbackBeforeCreateGroupCommand {2}groupID=g1 .*-> reject 5001/);
     expect(rejecting.out.stdout).toContain('SdkAppid: 1400123456');
   });
 
   it('a receiver that rejects makes the server refuse the operation with its code', async () => {
-    const join = await client.post('/group/join_group', { groupID: 'hikers', joinSource: 3, inviterUserID: 'carol' }, await userToken('carol'));
+    const join = await client.post(
+      '/group/join_group',
+      { groupID: 'hikers', joinSource: 3, inviterUserID: 'carol' },
+      await userToken('carol'),
+    );
     expect(join).toMatchObject({ errCode: 5001, errMsg: 'groups are closed' });
-    await waitFor(() => rejecting.out.stdout.includes('callbackBeforeJoinGroupCommand'), 'the receiver to print the join');
-    expect(rejecting.out.stdout).toMatch(/callbackBeforeJoinGroupCommand {2}groupID=hikers applyID=carol .*-> reject 5001/);
+    await waitFor(
+      () => rejecting.out.stdout.includes('callbackBeforeJoinGroupCommand'),
+      'the receiver to print the join',
+    );
+    expect(rejecting.out.stdout).toMatch(
+      /callbackBeforeJoinGroupCommand {2}groupID=hikers applyID=carol .*-> reject 5001/,
+    );
   });
 });
 
@@ -342,29 +472,39 @@ describe('huddle migrate', () => {
 });
 
 describe('the deliveries commands on PostgreSQL', () => {
-  it.skipIf(!withPostgres)('finds the secret a server generated in its PostgreSQL database, and says when there is none', async () => {
-    const db = await createTestDatabase('cli');
-    try {
-      // No HUDDLE_SECRET: the server generates one and keeps it in the database, not in a file.
-      const pgServer = await startListening(['serve', '--port', '0', '--database', db.url]);
+  it.skipIf(!withPostgres)(
+    'finds the secret a server generated in its PostgreSQL database, and says when there is none',
+    async () => {
+      const db = await createTestDatabase('cli');
       try {
-        const list = await json<{ total: number; events: unknown[] }>(['deliveries', 'list', '--url', pgServer.url, '--database', db.url]);
-        expect(list).toMatchObject({ total: 0, events: [] });
+        // No HUDDLE_SECRET: the server generates one and keeps it in the database, not in a file.
+        const pgServer = await startListening(['serve', '--port', '0', '--database', db.url]);
+        try {
+          const list = await json<{ total: number; events: unknown[] }>([
+            'deliveries',
+            'list',
+            '--url',
+            pgServer.url,
+            '--database',
+            db.url,
+          ]);
+          expect(list).toMatchObject({ total: 0, events: [] });
+        } finally {
+          await stop(pgServer);
+        }
+        const empty = await createTestDatabase('cli');
+        try {
+          const r = await huddle(['deliveries', 'list', '--url', 'http://127.0.0.1:9', '--database', empty.url]);
+          expect(r.code).not.toBe(0);
+          expect(r.stderr).toContain('set HUDDLE_SECRET');
+        } finally {
+          await empty.drop();
+        }
       } finally {
-        await stop(pgServer);
+        await db.drop();
       }
-      const empty = await createTestDatabase('cli');
-      try {
-        const r = await huddle(['deliveries', 'list', '--url', 'http://127.0.0.1:9', '--database', empty.url]);
-        expect(r.code).not.toBe(0);
-        expect(r.stderr).toContain('set HUDDLE_SECRET');
-      } finally {
-        await empty.drop();
-      }
-    } finally {
-      await db.drop();
-    }
-  });
+    },
+  );
 });
 
 async function userToken(userID: string): Promise<string> {

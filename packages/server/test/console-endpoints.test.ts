@@ -8,7 +8,8 @@ import { allRoutes } from '../src/http/routes/index.js';
 import { startServer, type TestServer } from './harness.js';
 
 let s: TestServer;
-const get = (path: string, headers: Record<string, string> = {}) => s.client.raw(path, undefined, { method: 'GET', token: null, operationID: null, headers });
+const get = (path: string, headers: Record<string, string> = {}) =>
+  s.client.raw(path, undefined, { method: 'GET', token: null, operationID: null, headers });
 
 beforeAll(async () => {
   s = await startServer();
@@ -22,13 +23,22 @@ describe('GET /openapi.json', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    const paths = allRoutes(s.app.services, { settings: s.app.webhooks, events: s.app.store.repos.events, wake: () => {}, now: Date.now }).map((r) => r.path);
+    const paths = allRoutes(s.app.services, {
+      settings: s.app.webhooks,
+      events: s.app.store.repos.events,
+      wake: () => {},
+      now: Date.now,
+    }).map((r) => r.path);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([...paths, '/webhook/live']));
 
     const create = doc.paths['/group/create_group'].post.requestBody.content['application/json'].schema;
     expect(create.required).toEqual(['ownerUserID', 'groupInfo']);
     expect(create.properties.groupInfo.properties.groupName).toMatchObject({ type: 'string', maxLength: 255 });
-    expect(create.properties.memberUserIDs).toMatchObject({ type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } });
+    expect(create.properties.memberUserIDs).toMatchObject({
+      type: 'array',
+      maxItems: 1000,
+      items: { type: 'string', maxLength: 64 },
+    });
     expect(doc.paths['/auth/get_admin_token'].post.security).toEqual([]);
     expect(doc.paths['/webhook/list_events'].post.security).toEqual([{ token: [] }]);
   });
@@ -43,7 +53,9 @@ describe('GET /openapi.json', () => {
     expect(body.example.callbackCommand).toBe(HOOKS.afterQuitGroup.openim.command);
     expect(body.schema.properties.groupID).toEqual({ type: 'string' });
     const answer = webhooks.beforeSetGroupMemberInfo.post.responses['200'].content['application/json'].schema;
-    expect(Object.keys(answer.properties)).toEqual(expect.arrayContaining(['actionCode', 'nextCode', 'errCode', 'roleLevel']));
+    expect(Object.keys(answer.properties)).toEqual(
+      expect.arrayContaining(['actionCode', 'nextCode', 'errCode', 'roleLevel']),
+    );
     expect(answer.properties.roleLevel.enum).toEqual([20, 60]);
   });
 
@@ -51,11 +63,18 @@ describe('GET /openapi.json', () => {
     const { webhooks } = (await get('/openapi.json')).body;
     const created = webhooks['afterCreateGroup (tencent)'].post;
     expect(created.summary).toContain('Group.CallbackAfterCreateGroup');
-    expect(created.requestBody.content['application/json'].example.CallbackCommand).toBe('Group.CallbackAfterCreateGroup');
+    expect(created.requestBody.content['application/json'].example.CallbackCommand).toBe(
+      'Group.CallbackAfterCreateGroup',
+    );
     const changed = webhooks['afterSetGroupInfo (tencent)'].post.requestBody.content['application/json'].schema;
     expect(changed.required).toEqual(['CallbackCommand', 'GroupId', 'Type', 'Operator_Account', 'EventTime']);
     const invite = webhooks['beforeInviteUserToGroup (tencent)'].post.responses['200'].content['application/json'];
-    expect(Object.keys(invite.schema.properties)).toEqual(['ActionStatus', 'ErrorCode', 'ErrorInfo', 'RefusedMembers_Account']);
+    expect(Object.keys(invite.schema.properties)).toEqual([
+      'ActionStatus',
+      'ErrorCode',
+      'ErrorInfo',
+      'RefusedMembers_Account',
+    ]);
     expect(Object.keys(invite.examples).sort()).toEqual(['allow', 'deny-custom', 'modify', 'reject']);
   });
 });
@@ -77,7 +96,13 @@ describe('GET /console', () => {
   });
 
   it('never serves a file outside its directory', async () => {
-    for (const path of ['/console/../package.json', '/console/..%2f..%2f..%2fpackage.json', '/console/%2e%2e/%2e%2e/server/package.json', '/console/..%5c..%5cpackage.json', '/console/%00']) {
+    for (const path of [
+      '/console/../package.json',
+      '/console/..%2f..%2f..%2fpackage.json',
+      '/console/%2e%2e/%2e%2e/server/package.json',
+      '/console/..%5c..%5cpackage.json',
+      '/console/%00',
+    ]) {
       const res = await get(path);
       expect(res.status, path).not.toBe(200);
       expect(res.text, path).not.toContain('"name"');

@@ -9,7 +9,10 @@ import { expect, it } from 'vitest';
 
 const PACKAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PROTOCOL = path.join(PACKAGES, 'protocol');
-const exportsMap = JSON.parse(fs.readFileSync(path.join(PROTOCOL, 'package.json'), 'utf8')).exports as Record<string, { source: string }>;
+const exportsMap = JSON.parse(fs.readFileSync(path.join(PROTOCOL, 'package.json'), 'utf8')).exports as Record<
+  string,
+  { source: string }
+>;
 
 /** The file an import specifier names, or the specifier itself when it is a package outside ours. */
 function resolve(from: string, spec: string): string {
@@ -20,7 +23,9 @@ function resolve(from: string, spec: string): string {
   }
   if (!spec.startsWith('.')) return spec;
   const base = path.resolve(path.dirname(from), spec).replace(/\.js$/, '');
-  const file = ['.ts', '.tsx', '/index.ts', ''].map((ext) => base + ext).find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+  const file = ['.ts', '.tsx', '/index.ts', '']
+    .map((ext) => base + ext)
+    .find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
   if (!file) throw new Error(`${from}: cannot resolve ${spec}`);
   return file;
 }
@@ -28,7 +33,8 @@ function resolve(from: string, spec: string): string {
 it('the console imports no Node module, directly or through @huddle/protocol', () => {
   const seen = new Set<string>();
   const nodeImports: string[] = [];
-  const queue = fs.readdirSync(path.join(PACKAGES, 'console/src'), { recursive: true, encoding: 'utf8' })
+  const queue = fs
+    .readdirSync(path.join(PACKAGES, 'console/src'), { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.tsx?$/.test(f))
     .map((f) => path.join(PACKAGES, 'console/src', f));
   while (queue.length > 0) {

@@ -52,10 +52,19 @@ describe.skipIf(!haveChromium)('console', () => {
     });
     s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: webhooks } });
     const home = await s.client.raw('/console/', undefined, { method: 'GET', token: null });
-    if (home.status !== 200) throw new Error(`GET /console/ answered ${home.status}: ${home.text} (the console is built by npm install, or npm run build -w @huddle/console)`);
+    if (home.status !== 200)
+      throw new Error(
+        `GET /console/ answered ${home.status}: ${home.text} (the console is built by npm install, or npm run build -w @huddle/console)`,
+      );
     await s.register('alice', 'bob', 'carol');
     await createGroup(s, { owner: 'alice', admins: ['bob'], members: ['carol'], groupID: GROUP, groupName: 'Hikers' });
-    await eventually(async () => (await admin('/webhook/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } })).total === 1, 8000, 'a dead event');
+    await eventually(
+      async () =>
+        (await admin('/webhook/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } }))
+          .total === 1,
+      8000,
+      'a dead event',
+    );
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -68,7 +77,9 @@ describe.skipIf(!haveChromium)('console', () => {
     if (shots.length) console.log(`console screenshots:\n${shots.map((f) => `  ${f}`).join('\n')}`);
   });
 
-  it('logs in, replays a dead delivery once the receiver accepts, and shows every page', { timeout: 60_000 }, async () => {
+  it('logs in, replays a dead delivery once the receiver accepts, and shows every page', {
+    timeout: 60_000,
+  }, async () => {
     const base = s.client.url;
 
     // Nothing but the login form without a token.
@@ -96,8 +107,10 @@ describe.skipIf(!haveChromium)('console', () => {
     await row.locator('a').first().click();
     await page.locator('h1 .badge-dead').waitFor();
     expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
-    await expect(page.locator('table.attempts').innerText()).resolves.toContain('503');
-    await expect(page.locator('dl.facts').innerText()).resolves.toMatch(/Endpoint\s+default\s+Command\s+callbackAfterCreateGroupCommand/);
+    await expect(page.locator('table.attempts').textContent()).resolves.toContain('503');
+    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(
+      /Endpoint\s+default\s+Command\s+callbackAfterCreateGroupCommand/,
+    );
     await screenshot('03-event-dead');
     rx.answer('*', {});
     await page.getByRole('button', { name: 'Replay' }).click();
@@ -110,10 +123,18 @@ describe.skipIf(!haveChromium)('console', () => {
     await admin('/webhook/set_config', { config: { ...config, retrySchedule: ['1h'] } });
     rx.answer('*', { status: 503 });
     const waiting = await createGroup(s, { owner: 'alice', groupName: 'Waiting' });
-    await eventually(async () => {
-      const { events } = await admin('/webhook/list_events', { groupID: waiting.groupID, status: 'pending', pagination: { pageNumber: 1, showNumber: 10 } });
-      return events[0]?.attempts === 1;
-    }, 30_000, 'a failed attempt');
+    await eventually(
+      async () => {
+        const { events } = await admin('/webhook/list_events', {
+          groupID: waiting.groupID,
+          status: 'pending',
+          pagination: { pageNumber: 1, showNumber: 10 },
+        });
+        return events[0]?.attempts === 1;
+      },
+      30_000,
+      'a failed attempt',
+    );
     await openFromNav('Delivery log');
     await page.fill('input[name=group]', waiting.groupID);
     await page.selectOption('select[name=status]', 'pending');
@@ -139,8 +160,10 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.fill('input[name=groupID]', GROUP);
     await page.click('button:has-text("Open group")');
     await page.locator('table.members tbody tr').nth(1).waitFor();
-    await expect(page.locator('table.members').innerText()).resolves.toMatch(/alice\s+alice\s+owner[\s\S]*bob\s+bob\s+admin/);
-    await expect(page.locator('ol.timeline').innerText()).resolves.toMatch(/afterCreateGroup[\s\S]*afterQuitGroup/);
+    await expect(page.locator('table.members').textContent()).resolves.toMatch(
+      /alice\s+alice\s+owner[\s\S]*bob\s+bob\s+admin/,
+    );
+    await expect(page.locator('ol.timeline').textContent()).resolves.toMatch(/afterCreateGroup[\s\S]*afterQuitGroup/);
     await screenshot('06-group');
 
     // The configuration: a bad timeout is refused, and the error stands next to its field.
@@ -150,7 +173,7 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const fieldError = page.locator('tr[data-hook=afterQuitGroup] .field-error');
     await fieldError.waitFor();
-    await expect(fieldError.innerText()).resolves.toContain('expected a duration');
+    await expect(fieldError.textContent()).resolves.toContain('expected a duration');
     await screenshot('07-config-error');
     await timeout.fill('3');
     await page.getByRole('button', { name: 'Save' }).click();

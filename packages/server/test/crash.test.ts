@@ -18,7 +18,12 @@ afterAll(() => {
 });
 
 async function startProcess(webhooks: string) {
-  const proc = await startServerProcess({ HUDDLE_DATABASE: path.join(dir, 'huddle.db'), HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info' });
+  const proc = await startServerProcess({
+    HUDDLE_DATABASE: path.join(dir, 'huddle.db'),
+    HUDDLE_SECRET: TEST_SECRET,
+    HUDDLE_WEBHOOKS: webhooks,
+    HUDDLE_LOG_LEVEL: 'info',
+  });
   children.push(proc.child);
   return proc;
 }
@@ -36,10 +41,18 @@ it('delivers every committed after-callback after a SIGKILL and a restart, in or
   const first = await startProcess(webhooks);
   const { token: admin } = await first.client.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
   const users = Array.from({ length: 8 }, (_, i) => `u${i}`);
-  await first.client.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, ...users.map((u) => ({ userID: u, nickname: u }))] }, admin);
+  await first.client.ok(
+    '/user/user_register',
+    { users: [{ userID: 'owner', nickname: 'o' }, ...users.map((u) => ({ userID: u, nickname: u }))] },
+    admin,
+  );
   const groups = ['g1', 'g2', 'g3'];
   for (const g of groups) {
-    await first.client.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: g, groupType: 2, needVerification: 2 } }, admin);
+    await first.client.ok(
+      '/group/create_group',
+      { ownerUserID: 'owner', groupInfo: { groupID: g, groupType: 2, needVerification: 2 } },
+      admin,
+    );
   }
 
   // Load from 8 concurrent users; kill the process once enough changes were acknowledged.
@@ -65,7 +78,9 @@ it('delivers every committed after-callback after a SIGKILL and a restart, in or
   killed = true;
   first.child.kill('SIGKILL');
   await Promise.all(load);
-  await new Promise<void>((r) => (first.child.exitCode !== null || first.child.signalCode ? r() : first.child.once('exit', () => r())));
+  await new Promise<void>((r) =>
+    first.child.exitCode !== null || first.child.signalCode ? r() : first.child.once('exit', () => r()),
+  );
   expect(first.child.signalCode).toBe('SIGKILL');
   expect(pendingBeforeKill).toBeGreaterThan(0);
   await first.client.close().catch(() => {});
@@ -73,8 +88,14 @@ it('delivers every committed after-callback after a SIGKILL and a restart, in or
   const second = await startProcess(webhooks);
   try {
     const key = (r: { op: string; groupID: string; userID: string }) => `${r.op}:${r.groupID}:${r.userID}`;
-    const asEvent = (r: ReceivedRequest) => ({ op: r.command === 'callbackAfterQuitGroupCommand' ? 'quit' : 'join', groupID: r.body.groupID, userID: r.body.userID });
-    const unique = (rs: ReceivedRequest[]) => [...new Map(rs.map((r) => [r.headers['webhook-id'] as string, r])).values()];
+    const asEvent = (r: ReceivedRequest) => ({
+      op: r.command === 'callbackAfterQuitGroupCommand' ? 'quit' : 'join',
+      groupID: r.body.groupID,
+      userID: r.body.userID,
+    });
+    const unique = (rs: ReceivedRequest[]) => [
+      ...new Map(rs.map((r) => [r.headers['webhook-id'] as string, r])).values(),
+    ];
     const delivered = await rx.waitFor((rs) => {
       const seen = new Map<string, number>();
       for (const r of unique(rs)) seen.set(key(asEvent(r)), (seen.get(key(asEvent(r))) ?? 0) + 1);
@@ -91,7 +112,9 @@ it('delivers every committed after-callback after a SIGKILL and a restart, in or
       }
     }
     const duplicates = delivered.length - unique(delivered).length;
-    console.log(`crash test: ${acknowledged.length} acknowledged changes, ${pendingBeforeKill} undelivered at SIGKILL, ${events.length} events delivered, ${duplicates} duplicate deliveries`);
+    console.log(
+      `crash test: ${acknowledged.length} acknowledged changes, ${pendingBeforeKill} undelivered at SIGKILL, ${events.length} events delivered, ${duplicates} duplicate deliveries`,
+    );
   } finally {
     second.child.kill('SIGTERM');
     await second.client.close();

@@ -19,7 +19,8 @@ export async function groupViolations(query: Query): Promise<string[]> {
      FROM "groups" g`,
   );
   for (const g of groups) {
-    if (g.member_count !== g.rows_) out.push(`group ${g.group_id}: memberCount ${g.member_count} but ${g.rows_} member rows`);
+    if (g.member_count !== g.rows_)
+      out.push(`group ${g.group_id}: memberCount ${g.member_count} but ${g.rows_} member rows`);
     if (g.status !== 2 && g.owners !== 1) out.push(`live group ${g.group_id} has ${g.owners} owners`);
     if (g.status === 2 && g.owners > 1) out.push(`dismissed group ${g.group_id} has ${g.owners} owners`);
   }
@@ -44,7 +45,8 @@ interface Story {
 /** The membership the outbox describes, event by event in commit order (every after-hook enabled). */
 function replay(events: { hook: string; payload: string }[]): Map<string, Story> {
   const groups = new Map<string, Story>();
-  const story = (id: string) => groups.get(id) ?? groups.set(id, { members: new Map(), dismissed: false, afterDismissal: [] }).get(id)!;
+  const story = (id: string) =>
+    groups.get(id) ?? groups.set(id, { members: new Map(), dismissed: false, afterDismissal: [] }).get(id)!;
   for (const e of events) {
     const p = JSON.parse(e.payload);
     // User events (registration, profile updates) tell nothing of groups.
@@ -94,12 +96,16 @@ export async function outboxViolations(query: Query, refusedOperationIDs: Iterab
     'SELECT hook, payload, operation_id FROM webhook_events ORDER BY seq',
   );
   const refused = new Set(refusedOperationIDs);
-  for (const e of events) if (refused.has(e.operation_id)) out.push(`event ${e.hook} for refused request ${e.operation_id}`);
+  for (const e of events)
+    if (refused.has(e.operation_id)) out.push(`event ${e.hook} for refused request ${e.operation_id}`);
 
   const stories = replay(events);
-  const rows = await query<{ group_id: string; user_id: string; role_level: number }>('SELECT group_id, user_id, role_level FROM group_members');
+  const rows = await query<{ group_id: string; user_id: string; role_level: number }>(
+    'SELECT group_id, user_id, role_level FROM group_members',
+  );
   const actual = new Map<string, Map<string, number>>();
-  for (const r of rows) (actual.get(r.group_id) ?? actual.set(r.group_id, new Map()).get(r.group_id)!).set(r.user_id, r.role_level);
+  for (const r of rows)
+    (actual.get(r.group_id) ?? actual.set(r.group_id, new Map()).get(r.group_id)!).set(r.user_id, r.role_level);
   const groups = await query<{ group_id: string; status: number }>('SELECT group_id, status FROM "groups"');
   for (const { group_id: id, status } of groups) {
     const story = stories.get(id);
@@ -108,17 +114,24 @@ export async function outboxViolations(query: Query, refusedOperationIDs: Iterab
       out.push(`group ${id} exists but the outbox never reported its creation`);
       continue;
     }
-    if (story.afterDismissal.length > 0) out.push(`dismissed group ${id} changed after its dismissal: ${story.afterDismissal.join(', ')}`);
-    if ((status === 2) !== story.dismissed) out.push(`group ${id}: status ${status}, but the outbox says ${story.dismissed ? '' : 'not '}dismissed`);
+    if (story.afterDismissal.length > 0)
+      out.push(`dismissed group ${id} changed after its dismissal: ${story.afterDismissal.join(', ')}`);
+    if ((status === 2) !== story.dismissed)
+      out.push(`group ${id}: status ${status}, but the outbox says ${story.dismissed ? '' : 'not '}dismissed`);
     // A dismissal with deleteMember empties the group; its event does not say which it was.
     if (status === 2 && have.size === 0) continue;
     const want = roster(story.members);
     const got = roster(have);
     if (want !== got) out.push(`group ${id}: the outbox says members ${want}, the tables hold ${got}`);
   }
-  for (const id of stories.keys()) if (!groups.some((g) => g.group_id === id)) out.push(`events for group ${id}, which does not exist`);
+  for (const id of stories.keys())
+    if (!groups.some((g) => g.group_id === id)) out.push(`events for group ${id}, which does not exist`);
   return out;
 }
 
 /** `u1:100 u2:20`, sorted. */
-const roster = (members: Map<string, number>) => [...members].map(([u, role]) => `${u}:${role}`).sort().join(' ');
+const roster = (members: Map<string, number>) =>
+  [...members]
+    .map(([u, role]) => `${u}:${role}`)
+    .sort()
+    .join(' ');

@@ -19,7 +19,16 @@ import { DeliveryWorker } from '../src/webhooks/worker.js';
 import { testClock } from './clock.js';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { enqueue, newEvent } from './outbox-event.js';
-import { DEFAULT_ANSWER, startReceiver, webhooksDocument, writeWebhooksYaml, type Answer, type ReceivedRequest, type Receiver, type WebhooksYamlOptions } from './receiver.js';
+import {
+  DEFAULT_ANSWER,
+  startReceiver,
+  webhooksDocument,
+  writeWebhooksYaml,
+  type Answer,
+  type ReceivedRequest,
+  type Receiver,
+  type WebhooksYamlOptions,
+} from './receiver.js';
 import { eventually, gate } from './wait.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -37,18 +46,26 @@ const attempts = (id: string) => s.app.store.repos.events.attempts(id);
 const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
 
 async function settled(id: string, server: TestServer = s) {
-  return eventually(async () => {
-    const e = await server.app.store.repos.events.get(id);
-    return e && e.status !== 'pending' ? e : undefined;
-  }, ARRIVAL_MS, `event ${id} to settle`);
+  return eventually(
+    async () => {
+      const e = await server.app.store.repos.events.get(id);
+      return e && e.status !== 'pending' ? e : undefined;
+    },
+    ARRIVAL_MS,
+    `event ${id} to settle`,
+  );
 }
 
 /** Until the event has had at least `n` attempts recorded. */
 async function attempted(id: string, n: number) {
-  return eventually(async () => {
-    const e = await event(id);
-    return e && e.attempts >= n && !e.lockedBy ? e : undefined;
-  }, ARRIVAL_MS, `event ${id} to have ${n} attempts`);
+  return eventually(
+    async () => {
+      const e = await event(id);
+      return e && e.attempts >= n && !e.lockedBy ? e : undefined;
+    },
+    ARRIVAL_MS,
+    `event ${id} to have ${n} attempts`,
+  );
 }
 
 /**
@@ -62,7 +79,12 @@ async function configure(patch: Record<string, unknown>) {
 }
 
 /** An extra OpenIM endpoint at the same receiver, so a test counts its failures on its own. */
-const endpointAt = (name: string, extra: Record<string, unknown> = {}) => ({ name, url: rx.url, hooks: { afterQuitGroup: { enable: true, timeout: 10 } }, ...extra });
+const endpointAt = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  url: rx.url,
+  hooks: { afterQuitGroup: { enable: true, timeout: 10 } },
+  ...extra,
+});
 const on = (endpoint: string, groupID: string): NewEvent => ({ ...newEvent(groupID), endpoint });
 
 beforeAll(async () => {
@@ -113,7 +135,13 @@ describe('a delivery', () => {
     expect(done).toMatchObject({ status: 'delivered', attempts: 1, lastError: '', lockedBy: null });
     expect(done.finishedAt).toBeGreaterThan(0);
     const [a] = await attempts(e.id);
-    expect(a).toMatchObject({ attempt: 1, statusCode: 200, outcome: 'success', error: '', responseExcerpt: JSON.stringify(DEFAULT_ANSWER) });
+    expect(a).toMatchObject({
+      attempt: 1,
+      statusCode: 200,
+      outcome: 'success',
+      error: '',
+      responseExcerpt: JSON.stringify(DEFAULT_ANSWER),
+    });
   });
 
   it('sends no signature when no secret is configured', async () => {
@@ -128,7 +156,10 @@ describe('a delivery', () => {
 
   it('never slows the API: create_group answers while the receiver sits on every callback', async () => {
     // A worker that would otherwise sleep a minute: callbacks arriving at all were woken by the commit.
-    const sleepy = await startServer({ env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') }, worker: { idlePollMs: 60_000 } });
+    const sleepy = await startServer({
+      env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') },
+      worker: { idlePollMs: 60_000 },
+    });
     const held = gate();
     try {
       rx.answer('*', async () => {
@@ -144,7 +175,11 @@ describe('a delivery', () => {
         expect(hit!.command).toBe('callbackAfterCreateGroupCommand');
       }
       // Every create_group answered while no callback had been answered.
-      expect(rx.requests((r) => groups.includes(r.body?.groupID)).map((r) => r.answeredAt)).toEqual([undefined, undefined, undefined]);
+      expect(rx.requests((r) => groups.includes(r.body?.groupID)).map((r) => r.answeredAt)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
     } finally {
       held.open();
       rx.answer('*', {});
@@ -222,13 +257,19 @@ describe('failures', () => {
     const timed = await startServer({ env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') }, now: clock.now });
     try {
       let n = 0;
-      rx.answer('*', (r) => (r.body?.groupID === 'g-retry-after' && n++ === 0 ? { status: 429, headers: { 'retry-after': '1' } } : {}));
+      rx.answer('*', (r) =>
+        r.body?.groupID === 'g-retry-after' && n++ === 0 ? { status: 429, headers: { 'retry-after': '1' } } : {},
+      );
       const e = { ...newEvent('g-retry-after'), createdAt: clock.now() };
       await enqueue(timed.app, e);
-      const waiting = await eventually(async () => {
-        const got = await timed.app.store.repos.events.get(e.id);
-        return got && got.attempts === 1 && !got.lockedBy ? got : undefined;
-      }, ARRIVAL_MS, 'the first attempt');
+      const waiting = await eventually(
+        async () => {
+          const got = await timed.app.store.repos.events.get(e.id);
+          return got && got.attempts === 1 && !got.lockedBy ? got : undefined;
+        },
+        ARRIVAL_MS,
+        'the first attempt',
+      );
       const [first] = await timed.app.store.repos.events.attempts(e.id);
       expect(first).toMatchObject({ statusCode: 429, error: 'HTTP 429', startedAt: clock.now() });
       expect(waiting).toMatchObject({ status: 'pending', nextAttemptAt: clock.now() + 1000 });
@@ -246,28 +287,57 @@ describe('failures', () => {
 describe('any 2xx is delivered', () => {
   const cases: { kind: string; dialect: 'openim' | 'tencent'; answer: Answer; note: string; statusCode: number }[] = [
     { kind: 'an empty body', dialect: 'openim', answer: { body: '' }, note: '', statusCode: 200 },
-    { kind: 'a body that is not JSON', dialect: 'openim', answer: { body: 'not json' }, note: 'response body is not JSON', statusCode: 200 },
-    { kind: 'actionCode 1', dialect: 'openim', answer: { status: 202, body: { actionCode: 1 } }, note: 'actionCode 1', statusCode: 202 },
+    {
+      kind: 'a body that is not JSON',
+      dialect: 'openim',
+      answer: { body: 'not json' },
+      note: 'response body is not JSON',
+      statusCode: 200,
+    },
+    {
+      kind: 'actionCode 1',
+      dialect: 'openim',
+      answer: { status: 202, body: { actionCode: 1 } },
+      note: 'actionCode 1',
+      statusCode: 202,
+    },
     { kind: 'an empty body', dialect: 'tencent', answer: { body: '' }, note: '', statusCode: 200 },
-    { kind: 'a body that is not JSON', dialect: 'tencent', answer: { body: 'not json' }, note: 'response body is not JSON', statusCode: 200 },
-    { kind: 'a JSON array', dialect: 'tencent', answer: { status: 201, body: [] }, note: 'response body is not a JSON object', statusCode: 201 },
+    {
+      kind: 'a body that is not JSON',
+      dialect: 'tencent',
+      answer: { body: 'not json' },
+      note: 'response body is not JSON',
+      statusCode: 200,
+    },
+    {
+      kind: 'a JSON array',
+      dialect: 'tencent',
+      answer: { status: 201, body: [] },
+      note: 'response body is not a JSON object',
+      statusCode: 201,
+    },
   ];
 
-  it.each(cases)('$dialect: $kind is delivered on the first attempt, noted on it, and the group goes on', async ({ kind, dialect, answer, note, statusCode }) => {
-    const g = `g-2xx-${dialect}-${kind.replace(/\W/g, '')}`;
-    await configure({ endpoints: [endpointAt('tc', { dialect: 'tencent', sdkAppId: '1400000000' })] });
-    const endpoint = dialect === 'tencent' ? 'tc' : 'default';
-    const [first, next] = [on(endpoint, g), on(endpoint, g)];
-    rx.answer('*', (r) => (r.headers['webhook-id'] === first.id ? answer : {}));
-    await enqueue(s.app, first, next);
-    expect(await settled(first.id)).toMatchObject({ status: 'delivered', attempts: 1, lastError: '' });
-    expect(await settled(next.id)).toMatchObject({ status: 'delivered', attempts: 1 });
-    expect(rx.requests(byGroup(g)).map((r) => r.headers['webhook-id'])).toEqual([first.id, next.id]);
-    // The delivery log (admin API) keeps what could not be read on the attempt.
-    const detail = await admin('/webhook/get_event', { eventID: first.id });
-    expect(detail.event).toMatchObject({ status: 'delivered', attempts: 1, lastError: '' });
-    expect(detail.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'success', statusCode, error: note })]);
-  });
+  it.each(cases)(
+    '$dialect: $kind is delivered on the first attempt, noted on it, and the group goes on',
+    async ({ kind, dialect, answer, note, statusCode }) => {
+      const g = `g-2xx-${dialect}-${kind.replace(/\W/g, '')}`;
+      await configure({ endpoints: [endpointAt('tc', { dialect: 'tencent', sdkAppId: '1400000000' })] });
+      const endpoint = dialect === 'tencent' ? 'tc' : 'default';
+      const [first, next] = [on(endpoint, g), on(endpoint, g)];
+      rx.answer('*', (r) => (r.headers['webhook-id'] === first.id ? answer : {}));
+      await enqueue(s.app, first, next);
+      expect(await settled(first.id)).toMatchObject({ status: 'delivered', attempts: 1, lastError: '' });
+      expect(await settled(next.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(rx.requests(byGroup(g)).map((r) => r.headers['webhook-id'])).toEqual([first.id, next.id]);
+      // The delivery log (admin API) keeps what could not be read on the attempt.
+      const detail = await admin('/webhook/get_event', { eventID: first.id });
+      expect(detail.event).toMatchObject({ status: 'delivered', attempts: 1, lastError: '' });
+      expect(detail.attempts).toEqual([
+        expect.objectContaining({ attempt: 1, outcome: 'success', statusCode, error: note }),
+      ]);
+    },
+  );
 });
 
 describe('order', () => {
@@ -282,7 +352,10 @@ describe('order', () => {
       const now = (open.get(g) ?? 0) + 1;
       open.set(g, now);
       if (now > 1) overlap = true;
-      if (new Set(rx.requests((x) => groups.includes(x.body?.groupID)).map((x) => x.body.groupID)).size === groups.length) allIn.open();
+      if (
+        new Set(rx.requests((x) => groups.includes(x.body?.groupID)).map((x) => x.body.groupID)).size === groups.length
+      )
+        allIn.open();
       await allIn.promise;
       open.set(g, open.get(g)! - 1);
       return {};
@@ -295,7 +368,9 @@ describe('order', () => {
     await Promise.all(events.map((e) => settled(e.id)));
     expect(overlap).toBe(false);
     for (const g of groups) {
-      expect(hits.filter(byGroup(g)).map((r) => r.headers['webhook-id'])).toEqual(events.filter((e) => e.orderingKey === g).map((e) => e.id));
+      expect(hits.filter(byGroup(g)).map((r) => r.headers['webhook-id'])).toEqual(
+        events.filter((e) => e.orderingKey === g).map((e) => e.id),
+      );
     }
     expect(rx.maxInFlight).toBe(groups.length);
   });
@@ -421,7 +496,11 @@ describe('retry now and recovery', () => {
     await enqueue(s.app, fresh);
     expect(await settled(fresh.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     for (const e of [...heads, behind]) expect(await settled(e.id)).toMatchObject({ status: 'delivered' });
-    expect(rx.requests(byGroup('rec-1')).map((r) => r.headers['webhook-id'])).toEqual([heads[0]!.id, heads[0]!.id, behind.id]);
+    expect(rx.requests(byGroup('rec-1')).map((r) => r.headers['webhook-id'])).toEqual([
+      heads[0]!.id,
+      heads[0]!.id,
+      behind.id,
+    ]);
   });
   it('events the receiver keeps refusing are hurried once per outage, not after every later success', async () => {
     await configure({ retrySchedule: ['1h', '1h', '1h', '1h'], endpoints: [endpointAt('poison')] });
@@ -456,7 +535,10 @@ describe('before-callbacks', () => {
   it('holding many connections to the same receiver never delays an after-callback', async () => {
     // 160 set_group_member_info calls whose before-callbacks the receiver holds; a start-up pool
     // shared by both kinds held 128 connections.
-    await configure({ deliveryConcurrency: 8, beforeSetGroupMemberInfo: { enable: true, timeout: 120, failedContinue: true } });
+    await configure({
+      deliveryConcurrency: 8,
+      beforeSetGroupMemberInfo: { enable: true, timeout: 120, failedContinue: true },
+    });
     const held = gate();
     const before = HOOKS.beforeSetGroupMemberInfo.openim.command;
     rx.answer(before, async () => {
@@ -492,7 +574,9 @@ describe('shutdown and restart', () => {
   async function withOwnWorker(graceMs: number, fn: (worker: DeliveryWorker) => Promise<void>) {
     await s.app.worker.stop();
     const sender = new CallbackSender(8);
-    const worker = new DeliveryWorker(s.app.store, s.app.webhooks, sender, createLogger('silent'), Date.now, { graceMs });
+    const worker = new DeliveryWorker(s.app.store, s.app.webhooks, sender, createLogger('silent'), Date.now, {
+      graceMs,
+    });
     try {
       await fn(worker);
     } finally {
@@ -562,7 +646,8 @@ describe('shutdown and restart', () => {
     s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
     for (const e of events) expect(await settled(e.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     // Not before the dead instance's lease ended.
-    if (s.engine === 'postgres') expect(rx.requests(byGroup('g-crash'))[0]!.receivedAt).toBeGreaterThanOrEqual(now + lease);
+    if (s.engine === 'postgres')
+      expect(rx.requests(byGroup('g-crash'))[0]!.receivedAt).toBeGreaterThanOrEqual(now + lease);
     const ids = rx.requests(byGroup('g-crash')).map((r) => r.headers['webhook-id']);
     expect(ids).toEqual([events[0]!.id, events[1]!.id]);
   });

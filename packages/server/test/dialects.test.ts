@@ -27,16 +27,33 @@ const tc = (key: HookKey) => HOOKS[key].tencent!.command;
 
 describe('Tencent signing and URL', () => {
   it("computes Tencent's published Sign example", () => {
-    expect(tencentSign('xxxxyyyy', 1669872112)).toBe('17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061');
+    expect(tencentSign('xxxxyyyy', 1669872112)).toBe(
+      '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061',
+    );
   });
 
   it("appends Tencent's query parameters in its order, Sign and RequestTime only with a token", () => {
-    const p = { sdkAppId: '888888', command: 'Group.CallbackAfterNewMemberJoin', clientIP: '10.0.0.7', optPlatform: 'iOS', requestTimeSeconds: 1669872112 };
+    const p = {
+      sdkAppId: '888888',
+      command: 'Group.CallbackAfterNewMemberJoin',
+      clientIP: '10.0.0.7',
+      optPlatform: 'iOS',
+      requestTimeSeconds: 1669872112,
+    };
     expect(tencentUrl('https://www.example.com', p)).toBe(
       'https://www.example.com?SdkAppid=888888&CallbackCommand=Group.CallbackAfterNewMemberJoin&contenttype=json&ClientIP=10.0.0.7&OptPlatform=iOS',
     );
     const signed = new URL(tencentUrl('https://biz.example.com/im?region=sg', { ...p, token: 'xxxxyyyy' }));
-    expect([...signed.searchParams.keys()]).toEqual(['region', 'SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'Sign', 'RequestTime']);
+    expect([...signed.searchParams.keys()]).toEqual([
+      'region',
+      'SdkAppid',
+      'CallbackCommand',
+      'contenttype',
+      'ClientIP',
+      'OptPlatform',
+      'Sign',
+      'RequestTime',
+    ]);
     expect(signed.searchParams.get('Sign')).toBe('17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061');
   });
 });
@@ -115,14 +132,27 @@ async function configure(tencentHooks: Record<string, unknown> = {}, openimHooks
 /** Every query parameter Tencent sends, checked against what the request should carry. */
 function expectTencentQuery(r: ReceivedRequest, optPlatform: string) {
   const q = r.query;
-  expect(r.rawQuery.split('&').map((p) => p.split('=')[0])).toEqual(['SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'Sign', 'RequestTime']);
+  expect(r.rawQuery.split('&').map((p) => p.split('=')[0])).toEqual([
+    'SdkAppid',
+    'CallbackCommand',
+    'contenttype',
+    'ClientIP',
+    'OptPlatform',
+    'Sign',
+    'RequestTime',
+  ]);
   expect(q.SdkAppid).toBe(SDK_APP_ID);
   expect(q.CallbackCommand).toBe(r.body.CallbackCommand);
   expect(q.contenttype).toBe('json');
   expect(q.ClientIP).toBe('127.0.0.1');
   expect(q.OptPlatform, r.body.CallbackCommand).toBe(optPlatform);
   expect(Math.abs(Number(q.RequestTime) - Date.now() / 1000)).toBeLessThan(60);
-  expect(q.Sign).toBe(crypto.createHash('sha256').update(TOKEN + q.RequestTime).digest('hex'));
+  expect(q.Sign).toBe(
+    crypto
+      .createHash('sha256')
+      .update(TOKEN + q.RequestTime)
+      .digest('hex'),
+  );
   expect(r.method).toBe('POST');
   expect(r.path).toBe('/callbackExample');
 }
@@ -150,17 +180,45 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
     const tokenO = await s.tokenFor(o);
     const g = await createGroup(s, { owner: o, admins: [a], members: [m, k], needVerification: 2, token: tokenO });
     await s.client.ok('/group/set_group_info_ex', { groupID: g.groupID, ex: 'team-ex' }, tokenO);
-    await s.client.ok('/group/join_group', { groupID: g.groupID, joinSource: 3, reqMessage: 'hi', ex: '' }, await s.tokenFor(j));
-    await s.client.ok('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [i], reason: 'come' }, tokenO);
+    await s.client.ok(
+      '/group/join_group',
+      { groupID: g.groupID, joinSource: 3, reqMessage: 'hi', ex: '' },
+      await s.tokenFor(j),
+    );
+    await s.client.ok(
+      '/group/invite_user_to_group',
+      { groupID: g.groupID, invitedUserIDs: [i], reason: 'come' },
+      tokenO,
+    );
     // Full now (6 of 6): the next join is refused and reports nothing.
-    const refused = await s.client.post('/group/join_group', { groupID: g.groupID, joinSource: 3, reqMessage: '', ex: '' }, await s.tokenFor(late));
+    const refused = await s.client.post(
+      '/group/join_group',
+      { groupID: g.groupID, joinSource: 3, reqMessage: '', ex: '' },
+      await s.tokenFor(late),
+    );
     expect(refused.errCode).toBe(1290);
     await s.client.ok('/group/quit_group', { groupID: g.groupID }, await s.tokenFor(j));
     await s.client.ok('/group/kick_group', { groupID: g.groupID, kickedUserIDs: [k], reason: 'bye' }, tokenO);
-    await s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'renamed' } }, tokenO);
-    await s.client.ok('/group/set_group_info_ex', { groupID: g.groupID, introduction: 'about', needVerification: 0 }, tokenO);
-    await s.client.ok('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, nickname: 'nn', roleLevel: 60 }] }, tokenO);
-    await s.client.ok('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: m, ex: 'only-ex' }] }, tokenO);
+    await s.client.ok(
+      '/group/set_group_info',
+      { groupInfoForSet: { groupID: g.groupID, groupName: 'renamed' } },
+      tokenO,
+    );
+    await s.client.ok(
+      '/group/set_group_info_ex',
+      { groupID: g.groupID, introduction: 'about', needVerification: 0 },
+      tokenO,
+    );
+    await s.client.ok(
+      '/group/set_group_member_info',
+      { members: [{ groupID: g.groupID, userID: m, nickname: 'nn', roleLevel: 60 }] },
+      tokenO,
+    );
+    await s.client.ok(
+      '/group/set_group_member_info',
+      { members: [{ groupID: g.groupID, userID: m, ex: 'only-ex' }] },
+      tokenO,
+    );
     await s.client.ok('/group/transfer_group', { groupID: g.groupID, oldOwnerUserID: o, newOwnerUserID: a }, tokenO);
     await s.client.ok('/group/dismiss_group', { groupID: g.groupID, deleteMember: false }, s.adminToken);
 
@@ -189,37 +247,84 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
       expect(r.body.EventTime).toBeGreaterThan(Date.now() - 60_000);
     }
     const body = (i: number) => tcGot[i]!.body;
-    expect(body(0)).toMatchObject({ GroupId: g.groupID, Operator_Account: o, Owner_Account: o, Type: 'Public', Name: 'team', UserDefinedDataList: [] });
+    expect(body(0)).toMatchObject({
+      GroupId: g.groupID,
+      Operator_Account: o,
+      Owner_Account: o,
+      Type: 'Public',
+      Name: 'team',
+      UserDefinedDataList: [],
+    });
     expect(body(0).MemberList).toEqual([{ Member_Account: a }, { Member_Account: m }, { Member_Account: k }]);
     expect(body(1)).toMatchObject({ JoinType: 'Apply', Operator_Account: j, NewMemberList: [{ Member_Account: j }] });
     expect(body(2)).toMatchObject({ JoinType: 'Invited', Operator_Account: o, NewMemberList: [{ Member_Account: i }] });
-    expect(body(3)).toEqual({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: g.groupID, EventTime: body(3).EventTime });
+    expect(body(3)).toEqual({
+      CallbackCommand: 'Group.CallbackAfterGroupFull',
+      GroupId: g.groupID,
+      EventTime: body(3).EventTime,
+    });
     expect(body(4)).toMatchObject({ ExitType: 'Quit', Operator_Account: j, ExitMemberList: [{ Member_Account: j }] });
     expect(body(5)).toMatchObject({ ExitType: 'Kicked', Operator_Account: o, ExitMemberList: [{ Member_Account: k }] });
     // Only the fields that changed, among the four Tencent reports.
-    expect(body(6)).toEqual({ CallbackCommand: 'Group.CallbackAfterGroupInfoChanged', GroupId: g.groupID, Type: 'Public', Operator_Account: o, Name: 'renamed', EventTime: body(6).EventTime });
-    expect(Object.keys(body(7))).toEqual(['CallbackCommand', 'GroupId', 'Type', 'Operator_Account', 'Introduction', 'EventTime']);
+    expect(body(6)).toEqual({
+      CallbackCommand: 'Group.CallbackAfterGroupInfoChanged',
+      GroupId: g.groupID,
+      Type: 'Public',
+      Operator_Account: o,
+      Name: 'renamed',
+      EventTime: body(6).EventTime,
+    });
+    expect(Object.keys(body(7))).toEqual([
+      'CallbackCommand',
+      'GroupId',
+      'Type',
+      'Operator_Account',
+      'Introduction',
+      'EventTime',
+    ]);
     // The ex-only member change is not a Tencent event.
     expect(body(8)).toMatchObject({ Member_Account: m, Role: 'Admin', NameCard: 'nn', Operator_Account: o });
     expect(body(9)).toMatchObject({ OldOwner_Account: o, NewOwner_Account: a, Operator_Account: o });
     expect(body(10)).toMatchObject({ Owner_Account: a, Name: 'renamed', Type: 'Public' });
-    expect(body(10).MemberList.map((x: { Member_Account: string }) => x.Member_Account).sort()).toEqual([o, a, m, i].sort());
+    expect(
+      body(10)
+        .MemberList.map((x: { Member_Account: string }) => x.Member_Account)
+        .sort(),
+    ).toEqual([o, a, m, i].sort());
 
     // OpenIM: the same operations, OpenIM's commands, afterGroupFull right after the filling join.
     const imCommands = imGot.map((r) => r.command);
     expect(imCommands.filter((c) => c === im('afterGroupFull'))).toHaveLength(1);
     expect(imCommands[imCommands.indexOf(im('afterGroupFull')) - 1]).toBe(im('afterJoinGroup'));
     expectShape(imGot.find((r) => r.command === im('afterGroupFull'))!.body, im('afterGroupFull'));
-    expect(imGot.find((r) => r.command === im('afterGroupFull'))!.body).toMatchObject({ groupID: g.groupID, memberCount: 6, maxMemberCount: 6 });
+    expect(imGot.find((r) => r.command === im('afterGroupFull'))!.body).toMatchObject({
+      groupID: g.groupID,
+      memberCount: 6,
+      maxMemberCount: 6,
+    });
     expect(imCommands.filter((c) => c === im('afterSetGroupMemberInfo'))).toHaveLength(2);
     for (const r of imGot) expect(r.query).toEqual({ contenttype: 'json' });
 
     // One delivery record per endpoint, each with its own command.
-    const log = await s.client.ok('/webhook/list_events', { groupID: g.groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } }, s.adminToken);
-    expect(log.events.map((e: { command: string }) => e.command).sort()).toEqual([im('afterCreateGroup'), tc('afterCreateGroup')].sort());
-    const tencentLog = await s.client.ok('/webhook/list_events', { groupID: g.groupID, endpoint: 'tencent', pagination: { pageNumber: 1, showNumber: 100 } }, s.adminToken);
+    const log = await s.client.ok(
+      '/webhook/list_events',
+      { groupID: g.groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } },
+      s.adminToken,
+    );
+    expect(log.events.map((e: { command: string }) => e.command).sort()).toEqual(
+      [im('afterCreateGroup'), tc('afterCreateGroup')].sort(),
+    );
+    const tencentLog = await s.client.ok(
+      '/webhook/list_events',
+      { groupID: g.groupID, endpoint: 'tencent', pagination: { pageNumber: 1, showNumber: 100 } },
+      s.adminToken,
+    );
     expect(tencentLog.total).toBe(tcGot.length);
-    expect(tencentLog.events.every((e: { endpoint: string; command: string }) => e.endpoint === 'tencent' && e.command.startsWith('Group.'))).toBe(true);
+    expect(
+      tencentLog.events.every(
+        (e: { endpoint: string; command: string }) => e.endpoint === 'tencent' && e.command.startsWith('Group.'),
+      ),
+    ).toBe(true);
   });
 
   it('keeps delivering to one endpoint while the other is down, each with its own retries', async () => {
@@ -237,7 +342,16 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
 describe('ClientIP', () => {
   const forwarded = { 'x-forwarded-for': '198.51.100.4, 203.0.113.9' };
   const createVia = async (server: TestServer, owner: string) => {
-    const res = await server.client.raw('/group/create_group', { ownerUserID: owner, adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: '', groupName: 'ip', groupType: 2 } }, { token: server.adminToken, headers: forwarded });
+    const res = await server.client.raw(
+      '/group/create_group',
+      {
+        ownerUserID: owner,
+        adminUserIDs: [],
+        memberUserIDs: [],
+        groupInfo: { groupID: '', groupName: 'ip', groupType: 2 },
+      },
+      { token: server.adminToken, headers: forwarded },
+    );
     expect(res.body.errCode).toBe(0);
     return res.body.data.groupInfo.groupID as string;
   };
@@ -253,7 +367,24 @@ describe('ClientIP', () => {
   it('takes the caller from X-Forwarded-For behind a trusted proxy (HUDDLE_TRUSTED_PROXIES)', async () => {
     const behind = await startServer({ env: { HUDDLE_TRUSTED_PROXIES: '127.0.0.1, 203.0.113.9' } });
     try {
-      await behind.client.ok('/webhook/set_config', { config: { url: '', endpoints: [{ name: 'tc', url: rxTC.url, dialect: 'tencent', sdkAppId: SDK_APP_ID, hooks: { afterCreateGroup: { enable: true } } }] } }, behind.adminToken);
+      await behind.client.ok(
+        '/webhook/set_config',
+        {
+          config: {
+            url: '',
+            endpoints: [
+              {
+                name: 'tc',
+                url: rxTC.url,
+                dialect: 'tencent',
+                sdkAppId: SDK_APP_ID,
+                hooks: { afterCreateGroup: { enable: true } },
+              },
+            ],
+          },
+        },
+        behind.adminToken,
+      );
       const o = uid('o');
       await behind.register(o);
       const groupID = await createVia(behind, o);
@@ -269,12 +400,25 @@ describe('ClientIP', () => {
 describe('Tencent before-callbacks', () => {
   it('ErrorCode 1 denies: the caller gets 10016 and nothing is created', async () => {
     await configure({ beforeCreateGroup: { enable: true } });
-    rxTC.answer('Group.CallbackBeforeCreateGroup', { body: { ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'not today' } });
+    rxTC.answer('Group.CallbackBeforeCreateGroup', {
+      body: { ActionStatus: 'OK', ErrorCode: 1, ErrorInfo: 'not today' },
+    });
     const o = uid('o');
     await s.register(o);
-    const res = await s.client.post('/group/create_group', { ownerUserID: o, adminUserIDs: [], memberUserIDs: [], groupInfo: { groupID: `gx${n}`, groupName: 'x', groupType: 2 } }, s.adminToken);
+    const res = await s.client.post(
+      '/group/create_group',
+      {
+        ownerUserID: o,
+        adminUserIDs: [],
+        memberUserIDs: [],
+        groupInfo: { groupID: `gx${n}`, groupName: 'x', groupType: 2 },
+      },
+      s.adminToken,
+    );
     expect(res).toMatchObject({ errCode: 10016, errMsg: 'CallbackDenied', errDlt: 'not today' });
-    expect((await s.client.ok('/group/get_groups_info', { groupIDs: [`gx${n}`] }, s.adminToken)).groupInfos).toEqual([]);
+    expect((await s.client.ok('/group/get_groups_info', { groupIDs: [`gx${n}`] }, s.adminToken)).groupInfos).toEqual(
+      [],
+    );
     const [req] = rxTC.requests('Group.CallbackBeforeCreateGroup');
     expectShape(req!.body, 'Group.CallbackBeforeCreateGroup');
     expectTencentQuery(req!, 'RESTAPI');
@@ -283,13 +427,23 @@ describe('Tencent before-callbacks', () => {
 
   it('a code in 10100–10200 reaches the caller unchanged, with ErrorInfo', async () => {
     await configure({ beforeApplyJoinGroup: { enable: true } });
-    rxTC.answer('Group.CallbackBeforeApplyJoinGroup', { body: { ActionStatus: 'FAIL', ErrorCode: 10150, ErrorInfo: 'verify your phone first' } });
+    rxTC.answer('Group.CallbackBeforeApplyJoinGroup', {
+      body: { ActionStatus: 'FAIL', ErrorCode: 10150, ErrorInfo: 'verify your phone first' },
+    });
     const [o, u] = [uid('o'), uid('u')];
     await s.register(o, u);
     const g = await createGroup(s, { owner: o, needVerification: 2 });
-    const res = await s.client.post('/group/join_group', { groupID: g.groupID, joinSource: 3, reqMessage: '', ex: '' }, await s.tokenFor(u));
+    const res = await s.client.post(
+      '/group/join_group',
+      { groupID: g.groupID, joinSource: 3, reqMessage: '', ex: '' },
+      await s.tokenFor(u),
+    );
     expect(res).toMatchObject({ errCode: 10150, errMsg: 'verify your phone first' });
-    const members = await s.client.ok('/group/get_group_members_info', { groupID: g.groupID, userIDs: [u] }, s.adminToken);
+    const members = await s.client.ok(
+      '/group/get_group_members_info',
+      { groupID: g.groupID, userIDs: [u] },
+      s.adminToken,
+    );
     expect(members.members).toEqual([]);
     const [req] = rxTC.requests('Group.CallbackBeforeApplyJoinGroup');
     expectShape(req!.body, 'Group.CallbackBeforeApplyJoinGroup');
@@ -301,15 +455,28 @@ describe('Tencent before-callbacks', () => {
     const [o, u1, u2, u3] = [uid('o'), uid('u'), uid('u'), uid('u')];
     await s.register(o, u1, u2, u3);
     const g = await createGroup(s, { owner: o });
-    rxTC.answer('Group.CallbackBeforeInviteJoinGroup', { body: { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', RefusedMembers_Account: [u2] } });
-    await s.client.ok('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [u1, u2, u3], reason: '' }, await s.tokenFor(o));
+    rxTC.answer('Group.CallbackBeforeInviteJoinGroup', {
+      body: { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', RefusedMembers_Account: [u2] },
+    });
+    await s.client.ok(
+      '/group/invite_user_to_group',
+      { groupID: g.groupID, invitedUserIDs: [u1, u2, u3], reason: '' },
+      await s.tokenFor(o),
+    );
     const ids = (await s.client.ok('/group/get_group_member_user_id', { groupID: g.groupID }, s.adminToken)).userIDs;
     expect([...ids].sort()).toEqual([o, u1, u3].sort());
     const [req] = rxTC.requests('Group.CallbackBeforeInviteJoinGroup');
     expectShape(req!.body, 'Group.CallbackBeforeInviteJoinGroup');
-    expect(req!.body.DestinationMembers).toEqual([{ Member_Account: u1 }, { Member_Account: u2 }, { Member_Account: u3 }]);
+    expect(req!.body.DestinationMembers).toEqual([
+      { Member_Account: u1 },
+      { Member_Account: u2 },
+      { Member_Account: u3 },
+    ]);
     const [joined] = await rxTC.waitForCount(1, 'Group.CallbackAfterNewMemberJoin');
-    expect(joined!.body).toMatchObject({ JoinType: 'Invited', NewMemberList: [{ Member_Account: u1 }, { Member_Account: u3 }] });
+    expect(joined!.body).toMatchObject({
+      JoinType: 'Invited',
+      NewMemberList: [{ Member_Account: u1 }, { Member_Account: u3 }],
+    });
   });
 
   it("fails open by default (Tencent's default), closed with failedContinue: false; unknown ErrorCodes are failures", async () => {
@@ -317,7 +484,8 @@ describe('Tencent before-callbacks', () => {
     await s.register(o, u);
     const g = await createGroup(s, { owner: o });
     const tokenO = await s.tokenFor(o);
-    const invite = () => s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [u], reason: '' }, tokenO);
+    const invite = () =>
+      s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [u], reason: '' }, tokenO);
     rxTC.answer('Group.CallbackBeforeInviteJoinGroup', [{ status: 500 }, { status: 500 }, { body: { ErrorCode: 7 } }]);
     await configure({ beforeInviteUserToGroup: { enable: true, failedContinue: false } });
     expect((await invite()).errCode).toBe(90004);
@@ -331,10 +499,20 @@ describe('Tencent before-callbacks', () => {
 
 describe('endpoints configuration', () => {
   const setConfig = (config: Record<string, unknown>) => s.client.post('/webhook/set_config', { config }, s.adminToken);
-  const tencent = (extra: Record<string, unknown> = {}) => ({ name: 'tc', url: 'http://127.0.0.1:9/im', dialect: 'tencent', sdkAppId: 1400000000, ...extra });
+  const tencent = (extra: Record<string, unknown> = {}) => ({
+    name: 'tc',
+    url: 'http://127.0.0.1:9/im',
+    dialect: 'tencent',
+    sdkAppId: 1400000000,
+    ...extra,
+  });
 
   it('refuses a before-hook on two endpoints, naming both', async () => {
-    const res = await setConfig({ url: 'http://127.0.0.1:9/cb', beforeCreateGroup: { enable: true }, endpoints: [tencent({ hooks: { beforeCreateGroup: { enable: true } } })] });
+    const res = await setConfig({
+      url: 'http://127.0.0.1:9/cb',
+      beforeCreateGroup: { enable: true },
+      endpoints: [tencent({ hooks: { beforeCreateGroup: { enable: true } } })],
+    });
     expect(res.errCode).toBe(1001);
     expect(res.errDlt).toContain('beforeCreateGroup');
     expect(res.errDlt).toContain('"default" and "tc"');
@@ -342,7 +520,10 @@ describe('endpoints configuration', () => {
 
   it('refuses hooks Tencent has no callback for, a missing sdkAppId, a duplicate name and an unknown dialect', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ endpoints: [tencent({ hooks: { beforeSetGroupMemberInfo: { enable: true } } })] }, 'endpoints[0].hooks.beforeSetGroupMemberInfo'],
+      [
+        { endpoints: [tencent({ hooks: { beforeSetGroupMemberInfo: { enable: true } } })] },
+        'endpoints[0].hooks.beforeSetGroupMemberInfo',
+      ],
       [{ endpoints: [tencent({ sdkAppId: undefined })] }, 'endpoints[0].sdkAppId'],
       [{ endpoints: [tencent(), tencent()] }, 'endpoints[1].name'],
       [{ endpoints: [tencent({ dialect: 'wechat' })] }, 'endpoints[0].dialect'],

@@ -26,17 +26,29 @@ describe('event IDs', () => {
 
     const invited = Array.from({ length: 1000 }, (_, i) => `ev_u${i}`);
     await s.register('ev_owner');
-    await s.client.ok('/user/user_register', { users: invited.map((userID) => ({ userID, nickname: userID })) }, s.adminToken);
+    await s.client.ok(
+      '/user/user_register',
+      { users: invited.map((userID) => ({ userID, nickname: userID })) },
+      s.adminToken,
+    );
     const g = await createGroup(s, { owner: 'ev_owner' });
-    const res = await s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: invited }, await s.tokenFor('ev_owner'));
+    const res = await s.client.post(
+      '/group/invite_user_to_group',
+      { groupID: g.groupID, invitedUserIDs: invited },
+      await s.tokenFor('ev_owner'),
+    );
     expect(res.errCode, res.errDlt).toBe(0);
 
-    const rows = await s.query<{ id: string }>(`SELECT id FROM webhook_events WHERE hook = 'afterMemberJoinGroup' ORDER BY seq`);
+    const rows = await s.query<{ id: string }>(
+      `SELECT id FROM webhook_events WHERE hook = 'afterMemberJoinGroup' ORDER BY seq`,
+    );
     expect(rows.length).toBe(5000);
     const ids = rows.map((r) => r.id);
     expect(new Set(ids).size).toBe(5000);
     expect(ids).toEqual([...ids].sort());
-    const [count] = await s.query<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM group_members WHERE group_id = '${g.groupID}'`);
+    const [count] = await s.query<{ n: number }>(
+      `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM group_members WHERE group_id = '${g.groupID}'`,
+    );
     expect(count?.n).toBe(1001);
   });
 });

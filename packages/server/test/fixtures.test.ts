@@ -42,7 +42,9 @@ const commandOf = (key: HookKey) => HOOKS[key].openim.command;
 // A representative event per hook (its declaration's example, which `huddle hooks test` sends), and, for hooks with nullable
 // fields, the same event with every optional field "not part of the change".
 
-const EVENTS = Object.fromEntries(HOOK_KEYS.map((key) => [key, HOOKS[key].example])) as { [K in HookKey]: EventOf<Hooks[K]> };
+const EVENTS = Object.fromEntries(HOOK_KEYS.map((key) => [key, HOOKS[key].example])) as {
+  [K in HookKey]: EventOf<Hooks[K]>;
+};
 const infoUnset = {
   ...EVENTS.beforeSetGroupInfo,
   groupName: null,
@@ -107,7 +109,13 @@ const SEED_EXAMPLES: Record<string, { seed: string; example: Record<string, unkn
   },
   callbackAfterMemberJoinGroupCommand: {
     seed: '003',
-    example: { callbackCommand: 'CallbackAfterMemberJoinGroupCommand', groupID: '12345', userID: 'user789', ex: 'Extra data', groupEx: 'GroupExtra data' },
+    example: {
+      callbackCommand: 'CallbackAfterMemberJoinGroupCommand',
+      groupID: '12345',
+      userID: 'user789',
+      ex: 'Extra data',
+      groupEx: 'GroupExtra data',
+    },
   },
   callbackBeforeSetGroupMemberInfoCommand: {
     seed: '004',
@@ -143,7 +151,13 @@ function fixtureFlaws(f: Fixture): string[] {
     else if (Array.isArray(v)) {
       if (v.length === 0) flaws.push(`${at} is an empty list (its element type is unknown)`);
       v.forEach((item, i) => {
-        const uneven = shapeDiff(item, { command: '', body: v[0] as Record<string, unknown>, nullable: new Set(), optional: new Set(), comment: undefined });
+        const uneven = shapeDiff(item, {
+          command: '',
+          body: v[0] as Record<string, unknown>,
+          nullable: new Set(),
+          optional: new Set(),
+          comment: undefined,
+        });
         if (uneven.length > 0) flaws.push(`${at}[${i}] differs from ${at}[0]: ${uneven.join('; ')}`);
         walk(item, `${at}[${i}]`, `${pattern}[]`);
       });
@@ -206,7 +220,9 @@ describe.each(hooks)('%s', (key, hook) => {
   it("has the keys and value types of the hook's own body builder", () => {
     const body = bodyOf(key, EVENTS[key]);
     const f = loadFixture(command);
-    expect(Object.keys(f.body).sort()).toEqual(['callbackCommand', ...Object.keys(hook.openim.body(EVENTS[key] as never))].sort());
+    expect(Object.keys(f.body).sort()).toEqual(
+      ['callbackCommand', ...Object.keys(hook.openim.body(EVENTS[key] as never))].sort(),
+    );
     expect(keyPaths(body)).toEqual(keyPaths(f.body));
     expect(shapeDiff(body, f)).toEqual([]);
     // The representative event has no nulls: every type is pinned down.
@@ -233,15 +249,20 @@ describe.each(hooks)('%s', (key, hook) => {
 });
 
 describe('the seed pages', () => {
-  it.each(Object.entries(SEED_EXAMPLES))('%s matches its seed example key for key, type for type', (command, { example }) => {
-    const f = loadFixture(command);
-    expect(keyPaths(f.body)).toEqual(keyPaths(example));
-    expect(shapeDiff(example, f)).toEqual([]);
-  });
+  it.each(Object.entries(SEED_EXAMPLES))(
+    '%s matches its seed example key for key, type for type',
+    (command, { example }) => {
+      const f = loadFixture(command);
+      expect(keyPaths(f.body)).toEqual(keyPaths(example));
+      expect(shapeDiff(example, f)).toEqual([]);
+    },
+  );
 
   it('covers the four seed callbacks, each declared in HOOKS', () => {
     expect(Object.keys(SEED_EXAMPLES).sort()).toEqual(
-      ['afterCreateGroup', 'afterQuitGroup', 'afterMemberJoinGroup', 'beforeSetGroupMemberInfo'].map((k) => commandOf(k as HookKey)).sort(),
+      ['afterCreateGroup', 'afterQuitGroup', 'afterMemberJoinGroup', 'beforeSetGroupMemberInfo']
+        .map((k) => commandOf(k as HookKey))
+        .sort(),
     );
   });
 
@@ -256,7 +277,9 @@ describe('the seed pages', () => {
   });
 
   it("003: callbackCommand is callbackAfterMemberJoinGroupCommand (the page's capital C is a typo)", () => {
-    expect(loadFixture('callbackAfterMemberJoinGroupCommand').body.callbackCommand).toBe('callbackAfterMemberJoinGroupCommand');
+    expect(loadFixture('callbackAfterMemberJoinGroupCommand').body.callbackCommand).toBe(
+      'callbackAfterMemberJoinGroupCommand',
+    );
     expect(HOOKS.afterMemberJoinGroup.openim.command).toBe('callbackAfterMemberJoinGroupCommand');
   });
 
@@ -333,7 +356,10 @@ describe.each(beforeHooks)('%s answers', (_key, hook) => {
       const parsed = modifiable.parse(answer, '') as Record<string, unknown>;
       // A field the schema does not know would be dropped: every field of the answer must survive.
       for (const [k, v] of Object.entries(extra)) expect(parsed[k], k).toEqual(v);
-      expect(readOpenIMAnswer(200, JSON.stringify(answer), modifiable)).toEqual({ kind: 'allow', modification: parsed });
+      expect(readOpenIMAnswer(200, JSON.stringify(answer), modifiable)).toEqual({
+        kind: 'allow',
+        modification: parsed,
+      });
     });
 
     it('invalid: refused by the schema, so the callback counts as failed', () => {
@@ -385,11 +411,21 @@ describe('shapeDiff', () => {
 
   it('treats groupType "\\u0002" (OpenIM\'s one-character string) as a wrong type', () => {
     const dismiss = loadFixture('callbackAfterDisMissGroupCommand');
-    expect(shapeDiff({ ...dismiss.body, groupType: '\u0002' }, dismiss)).toEqual(['groupType: expected number, got string']);
+    expect(shapeDiff({ ...dismiss.body, groupType: '\u0002' }, dismiss)).toEqual([
+      'groupType: expected number, got string',
+    ]);
   });
 
   it('reports JSON types', () => {
-    expect([null, [], {}, '', 0, false, undefined].map(jsonType)).toEqual(['null', 'array', 'object', 'string', 'number', 'boolean', 'undefined']);
+    expect([null, [], {}, '', 0, false, undefined].map(jsonType)).toEqual([
+      'null',
+      'array',
+      'object',
+      'string',
+      'number',
+      'boolean',
+      'undefined',
+    ]);
   });
 });
 
@@ -399,7 +435,8 @@ describe('shapeDiff', () => {
 // each answerExample is a modification the hook accepts.
 
 describe('hook declarations: body views, examples and answer examples', () => {
-  const withoutAnnotations = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('$')));
+  const withoutAnnotations = (doc: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('$')));
   const withCommand = (key: string, schema: Record<string, unknown>) => ({
     ...schema,
     properties: { [key]: { type: 'string' }, ...(schema.properties as object) },
@@ -410,7 +447,9 @@ describe('hook declarations: body views, examples and answer examples', () => {
   /** The fixture's `$nullable` fields are the view's nullable ones, its `$optional` ones the view's optional ones. */
   const expectMarks = (doc: Record<string, unknown>, schema: Record<string, unknown>) => {
     const properties = schema.properties as Record<string, { type: unknown }>;
-    const nullable = Object.keys(properties).filter((k) => Array.isArray(properties[k]!.type) && (properties[k]!.type as string[]).includes('null'));
+    const nullable = Object.keys(properties).filter(
+      (k) => Array.isArray(properties[k]!.type) && (properties[k]!.type as string[]).includes('null'),
+    );
     expect(nullable.sort()).toEqual([...((doc.$nullable as string[] | undefined) ?? [])].sort());
     const optional = Object.keys(properties).filter((k) => !(schema.required as string[]).includes(k));
     expect(optional.sort()).toEqual([...((doc.$optional as string[] | undefined) ?? [])].sort());
@@ -428,17 +467,24 @@ describe('hook declarations: body views, examples and answer examples', () => {
     if (unset) expect(checkJson(schema, schema, bodyOf(key, unset))).toEqual([]);
   });
 
-  it.each(hooks.filter(([, h]) => h.tencent))('%s: the Tencent fixture and the example body fit the view', (key, hook) => {
-    const schema = withCommand('CallbackCommand', hook.tencent!.view.jsonSchema());
-    const doc = readJson(path.join(TENCENT_FIXTURE_DIR, `${hook.tencent!.command}.json`));
-    expect(checkJson(schema, schema, withoutAnnotations(doc))).toEqual([]);
-    expectMarks(doc, schema);
-    for (const { body } of tencentBodies(hook, [EVENTS[key]], EXAMPLE_TENCENT_CONTEXT)) expect(checkJson(schema, schema, body)).toEqual([]);
-  });
+  it.each(hooks.filter(([, h]) => h.tencent))(
+    '%s: the Tencent fixture and the example body fit the view',
+    (key, hook) => {
+      const schema = withCommand('CallbackCommand', hook.tencent!.view.jsonSchema());
+      const doc = readJson(path.join(TENCENT_FIXTURE_DIR, `${hook.tencent!.command}.json`));
+      expect(checkJson(schema, schema, withoutAnnotations(doc))).toEqual([]);
+      expectMarks(doc, schema);
+      for (const { body } of tencentBodies(hook, [EVENTS[key]], EXAMPLE_TENCENT_CONTEXT))
+        expect(checkJson(schema, schema, body)).toEqual([]);
+    },
+  );
 
-  it.each(beforeHooks)('%s: answerExample is a modification the hook accepts, and only hooks that modify have one', (_key, hook) => {
-    expect(hook.answerExample !== undefined).toBe(hook.modifiable !== undefined);
-    expect(hook.answer !== undefined).toBe(hook.modifiable !== undefined);
-    if (hook.modifiable) expect(() => hook.modifiable!.parse(hook.answerExample, '')).not.toThrow();
-  });
+  it.each(beforeHooks)(
+    '%s: answerExample is a modification the hook accepts, and only hooks that modify have one',
+    (_key, hook) => {
+      expect(hook.answerExample !== undefined).toBe(hook.modifiable !== undefined);
+      expect(hook.answer !== undefined).toBe(hook.modifiable !== undefined);
+      if (hook.modifiable) expect(() => hook.modifiable!.parse(hook.answerExample, '')).not.toThrow();
+    },
+  );
 });

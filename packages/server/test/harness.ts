@@ -77,7 +77,12 @@ export class Client {
   async raw(
     urlPath: string,
     body: unknown,
-    options: { token?: string | null; operationID?: string | null; method?: 'POST' | 'GET'; headers?: Record<string, string> } = {},
+    options: {
+      token?: string | null;
+      operationID?: string | null;
+      method?: 'POST' | 'GET';
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<{ status: number; body: any; text: string; headers: Record<string, string | string[] | undefined> }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.operationID !== null) headers.operationID = options.operationID ?? `op-${++this.seq}`;
@@ -125,7 +130,9 @@ export interface TestServer {
   client: Client;
   adminToken: string;
   /** Registers users (nickname = userID unless given). */
-  register(...userIDs: (string | { userID: string; nickname?: string; faceURL?: string; ex?: string })[]): Promise<void>;
+  register(
+    ...userIDs: (string | { userID: string; nickname?: string; faceURL?: string; ex?: string })[]
+  ): Promise<void>;
   /** A user token, platform 5 (Web) unless given. */
   tokenFor(userID: string, platformID?: number): Promise<string>;
   /** A read-only query on this server's database, over a connection of its own (see queryDatabase). */
@@ -182,7 +189,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       ...options.env,
       HUDDLE_DATABASE: database,
     });
-    app = await createApp(config, options.logger ?? createLogger('silent'), { worker: options.worker, ...(options.now ? { now: options.now } : {}) });
+    app = await createApp(config, options.logger ?? createLogger('silent'), {
+      worker: options.worker,
+      ...(options.now ? { now: options.now } : {}),
+    });
   } catch (err) {
     // A server that never started leaves no database behind.
     if (created) {
@@ -194,7 +204,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const address = await app.listen();
   const client = new Client(`http://127.0.0.1:${address.port}`);
   const adminID = config.adminUserIDs[0]!;
-  const { token: adminToken } = await client.ok('/auth/get_admin_token', { secret: app.secret.secret, userID: adminID });
+  const { token: adminToken } = await client.ok('/auth/get_admin_token', {
+    secret: app.secret.secret,
+    userID: adminID,
+  });
 
   let stopped = false;
   const stop = async () => {
@@ -213,7 +226,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     async register(...users) {
       await client.ok(
         '/user/user_register',
-        { users: users.map((u) => (typeof u === 'string' ? { userID: u, nickname: u } : { nickname: u.userID, ...u })) },
+        {
+          users: users.map((u) => (typeof u === 'string' ? { userID: u, nickname: u } : { nickname: u.userID, ...u })),
+        },
         adminToken,
       );
     },
@@ -237,7 +252,15 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 /** create_group with sensible defaults; returns the groupInfo. */
 export async function createGroup(
   s: TestServer,
-  spec: { owner: string; admins?: string[]; members?: string[]; groupID?: string; needVerification?: number; token?: string; groupName?: string },
+  spec: {
+    owner: string;
+    admins?: string[];
+    members?: string[];
+    groupID?: string;
+    needVerification?: number;
+    token?: string;
+    groupName?: string;
+  },
 ) {
   const data = await s.client.ok(
     '/group/create_group',

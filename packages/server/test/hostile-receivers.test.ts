@@ -30,7 +30,11 @@ afterAll(async () => {
 
 /** Sets the hooks through the admin API, with a short retry schedule: three attempts in all. */
 async function configure(hooks: Record<string, HookEntry>): Promise<void> {
-  await s.client.ok('/webhook/set_config', { config: webhooksDocument({ url: rx.url, retrySchedule: [0.05, 0.05], hooks }) }, s.adminToken);
+  await s.client.ok(
+    '/webhook/set_config',
+    { config: webhooksDocument({ url: rx.url, retrySchedule: [0.05, 0.05], hooks }) },
+    s.adminToken,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -45,7 +49,7 @@ interface Probe {
 function stream(res: http.ServerResponse, probe: Probe, head: string, fill: string, total: number, tail: string): void {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.write(head);
-  const chunk = fill.repeat(Math.ceil(64 * 1024 / fill.length));
+  const chunk = fill.repeat(Math.ceil((64 * 1024) / fill.length));
   let sent = 0;
   const pump = () => {
     while (sent < total && !res.destroyed) {
@@ -83,16 +87,34 @@ const HOSTILE: Hostile[] = [
     slow: true,
   },
   // An answer over 1 MiB is no usable answer: huddle stops reading at the cap.
-  { name: 'answers 10 MB of JSON', answer: (p) => ({ raw: (res) => stream(res, p, '{"actionCode":0,"pad":"', 'x', 10 * MIB, '"}') }), cause: 'transport' },
+  {
+    name: 'answers 10 MB of JSON',
+    answer: (p) => ({ raw: (res) => stream(res, p, '{"actionCode":0,"pad":"', 'x', 10 * MIB, '"}') }),
+    cause: 'transport',
+  },
   {
     // The first MiB alone would read as a valid rejection: an answer is judged whole or not at all.
     name: 'answers a rejection padded to 10 MB',
-    answer: (p) => ({ raw: (res) => stream(res, p, '{"actionCode":0,"nextCode":1,"errCode":5001,"errMsg":"no"}', ' ', 10 * MIB, '') }),
+    answer: (p) => ({
+      raw: (res) => stream(res, p, '{"actionCode":0,"nextCode":1,"errCode":5001,"errMsg":"no"}', ' ', 10 * MIB, ''),
+    }),
     cause: 'transport',
   },
-  { name: 'answers without end', answer: (p) => ({ raw: (res) => stream(res, p, '{"pad":"', 'y', Infinity, '') }), cause: 'transport' },
-  { name: 'answers an HTML page', answer: () => ({ headers: { 'content-type': 'text/html' }, body: '<html><body><h1>It works!</h1></body></html>' }), cause: 'data' },
-  { name: 'answers a 502 HTML page', answer: () => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }), cause: 'transport' },
+  {
+    name: 'answers without end',
+    answer: (p) => ({ raw: (res) => stream(res, p, '{"pad":"', 'y', Infinity, '') }),
+    cause: 'transport',
+  },
+  {
+    name: 'answers an HTML page',
+    answer: () => ({ headers: { 'content-type': 'text/html' }, body: '<html><body><h1>It works!</h1></body></html>' }),
+    cause: 'data',
+  },
+  {
+    name: 'answers a 502 HTML page',
+    answer: () => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }),
+    cause: 'transport',
+  },
   {
     name: 'closes the socket mid-body',
     answer: () => ({
@@ -104,7 +126,11 @@ const HOSTILE: Hostile[] = [
     }),
     cause: 'transport',
   },
-  { name: 'redirects', answer: () => ({ status: 307, headers: { location: `${rx.url}/elsewhere` }, body: '' }), cause: 'transport' },
+  {
+    name: 'redirects',
+    answer: () => ({ status: 307, headers: { location: `${rx.url}/elsewhere` }, body: '' }),
+    cause: 'transport',
+  },
 ];
 
 /** Answers each request with the case its groupID was given, so cases may run side by side. */
@@ -191,16 +217,38 @@ describe('modifiable fields with wrong types', () => {
         await configure({ [hook]: { enable: true, timeout: 2, failedContinue } });
         rx.answer(cmd(hook), { body: { actionCode: 0, ...answer } });
         const state = async () => {
-          const info = (await s.client.ok('/group/get_groups_info', { groupIDs: [g.groupID] }, s.adminToken)).groupInfos[0];
-          const list = await s.client.ok('/group/get_group_member_list', { groupID: g.groupID, pagination: { pageNumber: 1, showNumber: 100 } }, s.adminToken);
-          return { name: info.groupName, needVerification: info.needVerification, ex: info.ex, members: list.members.map((m: any) => `${m.userID}:${m.roleLevel}:${m.nickname}`).sort() as string[] };
+          const info = (await s.client.ok('/group/get_groups_info', { groupIDs: [g.groupID] }, s.adminToken))
+            .groupInfos[0];
+          const list = await s.client.ok(
+            '/group/get_group_member_list',
+            { groupID: g.groupID, pagination: { pageNumber: 1, showNumber: 100 } },
+            s.adminToken,
+          );
+          return {
+            name: info.groupName,
+            needVerification: info.needVerification,
+            ex: info.ex,
+            members: list.members.map((m: any) => `${m.userID}:${m.roleLevel}:${m.nickname}`).sort() as string[],
+          };
         };
         const before = await state();
         const call: Record<string, () => Promise<{ errCode: number }>> = {
-          beforeSetGroupInfo: () => s.client.post('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'renamed' } }, s.adminToken),
-          beforeSetGroupMemberInfo: () => s.client.post('/group/set_group_member_info', { members: [{ groupID: g.groupID, userID: member, nickname: 'nick' }] }, s.adminToken),
-          beforeMemberJoinGroup: () => s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [guest] }, s.adminToken),
-          beforeInviteUserToGroup: () => s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [guest] }, s.adminToken),
+          beforeSetGroupInfo: () =>
+            s.client.post(
+              '/group/set_group_info',
+              { groupInfoForSet: { groupID: g.groupID, groupName: 'renamed' } },
+              s.adminToken,
+            ),
+          beforeSetGroupMemberInfo: () =>
+            s.client.post(
+              '/group/set_group_member_info',
+              { members: [{ groupID: g.groupID, userID: member, nickname: 'nick' }] },
+              s.adminToken,
+            ),
+          beforeMemberJoinGroup: () =>
+            s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [guest] }, s.adminToken),
+          beforeInviteUserToGroup: () =>
+            s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [guest] }, s.adminToken),
         };
         const res = await call[hook]!();
         expect(rx.requests(cmd(hook)).length).toBeGreaterThan(0);
@@ -214,7 +262,10 @@ describe('modifiable fields with wrong types', () => {
         // Exactly what the caller asked for, nothing the answer said.
         const asked = {
           beforeSetGroupInfo: { ...before, name: 'renamed' },
-          beforeSetGroupMemberInfo: { ...before, members: before.members.map((m) => (m.startsWith(`${member}:`) ? `${member}:20:nick` : m)).sort() },
+          beforeSetGroupMemberInfo: {
+            ...before,
+            members: before.members.map((m) => (m.startsWith(`${member}:`) ? `${member}:20:nick` : m)).sort(),
+          },
           beforeMemberJoinGroup: { ...before, members: [...before.members, `${guest}:20:${guest}`].sort() },
           beforeInviteUserToGroup: { ...before, members: [...before.members, `${guest}:20:${guest}`].sort() },
         }[hook as string];
@@ -235,7 +286,11 @@ describe('after-callbacks against a hostile business server', () => {
         const g = await createGroup(s, { owner });
         const probe: Probe = { written: 0 };
         caseOfGroup.set(g.groupID, { hostile, probe });
-        await s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'changed' } }, s.adminToken);
+        await s.client.ok(
+          '/group/set_group_info',
+          { groupInfoForSet: { groupID: g.groupID, groupName: 'changed' } },
+          s.adminToken,
+        );
         return { hostile, probe, groupID: g.groupID };
       }),
     );
@@ -246,14 +301,20 @@ describe('after-callbacks against a hostile business server', () => {
   it('delivers a 2xx HTML page on the first attempt, noting the body it could not read', async () => {
     await configure({ afterSetGroupInfo: { enable: true, timeout: 60 } });
     const [run] = await runAgainst(HOSTILE.filter((h) => h.cause === 'data'));
-    const event = await eventually(async () => {
-      const [e] = await s.query<{ id: string; status: string; attempts: number }>(
-        `SELECT id, status, attempts FROM webhook_events WHERE ordering_key = '${run!.groupID}' AND hook = 'afterSetGroupInfo'`,
-      );
-      return e && e.status !== 'pending' ? e : undefined;
-    }, 30_000, 'the event delivered');
+    const event = await eventually(
+      async () => {
+        const [e] = await s.query<{ id: string; status: string; attempts: number }>(
+          `SELECT id, status, attempts FROM webhook_events WHERE ordering_key = '${run!.groupID}' AND hook = 'afterSetGroupInfo'`,
+        );
+        return e && e.status !== 'pending' ? e : undefined;
+      },
+      30_000,
+      'the event delivered',
+    );
     expect(event).toMatchObject({ status: 'delivered', attempts: 1 });
-    const [attempt] = await s.query<{ outcome: string; error: string }>(`SELECT outcome, error FROM webhook_attempts WHERE event_id = '${event.id}'`);
+    const [attempt] = await s.query<{ outcome: string; error: string }>(
+      `SELECT outcome, error FROM webhook_attempts WHERE event_id = '${event.id}'`,
+    );
     expect(attempt).toEqual({ outcome: 'success', error: 'response body is not JSON' });
   });
 
@@ -264,15 +325,22 @@ describe('after-callbacks against a hostile business server', () => {
     const runs = await runAgainst(HOSTILE.filter((h) => h.cause === 'transport'));
     // While the worker is stuck on the slow answers, calls go through.
     await rx.waitFor((rs) => runs.every((r) => rs.some((q) => q.body?.groupID === r.groupID)));
-    for (let i = 0; i < 5; i++) expect((await s.client.post('/group/get_groups_info', { groupIDs: [runs[0]!.groupID] }, s.adminToken)).errCode).toBe(0);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await s.client.post('/group/get_groups_info', { groupIDs: [runs[0]!.groupID] }, s.adminToken)).errCode,
+      ).toBe(0);
 
     for (const run of runs) {
-      const event = await eventually(async () => {
-        const [e] = await s.query<{ id: string; status: string; attempts: number; last_error: string }>(
-          `SELECT id, status, attempts, last_error FROM webhook_events WHERE ordering_key = '${run.groupID}' AND hook = 'afterSetGroupInfo'`,
-        );
-        return e?.status === 'dead' ? e : undefined;
-      }, 20_000, `${run.hostile.name}: the event dead-lettered`);
+      const event = await eventually(
+        async () => {
+          const [e] = await s.query<{ id: string; status: string; attempts: number; last_error: string }>(
+            `SELECT id, status, attempts, last_error FROM webhook_events WHERE ordering_key = '${run.groupID}' AND hook = 'afterSetGroupInfo'`,
+          );
+          return e?.status === 'dead' ? e : undefined;
+        },
+        20_000,
+        `${run.hostile.name}: the event dead-lettered`,
+      );
       expect(event.attempts, run.hostile.name).toBe(3);
       expect(event.last_error, run.hostile.name).not.toBe('');
       expect(event.last_error, run.hostile.name).not.toContain(rx.url);

@@ -64,7 +64,8 @@ class RawSocket {
     const parse = (text: string) => {
       let rest = text;
       // Skip interim answers (100 Continue).
-      while (/^HTTP\/1\.1 1\d\d /.test(rest) && rest.includes('\r\n\r\n')) rest = rest.slice(rest.indexOf('\r\n\r\n') + 4);
+      while (/^HTTP\/1\.1 1\d\d /.test(rest) && rest.includes('\r\n\r\n'))
+        rest = rest.slice(rest.indexOf('\r\n\r\n') + 4);
       const end = rest.indexOf('\r\n\r\n');
       if (end < 0) return undefined;
       const headers = rest.slice(0, end);
@@ -86,7 +87,14 @@ class RawSocket {
 }
 
 const post = (path: string, headers: Record<string, string | number>) =>
-  [`POST ${path} HTTP/1.1`, 'Host: huddle', 'Content-Type: application/json', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+  [
+    `POST ${path} HTTP/1.1`,
+    'Host: huddle',
+    'Content-Type: application/json',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    '',
+    '',
+  ].join('\r\n');
 
 describe('pipelining', () => {
   let s: TestServer;
@@ -142,9 +150,17 @@ describe('pipelining', () => {
       expect([first.status, etag]).toEqual([200, expect.stringMatching(/^"[\w-]+"$/)]);
       const again = await s.client.raw(path, undefined, { method: 'GET', operationID: null });
       expect([again.headers.etag, again.text]).toEqual([etag, first.text]);
-      const notModified = await s.client.raw(path, undefined, { method: 'GET', operationID: null, headers: { 'if-none-match': `"other", W/${etag}` } });
+      const notModified = await s.client.raw(path, undefined, {
+        method: 'GET',
+        operationID: null,
+        headers: { 'if-none-match': `"other", W/${etag}` },
+      });
       expect([notModified.status, notModified.text, notModified.headers.etag]).toEqual([304, '', etag]);
-      const stale = await s.client.raw(path, undefined, { method: 'GET', operationID: null, headers: { 'if-none-match': '"other"' } });
+      const stale = await s.client.raw(path, undefined, {
+        method: 'GET',
+        operationID: null,
+        headers: { 'if-none-match': '"other"' },
+      });
       expect([stale.status, stale.text]).toEqual([200, first.text]);
     }
   });
@@ -162,24 +178,36 @@ describe('headers are judged before the body is read', () => {
     client.write(head);
     const res = await client.response();
     await client.closed;
-    return { status: res.status, headers: res.headers, body: JSON.parse(res.body) as { errCode: number; errDlt: string } };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: JSON.parse(res.body) as { errCode: number; errDlt: string },
+    };
   }
 
   it('answers a missing operationID, a missing token and a bad token without waiting for a 1 MiB body, and closes the connection', async () => {
-    const noOperationID = await refusedOnHeaders(post('/group/create_group', { token: s.adminToken, 'Content-Length': 1 << 20 }));
+    const noOperationID = await refusedOnHeaders(
+      post('/group/create_group', { token: s.adminToken, 'Content-Length': 1 << 20 }),
+    );
     expect([noOperationID.body.errCode, noOperationID.body.errDlt]).toEqual([1001, 'header must have operationID']);
     expect(noOperationID.headers).toMatch(/connection: close/i);
 
-    const noToken = await refusedOnHeaders(post('/group/create_group', { operationID: 'op-1', 'Content-Length': 1 << 20 }));
+    const noToken = await refusedOnHeaders(
+      post('/group/create_group', { operationID: 'op-1', 'Content-Length': 1 << 20 }),
+    );
     expect([noToken.body.errCode, noToken.body.errDlt]).toEqual([1001, 'header must have token']);
 
     // The same code as a bad token gets with a complete body.
     const expected = (await s.client.raw('/group/create_group', {}, { token: 'not-a-token' })).body.errCode;
-    const badToken = await refusedOnHeaders(post('/group/create_group', { operationID: 'op-2', token: 'not-a-token', 'Content-Length': 1 << 20 }));
+    const badToken = await refusedOnHeaders(
+      post('/group/create_group', { operationID: 'op-2', token: 'not-a-token', 'Content-Length': 1 << 20 }),
+    );
     expect(badToken.body.errCode).toBe(expected);
     expect(expected).toBeGreaterThan(1500);
 
-    const noRoute = await refusedOnHeaders(post('/group/no_such_route', { operationID: 'op-3', 'Content-Length': 1 << 20 }));
+    const noRoute = await refusedOnHeaders(
+      post('/group/no_such_route', { operationID: 'op-3', 'Content-Length': 1 << 20 }),
+    );
     expect([noRoute.status, noRoute.body.errCode]).toEqual([404, 404]);
   });
 
@@ -196,7 +224,9 @@ describe('headers are judged before the body is read', () => {
 
   it('asks for the body of Expect: 100-continue only once the headers pass', async () => {
     const refused = await RawSocket.open(portOf(s));
-    refused.write(post('/group/create_group', { operationID: 'op-5', Expect: '100-continue', 'Content-Length': 1 << 20 }));
+    refused.write(
+      post('/group/create_group', { operationID: 'op-5', Expect: '100-continue', 'Content-Length': 1 << 20 }),
+    );
     const res = await refused.response();
     await refused.closed;
     expect(refused.received.startsWith('HTTP/1.1 100')).toBe(false);
@@ -204,7 +234,14 @@ describe('headers are judged before the body is read', () => {
 
     const accepted = await RawSocket.open(portOf(s));
     const body = JSON.stringify({ users: [{ userID: 'continue_user', nickname: 'c' }] });
-    accepted.write(post('/user/user_register', { operationID: 'op-6', token: s.adminToken, Expect: '100-continue', 'Content-Length': body.length }));
+    accepted.write(
+      post('/user/user_register', {
+        operationID: 'op-6',
+        token: s.adminToken,
+        Expect: '100-continue',
+        'Content-Length': body.length,
+      }),
+    );
     await accepted.until((t) => t.startsWith('HTTP/1.1 100 Continue\r\n\r\n'));
     accepted.write(body);
     expect(JSON.parse((await accepted.response()).body).errCode).toBe(0);
@@ -214,7 +251,11 @@ describe('headers are judged before the body is read', () => {
 
 describe('timeouts and the connection limit (settings)', () => {
   it('cuts a connection whose headers or body do not arrive within the timeouts, and an idle keep-alive one', async () => {
-    const s = await server({ HUDDLE_HEADERS_TIMEOUT_SECONDS: '1', HUDDLE_REQUEST_TIMEOUT_SECONDS: '1', HUDDLE_KEEP_ALIVE_TIMEOUT_SECONDS: '1' });
+    const s = await server({
+      HUDDLE_HEADERS_TIMEOUT_SECONDS: '1',
+      HUDDLE_REQUEST_TIMEOUT_SECONDS: '1',
+      HUDDLE_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
+    });
 
     const dripping = await RawSocket.open(portOf(s));
     dripping.write(post('/auth/get_admin_token', { operationID: 'op-1', 'Content-Length': 1000 }));
@@ -238,11 +279,15 @@ describe('timeouts and the connection limit (settings)', () => {
 
   it('defaults to 10 s for headers, 30 s for a request, 65 s of keep-alive and 10,000 connections', async () => {
     const { server: http } = (await server()).app;
-    expect([http.headersTimeout, http.requestTimeout, http.keepAliveTimeout, http.maxConnections]).toEqual([10_000, 30_000, 65_000, 10_000]);
+    expect([http.headersTimeout, http.requestTimeout, http.keepAliveTimeout, http.maxConnections]).toEqual([
+      10_000, 30_000, 65_000, 10_000,
+    ]);
   });
 
   it('refuses a headers timeout longer than the request timeout', async () => {
-    await expect(startServer({ env: { HUDDLE_HEADERS_TIMEOUT_SECONDS: '20', HUDDLE_REQUEST_TIMEOUT_SECONDS: '10' } })).rejects.toThrow(
+    await expect(
+      startServer({ env: { HUDDLE_HEADERS_TIMEOUT_SECONDS: '20', HUDDLE_REQUEST_TIMEOUT_SECONDS: '10' } }),
+    ).rejects.toThrow(
       'HUDDLE_HEADERS_TIMEOUT_SECONDS (20) must not be longer than HUDDLE_REQUEST_TIMEOUT_SECONDS (10)',
     );
   });
@@ -293,11 +338,25 @@ describe('get_admin_token backs off per client address', () => {
 
   const WRONG = 'not-the-secret-0123456789';
   const attempt = async (from: string, secret: string, target = s) => {
-    const r = await target.client.raw('/auth/get_admin_token', { secret, userID: 'imAdmin' }, { headers: { 'x-forwarded-for': from } });
-    return { status: r.status, errCode: r.body.errCode as number, retryAfter: r.headers['retry-after'], errDlt: r.body.errDlt as string };
+    const r = await target.client.raw(
+      '/auth/get_admin_token',
+      { secret, userID: 'imAdmin' },
+      { headers: { 'x-forwarded-for': from } },
+    );
+    return {
+      status: r.status,
+      errCode: r.body.errCode as number,
+      retryAfter: r.headers['retry-after'],
+      errDlt: r.body.errDlt as string,
+    };
   };
   const checked = { status: 200, errCode: 1002, retryAfter: undefined, errDlt: 'secret invalid' };
-  const waits = (seconds: number, from: string) => ({ status: 429, errCode: 429, retryAfter: String(seconds), errDlt: `too many wrong secrets from ${from}; retry in ${seconds} s` });
+  const waits = (seconds: number, from: string) => ({
+    status: 429,
+    errCode: 429,
+    retryAfter: String(seconds),
+    errDlt: `too many wrong secrets from ${from}; retry in ${seconds} s`,
+  });
 
   it('checks 5 tries in a row, then each try waits twice as long as the last; a right secret starts over', async () => {
     const from = '203.0.113.1';
@@ -330,7 +389,13 @@ describe('get_admin_token backs off per client address', () => {
   });
 
   it('counts an IPv6 address by its /64', async () => {
-    for (const from of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:0:0:0:3', '2001:db8:1:2:ffff::4', '2001:DB8:1:2::5']) {
+    for (const from of [
+      '2001:db8:1:2::1',
+      '2001:db8:1:2::2',
+      '2001:db8:1:2:0:0:0:3',
+      '2001:db8:1:2:ffff::4',
+      '2001:DB8:1:2::5',
+    ]) {
       expect(await attempt(from, WRONG)).toEqual(checked);
     }
     expect((await attempt('2001:db8:1:2:abcd::9', TEST_SECRET)).errCode).toBe(429);

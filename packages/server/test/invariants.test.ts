@@ -44,15 +44,33 @@ it(`holds the invariants after a random sequence of operations (seed ${SEED})`, 
   const ops: (() => [string, object])[] = [
     () => {
       const owner = pick(USERS);
-      return ['/group/create_group', { ownerUserID: owner, adminUserIDs: some(2), memberUserIDs: some(3), groupInfo: { groupID: rnd() < 0.8 ? `g${GROUPS.length}` : group(), groupType: 2, needVerification: Math.floor(rnd() * 3) } }];
+      return [
+        '/group/create_group',
+        {
+          ownerUserID: owner,
+          adminUserIDs: some(2),
+          memberUserIDs: some(3),
+          groupInfo: {
+            groupID: rnd() < 0.8 ? `g${GROUPS.length}` : group(),
+            groupType: 2,
+            needVerification: Math.floor(rnd() * 3),
+          },
+        },
+      ];
     },
     () => ['/group/join_group', { groupID: group(), joinSource: 3, inviterUserID: pick(USERS) }],
     () => ['/group/quit_group', { groupID: group(), userID: pick(USERS) }],
     () => ['/group/invite_user_to_group', { groupID: group(), invitedUserIDs: some(3) }],
     () => ['/group/kick_group', { groupID: group(), kickedUserIDs: some(2) }],
     () => ['/group/transfer_group', { groupID: group(), oldOwnerUserID: pick(USERS), newOwnerUserID: pick(USERS) }],
-    () => ['/group/set_group_member_info', { members: [{ groupID: group(), userID: pick(USERS), roleLevel: pick([20, 60, 100]) }] }],
-    () => ['/group/group_application_response', { groupID: group(), fromUserID: pick(USERS), handleResult: pick([1, -1]) }],
+    () => [
+      '/group/set_group_member_info',
+      { members: [{ groupID: group(), userID: pick(USERS), roleLevel: pick([20, 60, 100]) }] },
+    ],
+    () => [
+      '/group/group_application_response',
+      { groupID: group(), fromUserID: pick(USERS), handleResult: pick([1, -1]) },
+    ],
     () => ['/group/dismiss_group', { groupID: group(), deleteMember: rnd() < 0.5 }],
     () => ['/group/set_group_info_ex', { groupID: group(), needVerification: Math.floor(rnd() * 3) }],
   ];
@@ -86,7 +104,11 @@ it(`holds the invariants after a random sequence of operations (seed ${SEED})`, 
   const { groupInfos } = await s.client.ok('/group/get_groups_info', { groupIDs: GROUPS }, s.adminToken);
   expect(groupInfos.length).toBeGreaterThan(0);
   for (const g of groupInfos) {
-    const list = await s.client.ok('/group/get_group_member_list', { groupID: g.groupID, pagination: page(1, 1000) }, s.adminToken);
+    const list = await s.client.ok(
+      '/group/get_group_member_list',
+      { groupID: g.groupID, pagination: page(1, 1000) },
+      s.adminToken,
+    );
     expect(list.total, `memberCount of ${g.groupID}`).toBe(g.memberCount);
     expect(list.members).toHaveLength(g.memberCount);
     const ids = list.members.map((m: any) => m.userID);
@@ -99,7 +121,11 @@ it(`holds the invariants after a random sequence of operations (seed ${SEED})`, 
       expect(owners.length).toBeLessThanOrEqual(1);
     }
     for (const m of list.members) {
-      const joined = await s.client.ok('/group/get_joined_group_list', { fromUserID: m.userID, pagination: page(1, 100) }, s.adminToken);
+      const joined = await s.client.ok(
+        '/group/get_joined_group_list',
+        { fromUserID: m.userID, pagination: page(1, 100) },
+        s.adminToken,
+      );
       expect(joined.groups.map((x: any) => x.groupID)).toContain(g.groupID);
     }
   }

@@ -27,7 +27,12 @@ describe('set_group_member_info over several groups at once', () => {
         Array.from({ length: 120 }, (_, i) => {
           const m = members[i % members.length]!;
           const [first, second] = i % 2 === 0 ? [g1, g2] : [g2, g1];
-          const body = { members: [{ groupID: first, userID: m, nickname: `n${i}` }, { groupID: second, userID: m, ex: `e${i}` }] };
+          const body = {
+            members: [
+              { groupID: first, userID: m, nickname: `n${i}` },
+              { groupID: second, userID: m, ex: `e${i}` },
+            ],
+          };
           return clients[i % clients.length]!.post('/group/set_group_member_info', body, s.adminToken);
         }),
       );

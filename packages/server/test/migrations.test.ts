@@ -15,10 +15,17 @@ function sqliteShape(): Shape {
   const db = new Database(':memory:');
   try {
     migrateSqlite(db);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[];
     const shape: Shape = {};
     for (const t of tables) {
-      for (const c of db.prepare('SELECT name, "notnull", pk FROM pragma_table_info(?)').all(t) as { name: string; notnull: number; pk: number }[]) {
+      for (const c of db.prepare('SELECT name, "notnull", pk FROM pragma_table_info(?)').all(t) as {
+        name: string;
+        notnull: number;
+        pk: number;
+      }[]) {
         // A primary key is NOT NULL in PostgreSQL whether or not it says so; SQLite's INTEGER PRIMARY KEY too.
         shape[`${t}.${c.name}`] = c.notnull || c.pk ? 'not null' : 'null';
       }
@@ -36,7 +43,9 @@ async function postgresShape(url: string): Promise<Shape> {
     const { rows } = await pool.query<{ table_name: string; column_name: string; is_nullable: string }>(
       "SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'",
     );
-    return Object.fromEntries(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.is_nullable === 'YES' ? 'null' : 'not null']));
+    return Object.fromEntries(
+      rows.map((r) => [`${r.table_name}.${r.column_name}`, r.is_nullable === 'YES' ? 'null' : 'not null']),
+    );
   } finally {
     await pool.end();
   }

@@ -30,10 +30,13 @@ const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const ROOT = path.resolve(SERVER_DIR, '../..');
 /** What `npm install` links, and the README's commands run. */
 const HUDDLE_BIN = path.join(ROOT, 'node_modules', '.bin', 'huddle');
-const MIGRATIONS = fs.readdirSync(path.join(SERVER_DIR, 'src/storage/postgres/migrations')).filter((f) => f.endsWith('.sql')).length;
+const MIGRATIONS = fs
+  .readdirSync(path.join(SERVER_DIR, 'src/storage/postgres/migrations'))
+  .filter((f) => f.endsWith('.sql')).length;
 
 const withPostgres = await postgresAvailable();
-if (!withPostgres) console.warn('*** multi-instance.test.ts: PostgreSQL is unreachable: skipping the several-instances tests ***');
+if (!withPostgres)
+  console.warn('*** multi-instance.test.ts: PostgreSQL is unreachable: skipping the several-instances tests ***');
 
 let scratchDir: string | undefined;
 /** A scratch directory, made on first use (a run whose filter skips every test here leaves nothing). */
@@ -88,12 +91,23 @@ function baseEnv(): NodeJS.ProcessEnv {
  * "listening" line. It runs from a scratch directory unless `cwd` says otherwise: the command works
  * from anywhere.
  */
-async function huddle(args: string[], env: Record<string, string>, options: { cwd?: string; wait?: boolean } = {}): Promise<Proc> {
-  const child = spawn(HUDDLE_BIN, args, { cwd: options.cwd ?? scratch(), env: { ...baseEnv(), HUDDLE_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+async function huddle(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; wait?: boolean } = {},
+): Promise<Proc> {
+  const child = spawn(HUDDLE_BIN, args, {
+    cwd: options.cwd ?? scratch(),
+    env: { ...baseEnv(), HUDDLE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const proc: Proc = {
     child,
     output: () => out,
@@ -116,7 +130,12 @@ async function huddle(args: string[], env: Record<string, string>, options: { cw
 }
 
 /** `n` servers in this process on one database, each with a client; closed after the suite. */
-async function inProcessInstances(n: number, database: string, env: Record<string, string> = {}, options: AppOptions = {}): Promise<{ apps: App[]; clients: Client[] }> {
+async function inProcessInstances(
+  n: number,
+  database: string,
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<{ apps: App[]; clients: Client[] }> {
   const apps: App[] = [];
   const clients: Client[] = [];
   cleanups.push(async () => {
@@ -124,7 +143,11 @@ async function inProcessInstances(n: number, database: string, env: Record<strin
     for (const a of apps) await a.close();
   });
   for (let i = 0; i < n; i++) {
-    const app = await createApp(loadConfig({ HUDDLE_DATABASE: database, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET, ...env }), createLogger('silent'), options);
+    const app = await createApp(
+      loadConfig({ HUDDLE_DATABASE: database, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET, ...env }),
+      createLogger('silent'),
+      options,
+    );
     apps.push(app);
     const { port } = await app.listen();
     clients.push(new Client(`http://127.0.0.1:${port}`));
@@ -136,7 +159,9 @@ async function inProcessInstances(n: number, database: string, env: Record<strin
 async function openLiveStream(baseURL: string, token: string): Promise<{ notices: AttemptNotice[]; close(): void }> {
   const notices: AttemptNotice[] = [];
   const req = http.get(`${baseURL}/webhook/live`, { headers: { token } });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    req.once('response', resolve).once('error', reject),
+  );
   expect(res.statusCode).toBe(200);
   let buffered = '';
   res.setEncoding('utf8');
@@ -157,7 +182,12 @@ async function openLiveStream(baseURL: string, token: string): Promise<{ notices
 async function waitListening(proc: Proc): Promise<void> {
   const until = Date.now() + 30_000;
   let line: string | undefined;
-  while (!(line = proc.output().split('\n').find((l) => /listening on http:\/\/127\.0\.0\.1:\d+/.test(l)))) {
+  while (
+    !(line = proc
+      .output()
+      .split('\n')
+      .find((l) => /listening on http:\/\/127\.0\.0\.1:\d+/.test(l)))
+  ) {
     if (Date.now() > until || proc.child.exitCode !== null) throw new Error(`huddle did not start: ${proc.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -200,7 +230,10 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const three = await Promise.all([0, 1, 2].map(() => huddle(['serve'], env, { wait: false })));
     await Promise.all(three.map(waitListening));
 
-    const migrations = await query<{ version: number }>(db.url, 'SELECT version FROM schema_migrations ORDER BY version');
+    const migrations = await query<{ version: number }>(
+      db.url,
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
     expect(migrations.map((m) => m.version)).toEqual(Array.from({ length: MIGRATIONS }, (_, i) => i + 1));
     const [stored] = await query<{ value: string }>(db.url, "SELECT value FROM settings WHERE key = 'admin_secret'");
     expect(stored!.value.length).toBeGreaterThanOrEqual(32);
@@ -209,11 +242,17 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     for (const p of three) {
       expect(p.output()).toContain("SELECT value FROM settings WHERE key = 'admin_secret'");
       expect(p.output()).not.toContain(stored!.value);
-      expect(p.output().split('\n').filter((l) => l.includes('listening'))).toHaveLength(1);
+      expect(
+        p
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('listening')),
+      ).toHaveLength(1);
     }
     // A token from one instance is good on the others.
     const { token } = await three[0]!.client.ok('/auth/get_admin_token', { secret: stored!.value, userID: 'imAdmin' });
-    for (const p of three) expect((await p.client.post('/user/get_users_info', { userIDs: ['imAdmin'] }, token)).errCode).toBe(0);
+    for (const p of three)
+      expect((await p.client.post('/user/get_users_info', { userIDs: ['imAdmin'] }, token)).errCode).toBe(0);
     const admins = await query<{ n: number }>(db.url, "SELECT COUNT(*)::int AS n FROM users WHERE user_id = 'imAdmin'");
     expect(admins[0]!.n).toBe(1);
     await Promise.all(three.map(stop));
@@ -224,14 +263,23 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const LIMIT = 20;
     // Both instances read one clock that stands still: nothing refills during the burst.
     const clock = testClock();
-    const { clients } = await inProcessInstances(2, db.url, { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) }, { now: clock.now });
+    const { clients } = await inProcessInstances(
+      2,
+      db.url,
+      { HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE: String(LIMIT) },
+      { now: clock.now },
+    );
     const { token: admin } = await clients[0]!.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     await clients[0]!.ok('/user/user_register', { users: [{ userID: 'writer', nickname: 'w' }] }, admin);
     const { token } = await clients[0]!.ok('/auth/get_user_token', { userID: 'writer', platformID: 5 }, admin);
     // Alternating between the instances, as a load balancer would: the limit counts once.
     const statuses: number[] = [];
     for (let i = 0; i < LIMIT + 6; i++) {
-      const res = await clients[i % 2]!.raw('/user/update_user_info_ex', { userInfo: { userID: 'writer', nickname: `w${i}` } }, { token });
+      const res = await clients[i % 2]!.raw(
+        '/user/update_user_info_ex',
+        { userInfo: { userID: 'writer', nickname: `w${i}` } },
+        { token },
+      );
       statuses.push(res.status);
     }
     expect(statuses.filter((st) => st === 200)).toHaveLength(LIMIT);
@@ -246,16 +294,38 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const { apps, clients } = await inProcessInstances(2, db.url, {}, { settingsPollMs: HOUR });
     const [a, b] = clients as [Client, Client];
     const { token } = await a.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
-    await a.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, { userID: 'u1', nickname: 'u1' }] }, token);
-    await a.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } }, token);
+    await a.ok(
+      '/user/user_register',
+      {
+        users: [
+          { userID: 'owner', nickname: 'o' },
+          { userID: 'u1', nickname: 'u1' },
+        ],
+      },
+      token,
+    );
+    await a.ok(
+      '/group/create_group',
+      { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } },
+      token,
+    );
 
     // Saved on A; B runs it moments later (signalled), with no restart.
-    const config = { url: rx.url, deliveryConcurrency: 7, afterMemberJoinGroup: { enable: true, timeout: 2 }, afterQuitGroup: { enable: true, timeout: 2 } };
+    const config = {
+      url: rx.url,
+      deliveryConcurrency: 7,
+      afterMemberJoinGroup: { enable: true, timeout: 2 },
+      afterQuitGroup: { enable: true, timeout: 2 },
+    };
     let appliedOnB: number | undefined;
     apps[1]!.webhooks.onChange(() => (appliedOnB ??= performance.now()));
     await a.ok('/webhook/set_config', { config }, token);
     const answered = performance.now();
-    await eventually(async () => (await b.ok('/webhook/get_config', {}, token)).config.url === rx.url, 30_000, 'B to run the configuration saved on A');
+    await eventually(
+      async () => (await b.ok('/webhook/get_config', {}, token)).config.url === rx.url,
+      30_000,
+      'B to run the configuration saved on A',
+    );
     const delay = Math.round(Math.max(0, appliedOnB! - answered));
     expect(apps[1]!.webhooks.config.deliveryConcurrency).toBe(7);
     expect((await b.ok('/webhook/get_config', {}, token)).source).toBe('api');
@@ -268,21 +338,37 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect(got.map((r) => r.command)).toEqual(['callbackAfterMemberJoinGroupCommand', 'callbackAfterQuitGroupCommand']);
   }, 180_000);
 
-  it('a configuration written behind every instance\'s back is picked up by the periodic re-read', async () => {
+  it("a configuration written behind every instance's back is picked up by the periodic re-read", async () => {
     const db = await database();
     const rx = await startReceiver();
     cleanups.push(() => rx.close());
     const { apps, clients } = await inProcessInstances(2, db.url, {}, { settingsPollMs: 100 });
     const { token } = await clients[0]!.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
-    await clients[0]!.ok('/webhook/set_config', { config: { url: rx.url, deliveryConcurrency: 7, afterMemberJoinGroup: { enable: true, timeout: 2 } } }, token);
-    await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 7), 30_000, 'both instances to run the saved configuration');
+    await clients[0]!.ok(
+      '/webhook/set_config',
+      { config: { url: rx.url, deliveryConcurrency: 7, afterMemberJoinGroup: { enable: true, timeout: 2 } } },
+      token,
+    );
+    await eventually(
+      () => apps.every((app) => app.webhooks.config.deliveryConcurrency === 7),
+      30_000,
+      'both instances to run the saved configuration',
+    );
 
     // No signal, and an older timestamp, as from a machine whose clock is behind.
     const older = { url: rx.url, deliveryConcurrency: 3, afterQuitGroup: { enable: true, timeout: 2 } };
     const [row] = await query<{ value: string }>(db.url, "SELECT value FROM settings WHERE key = 'webhooks'");
-    const doc = { ...JSON.parse(row!.value), ...older, afterMemberJoinGroup: { ...JSON.parse(row!.value).afterMemberJoinGroup, enable: false } };
+    const doc = {
+      ...JSON.parse(row!.value),
+      ...older,
+      afterMemberJoinGroup: { ...JSON.parse(row!.value).afterMemberJoinGroup, enable: false },
+    };
     await query(db.url, "UPDATE settings SET value = $1, updated_at = 1 WHERE key = 'webhooks'", [JSON.stringify(doc)]);
-    await eventually(() => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3), 30_000, 'both instances to re-read the configuration');
+    await eventually(
+      () => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3),
+      30_000,
+      'both instances to re-read the configuration',
+    );
     expect(apps.every((app) => !app.webhooks.config.endpoints[0]!.hooks.afterMemberJoinGroup.enable)).toBe(true);
   }, 180_000);
 
@@ -293,9 +379,32 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const { clients } = await inProcessInstances(1, db.url, {}, { role: { worker: false } });
     const api = clients[0]!;
     const { token } = await api.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
-    await api.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, { userID: 'u1', nickname: 'u1' }] }, token);
-    await api.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } }, token);
-    await api.ok('/webhook/set_config', { config: { url: rx.url, afterMemberJoinGroup: { enable: true, timeout: 2 }, afterQuitGroup: { enable: true, timeout: 2 } } }, token);
+    await api.ok(
+      '/user/user_register',
+      {
+        users: [
+          { userID: 'owner', nickname: 'o' },
+          { userID: 'u1', nickname: 'u1' },
+        ],
+      },
+      token,
+    );
+    await api.ok(
+      '/group/create_group',
+      { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } },
+      token,
+    );
+    await api.ok(
+      '/webhook/set_config',
+      {
+        config: {
+          url: rx.url,
+          afterMemberJoinGroup: { enable: true, timeout: 2 },
+          afterQuitGroup: { enable: true, timeout: 2 },
+        },
+      },
+      token,
+    );
     // The worker looks for due callbacks once at start, then only when woken: an hour's idle poll.
     await inProcessInstances(1, db.url, {}, { role: { api: false }, worker: { idlePollMs: HOUR } });
     for (let i = 0; i < 6; i++) {
@@ -304,7 +413,9 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       await rx.waitForCount(i + 1, undefined, 30_000);
     }
     expect(rx.requests().map((r) => r.command)).toEqual(
-      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand')),
+      Array.from({ length: 6 }, (_, i) =>
+        i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand',
+      ),
     );
   }, 180_000);
 
@@ -333,9 +444,27 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect(refused.status).toBe(404);
 
     const { token } = await api.client.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
-    await api.client.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, { userID: 'u1', nickname: 'u1' }, { userID: 'w', nickname: 'w' }] }, token);
-    await api.client.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } }, token);
-    await api.client.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: 'warm', groupType: 2, needVerification: 2 } }, token);
+    await api.client.ok(
+      '/user/user_register',
+      {
+        users: [
+          { userID: 'owner', nickname: 'o' },
+          { userID: 'u1', nickname: 'u1' },
+          { userID: 'w', nickname: 'w' },
+        ],
+      },
+      token,
+    );
+    await api.client.ok(
+      '/group/create_group',
+      { ownerUserID: 'owner', groupInfo: { groupID: 'g1', groupType: 2, needVerification: 2 } },
+      token,
+    );
+    await api.client.ok(
+      '/group/create_group',
+      { ownerUserID: 'owner', groupInfo: { groupID: 'warm', groupType: 2, needVerification: 2 } },
+      token,
+    );
 
     // The console's live view on the API instance shows the attempts the worker instance makes.
     // The worker forwards them once it has heard that someone watches: warm up until one arrives.
@@ -343,7 +472,11 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     cleanups.push(async () => live.close());
     for (let i = 0; !live.notices.some((n) => n.groupID === 'warm'); i++) {
       expect(i, 'a relayed attempt within 100 tries').toBeLessThan(100);
-      await api.client.ok(i % 2 === 0 ? '/group/join_group' : '/group/quit_group', i % 2 === 0 ? { groupID: 'warm', joinSource: 1, inviterUserID: 'w' } : { groupID: 'warm', userID: 'w' }, token);
+      await api.client.ok(
+        i % 2 === 0 ? '/group/join_group' : '/group/quit_group',
+        i % 2 === 0 ? { groupID: 'warm', joinSource: 1, inviterUserID: 'w' } : { groupID: 'warm', userID: 'w' },
+        token,
+      );
       await new Promise((r) => setTimeout(r, 500));
     }
 
@@ -352,21 +485,38 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const delays: number[] = [];
     for (let i = 0; i < 20; i++) {
       const op = i % 2 === 0 ? '/group/join_group' : '/group/quit_group';
-      const body = i % 2 === 0 ? { groupID: 'g1', joinSource: 1, inviterUserID: 'u1' } : { groupID: 'g1', userID: 'u1' };
+      const body =
+        i % 2 === 0 ? { groupID: 'g1', joinSource: 1, inviterUserID: 'u1' } : { groupID: 'g1', userID: 'u1' };
       await api.client.ok(op, body, token);
       const answered = Date.now();
       const [req] = (await rx.waitForCount(i + 1, (r) => r.body?.groupID === 'g1', 30_000)).slice(i);
       delays.push(req!.receivedAt - answered);
       await new Promise((r) => setTimeout(r, 100 + (i % 5) * 60));
     }
-    const commands = rx.requests().filter((r) => r.body?.groupID === 'g1').map((r) => r.command);
-    expect(commands).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand')));
+    const commands = rx
+      .requests()
+      .filter((r) => r.body?.groupID === 'g1')
+      .map((r) => r.command);
+    expect(commands).toEqual(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0 ? 'callbackAfterMemberJoinGroupCommand' : 'callbackAfterQuitGroupCommand',
+      ),
+    );
     const sorted = [...delays].sort((x, y) => x - y);
-    console.log(`two-instance setup: API answer -> receiver, worker on another instance: median ${median(delays)} ms, max ${sorted.at(-1)} ms over ${delays.length} changes (idle poll would be up to 1000 ms)`);
+    console.log(
+      `two-instance setup: API answer -> receiver, worker on another instance: median ${median(delays)} ms, max ${sorted.at(-1)} ms over ${delays.length} changes (idle poll would be up to 1000 ms)`,
+    );
     // That these are signalled, not found by the poll, is the worker-only instance test's (above).
     // Every one of those deliveries appeared on the API instance's live stream, as delivered.
-    const g1IDs = rx.requests().filter((r) => r.body?.groupID === 'g1').map((r) => r.headers['webhook-id']);
-    await eventually(() => g1IDs.every((id) => live.notices.some((n) => n.eventID === id && n.outcome === 'delivered')), 10_000, 'the live stream to show every g1 delivery');
+    const g1IDs = rx
+      .requests()
+      .filter((r) => r.body?.groupID === 'g1')
+      .map((r) => r.headers['webhook-id']);
+    await eventually(
+      () => g1IDs.every((id) => live.notices.some((n) => n.eventID === id && n.outcome === 'delivered')),
+      10_000,
+      'the live stream to show every g1 delivery',
+    );
 
     await stop(api);
     await stop(worker);
@@ -385,13 +535,28 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       hooks: { afterMemberJoinGroup: { enable: true, timeout: 2 }, afterQuitGroup: { enable: true, timeout: 2 } },
     });
     // Leases last 2 s (timeout) + 2 s (margin): the dead instance's groups wait 4 s, then move.
-    const env = { HUDDLE_DATABASE: db.url, HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_PORT: '0', HUDDLE_LEASE_MARGIN_SECONDS: '2' };
+    const env = {
+      HUDDLE_DATABASE: db.url,
+      HUDDLE_SECRET: TEST_SECRET,
+      HUDDLE_WEBHOOKS: webhooks,
+      HUDDLE_PORT: '0',
+      HUDDLE_LEASE_MARGIN_SECONDS: '2',
+    };
     const [a, b] = await Promise.all([huddle(['serve'], env), huddle(['serve'], env)]);
     const { token } = await a.client.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     const users = Array.from({ length: 12 }, (_, i) => `u${i}`);
     const groups = Array.from({ length: 6 }, (_, i) => `g${i}`);
-    await a.client.ok('/user/user_register', { users: [{ userID: 'owner', nickname: 'o' }, ...users.map((u) => ({ userID: u, nickname: u }))] }, token);
-    for (const g of groups) await b.client.ok('/group/create_group', { ownerUserID: 'owner', groupInfo: { groupID: g, groupType: 2, needVerification: 2 } }, token);
+    await a.client.ok(
+      '/user/user_register',
+      { users: [{ userID: 'owner', nickname: 'o' }, ...users.map((u) => ({ userID: u, nickname: u }))] },
+      token,
+    );
+    for (const g of groups)
+      await b.client.ok(
+        '/group/create_group',
+        { ownerUserID: 'owner', groupInfo: { groupID: g, groupType: 2, needVerification: 2 } },
+        token,
+      );
 
     // Every user alternates join and quit, spread over the groups; joins and quits of one group
     // and user go through both instances. After the kill everything goes to A.
@@ -424,10 +589,16 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect((await b.exited).signal).toBe('SIGKILL');
     const ackedAtKill = acknowledged.length;
     const receivedAtKill = new Set(rx.requests().map((r) => r.headers['webhook-id'] as string));
-    const leased = await query<{ id: string }>(db.url, "SELECT id FROM webhook_events WHERE status = 'pending' AND locked_by = $1", [b.listening.workerID]);
+    const leased = await query<{ id: string }>(
+      db.url,
+      "SELECT id FROM webhook_events WHERE status = 'pending' AND locked_by = $1",
+      [b.listening.workerID],
+    );
     const leasedByB = leased.length;
     const leasedAndReceived = leased.filter((e) => receivedAtKill.has(e.id)).length;
-    const pendingAtKill = (await query<{ n: number }>(db.url, "SELECT COUNT(*)::int AS n FROM webhook_events WHERE status = 'pending'"))[0]!.n;
+    const pendingAtKill = (
+      await query<{ n: number }>(db.url, "SELECT COUNT(*)::int AS n FROM webhook_events WHERE status = 'pending'")
+    )[0]!.n;
     // The load goes on against A for a while.
     await eventually(() => acknowledged.length >= ackedAtKill + 150, 30_000, '150 more acknowledged changes');
     done = true;
@@ -440,7 +611,13 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     await rx.waitFor((rs) => new Set(rs.map((r) => r.headers['webhook-id'] as string)).size >= ids.size, 30_000);
     const allDeliveredAfterKillMs = Date.now() - killedAt;
     await eventually(
-      async () => (await query<{ n: number }>(db.url, "SELECT COUNT(*)::int AS n FROM webhook_events WHERE status <> 'delivered'"))[0]!.n === 0,
+      async () =>
+        (
+          await query<{ n: number }>(
+            db.url,
+            "SELECT COUNT(*)::int AS n FROM webhook_events WHERE status <> 'delivered'",
+          )
+        )[0]!.n === 0,
       10_000,
       'every event recorded as delivered',
     );
@@ -450,7 +627,11 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
 
     // Every acknowledged change is among them.
     const key = (r: { op: string; groupID: string; userID: string }) => `${r.op}:${r.groupID}:${r.userID}`;
-    const asChange = (r: ReceivedRequest) => ({ op: r.command === 'callbackAfterQuitGroupCommand' ? 'quit' : 'join', groupID: r.body.groupID as string, userID: r.body.userID as string });
+    const asChange = (r: ReceivedRequest) => ({
+      op: r.command === 'callbackAfterQuitGroupCommand' ? 'quit' : 'join',
+      groupID: r.body.groupID as string,
+      userID: r.body.userID as string,
+    });
     const seen = new Map<string, number>();
     for (const r of firsts) seen.set(key(asChange(r)), (seen.get(key(asChange(r))) ?? 0) + 1);
     const need = new Map<string, number>();
@@ -459,7 +640,10 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
 
     // Order per group: first arrivals follow the commit order (seq), and per group and user joins
     // and quits alternate, starting with a join.
-    const order = await query<{ id: string; ordering_key: string }>(db.url, 'SELECT id, ordering_key FROM webhook_events ORDER BY seq');
+    const order = await query<{ id: string; ordering_key: string }>(
+      db.url,
+      'SELECT id, ordering_key FROM webhook_events ORDER BY seq',
+    );
     for (const g of groups) {
       const expected = order.filter((e) => e.ordering_key === g).map((e) => e.id);
       const arrived = firsts.filter((r) => r.body.groupID === g).map((r) => r.headers['webhook-id']);

@@ -10,7 +10,12 @@ import { checkJson, itemLocations } from './json-schema.js';
 import { startReceiver, webhooksDocument, type Receiver } from './receiver.js';
 import { eventually } from './wait.js';
 
-type Doc = { paths: Record<string, { post?: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }> };
+type Doc = {
+  paths: Record<
+    string,
+    { post?: { responses: Record<string, { content: Record<string, { schema: Record<string, unknown> }> }> } }
+  >;
+};
 
 let s: TestServer;
 let rx: Receiver;
@@ -33,7 +38,10 @@ async function call<T = any>(path: string, body: unknown, token: string | null =
   expect(schema, `${path} has no 200 answer in the document`).toBeDefined();
   const seen = visited.get(path) ?? new Set<string>();
   visited.set(path, seen);
-  expect(checkJson(doc, schema!, res.body, (at) => seen.add(at), '#', 'answer'), path).toEqual([]);
+  expect(
+    checkJson(doc, schema!, res.body, (at) => seen.add(at), '#', 'answer'),
+    path,
+  ).toEqual([]);
   return res.body.data as T;
 }
 
@@ -71,21 +79,39 @@ step('auth', [], async () => {
   const { userID: adminID } = await call('/auth/parse_token', { token: s.adminToken }, null);
   await call('/auth/get_admin_token', { secret: TEST_SECRET, userID: adminID }, null);
   await call('/user/user_register', {
-    users: [OWNER, ADMIN, MEMBER, HEIR, INVITEE, JOINER].map((userID) => ({ userID, nickname: userID.toUpperCase(), faceURL: `https://f/${userID}.png`, ex: '{"team":"blue"}' })),
+    users: [OWNER, ADMIN, MEMBER, HEIR, INVITEE, JOINER].map((userID) => ({
+      userID,
+      nickname: userID.toUpperCase(),
+      faceURL: `https://f/${userID}.png`,
+      ex: '{"team":"blue"}',
+    })),
   });
-  for (const u of [MEMBER, JOINER]) tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
+  for (const u of [MEMBER, JOINER])
+    tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
   await call('/auth/get_user_token', { userID: MEMBER, platformID: 1 });
   await call('/auth/force_logout', { userID: MEMBER, platformID: 1 });
   await call('/user/get_users_info', { userIDs: [OWNER, MEMBER, 'nobody'] });
-  await call('/user/update_user_info_ex', { userInfo: { userID: MEMBER, nickname: 'Mia M.', globalRecvMsgOpt: 1 } }, tokens[MEMBER]!);
-  await call('/user/update_user_info', { userInfo: { userID: MEMBER, nickname: 'Mia', faceURL: '', ex: '' } }, tokens[MEMBER]!);
+  await call(
+    '/user/update_user_info_ex',
+    { userInfo: { userID: MEMBER, nickname: 'Mia M.', globalRecvMsgOpt: 1 } },
+    tokens[MEMBER]!,
+  );
+  await call(
+    '/user/update_user_info',
+    { userInfo: { userID: MEMBER, nickname: 'Mia', faceURL: '', ex: '' } },
+    tokens[MEMBER]!,
+  );
 });
 
 step('config', [], async () => {
   await call('/webhook/get_config', {});
   // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
   rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
-  const config = webhooksDocument({ url: rx.url, retrySchedule: [0.05], hooks: { afterCreateGroup: { enable: true } } });
+  const config = webhooksDocument({
+    url: rx.url,
+    retrySchedule: [0.05],
+    hooks: { afterCreateGroup: { enable: true } },
+  });
   expect((await call('/webhook/set_config', { config })).source).toBe('api');
 });
 
@@ -95,11 +121,21 @@ step('groups', ['auth', 'config'], async () => {
     ownerUserID: OWNER,
     adminUserIDs: [ADMIN],
     memberUserIDs: [MEMBER, HEIR],
-    groupInfo: { groupName: 'Hikers', notification: 'Be kind', introduction: 'We hike', faceURL: 'https://f/g.png', ex: 'x', groupType: 2, applyMemberFriend: 1 },
+    groupInfo: {
+      groupName: 'Hikers',
+      notification: 'Be kind',
+      introduction: 'We hike',
+      faceURL: 'https://f/g.png',
+      ex: 'x',
+      groupType: 2,
+      applyMemberFriend: 1,
+    },
   });
   groupID = created.groupInfo.groupID;
   await call('/group/get_groups_info', { groupIDs: [groupID, 'missing'] });
-  await call('/group/set_group_info', { groupInfoForSet: { groupID, groupName: 'Hill walkers', notification: 'Boots on', needVerification: 0 } });
+  await call('/group/set_group_info', {
+    groupInfoForSet: { groupID, groupName: 'Hill walkers', notification: 'Boots on', needVerification: 0 },
+  });
   await call('/group/set_group_info_ex', { groupID, introduction: 'We walk', ex: 'y', lookMemberInfo: 1 });
   await call('/group/mute_group', { groupID });
   await call('/group/cancel_mute_group', { groupID });
@@ -111,7 +147,9 @@ step('members', ['groups'], async () => {
   await call('/group/get_group_members_info', { groupID, userIDs: [OWNER, MEMBER] });
   await call('/group/get_group_member_user_id', { groupID });
   await call('/group/get_joined_group_list', { fromUserID: MEMBER, pagination: page() });
-  await call('/group/set_group_member_info', { members: [{ groupID, userID: MEMBER, nickname: 'Mia of the hills', ex: 'e', roleLevel: 60 }] });
+  await call('/group/set_group_member_info', {
+    members: [{ groupID, userID: MEMBER, nickname: 'Mia of the hills', ex: 'e', roleLevel: 60 }],
+  });
   await call('/group/mute_group_member', { groupID, userID: MEMBER, mutedSeconds: 60 });
   await call('/group/cancel_mute_group_member', { groupID, userID: MEMBER });
   await call('/group/kick_group', { groupID, kickedUserIDs: [INVITEE], reason: 'wrong group' });
@@ -120,18 +158,36 @@ step('members', ['groups'], async () => {
 });
 
 step('joins', ['auth'], async () => {
-  const closed = (await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupName: 'Closed', groupType: 2, needVerification: 1 } })).groupInfo;
-  await call('/group/join_group', { groupID: closed.groupID, joinSource: 3, reqMessage: 'let me in', ex: 'q' }, tokens[JOINER]!);
+  const closed = (
+    await call('/group/create_group', {
+      ownerUserID: OWNER,
+      groupInfo: { groupName: 'Closed', groupType: 2, needVerification: 1 },
+    })
+  ).groupInfo;
+  await call(
+    '/group/join_group',
+    { groupID: closed.groupID, joinSource: 3, reqMessage: 'let me in', ex: 'q' },
+    tokens[JOINER]!,
+  );
   await call('/group/get_recv_group_applicationList', { fromUserID: OWNER, pagination: page() });
   await call('/group/get_user_req_group_applicationList', { userID: JOINER, pagination: page() });
   await call('/group/get_specified_user_group_request_info', { groupID: closed.groupID, userID: JOINER });
-  await call('/group/group_application_response', { groupID: closed.groupID, fromUserID: JOINER, handleResult: 1, handledMsg: 'welcome' });
+  await call('/group/group_application_response', {
+    groupID: closed.groupID,
+    fromUserID: JOINER,
+    handleResult: 1,
+    handledMsg: 'welcome',
+  });
   await call('/group/dismiss_group', { groupID: closed.groupID, deleteMember: false });
 });
 
 step('delivery', ['groups'], async () => {
-  await call('/group/create_group', { ownerUserID: OWNER, groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 } });
-  const first = (status: string) => async () => (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
+  await call('/group/create_group', {
+    ownerUserID: OWNER,
+    groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 },
+  });
+  const first = (status: string) => async () =>
+    (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
   const dead = await eventually(first('dead'), 8000, 'a dead-lettered callback');
   const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
   expect((await call('/webhook/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
@@ -154,12 +210,17 @@ describe('every answer fits the served document', () => {
   it('catches a key added to or dropped from an answer', async () => {
     await run('groups');
     const res = await s.client.raw('/group/get_groups_info', { groupIDs: [groupID] }, { token: s.adminToken });
-    const check = (body: unknown) => checkJson(doc, answerSchema('/group/get_groups_info')!, body, undefined, '#', 'answer');
+    const check = (body: unknown) =>
+      checkJson(doc, answerSchema('/group/get_groups_info')!, body, undefined, '#', 'answer');
     expect(check(res.body)).toEqual([]);
     const [info] = res.body.data.groupInfos;
     const { ex: _dropped, ...without } = info;
-    expect(check({ ...res.body, data: { groupInfos: [{ ...info, nickname: 'x' }] } })).toEqual(['answer.data.groupInfos[0].nickname: not allowed here']);
-    expect(check({ ...res.body, data: { groupInfos: [without] } })).toEqual(['answer.data.groupInfos[0]: ex is missing']);
+    expect(check({ ...res.body, data: { groupInfos: [{ ...info, nickname: 'x' }] } })).toEqual([
+      'answer.data.groupInfos[0].nickname: not allowed here',
+    ]);
+    expect(check({ ...res.body, data: { groupInfos: [without] } })).toEqual([
+      'answer.data.groupInfos[0]: ex is missing',
+    ]);
     // An empty success documents that `data` is left out.
     const empty = answerSchema('/group/mute_group')!;
     expect(checkJson(doc, empty, { errCode: 0, errMsg: '', errDlt: '', data: {} })).not.toEqual([]);
@@ -170,7 +231,11 @@ describe('every answer fits the served document', () => {
     const routes = documentedRoutes();
     expect(routes.length).toBeGreaterThan(30);
     expect(routes.filter((p) => !visited.has(p))).toEqual([]);
-    const unchecked = routes.flatMap((p) => itemLocations(answerSchema(p)).filter((at) => !visited.get(p)!.has(at)).map((at) => `${p} ${at}`));
+    const unchecked = routes.flatMap((p) =>
+      itemLocations(answerSchema(p))
+        .filter((at) => !visited.get(p)!.has(at))
+        .map((at) => `${p} ${at}`),
+    );
     expect(unchecked).toEqual([]);
   });
 });

@@ -10,7 +10,11 @@ import type { NewEvent } from '../src/storage/records.js';
 let counter = 0;
 
 /** An outbox row as CallbackHooks.after writes it, for enqueuing directly; ids are unique per process. */
-export function newEvent(groupID: string, hook: AfterHookKey = 'afterQuitGroup', extra: Record<string, unknown> = {}): NewEvent {
+export function newEvent(
+  groupID: string,
+  hook: AfterHookKey = 'afterQuitGroup',
+  extra: Record<string, unknown> = {},
+): NewEvent {
   const n = ++counter;
   const id = `evt_test_${process.pid}_${n}`;
   return {

@@ -141,14 +141,33 @@ interface Fixture {
 async function fixture(options: { needVerification?: number } = {}): Promise<Fixture> {
   const p = uid('f');
   const [O, A, A2, M, M2, N, N2] = ['o', 'a', 'a2', 'm', 'm2', 'n', 'n2'].map((r) => `${p}_${r}`) as [
-    string, string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   await s.register(O, A, A2, M, M2, N, N2);
   const gid = `g${p}`;
-  await createGroup(s, { owner: O, admins: [A, A2], members: [M, M2], groupID: gid, needVerification: options.needVerification ?? 0 });
+  await createGroup(s, {
+    owner: O,
+    admins: [A, A2],
+    members: [M, M2],
+    groupID: gid,
+    needVerification: options.needVerification ?? 0,
+  });
   const [tO, tA, tA2, tM, tM2, tN, tN2] = await Promise.all([O, A, A2, M, M2, N, N2].map((u) => s.tokenFor(u)));
   return {
-    gid, O, A, A2, M, M2, N, N2,
+    gid,
+    O,
+    A,
+    A2,
+    M,
+    M2,
+    N,
+    N2,
     t: { O: tO!, A: tA!, A2: tA2!, M: tM!, M2: tM2!, N: tN!, N2: tN2!, S: s.adminToken },
   };
 }
@@ -257,13 +276,17 @@ describe('auth', () => {
 // create_group
 
 describe('create_group', () => {
-  const body = (owner: string, extra: { admins?: string[]; members?: string[]; groupID?: string; groupType?: number } = {}) => ({
+  const body = (
+    owner: string,
+    extra: { admins?: string[]; members?: string[]; groupID?: string; groupType?: number } = {},
+  ) => ({
     ownerUserID: owner,
     adminUserIDs: extra.admins ?? [],
     memberUserIDs: extra.members ?? [],
     groupInfo: { groupID: extra.groupID ?? '', groupName: 'g', groupType: extra.groupType ?? 2 },
   });
-  const exists = async (groupID: string) => (await ok('/group/get_groups_info', { groupIDs: [groupID] }, s.adminToken)).groupInfos.length > 0;
+  const exists = async (groupID: string) =>
+    (await ok('/group/get_groups_info', { groupIDs: [groupID] }, s.adminToken)).groupInfos.length > 0;
 
   it('the owner-to-be may create; someone else naming another owner gets 1002 and nothing is created', async () => {
     const [o, x, m] = [uid(), uid(), uid()];
@@ -314,15 +337,21 @@ describe('create_group', () => {
       expectErr(await post('/group/create_group', b, s.adminToken), 1101);
       expect(await exists(gid)).toBe(false);
     }
-    expect((await ok('/group/get_joined_group_list', { fromUserID: m, pagination: page() }, s.adminToken)).total).toBe(0);
+    expect((await ok('/group/get_joined_group_list', { fromUserID: m, pagination: page() }, s.adminToken)).total).toBe(
+      0,
+    );
   });
 
   it('an existing groupID gives 1202 and the existing group is untouched', async () => {
     const f = await fixture();
     const o2 = uid();
     await s.register(o2);
-    await refused(1202, f.gid, () => post('/group/create_group', body(o2, { groupID: f.gid, members: [f.N] }), s.adminToken));
-    expect((await ok('/group/get_joined_group_list', { fromUserID: o2, pagination: page() }, s.adminToken)).total).toBe(0);
+    await refused(1202, f.gid, () =>
+      post('/group/create_group', body(o2, { groupID: f.gid, members: [f.N] }), s.adminToken),
+    );
+    expect((await ok('/group/get_joined_group_list', { fromUserID: o2, pagination: page() }, s.adminToken)).total).toBe(
+      0,
+    );
   });
 
   it('groupType other than 2 gives 1001', async () => {
@@ -399,7 +428,11 @@ describe('join_group', () => {
   it('an existing member (any role) gets 1001 and nothing is written', async () => {
     for (const nv of [2, 0]) {
       const f = await fixture({ needVerification: nv });
-      for (const [who, token] of [[f.O, f.t.O], [f.A, f.t.A], [f.M, f.t.M]] as const) {
+      for (const [who, token] of [
+        [f.O, f.t.O],
+        [f.A, f.t.A],
+        [f.M, f.t.M],
+      ] as const) {
         await refused(1001, f.gid, () => join(f.gid, token), [who]);
       }
       await refused(1001, f.gid, () => join(f.gid, f.t.S, { inviterUserID: f.M }), [f.M]);
@@ -425,7 +458,8 @@ describe('join_group', () => {
 // quit_group
 
 describe('quit_group', () => {
-  const quit = (gid: string, token: string, userID?: string) => post('/group/quit_group', { groupID: gid, ...(userID ? { userID } : {}) }, token);
+  const quit = (gid: string, token: string, userID?: string) =>
+    post('/group/quit_group', { groupID: gid, ...(userID ? { userID } : {}) }, token);
 
   it('an ordinary member or an admin may quit; memberCount follows', async () => {
     const f = await fixture();
@@ -473,7 +507,12 @@ describe('invite_user_to_group', () => {
     const extra = [uid(), uid()];
     await s.register(...extra);
     expectOk(await invite(f.gid, f.t.M, [f.N]));
-    expect(await memberOf(f.gid, f.N)).toMatchObject({ roleLevel: 20, joinSource: 2, inviterUserID: f.M, operatorUserID: f.M });
+    expect(await memberOf(f.gid, f.N)).toMatchObject({
+      roleLevel: 20,
+      joinSource: 2,
+      inviterUserID: f.M,
+      operatorUserID: f.M,
+    });
     expectOk(await invite(f.gid, f.t.A, [f.N2]));
     expectOk(await invite(f.gid, f.t.O, [extra[0]!]));
     expectOk(await invite(f.gid, f.t.S, [extra[1]!]));
@@ -495,11 +534,23 @@ describe('invite_user_to_group', () => {
     expect(await memberOf(f.gid, f.N2)).toBeUndefined();
     expect((await groupOf(f.gid)).memberCount).toBe(before.memberCount);
     for (const u of [f.N, f.N2]) {
-      expect(await requestOf(f.gid, u)).toMatchObject({ handleResult: 0, joinSource: 2, inviterUserID: f.M, reqMsg: 'come' });
+      expect(await requestOf(f.gid, u)).toMatchObject({
+        handleResult: 0,
+        joinSource: 2,
+        inviterUserID: f.M,
+        reqMsg: 'come',
+      });
     }
     // Such an application is then approved by a manager, keeping its inviter and joinSource.
-    expectOk(await post('/group/group_application_response', { groupID: f.gid, fromUserID: f.N, handleResult: 1 }, f.t.A));
-    expect(await memberOf(f.gid, f.N)).toMatchObject({ roleLevel: 20, joinSource: 2, inviterUserID: f.M, operatorUserID: f.A });
+    expectOk(
+      await post('/group/group_application_response', { groupID: f.gid, fromUserID: f.N, handleResult: 1 }, f.t.A),
+    );
+    expect(await memberOf(f.gid, f.N)).toMatchObject({
+      roleLevel: 20,
+      joinSource: 2,
+      inviterUserID: f.M,
+      operatorUserID: f.A,
+    });
     await checkInvariants(f.gid);
   });
 
@@ -542,7 +593,8 @@ describe('invite_user_to_group', () => {
 // kick_group
 
 describe('kick_group', () => {
-  const kick = (gid: string, token: string, kickedUserIDs: string[]) => post('/group/kick_group', { groupID: gid, kickedUserIDs, reason: 'bye' }, token);
+  const kick = (gid: string, token: string, kickedUserIDs: string[]) =>
+    post('/group/kick_group', { groupID: gid, kickedUserIDs, reason: 'bye' }, token);
 
   it('the owner may kick admins and ordinary members', async () => {
     const f = await fixture();
@@ -611,16 +663,29 @@ describe('set_group_info and set_group_info_ex', () => {
     const g = await groupOf(f.gid);
     expect(g).toMatchObject({ notification: 'news', notificationUserID: f.A });
     expect(g.notificationUpdateTime).toBeGreaterThanOrEqual(t0 - 1000);
-    expectOk(await post('/group/set_group_info_ex', { groupID: f.gid, introduction: 'byAdmin', needVerification: 2 }, f.t.A));
-    expectOk(await post('/group/set_group_info_ex', { groupID: f.gid, groupName: 'byS', faceURL: 'http://x/y.png' }, f.t.S));
-    expect(await groupOf(f.gid)).toMatchObject({ groupName: 'byS', introduction: 'byAdmin', needVerification: 2, faceURL: 'http://x/y.png' });
+    expectOk(
+      await post('/group/set_group_info_ex', { groupID: f.gid, introduction: 'byAdmin', needVerification: 2 }, f.t.A),
+    );
+    expectOk(
+      await post('/group/set_group_info_ex', { groupID: f.gid, groupName: 'byS', faceURL: 'http://x/y.png' }, f.t.S),
+    );
+    expect(await groupOf(f.gid)).toMatchObject({
+      groupName: 'byS',
+      introduction: 'byAdmin',
+      needVerification: 2,
+      faceURL: 'http://x/y.png',
+    });
   });
 
   it('an ordinary member gets 1002 and a non-member 1004; nothing changes', async () => {
     const f = await fixture();
-    await refused(1002, f.gid, () => post('/group/set_group_info', { groupInfoForSet: { groupID: f.gid, groupName: 'x' } }, f.t.M));
+    await refused(1002, f.gid, () =>
+      post('/group/set_group_info', { groupInfoForSet: { groupID: f.gid, groupName: 'x' } }, f.t.M),
+    );
     await refused(1002, f.gid, () => post('/group/set_group_info_ex', { groupID: f.gid, groupName: 'x' }, f.t.M));
-    await refused(1004, f.gid, () => post('/group/set_group_info', { groupInfoForSet: { groupID: f.gid, groupName: 'x' } }, f.t.N));
+    await refused(1004, f.gid, () =>
+      post('/group/set_group_info', { groupInfoForSet: { groupID: f.gid, groupName: 'x' } }, f.t.N),
+    );
     await refused(1004, f.gid, () => post('/group/set_group_info_ex', { groupID: f.gid, groupName: 'x' }, f.t.N));
   });
 
@@ -628,14 +693,25 @@ describe('set_group_info and set_group_info_ex', () => {
     const f = await fixture();
     for (const groupName of ['', '   ']) {
       await refused(1001, f.gid, () =>
-        post('/group/set_group_info_ex', { groupID: f.gid, groupName, introduction: 'should not stick', ex: 'nope' }, f.t.O),
+        post(
+          '/group/set_group_info_ex',
+          { groupID: f.gid, groupName, introduction: 'should not stick', ex: 'nope' },
+          f.t.O,
+        ),
       );
     }
   });
 
   it('an unknown group gives 1004 for the app admin', async () => {
     expectErr(await post('/group/set_group_info_ex', { groupID: uid('nogroup'), groupName: 'x' }, s.adminToken), 1004);
-    expectErr(await post('/group/set_group_info', { groupInfoForSet: { groupID: uid('nogroup'), groupName: 'x' } }, s.adminToken), 1004);
+    expectErr(
+      await post(
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: uid('nogroup'), groupName: 'x' } },
+        s.adminToken,
+      ),
+      1004,
+    );
   });
 });
 
@@ -729,7 +805,9 @@ describe('dismiss_group', () => {
     // Dismissed is terminal, deleted members or not.
     await refused(1204, f.gid, () => post('/group/dismiss_group', { groupID: f.gid, deleteMember: true }, f.t.S));
     await refused(1204, f.gid, () => post('/group/cancel_mute_group', { groupID: f.gid }, f.t.S));
-    await refused(1204, f.gid, () => post('/group/invite_user_to_group', { groupID: f.gid, invitedUserIDs: [f.N] }, f.t.S));
+    await refused(1204, f.gid, () =>
+      post('/group/invite_user_to_group', { groupID: f.gid, invitedUserIDs: [f.N] }, f.t.S),
+    );
     await refused(1204, f.gid, () => post('/group/set_group_info_ex', { groupID: f.gid, groupName: 'back' }, f.t.S));
   });
 
@@ -751,7 +829,11 @@ describe('dismiss_group', () => {
       ['/group/join_group', { groupID: f.gid, joinSource: 3 }, f.t.N],
       ['/group/invite_user_to_group', { groupID: f.gid, invitedUserIDs: [f.N] }, f.t.O],
       ['/group/kick_group', { groupID: f.gid, kickedUserIDs: [f.M] }, f.t.O],
-      ['/group/set_group_member_info', { members: [{ groupID: f.gid, userID: f.M, nickname: 'x', roleLevel: 60 }] }, f.t.O],
+      [
+        '/group/set_group_member_info',
+        { members: [{ groupID: f.gid, userID: f.M, nickname: 'x', roleLevel: 60 }] },
+        f.t.O,
+      ],
       ['/group/mute_group_member', { groupID: f.gid, userID: f.M, mutedSeconds: 60 }, f.t.O],
       ['/group/cancel_mute_group_member', { groupID: f.gid, userID: f.M }, f.t.O],
       ['/group/group_application_response', { groupID: f.gid, fromUserID: f.N2, handleResult: 1 }, f.t.O],
@@ -766,11 +848,15 @@ describe('dismiss_group', () => {
     // Reads still work for members.
     expect((await ok('/group/get_groups_info', { groupIDs: [f.gid] }, f.t.M)).groupInfos[0].status).toBe(2);
     expect((await ok('/group/get_group_member_list', { groupID: f.gid, pagination: page() }, f.t.M)).total).toBe(5);
-    expect((await ok('/group/get_group_members_info', { groupID: f.gid, userIDs: [f.O] }, f.t.M)).members).toHaveLength(1);
+    expect((await ok('/group/get_group_members_info', { groupID: f.gid, userIDs: [f.O] }, f.t.M)).members).toHaveLength(
+      1,
+    );
     expect((await ok('/group/get_group_member_user_id', { groupID: f.gid }, f.t.M)).userIDs).toHaveLength(5);
     const joined = await ok('/group/get_joined_group_list', { fromUserID: f.M, pagination: page() }, f.t.M);
     expect(joined.groups.map((g: any) => g.groupID)).toContain(f.gid);
-    expect((await ok('/group/get_specified_user_group_request_info', { groupID: f.gid, userID: f.N2 }, f.t.N2)).total).toBe(1);
+    expect(
+      (await ok('/group/get_specified_user_group_request_info', { groupID: f.gid, userID: f.N2 }, f.t.N2)).total,
+    ).toBe(1);
 
     // Quitting still works (for oneself and through the app admin).
     expectOk(await post('/group/quit_group', { groupID: f.gid }, f.t.M));
@@ -817,7 +903,8 @@ describe('mute_group and cancel_mute_group', () => {
 describe('mute_group_member and cancel_mute_group_member', () => {
   const mute = (gid: string, token: string, userID: string, mutedSeconds = 600) =>
     post('/group/mute_group_member', { groupID: gid, userID, mutedSeconds }, token);
-  const unmute = (gid: string, token: string, userID: string) => post('/group/cancel_mute_group_member', { groupID: gid, userID }, token);
+  const unmute = (gid: string, token: string, userID: string) =>
+    post('/group/cancel_mute_group_member', { groupID: gid, userID }, token);
 
   it('the owner may mute admins and ordinary members; muteEndTime is set, then cleared', async () => {
     const f = await fixture();
@@ -877,7 +964,8 @@ describe('mute_group_member and cancel_mute_group_member', () => {
 // set_group_member_info (§4.3)
 
 describe('set_group_member_info', () => {
-  const set = (token: string, ...members: Record<string, unknown>[]) => post('/group/set_group_member_info', { members }, token);
+  const set = (token: string, ...members: Record<string, unknown>[]) =>
+    post('/group/set_group_member_info', { members }, token);
 
   it('the owner may edit anyone and move others between admin and ordinary', async () => {
     const f = await fixture();
@@ -953,9 +1041,15 @@ describe('set_group_member_info', () => {
     expectErr(await set(f.t.S, { groupID: uid('nogroup'), userID: f.M, nickname: 'x' }), 1004);
   });
 
-  it('the app admin may edit anyone and re-role admins and members, but not the owner\'s role', async () => {
+  it("the app admin may edit anyone and re-role admins and members, but not the owner's role", async () => {
     const f = await fixture();
-    expectOk(await set(f.t.S, { groupID: f.gid, userID: f.A, roleLevel: 20 }, { groupID: f.gid, userID: f.O, nickname: 'boss' }));
+    expectOk(
+      await set(
+        f.t.S,
+        { groupID: f.gid, userID: f.A, roleLevel: 20 },
+        { groupID: f.gid, userID: f.O, nickname: 'boss' },
+      ),
+    );
     expect((await memberOf(f.gid, f.A))?.roleLevel).toBe(20);
     expect((await memberOf(f.gid, f.O))?.nickname).toBe('boss');
     await refused(1002, f.gid, () => set(f.t.S, { groupID: f.gid, userID: f.O, roleLevel: 60 }));
@@ -966,9 +1060,15 @@ describe('set_group_member_info', () => {
   it('a batch is all or nothing: one refused entry leaves every entry unapplied', async () => {
     const f = await fixture();
     await refused(1002, f.gid, () =>
-      set(f.t.A, { groupID: f.gid, userID: f.M, nickname: 'would-be' }, { groupID: f.gid, userID: f.A2, nickname: 'x' }),
+      set(
+        f.t.A,
+        { groupID: f.gid, userID: f.M, nickname: 'would-be' },
+        { groupID: f.gid, userID: f.A2, nickname: 'x' },
+      ),
     );
-    await refused(1001, f.gid, () => set(f.t.O, { groupID: f.gid, userID: f.M, nickname: 'a' }, { groupID: f.gid, userID: f.M, nickname: 'b' }));
+    await refused(1001, f.gid, () =>
+      set(f.t.O, { groupID: f.gid, userID: f.M, nickname: 'a' }, { groupID: f.gid, userID: f.M, nickname: 'b' }),
+    );
     const g = await fixture();
     // Across groups too: allowed in one, refused in the other.
     await refused(1002, [f.gid, g.gid], () =>
@@ -983,7 +1083,8 @@ describe('set_group_member_info', () => {
 describe('group_application_response', () => {
   const respond = (gid: string, token: string, fromUserID: string, handleResult: number, handledMsg = '') =>
     post('/group/group_application_response', { groupID: gid, fromUserID, handleResult, handledMsg }, token);
-  const apply = async (f: Fixture, token: string) => expectOk(await post('/group/join_group', { groupID: f.gid, joinSource: 3, reqMessage: 'let me in' }, token));
+  const apply = async (f: Fixture, token: string) =>
+    expectOk(await post('/group/join_group', { groupID: f.gid, joinSource: 3, reqMessage: 'let me in' }, token));
 
   it('an ordinary member gets 1002 and a non-member 1004; the application stays pending', async () => {
     const f = await fixture();
@@ -1020,7 +1121,12 @@ describe('group_application_response', () => {
     await refused(1206, f.gid, () => respond(f.gid, f.t.A, f.N2, 1), [f.N2]);
     // A new application replaces the handled one and can be answered again.
     await apply(f, f.t.N2);
-    expect(await requestOf(f.gid, f.N2)).toMatchObject({ handleResult: 0, handleMsg: '', handleUserID: '', handleTime: 0 });
+    expect(await requestOf(f.gid, f.N2)).toMatchObject({
+      handleResult: 0,
+      handleMsg: '',
+      handleUserID: '',
+      handleTime: 0,
+    });
     expectOk(await respond(f.gid, f.t.A, f.N2, 1, 'ok now'));
     expect((await memberOf(f.gid, f.N2))?.roleLevel).toBe(20);
     await checkInvariants(f.gid);
@@ -1032,7 +1138,11 @@ describe('group_application_response', () => {
     await refused(1001, f.gid, () => respond(f.gid, f.t.O, f.N, 0), [f.N]);
     await refused(1004, f.gid, () => respond(f.gid, f.t.O, f.N2, 1), [f.N2]);
     expectOk(await respond(f.gid, f.t.S, f.N, 1, 'by admin'));
-    expect(await requestOf(f.gid, f.N)).toMatchObject({ handleResult: 1, handleUserID: 'imAdmin', handleMsg: 'by admin' });
+    expect(await requestOf(f.gid, f.N)).toMatchObject({
+      handleResult: 1,
+      handleUserID: 'imAdmin',
+      handleMsg: 'by admin',
+    });
     expect((await memberOf(f.gid, f.N))?.operatorUserID).toBe('imAdmin');
   });
 });
@@ -1043,17 +1153,26 @@ describe('group_application_response', () => {
 describe('application lists', () => {
   const recv = (token: string, fromUserID: string, extra: Record<string, unknown> = {}) =>
     post('/group/get_recv_group_applicationList', { fromUserID, pagination: page(), ...extra }, token);
-  const sent = (token: string, userID: string) => post('/group/get_user_req_group_applicationList', { userID, pagination: page() }, token);
-  const specified = (token: string, groupID: string, userID: string) => post('/group/get_specified_user_group_request_info', { groupID, userID }, token);
+  const sent = (token: string, userID: string) =>
+    post('/group/get_user_req_group_applicationList', { userID, pagination: page() }, token);
+  const specified = (token: string, groupID: string, userID: string) =>
+    post('/group/get_specified_user_group_request_info', { groupID, userID }, token);
 
   it('get_recv_group_applicationList: a manager reads its own inbox; others 1002 unless app admin', async () => {
     const f = await fixture();
     expectOk(await post('/group/join_group', { groupID: f.gid, joinSource: 3 }, f.t.N));
-    for (const [who, token] of [[f.O, f.t.O], [f.A, f.t.A]] as const) {
+    for (const [who, token] of [
+      [f.O, f.t.O],
+      [f.A, f.t.A],
+    ] as const) {
       const env = await recv(token, who);
       expectOk(env);
       expect(env.data.total).toBe(1);
-      expect(env.data.groupRequests[0]).toMatchObject({ userInfo: { userID: f.N }, groupInfo: { groupID: f.gid }, handleResult: 0 });
+      expect(env.data.groupRequests[0]).toMatchObject({
+        userInfo: { userID: f.N },
+        groupInfo: { groupID: f.gid },
+        handleResult: 0,
+      });
     }
     const mine = await recv(f.t.M, f.M);
     expectOk(mine);
@@ -1093,7 +1212,7 @@ describe('application lists', () => {
     expect(byAdmin.data.total).toBe(1);
   });
 
-  it('get_specified_user_group_request_info: the applicant, the group\'s managers and the app admin', async () => {
+  it("get_specified_user_group_request_info: the applicant, the group's managers and the app admin", async () => {
     const f = await fixture();
     expectOk(await post('/group/join_group', { groupID: f.gid, joinSource: 3 }, f.t.N));
     for (const token of [f.t.N, f.t.O, f.t.A, s.adminToken]) {

@@ -18,6 +18,7 @@ export default function setup(project: TestProject) {
   project.provide('huddlePgRunTag', tag);
   return async () => {
     const left = await dropTestDatabases(tag);
-    if (left.length > 0) console.warn(`postgres-setup: dropped ${left.length} test database(s) a suite left behind: ${left.join(', ')}`);
+    if (left.length > 0)
+      console.warn(`postgres-setup: dropped ${left.length} test database(s) a suite left behind: ${left.join(', ')}`);
   };
 }

@@ -18,8 +18,13 @@ export function postgresAvailable(): Promise<boolean> {
       await client.query('SELECT 1');
       return true;
     } catch (err) {
-      if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI=true but ${PG_ADMIN_URL} is unreachable: ${(err as Error).message}`);
-      console.warn(`\n*** PostgreSQL at ${PG_ADMIN_URL} is unreachable: skipping the PostgreSQL half of the tests ***\n`);
+      if (process.env.CI === 'true')
+        throw new Error(
+          `PostgreSQL is required under CI=true but ${PG_ADMIN_URL} is unreachable: ${(err as Error).message}`,
+        );
+      console.warn(
+        `\n*** PostgreSQL at ${PG_ADMIN_URL} is unreachable: skipping the PostgreSQL half of the tests ***\n`,
+      );
       return false;
     } finally {
       await client.end().catch(() => {});
@@ -65,7 +70,10 @@ export async function createTestDatabase(tag?: string): Promise<TestDatabase> {
 export async function dropTestDatabases(tag: string): Promise<string[]> {
   if (!/^[a-z0-9]{1,16}$/.test(tag)) throw new Error(`bad test database tag "${tag}"`);
   return admin(async (c) => {
-    const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${NAME_PREFIX}${tag}_`]);
+    const { rows } = await c.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [`${NAME_PREFIX}${tag}_`],
+    );
     for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     return rows.map((r) => r.datname);
   });

@@ -20,8 +20,16 @@ function tempDir() {
 }
 
 /** Runs a node script with arguments, capturing its output and exit code. */
-function run(argv: string[], cwd: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, argv, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -47,7 +55,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const proc = start({ HUDDLE_DATABASE: db, HUDDLE_SECRET: '' });
     await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(proc.output()), 'the listening line');
     const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(proc.output())![1]);
-    const listening = proc.output().split('\n').filter((l) => l.includes('listening'));
+    const listening = proc
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('listening'));
     expect(listening).toHaveLength(1);
     // The generated secret's location is logged, and the secret itself is not.
     const secretFile = path.join(dir, 'nested', 'secret');
@@ -75,12 +86,20 @@ it('refuses a bad configuration with a message naming the variable', async () =>
 
 describe('the huddle command (bin/huddle.js)', () => {
   // From a directory of its own: the command works from anywhere.
-  const huddle = (args: string[], env: Record<string, string>) => run([path.join(SERVER_DIR, 'bin', 'huddle.js'), ...args], tempDir(), env);
+  const huddle = (args: string[], env: Record<string, string>) =>
+    run([path.join(SERVER_DIR, 'bin', 'huddle.js'), ...args], tempDir(), env);
 
   it('serve: a flag wins over its variable', async () => {
     const db = path.join(tempDir(), 'flag.db');
-    const proc = huddle(['serve', '--port', '0', '--database', db], { HUDDLE_PORT: 'eighty', HUDDLE_DATABASE: '', HUDDLE_SECRET: 'x'.repeat(16) });
-    await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(proc.output()) || proc.child.exitCode !== null, 'the listening line');
+    const proc = huddle(['serve', '--port', '0', '--database', db], {
+      HUDDLE_PORT: 'eighty',
+      HUDDLE_DATABASE: '',
+      HUDDLE_SECRET: 'x'.repeat(16),
+    });
+    await waitFor(
+      () => /listening on http:\/\/127\.0\.0\.1:\d+/.test(proc.output()) || proc.child.exitCode !== null,
+      'the listening line',
+    );
     expect(proc.output()).toMatch(/"role":"serve"/);
     expect(fs.existsSync(db)).toBe(true);
     proc.child.kill('SIGTERM');

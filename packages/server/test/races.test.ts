@@ -28,7 +28,12 @@ afterAll(async () => {
 beforeEach(async () => {
   rx.reset();
   const hook = { enable: true, timeout: 10, failedContinue: false };
-  const config = { url: rx.url, beforeApplyJoinGroup: hook, beforeInviteUserToGroup: hook, beforeMemberJoinGroup: hook };
+  const config = {
+    url: rx.url,
+    beforeApplyJoinGroup: hook,
+    beforeInviteUserToGroup: hook,
+    beforeMemberJoinGroup: hook,
+  };
   await s.client.ok('/webhook/set_config', { config }, s.adminToken);
 });
 
@@ -39,7 +44,8 @@ async function memberIDs(groupID: string): Promise<string[]> {
 async function requestsOf(userID: string) {
   return s.query(`SELECT group_id FROM group_requests WHERE user_id = '${userID}'`);
 }
-const joinAsks = () => rx.requests(cmd('beforeMemberJoinGroup')).map((r) => r.body.memberList.map((m: any) => m.userID));
+const joinAsks = () =>
+  rx.requests(cmd('beforeMemberJoinGroup')).map((r) => r.body.memberList.map((m: any) => m.userID));
 const setNeedVerification = (groupID: string, needVerification: number, token: string) =>
   s.client.ok('/group/set_group_info_ex', { groupID, needVerification }, token);
 
@@ -77,7 +83,7 @@ describe('join_group', () => {
 
   it('lets the user in once beforeMemberJoinGroup, asked after the change, allows it', async () => {
     const { o, j, g, tokenO, tokenJ } = await setup();
-    const applyAsks = changeDuringFirstAsk('beforeApplyJoinGroup', () => setNeedVerification(g, 2, tokenO));
+    const _applyAsks = changeDuringFirstAsk('beforeApplyJoinGroup', () => setNeedVerification(g, 2, tokenO));
     const res = await s.client.post('/group/join_group', { groupID: g, joinSource: 3 }, tokenJ);
     expect(res.errCode).toBe(0);
     expect(await memberIDs(g)).toEqual([j, o].sort());

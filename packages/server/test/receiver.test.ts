@@ -8,7 +8,14 @@ import { Agent, Pool, request } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadWebhookFile } from '../src/webhooks/config.js';
-import { DEFAULT_ANSWER, startReceiver, webhooksDocument, writeWebhooksYaml, type Receiver, type WebhooksYamlOptions } from './receiver.js';
+import {
+  DEFAULT_ANSWER,
+  startReceiver,
+  webhooksDocument,
+  writeWebhooksYaml,
+  type Receiver,
+  type WebhooksYamlOptions,
+} from './receiver.js';
 
 const receiver = await startReceiver();
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
@@ -67,8 +74,16 @@ describe('recording', () => {
 
   it('filters by command and numbers requests in arrival order; keep-alive reuses the connection', async () => {
     const pool = new Pool(`http://127.0.0.1:${receiver.port}`, { connections: 1 });
-    for (const [command, n] of [['a', 1], ['b', 2], ['a', 3]] as const) {
-      const res = await pool.request({ path: `/callbackExample/${command}`, method: 'POST', body: JSON.stringify({ n }) });
+    for (const [command, n] of [
+      ['a', 1],
+      ['b', 2],
+      ['a', 3],
+    ] as const) {
+      const res = await pool.request({
+        path: `/callbackExample/${command}`,
+        method: 'POST',
+        body: JSON.stringify({ n }),
+      });
       await res.body.text();
     }
     await pool.close();
@@ -86,7 +101,11 @@ describe('recording', () => {
 describe('scripted answers', () => {
   it('answers one command with a status, body and headers', async () => {
     const reject = { actionCode: 0, errCode: 5001, errMsg: 'blocked', errDlt: 'by test', nextCode: 1 };
-    receiver.answer('callbackBeforeSetGroupMemberInfoCommand', { status: 201, body: reject, headers: { 'retry-after': '7' } });
+    receiver.answer('callbackBeforeSetGroupMemberInfoCommand', {
+      status: 201,
+      body: reject,
+      headers: { 'retry-after': '7' },
+    });
     const res = await post(receiver, 'callbackBeforeSetGroupMemberInfoCommand', {});
     expect(res.status).toBe(201);
     expect(res.headers['retry-after']).toBe('7');
@@ -220,7 +239,11 @@ describe('writeWebhooksYaml', () => {
     expect(config.retrySchedule).toEqual([5_000, 300_000, 30_000]);
     expect(config.deliveryConcurrency).toBe(8);
     expect(config.endpoints[0]!.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 3_000, failedContinue: true });
-    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({
+      enable: true,
+      timeoutMs: 2_000,
+      failedContinue: false,
+    });
     expect(config.ignoredKeys).toEqual(['afterSendGroupMsg']);
   });
 });

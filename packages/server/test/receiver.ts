@@ -197,7 +197,12 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
               return;
             }
             const status = answer.status ?? 200;
-            const payload = answer.body !== undefined ? answer.body : record.query.CallbackCommand ? TENCENT_DEFAULT_ANSWER : DEFAULT_ANSWER;
+            const payload =
+              answer.body !== undefined
+                ? answer.body
+                : record.query.CallbackCommand
+                  ? TENCENT_DEFAULT_ANSWER
+                  : DEFAULT_ANSWER;
             const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
             const headers: Record<string, string> = {
               ...(typeof payload === 'string' ? {} : { 'content-type': 'application/json' }),
@@ -285,7 +290,11 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
         const timer = setTimeout(() => {
           cleanup();
           const seen = records.map((r) => r.command).join(', ') || 'none';
-          reject(new Error(`receiver: condition not met within ${timeoutMs} ms; ${records.length} requests received (${seen})`));
+          reject(
+            new Error(
+              `receiver: condition not met within ${timeoutMs} ms; ${records.length} requests received (${seen})`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

@@ -35,7 +35,9 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/user/user_register': (p) => ({ users: [{ userID: p.fresh('ur'), nickname: 'n' }] }),
   '/user/get_users_info': (p) => ({ userIDs: p.users(3) }),
   '/user/update_user_info_ex': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, ex: 'e' } }),
-  '/user/update_user_info': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, faceURL: p.int(2) ? '' : 'https://f/x.png' } }),
+  '/user/update_user_info': (p) => ({
+    userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, faceURL: p.int(2) ? '' : 'https://f/x.png' },
+  }),
   '/group/create_group': (p) => {
     const [owner, ...rest] = p.users(6);
     const cut = p.int(rest.length + 1);
@@ -47,8 +49,14 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
     };
   },
   '/group/get_groups_info': (p) => ({ groupIDs: [p.group(), p.group()] }),
-  '/group/set_group_info': (p) => ({ groupInfoForSet: { groupID: p.group(), groupName: `name${p.int(9)}`, needVerification: p.int(3) } }),
-  '/group/set_group_info_ex': (p) => ({ groupID: p.group(), introduction: `intro${p.int(9)}`, needVerification: p.int(3) }),
+  '/group/set_group_info': (p) => ({
+    groupInfoForSet: { groupID: p.group(), groupName: `name${p.int(9)}`, needVerification: p.int(3) },
+  }),
+  '/group/set_group_info_ex': (p) => ({
+    groupID: p.group(),
+    introduction: `intro${p.int(9)}`,
+    needVerification: p.int(3),
+  }),
   '/group/transfer_group': (p) => {
     const groupID = p.group();
     return { groupID, oldOwnerUserID: p.owner(groupID), newOwnerUserID: p.user() };
@@ -56,20 +64,37 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/group/dismiss_group': (p) => ({ groupID: p.group(), deleteMember: p.int(2) === 1 }),
   '/group/mute_group': (p) => ({ groupID: p.group() }),
   '/group/cancel_mute_group': (p) => ({ groupID: p.group() }),
-  '/group/join_group': (p) => ({ groupID: p.group(), joinSource: 1 + p.int(4), reqMessage: 'hi', inviterUserID: p.int(2) ? p.user() : '' }),
+  '/group/join_group': (p) => ({
+    groupID: p.group(),
+    joinSource: 1 + p.int(4),
+    reqMessage: 'hi',
+    inviterUserID: p.int(2) ? p.user() : '',
+  }),
   '/group/quit_group': (p) => ({ groupID: p.group(), userID: p.int(2) ? p.user() : '' }),
   '/group/invite_user_to_group': (p) => ({ groupID: p.group(), invitedUserIDs: p.users(3), reason: 'r' }),
   '/group/kick_group': (p) => ({ groupID: p.group(), kickedUserIDs: p.users(2), reason: 'r' }),
-  '/group/get_group_member_list': (p) => ({ groupID: p.group(), pagination: pagination(p), filter: p.int(6), keyword: p.int(2) ? '' : 'f' }),
+  '/group/get_group_member_list': (p) => ({
+    groupID: p.group(),
+    pagination: pagination(p),
+    filter: p.int(6),
+    keyword: p.int(2) ? '' : 'f',
+  }),
   '/group/get_group_members_info': (p) => ({ groupID: p.group(), userIDs: p.users(3) }),
   '/group/get_group_member_user_id': (p) => ({ groupID: p.group() }),
   '/group/get_joined_group_list': (p) => ({ fromUserID: p.user(), pagination: pagination(p) }),
   '/group/set_group_member_info': (p) => ({
-    members: [{ groupID: p.group(), userID: p.user(), nickname: `m${p.int(9)}`, roleLevel: oneOf(p, [20, 60, 100, null]) }],
+    members: [
+      { groupID: p.group(), userID: p.user(), nickname: `m${p.int(9)}`, roleLevel: oneOf(p, [20, 60, 100, null]) },
+    ],
   }),
   '/group/mute_group_member': (p) => ({ groupID: p.group(), userID: p.user(), mutedSeconds: 1 + p.int(3600) }),
   '/group/cancel_mute_group_member': (p) => ({ groupID: p.group(), userID: p.user() }),
-  '/group/group_application_response': (p) => ({ groupID: p.group(), fromUserID: p.user(), handleResult: oneOf(p, [1, -1]), handledMsg: 'ok' }),
+  '/group/group_application_response': (p) => ({
+    groupID: p.group(),
+    fromUserID: p.user(),
+    handleResult: oneOf(p, [1, -1]),
+    handledMsg: 'ok',
+  }),
   '/group/get_recv_group_applicationList': (p) => ({ fromUserID: p.user(), pagination: pagination(p) }),
   '/group/get_user_req_group_applicationList': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/group/get_specified_user_group_request_info': (p) => ({ groupID: p.group(), userID: p.user() }),
@@ -86,6 +111,11 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
 
 /** Every POST path the server serves, with its token requirement. */
 export function routePaths(app: App): { path: string; public: boolean }[] {
-  const routes = allRoutes(app.services, { settings: app.webhooks, events: app.store.repos.events, wake: () => {}, now: Date.now });
+  const routes = allRoutes(app.services, {
+    settings: app.webhooks,
+    events: app.store.repos.events,
+    wake: () => {},
+    now: Date.now,
+  });
   return routes.map((r) => ({ path: r.path, public: r.public === true }));
 }

@@ -66,11 +66,19 @@ async function configure(failedContinue = true, beforeTimeout = 2) {
 
 /** The group's afterCreateGroup event, once it is delivered with at least `attempts` attempts. */
 const delivered = (groupID: string, attempts = 1) =>
-  eventually(async () => {
-    const { events } = await s.client.ok('/webhook/list_events', { groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } }, s.adminToken);
-    const event = events[0] as { eventID: string; status: string; attempts: number } | undefined;
-    return event?.status === 'delivered' && event.attempts >= attempts && event;
-  }, 10_000, 'delivery');
+  eventually(
+    async () => {
+      const { events } = await s.client.ok(
+        '/webhook/list_events',
+        { groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } },
+        s.adminToken,
+      );
+      const event = events[0] as { eventID: string; status: string; attempts: number } | undefined;
+      return event?.status === 'delivered' && event.attempts >= attempts && event;
+    },
+    10_000,
+    'delivery',
+  );
 
 describe('at-least-once delivery to an SDK receiver', () => {
   it('retries an answer lost to a timeout, and the handler still runs once', async () => {
@@ -102,10 +110,18 @@ describe('a before-hook handler that throws', () => {
     const g = await createGroup(s, { owner: o });
     failBefore = true;
     await configure(true);
-    await s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'kept' } }, s.adminToken);
+    await s.client.ok(
+      '/group/set_group_info',
+      { groupInfoForSet: { groupID: g.groupID, groupName: 'kept' } },
+      s.adminToken,
+    );
     // A time-out longer than the test's own: only the handler's failure answered at once can end the call.
     await configure(false, 300);
-    const refused = await s.client.post('/group/set_group_info', { groupInfoForSet: { groupID: g.groupID, groupName: 'refused' } }, s.adminToken);
+    const refused = await s.client.post(
+      '/group/set_group_info',
+      { groupInfoForSet: { groupID: g.groupID, groupName: 'refused' } },
+      s.adminToken,
+    );
     expect(refused.errCode).toBe(90004);
     const [info] = (await s.client.ok('/group/get_groups_info', { groupIDs: [g.groupID] }, s.adminToken)).groupInfos;
     expect(info.groupName).toBe('kept');

@@ -13,16 +13,30 @@ let g: string;
 beforeAll(async () => {
   s = await startServer();
   // su_p<i> carries the name as profile nickname; su_g<i> as in-group nickname, in capitals.
-  await s.register('su_owner', ...NAMES.flatMap((name, i) => [{ userID: `su_p${i}`, nickname: `${name} P` }, { userID: `su_g${i}`, nickname: `plain ${i}` }]));
+  await s.register(
+    'su_owner',
+    ...NAMES.flatMap((name, i) => [
+      { userID: `su_p${i}`, nickname: `${name} P` },
+      { userID: `su_g${i}`, nickname: `plain ${i}` },
+    ]),
+  );
   g = (await createGroup(s, { owner: 'su_owner', members: NAMES.flatMap((_, i) => [`su_p${i}`, `su_g${i}`]) })).groupID;
-  await s.client.ok('/group/set_group_member_info', { members: NAMES.map((name, i) => ({ groupID: g, userID: `su_g${i}`, nickname: `G ${name.toUpperCase()}` })) }, s.adminToken);
+  await s.client.ok(
+    '/group/set_group_member_info',
+    { members: NAMES.map((name, i) => ({ groupID: g, userID: `su_g${i}`, nickname: `G ${name.toUpperCase()}` })) },
+    s.adminToken,
+  );
 });
 afterAll(async () => {
   await s.close();
 });
 
 async function search(keyword: string): Promise<string[]> {
-  const { total, members } = await s.client.ok('/group/get_group_member_list', { groupID: g, keyword, pagination: page() }, s.adminToken);
+  const { total, members } = await s.client.ok(
+    '/group/get_group_member_list',
+    { groupID: g, keyword, pagination: page() },
+    s.adminToken,
+  );
   expect(total).toBe(members.length);
   return members.map((m: any) => m.userID).sort();
 }

@@ -56,7 +56,13 @@ function pathList(doc: Record<string, unknown>, key: string, command: string): S
 export function toFixture(doc: Record<string, unknown>, command = String(doc.callbackCommand ?? '')): Fixture {
   const body: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) if (!k.startsWith('$')) body[k] = v;
-  return { command, body, nullable: pathList(doc, '$nullable', command), optional: pathList(doc, '$optional', command), comment: doc.$comment as string | undefined };
+  return {
+    command,
+    body,
+    nullable: pathList(doc, '$nullable', command),
+    optional: pathList(doc, '$optional', command),
+    comment: doc.$comment as string | undefined,
+  };
 }
 
 export function fixturePath(command: string): string {
@@ -82,7 +88,14 @@ export function loadResponse(command: string, kind: ResponseKind): Record<string
   return toFixture(doc, command).body;
 }
 
-function compare(actual: unknown, expected: unknown, shown: string, pattern: string, f: Pick<Fixture, 'nullable' | 'optional'>, out: string[]) {
+function compare(
+  actual: unknown,
+  expected: unknown,
+  shown: string,
+  pattern: string,
+  f: Pick<Fixture, 'nullable' | 'optional'>,
+  out: string[],
+) {
   const { nullable } = f;
   const at = shown || '(body)';
   const want = jsonType(expected);
@@ -100,8 +113,10 @@ function compare(actual: unknown, expected: unknown, shown: string, pattern: str
     const e = expected as Record<string, unknown>;
     const prefix = shown ? `${shown}.` : '';
     const patternPrefix = pattern ? `${pattern}.` : '';
-    for (const k of Object.keys(e)) if (!Object.hasOwn(a, k) && !f.optional.has(`${patternPrefix}${k}`)) out.push(`${prefix}${k}: missing`);
-    for (const k of Object.keys(a)) if (!Object.hasOwn(e, k)) out.push(`${prefix}${k}: unexpected key (${jsonType(a[k])})`);
+    for (const k of Object.keys(e))
+      if (!Object.hasOwn(a, k) && !f.optional.has(`${patternPrefix}${k}`)) out.push(`${prefix}${k}: missing`);
+    for (const k of Object.keys(a))
+      if (!Object.hasOwn(e, k)) out.push(`${prefix}${k}: unexpected key (${jsonType(a[k])})`);
     for (const k of Object.keys(e)) {
       if (Object.hasOwn(a, k)) compare(a[k], e[k], `${prefix}${k}`, `${patternPrefix}${k}`, f, out);
     }
@@ -129,7 +144,10 @@ export function shapeDiff(actual: unknown, fixture: string | Fixture | Record<st
 /** Fails the test, listing every difference, unless `actual` has exactly the fixture's shape. */
 export function expectShape(actual: unknown, fixture: string | Fixture | Record<string, unknown>): void {
   const f = asFixture(fixture);
-  expect(shapeDiff(actual, f), `body does not have the shape of fixture ${f.command || '(inline)'}: ${JSON.stringify(actual)}`).toEqual([]);
+  expect(
+    shapeDiff(actual, f),
+    `body does not have the shape of fixture ${f.command || '(inline)'}: ${JSON.stringify(actual)}`,
+  ).toEqual([]);
 }
 
 function asFixture(fixture: string | Fixture | Record<string, unknown>): Fixture {

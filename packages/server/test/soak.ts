@@ -45,7 +45,8 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-soak-'));
 const ENGINE = process.env.SOAK_ENGINE ?? 'sqlite';
-if (ENGINE !== 'sqlite' && ENGINE !== 'postgres') throw new Error(`SOAK_ENGINE must be sqlite or postgres, not ${ENGINE}`);
+if (ENGINE !== 'sqlite' && ENGINE !== 'postgres')
+  throw new Error(`SOAK_ENGINE must be sqlite or postgres, not ${ENGINE}`);
 const pgDatabase = ENGINE === 'postgres' ? await createTestDatabase('soak') : undefined;
 const database = pgDatabase?.url ?? path.join(dir, 'huddle.db');
 const query = <T>(sql: string) => queryDatabase<T>(database, sql);
@@ -60,7 +61,9 @@ const rx = await startReceiver();
 const webhooks = writeWebhooksYaml(dir, {
   url: rx.url,
   retrySchedule: [0.2, 0.5, 1, 2, 4, 8, 15, 30, 60, 60, 60, 60],
-  hooks: Object.fromEntries(HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after').map((k) => [k, { enable: true, timeout: 2 }])),
+  hooks: Object.fromEntries(
+    HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after').map((k) => [k, { enable: true, timeout: 2 }]),
+  ),
 });
 let server: ServerProcess = await start();
 let admin = '';
@@ -69,7 +72,13 @@ async function start(): Promise<ServerProcess> {
   // PostgreSQL keeps a killed instance's leases until they run out (another instance could still
   // be alive): a short margin, so the restarted one takes them over within seconds.
   const pg: Record<string, string> = pgDatabase ? { HUDDLE_LEASE_MARGIN_SECONDS: '2' } : {};
-  return startServerProcess({ HUDDLE_DATABASE: database, HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks, HUDDLE_LOG_LEVEL: 'info', ...pg });
+  return startServerProcess({
+    HUDDLE_DATABASE: database,
+    HUDDLE_SECRET: TEST_SECRET,
+    HUDDLE_WEBHOOKS: webhooks,
+    HUDDLE_LOG_LEVEL: 'info',
+    ...pg,
+  });
 }
 
 /** Resident set of the server process, in MiB (Linux). */
@@ -119,9 +128,15 @@ function operation(): [string, Record<string, unknown>] {
     () => ['/group/join_group', { groupID, joinSource: 1, inviterUserID: user }],
     () => ['/group/join_group', { groupID, joinSource: 1, inviterUserID: user }],
     () => ['/group/quit_group', { groupID, userID: user }],
-    () => ['/group/invite_user_to_group', { groupID, invitedUserIDs: [user, pick(USERS)].filter((u, i, a) => a.indexOf(u) === i) }],
+    () => [
+      '/group/invite_user_to_group',
+      { groupID, invitedUserIDs: [user, pick(USERS)].filter((u, i, a) => a.indexOf(u) === i) },
+    ],
     () => ['/group/kick_group', { groupID, kickedUserIDs: [user] }],
-    () => ['/group/set_group_member_info', { members: [{ groupID, userID: user, nickname: `n${n}`, roleLevel: pick([20, 60]) }] }],
+    () => [
+      '/group/set_group_member_info',
+      { members: [{ groupID, userID: user, nickname: `n${n}`, roleLevel: pick([20, 60]) }] },
+    ],
     () => ['/group/set_group_info_ex', { groupID, introduction: `intro ${n}` }],
   ])();
 }
@@ -136,7 +151,7 @@ async function call(path: string, body: unknown): Promise<void> {
   tried++;
   const c = await client();
   const operationID = `soak-${tried}-${Math.floor(rnd() * 1e9)}`;
-  let res;
+  let res: Awaited<ReturnType<typeof c.raw>>;
   try {
     res = await c.raw(path, body, { token: admin, operationID });
   } catch {
@@ -153,11 +168,17 @@ const endAt = MINUTES !== undefined ? started + MINUTES * 60_000 : undefined;
 const done = () => (endAt !== undefined ? Date.now() >= endAt : tried >= OPS);
 const progress = () => (endAt !== undefined ? (Date.now() - started) / (endAt - started) : tried / OPS);
 
-console.log(`soak: seed ${SEED}, ${MINUTES !== undefined ? `${MINUTES} min` : `${OPS} operations`}, ${KILLS} SIGKILLs, business server down ${OUTAGE * 100}% of the run, ${CLIENTS} clients, ${GROUPS.length} groups; data in ${dir}`);
+console.log(
+  `soak: seed ${SEED}, ${MINUTES !== undefined ? `${MINUTES} min` : `${OPS} operations`}, ${KILLS} SIGKILLs, business server down ${OUTAGE * 100}% of the run, ${CLIENTS} clients, ${GROUPS.length} groups; data in ${dir}`,
+);
 admin = (await server.client.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' })).token;
 await server.client.ok('/user/user_register', { users: USERS.map((userID) => ({ userID, nickname: userID })) }, admin);
 for (const groupID of GROUPS) {
-  await server.client.ok('/group/create_group', { ownerUserID: USERS[0], groupInfo: { groupID, groupName: groupID, groupType: 2, needVerification: 2 } }, admin);
+  await server.client.ok(
+    '/group/create_group',
+    { ownerUserID: USERS[0], groupInfo: { groupID, groupName: groupID, groupType: 2, needVerification: 2 } },
+    admin,
+  );
 }
 
 // Kills at random moments, spread over the run; the outage in the middle.
@@ -199,7 +220,9 @@ const settle = Date.now();
 let progressAt = Date.now();
 let left = Infinity;
 for (;;) {
-  const [row] = await query<{ n: number }>("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM webhook_events WHERE status = 'pending'");
+  const [row] = await query<{ n: number }>(
+    "SELECT CAST(COUNT(*) AS INTEGER) AS n FROM webhook_events WHERE status = 'pending'",
+  );
   if (row!.n === 0) break;
   if (row!.n < left) [left, progressAt] = [row!.n, Date.now()];
   if (Date.now() - progressAt > 60_000) break;
@@ -261,8 +284,15 @@ const figures = {
 };
 console.log(JSON.stringify(figures, null, 2));
 for (const v of violations.slice(0, 20)) console.log(`violation: ${v}`);
-if (ackWithoutEvents.length > 0) console.log(`acknowledged without events: ${ackWithoutEvents.slice(0, 10).join(', ')}`);
-if (undelivered.length > 0) console.log(`never delivered: ${undelivered.slice(0, 10).map((e) => e.id).join(', ')}`);
+if (ackWithoutEvents.length > 0)
+  console.log(`acknowledged without events: ${ackWithoutEvents.slice(0, 10).join(', ')}`);
+if (undelivered.length > 0)
+  console.log(
+    `never delivered: ${undelivered
+      .slice(0, 10)
+      .map((e) => e.id)
+      .join(', ')}`,
+  );
 
 server.child.kill('SIGTERM');
 await server.exited;

@@ -28,6 +28,10 @@ export function badTokens(userID: string): { name: string; token: string; code: 
     { name: 'unregistered (right secret)', token: forgeJwt(claims), code: 1507 },
     { name: 'expired', token: forgeJwt({ ...claims, exp: now - 10 }), code: 1501 },
     { name: 'not yet valid', token: forgeJwt({ ...claims, nbf: now + 3600 }), code: 1504 },
-    { name: 'unregistered admin claims', token: forgeJwt({ ...claims, UserID: 'imAdmin', PlatformID: 10 }), code: 1507 },
+    {
+      name: 'unregistered admin claims',
+      token: forgeJwt({ ...claims, UserID: 'imAdmin', PlatformID: 10 }),
+      code: 1507,
+    },
   ];
 }

@@ -9,9 +9,22 @@ import type { Store } from '../src/storage/store.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './postgres.js';
 
 const group = (groupID: string): GroupRecord => ({
-  groupID, groupName: groupID, notification: '', introduction: '', faceURL: '', ex: '', status: 0, creatorUserID: 'c',
-  groupType: 2, needVerification: 0, lookMemberInfo: 0, applyMemberFriend: 0, notificationUpdateTime: 0,
-  notificationUserID: '', memberCount: 0, createTime: 1,
+  groupID,
+  groupName: groupID,
+  notification: '',
+  introduction: '',
+  faceURL: '',
+  ex: '',
+  status: 0,
+  creatorUserID: 'c',
+  groupType: 2,
+  needVerification: 0,
+  lookMemberInfo: 0,
+  applyMemberFriend: 0,
+  notificationUpdateTime: 0,
+  notificationUserID: '',
+  memberCount: 0,
+  createTime: 1,
 });
 
 function latch() {
@@ -41,7 +54,13 @@ describe.skipIf(!(await postgresAvailable()))('store.tx on PostgreSQL', () => {
     const bHolds = latch();
     const bodies = { a: 0, b: 0 };
     const committed: string[] = [];
-    const run = (name: 'a' | 'b', first: string, second: string, mine: ReturnType<typeof latch>, theirs: ReturnType<typeof latch>) =>
+    const run = (
+      name: 'a' | 'b',
+      first: string,
+      second: string,
+      mine: ReturnType<typeof latch>,
+      theirs: ReturnType<typeof latch>,
+    ) =>
       store.tx(async (tx) => {
         bodies[name]++;
         await tx.groups.getForUpdate(first);
@@ -56,6 +75,9 @@ describe.skipIf(!(await postgresAvailable()))('store.tx on PostgreSQL', () => {
     expect(bodies.a + bodies.b).toBe(3);
     expect(committed.sort()).toEqual(['a', 'b']);
     const counts = (await store.repos.groups.find(['g1', 'g2'])).map((g) => [g.groupID, g.memberCount]).sort();
-    expect(counts).toEqual([['g1', 1], ['g2', 1]]);
+    expect(counts).toEqual([
+      ['g1', 1],
+      ['g2', 1],
+    ]);
   });
 });

@@ -30,7 +30,10 @@ let s: TestServer;
 const logLines: { level: number; msg: string; keys?: string[] }[] = [];
 
 function huddle(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, HUDDLE_SECRET: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, HUDDLE_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (out.stdout += d));
   child.stderr.on('data', (d) => (out.stderr += d));
@@ -50,9 +53,14 @@ afterAll(async () => {
 describe('enabled hooks huddle does not send', () => {
   it('huddle config check: a warning naming each, an info line for the disabled ones, the user hooks as hooks', async () => {
     const file = path.join(s.dir, 'webhooks.yml');
-    const [text, json] = await Promise.all([huddle(['config', 'check', file]), huddle(['config', 'check', file, '--json'])]);
+    const [text, json] = await Promise.all([
+      huddle(['config', 'check', file]),
+      huddle(['config', 'check', file, '--json']),
+    ]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('warning: enabled, but huddle never sends them (no such callback): afterSendSingleMsg, endpoints[0].hooks.afterUserOnline');
+    expect(text.stdout).toContain(
+      'warning: enabled, but huddle never sends them (no such callback): afterSendSingleMsg, endpoints[0].hooks.afterUserOnline',
+    );
     expect(text.stdout).toContain('ignored (OpenIM hooks huddle does not send): beforeAddFriend');
     expect(text.stdout).not.toMatch(/ignored.*beforeUserRegister/);
     const summary = JSON.parse(json.stdout);

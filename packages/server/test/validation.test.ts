@@ -50,7 +50,12 @@ function expectOk(env: Envelope | undefined): void {
 }
 
 /** POST with HTTP status checked to be 200 (every handled outcome is HTTP 200). */
-async function call(path: string, body: unknown, token: string | null, extra: { operationID?: string | null; headers?: Record<string, string> } = {}) {
+async function call(
+  path: string,
+  body: unknown,
+  token: string | null,
+  extra: { operationID?: string | null; headers?: Record<string, string> } = {},
+) {
   const res = await s.client.raw(path, body, { token, ...extra });
   expect(res.status, res.text).toBe(200);
   return res.body as Envelope;
@@ -95,7 +100,8 @@ async function snapshot(f: Fixture) {
     group: await groupOf(f.gid),
     members: await membersOf(f.gid),
     users: await usersOf(f.O, f.A, f.M, f.N),
-    request: (await ok('/group/get_specified_user_group_request_info', { groupID: f.gid, userID: f.N }, s.adminToken)).groupRequests,
+    request: (await ok('/group/get_specified_user_group_request_info', { groupID: f.gid, userID: f.N }, s.adminToken))
+      .groupRequests,
     joined: (await ok('/group/get_joined_group_list', { fromUserID: f.N, pagination: page() }, s.adminToken)).total,
   };
 }
@@ -124,14 +130,18 @@ function rawHttp(
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     let responded = false;
-    const req = http.request(new URL(path, s.client.url), { method: options.method ?? 'POST', headers: options.headers }, (res) => {
-      responded = true;
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      new URL(path, s.client.url),
+      { method: options.method ?? 'POST', headers: options.headers },
+      (res) => {
+        responded = true;
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        res.on('error', reject);
+      },
+    );
     // The server may answer (and close) before it has read an oversized body; a write error after
     // the response is expected then.
     req.on('error', (err) => {
@@ -148,12 +158,22 @@ function rawHttp(
 describe('headers', () => {
   it('a missing or empty operationID header is 1001, on public and private routes; nothing is written', async () => {
     const newUser = uid();
-    const env = await call('/user/user_register', { users: [{ userID: newUser, nickname: 'x' }] }, s.adminToken, { operationID: null });
+    const env = await call('/user/user_register', { users: [{ userID: newUser, nickname: 'x' }] }, s.adminToken, {
+      operationID: null,
+    });
     expectArgs(env, 'operationID');
     expect(await usersOf(newUser)).toEqual([]);
-    expectArgs(await call('/user/user_register', { users: [{ userID: newUser, nickname: 'x' }] }, s.adminToken, { operationID: '' }), 'operationID');
+    expectArgs(
+      await call('/user/user_register', { users: [{ userID: newUser, nickname: 'x' }] }, s.adminToken, {
+        operationID: '',
+      }),
+      'operationID',
+    );
     expect(await usersOf(newUser)).toEqual([]);
-    expectArgs(await call('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' }, null, { operationID: null }), 'operationID');
+    expectArgs(
+      await call('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' }, null, { operationID: null }),
+      'operationID',
+    );
     expectArgs(await call('/auth/parse_token', { token: s.adminToken }, null, { operationID: null }), 'operationID');
   });
 
@@ -208,7 +228,13 @@ describe('headers', () => {
 describe('body shape', () => {
   it('malformed JSON is 1001 without Go/JS error internals; nothing is written', async () => {
     const newUser = uid();
-    for (const body of [`{"users":[{"userID":"${newUser}","nickname":"x"}]`, `{"users":[{"userID":"${newUser}",}]}`, "{'users': []}", '{"users": [}', 'users=1']) {
+    for (const body of [
+      `{"users":[{"userID":"${newUser}","nickname":"x"}]`,
+      `{"users":[{"userID":"${newUser}",}]}`,
+      "{'users': []}",
+      '{"users": [}',
+      'users=1',
+    ]) {
       const env = await call('/user/user_register', body, s.adminToken);
       expectArgs(env, /JSON/);
       expect(env.errDlt).not.toMatch(/Unexpected token|position \d+|SyntaxError/);
@@ -261,7 +287,12 @@ describe('body shape', () => {
     const head = `{"users":[{"userID":"${tooBig}","nickname":"x"}],"pad":"`;
     const chunk = 'y'.repeat(64 * 1024);
     const res = await rawHttp('/user/user_register', {
-      headers: { 'content-type': 'application/json', operationID: 'big-2', token: s.adminToken, 'transfer-encoding': 'chunked' },
+      headers: {
+        'content-type': 'application/json',
+        operationID: 'big-2',
+        token: s.adminToken,
+        'transfer-encoding': 'chunked',
+      },
       chunks: [head, ...Array.from({ length: 18 }, () => chunk), '"}'],
     });
     expect(res.status).toBe(200);
@@ -280,28 +311,68 @@ describe('wrong JSON types', () => {
     const f = await fixture();
     const g = f.gid;
     await runCases(f, [
-      ['string for int (wrapper)', '/group/set_group_info_ex', { groupID: g, groupName: 'changed', needVerification: '1' }, 'needVerification'],
+      [
+        'string for int (wrapper)',
+        '/group/set_group_info_ex',
+        { groupID: g, groupName: 'changed', needVerification: '1' },
+        'needVerification',
+      ],
       ['number for string', '/group/set_group_info_ex', { groupID: g, groupName: 42 }, 'groupName'],
       ['number for groupID', '/group/kick_group', { groupID: 123, kickedUserIDs: [f.M] }, 'groupID'],
       ['number for userID', '/group/quit_group', { groupID: g, userID: 12 }, 'userID'],
       ['object for array', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: { 0: f.N } }, 'invitedUserIDs'],
       ['string for array', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: f.N }, 'invitedUserIDs'],
-      ['number inside a string array', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: [f.N, 7] }, 'invitedUserIDs[1]'],
+      [
+        'number inside a string array',
+        '/group/invite_user_to_group',
+        { groupID: g, invitedUserIDs: [f.N, 7] },
+        'invitedUserIDs[1]',
+      ],
       ['array for object', '/group/get_group_member_list', { groupID: g, pagination: [1, 10] }, 'pagination'],
       ['string for object', '/group/set_group_info', { groupInfoForSet: 'x' }, 'groupInfoForSet'],
-      ['number for nested string', '/group/set_group_info', { groupInfoForSet: { groupID: g, groupName: 'changed', ex: 5 } }, 'groupInfoForSet.ex'],
-      ['array for string', '/group/transfer_group', { groupID: g, oldOwnerUserID: f.O, newOwnerUserID: [f.M] }, 'newOwnerUserID'],
+      [
+        'number for nested string',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, groupName: 'changed', ex: 5 } },
+        'groupInfoForSet.ex',
+      ],
+      [
+        'array for string',
+        '/group/transfer_group',
+        { groupID: g, oldOwnerUserID: f.O, newOwnerUserID: [f.M] },
+        'newOwnerUserID',
+      ],
       ['string for bool', '/group/dismiss_group', { groupID: g, deleteMember: 'true' }, 'deleteMember'],
       ['number for bool', '/group/dismiss_group', { groupID: g, deleteMember: 1 }, 'deleteMember'],
       ['bool for int', '/group/get_group_member_list', { groupID: g, pagination: page(), filter: true }, 'filter'],
       ['string for int', '/group/mute_group_member', { groupID: g, userID: f.M, mutedSeconds: '60' }, 'mutedSeconds'],
       ['string for int (required)', '/group/join_group', { groupID: g, joinSource: '3' }, 'joinSource', 'N'],
-      ['string for handleResult', '/group/group_application_response', { groupID: g, fromUserID: f.N, handleResult: '1' }, 'handleResult'],
-      ['number for nested member string', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, nickname: 5 }] }, 'members[0].nickname'],
-      ['object for members array', '/group/set_group_member_info', { members: { groupID: g, userID: f.M, nickname: 'x' } }, 'members'],
+      [
+        'string for handleResult',
+        '/group/group_application_response',
+        { groupID: g, fromUserID: f.N, handleResult: '1' },
+        'handleResult',
+      ],
+      [
+        'number for nested member string',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: f.M, nickname: 5 }] },
+        'members[0].nickname',
+      ],
+      [
+        'object for members array',
+        '/group/set_group_member_info',
+        { members: { groupID: g, userID: f.M, nickname: 'x' } },
+        'members',
+      ],
       ['string for member object', '/group/set_group_member_info', { members: ['x'] }, 'members[0]'],
       ['null for a required string', '/group/dismiss_group', { groupID: null }, 'groupID'],
-      ['string for sendMessage', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: [f.N], sendMessage: 'yes' }, 'sendMessage'],
+      [
+        'string for sendMessage',
+        '/group/invite_user_to_group',
+        { groupID: g, invitedUserIDs: [f.N], sendMessage: 'yes' },
+        'sendMessage',
+      ],
     ]);
   });
 
@@ -309,16 +380,56 @@ describe('wrong JSON types', () => {
     const f = await fixture();
     const g = f.gid;
     await runCases(f, [
-      ['float pageNumber', '/group/get_group_member_list', { groupID: g, pagination: { pageNumber: 1.5, showNumber: 10 } }, 'pagination.pageNumber'],
-      ['float mutedSeconds', '/group/mute_group_member', { groupID: g, userID: f.M, mutedSeconds: 1.5 }, 'mutedSeconds'],
-      ['float roleLevel', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, roleLevel: 60.5 }] }, 'members[0].roleLevel'],
+      [
+        'float pageNumber',
+        '/group/get_group_member_list',
+        { groupID: g, pagination: { pageNumber: 1.5, showNumber: 10 } },
+        'pagination.pageNumber',
+      ],
+      [
+        'float mutedSeconds',
+        '/group/mute_group_member',
+        { groupID: g, userID: f.M, mutedSeconds: 1.5 },
+        'mutedSeconds',
+      ],
+      [
+        'float roleLevel',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: f.M, roleLevel: 60.5 }] },
+        'members[0].roleLevel',
+      ],
       ['float joinSource', '/group/join_group', { groupID: g, joinSource: 2.5 }, 'joinSource', 'N'],
-      ['int32 overflow pageNumber', '/group/get_group_member_list', { groupID: g, pagination: { pageNumber: 2147483648, showNumber: 10 } }, 'pagination.pageNumber'],
-      ['int32 overflow roleLevel', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, roleLevel: 2147483648 }] }, 'members[0].roleLevel'],
-      ['int32 underflow roleLevel', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, roleLevel: -2147483649 }] }, 'members[0].roleLevel'],
+      [
+        'int32 overflow pageNumber',
+        '/group/get_group_member_list',
+        { groupID: g, pagination: { pageNumber: 2147483648, showNumber: 10 } },
+        'pagination.pageNumber',
+      ],
+      [
+        'int32 overflow roleLevel',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: f.M, roleLevel: 2147483648 }] },
+        'members[0].roleLevel',
+      ],
+      [
+        'int32 underflow roleLevel',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: f.M, roleLevel: -2147483649 }] },
+        'members[0].roleLevel',
+      ],
       ['int32 overflow joinSource', '/group/join_group', { groupID: g, joinSource: 2147483651 }, 'joinSource', 'N'],
-      ['uint32 overflow mutedSeconds', '/group/mute_group_member', { groupID: g, userID: f.M, mutedSeconds: 4294967296 }, 'mutedSeconds'],
-      ['huge number', '/group/set_group_info_ex', { groupID: g, groupName: 'changed', lookMemberInfo: 1e300 }, 'lookMemberInfo'],
+      [
+        'uint32 overflow mutedSeconds',
+        '/group/mute_group_member',
+        { groupID: g, userID: f.M, mutedSeconds: 4294967296 },
+        'mutedSeconds',
+      ],
+      [
+        'huge number',
+        '/group/set_group_info_ex',
+        { groupID: g, groupName: 'changed', lookMemberInfo: 1e300 },
+        'lookMemberInfo',
+      ],
       ['int32 overflow platformID', '/auth/get_user_token', { userID: f.M, platformID: 4294967301 }, 'platformID'],
     ]);
   });
@@ -328,18 +439,32 @@ describe('wrong JSON types', () => {
     await s.register(o);
     const gid = uid('g');
     expectArgs(
-      await call('/group/create_group', { ownerUserID: o, groupInfo: { groupID: gid, groupName: 'x', groupType: '2' } }, s.adminToken),
+      await call(
+        '/group/create_group',
+        { ownerUserID: o, groupInfo: { groupID: gid, groupName: 'x', groupType: '2' } },
+        s.adminToken,
+      ),
       'groupInfo.groupType',
     );
     expectArgs(
-      await call('/group/create_group', { ownerUserID: o, memberUserIDs: 'a,b', groupInfo: { groupID: gid, groupType: 2 } }, s.adminToken),
+      await call(
+        '/group/create_group',
+        { ownerUserID: o, memberUserIDs: 'a,b', groupInfo: { groupID: gid, groupType: 2 } },
+        s.adminToken,
+      ),
       'memberUserIDs',
     );
     expectArgs(await call('/group/create_group', { ownerUserID: o, groupInfo: [gid] }, s.adminToken), 'groupInfo');
     expect(await groupOf(gid)).toBeUndefined();
     const u = uid();
-    expectArgs(await call('/user/user_register', { users: [{ userID: u, nickname: 'x', appMangerLevel: '1' }] }, s.adminToken), 'users[0].appMangerLevel');
-    expectArgs(await call('/user/user_register', { users: [{ userID: u, nickname: 7 }] }, s.adminToken), 'users[0].nickname');
+    expectArgs(
+      await call('/user/user_register', { users: [{ userID: u, nickname: 'x', appMangerLevel: '1' }] }, s.adminToken),
+      'users[0].appMangerLevel',
+    );
+    expectArgs(
+      await call('/user/user_register', { users: [{ userID: u, nickname: 7 }] }, s.adminToken),
+      'users[0].nickname',
+    );
     expectArgs(await call('/user/user_register', { users: { userID: u, nickname: 'x' } }, s.adminToken), 'users');
     expect(await usersOf(u)).toEqual([]);
   });
@@ -355,9 +480,24 @@ describe('missing fields and invalid values', () => {
     await runCases(f, [
       ['member list without groupID', '/group/get_group_member_list', { pagination: page() }, 'groupID'],
       ['member list without pagination', '/group/get_group_member_list', { groupID: g }, 'pagination'],
-      ['pagination without pageNumber', '/group/get_group_member_list', { groupID: g, pagination: { showNumber: 10 } }, 'pagination.pageNumber'],
-      ['pageNumber 0', '/group/get_group_member_list', { groupID: g, pagination: { pageNumber: 0, showNumber: 10 } }, 'pagination.pageNumber'],
-      ['showNumber over the list limit', '/group/get_group_member_list', { groupID: g, pagination: { pageNumber: 1, showNumber: 1001 } }, 'pagination.showNumber'],
+      [
+        'pagination without pageNumber',
+        '/group/get_group_member_list',
+        { groupID: g, pagination: { showNumber: 10 } },
+        'pagination.pageNumber',
+      ],
+      [
+        'pageNumber 0',
+        '/group/get_group_member_list',
+        { groupID: g, pagination: { pageNumber: 0, showNumber: 10 } },
+        'pagination.pageNumber',
+      ],
+      [
+        'showNumber over the list limit',
+        '/group/get_group_member_list',
+        { groupID: g, pagination: { pageNumber: 1, showNumber: 1001 } },
+        'pagination.showNumber',
+      ],
       ['filter outside 0..5', '/group/get_group_member_list', { groupID: g, pagination: page(), filter: 6 }, 'filter'],
       ['joined list without pagination', '/group/get_joined_group_list', { fromUserID: f.N }, 'pagination'],
       ['joined list without fromUserID', '/group/get_joined_group_list', { pagination: page() }, 'fromUserID'],
@@ -370,34 +510,99 @@ describe('missing fields and invalid values', () => {
       ['joinSource 5', '/group/join_group', { groupID: g, joinSource: 5 }, 'joinSource', 'N'],
       ['quit without groupID', '/group/quit_group', {}, 'groupID', 'M'],
       ['invite without invitedUserIDs', '/group/invite_user_to_group', { groupID: g }, 'invitedUserIDs'],
-      ['invite with empty invitedUserIDs', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: [] }, 'invitedUserIDs'],
-      ['invite with an empty userID', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: [''] }, 'invitedUserIDs[0]'],
+      [
+        'invite with empty invitedUserIDs',
+        '/group/invite_user_to_group',
+        { groupID: g, invitedUserIDs: [] },
+        'invitedUserIDs',
+      ],
+      [
+        'invite with an empty userID',
+        '/group/invite_user_to_group',
+        { groupID: g, invitedUserIDs: [''] },
+        'invitedUserIDs[0]',
+      ],
       ['kick with empty kickedUserIDs', '/group/kick_group', { groupID: g, kickedUserIDs: [] }, 'kickedUserIDs'],
       ['kick without groupID', '/group/kick_group', { kickedUserIDs: [f.M] }, 'groupID'],
-      ['transfer without oldOwnerUserID', '/group/transfer_group', { groupID: g, newOwnerUserID: f.M }, 'oldOwnerUserID'],
-      ['transfer without newOwnerUserID', '/group/transfer_group', { groupID: g, oldOwnerUserID: f.O }, 'newOwnerUserID'],
+      [
+        'transfer without oldOwnerUserID',
+        '/group/transfer_group',
+        { groupID: g, newOwnerUserID: f.M },
+        'oldOwnerUserID',
+      ],
+      [
+        'transfer without newOwnerUserID',
+        '/group/transfer_group',
+        { groupID: g, oldOwnerUserID: f.O },
+        'newOwnerUserID',
+      ],
       ['transfer without groupID', '/group/transfer_group', { oldOwnerUserID: f.O, newOwnerUserID: f.M }, 'groupID'],
       ['dismiss without groupID', '/group/dismiss_group', {}, 'groupID'],
       ['mute without groupID', '/group/mute_group', {}, 'groupID'],
       ['cancel mute with empty groupID', '/group/cancel_mute_group', { groupID: '' }, 'groupID'],
       ['mute member without mutedSeconds', '/group/mute_group_member', { groupID: g, userID: f.M }, 'mutedSeconds'],
-      ['mute member for 0 seconds', '/group/mute_group_member', { groupID: g, userID: f.M, mutedSeconds: 0 }, 'mutedSeconds'],
+      [
+        'mute member for 0 seconds',
+        '/group/mute_group_member',
+        { groupID: g, userID: f.M, mutedSeconds: 0 },
+        'mutedSeconds',
+      ],
       ['mute member without userID', '/group/mute_group_member', { groupID: g, mutedSeconds: 60 }, 'userID'],
       ['cancel mute member without userID', '/group/cancel_mute_group_member', { groupID: g }, 'userID'],
       ['member info without members', '/group/set_group_member_info', {}, 'members'],
       ['member info with empty members', '/group/set_group_member_info', { members: [] }, 'members'],
-      ['member entry without groupID', '/group/set_group_member_info', { members: [{ userID: f.M, nickname: 'x' }] }, 'members[0].groupID'],
-      ['member entry without userID', '/group/set_group_member_info', { members: [{ groupID: g, nickname: 'x' }] }, 'members[0].userID'],
+      [
+        'member entry without groupID',
+        '/group/set_group_member_info',
+        { members: [{ userID: f.M, nickname: 'x' }] },
+        'members[0].groupID',
+      ],
+      [
+        'member entry without userID',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, nickname: 'x' }] },
+        'members[0].userID',
+      ],
       ['set info without groupInfoForSet', '/group/set_group_info', {}, 'groupInfoForSet'],
-      ['set info without groupID', '/group/set_group_info', { groupInfoForSet: { groupName: 'x' } }, 'groupInfoForSet.groupID'],
-      ['set info needVerification 3', '/group/set_group_info', { groupInfoForSet: { groupID: g, needVerification: 3 } }, 'groupInfoForSet.needVerification'],
+      [
+        'set info without groupID',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupName: 'x' } },
+        'groupInfoForSet.groupID',
+      ],
+      [
+        'set info needVerification 3',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, needVerification: 3 } },
+        'groupInfoForSet.needVerification',
+      ],
       ['set info ex without groupID', '/group/set_group_info_ex', { groupName: 'x' }, 'groupID'],
-      ['set info ex applyMemberFriend 2', '/group/set_group_info_ex', { groupID: g, applyMemberFriend: 2 }, 'applyMemberFriend'],
-      ['response without fromUserID', '/group/group_application_response', { groupID: g, handleResult: 1 }, 'fromUserID'],
-      ['response with handleResult 2', '/group/group_application_response', { groupID: g, fromUserID: f.N, handleResult: 2 }, 'handleResult'],
+      [
+        'set info ex applyMemberFriend 2',
+        '/group/set_group_info_ex',
+        { groupID: g, applyMemberFriend: 2 },
+        'applyMemberFriend',
+      ],
+      [
+        'response without fromUserID',
+        '/group/group_application_response',
+        { groupID: g, handleResult: 1 },
+        'fromUserID',
+      ],
+      [
+        'response with handleResult 2',
+        '/group/group_application_response',
+        { groupID: g, fromUserID: f.N, handleResult: 2 },
+        'handleResult',
+      ],
       ['recv list without fromUserID', '/group/get_recv_group_applicationList', { pagination: page() }, 'fromUserID'],
       ['recv list without pagination', '/group/get_recv_group_applicationList', { fromUserID: f.O }, 'pagination'],
-      ['recv list handleResults 5', '/group/get_recv_group_applicationList', { fromUserID: f.O, pagination: page(), handleResults: [5] }, 'handleResults[0]'],
+      [
+        'recv list handleResults 5',
+        '/group/get_recv_group_applicationList',
+        { fromUserID: f.O, pagination: page(), handleResults: [5] },
+        'handleResults[0]',
+      ],
       ['req list without userID', '/group/get_user_req_group_applicationList', { pagination: page() }, 'userID'],
       ['specified without userID', '/group/get_specified_user_group_request_info', { groupID: g }, 'userID'],
       ['specified without groupID', '/group/get_specified_user_group_request_info', { userID: f.N }, 'groupID'],
@@ -422,7 +627,9 @@ describe('missing fields and invalid values', () => {
     ];
     for (const [body, field] of cases) expectArgs(await call('/group/create_group', body, s.adminToken), field);
     expect(await groupOf(gid)).toBeUndefined();
-    expect((await ok('/group/get_joined_group_list', { fromUserID: o, pagination: page() }, s.adminToken)).total).toBe(0);
+    expect((await ok('/group/get_joined_group_list', { fromUserID: o, pagination: page() }, s.adminToken)).total).toBe(
+      0,
+    );
   });
 
   it('auth and user endpoints name their missing fields; nothing is registered', async () => {
@@ -473,22 +680,55 @@ describe('over-long fields', () => {
     }
     // One over-long entry refuses the whole batch.
     const fine = uid();
-    expectArgs(await call('/user/user_register', { users: [{ userID: fine, nickname: 'n' }, { userID: over, nickname: 'n' }] }, s.adminToken), 'users[1].userID');
+    expectArgs(
+      await call(
+        '/user/user_register',
+        {
+          users: [
+            { userID: fine, nickname: 'n' },
+            { userID: over, nickname: 'n' },
+          ],
+        },
+        s.adminToken,
+      ),
+      'users[1].userID',
+    );
     expect(await usersOf(fine)).toEqual([]);
 
     const atLimit = long(64);
-    expectOk(await call('/user/user_register', { users: [{ userID: atLimit, nickname: x(255), faceURL: x(255), ex: x(1024) }] }, s.adminToken));
-    expect((await usersOf(atLimit))[0]).toMatchObject({ userID: atLimit, nickname: x(255), faceURL: x(255), ex: x(1024) });
+    expectOk(
+      await call(
+        '/user/user_register',
+        { users: [{ userID: atLimit, nickname: x(255), faceURL: x(255), ex: x(1024) }] },
+        s.adminToken,
+      ),
+    );
+    expect((await usersOf(atLimit))[0]).toMatchObject({
+      userID: atLimit,
+      nickname: x(255),
+      faceURL: x(255),
+      ex: x(1024),
+    });
   });
 
   it('update_user_info_ex: over-long nickname, faceURL or ex is 1001 and the profile is unchanged', async () => {
     const u = uid();
     await s.register(u);
     const before = await usersOf(u);
-    for (const [patch, field] of [[{ nickname: x(256) }, 'userInfo.nickname'], [{ faceURL: x(256) }, 'userInfo.faceURL'], [{ ex: x(1025) }, 'userInfo.ex']] as const) {
-      expectArgs(await call('/user/update_user_info_ex', { userInfo: { userID: u, nickname: 'ok', ...patch } }, s.adminToken), field);
+    for (const [patch, field] of [
+      [{ nickname: x(256) }, 'userInfo.nickname'],
+      [{ faceURL: x(256) }, 'userInfo.faceURL'],
+      [{ ex: x(1025) }, 'userInfo.ex'],
+    ] as const) {
+      expectArgs(
+        await call('/user/update_user_info_ex', { userInfo: { userID: u, nickname: 'ok', ...patch } }, s.adminToken),
+        field,
+      );
     }
-    expectArgs(await call('/user/update_user_info_ex', { userInfo: { userID: `${u}${x(64)}`, nickname: 'ok' } }, s.adminToken), 'userInfo.userID');
+    expectArgs(
+      await call('/user/update_user_info_ex', { userInfo: { userID: `${u}${x(64)}`, nickname: 'ok' } }, s.adminToken),
+      'userInfo.userID',
+    );
     expect(await usersOf(u)).toEqual(before);
   });
 
@@ -498,7 +738,11 @@ describe('over-long fields', () => {
     const longID = `g${uid()}${x(64)}`;
     const over = longID.slice(0, 65);
     const create = (groupInfo: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      call('/group/create_group', { ownerUserID: o, groupInfo: { groupType: 2, groupName: 'n', ...groupInfo }, ...extra }, s.adminToken);
+      call(
+        '/group/create_group',
+        { ownerUserID: o, groupInfo: { groupType: 2, groupName: 'n', ...groupInfo }, ...extra },
+        s.adminToken,
+      );
     const gid = uid('g');
     const cases: [Record<string, unknown>, string][] = [
       [{ groupID: over }, 'groupInfo.groupID'],
@@ -513,10 +757,19 @@ describe('over-long fields', () => {
     expectArgs(await create({ groupID: gid }, { memberUserIDs: [x(65)] }), 'memberUserIDs[0]');
     expectArgs(await create({ groupID: gid }, { adminUserIDs: [x(65)] }), 'adminUserIDs[0]');
     expect(await groupOf(gid)).toBeUndefined();
-    expect((await ok('/group/get_joined_group_list', { fromUserID: o, pagination: page() }, s.adminToken)).total).toBe(0);
+    expect((await ok('/group/get_joined_group_list', { fromUserID: o, pagination: page() }, s.adminToken)).total).toBe(
+      0,
+    );
 
     const atLimit = longID.slice(0, 64);
-    const full = { groupID: atLimit, groupName: x(255), faceURL: x(255), ex: x(1024), notification: x(4096), introduction: x(4096) };
+    const full = {
+      groupID: atLimit,
+      groupName: x(255),
+      faceURL: x(255),
+      ex: x(1024),
+      notification: x(4096),
+      introduction: x(4096),
+    };
     expectOk(await create(full));
     expect(await groupOf(atLimit)).toMatchObject(full);
   });
@@ -526,9 +779,22 @@ describe('over-long fields', () => {
     await s.register(o);
     const gid = uid('g');
     const emoji = '\u{1F600}';
-    expectArgs(await call('/group/create_group', { ownerUserID: o, groupInfo: { groupID: gid, groupType: 2, groupName: emoji.repeat(256) } }, s.adminToken), 'groupInfo.groupName');
+    expectArgs(
+      await call(
+        '/group/create_group',
+        { ownerUserID: o, groupInfo: { groupID: gid, groupType: 2, groupName: emoji.repeat(256) } },
+        s.adminToken,
+      ),
+      'groupInfo.groupName',
+    );
     expect(await groupOf(gid)).toBeUndefined();
-    expectOk(await call('/group/create_group', { ownerUserID: o, groupInfo: { groupID: gid, groupType: 2, groupName: emoji.repeat(255) } }, s.adminToken));
+    expectOk(
+      await call(
+        '/group/create_group',
+        { ownerUserID: o, groupInfo: { groupID: gid, groupType: 2, groupName: emoji.repeat(255) } },
+        s.adminToken,
+      ),
+    );
     expect((await groupOf(gid)).groupName).toBe(emoji.repeat(255));
   });
 
@@ -537,8 +803,18 @@ describe('over-long fields', () => {
     await s.register(o);
     const gid = uid('g');
     // JSON.stringify writes a lone surrogate as the escape "\ud800", as a hostile client would.
-    expectArgs(await call('/group/create_group', { ownerUserID: o, groupInfo: { groupID: `${gid}\ud800`, groupType: 2 } }, s.adminToken), 'groupInfo.groupID');
-    expectArgs(await call('/user/update_user_info_ex', { userInfo: { userID: o, nickname: 'a\udc00b' } }, s.adminToken), 'userInfo.nickname');
+    expectArgs(
+      await call(
+        '/group/create_group',
+        { ownerUserID: o, groupInfo: { groupID: `${gid}\ud800`, groupType: 2 } },
+        s.adminToken,
+      ),
+      'groupInfo.groupID',
+    );
+    expectArgs(
+      await call('/user/update_user_info_ex', { userInfo: { userID: o, nickname: 'a\udc00b' } }, s.adminToken),
+      'userInfo.nickname',
+    );
     expect((await s.query(`SELECT group_id FROM "groups" WHERE group_id LIKE '${gid}%'`)).length).toBe(0);
     expect((await usersOf(o))[0].nickname).toBe(o);
   });
@@ -547,29 +823,114 @@ describe('over-long fields', () => {
     const f = await fixture();
     const g = f.gid;
     await runCases(f, [
-      ['set_group_info groupName', '/group/set_group_info', { groupInfoForSet: { groupID: g, groupName: x(256) } }, 'groupInfoForSet.groupName'],
-      ['set_group_info notification', '/group/set_group_info', { groupInfoForSet: { groupID: g, groupName: 'ok', notification: x(4097) } }, 'groupInfoForSet.notification'],
-      ['set_group_info introduction', '/group/set_group_info', { groupInfoForSet: { groupID: g, introduction: x(4097) } }, 'groupInfoForSet.introduction'],
-      ['set_group_info faceURL', '/group/set_group_info', { groupInfoForSet: { groupID: g, faceURL: x(256) } }, 'groupInfoForSet.faceURL'],
-      ['set_group_info ex', '/group/set_group_info', { groupInfoForSet: { groupID: g, ex: x(1025) } }, 'groupInfoForSet.ex'],
-      ['set_group_info groupID', '/group/set_group_info', { groupInfoForSet: { groupID: `${g}${x(64)}`, groupName: 'ok' } }, 'groupInfoForSet.groupID'],
-      ['set_group_info_ex groupName', '/group/set_group_info_ex', { groupID: g, groupName: x(256), introduction: 'ok' }, 'groupName'],
-      ['set_group_info_ex notification', '/group/set_group_info_ex', { groupID: g, notification: x(4097) }, 'notification'],
-      ['set_group_info_ex introduction', '/group/set_group_info_ex', { groupID: g, introduction: x(4097) }, 'introduction'],
+      [
+        'set_group_info groupName',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, groupName: x(256) } },
+        'groupInfoForSet.groupName',
+      ],
+      [
+        'set_group_info notification',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, groupName: 'ok', notification: x(4097) } },
+        'groupInfoForSet.notification',
+      ],
+      [
+        'set_group_info introduction',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, introduction: x(4097) } },
+        'groupInfoForSet.introduction',
+      ],
+      [
+        'set_group_info faceURL',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, faceURL: x(256) } },
+        'groupInfoForSet.faceURL',
+      ],
+      [
+        'set_group_info ex',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: g, ex: x(1025) } },
+        'groupInfoForSet.ex',
+      ],
+      [
+        'set_group_info groupID',
+        '/group/set_group_info',
+        { groupInfoForSet: { groupID: `${g}${x(64)}`, groupName: 'ok' } },
+        'groupInfoForSet.groupID',
+      ],
+      [
+        'set_group_info_ex groupName',
+        '/group/set_group_info_ex',
+        { groupID: g, groupName: x(256), introduction: 'ok' },
+        'groupName',
+      ],
+      [
+        'set_group_info_ex notification',
+        '/group/set_group_info_ex',
+        { groupID: g, notification: x(4097) },
+        'notification',
+      ],
+      [
+        'set_group_info_ex introduction',
+        '/group/set_group_info_ex',
+        { groupID: g, introduction: x(4097) },
+        'introduction',
+      ],
       ['set_group_info_ex faceURL', '/group/set_group_info_ex', { groupID: g, faceURL: x(256) }, 'faceURL'],
       ['set_group_info_ex ex', '/group/set_group_info_ex', { groupID: g, groupName: 'ok', ex: x(1025) }, 'ex'],
-      ['member nickname', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, nickname: x(256) }] }, 'members[0].nickname'],
-      ['member faceURL', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, faceURL: x(256) }] }, 'members[0].faceURL'],
-      ['member ex', '/group/set_group_member_info', { members: [{ groupID: g, userID: f.M, nickname: 'ok' }, { groupID: g, userID: f.A, ex: x(1025) }] }, 'members[1].ex'],
-      ['member userID', '/group/set_group_member_info', { members: [{ groupID: g, userID: x(65), nickname: 'ok' }] }, 'members[0].userID'],
+      [
+        'member nickname',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: f.M, nickname: x(256) }] },
+        'members[0].nickname',
+      ],
+      [
+        'member faceURL',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: f.M, faceURL: x(256) }] },
+        'members[0].faceURL',
+      ],
+      [
+        'member ex',
+        '/group/set_group_member_info',
+        {
+          members: [
+            { groupID: g, userID: f.M, nickname: 'ok' },
+            { groupID: g, userID: f.A, ex: x(1025) },
+          ],
+        },
+        'members[1].ex',
+      ],
+      [
+        'member userID',
+        '/group/set_group_member_info',
+        { members: [{ groupID: g, userID: x(65), nickname: 'ok' }] },
+        'members[0].userID',
+      ],
       ['join ex', '/group/join_group', { groupID: g, joinSource: 3, ex: x(1025) }, 'ex', 'N'],
       ['join reqMessage', '/group/join_group', { groupID: g, joinSource: 3, reqMessage: x(1025) }, 'reqMessage', 'N'],
       ['join groupID', '/group/join_group', { groupID: `${g}${x(64)}`, joinSource: 3 }, 'groupID', 'N'],
-      ['invite userID', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: [f.N, x(65)] }, 'invitedUserIDs[1]'],
+      [
+        'invite userID',
+        '/group/invite_user_to_group',
+        { groupID: g, invitedUserIDs: [f.N, x(65)] },
+        'invitedUserIDs[1]',
+      ],
       ['kick userID', '/group/kick_group', { groupID: g, kickedUserIDs: [x(65)] }, 'kickedUserIDs[0]'],
-      ['transfer userID', '/group/transfer_group', { groupID: g, oldOwnerUserID: f.O, newOwnerUserID: x(65) }, 'newOwnerUserID'],
+      [
+        'transfer userID',
+        '/group/transfer_group',
+        { groupID: g, oldOwnerUserID: f.O, newOwnerUserID: x(65) },
+        'newOwnerUserID',
+      ],
       ['mute userID', '/group/mute_group_member', { groupID: g, userID: x(65), mutedSeconds: 60 }, 'userID'],
-      ['response handledMsg', '/group/group_application_response', { groupID: g, fromUserID: f.N, handleResult: 1, handledMsg: x(1025) }, 'handledMsg'],
+      [
+        'response handledMsg',
+        '/group/group_application_response',
+        { groupID: g, fromUserID: f.N, handleResult: 1, handledMsg: x(1025) },
+        'handledMsg',
+      ],
       ['groups info groupID', '/group/get_groups_info', { groupIDs: [g, x(65)] }, 'groupIDs[1]'],
     ]);
   });
@@ -585,12 +946,27 @@ describe('too many list entries', () => {
     const f = await fixture();
     const g = f.gid;
     await runCases(f, [
-      ['invitedUserIDs', '/group/invite_user_to_group', { groupID: g, invitedUserIDs: [f.N, ...ids(1000)] }, 'invitedUserIDs'],
+      [
+        'invitedUserIDs',
+        '/group/invite_user_to_group',
+        { groupID: g, invitedUserIDs: [f.N, ...ids(1000)] },
+        'invitedUserIDs',
+      ],
       ['kickedUserIDs', '/group/kick_group', { groupID: g, kickedUserIDs: [f.M, ...ids(1000)] }, 'kickedUserIDs'],
       ['groupIDs', '/group/get_groups_info', { groupIDs: ids(1001) }, 'groupIDs'],
       ['userIDs', '/group/get_group_members_info', { groupID: g, userIDs: ids(1001) }, 'userIDs'],
-      ['members', '/group/set_group_member_info', { members: Array.from({ length: 1001 }, () => ({ groupID: g, userID: f.M, nickname: 'x' })) }, 'members'],
-      ['recv groupIDs', '/group/get_recv_group_applicationList', { fromUserID: f.O, pagination: page(), groupIDs: ids(1001) }, 'groupIDs'],
+      [
+        'members',
+        '/group/set_group_member_info',
+        { members: Array.from({ length: 1001 }, () => ({ groupID: g, userID: f.M, nickname: 'x' })) },
+        'members',
+      ],
+      [
+        'recv groupIDs',
+        '/group/get_recv_group_applicationList',
+        { fromUserID: f.O, pagination: page(), groupIDs: ids(1001) },
+        'groupIDs',
+      ],
       ['users info', '/user/get_users_info', { userIDs: ids(1001) }, 'userIDs'],
     ]);
   });
@@ -600,7 +976,11 @@ describe('too many list entries', () => {
     await s.register(o);
     const gid = uid('g');
     for (const key of ['memberUserIDs', 'adminUserIDs']) {
-      const env = await call('/group/create_group', { ownerUserID: o, [key]: ids(1001, uid('m')), groupInfo: { groupID: gid, groupType: 2 } }, s.adminToken);
+      const env = await call(
+        '/group/create_group',
+        { ownerUserID: o, [key]: ids(1001, uid('m')), groupInfo: { groupID: gid, groupType: 2 } },
+        s.adminToken,
+      );
       expectArgs(env, key);
     }
     expect(await groupOf(gid)).toBeUndefined();
@@ -611,7 +991,17 @@ describe('too many list entries', () => {
     expect(await usersOf(`${prefix}0`, `${prefix}1000`)).toEqual([]);
 
     expectOk(await call('/user/user_register', { users: users.slice(0, 1000) }, s.adminToken));
-    expectOk(await call('/group/create_group', { ownerUserID: o, memberUserIDs: users.slice(0, 1000).map((u) => u.userID), groupInfo: { groupID: gid, groupType: 2 } }, s.adminToken));
+    expectOk(
+      await call(
+        '/group/create_group',
+        {
+          ownerUserID: o,
+          memberUserIDs: users.slice(0, 1000).map((u) => u.userID),
+          groupInfo: { groupID: gid, groupType: 2 },
+        },
+        s.adminToken,
+      ),
+    );
     expect((await groupOf(gid)).memberCount).toBe(1001);
   });
 });
@@ -622,20 +1012,42 @@ describe('too many list entries', () => {
 describe('keys', () => {
   it('keys in another letter case are accepted (GroupID, nickName, PAGINATION...)', async () => {
     const f = await fixture();
-    expectOk(await call('/group/set_group_member_info', { Members: [{ GroupID: f.gid, UserID: f.M, nickName: 'nick', FaceUrl: 'f.png' }] }, f.tM));
+    expectOk(
+      await call(
+        '/group/set_group_member_info',
+        { Members: [{ GroupID: f.gid, UserID: f.M, nickName: 'nick', FaceUrl: 'f.png' }] },
+        f.tM,
+      ),
+    );
     const m = (await membersOf(f.gid)).find((x: any) => x.userID === f.M);
     expect(m).toMatchObject({ nickname: 'nick', faceURL: 'f.png' });
 
-    const list = await call('/group/get_group_member_list', { GROUPID: f.gid, Pagination: { PageNumber: 1, SHOWNUMBER: 2 } }, f.tM);
+    const list = await call(
+      '/group/get_group_member_list',
+      { GROUPID: f.gid, Pagination: { PageNumber: 1, SHOWNUMBER: 2 } },
+      f.tM,
+    );
     expectOk(list);
     expect(list.data.total).toBe(3);
     expect(list.data.members).toHaveLength(2);
 
     const gid = uid('g');
-    expectOk(await call('/group/create_group', { OwnerUserID: f.O, memberuserids: [f.N], GroupInfo: { GroupID: gid, GROUPNAME: 'cased', GroupType: 2 } }, s.adminToken));
+    expectOk(
+      await call(
+        '/group/create_group',
+        { OwnerUserID: f.O, memberuserids: [f.N], GroupInfo: { GroupID: gid, GROUPNAME: 'cased', GroupType: 2 } },
+        s.adminToken,
+      ),
+    );
     expect(await groupOf(gid)).toMatchObject({ groupName: 'cased', ownerUserID: f.O, memberCount: 2 });
 
-    expectOk(await call('/group/set_group_info_ex', { groupid: gid, Introduction: 'intro', NEEDVERIFICATION: 2 }, s.adminToken));
+    expectOk(
+      await call(
+        '/group/set_group_info_ex',
+        { groupid: gid, Introduction: 'intro', NEEDVERIFICATION: 2 },
+        s.adminToken,
+      ),
+    );
     expect(await groupOf(gid)).toMatchObject({ introduction: 'intro', needVerification: 2 });
   });
 
@@ -643,15 +1055,30 @@ describe('keys', () => {
     const f = await fixture();
     const before = await snapshot(f);
     expectArgs(await call('/group/set_group_info_ex', { GroupID: f.gid, GROUPNAME: 42 }, s.adminToken), 'groupName');
-    expectArgs(await call('/group/set_group_member_info', { members: [{ groupID: f.gid, userID: f.M, NickName: 'x'.repeat(256) }] }, s.adminToken), 'members[0].nickname');
+    expectArgs(
+      await call(
+        '/group/set_group_member_info',
+        { members: [{ groupID: f.gid, userID: f.M, NickName: 'x'.repeat(256) }] },
+        s.adminToken,
+      ),
+      'members[0].nickname',
+    );
     expect(await snapshot(f)).toEqual(before);
   });
 
   it('when a key appears twice in different case, the later one wins (Go encoding/json)', async () => {
     const f = await fixture();
-    const a = await call('/group/get_group_member_user_id', JSON.parse(`{"GroupID":"${uid('nosuch')}","groupID":"${f.gid}"}`), f.tM);
+    const a = await call(
+      '/group/get_group_member_user_id',
+      JSON.parse(`{"GroupID":"${uid('nosuch')}","groupID":"${f.gid}"}`),
+      f.tM,
+    );
     expectOk(a);
-    const b = await call('/group/get_group_member_user_id', `{"groupID":"${f.gid}","GROUPID":"${uid('nosuch')}"}`, f.tM);
+    const b = await call(
+      '/group/get_group_member_user_id',
+      `{"groupID":"${f.gid}","GROUPID":"${uid('nosuch')}"}`,
+      f.tM,
+    );
     expect(b.errCode).toBe(1004);
   });
 
@@ -666,7 +1093,13 @@ describe('keys', () => {
     expect((await groupOf(f.gid)).groupName).toBe('renamed');
     // Unknown keys inside nested objects too.
     const u = uid();
-    expectOk(await call('/user/user_register', { users: [{ userID: u, nickname: 'n', password: 'p', createTime: 1 }] }, s.adminToken));
+    expectOk(
+      await call(
+        '/user/user_register',
+        { users: [{ userID: u, nickname: 'n', password: 'p', createTime: 1 }] },
+        s.adminToken,
+      ),
+    );
     expect((await usersOf(u))[0].createTime).not.toBe(1);
   });
 });
@@ -676,7 +1109,14 @@ describe('keys', () => {
 
 describe('routes and methods', () => {
   it('an unknown route is HTTP 404 with an envelope and no data', async () => {
-    for (const path of ['/group/no_such_thing', '/nope', '/', '/group/Create_Group', '/GROUP/create_group', '/group/create_group/extra']) {
+    for (const path of [
+      '/group/no_such_thing',
+      '/nope',
+      '/',
+      '/group/Create_Group',
+      '/GROUP/create_group',
+      '/group/create_group/extra',
+    ]) {
       const res = await s.client.raw(path, {}, { token: s.adminToken });
       expect(res.status, path).toBe(404);
       expect(res.body, path).toMatchObject({ errCode: 404, errMsg: expect.any(String), errDlt: expect.any(String) });
@@ -696,7 +1136,12 @@ describe('routes and methods', () => {
       const body = JSON.stringify({ users: [{ userID: u, nickname: 'n' }] });
       const r = await rawHttp('/user/user_register', {
         method,
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), operationID: 'm', token: s.adminToken },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          operationID: 'm',
+          token: s.adminToken,
+        },
         chunks: [body],
       });
       expect(r.status, method).toBe(404);
@@ -705,11 +1150,15 @@ describe('routes and methods', () => {
     expect(await usersOf(u)).toEqual([]);
   });
 
-  it('OPTIONS preflight answers 200 with OpenIM\'s body and permissive CORS headers', async () => {
+  it("OPTIONS preflight answers 200 with OpenIM's body and permissive CORS headers", async () => {
     for (const path of ['/group/create_group', '/auth/get_admin_token', '/anything']) {
       const res = await fetch(`${s.client.url}${path}`, {
         method: 'OPTIONS',
-        headers: { origin: 'http://example.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'token,operationid' },
+        headers: {
+          origin: 'http://example.test',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'token,operationid',
+        },
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toBe('Options Request!');
@@ -720,7 +1169,11 @@ describe('routes and methods', () => {
   });
 
   it('errors carry CORS headers and JSON content type too', async () => {
-    const res = await fetch(`${s.client.url}/group/get_groups_info`, { method: 'POST', headers: { operationID: 'c' }, body: '{}' });
+    const res = await fetch(`${s.client.url}/group/get_groups_info`, {
+      method: 'POST',
+      headers: { operationID: 'c' },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('content-type')).toMatch(/application\/json/);

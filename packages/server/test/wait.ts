@@ -3,7 +3,11 @@
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value, and resolves with it; rejects after `ms`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 8000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  ms = 8000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await fn();

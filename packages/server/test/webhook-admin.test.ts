@@ -7,7 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { enqueue, newEvent } from './outbox-event.js';
-import { startReceiver, webhooksDocument, writeWebhooksYaml, type ReceivedRequest, type Receiver, type WebhooksYamlOptions } from './receiver.js';
+import {
+  startReceiver,
+  webhooksDocument,
+  writeWebhooksYaml,
+  type ReceivedRequest,
+  type Receiver,
+  type WebhooksYamlOptions,
+} from './receiver.js';
 import { eventually } from './wait.js';
 import { testClock } from './clock.js';
 import { DEFAULT_DELIVERY_CONCURRENCY } from '../src/webhooks/config.js';
@@ -26,10 +33,14 @@ const byGroup = (g: string) => (r: ReceivedRequest) => r.body?.groupID === g;
 const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
 
 async function settled(id: string) {
-  return eventually(async () => {
-    const e = await s.app.store.repos.events.get(id);
-    return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
-  }, 8000, `event ${id} to settle`);
+  return eventually(
+    async () => {
+      const e = await s.app.store.repos.events.get(id);
+      return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
+    },
+    8000,
+    `event ${id} to settle`,
+  );
 }
 
 async function metricsText() {
@@ -155,15 +166,28 @@ describe('the delivery log', () => {
     expect(groupA.events.map((e: any) => e.eventID)).toEqual([a2.id, a1.id]);
     expect(groupA.events.map((e: any) => e.status)).toEqual(['delivered', 'delivered']);
 
-    const created = await admin('/webhook/list_events', { hook: 'afterCreateGroup', groupID: 'log-a', status: 'delivered', pagination: page() });
+    const created = await admin('/webhook/list_events', {
+      hook: 'afterCreateGroup',
+      groupID: 'log-a',
+      status: 'delivered',
+      pagination: page(),
+    });
     expect(created.events.map((e: any) => e.eventID)).toEqual([a2.id]);
 
-    const paged = await admin('/webhook/list_events', { groupID: 'log-a', pagination: { pageNumber: 2, showNumber: 1 } });
+    const paged = await admin('/webhook/list_events', {
+      groupID: 'log-a',
+      pagination: { pageNumber: 2, showNumber: 1 },
+    });
     expect(paged).toMatchObject({ total: 2, events: [{ eventID: a1.id }] });
 
     const future = await admin('/webhook/list_events', { from: Date.now() + 60_000, pagination: page() });
     expect(future.total).toBe(0);
-    const window = await admin('/webhook/list_events', { from: a1.createdAt, to: b1.createdAt, groupID: 'log-b', pagination: page() });
+    const window = await admin('/webhook/list_events', {
+      from: a1.createdAt,
+      to: b1.createdAt,
+      groupID: 'log-b',
+      pagination: page(),
+    });
     expect(window.total).toBe(1);
   });
 
@@ -183,8 +207,24 @@ describe('the delivery log', () => {
     const data = await admin('/webhook/get_event', { eventID: b1.id });
     expect(data.event).toMatchObject({ eventID: b1.id, status: 'dead', attempts: 2, payload: JSON.parse(b1.payload) });
     expect(data.attempts).toEqual([
-      { attempt: 1, startTime: expect.any(Number), durationMs: expect.any(Number), statusCode: 500, outcome: 'failure', error: 'HTTP 500', responseExcerpt: '{"oops":true}' },
-      { attempt: 2, startTime: expect.any(Number), durationMs: expect.any(Number), statusCode: 500, outcome: 'failure', error: 'HTTP 500', responseExcerpt: '{"oops":true}' },
+      {
+        attempt: 1,
+        startTime: expect.any(Number),
+        durationMs: expect.any(Number),
+        statusCode: 500,
+        outcome: 'failure',
+        error: 'HTTP 500',
+        responseExcerpt: '{"oops":true}',
+      },
+      {
+        attempt: 2,
+        startTime: expect.any(Number),
+        durationMs: expect.any(Number),
+        statusCode: 500,
+        outcome: 'failure',
+        error: 'HTTP 500',
+        responseExcerpt: '{"oops":true}',
+      },
     ]);
     expect(data.attempts[1].startTime).toBeGreaterThan(data.attempts[0].startTime);
     const missing = await s.client.post('/webhook/get_event', { eventID: 'evt_nope' }, s.adminToken);
@@ -235,14 +275,24 @@ describe('/metrics', () => {
       const line = text.split('\n').find((l) => l.startsWith(`${series} `));
       return line === undefined ? undefined : Number(line.slice(series.length + 1));
     };
-    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="delivered"}')).toBeGreaterThanOrEqual(3);
+    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="delivered"}')).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="failed"}')).toBeGreaterThanOrEqual(2);
     expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="dead"}')).toBeGreaterThanOrEqual(2);
-    expect(value('huddle_webhook_deliveries_total{hook="afterCreateGroup",outcome="delivered"}')).toBeGreaterThanOrEqual(2);
-    expect(value('huddle_webhook_attempt_duration_seconds_count{hook="afterQuitGroup",outcome="success"}')).toBeGreaterThanOrEqual(3);
-    expect(text).toContain('huddle_webhook_attempt_duration_seconds_bucket{le="0.005",hook="afterQuitGroup",outcome="success"}');
+    expect(
+      value('huddle_webhook_deliveries_total{hook="afterCreateGroup",outcome="delivered"}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      value('huddle_webhook_attempt_duration_seconds_count{hook="afterQuitGroup",outcome="success"}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(text).toContain(
+      'huddle_webhook_attempt_duration_seconds_bucket{le="0.005",hook="afterQuitGroup",outcome="success"}',
+    );
     expect(value('huddle_webhook_before_callbacks_total{hook="beforeCreateGroup",outcome="allow"}')).toBe(1);
-    expect(value('huddle_webhook_before_callback_duration_seconds_count{hook="beforeCreateGroup",outcome="allow"}')).toBe(1);
+    expect(
+      value('huddle_webhook_before_callback_duration_seconds_count{hook="beforeCreateGroup",outcome="allow"}'),
+    ).toBe(1);
     expect(value('huddle_webhook_queue_depth')).toBe(2);
     expect(value('huddle_webhook_dead_events')).toBe(0);
     expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(60);
@@ -254,10 +304,14 @@ describe('/metrics', () => {
     await admin('/webhook/set_config', { config: fileConfig });
     await eventually(async () => (await s.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
     // The queue gauges may be up to a second old.
-    const after = await eventually(async () => {
-      const t = await metricsText();
-      return /^huddle_webhook_queue_depth 0$/m.test(t) ? t : undefined;
-    }, 10_000, 'queue depth 0');
+    const after = await eventually(
+      async () => {
+        const t = await metricsText();
+        return /^huddle_webhook_queue_depth 0$/m.test(t) ? t : undefined;
+      },
+      10_000,
+      'queue depth 0',
+    );
     expect(after).toMatch(/^huddle_webhook_oldest_pending_age_seconds 0$/m);
   });
 
@@ -268,8 +322,18 @@ describe('/metrics', () => {
       const call = (p: string, body: unknown) => m.client.ok(p, body, m.adminToken);
       const gauges = async () => {
         const res = await m.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
-        const value = (series: string) => Number(res.text.split('\n').find((l) => l.startsWith(`${series} `))!.slice(series.length + 1));
-        return { depth: value('huddle_webhook_queue_depth'), dead: value('huddle_webhook_dead_events'), age: value('huddle_webhook_oldest_pending_age_seconds') };
+        const value = (series: string) =>
+          Number(
+            res.text
+              .split('\n')
+              .find((l) => l.startsWith(`${series} `))!
+              .slice(series.length + 1),
+          );
+        return {
+          depth: value('huddle_webhook_queue_depth'),
+          dead: value('huddle_webhook_dead_events'),
+          age: value('huddle_webhook_oldest_pending_age_seconds'),
+        };
       };
       /** The next second on the test clock: the gauges are read again. */
       const nextSecond = async () => {
@@ -278,19 +342,29 @@ describe('/metrics', () => {
         return gauges();
       };
       const settledOn = (id: string) =>
-        eventually(async () => {
-          const e = await m.app.store.repos.events.get(id);
-          return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
-        }, 30_000, `event ${id} to settle`);
+        eventually(
+          async () => {
+            const e = await m.app.store.repos.events.get(id);
+            return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
+          },
+          30_000,
+          `event ${id} to settle`,
+        );
       const config = { url: rx.url, retrySchedule: [5], afterQuitGroup: { enable: true, timeout: 10 } };
 
       expect(await gauges()).toEqual({ depth: 0, dead: 0, age: 0 });
       // Enqueued while no URL is set: pending. Within the second, every scrape (16 at once
       // included) is served the value read before; a store read per scrape would show 3.
       await call('/webhook/set_config', { config: { ...config, url: '' } });
-      const stuck = [{ ...newEvent('m-clock'), createdAt: clock.now() - 60_000 }, { ...newEvent('m-clock'), createdAt: clock.now() }, { ...newEvent('m-clock2'), createdAt: clock.now() }];
+      const stuck = [
+        { ...newEvent('m-clock'), createdAt: clock.now() - 60_000 },
+        { ...newEvent('m-clock'), createdAt: clock.now() },
+        { ...newEvent('m-clock2'), createdAt: clock.now() },
+      ];
       await enqueue(m.app, ...stuck);
-      expect(await Promise.all(Array.from({ length: 16 }, gauges))).toEqual(Array(16).fill({ depth: 0, dead: 0, age: 0 }));
+      expect(await Promise.all(Array.from({ length: 16 }, gauges))).toEqual(
+        Array(16).fill({ depth: 0, dead: 0, age: 0 }),
+      );
       expect(await nextSecond()).toEqual({ depth: 3, dead: 0, age: 61 });
       // Delivered.
       await call('/webhook/set_config', { config });
@@ -300,7 +374,11 @@ describe('/metrics', () => {
       rx.answer('*', (r) => (r.body?.groupID === 'm-dead' ? { status: 500 } : {}));
       const doomed = { ...newEvent('m-dead'), createdAt: clock.now() };
       await enqueue(m.app, doomed);
-      await eventually(async () => ((await m.app.store.repos.events.get(doomed.id))?.attempts === 1 ? true : undefined), 30_000, 'a first attempt');
+      await eventually(
+        async () => ((await m.app.store.repos.events.get(doomed.id))?.attempts === 1 ? true : undefined),
+        30_000,
+        'a first attempt',
+      );
       expect(await nextSecond()).toEqual({ depth: 1, dead: 0, age: 1 });
       clock.advance(10_000);
       m.app.worker.wake();
@@ -321,12 +399,23 @@ describe('/metrics', () => {
 describe('set_config at runtime', () => {
   it('takes effect at once, concurrency included, and survives a restart', async () => {
     const secret = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
-    const config = { ...fileConfig, url: other.url, signingSecret: secret, deliveryConcurrency: 1, retrySchedule: ['5s', '1m'] };
+    const config = {
+      ...fileConfig,
+      url: other.url,
+      signingSecret: secret,
+      deliveryConcurrency: 1,
+      retrySchedule: ['5s', '1m'],
+    };
     const before = Date.now();
     const data = await admin('/webhook/set_config', { config });
     expect(data.source).toBe('api');
     expect(data.changedAt).toBeGreaterThanOrEqual(before);
-    expect(data.config).toMatchObject({ url: other.url, signingSecret: secret, deliveryConcurrency: 1, retrySchedule: [5, 60] });
+    expect(data.config).toMatchObject({
+      url: other.url,
+      signingSecret: secret,
+      deliveryConcurrency: 1,
+      retrySchedule: [5, 60],
+    });
 
     other.answer('*', { delayMs: 50 });
     const events = ['r1', 'r2', 'r3'].map((g) => newEvent(g));
@@ -353,14 +442,36 @@ describe('retention', () => {
     const now = Date.now();
     // Events of an endpoint nobody delivers to, finished (or not) 31 and 29 days ago.
     const at = (daysAgo: number) => now - daysAgo * day;
-    const old = ['ret-delivered', 'ret-dead', 'ret-pending', 'ret-recent'].map((g) => ({ ...newEvent(g), endpoint: 'retired', createdAt: at(40) }));
+    const old = ['ret-delivered', 'ret-dead', 'ret-pending', 'ret-recent'].map((g) => ({
+      ...newEvent(g),
+      endpoint: 'retired',
+      createdAt: at(40),
+    }));
     await s.app.store.tx((tx) => tx.events.enqueue(old));
     const claimed = await s.app.store.repos.events.claim('test-worker', now, now + 60_000, 10, ['retired']);
     expect(claimed).toHaveLength(4);
-    const attempt = (eventID: string) => ({ eventID, attempt: 1, startedAt: at(31), durationMs: 5, statusCode: 200, outcome: 'success' as const, error: '', responseExcerpt: '{}' });
-    const finish = (e: (typeof old)[number], status: 'delivered' | 'dead' | 'pending', finishedAt: number | null) => ({ attempt: attempt(e.id), workerID: 'test-worker', next: { status, nextAttemptAt: now + day, lastError: '', finishedAt } });
+    const attempt = (eventID: string) => ({
+      eventID,
+      attempt: 1,
+      startedAt: at(31),
+      durationMs: 5,
+      statusCode: 200,
+      outcome: 'success' as const,
+      error: '',
+      responseExcerpt: '{}',
+    });
+    const finish = (e: (typeof old)[number], status: 'delivered' | 'dead' | 'pending', finishedAt: number | null) => ({
+      attempt: attempt(e.id),
+      workerID: 'test-worker',
+      next: { status, nextAttemptAt: now + day, lastError: '', finishedAt },
+    });
     await s.app.store.tx((tx) =>
-      tx.events.finishMany([finish(old[0]!, 'delivered', at(31)), finish(old[1]!, 'dead', at(31)), finish(old[2]!, 'pending', null), finish(old[3]!, 'delivered', at(29))]),
+      tx.events.finishMany([
+        finish(old[0]!, 'delivered', at(31)),
+        finish(old[1]!, 'dead', at(31)),
+        finish(old[2]!, 'pending', null),
+        finish(old[3]!, 'delivered', at(29)),
+      ]),
     );
 
     expect(await s.app.retention.prune()).toBe(2);

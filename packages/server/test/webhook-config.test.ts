@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { HOOK_KEYS, HOOKS, type HookKey } from '@huddle/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_DELIVERY_CONCURRENCY, DEFAULT_RETRY_SCHEDULE_MS, loadWebhookFile, parseWebhookConfig, readWebhookDocument, WebhookConfigError } from '../src/webhooks/config.js';
+import {
+  DEFAULT_DELIVERY_CONCURRENCY,
+  DEFAULT_RETRY_SCHEDULE_MS,
+  loadWebhookFile,
+  parseWebhookConfig,
+  readWebhookDocument,
+  WebhookConfigError,
+} from '../src/webhooks/config.js';
 import { startServer } from './harness.js';
 import { writeWebhooksYaml } from './receiver.js';
 
@@ -328,11 +335,29 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
     // §5.1's list, verbatim.
     expect([...OPENIM_GROUP_KEYS].sort()).toEqual(
       [
-        'beforeCreateGroup', 'afterCreateGroup', 'beforeMemberJoinGroup', 'beforeSetGroupMemberInfo', 'afterSetGroupMemberInfo',
-        'afterQuitGroup', 'afterKickGroupMember', 'afterDismissGroup', 'beforeApplyJoinGroup', 'afterTransferGroupOwner',
-        'afterJoinGroup', 'beforeInviteUserToGroup', 'afterSetGroupInfo', 'beforeSetGroupInfo', 'afterSetGroupInfoEx', 'beforeSetGroupInfoEx',
+        'beforeCreateGroup',
+        'afterCreateGroup',
+        'beforeMemberJoinGroup',
+        'beforeSetGroupMemberInfo',
+        'afterSetGroupMemberInfo',
+        'afterQuitGroup',
+        'afterKickGroupMember',
+        'afterDismissGroup',
+        'beforeApplyJoinGroup',
+        'afterTransferGroupOwner',
+        'afterJoinGroup',
+        'beforeInviteUserToGroup',
+        'afterSetGroupInfo',
+        'beforeSetGroupInfo',
+        'afterSetGroupInfoEx',
+        'beforeSetGroupInfoEx',
         // openim-message-callbacks.md §1's user keys.
-        'beforeUserRegister', 'afterUserRegister', 'beforeUpdateUserInfo', 'afterUpdateUserInfo', 'beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx',
+        'beforeUserRegister',
+        'afterUserRegister',
+        'beforeUpdateUserInfo',
+        'afterUpdateUserInfo',
+        'beforeUpdateUserInfoEx',
+        'afterUpdateUserInfoEx',
       ].sort(),
     );
   });
@@ -340,25 +365,43 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
   it('parses: url, every group hook off with a 5 s timeout, other callbacks ignored', () => {
     const config = parseText(OPENIM_WEBHOOKS_YML);
     expect(config.endpoints[0]!.url).toBe('http://127.0.0.1:10006/callbackExample');
-    for (const key of HOOK_KEYS) expect(config.endpoints[0]!.hooks[key], key).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
+    for (const key of HOOK_KEYS)
+      expect(config.endpoints[0]!.hooks[key], key).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
     expect(config.endpoints[0]!.signingSecret).toBeUndefined();
     expect(config.retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
     expect(config.deliveryConcurrency).toBe(DEFAULT_DELIVERY_CONCURRENCY);
     const doc = parseYaml(OPENIM_WEBHOOKS_YML) as Record<string, unknown>;
     const others = Object.keys(doc).filter((k) => k !== 'url' && !Object.hasOwn(HOOKS, k));
     expect(config.ignoredKeys.sort()).toEqual(others.sort());
-    expect(config.ignoredKeys).toEqual(expect.arrayContaining(['beforeSendSingleMsg', 'afterSendGroupMsg', 'beforeAddBlack', 'afterCreateGroupChatConversations']));
+    expect(config.ignoredKeys).toEqual(
+      expect.arrayContaining([
+        'beforeSendSingleMsg',
+        'afterSendGroupMsg',
+        'beforeAddBlack',
+        'afterCreateGroupChatConversations',
+      ]),
+    );
   });
 
   it('takes the switches and timeouts a deployment sets in it', () => {
-    const text = OPENIM_WEBHOOKS_YML.replace('url: http://127.0.0.1:10006/callbackExample', 'url: https://biz.example.com/openim/callback')
+    const text = OPENIM_WEBHOOKS_YML.replace(
+      'url: http://127.0.0.1:10006/callbackExample',
+      'url: https://biz.example.com/openim/callback',
+    )
       .replace('afterQuitGroup:\n  enable: false\n  timeout: 5', 'afterQuitGroup:\n  enable: true\n  timeout: 2')
-      .replace('beforeSetGroupMemberInfo:\n  enable: false\n  timeout: 5\n  failedContinue: true', 'beforeSetGroupMemberInfo:\n  enable: true\n  timeout: 30\n  failedContinue: false');
+      .replace(
+        'beforeSetGroupMemberInfo:\n  enable: false\n  timeout: 5\n  failedContinue: true',
+        'beforeSetGroupMemberInfo:\n  enable: true\n  timeout: 30\n  failedContinue: false',
+      );
     const config = parseText(text);
     expect(config.endpoints[0]!.url).toBe('https://biz.example.com/openim/callback');
     expect(config.endpoints[0]!.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: true });
     // No hidden 15 s cap (OpenIM's shared client stops every call at 15 s).
-    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 30_000, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({
+      enable: true,
+      timeoutMs: 30_000,
+      failedContinue: false,
+    });
     expect(config.endpoints[0]!.hooks.afterCreateGroup.enable).toBe(false);
   });
 
@@ -368,9 +411,15 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
     try {
       expect(s.app.webhooks.source).toBe('file');
       expect(s.app.webhooks.config.endpoints[0]!.url).toBe('http://127.0.0.1:10006/callbackExample');
-      expect(s.app.webhooks.config.endpoints[0]!.hooks.beforeCreateGroup).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
+      expect(s.app.webhooks.config.endpoints[0]!.hooks.beforeCreateGroup).toEqual({
+        enable: false,
+        timeoutMs: 5_000,
+        failedContinue: true,
+      });
       // The server serves as usual.
-      expect((await s.client.post('/auth/get_admin_token', { secret: s.app.secret.secret, userID: 'imAdmin' })).errCode).toBe(0);
+      expect(
+        (await s.client.post('/auth/get_admin_token', { secret: s.app.secret.secret, userID: 'imAdmin' })).errCode,
+      ).toBe(0);
     } finally {
       await s.close();
     }
@@ -381,9 +430,17 @@ describe("OpenIM's older nested `callback:` format", () => {
   it('parses: url and the group hooks it shares with the current format', () => {
     const config = parseText(OPENIM_NESTED_YML);
     expect(config.endpoints[0]!.url).toBe('http://127.0.0.1:10008/callbackExample');
-    expect(config.endpoints[0]!.hooks.beforeCreateGroup).toEqual({ enable: true, timeoutMs: 5_000, failedContinue: true });
+    expect(config.endpoints[0]!.hooks.beforeCreateGroup).toEqual({
+      enable: true,
+      timeoutMs: 5_000,
+      failedContinue: true,
+    });
     expect(config.endpoints[0]!.hooks.afterCreateGroup.enable).toBe(true);
-    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({ enable: true, timeoutMs: 3_000, failedContinue: false });
+    expect(config.endpoints[0]!.hooks.beforeSetGroupMemberInfo).toEqual({
+      enable: true,
+      timeoutMs: 3_000,
+      failedContinue: false,
+    });
     expect(config.endpoints[0]!.hooks.afterQuitGroup.enable).toBe(false);
   });
 
@@ -398,14 +455,18 @@ describe("OpenIM's older nested `callback:` format", () => {
   });
 
   it('reports a bad value inside `callback:` by its key', () => {
-    expect(configError(parseYaml('callback:\n  url: http://x.example\n  afterQuitGroup:\n    enable: sometimes\n')).key).toBe('afterQuitGroup.enable');
+    expect(
+      configError(parseYaml('callback:\n  url: http://x.example\n  afterQuitGroup:\n    enable: sometimes\n')).key,
+    ).toBe('afterQuitGroup.enable');
   });
 });
 
 describe("huddle's own keys", () => {
   it('accepts signingSecret, retrySchedule as durations, deliveryConcurrency beside the OpenIM keys', () => {
     const secret = newSecret();
-    const config = parseText(`signingSecret: ${secret}\nretrySchedule: [5s, 5m, 30m, 2h]\ndeliveryConcurrency: 128\n${OPENIM_WEBHOOKS_YML}`);
+    const config = parseText(
+      `signingSecret: ${secret}\nretrySchedule: [5s, 5m, 30m, 2h]\ndeliveryConcurrency: 128\n${OPENIM_WEBHOOKS_YML}`,
+    );
     expect(config.endpoints[0]!.signingSecret).toBe(secret);
     expect(config.retrySchedule).toEqual([5_000, 300_000, 1_800_000, 7_200_000]);
     expect(config.deliveryConcurrency).toBe(128);
@@ -414,8 +475,12 @@ describe("huddle's own keys", () => {
   });
 
   it('accepts retrySchedule in seconds, and the other duration units', () => {
-    expect(parseText('retrySchedule: [5, 300, 1800, 7200]').retrySchedule).toEqual([5_000, 300_000, 1_800_000, 7_200_000]);
-    expect(parseText('retrySchedule: [250ms, 1.5s, "10 m", 1d, 0.5]').retrySchedule).toEqual([250, 1_500, 600_000, 86_400_000, 500]);
+    expect(parseText('retrySchedule: [5, 300, 1800, 7200]').retrySchedule).toEqual([
+      5_000, 300_000, 1_800_000, 7_200_000,
+    ]);
+    expect(parseText('retrySchedule: [250ms, 1.5s, "10 m", 1d, 0.5]').retrySchedule).toEqual([
+      250, 1_500, 600_000, 86_400_000, 500,
+    ]);
     expect(parseText('retrySchedule: []').retrySchedule).toEqual([]);
   });
 
@@ -440,7 +505,10 @@ describe("huddle's own keys", () => {
     const secret = newSecret();
     const file = writeWebhooksYaml(dir, {
       url: 'http://127.0.0.1:9/callbackExample',
-      hooks: { afterQuitGroup: { enable: true, timeout: 1 }, beforeSetGroupInfo: { enable: true, timeout: 2, failedContinue: false } },
+      hooks: {
+        afterQuitGroup: { enable: true, timeout: 1 },
+        beforeSetGroupInfo: { enable: true, timeout: 2, failedContinue: false },
+      },
       signingSecret: secret,
       retrySchedule: ['5s', '5m', '30m', '2h'],
       deliveryConcurrency: 16,
@@ -452,7 +520,11 @@ describe("huddle's own keys", () => {
       expect(c.retrySchedule).toEqual([5_000, 300_000, 1_800_000, 7_200_000]);
       expect(c.deliveryConcurrency).toBe(16);
       expect(c.endpoints[0]!.hooks.afterQuitGroup).toEqual({ enable: true, timeoutMs: 1_000, failedContinue: true });
-      expect(c.endpoints[0]!.hooks.beforeSetGroupInfo).toEqual({ enable: true, timeoutMs: 2_000, failedContinue: false });
+      expect(c.endpoints[0]!.hooks.beforeSetGroupInfo).toEqual({
+        enable: true,
+        timeoutMs: 2_000,
+        failedContinue: false,
+      });
     } finally {
       await s.close();
     }
@@ -464,12 +536,28 @@ describe('a bad file names the key', () => {
   const withHook = (key: HookKey, entry: unknown) => ({ ...valid(), [key]: entry });
 
   it.each([
-    ['enable: yes (a string in YAML 1.2)', withHook('afterQuitGroup', parseYaml('enable: yes\ntimeout: 5')), 'afterQuitGroup.enable'],
+    [
+      'enable: yes (a string in YAML 1.2)',
+      withHook('afterQuitGroup', parseYaml('enable: yes\ntimeout: 5')),
+      'afterQuitGroup.enable',
+    ],
     ['enable: "true"', withHook('afterQuitGroup', { enable: 'true', timeout: 5 }), 'afterQuitGroup.enable'],
     ['enable: 1', withHook('afterCreateGroup', { enable: 1 }), 'afterCreateGroup.enable'],
-    ['failedContinue: a string', withHook('beforeSetGroupMemberInfo', { enable: true, failedContinue: 'no' }), 'beforeSetGroupMemberInfo.failedContinue'],
-    ['a negative timeout', withHook('beforeSetGroupMemberInfo', { enable: true, timeout: -1 }), 'beforeSetGroupMemberInfo.timeout'],
-    ['a timeout that is not a duration', withHook('afterQuitGroup', { timeout: 'ten seconds' }), 'afterQuitGroup.timeout'],
+    [
+      'failedContinue: a string',
+      withHook('beforeSetGroupMemberInfo', { enable: true, failedContinue: 'no' }),
+      'beforeSetGroupMemberInfo.failedContinue',
+    ],
+    [
+      'a negative timeout',
+      withHook('beforeSetGroupMemberInfo', { enable: true, timeout: -1 }),
+      'beforeSetGroupMemberInfo.timeout',
+    ],
+    [
+      'a timeout that is not a duration',
+      withHook('afterQuitGroup', { timeout: 'ten seconds' }),
+      'afterQuitGroup.timeout',
+    ],
     ['a timeout over an hour', withHook('afterQuitGroup', { timeout: 7200 }), 'afterQuitGroup.timeout'],
     ['an unknown key in a hook', withHook('afterQuitGroup', { enable: true, enabled: true }), 'afterQuitGroup.enabled'],
     ['a hook that is not a mapping', withHook('afterQuitGroup', true), 'afterQuitGroup'],
@@ -477,9 +565,21 @@ describe('a bad file names the key', () => {
     ['an unknown top-level mapping', { ...valid(), afterQuitGroupp: { enable: true, retries: 3 } }, 'afterQuitGroupp'],
     ['url not a string', { ...valid(), url: 42 }, 'url'],
     ['url not http(s)', { ...valid(), url: 'ftp://biz.example.com/cb' }, 'url'],
-    ['signingSecret without whsec_', { ...valid(), signingSecret: randomBytes(32).toString('base64') }, 'signingSecret'],
-    ['signingSecret too short', { ...valid(), signingSecret: `whsec_${randomBytes(8).toString('base64')}` }, 'signingSecret'],
-    ['signingSecret not base64', { ...valid(), signingSecret: 'whsec_not*base64*at*all*not*base64*at*all' }, 'signingSecret'],
+    [
+      'signingSecret without whsec_',
+      { ...valid(), signingSecret: randomBytes(32).toString('base64') },
+      'signingSecret',
+    ],
+    [
+      'signingSecret too short',
+      { ...valid(), signingSecret: `whsec_${randomBytes(8).toString('base64')}` },
+      'signingSecret',
+    ],
+    [
+      'signingSecret not base64',
+      { ...valid(), signingSecret: 'whsec_not*base64*at*all*not*base64*at*all' },
+      'signingSecret',
+    ],
     ['signingSecret not a string', { ...valid(), signingSecret: 12345 }, 'signingSecret'],
     ['retrySchedule not a list', { ...valid(), retrySchedule: '5s' }, 'retrySchedule'],
     ['a bad duration in retrySchedule', { ...valid(), retrySchedule: ['5s', 'soon'] }, 'retrySchedule[1]'],
@@ -529,18 +629,31 @@ describe('a bad file names the key', () => {
 
   it('stops an in-process start-up with a WebhookConfigError', async () => {
     const file = writeFile('url: http://x.example\nafterQuitGroup:\n  enable: yes\n');
-    await expect(startServer({ dir: tempDir(), env: { HUDDLE_WEBHOOKS: file } })).rejects.toThrow(/afterQuitGroup\.enable/);
+    await expect(startServer({ dir: tempDir(), env: { HUDDLE_WEBHOOKS: file } })).rejects.toThrow(
+      /afterQuitGroup\.enable/,
+    );
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 // The real process, as `npm start` runs it.
 
-function run(env: Record<string, string>): { output: () => string; exit: Promise<number | null>; kill: (s: NodeJS.Signals) => void } {
+function run(env: Record<string, string>): {
+  output: () => string;
+  exit: Promise<number | null>;
+  kill: (s: NodeJS.Signals) => void;
+} {
   const dir = tempDir();
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, HUDDLE_PORT: '0', HUDDLE_HOST: '127.0.0.1', HUDDLE_DATABASE: path.join(dir, 'huddle.db'), HUDDLE_SECRET: 'process-secret-0123456789', ...env },
+    env: {
+      ...process.env,
+      HUDDLE_PORT: '0',
+      HUDDLE_HOST: '127.0.0.1',
+      HUDDLE_DATABASE: path.join(dir, 'huddle.db'),
+      HUDDLE_SECRET: 'process-secret-0123456789',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -573,7 +686,11 @@ describe('the process', () => {
   });
 
   it('exits 2 naming the key when a hook has the wrong type', async () => {
-    const proc = run({ HUDDLE_WEBHOOKS: writeFile(OPENIM_WEBHOOKS_YML.replace('afterQuitGroup:\n  enable: false', 'afterQuitGroup:\n  enable: yes')) });
+    const proc = run({
+      HUDDLE_WEBHOOKS: writeFile(
+        OPENIM_WEBHOOKS_YML.replace('afterQuitGroup:\n  enable: false', 'afterQuitGroup:\n  enable: yes'),
+      ),
+    });
     expect(await proc.exit).toBe(2);
     expect(proc.output()).toContain('webhook configuration: afterQuitGroup.enable: expected true or false, got "yes"');
     expect(proc.output()).not.toMatch(/\n\s+at /); // no stack trace
@@ -600,17 +717,29 @@ describe('the process', () => {
 
 describe('OpenIM leniencies and typos', () => {
   it('refuses a misspelt group hook instead of silently ignoring it', () => {
-    expect(() => parseWebhookConfig({ url: 'http://127.0.0.1:1/cb', afterQuitGrop: { enable: true } })).toThrow(/afterQuitGrop: unknown key \(did you mean afterQuitGroup\?\)/);
+    expect(() => parseWebhookConfig({ url: 'http://127.0.0.1:1/cb', afterQuitGrop: { enable: true } })).toThrow(
+      /afterQuitGrop: unknown key \(did you mean afterQuitGroup\?\)/,
+    );
   });
 
   it('maps the older format’s hook names to the current keys', () => {
-    const config = parseWebhookConfig({ callback: { url: 'http://127.0.0.1:1/cb', quitGroup: { enable: true }, setGroupInfoBefore: { enable: true, failedContinue: false } } });
+    const config = parseWebhookConfig({
+      callback: {
+        url: 'http://127.0.0.1:1/cb',
+        quitGroup: { enable: true },
+        setGroupInfoBefore: { enable: true, failedContinue: false },
+      },
+    });
     expect(config.endpoints[0]!.hooks.afterQuitGroup.enable).toBe(true);
     expect(config.endpoints[0]!.hooks.beforeSetGroupInfo).toMatchObject({ enable: true, failedContinue: false });
   });
 
   it('reads timeout 0 as OpenIM’s effective 15 s and an empty field as its default', () => {
-    const config = parseWebhookConfig({ url: '', afterCreateGroup: { enable: true, timeout: 0 }, beforeCreateGroup: { enable: true, failedContinue: null } });
+    const config = parseWebhookConfig({
+      url: '',
+      afterCreateGroup: { enable: true, timeout: 0 },
+      beforeCreateGroup: { enable: true, failedContinue: null },
+    });
     expect(config.endpoints[0]!.hooks.afterCreateGroup.timeoutMs).toBe(15_000);
     expect(config.endpoints[0]!.hooks.beforeCreateGroup.failedContinue).toBe(true);
   });

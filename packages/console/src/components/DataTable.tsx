@@ -2,7 +2,15 @@
 
 import type { ReactNode } from 'react';
 
-export function DataTable({ className, columns, children }: { className: string; columns: readonly string[]; children: ReactNode }) {
+export function DataTable({
+  className,
+  columns,
+  children,
+}: {
+  className: string;
+  columns: readonly string[];
+  children: ReactNode;
+}) {
   return (
     <div className="table-wrap">
       <table className={className}>

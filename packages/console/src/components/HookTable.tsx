@@ -27,8 +27,14 @@ export function HookTable({ hooks, errorAt, onChange }: Props) {
             <td key={field}>
               {field in entry ? (
                 <>
-                  <ScalarInput name={`${key}.${field}`} value={entry[field] as Scalar} onChange={(v) => onChange(key, { ...entry, [field]: v })} />
-                  {field === 'failedContinue' && <span className="muted small">{entry[field] ? ' proceed' : ' refuse'}</span>}
+                  <ScalarInput
+                    name={`${key}.${field}`}
+                    value={entry[field] as Scalar}
+                    onChange={(v) => onChange(key, { ...entry, [field]: v })}
+                  />
+                  {field === 'failedContinue' && (
+                    <span className="muted small">{entry[field] ? ' proceed' : ' refuse'}</span>
+                  )}
                 </>
               ) : (
                 <span className="muted">—</span>

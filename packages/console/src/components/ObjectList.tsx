@@ -20,10 +20,15 @@ export function ObjectList({ name, items, errorAt, onChange }: Props) {
       {items.map((item, i) => (
         <div key={i} className="object-item">
           {Object.entries(item).map(([field, value]) => (
+            // biome-ignore lint/a11y/noLabelWithoutControl: ScalarInput renders the control; a JSON value has none to label
             <label key={field}>
               {field}
               {isScalar(value) ? (
-                <ScalarInput name={`${name}[${i}].${field}`} value={value as Scalar} onChange={(v) => replace(i, { ...item, [field]: v })} />
+                <ScalarInput
+                  name={`${name}[${i}].${field}`}
+                  value={value as Scalar}
+                  onChange={(v) => replace(i, { ...item, [field]: v })}
+                />
               ) : (
                 <code>{JSON.stringify(value)}</code>
               )}

@@ -5,7 +5,15 @@ import { fromText, type Scalar } from '../configFields';
 
 export function ScalarInput({ name, value, onChange }: { name: string; value: Scalar; onChange: (v: Scalar) => void }) {
   if (typeof value === 'boolean') {
-    return <input type="checkbox" name={name} aria-label={name} checked={value} onChange={(e) => onChange(e.target.checked)} />;
+    return (
+      <input
+        type="checkbox"
+        name={name}
+        aria-label={name}
+        checked={value}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+    );
   }
   return (
     <input

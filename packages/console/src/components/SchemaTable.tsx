@@ -37,12 +37,20 @@ function typeOf(s: JsonSchema): string {
 
 function flatten(schema: JsonSchema, prefix: string, required: boolean, rows: Row[]): void {
   const items = schema.items as JsonSchema | undefined;
-  if (prefix) rows.push({ path: prefix, type: typeOf(schema), required, rules: rulesOf(schema), description: String(schema.description ?? '') });
+  if (prefix)
+    rows.push({
+      path: prefix,
+      type: typeOf(schema),
+      required,
+      rules: rulesOf(schema),
+      description: String(schema.description ?? ''),
+    });
   const properties = (schema.properties ?? items?.properties) as Record<string, JsonSchema> | undefined;
   if (!properties) return;
   const needed = new Set((schema.required ?? items?.required ?? []) as string[]);
   const base = prefix && items ? `${prefix}[]` : prefix;
-  for (const [name, sub] of Object.entries(properties)) flatten(sub, base ? `${base}.${name}` : name, needed.has(name), rows);
+  for (const [name, sub] of Object.entries(properties))
+    flatten(sub, base ? `${base}.${name}` : name, needed.has(name), rows);
 }
 
 export function SchemaTable({ schema }: { schema: JsonSchema }) {
@@ -55,7 +63,12 @@ export function SchemaTable({ schema }: { schema: JsonSchema }) {
         <tr key={r.path}>
           <td className="mono">
             {r.path}
-            {r.required && <span className="required" title="required"> *</span>}
+            {r.required && (
+              <span className="required" title="required">
+                {' '}
+                *
+              </span>
+            )}
           </td>
           <td className="mono">{r.type}</td>
           <td>{[r.rules, r.description].filter(Boolean).join(' — ')}</td>

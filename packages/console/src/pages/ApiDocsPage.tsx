@@ -29,7 +29,9 @@ interface OpenApi {
 }
 
 const jsonOf = (op: Operation | undefined, part: 'request' | 'answer'): MediaType | undefined =>
-  part === 'request' ? op?.requestBody?.content['application/json'] : op?.responses?.['200']?.content?.['application/json'];
+  part === 'request'
+    ? op?.requestBody?.content['application/json']
+    : op?.responses?.['200']?.content?.['application/json'];
 
 function Call({ path, method, op }: { path: string; method: string; op: Operation }) {
   const body = jsonOf(op, 'request');
@@ -72,7 +74,9 @@ export function ApiDocsPage() {
   const { data, error } = useLoad(async () => (await fetch('/openapi.json')).json() as Promise<OpenApi>, []);
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
-  const operations = Object.entries(data.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op: op! })));
+  const operations = Object.entries(data.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op: op! })),
+  );
   return (
     <section>
       <h1>

@@ -75,7 +75,7 @@ export function ConfigPage() {
         {view.changedAt ? `, saved ${formatTime(view.changedAt)}` : ''}. Timeouts and delays are in seconds.
       </p>
       <div className="actions">
-        <button onClick={() => void save()} disabled={!!jsonError}>
+        <button type="button" onClick={() => void save()} disabled={!!jsonError}>
           Save
         </button>
         <label className="toggle">
@@ -91,7 +91,14 @@ export function ConfigPage() {
       )}
       {asJson ? (
         <>
-          <textarea className="json-editor" value={jsonText} onChange={(e) => setJsonText(e.target.value)} rows={30} spellCheck={false} aria-label="configuration JSON" />
+          <textarea
+            className="json-editor"
+            value={jsonText}
+            onChange={(e) => setJsonText(e.target.value)}
+            rows={30}
+            spellCheck={false}
+            aria-label="configuration JSON"
+          />
           {jsonError && <p className="error">{jsonError}</p>}
         </>
       ) : (
@@ -112,19 +119,33 @@ export function ConfigPage() {
                 return (
                   <label key={key}>
                     {key} <span className="muted small">(comma-separated)</span>
-                    <input key={(value as Scalar[]).join()} name={key} defaultValue={(value as Scalar[]).join(', ')} onBlur={(e) => set(key, listFromText(e.target.value))} />
+                    <input
+                      key={(value as Scalar[]).join()}
+                      name={key}
+                      defaultValue={(value as Scalar[]).join(', ')}
+                      onBlur={(e) => set(key, listFromText(e.target.value))}
+                    />
                     <FieldError message={errorAt(key)} />
                   </label>
                 );
               }
-              if (kind === 'objectList') return <ObjectList key={key} name={key} items={value as Doc[]} errorAt={errorAt} onChange={(items) => set(key, items)} />;
+              if (kind === 'objectList')
+                return (
+                  <ObjectList
+                    key={key}
+                    name={key}
+                    items={value as Doc[]}
+                    errorAt={errorAt}
+                    onChange={(items) => set(key, items)}
+                  />
+                );
               if (kind === 'other') {
                 return (
-                  <label key={key}>
+                  <div key={key} className="label">
                     {key} <span className="muted small">(JSON)</span>
                     <code>{JSON.stringify(value)}</code>
                     <FieldError message={errorAt(key)} />
-                  </label>
+                  </div>
                 );
               }
               return null;

@@ -45,9 +45,17 @@ export function EventPage({ eventID }: { eventID: string }) {
       setNotice(messageOf(err));
     }
   }
-  const replay = () => act('/webhook/replay_event', (count) => (count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.'));
+  const replay = () =>
+    act('/webhook/replay_event', (count) =>
+      count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.',
+    );
   // Its group's oldest pending event goes first: this one, or the one it waits behind.
-  const retry = () => act('/webhook/retry_event', (count) => (count ? 'Retrying now (its group\'s oldest pending event first).' : 'Not waiting for a retry: in flight or due already.'));
+  const retry = () =>
+    act('/webhook/retry_event', (count) =>
+      count
+        ? "Retrying now (its group's oldest pending event first)."
+        : 'Not waiting for a retry: in flight or due already.',
+    );
 
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
@@ -61,10 +69,15 @@ export function EventPage({ eventID }: { eventID: string }) {
         {event.hook} <StatusBadge status={event.status} />
       </h1>
       <div className="actions">
-        <button onClick={() => void replay()} disabled={pending}>
+        <button type="button" onClick={() => void replay()} disabled={pending}>
           Replay
         </button>
-        <button onClick={() => void retry()} disabled={!pending} title="send it now instead of at its next scheduled retry">
+        <button
+          type="button"
+          onClick={() => void retry()}
+          disabled={!pending}
+          title="send it now instead of at its next scheduled retry"
+        >
           Retry now
         </button>
       </div>

@@ -35,7 +35,12 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const hooks = useHookKeys();
   const key = query.toString();
   const { data, error, reload } = useLoad(
-    () => call<{ total: number; events: EventView[] }>('/webhook/list_events', { ...apiFilter(applied), status: applied.status, pagination: { pageNumber: page, showNumber: PAGE_SIZE } }),
+    () =>
+      call<{ total: number; events: EventView[] }>('/webhook/list_events', {
+        ...apiFilter(applied),
+        status: applied.status,
+        pagination: { pageNumber: page, showNumber: PAGE_SIZE },
+      }),
     [key],
   );
 
@@ -58,9 +63,12 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       setNotice(messageOf(err));
     }
   }
-  const replayDead = () => act('/webhook/replay_dead', (count) => `${count} dead event${count === 1 ? '' : 's'} queued again`);
-  const retryPending = () => act('/webhook/retry_pending', (count) => `${count} waiting group${count === 1 ? '' : 's'} retried now`);
-  const set = (field: keyof Filters) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
+  const replayDead = () =>
+    act('/webhook/replay_dead', (count) => `${count} dead event${count === 1 ? '' : 's'} queued again`);
+  const retryPending = () =>
+    act('/webhook/retry_pending', (count) => `${count} waiting group${count === 1 ? '' : 's'} retried now`);
+  const set = (field: keyof Filters) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [field]: e.target.value });
 
   return (
     <section>
@@ -101,10 +109,18 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           <button type="button" onClick={() => void reload()}>
             Refresh
           </button>
-          <button type="button" onClick={() => void replayDead()} title="every dead event matching hook, group and time">
+          <button
+            type="button"
+            onClick={() => void replayDead()}
+            title="every dead event matching hook, group and time"
+          >
             Replay dead
           </button>
-          <button type="button" onClick={() => void retryPending()} title="send now every pending event waiting for its next scheduled retry (hook, group and time)">
+          <button
+            type="button"
+            onClick={() => void retryPending()}
+            title="send now every pending event waiting for its next scheduled retry (hook, group and time)"
+          >
             Retry waiting
           </button>
         </div>

@@ -16,18 +16,25 @@ const GROUP_STATUS: Record<number, string> = { 0: 'normal', 2: 'dismissed', 3: '
 
 function UserGroups({ userID }: { userID: string }) {
   const { data, error } = useLoad(
-    () => call<{ total: number; groups: GroupInfo[] }>('/group/get_joined_group_list', { fromUserID: userID, pagination: { pageNumber: 1, showNumber: 100 } }),
+    () =>
+      call<{ total: number; groups: GroupInfo[] }>('/group/get_joined_group_list', {
+        fromUserID: userID,
+        pagination: { pageNumber: 1, showNumber: 100 },
+      }),
     [userID],
   );
   if (error) return <p className="error">{error}</p>;
   if (!data) return null;
   return (
     <>
-      <h2>Groups of {userID} ({data.total})</h2>
+      <h2>
+        Groups of {userID} ({data.total})
+      </h2>
       <ul className="plain">
         {data.groups.map((g) => (
           <li key={g.groupID}>
-            <Link to={`/groups/${encodeURIComponent(g.groupID)}`}>{g.groupName}</Link> <span className="mono muted">{g.groupID}</span>
+            <Link to={`/groups/${encodeURIComponent(g.groupID)}`}>{g.groupName}</Link>{' '}
+            <span className="mono muted">{g.groupID}</span>
           </li>
         ))}
       </ul>
@@ -39,8 +46,16 @@ function GroupDetail({ groupID }: { groupID: string }) {
   const { data, error } = useLoad(async () => {
     const { groupInfos } = await call<{ groupInfos: GroupInfo[] }>('/group/get_groups_info', { groupIDs: [groupID] });
     const [members, events] = await Promise.all([
-      call<{ total: number; members: Member[] }>('/group/get_group_member_list', { groupID, pagination: { pageNumber: 1, showNumber: MEMBERS_SHOWN }, filter: 0, keyword: '' }),
-      call<{ total: number; events: EventView[] }>('/webhook/list_events', { groupID, pagination: { pageNumber: 1, showNumber: RECENT_EVENTS } }),
+      call<{ total: number; members: Member[] }>('/group/get_group_member_list', {
+        groupID,
+        pagination: { pageNumber: 1, showNumber: MEMBERS_SHOWN },
+        filter: 0,
+        keyword: '',
+      }),
+      call<{ total: number; events: EventView[] }>('/webhook/list_events', {
+        groupID,
+        pagination: { pageNumber: 1, showNumber: RECENT_EVENTS },
+      }),
     ]);
     return { group: groupInfos[0], members, events };
   }, [groupID]);
@@ -83,8 +98,8 @@ function GroupDetail({ groupID }: { groupID: string }) {
       <ol className="timeline">
         {inOrder.map((e) => (
           <li key={e.eventID}>
-            <span className="muted">{formatTime(e.createTime)}</span> <Link to={`/events/${encodeURIComponent(e.eventID)}`}>{e.hook}</Link>{' '}
-            <StatusBadge status={e.status} />
+            <span className="muted">{formatTime(e.createTime)}</span>{' '}
+            <Link to={`/events/${encodeURIComponent(e.eventID)}`}>{e.hook}</Link> <StatusBadge status={e.status} />
           </li>
         ))}
       </ol>
@@ -113,7 +128,12 @@ export function GroupsPage({ groupID }: { groupID: string }) {
           <button type="submit">Open group</button>
         </form>
         <form onSubmit={findUser} className="inline" aria-label="groups of a user">
-          <input value={userID} onChange={(e) => setUserID(e.target.value)} placeholder="a member's userID" name="userID" />
+          <input
+            value={userID}
+            onChange={(e) => setUserID(e.target.value)}
+            placeholder="a member's userID"
+            name="userID"
+          />
           <button type="submit">Their groups</button>
         </form>
       </div>

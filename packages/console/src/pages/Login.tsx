@@ -20,7 +20,10 @@ export function Login() {
     setBusy(true);
     setError('');
     try {
-      const admin = mode === 'secret' ? (await call<{ token: string }>('/auth/get_admin_token', { secret, userID }, '')).token : token.trim();
+      const admin =
+        mode === 'secret'
+          ? (await call<{ token: string }>('/auth/get_admin_token', { secret, userID }, '')).token
+          : token.trim();
       // Only an app admin's token opens the admin API (1002 otherwise).
       await call('/webhook/get_config', {}, admin);
       setToken(admin);
@@ -47,11 +50,24 @@ export function Login() {
           <>
             <label>
               Admin secret
-              <input type="password" name="secret" autoComplete="current-password" value={secret} onChange={(e) => setSecret(e.target.value)} required />
+              <input
+                type="password"
+                name="secret"
+                autoComplete="current-password"
+                value={secret}
+                onChange={(e) => setSecret(e.target.value)}
+                required
+              />
             </label>
             <label>
               App admin user ID
-              <input name="userID" autoComplete="username" value={userID} onChange={(e) => setUserID(e.target.value)} required />
+              <input
+                name="userID"
+                autoComplete="username"
+                value={userID}
+                onChange={(e) => setUserID(e.target.value)}
+                required
+              />
             </label>
           </>
         ) : (
@@ -60,7 +76,11 @@ export function Login() {
             <textarea name="token" rows={4} value={token} onChange={(e) => setTokenInput(e.target.value)} required />
           </label>
         )}
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button type="submit" disabled={busy}>
           Log in
         </button>

@@ -43,8 +43,9 @@ export function readOpenIMAnswer<M>(statusCode: number, bodyText: string, modifi
     return { kind: 'fail', cause: 'data', reason: 'response body is not JSON' };
   }
   if (json === null) json = {};
-  if (typeof json !== 'object' || Array.isArray(json)) return { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' };
-  let head;
+  if (typeof json !== 'object' || Array.isArray(json))
+    return { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' };
+  let head: ReturnType<typeof openimAnswerHead.parse>;
   try {
     head = openimAnswerHead.parse(json, '');
   } catch (err) {
@@ -55,13 +56,20 @@ export function readOpenIMAnswer<M>(statusCode: number, bodyText: string, modifi
   if (head.nextCode === 1) {
     const errCode = head.errCode ?? 0;
     // OpenIM's documented range for business codes; others become huddle's CallbackRejected.
-    return { kind: 'reject', errCode, errMsg: head.errMsg ?? '', errDlt: head.errDlt ?? '', custom: errCode >= 5000 && errCode <= 9999 };
+    return {
+      kind: 'reject',
+      errCode,
+      errMsg: head.errMsg ?? '',
+      errDlt: head.errDlt ?? '',
+      custom: errCode >= 5000 && errCode <= 9999,
+    };
   }
   if (!modifiable) return { kind: 'allow', modification: undefined };
   try {
     return { kind: 'allow', modification: modifiable.parse(json, '') };
   } catch (err) {
-    if (err instanceof SchemaError) return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
+    if (err instanceof SchemaError)
+      return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
     throw err;
   }
 }

@@ -2,13 +2,29 @@
 // 200 answer is never mistaken for one of huddle's own failures.
 
 import { describe, expect, it } from 'vitest';
-import { HOOKS, isTencentCustomDeny, isTencentDelivered, readTencentAnswer, TENCENT_DENIED_CODE, tencentSignMatches } from '../index.js';
+import {
+  HOOKS,
+  isTencentCustomDeny,
+  isTencentDelivered,
+  readTencentAnswer,
+  TENCENT_DENIED_CODE,
+  tencentSignMatches,
+} from '../index.js';
 
 describe('Tencent answers that look like huddle failures', () => {
   it('reads a 200 body with kind "fail" and a cause by its ErrorCode', () => {
     const body = JSON.stringify({ kind: 'fail', cause: 'x', ErrorCode: 1, ErrorInfo: 'no' });
-    expect(readTencentAnswer(200, body)).toEqual({ kind: 'reject', errCode: TENCENT_DENIED_CODE, errMsg: 'no', errDlt: '', custom: false });
-    expect(readTencentAnswer(200, JSON.stringify({ kind: 'fail', cause: 'data', reason: 'r' }))).toEqual({ kind: 'allow', modification: undefined });
+    expect(readTencentAnswer(200, body)).toEqual({
+      kind: 'reject',
+      errCode: TENCENT_DENIED_CODE,
+      errMsg: 'no',
+      errDlt: '',
+      custom: false,
+    });
+    expect(readTencentAnswer(200, JSON.stringify({ kind: 'fail', cause: 'data', reason: 'r' }))).toEqual({
+      kind: 'allow',
+      modification: undefined,
+    });
   });
 
   it('counts a 200 body with kind "fail" and a cause as delivered', () => {
@@ -19,7 +35,11 @@ describe('Tencent answers that look like huddle failures', () => {
     expect(isTencentDelivered(500, '{}')).toEqual({ ok: false, reason: 'HTTP 500' });
     expect(isTencentDelivered(200, 'nope')).toEqual({ ok: true, note: 'response body is not JSON' });
     expect(isTencentDelivered(204, '')).toEqual({ ok: true, note: '' });
-    expect(readTencentAnswer(200, '[]')).toEqual({ kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' });
+    expect(readTencentAnswer(200, '[]')).toEqual({
+      kind: 'fail',
+      cause: 'data',
+      reason: 'response body is not a JSON object',
+    });
   });
 });
 
@@ -43,31 +63,61 @@ describe('tencentSignMatches', () => {
 
 describe('isTencentCustomDeny', () => {
   it('is true for 10100–10200 only', () => {
-    expect([10099, 10100, 10150, 10200, 10201, 1, 0].map(isTencentCustomDeny)).toEqual([false, true, true, true, false, false, false]);
+    expect([10099, 10100, 10150, 10200, 10201, 1, 0].map(isTencentCustomDeny)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
 describe("a before-hook's modification under Tencent's answer keys", () => {
   const invite = HOOKS.beforeInviteUserToGroup;
   const fields = invite.tencent!.modification;
-  const read = (answer: object) => readTencentAnswer(200, JSON.stringify({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...answer }), fields, invite.modifiable);
+  const read = (answer: object) =>
+    readTencentAnswer(
+      200,
+      JSON.stringify({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...answer }),
+      fields,
+      invite.modifiable,
+    );
 
   it('reads each field from its answer key', () => {
-    expect(read({ RefusedMembers_Account: ['bot1'] })).toEqual({ kind: 'allow', modification: { refusedMembersAccount: ['bot1'] } });
+    expect(read({ RefusedMembers_Account: ['bot1'] })).toEqual({
+      kind: 'allow',
+      modification: { refusedMembersAccount: ['bot1'] },
+    });
   });
 
-  it('matches the key exactly: another case, or huddle\'s own name, is not the field', () => {
-    expect(read({ refusedMembers_account: ['bot1'] })).toEqual({ kind: 'allow', modification: { refusedMembersAccount: [] } });
-    expect(read({ refusedMembersAccount: ['bot1'] })).toEqual({ kind: 'allow', modification: { refusedMembersAccount: [] } });
+  it("matches the key exactly: another case, or huddle's own name, is not the field", () => {
+    expect(read({ refusedMembers_account: ['bot1'] })).toEqual({
+      kind: 'allow',
+      modification: { refusedMembersAccount: [] },
+    });
+    expect(read({ refusedMembersAccount: ['bot1'] })).toEqual({
+      kind: 'allow',
+      modification: { refusedMembersAccount: [] },
+    });
   });
 
-  it('validates what the key holds with the hook\'s modifiable schema', () => {
-    expect(read({ RefusedMembers_Account: 'all' })).toMatchObject({ kind: 'fail', cause: 'data', reason: expect.stringContaining('invalid modification') });
+  it("validates what the key holds with the hook's modifiable schema", () => {
+    expect(read({ RefusedMembers_Account: 'all' })).toMatchObject({
+      kind: 'fail',
+      cause: 'data',
+      reason: expect.stringContaining('invalid modification'),
+    });
   });
 
   it('takes no modification without the fields or the schema', () => {
     const body = JSON.stringify({ ErrorCode: 0, RefusedMembers_Account: ['bot1'] });
-    expect(readTencentAnswer(200, body, undefined, invite.modifiable)).toEqual({ kind: 'allow', modification: undefined });
+    expect(readTencentAnswer(200, body, undefined, invite.modifiable)).toEqual({
+      kind: 'allow',
+      modification: undefined,
+    });
     expect(readTencentAnswer(200, body, fields)).toEqual({ kind: 'allow', modification: undefined });
   });
 });

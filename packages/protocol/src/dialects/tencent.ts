@@ -36,7 +36,12 @@ export const TENCENT_PLATFORM: Readonly<Record<number, string>> = {
 };
 
 /** Tencent's `JoinType` for OpenIM's joinSource: invitations (and admin adds) are `Invited`. */
-export const TENCENT_JOIN_TYPE: Readonly<Record<number, string>> = { 1: 'Invited', 2: 'Invited', 3: 'Apply', 4: 'Apply' };
+export const TENCENT_JOIN_TYPE: Readonly<Record<number, string>> = {
+  1: 'Invited',
+  2: 'Invited',
+  3: 'Apply',
+  4: 'Apply',
+};
 
 export const tencentGroupType = (groupType: number): string => TENCENT_GROUP_TYPE[groupType] ?? 'Public';
 export const tencentRole = (roleLevel: number): string => TENCENT_ROLE[roleLevel] ?? 'Member';
@@ -104,21 +109,24 @@ export const TENCENT_DENIED_CODE = 10016;
 /** Custom denial codes a business server may pass to the caller. */
 export const TENCENT_CUSTOM_DENY = { min: 10100, max: 10200 } as const;
 /** Whether an ErrorCode is a custom denial, passed to the caller as it is. */
-export const isTencentCustomDeny = (code: number): boolean => code >= TENCENT_CUSTOM_DENY.min && code <= TENCENT_CUSTOM_DENY.max;
+export const isTencentCustomDeny = (code: number): boolean =>
+  code >= TENCENT_CUSTOM_DENY.min && code <= TENCENT_CUSTOM_DENY.max;
 
 /** A 200 answer's JSON object, or why there is none: tagged, so no body can pass for a failure. */
 type JsonObjectResult = { ok: true; json: Record<string, unknown> } | { ok: false; failure: Failure };
 
 function readJsonObject(statusCode: number, bodyText: string): JsonObjectResult {
   // Tencent: "HTTP status not 200" is a failed callback.
-  if (statusCode !== 200) return { ok: false, failure: { kind: 'fail', cause: 'transport', reason: `HTTP ${statusCode}` } };
+  if (statusCode !== 200)
+    return { ok: false, failure: { kind: 'fail', cause: 'transport', reason: `HTTP ${statusCode}` } };
   let json: unknown;
   try {
     json = JSON.parse(bodyText);
   } catch {
     return { ok: false, failure: { kind: 'fail', cause: 'data', reason: 'response body is not JSON' } };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, failure: { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' } };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, failure: { kind: 'fail', cause: 'data', reason: 'response body is not a JSON object' } };
   return { ok: true, json: json as Record<string, unknown> };
 }
 
@@ -136,17 +144,21 @@ export function readTencentAnswer<M>(
   if (!read.ok) return read.failure;
   const { json } = read;
   const code = json.ErrorCode ?? 0;
-  if (typeof code !== 'number' || !Number.isInteger(code)) return { kind: 'fail', cause: 'data', reason: 'response ErrorCode is not an integer' };
+  if (typeof code !== 'number' || !Number.isInteger(code))
+    return { kind: 'fail', cause: 'data', reason: 'response ErrorCode is not an integer' };
   const info = typeof json.ErrorInfo === 'string' ? json.ErrorInfo.slice(0, 1024) : '';
   if (code === 1) return { kind: 'reject', errCode: TENCENT_DENIED_CODE, errMsg: info, errDlt: '', custom: false };
   if (isTencentCustomDeny(code)) return { kind: 'reject', errCode: code, errMsg: info, errDlt: '', custom: true };
   if (code !== 0) return { kind: 'fail', cause: 'data', reason: `ErrorCode ${code} is not 0, 1 or 10100–10200` };
   if (!fields || !modifiable) return { kind: 'allow', modification: undefined };
-  const modification = Object.fromEntries(Object.entries(fields).flatMap(([field, at]) => (at ? [[field, json[at.answerKey]]] : [])));
+  const modification = Object.fromEntries(
+    Object.entries(fields).flatMap(([field, at]) => (at ? [[field, json[at.answerKey]]] : [])),
+  );
   try {
     return { kind: 'allow', modification: modifiable.parse(modification, '') };
   } catch (err) {
-    if (err instanceof SchemaError) return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
+    if (err instanceof SchemaError)
+      return { kind: 'fail', cause: 'data', reason: `invalid modification: ${err.message}` };
     throw err;
   }
 }

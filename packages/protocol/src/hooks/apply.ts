@@ -45,7 +45,12 @@ function over<T>(fields: FieldMap, value: T, answer: Record<string, unknown>): T
  */
 export function applyModification<T>(spec: AnswerSpec, value: T[], answer: unknown, refuse?: Refusal<T>): Applied<T[]>;
 export function applyModification<T>(spec: AnswerSpec, value: T, answer: unknown, refuse?: Refusal<T>): Applied<T>;
-export function applyModification<T>(spec: AnswerSpec, value: T | T[], answer: unknown, refuse?: Refusal<T>): Applied<T | T[]> {
+export function applyModification<T>(
+  spec: AnswerSpec,
+  value: T | T[],
+  answer: unknown,
+  refuse?: Refusal<T>,
+): Applied<T | T[]> {
   if (answer === undefined || answer === null) return { ok: true, value };
   const a = answer as Record<string, unknown>;
   if (spec.kind === 'fields') {

@@ -23,7 +23,13 @@ const tencentCreate = (e: CreateEvent, ctx: TencentContext) => ({
   MemberList: memberAccounts(e.initMemberList.filter((m) => m.userID !== e.ownerUserID).map((m) => m.userID)),
 });
 
-const tencentCreateFields = { Operator_Account: str, Owner_Account: str, Type: str, Name: str, MemberList: tencentMembers };
+const tencentCreateFields = {
+  Operator_Account: str,
+  Owner_Account: str,
+  Type: str,
+  Name: str,
+  MemberList: tencentMembers,
+};
 
 export const beforeCreateGroup = defineHook({
   key: 'beforeCreateGroup',
@@ -69,7 +75,12 @@ export const afterCreateGroup = defineHook({
   // custom field, `ex`, goes as the key "ex" when set.
   tencent: {
     command: 'Group.CallbackAfterCreateGroup',
-    view: object({ GroupId: str, ...tencentCreateFields, UserDefinedDataList: array(object({ Key: str, Value: str })), EventTime: int }),
+    view: object({
+      GroupId: str,
+      ...tencentCreateFields,
+      UserDefinedDataList: array(object({ Key: str, Value: str })),
+      EventTime: int,
+    }),
     bodies: perEvent((e: CreateEvent, ctx) => ({
       GroupId: e.groupID,
       ...tencentCreate(e, ctx),

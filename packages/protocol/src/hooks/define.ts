@@ -8,7 +8,14 @@ import type { AnswerSpec } from './apply.js';
 
 export type Phase = 'before' | 'after';
 
-export interface HookDefinition<K extends string = string, P extends Phase = Phase, E extends object = any, B extends object = object, M = unknown, T extends object = object> {
+export interface HookDefinition<
+  K extends string = string,
+  P extends Phase = Phase,
+  E extends object = any,
+  B extends object = object,
+  M = unknown,
+  T extends object = object,
+> {
   /** The key in webhooks.yml (OpenIM's name where OpenIM has one). */
   key: K;
   phase: P;
@@ -73,7 +80,9 @@ export interface TencentSpec<E, T extends object = object, M = unknown> {
    * For a command two hooks share: whether a body reads as this hook's, so a receiver can route
    * it (Group.CallbackAfterMemberExit: `ExitType` Quit or Kicked).
    */
-  owns?(body: Record<string, unknown>): boolean;  /** The queue a body waits in; default its `GroupId` (Profile.CallbackPortraitSet: its user's). */
+  owns?(
+    body: Record<string, unknown>,
+  ): boolean /** The queue a body waits in; default its `GroupId` (Profile.CallbackPortraitSet: its user's). */;
   orderingKey?(body: T): string;
 }
 
@@ -87,7 +96,8 @@ export const perEvent =
 export const memberAccounts = (userIDs: readonly string[]) => userIDs.map((id) => ({ Member_Account: id }));
 
 /** `Type` of a group the event names, from the group's facts. */
-export const typeOf = (ctx: TencentContext, groupID: string): string => tencentGroupType(ctx.group(groupID)?.groupType ?? 2);
+export const typeOf = (ctx: TencentContext, groupID: string): string =>
+  tencentGroupType(ctx.group(groupID)?.groupType ?? 2);
 
 /**
  * An answer field that OpenIM declares as a plain Go string: a business server that echoes the
@@ -104,25 +114,42 @@ export function plainAnswerStr(rules: { max: number }): Schema<string | undefine
 }
 
 /** Declares a hook, keeping its literal key and its event, body and modification types. */
-export function defineHook<K extends string, P extends Phase, E extends object, B extends object, M = undefined, T extends object = never>(
-  def: HookDefinition<K, P, E, B, M, T>,
-): HookDefinition<K, P, E, B, M, T> {
+export function defineHook<
+  K extends string,
+  P extends Phase,
+  E extends object,
+  B extends object,
+  M = undefined,
+  T extends object = never,
+>(def: HookDefinition<K, P, E, B, M, T>): HookDefinition<K, P, E, B, M, T> {
   return def;
 }
 
 export type EventOf<H> = H extends HookDefinition<string, Phase, infer E, object, unknown, any> ? E : never;
 export type ModificationOf<H> = H extends HookDefinition<string, Phase, any, object, infer M, any> ? M : never;
 /** The Tencent wire body of a hook (never when Tencent has no such callback). */
-export type TencentBodyOf<H> = H extends HookDefinition<string, Phase, any, object, unknown, infer T> ? ([T] extends [never] ? never : { CallbackCommand: string } & T) : never;
+export type TencentBodyOf<H> =
+  H extends HookDefinition<string, Phase, any, object, unknown, infer T>
+    ? [T] extends [never]
+      ? never
+      : { CallbackCommand: string } & T
+    : never;
 /** The OpenIM wire body of a hook: `callbackCommand` first, then the hook's fields. */
-export type OpenIMBodyOf<H> = H extends HookDefinition<string, Phase, any, infer B, unknown, any> ? { callbackCommand: string } & B : never;
+export type OpenIMBodyOf<H> =
+  H extends HookDefinition<string, Phase, any, infer B, unknown, any> ? { callbackCommand: string } & B : never;
 
 /** The queue an event of this hook waits in (see HookDefinition.orderingKey). */
-export function orderingKeyOf<E extends object>(hook: HookDefinition<string, Phase, E, object, unknown, any>, event: E): string {
-  return hook.orderingKey ? hook.orderingKey(event) : (event as { groupID?: string }).groupID ?? '';
+export function orderingKeyOf<E extends object>(
+  hook: HookDefinition<string, Phase, E, object, unknown, any>,
+  event: E,
+): string {
+  return hook.orderingKey ? hook.orderingKey(event) : ((event as { groupID?: string }).groupID ?? '');
 }
 
-export function openimBody<E extends object, B extends object>(hook: HookDefinition<string, Phase, E, B, unknown, any>, event: E) {
+export function openimBody<E extends object, B extends object>(
+  hook: HookDefinition<string, Phase, E, B, unknown, any>,
+  event: E,
+) {
   return { callbackCommand: hook.openim.command, ...hook.openim.body(event) };
 }
 
@@ -138,7 +165,7 @@ export function tencentBodies<E extends object>(
   const spec = hook.tencent;
   if (!spec) return [];
   return spec.bodies(events, ctx).map((b) => ({
-    orderingKey: spec.orderingKey ? spec.orderingKey(b) : (b as { GroupId?: string }).GroupId ?? '',
+    orderingKey: spec.orderingKey ? spec.orderingKey(b) : ((b as { GroupId?: string }).GroupId ?? ''),
     body: { CallbackCommand: spec.command, ...b },
   }));
 }

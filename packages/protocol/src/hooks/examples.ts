@@ -45,5 +45,8 @@ export const EXAMPLE_USER = {
 export const EXAMPLE_TENCENT_CONTEXT: TencentContext = {
   operator: EXAMPLE_GROUP.ownerUserID,
   eventTime: EXAMPLE_GROUP.createTime,
-  group: (groupID) => (groupID === EXAMPLE_GROUP.groupID ? { groupType: EXAMPLE_GROUP.groupType, groupName: EXAMPLE_GROUP.groupName } : undefined),
+  group: (groupID) =>
+    groupID === EXAMPLE_GROUP.groupID
+      ? { groupType: EXAMPLE_GROUP.groupType, groupName: EXAMPLE_GROUP.groupName }
+      : undefined,
 };

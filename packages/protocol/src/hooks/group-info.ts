@@ -43,10 +43,19 @@ const TENCENT_INFO_FIELDS = [
 const tencentInfoChanged = {
   command: 'Group.CallbackAfterGroupInfoChanged',
   view: object(
-      { GroupId: str, Type: str, Operator_Account: str, Name: str, Introduction: str, Notification: str, FaceUrl: str, EventTime: int },
-      undefined,
-      ['Name', 'Introduction', 'Notification', 'FaceUrl'],
-    ),
+    {
+      GroupId: str,
+      Type: str,
+      Operator_Account: str,
+      Name: str,
+      Introduction: str,
+      Notification: str,
+      FaceUrl: str,
+      EventTime: int,
+    },
+    undefined,
+    ['Name', 'Introduction', 'Notification', 'FaceUrl'],
+  ),
   bodies: (events: GroupInfoChange[], ctx: TencentContext) =>
     events.flatMap((e) => {
       const changed = TENCENT_INFO_FIELDS.filter(([k]) => e[k] !== null && (e.changed ?? [k]).includes(k));
@@ -95,9 +104,26 @@ const plainSettingsModification = obj({
   faceURL: plainAnswerStr({ max: LIMITS.faceURL }),
 });
 
-const settingsView = { groupName: nullStr, notification: nullStr, introduction: nullStr, faceURL: nullStr, ex: nullStr, needVerification: nullInt, lookMemberInfo: nullInt, applyMemberFriend: nullInt };
+const settingsView = {
+  groupName: nullStr,
+  notification: nullStr,
+  introduction: nullStr,
+  faceURL: nullStr,
+  ex: nullStr,
+  needVerification: nullInt,
+  lookMemberInfo: nullInt,
+  applyMemberFriend: nullInt,
+};
 const wrapperView = object({ operationID: str, groupID: str, ...settingsView });
-const plainView = object({ operationID: str, groupID: str, ...settingsView, groupName: str, notification: str, introduction: str, faceURL: str });
+const plainView = object({
+  operationID: str,
+  groupID: str,
+  ...settingsView,
+  groupName: str,
+  notification: str,
+  introduction: str,
+  faceURL: str,
+});
 
 // set_group_info_ex: every field nullable, bare values (not {"value": …}).
 const wrapperBody = (e: GroupInfoChange) => ({

@@ -21,7 +21,14 @@ export const afterDismissGroup = defineHook({
   },
   tencent: {
     command: 'Group.CallbackAfterGroupDestroyed',
-    view: object({ GroupId: str, Type: str, Owner_Account: str, Name: str, MemberList: tencentMembers, EventTime: int }),
+    view: object({
+      GroupId: str,
+      Type: str,
+      Owner_Account: str,
+      Name: str,
+      MemberList: tencentMembers,
+      EventTime: int,
+    }),
     bodies: perEvent((e: { groupID: string; ownerID: string; groupType: number; membersID: string[] }, ctx) => ({
       GroupId: e.groupID,
       Type: tencentGroupType(e.groupType),
@@ -49,7 +56,14 @@ export const afterTransferGroupOwner = defineHook({
   },
   tencent: {
     command: 'Group.CallbackAfterChangeGroupOwner',
-    view: object({ GroupId: str, Type: str, Operator_Account: str, OldOwner_Account: str, NewOwner_Account: str, EventTime: int }),
+    view: object({
+      GroupId: str,
+      Type: str,
+      Operator_Account: str,
+      OldOwner_Account: str,
+      NewOwner_Account: str,
+      EventTime: int,
+    }),
     bodies: perEvent((e: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),

@@ -5,9 +5,23 @@ import { afterCreateGroup, beforeCreateGroup } from './create-group.js';
 import { afterSetGroupInfo, afterSetGroupInfoEx, beforeSetGroupInfo, beforeSetGroupInfoEx } from './group-info.js';
 import { afterDismissGroup, afterTransferGroupOwner } from './group-lifecycle.js';
 import { afterSetGroupMemberInfo, beforeSetGroupMemberInfo } from './member-info.js';
-import { afterGroupFull, afterJoinGroup, afterMemberJoinGroup, beforeApplyJoinGroup, beforeInviteUserToGroup, beforeMemberJoinGroup } from './member-join.js';
+import {
+  afterGroupFull,
+  afterJoinGroup,
+  afterMemberJoinGroup,
+  beforeApplyJoinGroup,
+  beforeInviteUserToGroup,
+  beforeMemberJoinGroup,
+} from './member-join.js';
 import { afterKickGroupMember, afterQuitGroup } from './member-leave.js';
-import { afterUpdateUserInfo, afterUpdateUserInfoEx, afterUserRegister, beforeUpdateUserInfo, beforeUpdateUserInfoEx, beforeUserRegister } from './user.js';
+import {
+  afterUpdateUserInfo,
+  afterUpdateUserInfoEx,
+  afterUserRegister,
+  beforeUpdateUserInfo,
+  beforeUpdateUserInfoEx,
+  beforeUserRegister,
+} from './user.js';
 
 export const HOOKS = {
   beforeCreateGroup,
@@ -43,7 +57,14 @@ export type AfterHookKey = { [K in HookKey]: Hooks[K]['phase'] extends 'after' ?
 
 export const HOOK_KEYS = Object.keys(HOOKS) as HookKey[];
 /** The hooks about users, not groups (their events name no group). */
-export const USER_HOOK_KEYS: readonly HookKey[] = [beforeUserRegister, afterUserRegister, beforeUpdateUserInfo, afterUpdateUserInfo, beforeUpdateUserInfoEx, afterUpdateUserInfoEx].map((h) => h.key);
+export const USER_HOOK_KEYS: readonly HookKey[] = [
+  beforeUserRegister,
+  afterUserRegister,
+  beforeUpdateUserInfo,
+  afterUpdateUserInfo,
+  beforeUpdateUserInfoEx,
+  afterUpdateUserInfoEx,
+].map((h) => h.key);
 
 export * from './define.js';
 export * from './apply.js';

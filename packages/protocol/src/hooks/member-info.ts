@@ -14,18 +14,37 @@ export interface MemberInfoChange {
   ex: string | null;
 }
 
-const MEMBER_CHANGE_EXAMPLE: MemberInfoChange = { groupID: 'g1', userID: 'member', nickname: 'nick', faceURL: 'https://example.com/u.png', roleLevel: 60, ex: 'x' };
+const MEMBER_CHANGE_EXAMPLE: MemberInfoChange = {
+  groupID: 'g1',
+  userID: 'member',
+  nickname: 'nick',
+  faceURL: 'https://example.com/u.png',
+  roleLevel: 60,
+  ex: 'x',
+};
 
 // The key is `nickName` in these two callbacks (OpenIM's, and the seed page's), in the request and
 // in the answer.
 const MEMBER_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', roleLevel: 'roleLevel', ex: 'ex' } as const;
 
-const bodyView = object({ groupID: str, userID: str, nickName: nullStr, faceURL: nullStr, roleLevel: nullInt, ex: nullStr });
+const bodyView = object({
+  groupID: str,
+  userID: str,
+  nickName: nullStr,
+  faceURL: nullStr,
+  roleLevel: nullInt,
+  ex: nullStr,
+});
 
 const body = (e: MemberInfoChange) => ({
   groupID: e.groupID,
   userID: e.userID,
-  ...(wireFields(MEMBER_FIELDS, e) as { nickName: string | null; faceURL: string | null; roleLevel: number | null; ex: string | null }),
+  ...(wireFields(MEMBER_FIELDS, e) as {
+    nickName: string | null;
+    faceURL: string | null;
+    roleLevel: number | null;
+    ex: string | null;
+  }),
 });
 
 export const beforeSetGroupMemberInfo = defineHook({

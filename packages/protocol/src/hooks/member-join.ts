@@ -40,7 +40,11 @@ export const beforeMemberJoinGroup = defineHook({
     fields: sameNames(['nickname', 'faceURL', 'roleLevel', 'muteEndTime', 'ex']),
     unknown: 'who is not joining',
   },
-  answerExample: { memberCallbackList: [{ userID: 'u1', nickname: 'Alice', roleLevel: 60, muteEndTime: 1_700_000_600_000, ex: 'invited by HR' }] },
+  answerExample: {
+    memberCallbackList: [
+      { userID: 'u1', nickname: 'Alice', roleLevel: 60, muteEndTime: 1_700_000_600_000, ex: 'invited by HR' },
+    ],
+  },
 });
 
 export const beforeApplyJoinGroup = defineHook({
@@ -90,7 +94,13 @@ export const beforeInviteUserToGroup = defineHook({
   },
   tencent: {
     command: 'Group.CallbackBeforeInviteJoinGroup',
-    view: object({ GroupId: str, Type: str, Operator_Account: str, DestinationMembers: tencentMembers, EventTime: int }),
+    view: object({
+      GroupId: str,
+      Type: str,
+      Operator_Account: str,
+      DestinationMembers: tencentMembers,
+      EventTime: int,
+    }),
     bodies: perEvent((e: { groupID: string; invitedUserIDs: string[] }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),
@@ -98,7 +108,12 @@ export const beforeInviteUserToGroup = defineHook({
       DestinationMembers: memberAccounts(e.invitedUserIDs),
       EventTime: ctx.eventTime,
     })),
-    modification: { refusedMembersAccount: { answerKey: 'RefusedMembers_Account', description: 'these invitees are refused, the rest admitted' } },
+    modification: {
+      refusedMembersAccount: {
+        answerKey: 'RefusedMembers_Account',
+        description: 'these invitees are refused, the rest admitted',
+      },
+    },
   },
   // Honoured here (OpenIM parses and ignores it): these invitees are refused, the rest admitted.
   modifiable: obj({
@@ -136,7 +151,13 @@ export const afterJoinGroup = defineHook({
     command: 'callbackAfterJoinGroupCommand',
     view: object({ operationID: str, groupID: str, reqMessage: str, joinSource: int, inviterUserID: str }),
     // As OpenIM: `inviterUserID` carries the user who joined.
-    body: (e: { operationID: string; groupID: string; reqMessage: string; joinSource: number; inviterUserID: string }) => ({
+    body: (e: {
+      operationID: string;
+      groupID: string;
+      reqMessage: string;
+      joinSource: number;
+      inviterUserID: string;
+    }) => ({
       operationID: e.operationID,
       groupID: e.groupID,
       reqMessage: e.reqMessage,
@@ -147,7 +168,14 @@ export const afterJoinGroup = defineHook({
   // One callback per operation and join type, with every member who joined (Tencent batches).
   tencent: {
     command: 'Group.CallbackAfterNewMemberJoin',
-    view: object({ GroupId: str, Type: str, JoinType: str, Operator_Account: str, NewMemberList: tencentMembers, EventTime: int }),
+    view: object({
+      GroupId: str,
+      Type: str,
+      JoinType: str,
+      Operator_Account: str,
+      NewMemberList: tencentMembers,
+      EventTime: int,
+    }),
     bodies: (events: { groupID: string; joinSource: number; inviterUserID: string }[], ctx) => {
       const batches = new Map<string, { groupID: string; joinType: string; userIDs: string[] }>();
       for (const e of events) {
@@ -191,4 +219,3 @@ export const afterGroupFull = defineHook({
     bodies: perEvent((e: { groupID: string }, ctx) => ({ GroupId: e.groupID, EventTime: ctx.eventTime })),
   },
 });
-

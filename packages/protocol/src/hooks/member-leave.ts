@@ -14,7 +14,14 @@ export const afterQuitGroup = defineHook({
   // An app admin removing someone through quit_group is a removal: Kicked, by the admin.
   tencent: {
     command: 'Group.CallbackAfterMemberExit',
-    view: object({ GroupId: str, Type: str, ExitType: str, Operator_Account: str, ExitMemberList: tencentMembers, EventTime: int }),
+    view: object({
+      GroupId: str,
+      Type: str,
+      ExitType: str,
+      Operator_Account: str,
+      ExitMemberList: tencentMembers,
+      EventTime: int,
+    }),
     bodies: perEvent((e: { groupID: string; userID: string }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),
@@ -43,7 +50,14 @@ export const afterKickGroupMember = defineHook({
   },
   tencent: {
     command: 'Group.CallbackAfterMemberExit',
-    view: object({ GroupId: str, Type: str, ExitType: str, Operator_Account: str, ExitMemberList: tencentMembers, EventTime: int }),
+    view: object({
+      GroupId: str,
+      Type: str,
+      ExitType: str,
+      Operator_Account: str,
+      ExitMemberList: tencentMembers,
+      EventTime: int,
+    }),
     bodies: perEvent((e: { groupID: string; kickedUserIDs: string[] }, ctx) => ({
       GroupId: e.groupID,
       Type: typeOf(ctx, e.groupID),

@@ -47,8 +47,21 @@ const PROFILE_CHANGE_EXAMPLE = { userID: 'u1', nickname: 'Ann B.', faceURL: 'htt
 // waits in its first user's (OpenIM sends one callback for the whole batch).
 const userQueue = (userID: string) => `user:${userID}`;
 
-const usersView = object({ users: array(object({ userID: str, nickname: str, faceURL: str, ex: str, createTime: int, appMangerLevel: int, globalRecvMsgOpt: int })) });
-const profileView = (field: typeof str | typeof nullStr) => object({ userID: str, nickName: field, faceURL: field, ex: field });
+const usersView = object({
+  users: array(
+    object({
+      userID: str,
+      nickname: str,
+      faceURL: str,
+      ex: str,
+      createTime: int,
+      appMangerLevel: int,
+      globalRecvMsgOpt: int,
+    }),
+  ),
+});
+const profileView = (field: typeof str | typeof nullStr) =>
+  object({ userID: str, nickName: field, faceURL: field, ex: field });
 
 const usersBody = (e: UserRegisterEvent) => ({
   users: e.users.map((u) => ({
@@ -67,7 +80,10 @@ const PROFILE_FIELDS = { nickName: 'nickname', faceURL: 'faceURL', ex: 'ex' } as
 const profileAnswer = { kind: 'fields', fields: PROFILE_FIELDS } as const;
 
 function profileBody<E extends UserInfoExChange | UserInfoChange>(e: E) {
-  return { userID: e.userID, ...(wireFields(PROFILE_FIELDS, e) as { nickName: E['nickname']; faceURL: E['faceURL']; ex: E['ex'] }) };
+  return {
+    userID: e.userID,
+    ...(wireFields(PROFILE_FIELDS, e) as { nickName: E['nickname']; faceURL: E['faceURL']; ex: E['ex'] }),
+  };
 }
 
 /** Tencent's profile tags for huddle's fields; `ex` is a custom field, named as the group's is. */
@@ -83,11 +99,21 @@ export const TENCENT_PROFILE_TAGS = [
  */
 const tencentPortraitSet = (unset: null | '') => ({
   command: 'Profile.CallbackPortraitSet',
-  view: object({ Operator_Account: str, From_Account: str, EventTime: int, ProfileItem: array(object({ Tag: str, Value: str })) }),
+  view: object({
+    Operator_Account: str,
+    From_Account: str,
+    EventTime: int,
+    ProfileItem: array(object({ Tag: str, Value: str })),
+  }),
   bodies: (events: (UserInfoExChange | UserInfoChange)[], ctx: TencentContext) =>
     events.flatMap((e) => {
-      const items = TENCENT_PROFILE_TAGS.filter(([k]) => e[k] !== unset && e[k] !== null).map(([k, Tag]) => ({ Tag, Value: e[k] as string }));
-      return items.length === 0 ? [] : [{ Operator_Account: ctx.operator, From_Account: e.userID, EventTime: ctx.eventTime, ProfileItem: items }];
+      const items = TENCENT_PROFILE_TAGS.filter(([k]) => e[k] !== unset && e[k] !== null).map(([k, Tag]) => ({
+        Tag,
+        Value: e[k] as string,
+      }));
+      return items.length === 0
+        ? []
+        : [{ Operator_Account: ctx.operator, From_Account: e.userID, EventTime: ctx.eventTime, ProfileItem: items }];
     }),
   orderingKey: (body: { From_Account: string }) => userQueue(body.From_Account),
 });
@@ -111,7 +137,13 @@ export const beforeUserRegister = defineHook({
       { max: LIMITS.list },
     ),
   }),
-  answer: { kind: 'entries', list: 'users', key: 'userID', fields: sameNames(['nickname', 'faceURL', 'ex']), unknown: 'who is not being registered' },
+  answer: {
+    kind: 'entries',
+    list: 'users',
+    key: 'userID',
+    fields: sameNames(['nickname', 'faceURL', 'ex']),
+    unknown: 'who is not being registered',
+  },
   answerExample: { users: [{ userID: 'u1', nickname: 'Ann (reviewed)' }] },
 });
 
@@ -129,7 +161,11 @@ export const beforeUpdateUserInfoEx = defineHook({
   phase: 'before',
   fires: 'update_user_info_ex, after its checks, before the write',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeUpdateUserInfoExCommand', view: profileView(nullStr), body: (e: UserInfoExChange) => profileBody(e) },
+  openim: {
+    command: 'callbackBeforeUpdateUserInfoExCommand',
+    view: profileView(nullStr),
+    body: (e: UserInfoExChange) => profileBody(e),
+  },
   // Wrappers, as in the request: null leaves a field as is, "" clears it.
   modifiable: obj({
     nickName: optStr({ max: LIMITS.nickname }),
@@ -145,7 +181,11 @@ export const afterUpdateUserInfoEx = defineHook({
   phase: 'after',
   fires: 'update_user_info_ex, with the final values (null: not part of the change)',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterUpdateUserInfoExCommand', view: profileView(nullStr), body: (e: UserInfoExChange) => profileBody(e) },
+  openim: {
+    command: 'callbackAfterUpdateUserInfoExCommand',
+    view: profileView(nullStr),
+    body: (e: UserInfoExChange) => profileBody(e),
+  },
   orderingKey: (e: UserInfoExChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(null),
 });
@@ -155,7 +195,11 @@ export const beforeUpdateUserInfo = defineHook({
   phase: 'before',
   fires: 'update_user_info, after its checks, before the write',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackBeforeUpdateUserInfoCommand', view: profileView(str), body: (e: UserInfoChange) => profileBody(e) },
+  openim: {
+    command: 'callbackBeforeUpdateUserInfoCommand',
+    view: profileView(str),
+    body: (e: UserInfoChange) => profileBody(e),
+  },
   // Plain strings, as in the request: "" leaves a field as is.
   modifiable: obj({
     nickName: plainAnswerStr({ max: LIMITS.nickname }),
@@ -171,7 +215,11 @@ export const afterUpdateUserInfo = defineHook({
   phase: 'after',
   fires: 'update_user_info, with the final values ("": not part of the change)',
   example: PROFILE_CHANGE_EXAMPLE,
-  openim: { command: 'callbackAfterUpdateUserInfoCommand', view: profileView(str), body: (e: UserInfoChange) => profileBody(e) },
+  openim: {
+    command: 'callbackAfterUpdateUserInfoCommand',
+    view: profileView(str),
+    body: (e: UserInfoChange) => profileBody(e),
+  },
   orderingKey: (e: UserInfoChange) => userQueue(e.userID),
   tencent: tencentPortraitSet(''),
 });

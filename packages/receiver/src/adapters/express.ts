@@ -13,10 +13,14 @@ type ExpressRequest = IncomingMessage & { body?: unknown; originalUrl?: string }
 function bodyReadBefore(req: ExpressRequest): string | Uint8Array | undefined {
   const { body } = req;
   if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return body;
-  throw new Error('the callback body was parsed before the receiver could verify it: mount expressMiddleware before express.json(), or use express.raw({ type: "*/*" })');
+  throw new Error(
+    'the callback body was parsed before the receiver could verify it: mount expressMiddleware before express.json(), or use express.raw({ type: "*/*" })',
+  );
 }
 
-export function expressMiddleware(receiver: Receiver): (req: ExpressRequest, res: ServerResponse, next: (err?: unknown) => void) => void {
+export function expressMiddleware(
+  receiver: Receiver,
+): (req: ExpressRequest, res: ServerResponse, next: (err?: unknown) => void) => void {
   return (req, res, next) => {
     try {
       answerNode(receiver, req, res, req.originalUrl ?? req.url ?? '/', bodyReadBefore(req)).catch(next);

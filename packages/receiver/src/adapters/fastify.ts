@@ -24,13 +24,18 @@ interface FastifyLike {
     options: { parseAs: 'buffer'; bodyLimit: number },
     parser: (request: never, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => void,
   ): void;
-  post(path: string, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>): unknown;
+  post(
+    path: string,
+    handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<FastifyReplyLike>,
+  ): unknown;
 }
 
 export function fastifyPlugin(receiver: Receiver): (app: FastifyLike) => Promise<void> {
   return async (app) => {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: receiver.maxBodyBytes }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: receiver.maxBodyBytes }, (_request, body, done) =>
+      done(null, body),
+    );
     const route = async (request: FastifyRequestLike, reply: FastifyReplyLike) => {
       const body = request.body instanceof Uint8Array ? request.body : '';
       const r = await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body });

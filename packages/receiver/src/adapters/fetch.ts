@@ -12,6 +12,8 @@ export function fetchHandler(receiver: Receiver): (request: Request) => Promise<
     if (Number(request.headers.get('content-length') ?? 0) > receiver.maxBodyBytes) return tooLarge();
     const body = new Uint8Array(await request.arrayBuffer());
     if (body.length > receiver.maxBodyBytes) return tooLarge();
-    return toResponse(await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }));
+    return toResponse(
+      await receiver.handle({ method: request.method, url: request.url, headers: request.headers, body }),
+    );
   };
 }

@@ -22,7 +22,13 @@ export function writeResponse(res: ServerResponse, response: CallbackResponse): 
 }
 
 /** Answers a node request whose body is `body`, or is still to be read from the request. */
-export async function answerNode(receiver: Receiver, req: IncomingMessage, res: ServerResponse, url: string, body?: string | Uint8Array): Promise<void> {
+export async function answerNode(
+  receiver: Receiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+  body?: string | Uint8Array,
+): Promise<void> {
   let raw: string | Uint8Array;
   try {
     raw = body ?? (await readBody(req, receiver.maxBodyBytes));

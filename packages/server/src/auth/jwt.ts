@@ -19,7 +19,13 @@ function sign(input: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(input).digest();
 }
 
-export function issueJwt(userID: string, platformID: number, ttlSeconds: number, secret: string, nowMs: number): { token: string; claims: Claims } {
+export function issueJwt(
+  userID: string,
+  platformID: number,
+  ttlSeconds: number,
+  secret: string,
+  nowMs: number,
+): { token: string; claims: Claims } {
   const now = Math.floor(nowMs / 1000);
   // Backdated like OpenIM's, so a client whose clock runs a little behind can use it at once.
   const claims: Claims = {
@@ -58,6 +64,7 @@ export function verifyJwt(token: string, secret: string, nowMs: number): Claims 
   }
   const now = nowMs / 1000;
   if (claims.exp <= now) throw new ApiError('TokenExpiredError', 'token has expired');
-  if (typeof claims.nbf === 'number' && claims.nbf > now) throw new ApiError('TokenNotValidYetError', 'token is not valid yet');
+  if (typeof claims.nbf === 'number' && claims.nbf > now)
+    throw new ApiError('TokenNotValidYetError', 'token is not valid yet');
   return claims;
 }

@@ -26,7 +26,10 @@ export interface ServerOptions {
 export function addServerOptions(cmd: Command): Command {
   cmd.addOption(new Option('--url <url>', `the running huddle [env: HUDDLE_URL] (default: ${DEFAULT_SERVER_URL})`));
   cmd.addOption(
-    new Option('--secret <secret>', 'the admin secret [env: HUDDLE_SECRET]; prefer the variable (command lines are visible to other users). Default: the one the server generated, read from --database'),
+    new Option(
+      '--secret <secret>',
+      'the admin secret [env: HUDDLE_SECRET]; prefer the variable (command lines are visible to other users). Default: the one the server generated, read from --database',
+    ),
   );
   return addSettings(cmd, SERVER_SETTINGS);
 }
@@ -45,7 +48,9 @@ async function readStoredSecret(database: string, dataDir: string): Promise<stri
     try {
       secret = await readPostgresSetting(database, SECRET_SETTING);
     } catch (err) {
-      throw new CliError(`cannot read the admin secret from the database: ${(err as Error).message}; set HUDDLE_SECRET`);
+      throw new CliError(
+        `cannot read the admin secret from the database: ${(err as Error).message}; set HUDDLE_SECRET`,
+      );
     }
     if (secret) return secret;
     throw new CliError('the database holds no admin secret (has huddle started on it?); set HUDDLE_SECRET');
@@ -55,10 +60,14 @@ async function readStoredSecret(database: string, dataDir: string): Promise<stri
   try {
     secret = readSecretFile(dataDir);
   } catch (err) {
-    throw new CliError(`cannot read the admin secret from ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CliError(
+      `cannot read the admin secret from ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   if (secret) return secret;
-  throw new CliError(`no admin secret: ${file} does not exist. Set HUDDLE_SECRET, or point --database at the server's database`);
+  throw new CliError(
+    `no admin secret: ${file} does not exist. Set HUDDLE_SECRET, or point --database at the server's database`,
+  );
 }
 
 export class AdminClient {
@@ -103,7 +112,9 @@ async function post(base: string, apiPath: string, body: unknown, token?: string
   try {
     envelope = JSON.parse(text) as Envelope;
   } catch {
-    throw new CliError(`${apiPath}: ${base} answered HTTP ${res.status} without huddle's JSON envelope (is it huddle?)`);
+    throw new CliError(
+      `${apiPath}: ${base} answered HTTP ${res.status} without huddle's JSON envelope (is it huddle?)`,
+    );
   }
   if (envelope.errCode !== 0) {
     const detail = envelope.errDlt ? `: ${envelope.errDlt}` : '';

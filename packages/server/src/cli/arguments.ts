@@ -5,7 +5,8 @@ import { parseDuration, WebhookConfigError } from '../webhooks/config.js';
 
 export const integer = (min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
   return n;
 };
 

@@ -38,7 +38,11 @@ export function configSummary(config: WebhookConfig) {
   };
 }
 
-function printSummary(file: string, summary: ReturnType<typeof configSummary>, ignored: ReturnType<typeof ignoredHooks>): void {
+function printSummary(
+  file: string,
+  summary: ReturnType<typeof configSummary>,
+  ignored: ReturnType<typeof ignoredHooks>,
+): void {
   print(`${file} is valid.\n`);
   print(
     renderTable(summary.endpoints, [
@@ -49,9 +53,12 @@ function printSummary(file: string, summary: ReturnType<typeof configSummary>, i
       { header: 'enabled hooks', value: (e) => (e.enabledHooks.length ? e.enabledHooks.join(', ') : '—'), max: 1000 },
     ]),
   );
-  print(`\nretrySchedule: ${summary.retrySchedule.map((s) => `${s}s`).join(', ') || '(none: dead after one failed attempt)'}`);
+  print(
+    `\nretrySchedule: ${summary.retrySchedule.map((s) => `${s}s`).join(', ') || '(none: dead after one failed attempt)'}`,
+  );
   print(`deliveryConcurrency: ${summary.deliveryConcurrency}`);
-  if (ignored.enabled.length) print(`warning: enabled, but huddle never sends them (no such callback): ${ignored.enabled.join(', ')}`);
+  if (ignored.enabled.length)
+    print(`warning: enabled, but huddle never sends them (no such callback): ${ignored.enabled.join(', ')}`);
   if (ignored.off.length) print(`ignored (OpenIM hooks huddle does not send): ${ignored.off.join(', ')}`);
 }
 
@@ -67,7 +74,9 @@ export function addConfigCommand(program: Command): void {
   const config = program.command('config').description('webhook configuration files');
   config
     .command('check')
-    .description('validate a webhooks file as the server would, explain each error, and summarise the endpoints and enabled hooks (exit code 2 when invalid)')
+    .description(
+      'validate a webhooks file as the server would, explain each error, and summarise the endpoints and enabled hooks (exit code 2 when invalid)',
+    )
     .argument('<file>', 'the webhooks.yml to check')
     .option('--json', 'print the result as JSON')
     .action((file: string, opts: { json?: boolean }) => {

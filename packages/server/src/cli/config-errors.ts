@@ -68,7 +68,8 @@ export function collectProblems(document: unknown): { config: WebhookConfig } | 
     for (const r of (removed.get(list) ?? []).sort((a, b) => a - b)) if (r <= i) i++;
     return [list, i, ...rest];
   };
-  const keyOf = (path: Segment[]) => path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  const keyOf = (path: Segment[]) =>
+    path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
   const seen = new Set<string>();
   for (;;) {
     try {
@@ -81,7 +82,13 @@ export function collectProblems(document: unknown): { config: WebhookConfig } | 
       problems.push(problemOf(err, key));
       if (!path || seen.has(key) || problems.length >= MAX_PROBLEMS) return { problems };
       seen.add(key);
-      if (path[0] === 'endpoints' && typeof path[1] === 'number' && IDENTITY_FIELDS.has(String(path[2])) && path.length === 3) path = path.slice(0, 2);
+      if (
+        path[0] === 'endpoints' &&
+        typeof path[1] === 'number' &&
+        IDENTITY_FIELDS.has(String(path[2])) &&
+        path.length === 3
+      )
+        path = path.slice(0, 2);
       const before = original(path);
       if (!remove(doc, path)) return { problems };
       if (path.length === 2 && typeof path[1] === 'number') {
@@ -97,30 +104,44 @@ const HINTS: [RegExp, string][] = [
   [/duration/, 'write 5s, 5m, 2h, 1d, 250ms, or a number of seconds'],
   [/at most 3600 seconds/, 'a before-callback holds its API call this long: keep it to seconds'],
   [/true or false/, 'write true or false, without quotes'],
-  [/http:\/\/ or https:\/\//, 'the business server\'s address, e.g. http://127.0.0.1:10006/callbackExample (`huddle receiver --port 10006` serves one to try)'],
+  [
+    /http:\/\/ or https:\/\//,
+    "the business server's address, e.g. http://127.0.0.1:10006/callbackExample (`huddle receiver --port 10006` serves one to try)",
+  ],
   [/whsec_/, 'generate one with: echo "whsec_$(openssl rand -base64 32)"'],
   [/Tencent Cloud Chat has no callback/, '`huddle hooks list` shows which hooks Tencent has'],
   [/a before-hook asks one endpoint/, 'set enable: false on all but one of these endpoints'],
   [/names two endpoints/, 'give each endpoint its own name'],
   [/expected a name of letters/, 'e.g. name: billing'],
   [/top-level url's endpoint/, 'the top-level url is the endpoint "default"; name the others differently'],
-  [/expected one of openim, tencent/, 'openim: OpenIM\'s callbacks ({url}/{command}); tencent: Tencent Cloud Chat\'s (?CallbackCommand=…)'],
-  [/SDKAppID|required for a tencent endpoint/, 'the SDKAppID of your Tencent Cloud Chat app, e.g. sdkAppId: 1400123456'],
-  [/list of at most 50 delays/, 'e.g. retrySchedule: [5s, 5m, 30m, 2h]; [] dead-letters after the first failed attempt'],
+  [
+    /expected one of openim, tencent/,
+    "openim: OpenIM's callbacks ({url}/{command}); tencent: Tencent Cloud Chat's (?CallbackCommand=…)",
+  ],
+  [
+    /SDKAppID|required for a tencent endpoint/,
+    'the SDKAppID of your Tencent Cloud Chat app, e.g. sdkAppId: 1400123456',
+  ],
+  [
+    /list of at most 50 delays/,
+    'e.g. retrySchedule: [5s, 5m, 30m, 2h]; [] dead-letters after the first failed attempt',
+  ],
   [/integer from 1 to 4096/, 'after-callbacks in flight at once; the default is 64'],
   [/at most 32 endpoints/, 'endpoints: a YAML list of mappings (- name: …)'],
   [/at most 128 characters/, 'the callback token from the Tencent Cloud Chat console'],
   [/not valid YAML/, 'check the indentation (spaces, not tabs) and the quoting near the line named'],
-  [/cannot read/, 'check the path and the file\'s permissions'],
+  [/cannot read/, "check the path and the file's permissions"],
   [/expected a mapping with enable/, 'e.g. afterCreateGroup: {enable: true, timeout: 5}'],
 ];
 
 function hintFor(key: string, message: string): string {
   for (const [pattern, hint] of HINTS) if (pattern.test(message)) return hint;
   if (message.startsWith('unknown key')) {
-    if (/^endpoints\[\d+\]\.[^.]+$/.test(key)) return 'an endpoint takes name, url, dialect, sdkAppId, token, signingSecret and hooks';
+    if (/^endpoints\[\d+\]\.[^.]+$/.test(key))
+      return 'an endpoint takes name, url, dialect, sdkAppId, token, signingSecret and hooks';
     if (/^endpoints\[\d+\]\.hooks\.[^.]+$/.test(key)) return '`huddle hooks list` lists the hook keys';
-    if (!key.includes('.')) return 'the top level takes url, signingSecret, retrySchedule, deliveryConcurrency, endpoints and hook keys (`huddle hooks list`)';
+    if (!key.includes('.'))
+      return 'the top level takes url, signingSecret, retrySchedule, deliveryConcurrency, endpoints and hook keys (`huddle hooks list`)';
     return 'a hook takes enable, timeout and failedContinue';
   }
   return '';

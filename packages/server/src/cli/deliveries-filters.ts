@@ -63,7 +63,10 @@ export async function listAll(
 ): Promise<DeliveryEventView[]> {
   const events: DeliveryEventView[] = [];
   for (let page = 1; ; page++) {
-    const data = await client.call<DeliveryEventPage>('/webhook/list_events', { ...filter, pagination: { pageNumber: page, showNumber: PAGE } });
+    const data = await client.call<DeliveryEventPage>('/webhook/list_events', {
+      ...filter,
+      pagination: { pageNumber: page, showNumber: PAGE },
+    });
     events.push(...data.events);
     onPage(events.length, data.total);
     if (data.events.length < PAGE || events.length >= data.total) return events;
@@ -74,9 +77,16 @@ export async function listAll(
  * The deliveries commands that take one event or a filter: an eventID, or `--{flag}` with filters,
  * never both; `toDo` says what the flag does ("to replay every dead event matching the filters").
  */
-export function eventOrFilter(eventID: string | undefined, flagged: boolean | undefined, flag: string, toDo: string, opts: FilterOptions): void {
+export function eventOrFilter(
+  eventID: string | undefined,
+  flagged: boolean | undefined,
+  flag: string,
+  toDo: string,
+  opts: FilterOptions,
+): void {
   if (eventID && flagged) throw usageError(`give an eventID or --${flag}, not both`);
   if (!eventID && !flagged) throw usageError(`give an eventID, or --${flag} ${toDo}`);
   const filters = ['hook', 'group', 'endpoint', 'from', 'to'] as const;
-  if (eventID && filters.some((f) => opts[f] !== undefined)) throw usageError(`filters go with --${flag}; an eventID names one event`);
+  if (eventID && filters.some((f) => opts[f] !== undefined))
+    throw usageError(`filters go with --${flag}; an eventID names one event`);
 }

@@ -28,21 +28,25 @@ export function addDeliveriesListCommand(deliveries: Command): void {
     .option('--limit <n>', 'events per page (at most 1000)', integer(1, 1000), 50)
     .option('--page <n>', 'page number, from 1', integer(1, 1_000_000), 1)
     .option('--json', 'print JSON ({total, events})');
-  addServerOptions(addFilterOptions(cmd)).action(async (opts: ServerOptions & FilterOptions & { status?: string; limit: number; page: number; json?: boolean }) => {
-    const filter = eventFilter(opts);
-    const client = await AdminClient.connect(opts);
-    const data = await client.call<DeliveryEventPage>('/webhook/list_events', {
-      ...filter,
-      ...(opts.status ? { status: opts.status } : {}),
-      pagination: { pageNumber: opts.page, showNumber: opts.limit },
-    });
-    if (opts.json) return printJson(data);
-    if (data.events.length === 0) {
-      note(data.total === 0 ? 'no events match' : `no events on page ${opts.page} (${data.total} match)`);
-      return;
-    }
-    print(eventTable(data.events));
-    const first = (opts.page - 1) * opts.limit + 1;
-    note(`\n${first}–${first + data.events.length - 1} of ${data.total}${first + data.events.length - 1 < data.total ? ` (next: --page ${opts.page + 1})` : ''}`);
-  });
+  addServerOptions(addFilterOptions(cmd)).action(
+    async (opts: ServerOptions & FilterOptions & { status?: string; limit: number; page: number; json?: boolean }) => {
+      const filter = eventFilter(opts);
+      const client = await AdminClient.connect(opts);
+      const data = await client.call<DeliveryEventPage>('/webhook/list_events', {
+        ...filter,
+        ...(opts.status ? { status: opts.status } : {}),
+        pagination: { pageNumber: opts.page, showNumber: opts.limit },
+      });
+      if (opts.json) return printJson(data);
+      if (data.events.length === 0) {
+        note(data.total === 0 ? 'no events match' : `no events on page ${opts.page} (${data.total} match)`);
+        return;
+      }
+      print(eventTable(data.events));
+      const first = (opts.page - 1) * opts.limit + 1;
+      note(
+        `\n${first}–${first + data.events.length - 1} of ${data.total}${first + data.events.length - 1 < data.total ? ` (next: --page ${opts.page + 1})` : ''}`,
+      );
+    },
+  );
 }

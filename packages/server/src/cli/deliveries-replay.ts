@@ -5,13 +5,21 @@
 import { Option, type Command } from 'commander';
 import { duration } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
-import { addFilterOptions, eventFilter, eventOrFilter, listAll, type EventFilter, type FilterOptions } from './deliveries-filters.js';
+import {
+  addFilterOptions,
+  eventFilter,
+  eventOrFilter,
+  listAll,
+  type EventFilter,
+  type FilterOptions,
+} from './deliveries-filters.js';
 import type { DeliveryEventDetail, DeliveryEventView } from '@huddle/protocol';
 import { attemptTable } from './deliveries-show.js';
 import { CliError } from './errors.js';
 import { note, print, printJson, progressLine } from './output.js';
 
-type ReplayOptions = ServerOptions & FilterOptions & { dead?: boolean; wait?: boolean; timeout: number; json?: boolean };
+type ReplayOptions = ServerOptions &
+  FilterOptions & { dead?: boolean; wait?: boolean; timeout: number; json?: boolean };
 
 interface Tally {
   delivered: number;
@@ -32,7 +40,9 @@ async function waitForEvent(client: AdminClient, eventID: string, deadline: numb
       progress.done(`${eventID}: ${status} after ${attempts} attempt${attempts === 1 ? '' : 's'}`);
       return detail;
     }
-    progress.update(`${eventID}: pending, ${attempts} attempt${attempts === 1 ? '' : 's'} so far${lastError ? ` (last: ${lastError})` : ''}`);
+    progress.update(
+      `${eventID}: pending, ${attempts} attempt${attempts === 1 ? '' : 's'} so far${lastError ? ` (last: ${lastError})` : ''}`,
+    );
     await sleep(POLL_MS);
   }
 }
@@ -55,7 +65,10 @@ function followedRange(filter: EventFilter, followed: readonly DeliveryEventView
 
 /** How the replayed events stand: those no longer pending are delivered unless dead again. */
 async function tally(client: AdminClient, ids: ReadonlySet<string>, filter: EventFilter): Promise<Tally> {
-  const [pendingEvents, deadEvents] = await Promise.all([listAll(client, { ...filter, status: 'pending' }), listAll(client, { ...filter, status: 'dead' })]);
+  const [pendingEvents, deadEvents] = await Promise.all([
+    listAll(client, { ...filter, status: 'pending' }),
+    listAll(client, { ...filter, status: 'dead' }),
+  ]);
   const pending = new Set(pendingEvents.map((e) => e.eventID));
   const dead = new Set(deadEvents.map((e) => e.eventID));
   const t: Tally = { delivered: 0, dead: 0, pending: 0 };
@@ -71,7 +84,11 @@ async function replayOne(client: AdminClient, eventID: string, opts: ReplayOptio
   const { count } = await client.call<{ count: number }>('/webhook/replay_event', { eventID });
   if (!opts.wait) {
     if (opts.json) return printJson({ eventID, count });
-    return print(count ? `${eventID} is pending again: huddle sends it at once, with its original webhook-id` : `${eventID} is pending already: nothing to replay`);
+    return print(
+      count
+        ? `${eventID} is pending again: huddle sends it at once, with its original webhook-id`
+        : `${eventID} is pending already: nothing to replay`,
+    );
   }
   const detail = await waitForEvent(client, eventID, deadline);
   if (opts.json) printJson({ eventID, count, ...detail });
@@ -79,14 +96,21 @@ async function replayOne(client: AdminClient, eventID: string, opts: ReplayOptio
     print(`${eventID}: ${detail.event.status}`);
     if (detail.attempts.length) print(attemptTable(detail.attempts));
   }
-  if (detail.event.status !== 'delivered') throw new CliError(detail.event.status === 'dead' ? `${eventID} is dead again` : `${eventID} is still pending (--timeout)`);
+  if (detail.event.status !== 'delivered')
+    throw new CliError(
+      detail.event.status === 'dead' ? `${eventID} is dead again` : `${eventID} is still pending (--timeout)`,
+    );
 }
 
 async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: number): Promise<void> {
   const filter = eventFilter(opts);
   const finding = progressLine();
   // The events about to be replayed, so --wait can follow exactly those.
-  const followed = await listAll(client, { ...filter, status: 'dead' }, (seen, total) => seen < total && finding.update(`finding dead events: ${seen} of ${total}`));
+  const followed = await listAll(
+    client,
+    { ...filter, status: 'dead' },
+    (seen, total) => seen < total && finding.update(`finding dead events: ${seen} of ${total}`),
+  );
   const ids = new Set(followed.map((e) => e.eventID));
   const range = followedRange(filter, followed);
   finding.done('');
@@ -110,18 +134,25 @@ async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: nu
   }
   if (opts.json) printJson({ count, ...t });
   else print(`delivered ${t.delivered}, dead ${t.dead}, pending ${t.pending}`);
-  if (t.dead > 0 || t.pending > 0) throw new CliError(t.pending > 0 ? `${t.pending} still pending (--timeout)` : `${t.dead} dead again`);
+  if (t.dead > 0 || t.pending > 0)
+    throw new CliError(t.pending > 0 ? `${t.pending} still pending (--timeout)` : `${t.dead} dead again`);
 }
 
 export function addDeliveriesReplayCommand(deliveries: Command): void {
   const cmd = deliveries
     .command('replay')
-    .description('send an event again, or every dead event a filter matches (--dead); --wait follows them until delivered or dead (exit code 1 unless all are delivered)')
+    .description(
+      'send an event again, or every dead event a filter matches (--dead); --wait follows them until delivered or dead (exit code 1 unless all are delivered)',
+    )
     .argument('[eventID]', 'the event to replay (evt_…)')
     .option('--dead', 'replay every dead event matching the filters')
     .option('--wait', 'follow the replayed events until they are delivered or dead again, showing progress')
     // The default's description is the string it stood for, so --help reads as before.
-    .addOption(new Option('--timeout <duration>', 'with --wait: give up after this long').argParser(duration).default(60_000, '"60s"'))
+    .addOption(
+      new Option('--timeout <duration>', 'with --wait: give up after this long')
+        .argParser(duration)
+        .default(60_000, '"60s"'),
+    )
     .option('--json', 'print JSON');
   addServerOptions(addFilterOptions(cmd)).action(async (eventID: string | undefined, opts: ReplayOptions) => {
     eventOrFilter(eventID, opts.dead, 'dead', 'to replay every dead event matching the filters', opts);

@@ -15,7 +15,9 @@ const groups = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
 export function addDeliveriesRetryCommand(deliveries: Command): void {
   const cmd = deliveries
     .command('retry')
-    .description("send waiting (pending) events now instead of at their next scheduled retry: one event's group, or every group a filter matches (--pending)")
+    .description(
+      "send waiting (pending) events now instead of at their next scheduled retry: one event's group, or every group a filter matches (--pending)",
+    )
     .argument('[eventID]', 'a pending event (evt_…): its group is retried now, oldest event first')
     .option('--pending', 'retry now every waiting group whose oldest pending event matches the filters')
     .option('--json', 'print JSON ({count})');
@@ -26,7 +28,12 @@ export function addDeliveriesRetryCommand(deliveries: Command): void {
       ? await client.call<{ count: number }>('/webhook/retry_event', { eventID })
       : await client.call<{ count: number }>('/webhook/retry_pending', eventFilter(opts));
     if (opts.json) return printJson(eventID ? { eventID, count } : { count });
-    if (eventID) return print(count ? `${eventID}: its group is retried now` : `${eventID} is not waiting for a retry (delivered, dead, in flight or due already): nothing to do`);
+    if (eventID)
+      return print(
+        count
+          ? `${eventID}: its group is retried now`
+          : `${eventID} is not waiting for a retry (delivered, dead, in flight or due already): nothing to do`,
+      );
     print(count ? `${groups(count)} retried now` : 'no waiting groups match');
   });
 }

@@ -14,7 +14,10 @@ export function addSettings(cmd: Command, variables: readonly FlagVariable[]): C
   return cmd;
 }
 
-export function flagValues(opts: Record<string, unknown>, variables: readonly FlagVariable[]): Partial<Record<FlagVariable, string>> {
+export function flagValues(
+  opts: Record<string, unknown>,
+  variables: readonly FlagVariable[],
+): Partial<Record<FlagVariable, string>> {
   const out: Partial<Record<FlagVariable, string>> = {};
   for (const v of variables) {
     const value = opts[optionKey(v)];
@@ -24,7 +27,11 @@ export function flagValues(opts: Record<string, unknown>, variables: readonly Fl
 }
 
 /** The configuration from the environment and a command's setting flags; a wrong value is a usage error (exit code 2) naming it. */
-export function loadCliConfig(opts: Record<string, unknown>, variables: readonly FlagVariable[], env: NodeJS.ProcessEnv = process.env): Config {
+export function loadCliConfig(
+  opts: Record<string, unknown>,
+  variables: readonly FlagVariable[],
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   try {
     return loadConfig(env, flagValues(opts, variables));
   } catch (err) {

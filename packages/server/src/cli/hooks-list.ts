@@ -4,7 +4,13 @@
 
 import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
 import type { Command } from 'commander';
-import { isActive, loadWebhookFile, parseWebhookConfig, WebhookConfigError, type WebhookConfig } from '../webhooks/config.js';
+import {
+  isActive,
+  loadWebhookFile,
+  parseWebhookConfig,
+  WebhookConfigError,
+  type WebhookConfig,
+} from '../webhooks/config.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
 import { usageError } from './errors.js';
 import { note, print, printJson, renderTable, type Column } from './output.js';
@@ -24,7 +30,8 @@ async function configFrom(opts: ServerOptions & { config?: string }): Promise<We
     try {
       return loadWebhookFile(opts.config).config;
     } catch (err) {
-      if (err instanceof WebhookConfigError) throw usageError(`${opts.config}: ${err.message} (huddle config check explains it)`);
+      if (err instanceof WebhookConfigError)
+        throw usageError(`${opts.config}: ${err.message} (huddle config check explains it)`);
       throw err;
     }
   }
@@ -37,8 +44,15 @@ async function configFrom(opts: ServerOptions & { config?: string }): Promise<We
 export function hookRows(config: WebhookConfig | undefined): HookRow[] {
   return HOOK_KEYS.map((key) => {
     const hook = HOOKS[key];
-    const row: HookRow = { key, phase: hook.phase, openimCommand: hook.openim.command, tencentCommand: hook.tencent?.command ?? null, fires: hook.fires };
-    if (config) row.enabled = Object.fromEntries(config.endpoints.map((e) => [e.name, isActive(e) && e.hooks[key].enable]));
+    const row: HookRow = {
+      key,
+      phase: hook.phase,
+      openimCommand: hook.openim.command,
+      tencentCommand: hook.tencent?.command ?? null,
+      fires: hook.fires,
+    };
+    if (config)
+      row.enabled = Object.fromEntries(config.endpoints.map((e) => [e.name, isActive(e) && e.hooks[key].enable]));
     return row;
   });
 }
@@ -46,7 +60,9 @@ export function hookRows(config: WebhookConfig | undefined): HookRow[] {
 export function addHooksListCommand(hooks: Command): void {
   const cmd = hooks
     .command('list')
-    .description('every callback: key, phase, OpenIM and Tencent commands, and which endpoints enable it (with --config, or --url for a running server)')
+    .description(
+      'every callback: key, phase, OpenIM and Tencent commands, and which endpoints enable it (with --config, or --url for a running server)',
+    )
     .option('--config <file>', 'a webhooks file to read which hooks each endpoint enables')
     .option('--json', 'print JSON');
   addServerOptions(cmd).action(async (opts: ServerOptions & { config?: string; json?: boolean }) => {
@@ -60,7 +76,10 @@ export function addHooksListCommand(hooks: Command): void {
       { header: 'tencent command', value: (r) => r.tencentCommand ?? '—' },
     ];
     for (const e of config?.endpoints ?? []) {
-      columns.push({ header: isActive(e) ? e.name : `${e.name} (no url)`, value: (r) => (r.enabled?.[e.name] ? 'on' : 'off') });
+      columns.push({
+        header: isActive(e) ? e.name : `${e.name} (no url)`,
+        value: (r) => (r.enabled?.[e.name] ? 'on' : 'off'),
+      });
     }
     print(renderTable(rows, columns));
     if (!config) note('\n(which endpoints enable each hook: --config FILE, or --url for a running huddle)');

@@ -25,18 +25,36 @@ interface TestOptions {
 }
 
 /** Flag for each endpoint field, so the parser's errors name what the user typed. */
-const FLAG_OF: Record<string, string> = { url: '--to', dialect: '--dialect', sdkAppId: '--sdk-app-id', token: '--token', signingSecret: '--signing-secret' };
+const FLAG_OF: Record<string, string> = {
+  url: '--to',
+  dialect: '--dialect',
+  sdkAppId: '--sdk-app-id',
+  token: '--token',
+  signingSecret: '--signing-secret',
+};
 
 function findHook(name: string): HookKey {
   const lower = name.toLowerCase();
-  const key = HOOK_KEYS.find((k) => k.toLowerCase() === lower || HOOKS[k].openim.command.toLowerCase() === lower || HOOKS[k].tencent?.command.toLowerCase() === lower);
+  const key = HOOK_KEYS.find(
+    (k) =>
+      k.toLowerCase() === lower ||
+      HOOKS[k].openim.command.toLowerCase() === lower ||
+      HOOKS[k].tencent?.command.toLowerCase() === lower,
+  );
   if (!key) throw usageError(`unknown hook "${name}": one of ${HOOK_KEYS.join(', ')} (huddle hooks list)`);
   return key;
 }
 
 /** The endpoint the flags describe, validated by the configuration parser itself. */
 function endpointOf(opts: TestOptions): EndpointConfig {
-  const doc = { name: 'test', url: opts.to, dialect: opts.dialect, sdkAppId: opts.sdkAppId, token: opts.token, signingSecret: opts.signingSecret };
+  const doc = {
+    name: 'test',
+    url: opts.to,
+    dialect: opts.dialect,
+    sdkAppId: opts.sdkAppId,
+    token: opts.token,
+    signingSecret: opts.signingSecret,
+  };
   const defined = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined));
   try {
     return parseWebhookConfig({ endpoints: [defined] }).endpoints[1]!;
@@ -55,20 +73,34 @@ function readAnswer(hook: HookDefinition, endpoint: EndpointConfig, res: SendRes
   if (hook.phase === 'after') {
     const delivered = afterVerdict(dialect, res);
     // Any 2xx is delivered; a body huddle cannot read is noted, as in the delivery log.
-    if (delivered.ok && delivered.note) return { ok: true, verdict: `delivered (noted: ${delivered.note})`, detail: { kind: 'delivered', note: delivered.note } };
+    if (delivered.ok && delivered.note)
+      return {
+        ok: true,
+        verdict: `delivered (noted: ${delivered.note})`,
+        detail: { kind: 'delivered', note: delivered.note },
+      };
     return delivered.ok
       ? { ok: true, verdict: 'delivered', detail: { kind: 'delivered' } }
-      : { ok: false, verdict: `not delivered: ${delivered.reason} (huddle retries it on retrySchedule)`, detail: { kind: 'retry', reason: delivered.reason } };
+      : {
+          ok: false,
+          verdict: `not delivered: ${delivered.reason} (huddle retries it on retrySchedule)`,
+          detail: { kind: 'retry', reason: delivered.reason },
+        };
   }
   const verdict = beforeVerdict(dialect, hook, res);
   if (verdict.kind === 'allow') {
-    const change = verdict.modification === undefined ? 'unchanged' : `modified: ${JSON.stringify(verdict.modification)}`;
+    const change =
+      verdict.modification === undefined ? 'unchanged' : `modified: ${JSON.stringify(verdict.modification)}`;
     return { ok: true, verdict: `allow (${change})`, detail: verdict };
   }
   if (verdict.kind === 'reject') {
     const e = ApiError.fromBusinessServer(verdict, endpoint.dialect);
     const caller = { errCode: e.code, errMsg: e.errMsg, errDlt: e.detail };
-    return { ok: true, verdict: `reject: the caller gets errCode ${e.code} ${e.errMsg}${e.detail ? ` (${e.detail})` : ''}`, detail: { ...verdict, caller } };
+    return {
+      ok: true,
+      verdict: `reject: the caller gets errCode ${e.code} ${e.errMsg}${e.detail ? ` (${e.detail})` : ''}`,
+      detail: { ...verdict, caller },
+    };
   }
   const refusal = ApiError.fromCallbackFailure(verdict, hook.key);
   return {
@@ -81,14 +113,20 @@ function readAnswer(hook: HookDefinition, endpoint: EndpointConfig, res: SendRes
 export function addHooksTestCommand(hooks: Command): void {
   hooks
     .command('test')
-    .description("send a hook's sample event to a URL as huddle would, and print the answer and huddle's verdict (exit code 1 when the callback fails)")
+    .description(
+      "send a hook's sample event to a URL as huddle would, and print the answer and huddle's verdict (exit code 1 when the callback fails)",
+    )
     .argument('<hook>', 'hook key (afterCreateGroup) or its OpenIM or Tencent command')
     .requiredOption('--to <url>', "the business server: OpenIM's base URL ({url}/{command}), or Tencent's callback URL")
     .addOption(new Option('--dialect <dialect>', 'how to send it').choices(['openim', 'tencent']).default('openim'))
     .option('--sdk-app-id <id>', 'Tencent: the SDKAppID sent in the query string (required with --dialect tencent)')
     .option('--token <token>', 'Tencent: the callback token; requests then carry Sign and RequestTime')
     .option('--signing-secret <whsec>', 'sign the request with Standard Webhooks (webhook-signature)')
-    .option('--timeout <duration>', "how long to wait for the answer (default: the dialect's, 5s OpenIM, 2s Tencent)", duration)
+    .option(
+      '--timeout <duration>',
+      "how long to wait for the answer (default: the dialect's, 5s OpenIM, 2s Tencent)",
+      duration,
+    )
     .option('--json', 'print JSON')
     .action(async (name: string, opts: TestOptions) => {
       const key = findHook(name);
@@ -103,7 +141,18 @@ export function addHooksTestCommand(hooks: Command): void {
       const payload = JSON.stringify(body);
       const now = Date.now();
       const operationID = `hooks-test-${now}`;
-      const request = dialect.request(endpoint, { id: newEventID(now), command: dialect.command(hook), operationID, payload, clientIP: '127.0.0.1', optPlatform: 'RESTAPI' }, now);
+      const request = dialect.request(
+        endpoint,
+        {
+          id: newEventID(now),
+          command: dialect.command(hook),
+          operationID,
+          payload,
+          clientIP: '127.0.0.1',
+          optPlatform: 'RESTAPI',
+        },
+        now,
+      );
       // undici loads only for this command, not for every `huddle` start.
       const { CallbackSender } = await import('../webhooks/send.js');
       const sender = new CallbackSender(1);

@@ -22,12 +22,18 @@ async function migrate(database: string): Promise<MigrateResult> {
 }
 
 export function addMigrateCommand(program: Command): void {
-  const cmd = addSettings(program.command('migrate').description('apply the database migrations to HUDDLE_DATABASE and exit'), ['HUDDLE_DATABASE']);
+  const cmd = addSettings(
+    program.command('migrate').description('apply the database migrations to HUDDLE_DATABASE and exit'),
+    ['HUDDLE_DATABASE'],
+  );
   cmd.option('--json', 'print the result as JSON');
   cmd.action(async (opts: Record<string, unknown>) => {
     const result = await migrate(loadCliConfig(opts, ['HUDDLE_DATABASE']).database);
     if (opts.json) printJson(result);
     else if (result.applied === 0) print(`${result.database} is up to date (schema version ${result.version})`);
-    else print(`applied ${result.applied} migration${result.applied === 1 ? '' : 's'} to ${result.database} (schema version ${result.version})`);
+    else
+      print(
+        `applied ${result.applied} migration${result.applied === 1 ? '' : 's'} to ${result.database} (schema version ${result.version})`,
+      );
   });
 }

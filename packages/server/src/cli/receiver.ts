@@ -37,7 +37,8 @@ function parseModify(value: string): Record<string, unknown> {
   } catch {
     throw new InvalidArgumentError('expected a JSON object, e.g. \'{"groupName":"renamed"}\'');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InvalidArgumentError('expected a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new InvalidArgumentError('expected a JSON object');
   return json as Record<string, unknown>;
 }
 
@@ -66,7 +67,9 @@ function keyFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) {
     if (!/(ID|IDs|Id|Account|List|Members)$/.test(k) || k === 'operationID') continue;
-    const items = Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x !== null ? Object.values(x)[0] : x)) : [v];
+    const items = Array.isArray(v)
+      ? v.map((x) => (typeof x === 'object' && x !== null ? Object.values(x)[0] : x))
+      : [v];
     const text = items.map(String).join(',');
     if (text) out[k] = truncate(text, 60);
   }
@@ -80,24 +83,45 @@ function checks(cb: Callback, opts: ReceiverOptions): Record<string, string> {
     const header = cb.headers['webhook-signature'];
     const id = String(cb.headers['webhook-id'] ?? '');
     const ts = Number(cb.headers['webhook-timestamp']);
-    out['webhook-signature'] = typeof header !== 'string' ? 'missing' : signatureMatches(opts.signingSecret, id, ts, cb.raw, header) ? 'valid' : 'INVALID';
+    out['webhook-signature'] =
+      typeof header !== 'string'
+        ? 'missing'
+        : signatureMatches(opts.signingSecret, id, ts, cb.raw, header)
+          ? 'valid'
+          : 'INVALID';
   }
   if (opts.token && cb.dialect === 'tencent') {
     const sign = cb.query.Sign;
-    out.Sign = !sign ? 'missing' : tencentSignMatches(opts.token, cb.query.RequestTime ?? '', sign) ? 'valid' : 'INVALID';
+    out.Sign = !sign
+      ? 'missing'
+      : tencentSignMatches(opts.token, cb.query.RequestTime ?? '', sign)
+        ? 'valid'
+        : 'INVALID';
   }
   return out;
 }
 
-function answerFor(cb: Callback, opts: ReceiverOptions): { status: number; body: Record<string, unknown>; label: string } {
+function answerFor(
+  cb: Callback,
+  opts: ReceiverOptions,
+): { status: number; body: Record<string, unknown>; label: string } {
   const scripted = !opts.only || opts.only.includes(cb.command);
   const tencent = cb.dialect === 'tencent';
-  const allow = tencent ? { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' } : { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 };
+  const allow = tencent
+    ? { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' }
+    : { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 };
   if (!scripted) return { status: 200, body: allow, label: 'allow' };
-  if (opts.failStatus !== undefined) return { status: opts.failStatus, body: { errMsg: 'failing on purpose (huddle receiver --fail-status)' }, label: `HTTP ${opts.failStatus}` };
+  if (opts.failStatus !== undefined)
+    return {
+      status: opts.failStatus,
+      body: { errMsg: 'failing on purpose (huddle receiver --fail-status)' },
+      label: `HTTP ${opts.failStatus}`,
+    };
   if (opts.reject) {
     const { code, message } = opts.reject;
-    const body = tencent ? { ActionStatus: 'OK', ErrorCode: code, ErrorInfo: message } : { actionCode: 0, errCode: code, errMsg: message, errDlt: '', nextCode: 1 };
+    const body = tencent
+      ? { ActionStatus: 'OK', ErrorCode: code, ErrorInfo: message }
+      : { actionCode: 0, errCode: code, errMsg: message, errDlt: '', nextCode: 1 };
     return { status: 200, body, label: `reject ${code}` };
   }
   if (opts.modify) return { status: 200, body: { ...allow, ...opts.modify }, label: 'modify' };
@@ -108,14 +132,30 @@ function report(cb: Callback, answer: { status: number; body: unknown; label: st
   const at = new Date().toISOString().slice(11, 23);
   const signatures = checks(cb, opts);
   if (opts.json) {
-    print(JSON.stringify({ time: new Date().toISOString(), dialect: cb.dialect, command: cb.command, query: cb.query, headers: cb.headers, body: cb.body ?? cb.raw, signatures, answer }));
+    print(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        dialect: cb.dialect,
+        command: cb.command,
+        query: cb.query,
+        headers: cb.headers,
+        body: cb.body ?? cb.raw,
+        signatures,
+        answer,
+      }),
+    );
     return;
   }
-  const fields = Object.entries(keyFields(cb.body)).map(([k, v]) => `${k}=${v}`).join(' ');
+  const fields = Object.entries(keyFields(cb.body))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   print(`${at}  ${cb.dialect}  ${cb.command}  ${fields}  -> ${answer.label}`);
   const headers: Record<string, string> = {};
-  for (const h of ['operationid', 'webhook-id', 'webhook-timestamp', 'webhook-signature']) if (cb.headers[h] !== undefined) headers[h] = String(cb.headers[h]);
-  if (cb.dialect === 'tencent') for (const q of ['SdkAppid', 'ClientIP', 'OptPlatform', 'Sign', 'RequestTime']) if (cb.query[q] !== undefined) headers[q] = cb.query[q];
+  for (const h of ['operationid', 'webhook-id', 'webhook-timestamp', 'webhook-signature'])
+    if (cb.headers[h] !== undefined) headers[h] = String(cb.headers[h]);
+  if (cb.dialect === 'tencent')
+    for (const q of ['SdkAppid', 'ClientIP', 'OptPlatform', 'Sign', 'RequestTime'])
+      if (cb.query[q] !== undefined) headers[q] = cb.query[q];
   for (const [k, v] of Object.entries(headers)) print(`    ${k}: ${v}${signatures[k] ? ` (${signatures[k]})` : ''}`);
   if (cb.body === undefined) print(`    body (not JSON): ${truncate(cb.raw, 200)}`);
 }
@@ -168,14 +208,32 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
 export function addReceiverCommand(program: Command): void {
   program
     .command('receiver')
-    .description('run a business server that prints every callback it receives and answers allow, or as the flags say (both dialects)')
+    .description(
+      'run a business server that prints every callback it receives and answers allow, or as the flags say (both dialects)',
+    )
     .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0, 65535), 10006)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--reject <code[:message]>', 'reject before-callbacks: OpenIM nextCode 1 with this errCode (5000–9999 reach the caller), Tencent ErrorCode (1, or 10100–10200)', parseReject)
-    .option('--modify <json>', 'allow, adding these fields to the answer (a before-hook\'s modifiable fields, e.g. \'{"groupName":"renamed"}\')', parseModify)
-    .option('--fail-status <status>', 'answer this HTTP status instead (e.g. 500: after-callbacks are retried)', integer(100, 599))
+    .option(
+      '--reject <code[:message]>',
+      'reject before-callbacks: OpenIM nextCode 1 with this errCode (5000–9999 reach the caller), Tencent ErrorCode (1, or 10100–10200)',
+      parseReject,
+    )
+    .option(
+      '--modify <json>',
+      'allow, adding these fields to the answer (a before-hook\'s modifiable fields, e.g. \'{"groupName":"renamed"}\')',
+      parseModify,
+    )
+    .option(
+      '--fail-status <status>',
+      'answer this HTTP status instead (e.g. 500: after-callbacks are retried)',
+      integer(100, 599),
+    )
     .option('--delay <ms>', 'wait this long before answering', integer(0, 3_600_000), 0)
-    .option('--only <hooks>', 'apply --reject, --modify and --fail-status only to these hooks or commands (comma-separated); allow the rest', parseOnly)
+    .option(
+      '--only <hooks>',
+      'apply --reject, --modify and --fail-status only to these hooks or commands (comma-separated); allow the rest',
+      parseOnly,
+    )
     .option('--signing-secret <whsec>', 'check each webhook-signature against this secret')
     .option('--token <token>', "Tencent: check each request's Sign against this callback token")
     .option('--json', 'print one JSON line per callback (headers, query, body, answer)')
@@ -193,7 +251,9 @@ export function addReceiverCommand(program: Command): void {
       const { port } = server.address() as { port: number };
       const base = `http://${opts.host}:${port}`;
       note(`huddle receiver listening on ${base}`);
-      note(`  webhooks.yml: url: ${base}/callbackExample  (OpenIM), or an endpoint with dialect: tencent and url: ${base}/`);
+      note(
+        `  webhooks.yml: url: ${base}/callbackExample  (OpenIM), or an endpoint with dialect: tencent and url: ${base}/`,
+      );
       const stop = () => {
         server.close(() => process.exit(0));
         // huddle keeps its connections alive: close them, or close() waits for their idle timeout.

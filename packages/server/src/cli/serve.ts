@@ -3,7 +3,7 @@
 // configuration. cli.ts loads this file only for these commands, so the others start without the
 // server's modules.
 
-import { createApp, type Role } from '../app.js';
+import { type App, createApp, type Role } from '../app.js';
 import type { FlagVariable } from '../config.js';
 import { createLogger } from '../logger.js';
 import { isPostgresUrl } from '../storage/open.js';
@@ -17,7 +17,11 @@ function roleName(role: Role): string {
 }
 
 /** `opts`: the command's options, of which the setting flags of `variables` are read. */
-export async function runServer(role: Role, opts: Record<string, unknown>, variables: readonly FlagVariable[]): Promise<void> {
+export async function runServer(
+  role: Role,
+  opts: Record<string, unknown>,
+  variables: readonly FlagVariable[],
+): Promise<void> {
   const config = loadCliConfig(opts, variables);
   if (!(role.api && role.worker) && !isPostgresUrl(config.database)) {
     throw usageError(
@@ -26,20 +30,29 @@ export async function runServer(role: Role, opts: Record<string, unknown>, varia
     );
   }
   const logger = createLogger(config.logLevel);
-  let app;
+  let app: App;
   try {
     app = await createApp(config, logger, { role });
   } catch (err) {
     if (err instanceof WebhookConfigError) throw usageError(err.message);
     throw err;
   }
-  if (app.secret.generated) logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
+  if (app.secret.generated)
+    logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
   else if (app.secret.where) logger.info({ file: app.secret.where }, 'using the admin secret huddle generated earlier');
   const address = await app.listen();
   const url = `http://${address.address}:${address.port}`;
   // The worker ID is what the outbox's locked_by column holds for this instance's leases.
-  const fields = { database: redactPassword(config.database), role: roleName(role), ...(role.worker ? { workerID: app.worker.id } : {}) };
-  if (role.api) logger.info(fields, `huddle listening on ${url}${role.worker ? '' : ' (API only: callbacks are delivered by the worker instances)'}`);
+  const fields = {
+    database: redactPassword(config.database),
+    role: roleName(role),
+    ...(role.worker ? { workerID: app.worker.id } : {}),
+  };
+  if (role.api)
+    logger.info(
+      fields,
+      `huddle listening on ${url}${role.worker ? '' : ' (API only: callbacks are delivered by the worker instances)'}`,
+    );
   else logger.info(fields, `huddle worker listening on ${url} (GET /healthz and /metrics only)`);
 
   let stopping = false;

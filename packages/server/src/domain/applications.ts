@@ -15,13 +15,20 @@ export function applicationService(deps: DomainDeps) {
   /** Requests with their applicant's profile and their group, as OpenIM's GroupRequest. */
   async function expand(total: number, requests: RequestRecord[]) {
     const repos = store.repos;
-    const users = new Map((await repos.users.find([...new Set(requests.map((r) => r.userID))])).map((u) => [u.userID, u]));
-    const groups = new Map((await repos.groups.find([...new Set(requests.map((r) => r.groupID))])).map((g) => [g.groupID, g]));
+    const users = new Map(
+      (await repos.users.find([...new Set(requests.map((r) => r.userID))])).map((u) => [u.userID, u]),
+    );
+    const groups = new Map(
+      (await repos.groups.find([...new Set(requests.map((r) => r.groupID))])).map((g) => [g.groupID, g]),
+    );
     return { total, groupRequests: requests.map((r) => requestInfo(r, users.get(r.userID), groups.get(r.groupID))) };
   }
 
   return {
-    async respond(ctx: OpContext, input: { groupID: string; fromUserID: string; handledMsg: string; handleResult: number }) {
+    async respond(
+      ctx: OpContext,
+      input: { groupID: string; fromUserID: string; handledMsg: string; handleResult: number },
+    ) {
       if (input.handleResult !== HandleResult.Accepted && input.handleResult !== HandleResult.Refused) {
         throw args('HandleResult unknown');
       }
@@ -37,7 +44,8 @@ export function applicationService(deps: DomainDeps) {
         const [applicant] = await tx.users.find([input.fromUserID]);
         if (!applicant) throw notFound(`user ${input.fromUserID} not found`);
         // Someone invited meanwhile is already in: the request is closed, nobody is added twice.
-        const joins = input.handleResult === HandleResult.Accepted && !(await tx.members.get(input.groupID, input.fromUserID));
+        const joins =
+          input.handleResult === HandleResult.Accepted && !(await tx.members.get(input.groupID, input.fromUserID));
         const member: MemberRecord = {
           groupID: input.groupID,
           userID: input.fromUserID,
@@ -85,7 +93,8 @@ export function applicationService(deps: DomainDeps) {
     /** The inbox of a group manager: requests to groups where fromUserID is owner or admin. */
     async received(ctx: OpContext, input: { fromUserID: string; pagination: Page } & RequestQuery) {
       const { caller } = ctx;
-      if (input.fromUserID !== caller.userID && !caller.isAppAdmin) throw noPermission('you may only read your own inbox');
+      if (input.fromUserID !== caller.userID && !caller.isAppAdmin)
+        throw noPermission('you may only read your own inbox');
       const repos = store.repos;
       if (input.groupIDs.length > 0) {
         const groups = await repos.groups.find(input.groupIDs);
@@ -93,7 +102,9 @@ export function applicationService(deps: DomainDeps) {
         if (missing.length > 0) throw new ApiError('GroupIDNotFoundError', `group not found: ${missing.join(', ')}`);
         if (!caller.isAppAdmin) {
           const mine = await Promise.all(input.groupIDs.map((id) => repos.members.get(id, input.fromUserID)));
-          const notManaged = input.groupIDs.filter((_, i) => mine[i]?.roleLevel !== Role.Owner && mine[i]?.roleLevel !== Role.Admin);
+          const notManaged = input.groupIDs.filter(
+            (_, i) => mine[i]?.roleLevel !== Role.Owner && mine[i]?.roleLevel !== Role.Admin,
+          );
           if (notManaged.length > 0) throw noPermission(`not owner or admin of: ${notManaged.join(', ')}`);
         }
       }
@@ -103,7 +114,8 @@ export function applicationService(deps: DomainDeps) {
 
     /** The requests a user has made. */
     async sent(ctx: OpContext, input: { userID: string; pagination: Page } & RequestQuery) {
-      if (input.userID !== ctx.caller.userID && !ctx.caller.isAppAdmin) throw noPermission('you may only read your own requests');
+      if (input.userID !== ctx.caller.userID && !ctx.caller.isAppAdmin)
+        throw noPermission('you may only read your own requests');
       const page = await store.repos.requests.byApplicant(input.userID, input, input.pagination);
       return expand(page.total, page.items);
     },

@@ -28,7 +28,13 @@ export function authService(deps: AuthDeps) {
 
   async function issue(userID: string, platformID: number) {
     const { token, claims } = issueJwt(userID, platformID, deps.tokenTtlSeconds, deps.secret, now());
-    await store.repos.tokens.insert({ tokenHash: hashToken(token), userID, platformID, expiresAt: claims.exp * 1000, state: 0 });
+    await store.repos.tokens.insert({
+      tokenHash: hashToken(token),
+      userID,
+      platformID,
+      expiresAt: claims.exp * 1000,
+      state: 0,
+    });
     return { token, expireTimeSeconds: deps.tokenTtlSeconds };
   }
 
@@ -39,7 +45,12 @@ export function authService(deps: AuthDeps) {
     if (!record) throw new ApiError('TokenNotExistError', 'token is not registered');
     if (record.state === 2) throw new ApiError('TokenKickedError', 'token was revoked by force_logout');
     if (record.state !== 0) throw new ApiError('TokenUnknownError', 'token is not usable');
-    return { userID: claims.UserID, platformID: claims.PlatformID, isAppAdmin: isAppAdmin(claims.UserID), exp: claims.exp };
+    return {
+      userID: claims.UserID,
+      platformID: claims.PlatformID,
+      isAppAdmin: isAppAdmin(claims.UserID),
+      exp: claims.exp,
+    };
   }
 
   function requireAppAdmin(ctx: OpContext): void {

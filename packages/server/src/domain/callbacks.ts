@@ -52,9 +52,14 @@ export async function askMembersJoin(
   members: MemberRecord[],
 ): Promise<MemberRecord[]> {
   if (members.length === 0 || !hooks.enabled('beforeMemberJoinGroup')) return members;
-  const event = { groupID: group.groupID, memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })), groupEx: group.ex };
+  const event = {
+    groupID: group.groupID,
+    memberList: members.map((m) => ({ userID: m.userID, ex: m.ex })),
+    groupEx: group.ex,
+  };
   return ask(hooks, ctx, 'beforeMemberJoinGroup', event, members, {
-    refuse: (entry, before) => (entry.roleLevel !== undefined && before.roleLevel === Role.Owner ? `the owner's role cannot change` : undefined),
+    refuse: (entry, before) =>
+      entry.roleLevel !== undefined && before.roleLevel === Role.Owner ? `the owner's role cannot change` : undefined,
   });
 }
 
@@ -83,7 +88,13 @@ export async function reportJoins(
     tx,
     ctx,
     'afterJoinGroup',
-    members.map((m) => ({ operationID: ctx.operationID, groupID: group.groupID, reqMessage, joinSource: m.joinSource, inviterUserID: m.userID })),
+    members.map((m) => ({
+      operationID: ctx.operationID,
+      groupID: group.groupID,
+      reqMessage,
+      joinSource: m.joinSource,
+      inviterUserID: m.userID,
+    })),
     [group],
   );
   await reportIfFull({ hooks, maxGroupMembers }, tx, ctx, group.groupID, memberCount);
@@ -98,5 +109,6 @@ export async function reportIfFull(
   memberCount: number,
 ): Promise<void> {
   if (maxGroupMembers === 0 || !hooks.enabled('afterGroupFull')) return;
-  if (memberCount >= maxGroupMembers) await hooks.after(tx, ctx, 'afterGroupFull', [{ groupID, memberCount, maxMemberCount: maxGroupMembers }]);
+  if (memberCount >= maxGroupMembers)
+    await hooks.after(tx, ctx, 'afterGroupFull', [{ groupID, memberCount, maxMemberCount: maxGroupMembers }]);
 }

@@ -34,14 +34,25 @@ export interface CallbackPort {
    * Asks a before-callback. Returns the validated modification (undefined: proceed unchanged);
    * throws the business server's rejection, or a callback failure when failedContinue is false.
    */
-  before<K extends BeforeHookKey>(ctx: OpContext, key: K, event: EventOf<Hooks[K]>, groups?: readonly GroupFacts[]): Promise<ModificationOf<Hooks[K]> | undefined>;
+  before<K extends BeforeHookKey>(
+    ctx: OpContext,
+    key: K,
+    event: EventOf<Hooks[K]>,
+    groups?: readonly GroupFacts[],
+  ): Promise<ModificationOf<Hooks[K]> | undefined>;
   /**
    * A modification that passed the hook's schema but breaks a rule only the domain knows: returns
    * with failedContinue (the operation proceeds unmodified), otherwise throws CallbackDataError.
    */
   invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void;
   /** Writes the after-callbacks of the events in the caller's transaction (the outbox). */
-  after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[], groups?: readonly GroupFacts[]): Promise<void>;
+  after<K extends AfterHookKey>(
+    tx: Repos,
+    ctx: OpContext,
+    key: K,
+    events: EventOf<Hooks[K]>[],
+    groups?: readonly GroupFacts[],
+  ): Promise<void>;
 }
 
 export interface DomainDeps {

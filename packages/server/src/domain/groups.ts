@@ -64,7 +64,12 @@ function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): Grou
 }
 
 /** A new group and its initial members, as create_group writes them. */
-function newGroup(info: GroupInput, roles: readonly [string, number][], creator: string, time: number): { group: GroupRecord; members: MemberRecord[] } {
+function newGroup(
+  info: GroupInput,
+  roles: readonly [string, number][],
+  creator: string,
+  time: number,
+): { group: GroupRecord; members: MemberRecord[] } {
   const group: GroupRecord = {
     groupID: info.groupID,
     groupName: info.groupName,
@@ -108,7 +113,9 @@ export function groupService(deps: DomainDeps) {
    * the request's when present), then the write and, if anything changed, the after-hook.
    */
   async function applySettings(ctx: OpContext, groupID: string, requested: SettingsChange, ex: boolean) {
-    const [beforeKey, afterKey] = ex ? (['beforeSetGroupInfoEx', 'afterSetGroupInfoEx'] as const) : (['beforeSetGroupInfo', 'afterSetGroupInfo'] as const);
+    const [beforeKey, afterKey] = ex
+      ? (['beforeSetGroupInfoEx', 'afterSetGroupInfoEx'] as const)
+      : (['beforeSetGroupInfo', 'afterSetGroupInfo'] as const);
     const check = async (tx: Repos) => {
       // OpenIM's order: permission first (a non-member gets 1004), then existence and state.
       await requireGroupManager(tx, ctx.caller, groupID, 'RecordNotFoundError');
@@ -121,14 +128,21 @@ export function groupService(deps: DomainDeps) {
       decide: (group) =>
         ask(hooks, ctx, beforeKey, settingsEvent(ctx, groupID, requested), requested, {
           groups: [group],
-          refuse: (answer) => (typeof answer.groupName === 'string' && answer.groupName.trim() === '' ? 'groupName is empty' : undefined),
+          refuse: (answer) =>
+            typeof answer.groupName === 'string' && answer.groupName.trim() === '' ? 'groupName is empty' : undefined,
         }),
       async write(tx, group, decided) {
         const change = decided ?? requested;
         const patch = diffSettings(group, change, ctx.caller.userID, now());
         if (Object.keys(patch).length > 0) {
           await tx.groups.update(groupID, patch);
-          await hooks.after(tx, ctx, afterKey, [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }], [group]);
+          await hooks.after(
+            tx,
+            ctx,
+            afterKey,
+            [{ ...settingsEvent(ctx, groupID, change), changed: Object.keys(patch) }],
+            [group],
+          );
         }
         return patch;
       },
@@ -159,12 +173,20 @@ export function groupService(deps: DomainDeps) {
       const dup = firstDuplicate(roles.map(([id]) => id));
       if (dup !== undefined) throw args(`group member repeated: ${dup}`);
       if (deps.maxGroupMembers && roles.length > deps.maxGroupMembers) {
-        throw new ApiError('GroupFullError', `${roles.length} initial members; a group has at most ${deps.maxGroupMembers}`);
+        throw new ApiError(
+          'GroupFullError',
+          `${roles.length} initial members; a group has at most ${deps.maxGroupMembers}`,
+        );
       }
       const time = now();
       const check = async (tx: Repos, groupID: string) => {
-        await requireUsersExist(tx, roles.map(([id]) => id), 'UserIDNotFoundError');
-        if (groupID !== '' && (await tx.groups.get(groupID))) throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
+        await requireUsersExist(
+          tx,
+          roles.map(([id]) => id),
+          'UserIDNotFoundError',
+        );
+        if (groupID !== '' && (await tx.groups.get(groupID)))
+          throw new ApiError('GroupIDExisted', `group ${groupID} already exists`);
       };
       const build = (info: GroupInput) => newGroup(info, roles, caller.userID, time);
 
@@ -173,7 +195,8 @@ export function groupService(deps: DomainDeps) {
       return runOperation(store, {
         what: 'the group',
         asks: hooks.enabled('beforeCreateGroup') || hooks.enabled('beforeMemberJoinGroup'),
-        check: (tx, decided: { info: GroupInput; members: MemberRecord[] } | undefined) => check(tx, (decided?.info ?? input.groupInfo).groupID),
+        check: (tx, decided: { info: GroupInput; members: MemberRecord[] } | undefined) =>
+          check(tx, (decided?.info ?? input.groupInfo).groupID),
         async decide() {
           const requested = build(input.groupInfo);
           const event = {
@@ -252,9 +275,12 @@ export function groupService(deps: DomainDeps) {
         const found = await tx.members.find(input.groupID, [input.oldOwnerUserID, input.newOwnerUserID]);
         const oldOwner = found.find((m) => m.userID === input.oldOwnerUserID);
         const newOwner = found.find((m) => m.userID === input.newOwnerUserID);
-        const missing = [input.oldOwnerUserID, input.newOwnerUserID].filter((id) => !found.some((m) => m.userID === id));
+        const missing = [input.oldOwnerUserID, input.newOwnerUserID].filter(
+          (id) => !found.some((m) => m.userID === id),
+        );
         if (!oldOwner || !newOwner) throw args(`user not in group: ${missing.join(', ')}`);
-        if (!caller.isAppAdmin && caller.userID !== input.oldOwnerUserID) throw noPermission('no permission transfer group owner');
+        if (!caller.isAppAdmin && caller.userID !== input.oldOwnerUserID)
+          throw noPermission('no permission transfer group owner');
         if (oldOwner.roleLevel !== Role.Owner) {
           // An app admin must name the real owner too, or the group would end with two owners.
           if (caller.isAppAdmin) throw args(`${input.oldOwnerUserID} is not the owner of group ${input.groupID}`);
@@ -280,9 +306,13 @@ export function groupService(deps: DomainDeps) {
           const removed = await tx.members.removeAll(input.groupID);
           await tx.groups.addMemberCount(input.groupID, -removed);
         }
-        await hooks.after(tx, ctx, 'afterDismissGroup', [
-          { groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs },
-        ], [group]);
+        await hooks.after(
+          tx,
+          ctx,
+          'afterDismissGroup',
+          [{ groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs }],
+          [group],
+        );
         return { group, memberIDs };
       });
     },
@@ -292,4 +322,3 @@ export function groupService(deps: DomainDeps) {
   };
 }
 export type GroupService = ReturnType<typeof groupService>;
-

@@ -23,7 +23,11 @@ export async function loadLiveGroup(repos: Repos, groupID: string): Promise<Grou
 }
 
 /** For reads: app admins see any group, everyone else must be a member. */
-export async function requireMemberOrAdmin(repos: Repos, caller: Caller, groupID: string): Promise<MemberRecord | undefined> {
+export async function requireMemberOrAdmin(
+  repos: Repos,
+  caller: Caller,
+  groupID: string,
+): Promise<MemberRecord | undefined> {
   if (caller.isAppAdmin) return repos.members.get(groupID, caller.userID);
   const me = await repos.members.get(groupID, caller.userID);
   if (!me) throw noPermission(`op user ${caller.userID} not in group ${groupID}`);
@@ -31,14 +35,23 @@ export async function requireMemberOrAdmin(repos: Repos, caller: Caller, groupID
 }
 
 /** Owner, admin or app admin (OpenIM's CheckGroupAdmin). */
-export async function requireGroupManager(repos: Repos, caller: Caller, groupID: string, notMember: 'NoPermissionError' | 'RecordNotFoundError'): Promise<void> {
+export async function requireGroupManager(
+  repos: Repos,
+  caller: Caller,
+  groupID: string,
+  notMember: 'NoPermissionError' | 'RecordNotFoundError',
+): Promise<void> {
   if (caller.isAppAdmin) return;
   const me = await repos.members.get(groupID, caller.userID);
   if (!me) throw new ApiError(notMember, `op user ${caller.userID} not in group ${groupID}`);
   if (me.roleLevel !== Role.Owner && me.roleLevel !== Role.Admin) throw noPermission('no group owner or admin');
 }
 
-export async function requireUsersExist(repos: Repos, userIDs: readonly string[], error: 'UserIDNotFoundError' | 'RecordNotFoundError'): Promise<void> {
+export async function requireUsersExist(
+  repos: Repos,
+  userIDs: readonly string[],
+  error: 'UserIDNotFoundError' | 'RecordNotFoundError',
+): Promise<void> {
   if (userIDs.length === 0) return;
   const found = new Set((await repos.users.find(userIDs)).map((u) => u.userID));
   const missing = userIDs.filter((id) => !found.has(id));

@@ -19,7 +19,11 @@ export interface SortableIDOptions {
 const MS_DIGITS = 13;
 
 /** A generator of sortable IDs; call it with the current time in milliseconds. */
-export function sortableIDs({ counterDigits, instanceDigits, instance = randomInt(10 ** instanceDigits) }: SortableIDOptions): (nowMs: number) => string {
+export function sortableIDs({
+  counterDigits,
+  instanceDigits,
+  instance = randomInt(10 ** instanceDigits),
+}: SortableIDOptions): (nowMs: number) => string {
   const perMs = 10 ** counterDigits;
   const suffix = String(instance).padStart(instanceDigits, '0');
   let lastMs = -1;

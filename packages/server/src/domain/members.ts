@@ -4,7 +4,15 @@ import type { MemberInfoChange } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { GroupRecord, GroupView, MemberRecord, Page } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
-import { HandleResult, JoinSource, NeedVerification, Role, type Caller, type DomainDeps, type OpContext } from './context.js';
+import {
+  HandleResult,
+  JoinSource,
+  NeedVerification,
+  Role,
+  type Caller,
+  type DomainDeps,
+  type OpContext,
+} from './context.js';
 import { ask, askMembersJoin, broken, reportJoins } from './callbacks.js';
 import { done, runOperation } from './operation.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
@@ -29,7 +37,11 @@ export interface MemberChange {
   ex?: string;
 }
 
-function newMember(groupID: string, userID: string, fields: Pick<MemberRecord, 'joinSource' | 'operatorUserID' | 'inviterUserID' | 'joinTime'>): MemberRecord {
+function newMember(
+  groupID: string,
+  userID: string,
+  fields: Pick<MemberRecord, 'joinSource' | 'operatorUserID' | 'inviterUserID' | 'joinTime'>,
+): MemberRecord {
   return { groupID, userID, roleLevel: Role.Member, nickname: '', faceURL: '', ex: '', muteEndTime: 0, ...fields };
 }
 
@@ -45,7 +57,10 @@ export async function addMembers(
 ): Promise<number> {
   if (members.length === 0) return memberCount;
   if (maxGroupMembers > 0 && memberCount + members.length > maxGroupMembers) {
-    throw new ApiError('GroupFullError', `group ${groupID} has ${memberCount} of at most ${maxGroupMembers} members; ${members.length} more do not fit`);
+    throw new ApiError(
+      'GroupFullError',
+      `group ${groupID} has ${memberCount} of at most ${maxGroupMembers} members; ${members.length} more do not fit`,
+    );
   }
   await tx.members.insert(members);
   await tx.groups.addMemberCount(groupID, members.length);
@@ -58,7 +73,12 @@ async function removeMembers(tx: Repos, groupID: string, userIDs: string[]): Pro
 }
 
 /** The rules of set_group_member_info for one group (OpenIM §4.3), checked before anything is written. */
-function checkMemberChanges(caller: Caller, group: GroupView, changes: MemberChange[], found: Map<string, MemberRecord>): void {
+function checkMemberChanges(
+  caller: Caller,
+  group: GroupView,
+  changes: MemberChange[],
+  found: Map<string, MemberRecord>,
+): void {
   const me = found.get(caller.userID);
   if (!caller.isAppAdmin && !me) throw noPermission(`op user ${caller.userID} not in group ${group.groupID}`);
   const missing = changes.filter((c) => !found.has(c.userID)).map((c) => c.userID);
@@ -80,7 +100,8 @@ function checkMemberChanges(caller: Caller, group: GroupView, changes: MemberCha
       continue;
     }
     if (self) {
-      if (c.roleLevel !== undefined && c.roleLevel > target.roleLevel) throw noPermission('can not improve role level by self');
+      if (c.roleLevel !== undefined && c.roleLevel > target.roleLevel)
+        throw noPermission('can not improve role level by self');
       continue;
     }
     if (me!.roleLevel === Role.Admin) {
@@ -93,7 +114,14 @@ function checkMemberChanges(caller: Caller, group: GroupView, changes: MemberCha
 }
 
 function memberInfoEvent(c: MemberChange): MemberInfoChange {
-  return { groupID: c.groupID, userID: c.userID, nickname: c.nickname ?? null, faceURL: c.faceURL ?? null, roleLevel: c.roleLevel ?? null, ex: c.ex ?? null };
+  return {
+    groupID: c.groupID,
+    userID: c.userID,
+    nickname: c.nickname ?? null,
+    faceURL: c.faceURL ?? null,
+    roleLevel: c.roleLevel ?? null,
+    ex: c.ex ?? null,
+  };
 }
 
 export function memberService(deps: DomainDeps) {
@@ -115,7 +143,9 @@ export function memberService(deps: DomainDeps) {
               ? me.roleLevel === Role.Owner
               : me.roleLevel === Role.Owner || me.roleLevel === Role.Admin;
         if (!allowed) {
-          throw noPermission(target.roleLevel === Role.Owner ? 'can not mute the group owner' : 'no permission to mute this member');
+          throw noPermission(
+            target.roleLevel === Role.Owner ? 'can not mute the group owner' : 'no permission to mute this member',
+          );
         }
       }
       await tx.members.update(groupID, userID, { muteEndTime });
@@ -123,7 +153,10 @@ export function memberService(deps: DomainDeps) {
   }
 
   return {
-    async joinGroup(ctx: OpContext, input: { groupID: string; reqMessage: string; joinSource: number; inviterUserID: string; ex: string }) {
+    async joinGroup(
+      ctx: OpContext,
+      input: { groupID: string; reqMessage: string; joinSource: number; inviterUserID: string; ex: string },
+    ) {
       const { caller } = ctx;
       // OpenIM takes the applicant from inviterUserID and never checks it; here the applicant is the
       // caller, and only an app admin may name someone else.
@@ -135,11 +168,17 @@ export function memberService(deps: DomainDeps) {
       const check = async (tx: Repos) => {
         await requireUsersExist(tx, [applicant], 'RecordNotFoundError');
         const group = await loadLiveGroup(tx, input.groupID);
-        if (await tx.members.get(input.groupID, applicant)) throw args(`${applicant} is already in group ${input.groupID}`);
+        if (await tx.members.get(input.groupID, applicant))
+          throw args(`${applicant} is already in group ${input.groupID}`);
         return group;
       };
       const joiner = (): MemberRecord =>
-        newMember(input.groupID, applicant, { joinSource: input.joinSource, operatorUserID: caller.userID, inviterUserID: '', joinTime: time });
+        newMember(input.groupID, applicant, {
+          joinSource: input.joinSource,
+          operatorUserID: caller.userID,
+          inviterUserID: '',
+          joinTime: time,
+        });
 
       const direct = (group: GroupView) => group.needVerification === NeedVerification.Directly;
       return runOperation(store, {
@@ -149,7 +188,13 @@ export function memberService(deps: DomainDeps) {
         // Whether the join is direct decides whether beforeMemberJoinGroup is asked; it was told groupEx.
         basis: (group) => [direct(group), group.ex],
         async decide(group) {
-          const event = { groupID: group.groupID, groupType: group.groupType, applyID: applicant, reqMessage: input.reqMessage, ex: input.ex };
+          const event = {
+            groupID: group.groupID,
+            groupType: group.groupType,
+            applyID: applicant,
+            reqMessage: input.reqMessage,
+            ex: input.ex,
+          };
           await hooks.before(ctx, 'beforeApplyJoinGroup', event, [group]);
           const [member] = direct(group) ? await askMembersJoin(deps, ctx, group, [joiner()]) : [];
           return { member };
@@ -208,25 +253,44 @@ export function memberService(deps: DomainDeps) {
         const already = await tx.members.find(input.groupID, invited);
         if (already.length > 0) throw args(`already in group: ${already.map((m) => m.userID).join(', ')}`);
         // Ordinary members inviting into an all-need-approval group create applications instead.
-        const asApplications = group.needVerification === NeedVerification.AllNeedApproval && !caller.isAppAdmin && me?.roleLevel === Role.Member;
+        const asApplications =
+          group.needVerification === NeedVerification.AllNeedApproval &&
+          !caller.isAppAdmin &&
+          me?.roleLevel === Role.Member;
         return { group, asApplications };
       };
       const invitees = (userIDs: string[]) =>
         userIDs.map((userID) =>
-          newMember(input.groupID, userID, { joinSource: JoinSource.Invitation, operatorUserID: caller.userID, inviterUserID: caller.userID, joinTime: time }),
+          newMember(input.groupID, userID, {
+            joinSource: JoinSource.Invitation,
+            operatorUserID: caller.userID,
+            inviterUserID: caller.userID,
+            joinTime: time,
+          }),
         );
 
       return runOperation(store, {
         what: `group ${input.groupID}`,
         asks: hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup'),
-        check: (tx, decided: { invited: string[]; members?: MemberRecord[] } | undefined) => check(tx, decided?.invited),
+        check: (tx, decided: { invited: string[]; members?: MemberRecord[] } | undefined) =>
+          check(tx, decided?.invited),
         // Whether the invitees join directly decides whether beforeMemberJoinGroup is asked; it was told groupEx.
         basis: ({ group, asApplications }) => [asApplications, group.ex],
         async decide({ group, asApplications }) {
-          const event = { operationID: ctx.operationID, groupID: input.groupID, reason: input.reason, invitedUserIDs: input.invitedUserIDs };
-          const invited = await ask(hooks, ctx, 'beforeInviteUserToGroup', event, input.invitedUserIDs, { groups: [group] });
+          const event = {
+            operationID: ctx.operationID,
+            groupID: input.groupID,
+            reason: input.reason,
+            invitedUserIDs: input.invitedUserIDs,
+          };
+          const invited = await ask(hooks, ctx, 'beforeInviteUserToGroup', event, input.invitedUserIDs, {
+            groups: [group],
+          });
           if (invited.length === 0) return done({ joined: [] as MemberRecord[], group });
-          return { invited, members: asApplications ? undefined : await askMembersJoin(deps, ctx, group, invitees(invited)) };
+          return {
+            invited,
+            members: asApplications ? undefined : await askMembersJoin(deps, ctx, group, invitees(invited)),
+          };
         },
         async write(tx, { group, asApplications }, decided) {
           const invited = decided?.invited ?? input.invitedUserIDs;
@@ -277,12 +341,21 @@ export function memberService(deps: DomainDeps) {
           if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
         }
         await removeMembers(tx, input.groupID, input.kickedUserIDs);
-        await hooks.after(tx, ctx, 'afterKickGroupMember', [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }], [group]);
+        await hooks.after(
+          tx,
+          ctx,
+          'afterKickGroupMember',
+          [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }],
+          [group],
+        );
         return { group };
       });
     },
 
-    async getGroupMemberList(ctx: OpContext, input: { groupID: string; filter: number; keyword: string; pagination: Page }) {
+    async getGroupMemberList(
+      ctx: OpContext,
+      input: { groupID: string; filter: number; keyword: string; pagination: Page },
+    ) {
       const repos = store.repos;
       await loadGroup(repos, input.groupID);
       await requireMemberOrAdmin(repos, ctx.caller, input.groupID);
@@ -355,8 +428,11 @@ export function memberService(deps: DomainDeps) {
             const out: MemberChange[] = [];
             for (const c of list) {
               // A modified entry obeys the same rules as the caller's own: no escalation through the hook.
-              const refuse = (_: unknown, __: MemberChange, after: MemberChange) => broken(() => checkMemberChanges(ctx.caller, group, [after], found));
-              out.push(await ask(hooks, ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c), c, { groups: [group], refuse }));
+              const refuse = (_: unknown, __: MemberChange, after: MemberChange) =>
+                broken(() => checkMemberChanges(ctx.caller, group, [after], found));
+              out.push(
+                await ask(hooks, ctx, 'beforeSetGroupMemberInfo', memberInfoEvent(c), c, { groups: [group], refuse }),
+              );
             }
             final.set(groupID, out);
           }
@@ -365,8 +441,15 @@ export function memberService(deps: DomainDeps) {
         async write(tx, checked, decided) {
           const applied = [...(decided ?? byGroup).values()].flat();
           // Undefined fields are left as they are.
-          for (const { groupID, userID, nickname, faceURL, roleLevel, ex } of applied) await tx.members.update(groupID, userID, { nickname, faceURL, roleLevel, ex });
-          await hooks.after(tx, ctx, 'afterSetGroupMemberInfo', applied.map(memberInfoEvent), [...checked.values()].map((c) => c.group));
+          for (const { groupID, userID, nickname, faceURL, roleLevel, ex } of applied)
+            await tx.members.update(groupID, userID, { nickname, faceURL, roleLevel, ex });
+          await hooks.after(
+            tx,
+            ctx,
+            'afterSetGroupMemberInfo',
+            applied.map(memberInfoEvent),
+            [...checked.values()].map((c) => c.group),
+          );
           return applied;
         },
       });

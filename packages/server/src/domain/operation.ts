@@ -51,7 +51,8 @@ export async function runOperation<F, D, R>(store: Store, op: Operation<F, D, R>
     if (isDone<R>(decided)) return decided[DONE];
     const result = await store.tx(async (tx) => {
       const facts = await op.check(tx, decided);
-      if (op.basis && JSON.stringify(op.basis(facts)) !== JSON.stringify(op.basis(seen))) return { stale: true as const };
+      if (op.basis && JSON.stringify(op.basis(facts)) !== JSON.stringify(op.basis(seen)))
+        return { stale: true as const };
       return { stale: false as const, value: await op.write(tx, facts, decided) };
     });
     if (!result.stale) return result.value;

@@ -29,8 +29,13 @@ export function addressKey(address: string): string {
   const right = address.includes('::') && tail ? tail.split(':') : [];
   // A trailing dotted IPv4 part (::ffff:1.2.3.4) stands for two groups.
   const width = (gs: string[]) => gs.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
-  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - width(left) - width(right))).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - width(left) - width(right))).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export function secretBackoff(repo: SecretFailureRepo, policy: BackoffPolicy = SECRET_BACKOFF) {

@@ -14,7 +14,9 @@ import { userInfo } from './views.js';
 export type NewUser = Omit<UserRecord, 'createTime'>;
 
 /** Each profile update's before- and after-hook. */
-type ProfileHooks = readonly ['beforeUpdateUserInfo', 'afterUpdateUserInfo'] | readonly ['beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx'];
+type ProfileHooks =
+  | readonly ['beforeUpdateUserInfo', 'afterUpdateUserInfo']
+  | readonly ['beforeUpdateUserInfoEx', 'afterUpdateUserInfoEx'];
 
 /** The profile fields a callback may rewrite. */
 type ProfilePatch = Pick<UserPatch, 'nickname' | 'faceURL' | 'ex'>;
@@ -39,7 +41,8 @@ export function userService({ store, now, hooks }: DomainDeps) {
     [beforeKey, afterKey]: ProfileHooks,
     event: (patch: P) => UserInfoChange | UserInfoExChange,
   ) {
-    if (ctx.caller.userID !== userID && !ctx.caller.isAppAdmin) throw noPermission('you may only update your own profile');
+    if (ctx.caller.userID !== userID && !ctx.caller.isAppAdmin)
+      throw noPermission('you may only update your own profile');
     await runOperation(store, {
       what: `user ${userID}`,
       asks: hooks.enabled(beforeKey),
@@ -62,7 +65,15 @@ export function userService({ store, now, hooks }: DomainDeps) {
         const existing = new Set((await tx.users.find(adminUserIDs)).map((u) => u.userID));
         const missing = adminUserIDs.filter((id) => !existing.has(id));
         await tx.users.insert(
-          missing.map((userID) => ({ userID, nickname: userID, faceURL: '', ex: '', appMangerLevel: 2, globalRecvMsgOpt: 0, createTime: now() })),
+          missing.map((userID) => ({
+            userID,
+            nickname: userID,
+            faceURL: '',
+            ex: '',
+            appMangerLevel: 2,
+            globalRecvMsgOpt: 0,
+            createTime: now(),
+          })),
         );
       });
     },
@@ -85,7 +96,8 @@ export function userService({ store, now, hooks }: DomainDeps) {
         check: (tx, _decided: UserRecord[] | undefined) => requireFree(tx),
         // As OpenIM: one callback for the whole batch, after the checks; a veto registers nobody.
         // Entries matched by userID; OpenIM would register whoever the answer lists, huddle only the requested users.
-        decide: () => ask(hooks, ctx, 'beforeUserRegister', { users: users.map(userInfo) } satisfies UserRegisterEvent, users),
+        decide: () =>
+          ask(hooks, ctx, 'beforeUserRegister', { users: users.map(userInfo) } satisfies UserRegisterEvent, users),
         async write(tx, _free, decided) {
           const final = decided ?? users;
           await tx.users.insert(final);
@@ -121,7 +133,11 @@ export function userService({ store, now, hooks }: DomainDeps) {
     /** update_user_info (OpenIM's older call): plain strings, "" leaves a field as is. */
     updateUserInfo(ctx: OpContext, info: { userID: string; nickname: string; faceURL: string; ex: string }) {
       const nonEmpty = (s: string) => (s === '' ? undefined : s);
-      const requested: ProfilePatch = { nickname: nonEmpty(info.nickname), faceURL: nonEmpty(info.faceURL), ex: nonEmpty(info.ex) };
+      const requested: ProfilePatch = {
+        nickname: nonEmpty(info.nickname),
+        faceURL: nonEmpty(info.faceURL),
+        ex: nonEmpty(info.ex),
+      };
       return updateProfile(ctx, info.userID, requested, ['beforeUpdateUserInfo', 'afterUpdateUserInfo'], (p) => ({
         userID: info.userID,
         nickname: p.nickname ?? '',

@@ -7,7 +7,10 @@ import type { GroupView, MemberRecord, RequestRecord, UserRecord } from '../stor
 import { HandleResult } from './context.js';
 
 /** "100 owner, 60 admin, 20 member" read off a table of codes, so each number is written once. */
-const codes = (table: Record<string, number>) => Object.entries(table).map(([name, n]) => `${n} ${name.toLowerCase()}`).join(', ');
+const codes = (table: Record<string, number>) =>
+  Object.entries(table)
+    .map(([name, n]) => `${n} ${name.toLowerCase()}`)
+    .join(', ');
 
 /** GroupInfo exactly, in OpenIM's order, whatever else the record carries. */
 export const groupInfo = (g: GroupView): GroupInfo => pickGroupInfo(g);
@@ -77,5 +80,8 @@ export const RequestInfo = view.object(
 export type RequestInfo = ViewType<typeof RequestInfo>;
 
 export function requestInfo(r: RequestRecord, user: UserRecord | undefined, group: GroupView | undefined): RequestInfo {
-  return view.pick(RequestInfo, r, { userInfo: publicUserInfo(r.userID, user), groupInfo: group ? groupInfo(group) : null });
+  return view.pick(RequestInfo, r, {
+    userInfo: publicUserInfo(r.userID, user),
+    groupInfo: group ? groupInfo(group) : null,
+  });
 }

@@ -42,7 +42,9 @@ export class AttemptRelay {
   publish(notice: AttemptNotice): void {
     this.feed.publish(notice);
     if (this.now() > this.watchedUntil) return;
-    this.pending.push(notice.error.length > ERROR_CHARS ? { ...notice, error: `${notice.error.slice(0, ERROR_CHARS)}…` } : notice);
+    this.pending.push(
+      notice.error.length > ERROR_CHARS ? { ...notice, error: `${notice.error.slice(0, ERROR_CHARS)}…` } : notice,
+    );
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 

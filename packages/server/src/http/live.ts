@@ -45,7 +45,12 @@ export class AttemptFeed {
 /** A comment line now and then keeps proxies and browsers from timing the stream out. */
 const HEARTBEAT_MS = 15_000;
 
-export async function serveLive(req: IncomingMessage, res: ServerResponse, feed: AttemptFeed, auth: AuthService): Promise<void> {
+export async function serveLive(
+  req: IncomingMessage,
+  res: ServerResponse,
+  feed: AttemptFeed,
+  auth: AuthService,
+): Promise<void> {
   try {
     requireAdmin(await authenticatedCaller(req, auth));
   } catch (err) {

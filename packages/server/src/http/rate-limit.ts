@@ -37,7 +37,10 @@ const counts = (caller: Caller, path: string) => !caller.isAppAdmin && caller.us
 function limited(perMinute: number, userID: string, tokens: number): Limited {
   const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / (perMinute / 60_000) / 1000));
   return {
-    error: new ApiError('TooManyRequests', `more than ${perMinute} writes a minute by ${userID}; retry in ${retryAfterSeconds} s`),
+    error: new ApiError(
+      'TooManyRequests',
+      `more than ${perMinute} writes a minute by ${userID}; retry in ${retryAfterSeconds} s`,
+    ),
     retryAfterSeconds,
   };
 }
@@ -52,7 +55,12 @@ export class SharedWriteRateLimit implements WriteLimiter {
 
   async check(caller: Caller, path: string): Promise<Limited | undefined> {
     if (!counts(caller, path)) return undefined;
-    const { allowed, tokens } = await this.buckets.take(caller.userID, this.perMinute, this.perMinute / 60_000, this.now());
+    const { allowed, tokens } = await this.buckets.take(
+      caller.userID,
+      this.perMinute,
+      this.perMinute / 60_000,
+      this.now(),
+    );
     return allowed ? undefined : limited(this.perMinute, caller.userID, tokens);
   }
 }
@@ -91,12 +99,15 @@ export class WriteRateLimit implements WriteLimiter {
 
   /** A full bucket is the same as none: forget those, so idle users cost no memory. */
   private sweep(now: number): void {
-    for (const [userID, bucket] of this.buckets) if (this.refill(bucket, now).tokens >= this.perMinute) this.buckets.delete(userID);
+    for (const [userID, bucket] of this.buckets)
+      if (this.refill(bucket, now).tokens >= this.perMinute) this.buckets.delete(userID);
   }
 }
 
 /** The limiter for this configuration and store: none at 0, shared when instances share the database. */
 export function rateLimiter(perMinute: number, store: Store, now: () => number = Date.now): WriteLimiter | undefined {
   if (perMinute <= 0) return undefined;
-  return store.shared ? new SharedWriteRateLimit(perMinute, store.repos.rateBuckets, now) : new WriteRateLimit(perMinute, now);
+  return store.shared
+    ? new SharedWriteRateLimit(perMinute, store.repos.rateBuckets, now)
+    : new WriteRateLimit(perMinute, now);
 }

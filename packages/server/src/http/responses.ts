@@ -5,9 +5,15 @@ import { GroupInfo, view } from '@huddle/protocol';
 import { MemberInfo, RequestInfo, UserInfo } from '../domain/views.js';
 
 /** An empty success: the envelope carries no `data` key at all (as OpenIM answers). */
-export const NO_DATA = view.schemaView<void>({ not: {}, description: 'none: a success without data leaves the key out' });
+export const NO_DATA = view.schemaView<void>({
+  not: {},
+  description: 'none: a success without data leaves the key out',
+});
 
-export const IssuedToken = view.object({ token: view.string(), expireTimeSeconds: view.integer('how long the token is valid, in seconds') });
+export const IssuedToken = view.object({
+  token: view.string(),
+  expireTimeSeconds: view.integer('how long the token is valid, in seconds'),
+});
 
 export const ParsedToken = view.object({
   userID: view.string(),

@@ -17,6 +17,11 @@ export interface Route<T = unknown> {
  * Declares a route with its body type inferred from the schema; the handler must answer what
  * `response` describes (NoInfer: the view decides the type, the handler is checked against it).
  */
-export function route<T, R>(r: Omit<Route<T>, 'response' | 'handle'> & { response: View<R>; handle(ctx: OpContext, body: T): Promise<NoInfer<R>> }): Route {
+export function route<T, R>(
+  r: Omit<Route<T>, 'response' | 'handle'> & {
+    response: View<R>;
+    handle(ctx: OpContext, body: T): Promise<NoInfer<R>>;
+  },
+): Route {
   return r as Route;
 }

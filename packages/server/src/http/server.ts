@@ -67,7 +67,11 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
   });
 }
 
-async function renderMetrics(res: ServerResponse, metrics: NonNullable<HandlerOptions['metrics']>, logger: Logger): Promise<void> {
+async function renderMetrics(
+  res: ServerResponse,
+  metrics: NonNullable<HandlerOptions['metrics']>,
+  logger: Logger,
+): Promise<void> {
   let text: string;
   try {
     text = await metrics.render();
@@ -103,7 +107,12 @@ export function createRequestHandler(options: HandlerOptions) {
       let caller = ANONYMOUS;
       if (!route.public) caller = await authenticatedCaller(req, auth);
       const limited = await options.rateLimit?.check(caller, path);
-      if (limited) return renderError(res, limited.error, refusalHeaders(req, { 'retry-after': String(limited.retryAfterSeconds) }));
+      if (limited)
+        return renderError(
+          res,
+          limited.error,
+          refusalHeaders(req, { 'retry-after': String(limited.retryAfterSeconds) }),
+        );
       let raw: Buffer;
       try {
         raw = await readBody(req, res, maxBodyBytes);

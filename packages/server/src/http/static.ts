@@ -25,7 +25,8 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
 };
 
 function sendText(res: ServerResponse, status: number, text: string): void {
@@ -80,14 +81,20 @@ export function staticSite(root: string, prefix: string) {
     }
     const file = path.resolve(dir, relative || 'index.html');
     // Anything that resolves outside the directory (`..`, encoded or not) does not exist here.
-    if (relative.includes('\0') || path.relative(dir, file).startsWith('..') || path.isAbsolute(path.relative(dir, file))) {
+    if (
+      relative.includes('\0') ||
+      path.relative(dir, file).startsWith('..') ||
+      path.isAbsolute(path.relative(dir, file))
+    ) {
       return sendText(res, 404, 'not found\n');
     }
     const index = path.join(dir, 'index.html');
     let found = await load(file);
     if (!found && path.extname(file) === '') found = await load(index);
     if (!found) {
-      return (await load(index)) ? sendText(res, 404, 'not found\n') : sendText(res, 503, 'the console is not built: run `npm run build -w @huddle/console`\n');
+      return (await load(index))
+        ? sendText(res, 404, 'not found\n')
+        : sendText(res, 503, 'the console is not built: run `npm run build -w @huddle/console`\n');
     }
     sendCached(req, res, found);
   };

@@ -19,7 +19,9 @@ export async function migrateDatabase(database: string): Promise<MigrateResult> 
     const pool = new pg.Pool({ connectionString: database, max: 1 });
     try {
       const applied = await migratePostgres(pool);
-      const { rows } = await pool.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+      const { rows } = await pool.query<{ version: number | null }>(
+        'SELECT MAX(version) AS version FROM schema_migrations',
+      );
       return { applied, version: rows[0]?.version ?? 0 };
     } finally {
       await pool.end();

@@ -11,12 +11,16 @@ describe('retryTransient', () => {
   it('runs again after a deadlock or serialization failure and returns the result', async () => {
     const errors = [fail('40P01'), fail('40001')];
     let runs = 0;
-    const result = await retryTransient(async () => {
-      runs++;
-      const err = errors.shift();
-      if (err) throw err;
-      return 'done';
-    }, isPostgresTransient, noWait);
+    const result = await retryTransient(
+      async () => {
+        runs++;
+        const err = errors.shift();
+        if (err) throw err;
+        return 'done';
+      },
+      isPostgresTransient,
+      noWait,
+    );
     expect([result, runs]).toEqual(['done', 3]);
   });
 
@@ -38,6 +42,10 @@ describe('retryTransient', () => {
     };
     await expect(retryTransient(attempt, isPostgresTransient, noWait)).rejects.toThrow('23505');
     expect(runs).toBe(1);
-    expect([isSqliteTransient(fail('SQLITE_BUSY_SNAPSHOT')), isSqliteTransient(fail('SQLITE_CONSTRAINT_UNIQUE')), isPostgresTransient(undefined)]).toEqual([true, false, false]);
+    expect([
+      isSqliteTransient(fail('SQLITE_BUSY_SNAPSHOT')),
+      isSqliteTransient(fail('SQLITE_CONSTRAINT_UNIQUE')),
+      isPostgresTransient(undefined),
+    ]).toEqual([true, false, false]);
   });
 });

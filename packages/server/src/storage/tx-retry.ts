@@ -14,13 +14,19 @@ const BACKOFF_BASE_MS = 10;
 const POSTGRES_TRANSIENT = new Set(['40001', '40P01']);
 
 /** PostgreSQL errors worth a fresh attempt: the transaction lost a race, nothing is wrong with it. */
-export const isPostgresTransient = (err: unknown): boolean => POSTGRES_TRANSIENT.has(String((err as { code?: unknown })?.code));
+export const isPostgresTransient = (err: unknown): boolean =>
+  POSTGRES_TRANSIENT.has(String((err as { code?: unknown })?.code));
 
 /** SQLite's BUSY family (another process held the write lock past busy_timeout, or a stale WAL snapshot). */
-export const isSqliteTransient = (err: unknown): boolean => /^SQLITE_BUSY/.test(String((err as { code?: unknown })?.code));
+export const isSqliteTransient = (err: unknown): boolean =>
+  /^SQLITE_BUSY/.test(String((err as { code?: unknown })?.code));
 
 /** Runs `attempt` until it succeeds, fails with a non-transient error, or TX_ATTEMPTS are spent. */
-export async function retryTransient<T>(attempt: () => Promise<T>, isTransient: (err: unknown) => boolean, random: () => number = Math.random): Promise<T> {
+export async function retryTransient<T>(
+  attempt: () => Promise<T>,
+  isTransient: (err: unknown) => boolean,
+  random: () => number = Math.random,
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();

@@ -73,7 +73,14 @@ const DEFAULT_HOOK: Record<Dialect, HookSettings> = {
   tencent: { enable: false, timeoutMs: 2000, failedContinue: true },
 };
 /** Keys OpenIM's per-hook entries may carry that mean nothing for group callbacks. */
-const OPENIM_HOOK_FIELDS = new Set(['enable', 'timeout', 'failedContinue', 'attentionIds', 'deniedTypes', 'allowedTypes']);
+const OPENIM_HOOK_FIELDS = new Set([
+  'enable',
+  'timeout',
+  'failedContinue',
+  'attentionIds',
+  'deniedTypes',
+  'allowedTypes',
+]);
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function defaultHooks(dialect: Dialect): Record<HookKey, HookSettings> {
@@ -94,7 +101,8 @@ export function defaultWebhookConfig(): WebhookConfig {
   };
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** "5s", "5m", "2h", "1d", "250ms", or a number of seconds -> milliseconds. */
 export function parseDuration(value: unknown, key: string): number {
@@ -106,11 +114,15 @@ export function parseDuration(value: unknown, key: string): number {
       return Math.round(Number(m[1]) * unit);
     }
   }
-  throw new WebhookConfigError(key, `expected a duration such as 5s, 5m, 2h or a number of seconds, got ${JSON.stringify(value)}`);
+  throw new WebhookConfigError(
+    key,
+    `expected a duration such as 5s, 5m, 2h or a number of seconds, got ${JSON.stringify(value)}`,
+  );
 }
 
 function bool(value: unknown, key: string): boolean {
-  if (typeof value !== 'boolean') throw new WebhookConfigError(key, `expected true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw new WebhookConfigError(key, `expected true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -133,7 +145,11 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       prev = cur;
     }
   }
@@ -142,7 +158,8 @@ function distance(a: string, b: string): number {
 
 function hookSettings(value: unknown, key: string, dialect: Dialect): HookSettings {
   if (value == null) return { ...DEFAULT_HOOK[dialect] };
-  if (!isMapping(value)) throw new WebhookConfigError(key, 'expected a mapping with enable, timeout and failedContinue');
+  if (!isMapping(value))
+    throw new WebhookConfigError(key, 'expected a mapping with enable, timeout and failedContinue');
   const out = { ...DEFAULT_HOOK[dialect] };
   for (const [field, v] of Object.entries(value)) {
     const path = `${key}.${field}`;
@@ -163,7 +180,8 @@ function hookSettings(value: unknown, key: string, dialect: Dialect): HookSettin
 
 function url(value: unknown, key: string): string {
   if (typeof value !== 'string') throw new WebhookConfigError(key, 'expected a string');
-  if (value !== '' && !/^https?:\/\/[^\s]+$/.test(value)) throw new WebhookConfigError(key, `expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
+  if (value !== '' && !/^https?:\/\/[^\s]+$/.test(value))
+    throw new WebhookConfigError(key, `expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -184,7 +202,10 @@ function readHook(endpoint: EndpointConfig, key: string, value: unknown, prefix:
   if (Object.hasOwn(HOOKS, key)) {
     const settings = hookSettings(value, path, endpoint.dialect);
     if (settings.enable && endpoint.dialect === 'tencent' && !HOOKS[key as HookKey].tencent) {
-      throw new WebhookConfigError(path, 'Tencent Cloud Chat has no callback for this hook; enable it on an openim endpoint');
+      throw new WebhookConfigError(
+        path,
+        'Tencent Cloud Chat has no callback for this hook; enable it on an openim endpoint',
+      );
     }
     endpoint.hooks[key as HookKey] = settings;
     return true;
@@ -203,15 +224,26 @@ function ignore(config: Pick<WebhookConfig, 'ignoredKeys' | 'ignoredEnabledKeys'
   if (isMapping(value) && value.enable === true) config.ignoredEnabledKeys.push(path);
 }
 
-function readEndpoint(value: unknown, key: string, ignored: Pick<WebhookConfig, 'ignoredKeys' | 'ignoredEnabledKeys'>): EndpointConfig {
+function readEndpoint(
+  value: unknown,
+  key: string,
+  ignored: Pick<WebhookConfig, 'ignoredKeys' | 'ignoredEnabledKeys'>,
+): EndpointConfig {
   if (!isMapping(value)) throw new WebhookConfigError(key, 'expected a mapping with name, url, dialect and hooks');
   const { name, dialect = 'openim' } = value;
   if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) {
     throw new WebhookConfigError(`${key}.name`, 'expected a name of letters, digits, ".", "_" or "-" (at most 64)');
   }
-  if (name === DEFAULT_ENDPOINT) throw new WebhookConfigError(`${key}.name`, `"${DEFAULT_ENDPOINT}" is the top-level url's endpoint; choose another name`);
+  if (name === DEFAULT_ENDPOINT)
+    throw new WebhookConfigError(
+      `${key}.name`,
+      `"${DEFAULT_ENDPOINT}" is the top-level url's endpoint; choose another name`,
+    );
   if (typeof dialect !== 'string' || !DIALECTS.includes(dialect as Dialect)) {
-    throw new WebhookConfigError(`${key}.dialect`, `expected one of ${DIALECTS.join(', ')}, got ${JSON.stringify(dialect)}`);
+    throw new WebhookConfigError(
+      `${key}.dialect`,
+      `expected one of ${DIALECTS.join(', ')}, got ${JSON.stringify(dialect)}`,
+    );
   }
   const endpoint = newEndpoint(name, dialect as Dialect);
   for (const [field, v] of Object.entries(value)) {
@@ -221,20 +253,27 @@ function readEndpoint(value: unknown, key: string, ignored: Pick<WebhookConfig, 
     else if (field === 'signingSecret') endpoint.signingSecret = signingSecret(v, path);
     else if (field === 'sdkAppId') {
       const id = typeof v === 'number' ? String(v) : v;
-      if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) throw new WebhookConfigError(path, 'expected the SDKAppID, a number');
+      if (typeof id !== 'string' || !/^\d{1,20}$/.test(id))
+        throw new WebhookConfigError(path, 'expected the SDKAppID, a number');
       endpoint.sdkAppId = id;
     } else if (field === 'token') {
       if (v == null || v === '') continue;
-      if (typeof v !== 'string' || v.length > 128) throw new WebhookConfigError(path, 'expected a string of at most 128 characters');
+      if (typeof v !== 'string' || v.length > 128)
+        throw new WebhookConfigError(path, 'expected a string of at most 128 characters');
       endpoint.token = v;
     } else if (field === 'hooks') {
       if (v == null) continue;
-      if (!isMapping(v)) throw new WebhookConfigError(path, 'expected a mapping from hook names to {enable, timeout, failedContinue}');
-      for (const [hook, settings] of Object.entries(v)) if (!readHook(endpoint, hook, settings, `${path}.`)) ignore(ignored, `${path}.${hook}`, settings);
+      if (!isMapping(v))
+        throw new WebhookConfigError(path, 'expected a mapping from hook names to {enable, timeout, failedContinue}');
+      for (const [hook, settings] of Object.entries(v))
+        if (!readHook(endpoint, hook, settings, `${path}.`)) ignore(ignored, `${path}.${hook}`, settings);
     } else throw new WebhookConfigError(path, 'unknown key');
   }
   if (endpoint.dialect === 'tencent' && endpoint.sdkAppId === '') {
-    throw new WebhookConfigError(`${key}.sdkAppId`, 'required for a tencent endpoint: receivers check it against their own');
+    throw new WebhookConfigError(
+      `${key}.sdkAppId`,
+      'required for a tencent endpoint: receivers check it against their own',
+    );
   }
   return endpoint;
 }
@@ -250,7 +289,10 @@ function checkEndpoints(endpoints: EndpointConfig[], listKey: (i: number) => str
     if (HOOKS[key].phase !== 'before') continue;
     const on = endpoints.filter((e) => isActive(e) && e.hooks[key].enable);
     if (on.length > 1) {
-      throw new WebhookConfigError(key, `enabled on endpoints ${on.map((e) => `"${e.name}"`).join(' and ')}; a before-hook asks one endpoint only`);
+      throw new WebhookConfigError(
+        key,
+        `enabled on endpoints ${on.map((e) => `"${e.name}"`).join(' and ')}; a before-hook asks one endpoint only`,
+      );
     }
   }
 }
@@ -266,7 +308,8 @@ function refuseNul(value: unknown, key: string): void {
   else if (isMapping(value)) {
     for (const [k, v] of Object.entries(value)) {
       const path = key === '' ? k : `${key}.${k}`;
-      if (k.includes('\0')) throw new WebhookConfigError(key || '(top level)', `a key must not contain NUL (${JSON.stringify(k)})`);
+      if (k.includes('\0'))
+        throw new WebhookConfigError(key || '(top level)', `a key must not contain NUL (${JSON.stringify(k)})`);
       refuseNul(v, path);
     }
   }
@@ -274,7 +317,10 @@ function refuseNul(value: unknown, key: string): void {
 
 /** Ignored keys split as start-up and `huddle config check` report them: enabled ones warn. */
 export function ignoredHooks(config: WebhookConfig): { enabled: string[]; off: string[] } {
-  return { enabled: config.ignoredEnabledKeys, off: config.ignoredKeys.filter((k) => !config.ignoredEnabledKeys.includes(k)) };
+  return {
+    enabled: config.ignoredEnabledKeys,
+    off: config.ignoredKeys.filter((k) => !config.ignoredEnabledKeys.includes(k)),
+  };
 }
 
 /** Validates a configuration document (the YAML file's content, or the admin API's JSON). */
@@ -284,7 +330,9 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
   refuseNul(doc, '');
   // OpenIM ≤ 3.6 nested everything under `callback:`, with some older hook names.
   if (isMapping(doc.callback) && doc.url === undefined) {
-    return parseWebhookConfig(Object.fromEntries(Object.entries(doc.callback).map(([k, v]) => [LEGACY_KEYS[k] ?? k, v])));
+    return parseWebhookConfig(
+      Object.fromEntries(Object.entries(doc.callback).map(([k, v]) => [LEGACY_KEYS[k] ?? k, v])),
+    );
   }
   const config = defaultWebhookConfig();
   const shorthand = config.endpoints[0]!;
@@ -292,7 +340,8 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
     if (key === 'url') shorthand.url = url(value, key);
     else if (key === 'signingSecret') shorthand.signingSecret = signingSecret(value, key);
     else if (key === 'retrySchedule') {
-      if (!Array.isArray(value) || value.length > 50) throw new WebhookConfigError(key, 'expected a list of at most 50 delays, such as [5s, 5m, 30m, 2h]');
+      if (!Array.isArray(value) || value.length > 50)
+        throw new WebhookConfigError(key, 'expected a list of at most 50 delays, such as [5s, 5m, 30m, 2h]');
       config.retrySchedule = value.map((v, i) => parseDuration(v, `${key}[${i}]`));
     } else if (key === 'deliveryConcurrency') {
       if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 4096) {
@@ -301,7 +350,8 @@ export function parseWebhookConfig(doc: unknown): WebhookConfig {
       config.deliveryConcurrency = value as number;
     } else if (key === 'endpoints') {
       if (value == null) continue;
-      if (!Array.isArray(value) || value.length > 32) throw new WebhookConfigError(key, 'expected a list of at most 32 endpoints');
+      if (!Array.isArray(value) || value.length > 32)
+        throw new WebhookConfigError(key, 'expected a list of at most 32 endpoints');
       value.forEach((v, i) => config.endpoints.push(readEndpoint(v, `endpoints[${i}]`, config)));
     } else if (!readHook(shorthand, key, value, '')) ignore(config, key, value);
   }
@@ -315,12 +365,18 @@ export function readWebhookDocument(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new WebhookConfigError('HUDDLE_WEBHOOKS', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new WebhookConfigError(
+      'HUDDLE_WEBHOOKS',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   try {
     return parseYaml(text);
   } catch (err) {
-    throw new WebhookConfigError('HUDDLE_WEBHOOKS', `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new WebhookConfigError(
+      'HUDDLE_WEBHOOKS',
+      `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -335,9 +391,10 @@ function hooksDocument(endpoint: EndpointConfig): Record<string, unknown> {
     // A Tencent endpoint lists only the hooks Tencent has.
     if (endpoint.dialect === 'tencent' && !HOOKS[key].tencent) continue;
     const h = endpoint.hooks[key];
-    doc[key] = HOOKS[key].phase === 'before'
-      ? { enable: h.enable, timeout: h.timeoutMs / 1000, failedContinue: h.failedContinue }
-      : { enable: h.enable, timeout: h.timeoutMs / 1000 };
+    doc[key] =
+      HOOKS[key].phase === 'before'
+        ? { enable: h.enable, timeout: h.timeoutMs / 1000, failedContinue: h.failedContinue }
+        : { enable: h.enable, timeout: h.timeoutMs / 1000 };
   }
   return doc;
 }

@@ -46,8 +46,16 @@ export interface DialectRules {
    * The bodies a hook's events make: OpenIM one per event; Tencent may batch several into one, or
    * have none. `context` (who acted, the groups' facts) is asked for only by dialects that use it.
    */
-  bodies(hook: HookDefinition, events: object[], context: () => TencentContext | Promise<TencentContext>): Promise<CallbackBody[]>;
-  request(endpoint: EndpointConfig, callback: OutgoingCallback, now: number): { url: string; headers: Record<string, string> };
+  bodies(
+    hook: HookDefinition,
+    events: object[],
+    context: () => TencentContext | Promise<TencentContext>,
+  ): Promise<CallbackBody[]>;
+  request(
+    endpoint: EndpointConfig,
+    callback: OutgoingCallback,
+    now: number,
+  ): { url: string; headers: Record<string, string> };
   /** A before-callback's answer: allow (with the hook's validated modification), reject or fail. */
   readBefore(hook: HookDefinition, statusCode: number, body: string): Verdict<unknown>;
   /** An after-callback's answer: delivered (any 2xx, noting a body it cannot read), or why not (then it is retried). */
@@ -64,8 +72,12 @@ const commonHeaders = (endpoint: EndpointConfig, cb: OutgoingCallback, now: numb
 const DIALECTS: Record<Dialect, DialectRules> = {
   openim: {
     command: (hook) => hook.openim.command,
-    bodies: async (hook, events) => events.map((event) => ({ groupID: orderingKeyOf(hook, event), body: openimBody(hook, event) })),
-    request: (endpoint, cb, now) => ({ url: openimUrl(endpoint.url, cb.command), headers: commonHeaders(endpoint, cb, now) }),
+    bodies: async (hook, events) =>
+      events.map((event) => ({ groupID: orderingKeyOf(hook, event), body: openimBody(hook, event) })),
+    request: (endpoint, cb, now) => ({
+      url: openimUrl(endpoint.url, cb.command),
+      headers: commonHeaders(endpoint, cb, now),
+    }),
     readBefore: (hook, statusCode, body) => readOpenIMAnswer(statusCode, body, hook.modifiable),
     delivered: isOpenIMDelivered,
   },
@@ -84,7 +96,8 @@ const DIALECTS: Record<Dialect, DialectRules> = {
       }),
       headers: commonHeaders(endpoint, cb, now),
     }),
-    readBefore: (hook, statusCode, body) => readTencentAnswer(statusCode, body, hook.tencent?.modification, hook.modifiable),
+    readBefore: (hook, statusCode, body) =>
+      readTencentAnswer(statusCode, body, hook.tencent?.modification, hook.modifiable),
     delivered: isTencentDelivered,
   },
 };
@@ -93,7 +106,9 @@ export const dialectOf = (endpoint: EndpointConfig): DialectRules => DIALECTS[en
 
 /** A sent before-callback's verdict; no answer at all is a transport failure. */
 export function beforeVerdict(dialect: DialectRules, hook: HookDefinition, res: SendResult): Verdict<unknown> {
-  return res.statusCode === null ? { kind: 'fail', cause: 'transport', reason: res.error } : dialect.readBefore(hook, res.statusCode, res.body);
+  return res.statusCode === null
+    ? { kind: 'fail', cause: 'transport', reason: res.error }
+    : dialect.readBefore(hook, res.statusCode, res.body);
 }
 
 /** Whether a sent after-callback was delivered, or why not (no answer: the transport's error). */

@@ -72,7 +72,12 @@ export class CallbackHooks implements CallbackPort {
    * Runs a before-callback. Returns the validated modification (undefined: proceed unchanged);
    * throws the business server's rejection, or a callback failure when failedContinue is false.
    */
-  async before<K extends BeforeHookKey>(ctx: OpContext, key: K, event: EventOf<Hooks[K]>, groups: readonly GroupFacts[] = []): Promise<ModificationOf<Hooks[K]> | undefined> {
+  async before<K extends BeforeHookKey>(
+    ctx: OpContext,
+    key: K,
+    event: EventOf<Hooks[K]>,
+    groups: readonly GroupFacts[] = [],
+  ): Promise<ModificationOf<Hooks[K]> | undefined> {
     const [endpoint] = this.endpointsFor(key);
     if (!endpoint) return undefined;
     // Widened once here: the signature above already ties the event and the result to the hook.
@@ -83,14 +88,34 @@ export class CallbackHooks implements CallbackPort {
     const [first] = await dialect.bodies(hook, [event], () => tencentContext(ctx, groups, now));
     if (!first) return undefined;
     const payload = JSON.stringify(first.body);
-    const request = dialect.request(endpoint, { id: newEventID(now), command: dialect.command(hook), operationID: ctx.operationID, payload, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) }, now);
+    const request = dialect.request(
+      endpoint,
+      {
+        id: newEventID(now),
+        command: dialect.command(hook),
+        operationID: ctx.operationID,
+        payload,
+        clientIP: ctx.clientIP,
+        optPlatform: platformOf(ctx),
+      },
+      now,
+    );
     const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
     const verdict = beforeVerdict(dialect, hook, res);
     this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });
 
     if (verdict.kind === 'allow') return verdict.modification as ModificationOf<Hooks[K]> | undefined;
     if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict, endpoint.dialect);
-    this.logger.warn({ hook: key, endpoint: endpoint.name, operationID: ctx.operationID, reason: verdict.reason, failedContinue: settings.failedContinue }, 'before-callback failed');
+    this.logger.warn(
+      {
+        hook: key,
+        endpoint: endpoint.name,
+        operationID: ctx.operationID,
+        reason: verdict.reason,
+        failedContinue: settings.failedContinue,
+      },
+      'before-callback failed',
+    );
     if (settings.failedContinue) return undefined;
     throw ApiError.fromCallbackFailure(verdict, key);
   }
@@ -103,18 +128,33 @@ export class CallbackHooks implements CallbackPort {
   invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void {
     const settings: HookSettings | undefined = this.endpointsFor(key)[0]?.hooks[key];
     const failedContinue = settings?.failedContinue ?? true;
-    this.logger.warn({ hook: key, operationID: ctx.operationID, reason, failedContinue }, 'before-callback returned an invalid modification');
-    if (!failedContinue) throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
+    this.logger.warn(
+      { hook: key, operationID: ctx.operationID, reason, failedContinue },
+      'before-callback returned an invalid modification',
+    );
+    if (!failedContinue)
+      throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
   }
 
   /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */
-  async after<K extends AfterHookKey>(tx: Repos, ctx: OpContext, key: K, events: EventOf<Hooks[K]>[], groups: readonly GroupFacts[] = []): Promise<void> {
+  async after<K extends AfterHookKey>(
+    tx: Repos,
+    ctx: OpContext,
+    key: K,
+    events: EventOf<Hooks[K]>[],
+    groups: readonly GroupFacts[] = [],
+  ): Promise<void> {
     if (events.length === 0) return;
     const endpoints = this.endpointsFor(key);
     if (endpoints.length === 0) return;
     const hook: HookDefinition = HOOKS[key];
     const now = this.now();
-    const origin = { operationID: ctx.operationID, createdAt: now, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) };
+    const origin = {
+      operationID: ctx.operationID,
+      createdAt: now,
+      clientIP: ctx.clientIP,
+      optPlatform: platformOf(ctx),
+    };
     const rows: NewEvent[] = [];
     const tencent = () => tencentContext(ctx, groups, now);
     for (const endpoint of endpoints) {

@@ -66,14 +66,26 @@ export class WebhookMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.queueDepth = new Gauge({ name: 'huddle_webhook_queue_depth', help: 'After-events waiting to be delivered (pending, including in flight)', registers });
-    this.deadEvents = new Gauge({ name: 'huddle_webhook_dead_events', help: 'After-events dead-lettered and not replayed', registers });
+    this.queueDepth = new Gauge({
+      name: 'huddle_webhook_queue_depth',
+      help: 'After-events waiting to be delivered (pending, including in flight)',
+      registers,
+    });
+    this.deadEvents = new Gauge({
+      name: 'huddle_webhook_dead_events',
+      help: 'After-events dead-lettered and not replayed',
+      registers,
+    });
     this.oldestAge = new Gauge({
       name: 'huddle_webhook_oldest_pending_age_seconds',
       help: 'Age of the oldest pending after-event (0 when none is pending)',
       registers,
     });
-    this.inFlight = new Gauge({ name: 'huddle_webhook_in_flight', help: 'After-callback attempts in flight in this process', registers });
+    this.inFlight = new Gauge({
+      name: 'huddle_webhook_in_flight',
+      help: 'After-callback attempts in flight in this process',
+      registers,
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'huddle_' });
   }
 

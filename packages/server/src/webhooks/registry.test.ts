@@ -8,7 +8,10 @@ import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
 import { defaultWebhookConfig, parseWebhookConfig } from './config.js';
 
-const README = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../README.md'), 'utf8');
+const README = fs.readFileSync(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../README.md'),
+  'utf8',
+);
 
 describe('hook registry', () => {
   it('has one README table row per hook, naming its key, command and phase', () => {

@@ -51,7 +51,11 @@ export class OutboxRetention {
         total += n;
         if (n < BATCH) break;
       }
-      if (total > 0) this.logger.info({ events: total, finishedBefore: new Date(before).toISOString() }, 'deleted delivered and dead callbacks past retention');
+      if (total > 0)
+        this.logger.info(
+          { events: total, finishedBefore: new Date(before).toISOString() },
+          'deleted delivered and dead callbacks past retention',
+        );
     } catch (err) {
       this.logger.warn({ err }, 'could not prune the delivery log; trying again later');
     }

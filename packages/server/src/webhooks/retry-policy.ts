@@ -26,7 +26,12 @@ export type RetryDecision = { kind: 'retry'; delayMs: number } | { kind: 'dead' 
  * @param retryAfterMs the receiver's Retry-After, when it sent one.
  * @param random a number in [0, 1) (Math.random in production; fixed in tests).
  */
-export function nextRetry(attempt: number, scheduleMs: readonly number[], retryAfterMs: number | undefined, random: number): RetryDecision {
+export function nextRetry(
+  attempt: number,
+  scheduleMs: readonly number[],
+  retryAfterMs: number | undefined,
+  random: number,
+): RetryDecision {
   const base = scheduleMs[attempt - 1];
   if (base === undefined || attempt < 1) return { kind: 'dead' };
   const jittered = Math.round(base * (1 - JITTER + 2 * JITTER * random));

@@ -36,7 +36,8 @@ function retryAfter(value: string | string[] | undefined, now: number): number |
 
 function describeError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; message?: string };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') return `timeout after ${timeoutMs} ms`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED')
+    return `timeout after ${timeoutMs} ms`;
   if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') return `timeout after ${timeoutMs} ms`;
   if (e.code === 'ECONNREFUSED') return 'connection refused';
   if (e.code === 'ECONNRESET' || e.code === 'UND_ERR_SOCKET') return 'connection reset';
@@ -73,16 +74,28 @@ export class CallbackSender {
   }
 
   /** `signal` aborts early (the delivery worker's shutdown); the result then reads as an error. */
-  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<SendResult> {
+  async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<SendResult> {
     const started = performance.now();
     const target = new URL(url);
-    const finish = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round((performance.now() - started) * 10) / 10 });
+    const finish = (r: Omit<SendResult, 'durationMs'>): SendResult => ({
+      ...r,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
     // Not AbortSignal.any([AbortSignal.timeout(ms), signal]): Node may garbage-collect a timeout
     // signal that only a composite refers to, and then it never fires (nodejs/node#57736), so an
     // attempt could outlive its timeout and its lease. This timer holds its controller, and the
     // caller's signal aborts the same controller (AbortSignal.any was 3 % of a drain's CPU).
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`timeout after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`timeout after ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
+    );
     const onAbort = () => controller.abort(signal!.reason);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
@@ -101,7 +114,12 @@ export class CallbackSender {
         if (size > MAX_BODY) {
           res.body.destroy();
           // Judged whole or not at all: a cut answer may still parse (a rejection padded with spaces).
-          return finish({ statusCode: null, body: '', error: `response body over ${MAX_BODY} bytes`, retryAfterMs: undefined });
+          return finish({
+            statusCode: null,
+            body: '',
+            error: `response body over ${MAX_BODY} bytes`,
+            retryAfterMs: undefined,
+          });
         }
         chunks.push(chunk);
       }

@@ -9,7 +9,14 @@
 
 import type { Logger } from 'pino';
 import type { Store } from '../storage/store.js';
-import { defaultWebhookConfig, ignoredHooks, loadWebhookFile, parseWebhookConfig, webhookDocument, type WebhookConfig } from './config.js';
+import {
+  defaultWebhookConfig,
+  ignoredHooks,
+  loadWebhookFile,
+  parseWebhookConfig,
+  webhookDocument,
+  type WebhookConfig,
+} from './config.js';
 
 const SETTING_KEY = 'webhooks';
 
@@ -46,11 +53,16 @@ export class WebhookSettings {
       config = parseWebhookConfig(JSON.parse(stored.value));
       source = 'api';
       updatedAt = stored.updatedAt;
-      if (file) logger.warn({ file, changedAt: new Date(stored.updatedAt).toISOString() }, 'using the webhook configuration saved through the admin API; HUDDLE_WEBHOOKS is not read again until it is reset');
+      if (file)
+        logger.warn(
+          { file, changedAt: new Date(stored.updatedAt).toISOString() },
+          'using the webhook configuration saved through the admin API; HUDDLE_WEBHOOKS is not read again until it is reset',
+        );
     }
     // An enabled hook huddle never sends is a business server waiting in vain: warn.
     const { enabled, off } = ignoredHooks(config);
-    if (enabled.length > 0) logger.warn({ keys: enabled }, 'webhook configuration: enabled callbacks huddle does not send');
+    if (enabled.length > 0)
+      logger.warn({ keys: enabled }, 'webhook configuration: enabled callbacks huddle does not send');
     if (off.length > 0) logger.info({ keys: off }, 'webhook configuration: ignoring callbacks huddle does not send');
     return new WebhookSettings(store, config, source, updatedAt, storedValue);
   }

@@ -59,7 +59,12 @@ export interface WorkerOptions {
   /** Jitter source, [0, 1). */
   random?: () => number;
   /** Told about every recorded attempt (metrics, the console's live view). */
-  onAttempt?: (hook: string, outcome: AttemptOutcome, durationMs: number, attempt: AttemptRecord & { groupID: string }) => void;
+  onAttempt?: (
+    hook: string,
+    outcome: AttemptOutcome,
+    durationMs: number,
+    attempt: AttemptRecord & { groupID: string },
+  ) => void;
 }
 
 interface InFlight {
@@ -147,7 +152,8 @@ export class DeliveryWorker {
     if (this.running) return;
     if (this.options.releaseAllOnStart) {
       const released = await this.store.repos.events.release();
-      if (released > 0) this.logger.info({ released }, 'released the leases of a previous run; those callbacks go out again now');
+      if (released > 0)
+        this.logger.info({ released }, 'released the leases of a previous run; those callbacks go out again now');
     }
     this.running = true;
     this.loop = this.run();
@@ -175,7 +181,10 @@ export class DeliveryWorker {
       clearTimeout(timer);
       const left = [...this.inFlight.values()];
       if (left.length > 0) {
-        this.logger.info({ aborted: left.length }, 'aborting callback attempts still in flight; they are sent again at the next start');
+        this.logger.info(
+          { aborted: left.length },
+          'aborting callback attempts still in flight; they are sent again at the next start',
+        );
         for (const f of left) f.controller.abort();
         await Promise.all(left.map((f) => f.done));
       }
@@ -217,7 +226,13 @@ export class DeliveryWorker {
             const started = performance.now();
             const now = this.now();
             const endpoints = activeEndpoints(config).map((e) => e.name);
-            const claimed = await this.store.repos.events.claim(this.id, now, now + this.leaseMs(config), limit, endpoints);
+            const claimed = await this.store.repos.events.claim(
+              this.id,
+              now,
+              now + this.leaseMs(config),
+              limit,
+              endpoints,
+            );
             if (!this.running) break; // stop() releases what was just claimed
             for (const event of claimed) this.dispatch(event, config);
             // Every slot taken: the next round comes when an attempt ends (that wakes us).
@@ -260,7 +275,8 @@ export class DeliveryWorker {
 
   private leaseMs(config: WebhookConfig): number {
     let longest = DEFAULT_TIMEOUT_MS;
-    for (const e of config.endpoints) for (const h of Object.values<HookSettings>(e.hooks)) longest = Math.max(longest, h.timeoutMs);
+    for (const e of config.endpoints)
+      for (const h of Object.values<HookSettings>(e.hooks)) longest = Math.max(longest, h.timeoutMs);
     return longest + (this.options.leaseMarginMs ?? LEASE_MARGIN_MS);
   }
 
@@ -329,9 +345,21 @@ export class DeliveryWorker {
     this.options.onAttempt?.(event.hook, outcome, res.durationMs, { ...attempt, groupID: event.orderingKey });
     this.track(event, ok);
     if (outcome === 'dead') {
-      this.logger.warn({ eventID: event.id, hook: event.hook, groupID: event.orderingKey, attempts: attemptNo, reason }, 'callback dead-lettered: retry schedule spent');
+      this.logger.warn(
+        { eventID: event.id, hook: event.hook, groupID: event.orderingKey, attempts: attemptNo, reason },
+        'callback dead-lettered: retry schedule spent',
+      );
     } else if (outcome === 'failed') {
-      this.logger.info({ eventID: event.id, hook: event.hook, attempt: attemptNo, reason, retryAt: new Date(next.nextAttemptAt).toISOString() }, 'callback attempt failed; will retry');
+      this.logger.info(
+        {
+          eventID: event.id,
+          hook: event.hook,
+          attempt: attemptNo,
+          reason,
+          retryAt: new Date(next.nextAttemptAt).toISOString(),
+        },
+        'callback attempt failed; will retry',
+      );
     }
   }
 
@@ -356,7 +384,10 @@ export class DeliveryWorker {
       // Another instance may attempt some of them: a bound keeps what this one never sees from piling up.
       if (this.hurried.size > 100_000) this.hurried.clear();
       for (const id of heads) this.hurried.add(id);
-      this.logger.info({ endpoint, queues: heads.length }, 'endpoint answers again: its waiting callbacks are retried now');
+      this.logger.info(
+        { endpoint, queues: heads.length },
+        'endpoint answers again: its waiting callbacks are retried now',
+      );
       this.wake();
     } catch (err) {
       this.logger.error({ err, endpoint }, 'could not retry the waiting callbacks of an endpoint that answers again');
@@ -371,7 +402,13 @@ export class DeliveryWorker {
    */
   private record(event: EventRecord, attempt: AttemptRecord, next: NextState): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.finishQueue.push({ attempt, next, queue: { endpoint: event.endpoint, orderingKey: event.orderingKey }, resolve, reject });
+      this.finishQueue.push({
+        attempt,
+        next,
+        queue: { endpoint: event.endpoint, orderingKey: event.orderingKey },
+        resolve,
+        reject,
+      });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flush());
@@ -385,11 +422,15 @@ export class DeliveryWorker {
         const batch = this.finishQueue.splice(0, FINISH_BATCH);
         const config = this.settings.config;
         // The slots these attempts free, less any the configuration took away meanwhile.
-        const slots = this.running ? Math.min(batch.length, config.deliveryConcurrency - (this.inFlight.size - batch.length)) : 0;
+        const slots = this.running
+          ? Math.min(batch.length, config.deliveryConcurrency - (this.inFlight.size - batch.length))
+          : 0;
         try {
           const { results, chained } = await this.store.tx(async (tx) => {
             // finishMany takes the batch's queue-head locks itself, in the order every writer does.
-            const results = await tx.events.finishMany(batch.map((f) => ({ attempt: f.attempt, workerID: this.id, next: f.next })));
+            const results = await tx.events.finishMany(
+              batch.map((f) => ({ attempt: f.attempt, workerID: this.id, next: f.next })),
+            );
             // Chaining: a queue whose head just finished has a new head; lease it in the same
             // transaction and send it now, instead of at the next claim round. A busy group's
             // events then follow each other without a round trip through the claim loop.
@@ -397,7 +438,14 @@ export class DeliveryWorker {
             const now = this.now();
             const chained =
               slots > 0 && queues.length > 0
-                ? await tx.events.claim(this.id, now, now + this.leaseMs(config), slots, activeEndpoints(config).map((e) => e.name), queues)
+                ? await tx.events.claim(
+                    this.id,
+                    now,
+                    now + this.leaseMs(config),
+                    slots,
+                    activeEndpoints(config).map((e) => e.name),
+                    queues,
+                  )
                 : [];
             return { results, chained };
           });

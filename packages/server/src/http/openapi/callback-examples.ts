@@ -3,7 +3,14 @@
 // example event, a modify answer carries its answerExample. (The golden fixtures in test/fixtures/
 // are checked against the same declarations by fixtures.test.ts.)
 
-import { EXAMPLE_TENCENT_CONTEXT, openimBody, tencentBodies, type HookDefinition, type JsonSchema, type TencentAnswerFields } from '@huddle/protocol';
+import {
+  EXAMPLE_TENCENT_CONTEXT,
+  openimBody,
+  tencentBodies,
+  type HookDefinition,
+  type JsonSchema,
+  type TencentAnswerFields,
+} from '@huddle/protocol';
 
 type Dialect = 'openim' | 'tencent';
 type AnswerKind = 'allow' | 'reject' | 'deny-custom' | 'modify';

@@ -3,7 +3,14 @@
 // route's response view), and every callback declared in @huddle/protocol's HOOKS (command, phase,
 // modifiable answer fields).
 
-import { HOOK_KEYS, HOOKS, openimAnswerHead, type HookDefinition, type JsonSchema, type TencentAnswerFields } from '@huddle/protocol';
+import {
+  HOOK_KEYS,
+  HOOKS,
+  openimAnswerHead,
+  type HookDefinition,
+  type JsonSchema,
+  type TencentAnswerFields,
+} from '@huddle/protocol';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Route } from '../route.js';
 import { callbackExamples } from './callback-examples.js';
@@ -12,13 +19,18 @@ const TAGS = [
   { name: 'auth', description: 'Tokens. Every call but get_admin_token and parse_token needs a `token` header.' },
   { name: 'user', description: 'Users.' },
   { name: 'group', description: 'Groups, members and join requests.' },
-  { name: 'webhook', description: 'Admin API: callback configuration, delivery log and replay. App-admin token only (others get errCode 1002).' },
+  {
+    name: 'webhook',
+    description:
+      'Admin API: callback configuration, delivery log and replay. App-admin token only (others get errCode 1002).',
+  },
   { name: 'server', description: 'Plain GET endpoints.' },
 ];
 
 const ENVELOPE: JsonSchema = {
   type: 'object',
-  description: 'OpenIM envelope: HTTP 200 for every handled outcome; errCode 0 is success. `data` is left out when a call returns nothing.',
+  description:
+    'OpenIM envelope: HTTP 200 for every handled outcome; errCode 0 is success. `data` is left out when a call returns nothing.',
   properties: {
     errCode: { type: 'integer' },
     errMsg: { type: 'string' },
@@ -33,9 +45,17 @@ const ENVELOPE_REF = { $ref: '#/components/schemas/Envelope' };
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
 /** The envelope with the route's own `data` (NO_DATA's schema forbids the key). */
-const answerOf = (route: Route): JsonSchema => ({ allOf: [ENVELOPE_REF, { properties: { data: route.response.jsonSchema() } }] });
+const answerOf = (route: Route): JsonSchema => ({
+  allOf: [ENVELOPE_REF, { properties: { data: route.response.jsonSchema() } }],
+});
 
-const header = (name: string, description: string, required = true) => ({ name, in: 'header', required, description, schema: { type: 'string' } });
+const header = (name: string, description: string, required = true) => ({
+  name,
+  in: 'header',
+  required,
+  description,
+  schema: { type: 'string' },
+});
 
 function operation(route: Route) {
   const [, tag = 'server', name = route.path] = route.path.split('/');
@@ -47,8 +67,14 @@ function operation(route: Route) {
       security: route.public ? [] : [{ token: [] }],
       requestBody: { required: true, content: { 'application/json': { schema: route.body.jsonSchema() } } },
       responses: {
-        '200': { description: 'success (errCode 0) with this `data`, or an error (errCode ≠ 0, no `data`)', content: json(answerOf(route)) },
-        default: { description: 'an error with an HTTP status of its own (429 over the rate limit)', content: json(ENVELOPE_REF) },
+        '200': {
+          description: 'success (errCode 0) with this `data`, or an error (errCode ≠ 0, no `data`)',
+          content: json(answerOf(route)),
+        },
+        default: {
+          description: 'an error with an HTTP status of its own (429 over the rate limit)',
+          content: json(ENVELOPE_REF),
+        },
       },
     },
   };
@@ -68,7 +94,12 @@ function answerSchema(hook: HookDefinition): JsonSchema {
   const head = openimAnswerHead.jsonSchema();
   const modifiable = hook.modifiable?.jsonSchema();
   const properties = { ...(head.properties as object), ...((modifiable?.properties as object | undefined) ?? {}) };
-  return { ...head, properties, description: 'actionCode 0 with nextCode 1 rejects; actionCode 0 otherwise allows (applying any modifiable fields present and not null)' };
+  return {
+    ...head,
+    properties,
+    description:
+      'actionCode 0 with nextCode 1 rejects; actionCode 0 otherwise allows (applying any modifiable fields present and not null)',
+  };
 }
 
 /** Tencent's answer: ErrorCode decides; the modification fields it carries, under Tencent's keys, where the hook takes them. */
@@ -82,7 +113,11 @@ function tencentAnswerSchema(hook: HookDefinition): JsonSchema {
     type: 'object',
     properties: {
       ActionStatus: { type: 'string', enum: ['OK', 'FAIL'] },
-      ErrorCode: { type: 'integer', description: '0 allows; 1 denies (the caller gets 10016); 10100–10200 deny with that code and ErrorInfo passed to the caller' },
+      ErrorCode: {
+        type: 'integer',
+        description:
+          '0 allows; 1 denies (the caller gets 10016); 10100–10200 deny with that code and ErrorInfo passed to the caller',
+      },
       ErrorInfo: { type: 'string' },
       ...Object.fromEntries(modification),
     },
@@ -99,7 +134,8 @@ const DIALECTS = {
   },
   tencent: {
     command: (hook: HookDefinition) => hook.tencent!.command,
-    url: (command: string) => `\`{url}?SdkAppid=…&CallbackCommand=${command}&contenttype=json&ClientIP=…&OptPlatform=…\` (plus Sign and RequestTime with a token) to endpoints with dialect tencent`,
+    url: (command: string) =>
+      `\`{url}?SdkAppid=…&CallbackCommand=${command}&contenttype=json&ClientIP=…&OptPlatform=…\` (plus Sign and RequestTime with a token) to endpoints with dialect tencent`,
     delivered: 'HTTP 200 with a JSON object',
     answer: tencentAnswerSchema,
   },
@@ -124,16 +160,27 @@ function callback(hook: HookDefinition, dialect: keyof typeof DIALECTS) {
         header('operationID', 'the operationID of the API call that caused it'),
         header('webhook-id', 'the event ID, the same on every retry (deduplicate on it)'),
         header('webhook-timestamp', 'Unix seconds of this attempt'),
-        header('webhook-signature', '`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, when signingSecret is set', false),
+        header(
+          'webhook-signature',
+          '`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, when signingSecret is set',
+          false,
+        ),
       ],
       requestBody: {
         required: true,
-        content: { 'application/json': { schema: examples.bodySchema, ...(examples.body ? { example: examples.body } : {}) } },
+        content: {
+          'application/json': { schema: examples.bodySchema, ...(examples.body ? { example: examples.body } : {}) },
+        },
       },
       responses: {
         '200': {
           description: 'the business server’s answer',
-          content: { 'application/json': { schema: rules.answer(hook), ...(Object.keys(answerExamples).length ? { examples: answerExamples } : {}) } },
+          content: {
+            'application/json': {
+              schema: rules.answer(hook),
+              ...(Object.keys(answerExamples).length ? { examples: answerExamples } : {}),
+            },
+          },
         },
       },
     },
@@ -145,7 +192,12 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
   paths['/healthz'] = get('liveness', 'application/json', { type: 'object', properties: { status: { const: 'ok' } } });
   paths['/metrics'] = get('Prometheus metrics', 'text/plain', { type: 'string' });
   paths['/openapi.json'] = get('this document', 'application/json', { type: 'object' });
-  paths['/webhook/live'] = get('server-sent events: one `attempt` event per callback delivery attempt this instance makes', 'text/event-stream', { type: 'string' }, true);
+  paths['/webhook/live'] = get(
+    'server-sent events: one `attempt` event per callback delivery attempt this instance makes',
+    'text/event-stream',
+    { type: 'string' },
+    true,
+  );
   return {
     openapi: '3.1.0',
     info: {
@@ -154,19 +206,35 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       description:
         "OpenIM's group REST API. Every call is POST with a JSON body and an operationID header. Request keys match case-insensitively, unknown keys are ignored, a missing scalar reads as its zero value.",
     },
-    tags: [...TAGS, { name: 'before-callback', description: 'Callbacks huddle waits for.' }, { name: 'after-callback', description: 'Callbacks delivered from the outbox.' }],
+    tags: [
+      ...TAGS,
+      { name: 'before-callback', description: 'Callbacks huddle waits for.' },
+      { name: 'after-callback', description: 'Callbacks delivered from the outbox.' },
+    ],
     paths,
     // By hook key in OpenIM's dialect, and `<key> (tencent)` where Tencent has the callback.
     webhooks: Object.fromEntries(
       HOOK_KEYS.flatMap((key) => {
         const hook = HOOKS[key] as HookDefinition;
-        return [[key, callback(hook, 'openim')], ...(hook.tencent ? [[`${key} (tencent)`, callback(hook, 'tencent')]] : [])];
+        return [
+          [key, callback(hook, 'openim')],
+          ...(hook.tencent ? [[`${key} (tencent)`, callback(hook, 'tencent')]] : []),
+        ];
       }),
     ),
     components: {
       schemas: { Envelope: ENVELOPE },
-      parameters: { operationID: header('operationID', 'any string identifying the call; echoed in logs and callbacks') },
-      securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'token', description: 'a token from /auth/get_admin_token or /auth/get_user_token' } },
+      parameters: {
+        operationID: header('operationID', 'any string identifying the call; echoed in logs and callbacks'),
+      },
+      securitySchemes: {
+        token: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'token',
+          description: 'a token from /auth/get_admin_token or /auth/get_user_token',
+        },
+      },
     },
   };
 }

@@ -4,7 +4,8 @@ import { IssuedToken, NO_DATA, ParsedToken } from '../responses.js';
 import { route } from '../route.js';
 import { int, LIMITS, obj, str, userID } from '@huddle/protocol';
 
-const platformID = () => int({ min: Platform.Min, max: Platform.Max, required: true, hint: '1 iOS … 10 Admin, 11 HarmonyOS' });
+const platformID = () =>
+  int({ min: Platform.Min, max: Platform.Max, required: true, hint: '1 iOS … 10 Admin, 11 HarmonyOS' });
 
 export const authRoutes = ({ auth }: Services) => [
   route({

@@ -1,7 +1,20 @@
 import type { Services } from '../../domain/index.js';
 import { JoinedGroups, MemberPage, MembersInfo, MemberUserIDs, NO_DATA } from '../responses.js';
 import { route } from '../route.js';
-import { arr, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, pagination, str, userID } from '@huddle/protocol';
+import {
+  arr,
+  groupID,
+  idList,
+  int,
+  LIMITS,
+  obj,
+  optBool,
+  optInt,
+  optStr,
+  pagination,
+  str,
+  userID,
+} from '@huddle/protocol';
 
 export const memberRoutes = ({ members }: Services) => [
   route({

@@ -44,14 +44,22 @@ function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined>
       }
       return value as T;
     },
-    jsonSchema: () => ({ type: ['string', 'null'], enum: [...values, '', null], description: 'missing, null or "": any' }),
+    jsonSchema: () => ({
+      type: ['string', 'null'],
+      enum: [...values, '', null],
+      description: 'missing, null or "": any',
+    }),
   };
 }
 
 /** Optional milliseconds since the epoch; missing or null means "unbounded". */
 const optMillis = (): Schema<number | undefined> => ({
   parse: (value, path) => (value == null ? undefined : int64({ min: 0 }).parse(value, path)),
-  jsonSchema: () => ({ ...int64({ min: 0 }).jsonSchema(), type: ['integer', 'null'], description: 'Unix milliseconds; missing or null: unbounded' }),
+  jsonSchema: () => ({
+    ...int64({ min: 0 }).jsonSchema(),
+    type: ['integer', 'null'],
+    description: 'Unix milliseconds; missing or null: unbounded',
+  }),
 });
 
 /** The configuration document: a JSON object, validated by the same parser as the YAML file. */
@@ -63,14 +71,21 @@ const configDocument = (): Schema<Record<string, unknown>> => ({
   },
   jsonSchema: () => ({
     type: 'object',
-    description: 'the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue; endpoints: [{name, url, dialect, sdkAppId, token, signingSecret, hooks}]); errDlt names the offending key',
+    description:
+      'the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue; endpoints: [{name, url, dialect, sdkAppId, token, signingSecret, hooks}]); errDlt names the offending key',
   }),
 });
 
 /** /webhook/get_config's and set_config's data: the document in force, and where it came from. */
 const ConfigView = view.object({
-  config: view.schemaView<Record<string, unknown>>({ ...configDocument().jsonSchema(), description: 'the configuration in force, as the webhooks.yml document in JSON (what set_config takes)' }),
-  source: view.oneOf(['default', 'file', 'api'], 'default: no HUDDLE_WEBHOOKS file; file: read from it; api: saved through set_config'),
+  config: view.schemaView<Record<string, unknown>>({
+    ...configDocument().jsonSchema(),
+    description: 'the configuration in force, as the webhooks.yml document in JSON (what set_config takes)',
+  }),
+  source: view.oneOf(
+    ['default', 'file', 'api'],
+    'default: no HUDDLE_WEBHOOKS file; file: read from it; api: saved through set_config',
+  ),
   changedAt: view.integer('Unix milliseconds of the last save through set_config; 0 when never saved'),
 });
 
@@ -90,7 +105,13 @@ export function requireAdmin(caller: Caller): void {
   if (!caller.isAppAdmin) throw noPermission('only an app admin may read or change callbacks');
 }
 
-function query(filter: { groupID: string; endpoint: string; hook?: string | undefined; from?: number | undefined; to?: number | undefined }): EventQuery {
+function query(filter: {
+  groupID: string;
+  endpoint: string;
+  hook?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+}): EventQuery {
   const q: EventQuery = {};
   if (filter.groupID) q.orderingKey = filter.groupID;
   if (filter.endpoint) q.endpoint = filter.endpoint;
@@ -194,14 +215,20 @@ export const webhookRoutes = ({ settings, events, wake, now }: WebhookAdminDeps)
         const event = await events.get(body.eventID);
         if (!event) throw notFound(`no event ${body.eventID}`);
         const attempts = await events.attempts(event.id);
-        return { event: { ...eventView(event), payload: parsePayload(event.payload) }, attempts: attempts.map(attemptView) };
+        return {
+          event: { ...eventView(event), payload: parsePayload(event.payload) },
+          attempts: attempts.map(attemptView),
+        };
       },
     }),
     // An event's replay or retry: `move` puts it (or its queue) back on its way; the worker is told.
     ...(
       [
         // Delivered or dead: pending again, due now. Pending already: "retry now", as retry_event.
-        ['/webhook/replay_event', (e: EventRecord) => (e.status === 'pending' ? retryNow(e) : events.requeue({ ids: [e.id] }, now()))],
+        [
+          '/webhook/replay_event',
+          (e: EventRecord) => (e.status === 'pending' ? retryNow(e) : events.requeue({ ids: [e.id] }, now())),
+        ],
         // Its queue's head goes now: the event itself, or the one it waits behind (order holds).
         ['/webhook/retry_event', async (e: EventRecord) => (e.status === 'pending' ? retryNow(e) : 0)],
       ] as const

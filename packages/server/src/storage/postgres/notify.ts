@@ -56,9 +56,11 @@ export class PostgresSignals implements Signals {
   send(channel: MessageChannel, payload: string): void {
     const client = this.client;
     if (this.closed || !client) return;
-    client.query('SELECT pg_notify($1, $2)', [MESSAGE_CHANNELS[channel], `${this.id} ${payload}`]).catch((err: unknown) => {
-      this.logger.debug({ err, channel }, 'could not send a message to the other instances');
-    });
+    client
+      .query('SELECT pg_notify($1, $2)', [MESSAGE_CHANNELS[channel], `${this.id} ${payload}`])
+      .catch((err: unknown) => {
+        this.logger.debug({ err, channel }, 'could not send a message to the other instances');
+      });
   }
 
   /** Connects and listens; a failure is logged and retried in the background (polling covers meanwhile). */
@@ -120,7 +122,9 @@ export class PostgresSignals implements Signals {
       });
       try {
         await client.connect();
-        await client.query([...Object.values(CHANNELS), ...Object.values(MESSAGE_CHANNELS)].map((c) => `LISTEN ${c}`).join('; '));
+        await client.query(
+          [...Object.values(CHANNELS), ...Object.values(MESSAGE_CHANNELS)].map((c) => `LISTEN ${c}`).join('; '),
+        );
       } catch (err) {
         client.removeAllListeners('end');
         await client.end().catch(() => {});
@@ -151,7 +155,10 @@ export class PostgresSignals implements Signals {
 
   private retry(err: unknown): void {
     if (this.closed) return;
-    this.logger.warn({ err, retryInMs: this.backoffMs }, 'lost the signal connection to PostgreSQL; other instances are seen by polling until it is back');
+    this.logger.warn(
+      { err, retryInMs: this.backoffMs },
+      'lost the signal connection to PostgreSQL; other instances are seen by polling until it is back',
+    );
     this.retryTimer = setTimeout(() => void this.connect(), this.backoffMs);
     this.retryTimer.unref();
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);

@@ -30,7 +30,9 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       const inChunk = sql`(endpoint, ordering_key) IN (${pairs})`;
       if (caps.rowLocks) {
         // Byte order, the order queueKeyOrder gives every enqueue too.
-        await sql`SELECT seq FROM webhook_queue_heads WHERE ${inChunk} ORDER BY endpoint COLLATE "C", ordering_key COLLATE "C" FOR UPDATE`.execute(db);
+        await sql`SELECT seq FROM webhook_queue_heads WHERE ${inChunk} ORDER BY endpoint COLLATE "C", ordering_key COLLATE "C" FOR UPDATE`.execute(
+          db,
+        );
       }
       // One index probe per queue (the pending-by-key index). `IN (...) GROUP BY` read every
       // pending row through the status index on SQLite: 11 % of server CPU with 7,500 pending.
@@ -41,7 +43,9 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
            WHERE e.status = 'pending' AND e.endpoint = k.endpoint AND e.ordering_key = k.ordering_key) AS seq
         FROM k`.execute(db);
       const heads = queueKeyOrder(
-        oldest.rows.filter((r) => r.seq !== null).map((r) => ({ endpoint: r.endpoint, ordering_key: r.ordering_key, seq: Number(r.seq) })),
+        oldest.rows
+          .filter((r) => r.seq !== null)
+          .map((r) => ({ endpoint: r.endpoint, ordering_key: r.ordering_key, seq: Number(r.seq) })),
       );
       if (heads.length > 0) {
         await db
@@ -53,7 +57,9 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       const headed = new Set(heads.map(queueID));
       const emptied = chunk.filter((k) => !headed.has(queueID(k)));
       if (emptied.length > 0) {
-        await sql`DELETE FROM webhook_queue_heads WHERE (endpoint, ordering_key) IN (${sql.join(emptied.map((k) => sql`(${k.endpoint}, ${k.ordering_key})`))})`.execute(db);
+        await sql`DELETE FROM webhook_queue_heads WHERE (endpoint, ordering_key) IN (${sql.join(emptied.map((k) => sql`(${k.endpoint}, ${k.ordering_key})`))})`.execute(
+          db,
+        );
       }
     }
   }
@@ -112,7 +118,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
           .insertInto('webhook_events')
           .values(
             events.slice(i, i + 500).map((e) => ({
-            ...(toRow(EVENT_COLUMNS, { clientIP: '', optPlatform: '', ...e }) as Omit<WebhookEventsTable, 'seq'>),
+              ...(toRow(EVENT_COLUMNS, { clientIP: '', optPlatform: '', ...e }) as Omit<WebhookEventsTable, 'seq'>),
               status: 'pending',
               attempts: 0,
               next_attempt_at: e.createdAt,
@@ -124,7 +130,8 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         for (const r of rows) {
           const id = queueID(r);
           const seq = Number(r.seq);
-          if (!heads.has(id) || seq < heads.get(id)!.seq) heads.set(id, { endpoint: r.endpoint, ordering_key: r.ordering_key, seq });
+          if (!heads.has(id) || seq < heads.get(id)!.seq)
+            heads.set(id, { endpoint: r.endpoint, ordering_key: r.ordering_key, seq });
         }
       }
       // A key without a head gets one; an existing head is older (a group's writers are serialised).
@@ -173,7 +180,10 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     finishMany,
 
     async release(workerID, eventID) {
-      let q = db.updateTable('webhook_events').set({ locked_by: null, locked_until: null }).where('locked_by', 'is not', null);
+      let q = db
+        .updateTable('webhook_events')
+        .set({ locked_by: null, locked_until: null })
+        .where('locked_by', 'is not', null);
       if (workerID !== undefined) q = q.where('locked_by', '=', workerID);
       if (eventID !== undefined) q = q.where('id', '=', eventID);
       return Number((await q.executeTakeFirst()).numUpdatedRows);
@@ -185,12 +195,19 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     },
 
     async attempts(id) {
-      const rows = await db.selectFrom('webhook_attempts').selectAll().where('event_id', '=', id).orderBy('attempt').execute();
+      const rows = await db
+        .selectFrom('webhook_attempts')
+        .selectAll()
+        .where('event_id', '=', id)
+        .orderBy('attempt')
+        .execute();
       return rows.map((r) => fromRow<AttemptRecord, WebhookAttemptsTable>(ATTEMPT_COLUMNS, r));
     },
 
     async list(query, page) {
-      const total = await matching(query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const total = await matching(query)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const { limit, offset } = window(page);
       if (limit === 0) return { total: Number(total.n), items: [] };
       const rows = await matching(query).selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute();
@@ -218,10 +235,16 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       // Queue heads only: an event behind its head cannot go first anyway, and the head is what
       // waits. Leased heads are in flight already. The worker claims them oldest first (next
       // attempt, then seq), so per-group order and deliveryConcurrency hold as ever.
-      const conditions = [sql`e.status = 'pending'`, sql`e.next_attempt_at > ${now}`, sql`(e.locked_until IS NULL OR e.locked_until <= ${now})`];
+      const conditions = [
+        sql`e.status = 'pending'`,
+        sql`e.next_attempt_at > ${now}`,
+        sql`(e.locked_until IS NULL OR e.locked_until <= ${now})`,
+      ];
       if (filter.ids) {
         const ids = filter.ids.length > 0 ? filter.ids : [''];
-        conditions.push(sql`(h.endpoint, h.ordering_key) IN (SELECT endpoint, ordering_key FROM webhook_events WHERE id IN (${sql.join(ids)}))`);
+        conditions.push(
+          sql`(h.endpoint, h.ordering_key) IN (SELECT endpoint, ordering_key FROM webhook_events WHERE id IN (${sql.join(ids)}))`,
+        );
       }
       if (filter.hook) conditions.push(sql`e.hook = ${filter.hook}`);
       if (filter.endpoint) conditions.push(sql`h.endpoint = ${filter.endpoint}`);
@@ -246,7 +269,9 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         SELECT MIN(CASE WHEN e.locked_until IS NOT NULL AND e.locked_until > e.next_attempt_at
                         THEN e.locked_until ELSE e.next_attempt_at END) AS due
         FROM webhook_queue_heads h JOIN webhook_events e ON e.seq = h.seq
-        WHERE h.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])}) AND e.status = 'pending'`.execute(db);
+        WHERE h.endpoint IN (${sql.join(endpoints.length > 0 ? endpoints : [''])}) AND e.status = 'pending'`.execute(
+        db,
+      );
       const due = result.rows[0]?.due;
       return due == null ? undefined : Number(due);
     },
@@ -264,7 +289,11 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       if (rows.length === 0) return 0;
       const ids = rows.map((r) => r.id);
       await db.deleteFrom('webhook_attempts').where('event_id', 'in', ids).execute();
-      await db.deleteFrom('webhook_events').where('id', 'in', ids).where('status', 'in', ['delivered', 'dead']).execute();
+      await db
+        .deleteFrom('webhook_events')
+        .where('id', 'in', ids)
+        .where('status', 'in', ['delivered', 'dead'])
+        .execute();
       return ids.length;
     },
 
@@ -279,7 +308,11 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
         .execute();
       const of = (status: EventStatus) => rows.find((r) => r.status === status);
       const oldest = of('pending')?.oldest;
-      return { pending: Number(of('pending')?.n ?? 0), dead: Number(of('dead')?.n ?? 0), oldestPendingAt: oldest == null ? null : Number(oldest) };
+      return {
+        pending: Number(of('pending')?.n ?? 0),
+        dead: Number(of('dead')?.n ?? 0),
+        oldestPendingAt: oldest == null ? null : Number(oldest),
+      };
     },
   };
 }

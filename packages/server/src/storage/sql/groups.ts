@@ -22,13 +22,19 @@ function selectGroups(db: Kysely<Database>) {
 }
 
 function toView(row: Record<string, unknown>): GroupView {
-  return { ...fromRow<GroupRecord, GroupsTable>(GROUP_COLUMNS, row), ownerUserID: (row.owner_user_id as string | null) ?? '' };
+  return {
+    ...fromRow<GroupRecord, GroupsTable>(GROUP_COLUMNS, row),
+    ownerUserID: (row.owner_user_id as string | null) ?? '',
+  };
 }
 
 export function groupRepo(db: Kysely<Database>, caps: Capabilities): GroupRepo {
   return {
     async insert(group) {
-      await db.insertInto('groups').values(toRow(GROUP_COLUMNS, group) as GroupsTable).execute();
+      await db
+        .insertInto('groups')
+        .values(toRow(GROUP_COLUMNS, group) as GroupsTable)
+        .execute();
     },
     async get(groupID) {
       const row = await selectGroups(db).where('g.group_id', '=', groupID).executeTakeFirst();

@@ -51,7 +51,10 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
         .execute();
     },
     async get(groupID, userID) {
-      const row = await selectMembers(db).where('m.group_id', '=', groupID).where('m.user_id', '=', userID).executeTakeFirst();
+      const row = await selectMembers(db)
+        .where('m.group_id', '=', groupID)
+        .where('m.user_id', '=', userID)
+        .executeTakeFirst();
       return row && toMember(row);
     },
     async find(groupID, userIDs) {
@@ -67,7 +70,12 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
     async update(groupID, userID, patch) {
       const row = toRow(MEMBER_COLUMNS, patch);
       if (Object.keys(row).length === 0) return;
-      await db.updateTable('group_members').set(row).where('group_id', '=', groupID).where('user_id', '=', userID).execute();
+      await db
+        .updateTable('group_members')
+        .set(row)
+        .where('group_id', '=', groupID)
+        .where('user_id', '=', userID)
+        .execute();
     },
     async remove(groupID, userIDs) {
       if (userIDs.length === 0) return 0;

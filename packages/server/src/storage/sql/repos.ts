@@ -13,7 +13,11 @@ import { tokenRepo } from './tokens.js';
 import { userRepo } from './users.js';
 
 /** The repositories over one connection or transaction; the SQL is shared by every engine. */
-export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit: (fn: () => void) => void = (fn) => fn()): Repos {
+export function makeRepos(
+  db: Kysely<Database>,
+  caps: Capabilities,
+  afterCommit: (fn: () => void) => void = (fn) => fn(),
+): Repos {
   return {
     afterCommit,
     users: userRepo(db),
@@ -32,7 +36,11 @@ export function makeRepos(db: Kysely<Database>, caps: Capabilities, afterCommit:
  * The engine-neutral part of a Store: repositories, transactions with after-commit callbacks, close.
  * A transaction that fails with an error `isTransient` accepts (a lost race) runs again, bounded.
  */
-export function kyselyStore(db: Kysely<Database>, caps: Capabilities, isTransient: (err: unknown) => boolean): Pick<Store, 'repos' | 'tx' | 'close'> {
+export function kyselyStore(
+  db: Kysely<Database>,
+  caps: Capabilities,
+  isTransient: (err: unknown) => boolean,
+): Pick<Store, 'repos' | 'tx' | 'close'> {
   return {
     repos: makeRepos(db, caps),
     async tx(fn) {

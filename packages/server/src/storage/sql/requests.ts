@@ -58,12 +58,15 @@ export function requestRepo(db: Kysely<Database>): RequestRepo {
         .execute();
     },
     inbox(managerUserID, query, page) {
-      const q = filtered(query).where('r.group_id', 'in', (eb) =>
-        eb
-          .selectFrom('group_members as m')
-          .select('m.group_id')
-          .where('m.user_id', '=', managerUserID)
-          .where('m.role_level', 'in', [sql.lit(100), sql.lit(60)]), // literals: see groups.ts
+      const q = filtered(query).where(
+        'r.group_id',
+        'in',
+        (eb) =>
+          eb
+            .selectFrom('group_members as m')
+            .select('m.group_id')
+            .where('m.user_id', '=', managerUserID)
+            .where('m.role_level', 'in', [sql.lit(100), sql.lit(60)]), // literals: see groups.ts
       );
       return paged(q, page);
     },

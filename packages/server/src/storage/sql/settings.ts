@@ -5,7 +5,11 @@ import type { Database } from './tables.js';
 export function settingRepo(db: Kysely<Database>): SettingRepo {
   return {
     async get(key) {
-      const row = await db.selectFrom('settings').select(['value', 'updated_at']).where('key', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('settings')
+        .select(['value', 'updated_at'])
+        .where('key', '=', key)
+        .executeTakeFirst();
       return row && { value: row.value, updatedAt: row.updated_at };
     },
     async put(key, value, now) {

@@ -19,13 +19,15 @@ export function tokenRepo(db: Kysely<Database>): TokenRepo {
     },
     async get(tokenHash) {
       const r = await db.selectFrom('tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-      return r && {
-        tokenHash: r.token_hash,
-        userID: r.user_id,
-        platformID: r.platform_id,
-        expiresAt: r.expires_at,
-        state: r.state,
-      };
+      return (
+        r && {
+          tokenHash: r.token_hash,
+          userID: r.user_id,
+          platformID: r.platform_id,
+          expiresAt: r.expires_at,
+          state: r.state,
+        }
+      );
     },
     async kick(userID, platformID) {
       const res = await db
