@@ -12,7 +12,10 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { EventRepo } from '../storage/store.js';
 import type { BeforeObservation } from './hooks.js';
 
-/** What one after-callback attempt came to, as metrics and the live view label it: delivered, failed (to be retried) or dead (schedule spent). */
+/**
+ * What one after-callback attempt came to, as metrics and the live view label it: delivered, failed
+ * (to be retried) or dead (schedule spent).
+ */
 export type AttemptOutcomeLabel = 'delivered' | 'failed' | 'dead';
 
 /** How old the queue gauges may be. */
