@@ -12,8 +12,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { EventRepo } from '../storage/store.js';
 import type { BeforeObservation } from './hooks.js';
 
-/** What one after-callback attempt came to: delivered, failed (to be retried) or dead (schedule spent). */
-export type AttemptOutcome = 'delivered' | 'failed' | 'dead';
+/**
+ * What one after-callback attempt came to, as metrics and the live view label it: delivered, failed
+ * (to be retried) or dead (schedule spent).
+ */
+export type AttemptOutcomeLabel = 'delivered' | 'failed' | 'dead';
 
 /** How old the queue gauges may be. */
 export const STATS_MAX_AGE_MS = 1000;
@@ -89,7 +92,7 @@ export class WebhookMetrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'huddle_' });
   }
 
-  attempt(hook: string, outcome: AttemptOutcome, durationMs: number): void {
+  attempt(hook: string, outcome: AttemptOutcomeLabel, durationMs: number): void {
     this.deliveries.inc({ hook, outcome });
     this.attemptSeconds.observe({ hook, outcome: outcome === 'delivered' ? 'success' : 'failure' }, durationMs / 1000);
   }

@@ -18,6 +18,17 @@
 export const JITTER = 0.2;
 export const RETRY_AFTER_CAP_MS = 10 * 3_600_000;
 
+/**
+ * A Retry-After header's wait in milliseconds: whole seconds, or an HTTP date read against `now`
+ * (a date already past waits 0); undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 export type RetryDecision = { kind: 'retry'; delayMs: number } | { kind: 'dead' };
 
 /**

@@ -18,21 +18,15 @@ export interface SendResult {
   durationMs: number;
   /** Why no usable response arrived (timeout, refused connection, …); never contains the URL. */
   error: string;
-  /** From a Retry-After header, if the receiver sent one. */
-  retryAfterMs: number | undefined;
+  /** The Retry-After header as the receiver sent it (its first, if several); read by attemptOutcome. */
+  retryAfter: string | undefined;
 }
 
 const MAX_BODY = 1024 * 1024;
 /** Before-callbacks' connections per origin (they run on the request path, one per API call that asks). */
 export const BEFORE_CONNECTIONS = 256;
 
-function retryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+const firstValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 function describeError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; message?: string };
@@ -118,7 +112,7 @@ export class CallbackSender {
             statusCode: null,
             body: '',
             error: `response body over ${MAX_BODY} bytes`,
-            retryAfterMs: undefined,
+            retryAfter: undefined,
           });
         }
         chunks.push(chunk);
@@ -127,10 +121,10 @@ export class CallbackSender {
         statusCode: res.statusCode,
         body: Buffer.concat(chunks).toString('utf8'),
         error: '',
-        retryAfterMs: retryAfter(res.headers['retry-after'], Date.now()),
+        retryAfter: firstValue(res.headers['retry-after']),
       });
     } catch (err) {
-      return finish({ statusCode: null, body: '', error: describeError(err, timeoutMs), retryAfterMs: undefined });
+      return finish({ statusCode: null, body: '', error: describeError(err, timeoutMs), retryAfter: undefined });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
