@@ -1,0 +1,41 @@
+// The run's settings, from the environment (bench/README.md lists every variable and its default).
+// BENCH_SCENARIOS is read by bench/run.ts, which knows the scenarios.
+
+import path from 'node:path';
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`${name} must be a number in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+/** Measured seconds per phase. */
+export const SECONDS = envNumber('BENCH_SECONDS', 8, 0.5, 120);
+/** Warm-up seconds before each measured phase, discarded. */
+export const WARMUP = envNumber('BENCH_WARMUP', 2, 0, 60);
+/** Concurrent request loops = pool connections. */
+export const CONCURRENCY = Math.round(envNumber('BENCH_CONCURRENCY', 32, 1, 1024));
+/** A measured phase stops early after this many operations. */
+export const MAX_OPS = Math.round(envNumber('BENCH_MAX_OPS', 1_000_000, 1, 1e9));
+/** Measured seconds per before-hook latency phase (after 1 s of warm-up). */
+export const LATENCY_SECONDS = envNumber('BENCH_LATENCY_SECONDS', 5, 0.5, 120);
+/** join+quit pairs behind the delivery backlog at deliveryConcurrency 256 (the 64 reference uses 40 %). */
+export const DELIVERY_PAIRS = Math.round(envNumber('BENCH_DELIVERY_PAIRS', 5000, 100, 1_000_000));
+/** Groups the delivery backlog is spread over. */
+export const DELIVERY_GROUPS = Math.round(envNumber('BENCH_DELIVERY_GROUPS', 600, 1, 100_000));
+/** Groups of the after-hook join+quit load. */
+export const HOOK_GROUPS = Math.round(envNumber('BENCH_HOOK_GROUPS', 16, 1, 100_000));
+/** A directory: the huddle children run with --cpu-prof and write their profiles there. */
+export const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+/** PostgreSQL server + maintenance database the bench databases are created from. */
+export const PG_ADMIN_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+/** join+quit pairs per worker run of the PostgreSQL delivery backlog. */
+export const PG_DELIVERY_PAIRS = Math.round(envNumber('BENCH_PG_DELIVERY_PAIRS', 3000, 100, 1_000_000));
+/** Groups that backlog is spread over. */
+export const PG_DELIVERY_GROUPS = Math.round(envNumber('BENCH_PG_DELIVERY_GROUPS', 600, 1, 100_000));
+
+/** PG_ADMIN_URL with its password hidden, for printing. */
+export const PG_ADMIN_URL_SHOWN = PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@');
