@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createServices, type Services } from './domain/index.js';
+import { rateLimiter } from './domain/rate-limits.js';
 import { getEndpoints } from './http/get-endpoints.js';
 import { AttemptFeed } from './http/live.js';
 import { pipeliningGuard } from './http/pipelining.js';
 import { createRequestHandler } from './http/server.js';
-import { rateLimiter } from './http/rate-limit.js';
 import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
 import { isPostgresUrl, openStore } from './storage/open.js';
@@ -155,6 +155,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,
     maxGroupMembers: config.maxGroupMembers,
+    eventsReady,
   });
   try {
     await services.users.ensureAdminUsers(config.adminUserIDs);
@@ -164,9 +165,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await services.users.ensureAdminUsers(config.adminUserIDs);
   }
 
-  const routes = role.api
-    ? allRoutes(services, { settings: webhooks, events: store.repos.events, wake: eventsReady, now })
-    : [];
+  const routes = role.api ? allRoutes(services, { settings: webhooks, now }) : [];
   const handler = createRequestHandler({
     routes,
     auth: services.auth,

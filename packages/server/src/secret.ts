@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from './storage/store.js';
+import { settingQuery } from './storage/setting-query.js';
 
 export interface ResolvedSecret {
   secret: string;
@@ -58,7 +59,7 @@ export async function resolveSharedSecret(
   now: number,
 ): Promise<ResolvedSecret> {
   if (configured) return { secret: configured, file: undefined, generated: false };
-  const where = `the database (SELECT value FROM settings WHERE key = '${SECRET_SETTING}')`;
+  const where = `the database (${settingQuery(SECRET_SETTING)})`;
   const mine = randomBytes(32).toString('base64url');
   await store.repos.settings.insertIfAbsent(SECRET_SETTING, mine, now);
   const stored = await store.repos.settings.get(SECRET_SETTING);

@@ -25,8 +25,6 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     const paths = allRoutes(s.app.services, {
       settings: s.app.webhooks,
-      events: s.app.store.repos.events,
-      wake: () => {},
       now: Date.now,
     }).map((r) => r.path);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([...paths, '/webhook/live']));

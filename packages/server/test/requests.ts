@@ -113,8 +113,6 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
 export function routePaths(app: App): { path: string; public: boolean }[] {
   const routes = allRoutes(app.services, {
     settings: app.webhooks,
-    events: app.store.repos.events,
-    wake: () => {},
     now: Date.now,
   });
   return routes.map((r) => ({ path: r.path, public: r.public === true }));

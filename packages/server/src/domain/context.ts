@@ -3,7 +3,7 @@
 
 import type { AfterHookKey, BeforeHookKey, EventOf, HookKey, Hooks, ModificationOf } from '@huddle/protocol';
 import type { GroupRecord } from '../storage/records.js';
-import type { Repos, Store } from '../storage/store.js';
+import type { EventRepo, Repos, Store } from '../storage/store.js';
 
 export interface Caller {
   userID: string;
@@ -21,6 +21,12 @@ export interface OpContext {
 
 /** What a callback body may report of the groups its events name (Tencent's Type and Name). */
 export type GroupFacts = Pick<GroupRecord, 'groupID' | 'groupType' | 'groupName'>;
+
+/**
+ * All an after-callback is given of the operation's transaction: the outbox, and what runs once
+ * it commits.
+ */
+export type Outbox = Pick<Repos, 'afterCommit'> & { events: Pick<EventRepo, 'enqueue'> };
 
 /**
  * Callbacks, as the domain sees them; the webhook module implements this port (the domain imports
@@ -47,7 +53,7 @@ export interface CallbackPort {
   invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void;
   /** Writes the after-callbacks of the events in the caller's transaction (the outbox). */
   after<K extends AfterHookKey>(
-    tx: Repos,
+    tx: Outbox,
     ctx: OpContext,
     key: K,
     events: EventOf<Hooks[K]>[],

@@ -149,11 +149,16 @@ export function groupService(deps: DomainDeps) {
     });
   }
 
-  async function setMuted(ctx: OpContext, groupID: string, muted: boolean) {
-    await store.tx(async (tx) => {
-      await requireGroupManager(tx, ctx.caller, groupID, 'NoPermissionError');
-      await loadLiveGroup(tx, groupID);
-      await tx.groups.update(groupID, { status: muted ? GroupStatus.Muted : GroupStatus.Ok });
+  function setMuted(ctx: OpContext, groupID: string, muted: boolean) {
+    return runOperation(store, {
+      asks: false,
+      async check(tx) {
+        await requireGroupManager(tx, ctx.caller, groupID, 'NoPermissionError');
+        await loadLiveGroup(tx, groupID);
+      },
+      async write(tx) {
+        await tx.groups.update(groupID, { status: muted ? GroupStatus.Muted : GroupStatus.Ok });
+      },
     });
   }
 
@@ -267,53 +272,65 @@ export function groupService(deps: DomainDeps) {
       return applySettings(ctx, groupID, { ...change, notification: change.notification?.trim() }, true);
     },
 
-    async transferGroup(ctx: OpContext, input: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) {
+    transferGroup(ctx: OpContext, input: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) {
       const { caller } = ctx;
-      await store.tx(async (tx) => {
-        const group = await loadLiveGroup(tx, input.groupID);
-        if (input.oldOwnerUserID === input.newOwnerUserID) throw args('OldOwnerUserID == NewOwnerUserID');
-        const found = await tx.members.find(input.groupID, [input.oldOwnerUserID, input.newOwnerUserID]);
-        const oldOwner = found.find((m) => m.userID === input.oldOwnerUserID);
-        const newOwner = found.find((m) => m.userID === input.newOwnerUserID);
-        const missing = [input.oldOwnerUserID, input.newOwnerUserID].filter(
-          (id) => !found.some((m) => m.userID === id),
-        );
-        if (!oldOwner || !newOwner) throw args(`user not in group: ${missing.join(', ')}`);
-        if (!caller.isAppAdmin && caller.userID !== input.oldOwnerUserID)
-          throw noPermission('no permission transfer group owner');
-        if (oldOwner.roleLevel !== Role.Owner) {
-          // An app admin must name the real owner too, or the group would end with two owners.
-          if (caller.isAppAdmin) throw args(`${input.oldOwnerUserID} is not the owner of group ${input.groupID}`);
-          throw noPermission('no permission transfer group owner');
-        }
-        // The old owner takes the new owner's previous role; demote first, the one-owner index is watching.
-        await tx.members.update(input.groupID, oldOwner.userID, { roleLevel: newOwner.roleLevel });
-        await tx.members.update(input.groupID, newOwner.userID, { roleLevel: Role.Owner, muteEndTime: 0 });
-        await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input], [group]);
+      return runOperation(store, {
+        asks: false,
+        async check(tx) {
+          const group = await loadLiveGroup(tx, input.groupID);
+          if (input.oldOwnerUserID === input.newOwnerUserID) throw args('OldOwnerUserID == NewOwnerUserID');
+          const found = await tx.members.find(input.groupID, [input.oldOwnerUserID, input.newOwnerUserID]);
+          const oldOwner = found.find((m) => m.userID === input.oldOwnerUserID);
+          const newOwner = found.find((m) => m.userID === input.newOwnerUserID);
+          const missing = [input.oldOwnerUserID, input.newOwnerUserID].filter(
+            (id) => !found.some((m) => m.userID === id),
+          );
+          if (!oldOwner || !newOwner) throw args(`user not in group: ${missing.join(', ')}`);
+          if (!caller.isAppAdmin && caller.userID !== input.oldOwnerUserID)
+            throw noPermission('no permission transfer group owner');
+          if (oldOwner.roleLevel !== Role.Owner) {
+            // An app admin must name the real owner too, or the group would end with two owners.
+            if (caller.isAppAdmin) throw args(`${input.oldOwnerUserID} is not the owner of group ${input.groupID}`);
+            throw noPermission('no permission transfer group owner');
+          }
+          return { group, oldOwner, newOwner };
+        },
+        async write(tx, { group, oldOwner, newOwner }) {
+          // The old owner takes the new owner's previous role; demote first, the one-owner index is watching.
+          await tx.members.update(input.groupID, oldOwner.userID, { roleLevel: newOwner.roleLevel });
+          await tx.members.update(input.groupID, newOwner.userID, { roleLevel: Role.Owner, muteEndTime: 0 });
+          await hooks.after(tx, ctx, 'afterTransferGroupOwner', [input], [group]);
+        },
       });
     },
 
-    async dismissGroup(ctx: OpContext, input: { groupID: string; deleteMember: boolean }) {
-      return store.tx(async (tx) => {
-        const group = await loadGroup(tx, input.groupID, true);
-        if (group.status === GroupStatus.Dismissed) {
-          throw new ApiError('DismissedAlreadyError', `group ${input.groupID} is already dismissed`);
-        }
-        if (!ctx.caller.isAppAdmin && ctx.caller.userID !== group.ownerUserID) throw noPermission('not group owner');
-        const memberIDs = await tx.members.userIDs(input.groupID);
-        await tx.groups.update(input.groupID, { status: GroupStatus.Dismissed });
-        if (input.deleteMember) {
-          const removed = await tx.members.removeAll(input.groupID);
-          await tx.groups.addMemberCount(input.groupID, -removed);
-        }
-        await hooks.after(
-          tx,
-          ctx,
-          'afterDismissGroup',
-          [{ groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs }],
-          [group],
-        );
-        return { group, memberIDs };
+    dismissGroup(ctx: OpContext, input: { groupID: string; deleteMember: boolean }) {
+      return runOperation(store, {
+        asks: false,
+        async check(tx) {
+          const group = await loadGroup(tx, input.groupID, true);
+          if (group.status === GroupStatus.Dismissed) {
+            throw new ApiError('DismissedAlreadyError', `group ${input.groupID} is already dismissed`);
+          }
+          if (!ctx.caller.isAppAdmin && ctx.caller.userID !== group.ownerUserID) throw noPermission('not group owner');
+          return group;
+        },
+        async write(tx, group) {
+          const memberIDs = await tx.members.userIDs(input.groupID);
+          await tx.groups.update(input.groupID, { status: GroupStatus.Dismissed });
+          if (input.deleteMember) {
+            const removed = await tx.members.removeAll(input.groupID);
+            await tx.groups.addMemberCount(input.groupID, -removed);
+          }
+          await hooks.after(
+            tx,
+            ctx,
+            'afterDismissGroup',
+            [{ groupID: input.groupID, ownerID: group.ownerUserID, groupType: group.groupType, membersID: memberIDs }],
+            [group],
+          );
+          return { group, memberIDs };
+        },
       });
     },
 

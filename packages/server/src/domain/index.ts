@@ -1,17 +1,19 @@
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
+import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
 import { groupService } from './groups.js';
 import { memberService } from './members.js';
 import { userService } from './users.js';
 
 /** Every domain service over one store; the HTTP routes call these and nothing below them. */
-export function createServices(deps: AuthDeps) {
+export function createServices(deps: AuthDeps & DeliveryLogDeps) {
   return {
     auth: authService(deps),
     users: userService(deps),
     groups: groupService(deps),
     members: memberService(deps),
     applications: applicationService(deps),
+    deliveries: deliveryLogService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -126,29 +126,34 @@ function memberInfoEvent(c: MemberChange): MemberInfoChange {
 
 export function memberService(deps: DomainDeps) {
   const { store, now, hooks } = deps;
-  async function setMute(ctx: OpContext, groupID: string, userID: string, muteEndTime: number) {
+  function setMute(ctx: OpContext, groupID: string, userID: string, muteEndTime: number) {
     const { caller } = ctx;
-    await store.tx(async (tx) => {
-      await loadLiveGroup(tx, groupID);
-      const target = await tx.members.get(groupID, userID);
-      if (!target) throw notFound(`user ${userID} not in group ${groupID}`);
-      // App admins may mute anyone, the owner included; others follow the role ladder.
-      if (!caller.isAppAdmin) {
-        const me = await tx.members.get(groupID, caller.userID);
-        if (!me) throw notFound(`op user ${caller.userID} not in group ${groupID}`);
-        const allowed =
-          target.roleLevel === Role.Owner
-            ? false
-            : target.roleLevel === Role.Admin
-              ? me.roleLevel === Role.Owner
-              : me.roleLevel === Role.Owner || me.roleLevel === Role.Admin;
-        if (!allowed) {
-          throw noPermission(
-            target.roleLevel === Role.Owner ? 'can not mute the group owner' : 'no permission to mute this member',
-          );
+    return runOperation(store, {
+      asks: false,
+      async check(tx) {
+        await loadLiveGroup(tx, groupID);
+        const target = await tx.members.get(groupID, userID);
+        if (!target) throw notFound(`user ${userID} not in group ${groupID}`);
+        // App admins may mute anyone, the owner included; others follow the role ladder.
+        if (!caller.isAppAdmin) {
+          const me = await tx.members.get(groupID, caller.userID);
+          if (!me) throw notFound(`op user ${caller.userID} not in group ${groupID}`);
+          const allowed =
+            target.roleLevel === Role.Owner
+              ? false
+              : target.roleLevel === Role.Admin
+                ? me.roleLevel === Role.Owner
+                : me.roleLevel === Role.Owner || me.roleLevel === Role.Admin;
+          if (!allowed) {
+            throw noPermission(
+              target.roleLevel === Role.Owner ? 'can not mute the group owner' : 'no permission to mute this member',
+            );
+          }
         }
-      }
-      await tx.members.update(groupID, userID, { muteEndTime });
+      },
+      async write(tx) {
+        await tx.members.update(groupID, userID, { muteEndTime });
+      },
     });
   }
 
@@ -228,14 +233,20 @@ export function memberService(deps: DomainDeps) {
       const { caller } = ctx;
       const userID = input.userID || caller.userID;
       if (userID !== caller.userID && !caller.isAppAdmin) throw noPermission('you may only quit for yourself');
-      return store.tx(async (tx) => {
-        const group = await loadGroup(tx, input.groupID, true);
-        const member = await tx.members.get(input.groupID, userID);
-        if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
-        if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
-        await removeMembers(tx, input.groupID, [userID]);
-        await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }], [group]);
-        return { group, userID };
+      return runOperation(store, {
+        asks: false,
+        async check(tx) {
+          const group = await loadGroup(tx, input.groupID, true);
+          const member = await tx.members.get(input.groupID, userID);
+          if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
+          if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
+          return group;
+        },
+        async write(tx, group) {
+          await removeMembers(tx, input.groupID, [userID]);
+          await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }], [group]);
+          return { group, userID };
+        },
       });
     },
 
@@ -320,35 +331,43 @@ export function memberService(deps: DomainDeps) {
       });
     },
 
-    async kickGroup(ctx: OpContext, input: { groupID: string; kickedUserIDs: string[]; reason: string }) {
+    kickGroup(ctx: OpContext, input: { groupID: string; kickedUserIDs: string[]; reason: string }) {
       const { caller } = ctx;
-      return store.tx(async (tx) => {
-        const group = await loadLiveGroup(tx, input.groupID);
-        const dup = firstDuplicate(input.kickedUserIDs);
-        if (dup !== undefined) throw args(`KickedUserIDs duplicate: ${dup}`);
-        if (input.kickedUserIDs.includes(caller.userID)) throw args('opUserID in KickedUserIDs');
-        if (input.kickedUserIDs.includes(group.ownerUserID)) throw args('ownerUID can not Kick');
-        const targets = new Map((await tx.members.find(input.groupID, input.kickedUserIDs)).map((m) => [m.userID, m]));
-        const me = caller.isAppAdmin ? undefined : await tx.members.get(input.groupID, caller.userID);
-        for (const userID of input.kickedUserIDs) {
-          const target = targets.get(userID);
-          if (!target) throw new ApiError('UserIDNotFoundError', userID);
-          if (caller.isAppAdmin) continue;
-          if (!me) throw noPermission('opUserID no in group');
-          if (me.roleLevel === Role.Admin && target.roleLevel !== Role.Member) {
-            throw noPermission('group admins cannot remove the group owner and other admins');
+      return runOperation(store, {
+        asks: false,
+        async check(tx) {
+          const group = await loadLiveGroup(tx, input.groupID);
+          const dup = firstDuplicate(input.kickedUserIDs);
+          if (dup !== undefined) throw args(`KickedUserIDs duplicate: ${dup}`);
+          if (input.kickedUserIDs.includes(caller.userID)) throw args('opUserID in KickedUserIDs');
+          if (input.kickedUserIDs.includes(group.ownerUserID)) throw args('ownerUID can not Kick');
+          const targets = new Map(
+            (await tx.members.find(input.groupID, input.kickedUserIDs)).map((m) => [m.userID, m]),
+          );
+          const me = caller.isAppAdmin ? undefined : await tx.members.get(input.groupID, caller.userID);
+          for (const userID of input.kickedUserIDs) {
+            const target = targets.get(userID);
+            if (!target) throw new ApiError('UserIDNotFoundError', userID);
+            if (caller.isAppAdmin) continue;
+            if (!me) throw noPermission('opUserID no in group');
+            if (me.roleLevel === Role.Admin && target.roleLevel !== Role.Member) {
+              throw noPermission('group admins cannot remove the group owner and other admins');
+            }
+            if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
           }
-          if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
-        }
-        await removeMembers(tx, input.groupID, input.kickedUserIDs);
-        await hooks.after(
-          tx,
-          ctx,
-          'afterKickGroupMember',
-          [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }],
-          [group],
-        );
-        return { group };
+          return group;
+        },
+        async write(tx, group) {
+          await removeMembers(tx, input.groupID, input.kickedUserIDs);
+          await hooks.after(
+            tx,
+            ctx,
+            'afterKickGroupMember',
+            [{ groupID: input.groupID, kickedUserIDs: input.kickedUserIDs, reason: input.reason }],
+            [group],
+          );
+          return { group };
+        },
       });
     },
 

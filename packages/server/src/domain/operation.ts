@@ -1,6 +1,7 @@
-// The shape of every write that asks before-callbacks: check, ask (outside any transaction: a
+// The shape of every write operation: check, ask the before-callbacks (outside any transaction: a
 // business server may take seconds), then one write transaction that checks again, re-reads what
-// the decision rested on, writes and reports its after-callbacks in the outbox.
+// the decision rested on, writes and reports its after-callbacks in the outbox. An operation with
+// nothing to ask checks and writes in one transaction.
 
 import { args } from '../errors.js';
 import type { Repos, Store } from '../storage/store.js';
@@ -16,16 +17,23 @@ export interface Done<R> {
 export const done = <R>(result: R): Done<R> => ({ [DONE]: result });
 const isDone = <R>(d: unknown): d is Done<R> => typeof d === 'object' && d !== null && DONE in d;
 
-export interface Operation<F, D, R> {
-  /** What the decision is about, for the error when it keeps going stale. */
-  what: string;
-  /** Whether a before-callback may be asked; if not, the write runs once, checked in its transaction. */
-  asks: boolean;
+/** The steps every write operation has: its checks, then its write and after-callbacks. */
+interface Steps<F, D, R> {
   /**
    * The checks, and the facts the operation needs: run before asking (`decided` undefined) and
    * again in the write transaction (with the decision, which may have changed what to check).
    */
   check(tx: Repos, decided: D | undefined): Promise<F>;
+  /** The write and its after-callbacks, from the transaction's facts; `decided` undefined when nothing was asked. */
+  write(tx: Repos, facts: F, decided: D | undefined): Promise<R>;
+}
+
+/** An operation that may ask before-callbacks. */
+export interface AskingOperation<F, D, R> extends Steps<F, D, R> {
+  /** What the decision is about, for the error when it keeps going stale. */
+  what: string;
+  /** Whether a before-callback may be asked; if not, the write runs once, checked in its transaction. */
+  asks: boolean;
   /** Asks the before-callbacks from the facts; the decision carries their answers. */
   decide(facts: F): Promise<D | Done<R>>;
   /**
@@ -33,8 +41,11 @@ export interface Operation<F, D, R> {
    * beforeMemberJoinGroup is asked), compared as JSON before and in the write transaction.
    */
   basis?(facts: F): unknown;
-  /** The write and its after-callbacks, from the transaction's facts; `decided` undefined when nothing was asked. */
-  write(tx: Repos, facts: F, decided: D | undefined): Promise<R>;
+}
+
+/** An operation no before-callback is declared for: checked and written in one transaction. */
+export interface PlainOperation<F, R> extends Steps<F, never, R> {
+  asks: false;
 }
 
 /**
@@ -43,8 +54,14 @@ export interface Operation<F, D, R> {
  * request is refused: a concurrent change can never carry a request past a callback that was not
  * asked, or that refused.
  */
-export async function runOperation<F, D, R>(store: Store, op: Operation<F, D, R>): Promise<R> {
-  if (!op.asks) return store.tx(async (tx) => op.write(tx, await op.check(tx, undefined), undefined));
+export function runOperation<F, R>(store: Store, op: PlainOperation<F, R>): Promise<R>;
+export function runOperation<F, D, R>(store: Store, op: AskingOperation<F, D, R>): Promise<R>;
+export async function runOperation<F, D, R>(
+  store: Store,
+  op: PlainOperation<F, R> | AskingOperation<F, D, R>,
+): Promise<R> {
+  if (!op.asks || !('decide' in op))
+    return store.tx(async (tx) => op.write(tx, await op.check(tx, undefined), undefined));
   for (let n = 1; n <= DECISION_ROUNDS; n++) {
     const seen = await store.tx((tx) => op.check(tx, undefined));
     const decided = await op.decide(seen);

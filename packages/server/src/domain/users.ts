@@ -60,21 +60,26 @@ export function userService({ store, now, hooks }: DomainDeps) {
 
   return {
     /** Creates the configured app-admin users on start-up, as OpenIM does. */
-    async ensureAdminUsers(adminUserIDs: readonly string[]) {
-      await store.tx(async (tx) => {
-        const existing = new Set((await tx.users.find(adminUserIDs)).map((u) => u.userID));
-        const missing = adminUserIDs.filter((id) => !existing.has(id));
-        await tx.users.insert(
-          missing.map((userID) => ({
-            userID,
-            nickname: userID,
-            faceURL: '',
-            ex: '',
-            appMangerLevel: 2,
-            globalRecvMsgOpt: 0,
-            createTime: now(),
-          })),
-        );
+    ensureAdminUsers(adminUserIDs: readonly string[]) {
+      return runOperation(store, {
+        asks: false,
+        async check(tx) {
+          const existing = new Set((await tx.users.find(adminUserIDs)).map((u) => u.userID));
+          return adminUserIDs.filter((id) => !existing.has(id));
+        },
+        async write(tx, missing) {
+          await tx.users.insert(
+            missing.map((userID) => ({
+              userID,
+              nickname: userID,
+              faceURL: '',
+              ex: '',
+              appMangerLevel: 2,
+              globalRecvMsgOpt: 0,
+              createTime: now(),
+            })),
+          );
+        },
       });
     },
 

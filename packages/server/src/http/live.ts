@@ -6,9 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AttemptNotice } from '@huddle/protocol';
 import type { AuthService } from '../domain/auth.js';
+import { requireCallbackAdmin } from '../domain/delivery-log.js';
 import { authenticatedCaller } from './caller.js';
 import { renderError } from './envelope.js';
-import { requireAdmin } from './routes/webhooks.js';
 
 /** Fans attempts out to the open streams; publishing with nobody listening costs nothing. */
 export class AttemptFeed {
@@ -52,7 +52,7 @@ export async function serveLive(
   auth: AuthService,
 ): Promise<void> {
   try {
-    requireAdmin(await authenticatedCaller(req, auth));
+    requireCallbackAdmin(await authenticatedCaller(req, auth));
   } catch (err) {
     return renderError(res, err);
   }

@@ -9,7 +9,7 @@ import type { AuthService } from '../domain/auth.js';
 import { ApiError, args } from '../errors.js';
 import { authenticatedCaller, header } from './caller.js';
 import { renderError, renderPreflight, renderSuccess, send } from './envelope.js';
-import type { WriteLimiter } from './rate-limit.js';
+import type { WriteLimiter } from '../domain/rate-limits.js';
 import type { Route } from './route.js';
 import { clientAddressOf } from './client-address.js';
 

@@ -15,11 +15,10 @@ import {
   type TencentContext,
 } from '@huddle/protocol';
 import type { Logger } from 'pino';
-import type { CallbackPort, GroupFacts, OpContext } from '../domain/context.js';
+import type { CallbackPort, GroupFacts, OpContext, Outbox } from '../domain/context.js';
 import { sortableIDs } from '../domain/ids.js';
 import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
-import type { Repos } from '../storage/store.js';
 import { activeEndpoints, type EndpointConfig, type HookSettings } from './config.js';
 import { beforeVerdict, dialectOf } from './dialects.js';
 import type { CallbackSender } from './send.js';
@@ -138,7 +137,7 @@ export class CallbackHooks implements CallbackPort {
 
   /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */
   async after<K extends AfterHookKey>(
-    tx: Repos,
+    tx: Outbox,
     ctx: OpContext,
     key: K,
     events: EventOf<Hooks[K]>[],

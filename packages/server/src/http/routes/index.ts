@@ -14,6 +14,6 @@ export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Rout
     ...groupRoutes(services),
     ...memberRoutes(services),
     ...applicationRoutes(services),
-    ...(webhooks ? webhookRoutes(webhooks) : []),
+    ...(webhooks ? webhookRoutes(services, webhooks) : []),
   ];
 }

@@ -5,7 +5,7 @@
 // database share them in the database (one statement per write), so a user's limit holds across
 // instances however a load balancer spreads the requests.
 
-import type { Caller } from '../domain/context.js';
+import type { Caller } from './context.js';
 import { ApiError } from '../errors.js';
 import type { RateBucketRepo, Store } from '../storage/store.js';
 
