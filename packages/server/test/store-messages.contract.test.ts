@@ -71,7 +71,7 @@ for (const engine of engines) {
       expect(c.stored.map((m) => [m.conversationID, m.seq])).toEqual([['sg_g2', 1]]);
       const withEverything = message('m4', {
         options: { history: false, unreadCount: false },
-        offlinePushInfo: { title: 't', desc: 'd', ex: '', iOSPushSound: '', iOSBadgeCount: true },
+        offlinePushInfo: { title: 't', desc: 'd', ex: '', iOSPushSound: '', iOSBadgeCount: true, signalInfo: '' },
         atUserIDList: ['bob', 'carol'],
         content: '{"content":"héllo ✓"}',
         ex: 'x',

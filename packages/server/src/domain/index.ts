@@ -1,7 +1,9 @@
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
+import { conversationService } from './conversations.js';
 import { groupService } from './groups.js';
 import { memberService } from './members.js';
+import { messageService } from './messages.js';
 import { userService } from './users.js';
 
 /** Every domain service over one store; the HTTP routes call these and nothing below them. */
@@ -12,6 +14,8 @@ export function createServices(deps: AuthDeps) {
     groups: groupService(deps),
     members: memberService(deps),
     applications: applicationService(deps),
+    messages: messageService(deps),
+    conversations: conversationService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

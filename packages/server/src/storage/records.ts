@@ -61,7 +61,7 @@ export interface OfflinePushInfo {
   ex: string;
   iOSPushSound: string;
   iOSBadgeCount: boolean;
-  signalInfo?: string;
+  signalInfo: string;
 }
 
 /** A stored message: OpenIM's MsgData plus the conversation it is numbered in. */
