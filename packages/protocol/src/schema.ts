@@ -289,6 +289,56 @@ export function obj<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   };
 }
 
+/**
+ * A JSON object of any shape (a message's content), kept as parsed; `maxBytes` bounds its JSON
+ * text. Missing or null is "<path> is empty".
+ */
+export function jsonObject(rules: { maxBytes: number }): Schema<Record<string, unknown>> {
+  return {
+    parse(value, path) {
+      if (value == null) throw args(`${path} is empty`);
+      if (typeof value !== 'object' || Array.isArray(value))
+        throw args(`${path} must be an object, got ${describe(value)}`);
+      const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+      if (bytes > rules.maxBytes)
+        throw args(`${path} is ${bytes} bytes of JSON; at most ${rules.maxBytes} are accepted`);
+      return value as Record<string, unknown>;
+    },
+    jsonSchema: () => ({ type: 'object', description: `any JSON object, at most ${rules.maxBytes} bytes as JSON` }),
+  };
+}
+
+/** OpenIM's message options: a map of flags; missing or null is {} (every flag then reads true). */
+export function flagMap(): Schema<Record<string, boolean>> {
+  return {
+    parse(value, path) {
+      if (value == null) return {};
+      if (typeof value !== 'object' || Array.isArray(value))
+        throw args(`${path} must be an object, got ${describe(value)}`);
+      const out: Record<string, boolean> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v !== 'boolean') throw args(`${path}.${k} must be a boolean, got ${describe(v)}`);
+        if (tooLong(k, 64) || k.includes('\0')) throw args(`${path} has an unusable key`);
+        out[k] = v;
+      }
+      return out;
+    },
+    jsonSchema: () => ({ type: 'object', additionalProperties: { type: 'boolean' } }),
+  };
+}
+
+/** An object that may be missing or null (then undefined). */
+export function optObj<S extends Shape>(shape: S): Schema<ObjectOf<S> | undefined> {
+  const lower = lowerIndex(shape);
+  return {
+    parse(value, path) {
+      if (value == null) return undefined;
+      return parseObject(shape, lower, value, path);
+    },
+    jsonSchema: () => objectSchema(shape, true),
+  };
+}
+
 /** Field limits shared by every route, so one rule has one number. */
 export const LIMITS = {
   id: 64,

@@ -34,6 +34,13 @@ export const string = (description?: string): View<string> => schemaView(describ
 
 export const integer = (description?: string): View<number> => schemaView(described({ type: 'integer' }, description));
 
+export const boolean = (description?: string): View<boolean> => schemaView(described({ type: 'boolean' }, description));
+
+/** An object used as a map: any keys, each value of the view. */
+export function record<T>(item: View<T>, description?: string): View<Record<string, T>> {
+  return { jsonSchema: () => described({ type: 'object', additionalProperties: item.jsonSchema() }, description) };
+}
+
 /** One of a fixed set of strings. */
 export const oneOf = <const V extends readonly string[]>(values: V, description?: string): View<V[number]> =>
   schemaView(described({ type: 'string', enum: [...values] }, description));

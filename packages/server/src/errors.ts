@@ -1,8 +1,7 @@
 // The one table of error codes. Numbers and names follow OpenIM so existing clients keep working;
 // the HTTP layer renders every ApiError through `renderError` and nowhere else. README.md's Errors
-// table lists exactly these (errors.test.ts). OpenIM's 1003 DuplicateKeyError and 1203
-// NotInGroupYetError are absent: its group API never answers them (duplicates are 500; 1203 is for
-// sending messages, which huddle does not do).
+// table lists exactly these (errors.test.ts). OpenIM's 1003 DuplicateKeyError is absent: its API
+// never answers it (duplicates are 500).
 
 export const ERRORS = {
   ServerInternalError: { code: 500, http: 200, message: 'ServerInternalError' },
@@ -13,10 +12,13 @@ export const ERRORS = {
   RegisteredAlreadyError: { code: 1102, http: 200, message: 'RegisteredAlreadyError' },
   GroupIDNotFoundError: { code: 1201, http: 200, message: 'GroupIDNotFoundError' },
   GroupIDExisted: { code: 1202, http: 200, message: 'GroupIDExisted' },
+  NotInGroupYetError: { code: 1203, http: 200, message: 'NotInGroupYetError' },
   DismissedAlreadyError: { code: 1204, http: 200, message: 'DismissedAlreadyError' },
   // Not an OpenIM code (OpenIM has no member limit): a join would pass HUDDLE_MAX_GROUP_MEMBERS.
   GroupFullError: { code: 1290, http: 200, message: 'GroupFullError' },
   GroupRequestHandled: { code: 1206, http: 200, message: 'GroupRequestHandled' },
+  MutedInGroup: { code: 1402, http: 200, message: 'MutedInGroup' },
+  MutedGroup: { code: 1403, http: 200, message: 'MutedGroup' },
   TokenExpiredError: { code: 1501, http: 200, message: 'TokenExpiredError' },
   TokenInvalidError: { code: 1502, http: 200, message: 'TokenInvalidError' },
   TokenMalformedError: { code: 1503, http: 200, message: 'TokenMalformedError' },

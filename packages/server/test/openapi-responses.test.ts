@@ -199,6 +199,55 @@ step('delivery', ['groups'], async () => {
   expect(await call('/webhook/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
 });
 
+step('messages', ['auth'], async () => {
+  const { groupInfo } = await call('/group/create_group', {
+    ownerUserID: OWNER,
+    memberUserIDs: [JOINER],
+    groupInfo: { groupName: 'Chat', groupType: 2 },
+  });
+  const conversationID = `sg_${groupInfo.groupID}`;
+  const text = { content: 'hello' };
+  await call('/msg/send_msg', {
+    sendID: OWNER,
+    groupID: groupInfo.groupID,
+    sessionType: 3,
+    contentType: 101,
+    content: text,
+    offlinePushInfo: { title: 'New message', desc: 'hello', ex: '', iOSPushSound: '', iOSBadgeCount: true },
+  });
+  await call('/msg/send_msg', {
+    sendID: JOINER,
+    groupID: groupInfo.groupID,
+    sessionType: 3,
+    contentType: 101,
+    content: text,
+  });
+  await call('/msg/newest_seq', { userID: JOINER }, tokens[JOINER]!);
+  await call(
+    '/msg/pull_msg_by_seq',
+    { userID: JOINER, seqRanges: [{ conversationID, begin: 1, end: 2, num: 10 }], order: 0 },
+    tokens[JOINER]!,
+  );
+  await call(
+    '/conversation/set_conversations',
+    {
+      userIDs: [JOINER],
+      conversation: { conversationID, conversationType: 3, groupID: groupInfo.groupID, isPinned: true, ex: 'starred' },
+    },
+    tokens[JOINER]!,
+  );
+  await call(
+    '/msg/get_conversations_has_read_and_max_seq',
+    { userID: JOINER, conversationIDs: [], returnPinned: true },
+    tokens[JOINER]!,
+  );
+  await call(
+    '/msg/mark_conversation_as_read',
+    { conversationID, userID: JOINER, hasReadSeq: 2, seqs: [1, 2] },
+    tokens[JOINER]!,
+  );
+});
+
 describe('every answer fits the served document', () => {
   it('auth and users', () => run('auth'));
   it('the callback configuration', () => run('config'));
@@ -206,6 +255,7 @@ describe('every answer fits the served document', () => {
   it('members', () => run('members'));
   it('join requests', () => run('joins'));
   it('the delivery log, replay and retry now', () => run('delivery'));
+  it('messages and read marks', () => run('messages'));
 
   it('catches a key added to or dropped from an answer', async () => {
     await run('groups');

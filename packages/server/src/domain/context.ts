@@ -2,7 +2,7 @@
 // group model (OpenIM's numbers).
 
 import type { AfterHookKey, BeforeHookKey, EventOf, HookKey, Hooks, ModificationOf } from '@huddle/protocol';
-import type { GroupRecord } from '../storage/records.js';
+import type { GroupRecord, MessageRecord } from '../storage/records.js';
 import type { EventRepo, Repos, Store } from '../storage/store.js';
 
 export interface Caller {
@@ -65,6 +65,8 @@ export interface DomainDeps {
   store: Store;
   now: () => number;
   hooks: CallbackPort;
+  /** Told of every message once its transaction commits (stored ones with their seq, online-only ones with 0). */
+  onMessages?: (messages: readonly MessageRecord[]) => void;
   /** HUDDLE_MAX_GROUP_MEMBERS: members a group may have; 0 for no limit (OpenIM has none). */
   maxGroupMembers?: number;
 }

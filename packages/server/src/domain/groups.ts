@@ -5,6 +5,7 @@ import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { GroupInfoChange } from '@huddle/protocol';
 import type { GroupPatch, Repos } from '../storage/store.js';
 import { ask, askMembersJoin, reportIfFull } from './callbacks.js';
+import { closeGroupConversation } from './conversation-store.js';
 import { runOperation } from './operation.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireGroupManager, requireUsersExist } from './guards.js';
@@ -321,6 +322,7 @@ export function groupService(deps: DomainDeps) {
           if (input.deleteMember) {
             const removed = await tx.members.removeAll(input.groupID);
             await tx.groups.addMemberCount(input.groupID, -removed);
+            await closeGroupConversation(tx, input.groupID, memberIDs);
           }
           await hooks.after(
             tx,

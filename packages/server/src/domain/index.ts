@@ -1,8 +1,10 @@
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
 import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
+import { conversationService } from './conversations.js';
 import { groupService } from './groups.js';
 import { memberService } from './members.js';
+import { messageService } from './messages.js';
 import { userService } from './users.js';
 
 /** Every domain service over one store; the HTTP routes call these and nothing below them. */
@@ -14,6 +16,8 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps) {
     members: memberService(deps),
     applications: applicationService(deps),
     deliveries: deliveryLogService(deps),
+    messages: messageService(deps),
+    conversations: conversationService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -16,6 +16,7 @@ import {
 import { ask, askMembersJoin, broken, reportJoins } from './callbacks.js';
 import { done, runOperation } from './operation.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
+import { closeGroupConversation, openGroupConversation } from './conversation-store.js';
 import { groupInfo, memberInfo } from './views.js';
 
 /** get_group_member_list's filter (OpenIM SDK meaning) -> the role levels it selects. */
@@ -64,12 +65,19 @@ export async function addMembers(
   }
   await tx.members.insert(members);
   await tx.groups.addMemberCount(groupID, members.length);
+  await openGroupConversation(
+    tx,
+    groupID,
+    members.map((m) => m.userID),
+    members[0]!.joinTime,
+  );
   return memberCount + members.length;
 }
 
 async function removeMembers(tx: Repos, groupID: string, userIDs: string[]): Promise<void> {
   const removed = await tx.members.remove(groupID, userIDs);
   await tx.groups.addMemberCount(groupID, -removed);
+  await closeGroupConversation(tx, groupID, userIDs);
 }
 
 /** The rules of set_group_member_info for one group (OpenIM §4.3), checked before anything is written. */

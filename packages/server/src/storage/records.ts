@@ -54,6 +54,93 @@ export interface RequestRecord {
   inviterUserID: string;
 }
 
+/** OpenIM's offline-push settings of a message, kept as sent. */
+export interface OfflinePushInfo {
+  title: string;
+  desc: string;
+  ex: string;
+  iOSPushSound: string;
+  iOSBadgeCount: boolean;
+  signalInfo: string;
+}
+
+/** A stored message: OpenIM's MsgData plus the conversation it is numbered in. */
+export interface MessageRecord {
+  conversationID: string;
+  /** 1, 2, 3 … in its conversation, without gaps. */
+  seq: number;
+  serverMsgID: string;
+  clientMsgID: string;
+  sendID: string;
+  recvID: string;
+  groupID: string;
+  sessionType: number;
+  msgFrom: number;
+  contentType: number;
+  /** UTF-8 JSON, as sent. */
+  content: string;
+  senderPlatformID: number;
+  senderNickname: string;
+  senderFaceURL: string;
+  sendTime: number;
+  createTime: number;
+  status: number;
+  /** A missing key means true (OpenIM's rule). */
+  options: Record<string, boolean>;
+  offlinePushInfo: OfflinePushInfo | null;
+  atUserIDList: string[];
+  attachedInfo: string;
+  ex: string;
+}
+
+/** A message before the store numbers it. */
+export type NewMessage = Omit<MessageRecord, 'conversationID' | 'seq'>;
+
+/** A conversation's numbering: what 1001 and 1006 report. */
+export interface ConversationSeqs {
+  conversationID: string;
+  maxSeq: number;
+  /** sendTime of the message at maxSeq. */
+  maxSeqTime: number;
+  /** The first seq still kept. */
+  minSeq: number;
+}
+
+/** A user's view of a chat conversation (sg_ or si_); its n_ twin shares minSeq and maxSeq. */
+export interface ConversationRecord {
+  ownerUserID: string;
+  conversationID: string;
+  conversationType: number;
+  /** The other user of a one-to-one conversation. */
+  userID: string;
+  groupID: string;
+  recvMsgOpt: number;
+  isPinned: boolean;
+  isPrivateChat: boolean;
+  burnDuration: number;
+  groupAtType: number;
+  attachedInfo: string;
+  ex: string;
+  hasReadSeq: number;
+  /** The first seq the user may read (later joiners do not see earlier messages). */
+  minSeq: number;
+  /** The last seq the user may read; 0 when unbounded (set when the user leaves a group). */
+  maxSeq: number;
+  createTime: number;
+}
+
+/** The logs behind the incremental-sync routes (see migration 007). */
+export type SyncKind = 'join_groups' | 'group_members' | 'conversations';
+
+/** What changed in one log since a client's version. */
+export interface SyncDelta {
+  version: number;
+  versionID: string;
+  inserted: string[];
+  updated: string[];
+  deleted: string[];
+}
+
 export interface Page {
   /** 1-based page number. */
   pageNumber: number;

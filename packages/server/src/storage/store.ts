@@ -3,6 +3,12 @@
 
 import type {
   AttemptRecord,
+  ConversationRecord,
+  ConversationSeqs,
+  MessageRecord,
+  NewMessage,
+  SyncDelta,
+  SyncKind,
   EventRecord,
   EventStatus,
   GroupRecord,
@@ -202,6 +208,73 @@ export interface SecretFailureRepo {
   prune(before: number): Promise<void>;
 }
 
+export interface MessageRepo {
+  /**
+   * Numbers `messages` with the conversation's next seqs and stores them. Call it inside the
+   * transaction of the send: the conversation's counter row stays locked until it ends, and a
+   * rollback gives the seqs back, so seqs stay contiguous whatever the concurrency.
+   * `first`: these are the conversation's first messages.
+   */
+  append(conversationID: string, messages: readonly NewMessage[]): Promise<{ stored: MessageRecord[]; first: boolean }>;
+  byClientMsgID(conversationID: string, clientMsgID: string): Promise<MessageRecord | undefined>;
+  /** The messages with from ≤ seq ≤ to, ascending. */
+  range(conversationID: string, from: number, to: number): Promise<MessageRecord[]>;
+  /** Those of `seqs` that are stored, ascending. */
+  bySeqs(conversationID: string, seqs: readonly number[]): Promise<MessageRecord[]>;
+  /** The numbering of those conversations that have messages. */
+  seqs(conversationIDs: readonly string[]): Promise<ConversationSeqs[]>;
+  /**
+   * Retention: deletes up to `limit` messages sent before `sentBefore`, oldest first, and moves
+   * their conversations' minSeq past them. Returns how many went.
+   */
+  prune(sentBefore: number, limit: number): Promise<number>;
+}
+
+export type ConversationPatch = Partial<
+  Pick<
+    ConversationRecord,
+    | 'recvMsgOpt'
+    | 'isPinned'
+    | 'isPrivateChat'
+    | 'burnDuration'
+    | 'groupAtType'
+    | 'attachedInfo'
+    | 'ex'
+    | 'hasReadSeq'
+    | 'minSeq'
+    | 'maxSeq'
+  >
+>;
+
+export interface ConversationRepo {
+  /** Inserts the rows whose (owner, conversation) is new; returns the owners of those inserted. */
+  insertMissing(rows: readonly ConversationRecord[]): Promise<string[]>;
+  get(ownerUserID: string, conversationID: string): Promise<ConversationRecord | undefined>;
+  find(ownerUserID: string, conversationIDs: readonly string[]): Promise<ConversationRecord[]>;
+  /** A user's conversations, in conversation-ID order. */
+  ofOwner(ownerUserID: string, page?: Page): Promise<Paged<ConversationRecord>>;
+  update(ownerUserID: string, conversationID: string, patch: ConversationPatch): Promise<void>;
+  /** Sets the same patch on several owners' rows of one conversation. */
+  updateOwners(conversationID: string, ownerUserIDs: readonly string[], patch: ConversationPatch): Promise<void>;
+  /** Raises hasReadSeq to `seq` when it is lower; returns whether it moved. */
+  markRead(ownerUserID: string, conversationID: string, seq: number): Promise<boolean>;
+}
+
+export type SyncChange = 'insert' | 'update' | 'delete';
+
+export interface SyncLogRepo {
+  /**
+   * Records changes in the (kind, owner) logs named by `changes`: each log touched moves one
+   * version on (a new log starts at 1 with a fresh versionID), and each element keeps its latest
+   * change. Call it in the transaction of the change.
+   */
+  record(kind: SyncKind, changes: readonly { ownerID: string; elementID: string; change: SyncChange }[]): Promise<void>;
+  /** The log's current version, or undefined when nothing was ever recorded in it. */
+  head(kind: SyncKind, ownerID: string): Promise<{ version: number; versionID: string } | undefined>;
+  /** The elements inserted, updated and deleted after `version` (an insert then a delete: neither). */
+  since(kind: SyncKind, ownerID: string, version: number): Promise<SyncDelta | undefined>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -214,6 +287,9 @@ export interface Repos {
   settings: SettingRepo;
   rateBuckets: RateBucketRepo;
   secretFailures: SecretFailureRepo;
+  messages: MessageRepo;
+  conversations: ConversationRepo;
+  syncLog: SyncLogRepo;
 }
 
 export interface Store {

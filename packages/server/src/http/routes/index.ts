@@ -2,8 +2,10 @@ import type { Services } from '../../domain/index.js';
 import type { Route } from '../route.js';
 import { applicationRoutes } from './applications.js';
 import { authRoutes } from './auth.js';
+import { conversationRoutes } from './conversations.js';
 import { groupRoutes } from './groups.js';
 import { memberRoutes } from './members.js';
+import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
 import { webhookRoutes, type WebhookAdminDeps } from './webhooks.js';
 
@@ -14,6 +16,8 @@ export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Rout
     ...groupRoutes(services),
     ...memberRoutes(services),
     ...applicationRoutes(services),
+    ...messageRoutes(services),
+    ...conversationRoutes(services),
     ...(webhooks ? webhookRoutes(services, webhooks) : []),
   ];
 }

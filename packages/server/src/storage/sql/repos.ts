@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../store.js';
 import { retryTransient } from '../tx-retry.js';
+import { conversationRepo } from './conversations.js';
 import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
+import { messageRepo } from './messages.js';
 import { requestRepo } from './requests.js';
 import { rateBucketRepo } from './rate-buckets.js';
 import { secretFailureRepo } from './secret-failures.js';
 import { settingRepo } from './settings.js';
+import { syncLogRepo } from './sync-log.js';
 import type { Capabilities, Database } from './tables.js';
 import { tokenRepo } from './tokens.js';
 import { userRepo } from './users.js';
@@ -29,6 +32,9 @@ export function makeRepos(
     settings: settingRepo(db),
     rateBuckets: rateBucketRepo(db),
     secretFailures: secretFailureRepo(db),
+    messages: messageRepo(db),
+    conversations: conversationRepo(db),
+    syncLog: syncLogRepo(db),
   };
 }
 

@@ -130,6 +130,73 @@ export interface SecretFailuresTable {
   allowed: number;
 }
 
+export interface ConversationSeqsTable {
+  conversation_id: string;
+  max_seq: number;
+  max_seq_time: number;
+  min_seq: number;
+}
+
+export interface MessagesTable {
+  conversation_id: string;
+  seq: number;
+  server_msg_id: string;
+  client_msg_id: string;
+  send_id: string;
+  recv_id: string;
+  group_id: string;
+  session_type: number;
+  msg_from: number;
+  content_type: number;
+  content: string;
+  sender_platform_id: number;
+  sender_nickname: string;
+  sender_face_url: string;
+  send_time: number;
+  create_time: number;
+  status: number;
+  options: string;
+  offline_push_info: string;
+  at_user_ids: string;
+  attached_info: string;
+  ex: string;
+}
+
+export interface ConversationsTable {
+  owner_user_id: string;
+  conversation_id: string;
+  conversation_type: number;
+  user_id: string;
+  group_id: string;
+  recv_msg_opt: number;
+  is_pinned: number;
+  is_private_chat: number;
+  burn_duration: number;
+  group_at_type: number;
+  attached_info: string;
+  ex: string;
+  has_read_seq: number;
+  min_seq: number;
+  max_seq: number;
+  create_time: number;
+}
+
+export interface SyncVersionsTable {
+  kind: string;
+  owner_id: string;
+  version: number;
+  version_id: string;
+}
+
+export interface SyncChangesTable {
+  kind: string;
+  owner_id: string;
+  element_id: string;
+  version: number;
+  insert_version: number;
+  deleted: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -142,6 +209,11 @@ export interface Database {
   secret_failures: SecretFailuresTable;
   webhook_attempts: WebhookAttemptsTable;
   settings: SettingsTable;
+  conversation_seqs: ConversationSeqsTable;
+  messages: MessagesTable;
+  conversations: ConversationsTable;
+  sync_versions: SyncVersionsTable;
+  sync_changes: SyncChangesTable;
 }
 
 /** What an engine can do that changes the SQL we write. Asked for, never inferred from its name. */

@@ -1,0 +1,57 @@
+// The storage engines a contract test runs against: a real SQLite file in a temporary directory,
+// and a fresh database on the local PostgreSQL (skipped when none answers).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openPostgres } from '../src/storage/postgres/open.js';
+import { openSqlite } from '../src/storage/sqlite/open.js';
+import type { Store } from '../src/storage/store.js';
+import { createTestDatabase, postgresAvailable } from './postgres.js';
+
+export interface Engine {
+  name: 'sqlite' | 'postgres';
+  skip?: boolean;
+  /** Opens a store; `more` opens further stores on the same database (PostgreSQL: other instances). */
+  open(): Promise<{ store: Store; more(): Promise<Store>; cleanup(): Promise<void> }>;
+}
+
+export const engines: Engine[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-store-'));
+      const store = openSqlite(path.join(dir, 'store.db'));
+      return {
+        store,
+        more: async () => store,
+        async cleanup() {
+          await store.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: !(await postgresAvailable()),
+    async open() {
+      const database = await createTestDatabase();
+      const store = await openPostgres(database.url);
+      const others: Store[] = [];
+      return {
+        store,
+        async more() {
+          const other = await openPostgres(database.url);
+          others.push(other);
+          return other;
+        },
+        async cleanup() {
+          for (const o of others) await o.close();
+          await store.close();
+          await database.drop();
+        },
+      };
+    },
+  },
+];
