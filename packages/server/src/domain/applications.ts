@@ -8,6 +8,7 @@ import { runOperation } from './operation.js';
 import { HandleResult, Role, type DomainDeps, type OpContext } from './context.js';
 import { loadLiveGroup, requireGroupManager } from './guards.js';
 import { addMembers } from './members.js';
+import { recordGroupChange } from './group-changes.js';
 import { requestInfo } from './views.js';
 
 export function applicationService(deps: DomainDeps) {
@@ -77,7 +78,19 @@ export function applicationService(deps: DomainDeps) {
           if (joins) {
             const joined = decided?.member ?? member;
             const memberCount = await addMembers(deps, tx, group, [joined]);
+            await recordGroupChange(tx, {
+              kind: 'joined',
+              groupID: input.groupID,
+              userIDs: [joined.userID],
+              via: 'accepted',
+            });
             await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg, memberCount);
+          } else if (input.handleResult !== HandleResult.Accepted) {
+            await recordGroupChange(tx, {
+              kind: 'applicationRefused',
+              groupID: input.groupID,
+              userID: input.fromUserID,
+            });
           }
           await tx.requests.markHandled(input.groupID, input.fromUserID, {
             handleResult: input.handleResult,

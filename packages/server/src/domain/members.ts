@@ -17,6 +17,7 @@ import { ask, askMembersJoin, broken, reportJoins } from './callbacks.js';
 import { done, runOperation } from './operation.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
 import { closeGroupConversation, openGroupConversation } from './conversation-store.js';
+import { recordGroupChange } from './group-changes.js';
 import { groupInfo, memberInfo } from './views.js';
 
 /** get_group_member_list's filter (OpenIM SDK meaning) -> the role levels it selects. */
@@ -161,6 +162,7 @@ export function memberService(deps: DomainDeps) {
       },
       async write(tx) {
         await tx.members.update(groupID, userID, { muteEndTime });
+        await recordGroupChange(tx, { kind: muteEndTime > 0 ? 'memberMuted' : 'memberUnmuted', groupID, userID });
       },
     });
   }
@@ -216,6 +218,12 @@ export function memberService(deps: DomainDeps) {
           if (direct(group)) {
             const joined = decided?.member ?? joiner();
             const memberCount = await addMembers(deps, tx, group, [joined]);
+            await recordGroupChange(tx, {
+              kind: 'joined',
+              groupID: input.groupID,
+              userIDs: [joined.userID],
+              via: 'entered',
+            });
             await reportJoins(deps, tx, ctx, group, [joined], input.reqMessage, memberCount);
             return { joined: true as const, group, member: joined };
           }
@@ -232,6 +240,7 @@ export function memberService(deps: DomainDeps) {
             joinSource: input.joinSource,
             inviterUserID: '',
           });
+          await recordGroupChange(tx, { kind: 'applied', groupID: input.groupID, userIDs: [applicant] });
           return { joined: false as const, group };
         },
       });
@@ -252,6 +261,7 @@ export function memberService(deps: DomainDeps) {
         },
         async write(tx, group) {
           await removeMembers(tx, input.groupID, [userID]);
+          await recordGroupChange(tx, { kind: 'left', groupID: input.groupID, userIDs: [userID], via: 'quit' });
           await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }], [group]);
           return { group, userID };
         },
@@ -329,10 +339,17 @@ export function memberService(deps: DomainDeps) {
                 inviterUserID: caller.userID,
               });
             }
+            await recordGroupChange(tx, { kind: 'applied', groupID: input.groupID, userIDs: invited });
             return { joined: [] as MemberRecord[], group };
           }
           const joined = decided?.members ?? invitees(invited);
           const memberCount = await addMembers(deps, tx, group, joined);
+          await recordGroupChange(tx, {
+            kind: 'joined',
+            groupID: input.groupID,
+            userIDs: joined.map((m) => m.userID),
+            via: 'invited',
+          });
           await reportJoins(deps, tx, ctx, group, joined, input.reason, memberCount);
           return { joined, group };
         },
@@ -367,6 +384,12 @@ export function memberService(deps: DomainDeps) {
         },
         async write(tx, group) {
           await removeMembers(tx, input.groupID, input.kickedUserIDs);
+          await recordGroupChange(tx, {
+            kind: 'left',
+            groupID: input.groupID,
+            userIDs: input.kickedUserIDs,
+            via: 'kicked',
+          });
           await hooks.after(
             tx,
             ctx,
@@ -470,6 +493,10 @@ export function memberService(deps: DomainDeps) {
           // Undefined fields are left as they are.
           for (const { groupID, userID, nickname, faceURL, roleLevel, ex } of applied)
             await tx.members.update(groupID, userID, { nickname, faceURL, roleLevel, ex });
+          for (const groupID of new Set(applied.map((c) => c.groupID))) {
+            const userIDs = applied.filter((c) => c.groupID === groupID).map((c) => c.userID);
+            await recordGroupChange(tx, { kind: 'membersSet', groupID, userIDs });
+          }
           await hooks.after(
             tx,
             ctx,
