@@ -98,6 +98,37 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/group/get_recv_group_applicationList': (p) => ({ fromUserID: p.user(), pagination: pagination(p) }),
   '/group/get_user_req_group_applicationList': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/group/get_specified_user_group_request_info': (p) => ({ groupID: p.group(), userID: p.user() }),
+  '/msg/send_msg': (p) => ({
+    sendID: p.user(),
+    groupID: p.group(),
+    sessionType: 3,
+    contentType: 101,
+    content: { content: `hello ${p.int(9)}` },
+    ...(p.int(2) ? { clientMsgID: `c${p.int(5)}` } : {}),
+  }),
+  '/msg/newest_seq': (p) => ({ userID: p.user() }),
+  '/msg/pull_msg_by_seq': (p) => ({
+    userID: p.user(),
+    seqRanges: [{ conversationID: `sg_${p.group()}`, begin: p.int(3), end: 3 + p.int(5), num: 1 + p.int(10) }],
+    order: p.int(2),
+  }),
+  '/msg/get_conversations_has_read_and_max_seq': (p) => ({
+    userID: p.user(),
+    conversationIDs: p.int(2) ? [] : [`sg_${p.group()}`],
+  }),
+  '/msg/mark_conversation_as_read': (p) => ({
+    userID: p.user(),
+    conversationID: `sg_${p.group()}`,
+    hasReadSeq: p.int(4),
+    seqs: [],
+  }),
+  '/conversation/set_conversations': (p) => {
+    const groupID = p.group();
+    return {
+      userIDs: [p.user()],
+      conversation: { conversationID: `sg_${groupID}`, conversationType: 3, groupID, isPinned: p.int(2) === 1 },
+    };
+  },
   '/webhook/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
   '/webhook/set_config': () => ({ config: { url: '' } }),
