@@ -77,6 +77,39 @@ export function messageService({ store, now, onMessages }: DomainDeps) {
     return groupConversationID(m.groupID);
   }
 
+  function sendOnce(m: OutgoingMessage): Promise<SentMessage> {
+    return runOperation(store, {
+      what: `message ${m.clientMsgID}`,
+      asks: false,
+      async check(tx) {
+        const conversationID = await checkSender(tx, m);
+        const stored = await tx.messages.byClientMsgID(conversationID, m.clientMsgID);
+        if (stored && !sameMessage(stored, m))
+          throw args(`clientMsgID ${m.clientMsgID} was already used for another message in ${conversationID}`);
+        return { conversationID, stored };
+      },
+      decide: async () => undefined,
+      async write(tx, { conversationID, stored }) {
+        if (stored) return { message: stored, duplicate: true };
+        const at = now();
+        const message: NewMessage = {
+          ...m,
+          serverMsgID: newServerMsgID(),
+          status: MsgStatus.Sent,
+          sendTime: m.sendTime || at,
+        };
+        if (!isStored(m.contentType, m.options)) {
+          const online = { ...message, conversationID, seq: 0 };
+          tx.afterCommit(() => onMessages?.([online]));
+          return { message: online, duplicate: false };
+        }
+        const [saved] = await storeMessages(tx, conversationID, [message], at);
+        tx.afterCommit(() => onMessages?.([saved!]));
+        return { message: saved!, duplicate: false };
+      },
+    });
+  }
+
   const sameMessage = (a: MessageRecord, b: OutgoingMessage) =>
     a.sendID === b.sendID && a.contentType === b.contentType && a.content === b.content;
 
@@ -90,36 +123,13 @@ export function messageService({ store, now, onMessages }: DomainDeps) {
         throw noPermission(`you may only send as yourself (${ctx.caller.userID}), not as ${m.sendID}`);
       checkMessageShape(m);
       if (!m.clientMsgID) throw args('clientMsgID is empty');
-      return runOperation(store, {
-        what: `message ${m.clientMsgID}`,
-        asks: false,
-        async check(tx) {
-          const conversationID = await checkSender(tx, m);
-          const stored = await tx.messages.byClientMsgID(conversationID, m.clientMsgID);
-          if (stored && !sameMessage(stored, m))
-            throw args(`clientMsgID ${m.clientMsgID} was already used for another message in ${conversationID}`);
-          return { conversationID, stored };
-        },
-        decide: async () => undefined,
-        async write(tx, { conversationID, stored }) {
-          if (stored) return { message: stored, duplicate: true };
-          const at = now();
-          const message: NewMessage = {
-            ...m,
-            serverMsgID: newServerMsgID(),
-            status: MsgStatus.Sent,
-            sendTime: m.sendTime || at,
-          };
-          if (!isStored(m.contentType, m.options)) {
-            const online = { ...message, conversationID, seq: 0 };
-            tx.afterCommit(() => onMessages?.([online]));
-            return { message: online, duplicate: false };
-          }
-          const [saved] = await storeMessages(tx, conversationID, [message], at);
-          tx.afterCommit(() => onMessages?.([saved!]));
-          return { message: saved!, duplicate: false };
-        },
-      });
+      try {
+        return await sendOnce(m);
+      } catch (err) {
+        // The same clientMsgID raced in through another request: that one is stored now.
+        if (store.isUniqueViolation(err)) return sendOnce(m);
+        throw err;
+      }
     },
 
     /** The user's conversations with their numbering (1006 and get_conversations_has_read_and_max_seq). */
