@@ -142,6 +142,7 @@ describe('app-admin calls', () => {
     '/user/user_register',
     '/auth/get_user_token',
     '/auth/force_logout',
+    '/group/get_groups',
     '/webhook/get_config',
     '/webhook/set_config',
     '/webhook/list_events',
