@@ -123,10 +123,17 @@ describe('get_group_abstract_info', () => {
 
 describe('join requests by user, and the pending count', () => {
   async function closedGroup() {
-    const [owner, admin, member, u1, u2, u3] = ['owner', 'admin', 'member', 'u', 'u', 'u'].map(uid);
-    await s.register(owner, admin, member, u1!, u2!, { userID: u3!, nickname: 'Third' });
-    const g = await createGroup(s, { owner: owner!, admins: [admin!], members: [member!], needVerification: 1 });
-    return { owner: owner!, admin: admin!, member: member!, u1: u1!, u2: u2!, u3: u3!, groupID: g.groupID as string };
+    const [owner, admin, member, u1, u2, u3] = [
+      uid('owner'),
+      uid('admin'),
+      uid('member'),
+      uid('u'),
+      uid('u'),
+      uid('u'),
+    ];
+    await s.register(owner, admin, member, u1, u2, { userID: u3, nickname: 'Third' });
+    const g = await createGroup(s, { owner, admins: [admin], members: [member], needVerification: 1 });
+    return { owner, admin, member, u1, u2, u3, groupID: g.groupID as string };
   }
   const apply = async (groupID: string, userID: string) => {
     clock.advance(1000);

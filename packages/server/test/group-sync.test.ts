@@ -224,6 +224,28 @@ describe('group members', () => {
     });
   });
 
+  it("more than 1000 changes since the client's version answer full instead", async () => {
+    const { owner, a, b, c, groupID } = await team();
+    const v = versionOf(await memberSync(groupID));
+    const newcomers = Array.from({ length: 1001 }, () => uid('many'));
+    for (const batch of [newcomers.slice(0, 500), newcomers.slice(500)]) {
+      await s.client.ok(
+        '/user/user_register',
+        { users: batch.map((userID) => ({ userID, nickname: userID })) },
+        s.adminToken,
+      );
+      await s.client.ok('/group/invite_user_to_group', { groupID, invitedUserIDs: batch }, s.adminToken);
+    }
+    const answer = await memberSync(groupID, v);
+    expect(ids(answer, 'userID')).toEqual({
+      full: true,
+      insert: [owner, a, b, c, ...newcomers],
+      update: [],
+      delete: [],
+    });
+    expect(answer.version).toBe(v.version + 2);
+  });
+
   it('members read their group, others may not; a dismissed or unknown group is refused', async () => {
     const { a, groupID } = await team();
     const stranger = uid('stranger');

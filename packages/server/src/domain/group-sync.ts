@@ -6,6 +6,7 @@
 // what later deltas insert (openim-sdk-core's VersionSynchronizer), so a list in joining order stays
 // equal to ours, and the idHash of what it holds matches; no change reorders it (sortVersion 0).
 
+import { LIMITS } from '@huddle/protocol';
 import { noPermission } from '../errors.js';
 import type { GroupView, SyncDelta, SyncKind } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
@@ -23,12 +24,18 @@ export interface ClientVersion {
 /** A batch answers no more groups once this many items are in it; the client asks again for the rest (as OpenIM). */
 export const BATCH_ITEM_LIMIT = 500;
 
+/**
+ * A delta with more items answers full instead (OpenIM does past 200 changes): the client gets
+ * every item either way, and no read binds more IDs than a list may hold.
+ */
+export const DELTA_ITEM_LIMIT = LIMITS.list;
+
 type Plan = { version: number; versionID: string } & ({ full: true } | { full: false; delta: SyncDelta });
 
 /**
  * How to answer a client (OpenIM's incrversion.Build): start over when it has no version, names
- * another log, or is ahead of it (or the log does not exist yet: a group older than the logs);
- * otherwise what changed since its version (nothing when it is current).
+ * another log, or is ahead of it, or so much changed (or the log does not exist yet: a group older
+ * than the logs); otherwise what changed since its version (nothing when it is current).
  */
 async function plan(repos: Repos, kind: SyncKind, ownerID: string, client: ClientVersion): Promise<Plan> {
   const head = await repos.syncLog.head(kind, ownerID);
@@ -38,8 +45,10 @@ async function plan(repos: Repos, kind: SyncKind, ownerID: string, client: Clien
   if (client.version === head.version)
     return { ...head, full: false, delta: { ...head, inserted: [], updated: [], deleted: [] } };
   // `since` answers with the log's version as it reads it, which may have moved on meanwhile.
-  const delta = await repos.syncLog.since(kind, ownerID, client.version);
-  return { version: delta!.version, versionID: delta!.versionID, full: false, delta: delta! };
+  const delta = (await repos.syncLog.since(kind, ownerID, client.version))!;
+  const { version, versionID, inserted, updated, deleted } = delta;
+  if (inserted.length + updated.length + deleted.length > DELTA_ITEM_LIMIT) return { version, versionID, full: true };
+  return { version, versionID, full: false, delta };
 }
 
 /** The user's groups, oldest membership first. */
