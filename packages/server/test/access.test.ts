@@ -154,6 +154,7 @@ describe('app-admin calls', () => {
     '/auth/get_user_token',
     '/auth/force_logout',
     '/msg/send_msg',
+    '/group/get_groups',
     '/webhook/get_config',
     '/webhook/set_config',
     '/webhook/list_events',

@@ -129,6 +129,22 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
       conversation: { conversationID: `sg_${groupID}`, conversationType: 3, groupID, isPinned: p.int(2) === 1 },
     };
   },
+  '/group/get_incremental_join_groups': (p) => ({ userID: p.user(), version: p.int(3), versionID: '' }),
+  '/group/get_incremental_group_members': (p) => ({ groupID: p.group(), version: p.int(3), versionID: '' }),
+  '/group/get_incremental_group_members_batch': (p) => ({
+    userID: p.user(),
+    reqList: [{ groupID: p.group(), version: p.int(3), versionID: '' }],
+  }),
+  '/group/get_full_join_group_ids': (p) => ({ idHash: p.int(2), userID: p.user() }),
+  '/group/get_full_group_member_user_ids': (p) => ({ idHash: p.int(2), groupID: p.group() }),
+  '/group/get_groups': (p) => ({ groupName: oneOf(p, ['', 'a']), pagination: pagination(p) }),
+  '/group/get_group_abstract_info': (p) => ({ groupIDs: [p.group()] }),
+  '/group/get_group_users_req_application_list': (p) => ({ groupID: p.group(), userIDs: p.users(3) }),
+  '/group/get_group_application_unhandled_count': (p) => ({ userID: p.user(), time: 0 }),
+  '/friend/get_incremental_friends': (p) => ({ userID: p.user(), version: p.int(2), versionID: '' }),
+  '/friend/get_full_friend_user_ids': (p) => ({ idHash: p.int(2), userID: p.user() }),
+  '/friend/get_friend_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
+  '/friend/get_black_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/webhook/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
   '/webhook/set_config': () => ({ config: { url: '' } }),
