@@ -9,7 +9,8 @@ import { PG_ADMIN_URL, postgresAvailable } from './packages/server/test/postgres
 // - sqlite: every test file, each starting its own server on its own SQLite file (files run in
 //   parallel safely). The store contract suite inside it covers both engines itself.
 // - postgres: the HTTP and end-to-end suites again, on PostgreSQL (HUDDLE_TEST_ENGINE=postgres makes
-//   harness.ts give every server a fresh database of its own, dropped by close()).
+//   harness.ts give every server a fresh database of its own, a copy of the run's migrated template,
+//   dropped by close()).
 // Without a reachable PostgreSQL the postgres project is left out with a visible message, except
 // under CI=true, where postgresAvailable() throws and the run fails.
 
@@ -57,7 +58,11 @@ export default defineConfig({
           name: 'sqlite',
           include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
           env: { HUDDLE_TEST_ENGINE: 'sqlite' },
-          globalSetup: [`${SERVER_TESTS}/build-setup.ts`],
+          // postgres-setup.ts: the store contract suite's PostgreSQL half copies the migrated template.
+          globalSetup: [
+            `${SERVER_TESTS}/build-setup.ts`,
+            ...(withPostgres ? [`${SERVER_TESTS}/postgres-setup.ts`] : []),
+          ],
         },
       },
       ...(withPostgres
@@ -68,7 +73,8 @@ export default defineConfig({
                 name: 'postgres',
                 include: postgresSuites,
                 env: { HUDDLE_TEST_ENGINE: 'postgres' },
-                // Tags this run's databases, and drops any a crashed or timed-out suite left behind.
+                // Tags this run's databases, migrates the template they copy, and drops any a crashed or
+                // timed-out suite left behind.
                 globalSetup: [`${SERVER_TESTS}/build-setup.ts`, `${SERVER_TESTS}/postgres-setup.ts`],
               },
             },
