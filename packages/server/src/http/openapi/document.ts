@@ -20,7 +20,7 @@ const TAGS = [
   { name: 'user', description: 'Users.' },
   { name: 'group', description: 'Groups, members and join requests.' },
   {
-    name: 'webhook',
+    name: 'callback',
     description:
       'Admin API: callback configuration, delivery log and replay. App-admin token only (others get errCode 1002).',
   },
