@@ -353,8 +353,12 @@ async function storeNotices(
   }
   // The leavers' chat too ends with what this change stored (their copy included).
   await closeGroupConversation(tx, groupID, readers.leavers ?? []);
-  for (const m of messages.filter((x) => x.sessionType === SessionType.Single)) {
-    const conversationID = userNotificationID(m.sendID, m.recvID);
+  // In conversation-ID order, the order every transaction locks their counters in.
+  const singles = messages
+    .filter((x) => x.sessionType === SessionType.Single)
+    .map((m) => ({ m, conversationID: userNotificationID(m.sendID, m.recvID) }))
+    .sort((a, b) => (a.conversationID < b.conversationID ? -1 : a.conversationID > b.conversationID ? 1 : 0));
+  for (const { m, conversationID } of singles) {
     await tx.conversations.insertMissing(
       [...new Set([m.sendID, m.recvID])].map((u) =>
         conversationRow(u, conversationID, {
