@@ -115,8 +115,15 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
   const at = deps.now();
   const op = ctx.caller;
   const profiles = new Map<string, UserRecord | undefined>();
+  /** Reads the profiles not read yet, in one query. */
+  const preload = async (ids: readonly string[]) => {
+    const missing = [...new Set(ids)].filter((id) => !profiles.has(id));
+    if (missing.length === 0) return;
+    const found = new Map((await tx.users.find(missing)).map((u) => [u.userID, u]));
+    for (const id of missing) profiles.set(id, found.get(id));
+  };
   const user = async (id: string) => {
-    if (!profiles.has(id)) profiles.set(id, (await tx.users.find([id]))[0]);
+    await preload([id]);
     return profiles.get(id);
   };
   const head = await tx.syncLog.head('group_members', groupID);
@@ -126,12 +133,16 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
   const member = async (m: MemberRecord) => tips.tipsMember(m, await user(m.userID));
   const members = async (ids: readonly string[]) => {
     const found = new Map((await tx.members.find(groupID, ids)).map((m) => [m.userID, m]));
+    await preload(ids);
     return Promise.all(ids.flatMap((id) => (found.has(id) ? [member(found.get(id)!)] : [])));
   };
-  const managers = async () =>
-    (await tx.members.find(groupID, await tx.members.userIDs(groupID)))
+  let managerIDs: string[] | undefined;
+  const managers = async () => {
+    managerIDs ??= (await tx.members.find(groupID, await tx.members.userIDs(groupID)))
       .filter((m) => m.roleLevel === Role.Owner || m.roleLevel === Role.Admin)
       .map((m) => m.userID);
+    return managerIDs;
+  };
 
   /** 1505/1506 to the group's managers (receiverAs 1) and the applicant (receiverAs 0). */
   const answered = async (userID: string, accepted: boolean): Promise<Notice[]> => {
@@ -241,6 +252,7 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
     }
     case 'left': {
       readers = { leavers: change.members.map((m) => m.userID) };
+      await preload(change.members.map((m) => m.userID));
       const left = await Promise.all(change.members.map(member));
       if (change.via === 'quit')
         for (const m of left) notices.push({ contentType: T.MemberQuit, tips: tips.memberQuitTips(g, m, at, v) });
