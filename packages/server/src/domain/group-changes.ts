@@ -1,27 +1,12 @@
 // Every change a group operation makes, as data, recorded in the operation's write transaction:
 // the sync logs clients pull deltas from, then the notifications that tell clients to pull them.
 
-import type { MemberRecord } from '../storage/records.js';
 import type { Repos, SyncChange } from '../storage/store.js';
 import type { OpContext } from './context.js';
+import type { GroupChange } from './group-change.js';
 import { type NotificationDeps, notifyGroupChange } from './group-notifications.js';
 
-export type GroupChange =
-  | { kind: 'created'; groupID: string; memberIDs: readonly string[] }
-  | { kind: 'infoSet'; groupID: string; changed: readonly string[] }
-  | { kind: 'muted' | 'unmuted'; groupID: string }
-  | { kind: 'applied'; groupID: string; userIDs: readonly string[] }
-  | { kind: 'joined'; groupID: string; userIDs: readonly string[]; via: 'entered' | 'invited' | 'accepted' }
-  /** A request refused, or accepted when its applicant was already a member (nobody joins). */
-  | { kind: 'applicationAnswered'; groupID: string; userID: string; accepted: boolean }
-  /** `members`: the leavers' rows as they were before they left. */
-  | { kind: 'left'; groupID: string; members: readonly MemberRecord[]; via: 'quit' | 'kicked' }
-  | { kind: 'ownerTransferred'; groupID: string; oldOwnerUserID: string; newOwnerUserID: string }
-  | { kind: 'dismissed'; groupID: string; memberIDs: readonly string[]; membersDeleted: boolean }
-  | { kind: 'memberMuted'; groupID: string; userID: string; mutedSeconds: number }
-  | { kind: 'memberUnmuted'; groupID: string; userID: string }
-  /** Per member: the role it was given, if any, and whether nickname, face or ex were set. */
-  | { kind: 'membersSet'; groupID: string; set: readonly { userID: string; roleLevel?: number; profile: boolean }[] };
+export type { GroupChange };
 
 /**
  * Records a change made by `ctx`'s caller: the sync logs it moves, then its notifications (which

@@ -4,22 +4,17 @@
 // message that counts as unread. Join applications and their answers go to single users, in the
 // `n_<operator>_<receiver>` conversation (session type 1).
 
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { GroupView, MemberRecord, MessageRecord, NewMessage, UserRecord } from '../storage/records.js';
+import { randomUUID } from 'node:crypto';
+import type { MemberRecord, UserRecord } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
 import { Role, type DomainDeps, type OpContext } from './context.js';
-import {
-  groupConversationID,
-  groupNotificationID,
-  MsgFrom,
-  MsgStatus,
-  SessionType,
-  userNotificationID,
-} from './conversation-ids.js';
-import { closeGroupConversation, conversationRow, storeMessages } from './conversation-store.js';
-import type { GroupChange } from './group-changes.js';
+import type { GroupChange } from './group-change.js';
 import * as tips from './group-tips.js';
+import { type Notice, type Readers, storeNotices } from './notification-store.js';
 import { publicUserInfo } from './views.js';
+
+/** A notice before its copy is decided: OpenIM's config unless the operation overrides it. */
+type Draft = Omit<Notice, 'copy'> & { copy?: boolean };
 
 /** OpenIM's notification content types (protocol constant.*Notification). */
 export const NotificationType = {
@@ -66,46 +61,7 @@ const COPIED = new Set<number>([
 /** OpenIM invites in batches of 50, one MemberInvited notification each. */
 const INVITED_PER_NOTIFICATION = 50;
 
-/**
- * The options OpenIM's notification sender sets (config.GetOptionsByNotification at reliability
- * level 1), as the transfer leaves them on the notification once its copy is split off.
- */
-const notificationOptions = (isSendMsg: boolean): Record<string, boolean> => ({
-  isNotNotification: false,
-  isSendMsg,
-  history: false,
-  persistent: false,
-  offlinePush: false,
-  unreadCount: false,
-  conversationUpdate: false,
-  senderSync: true,
-  notPrivate: false,
-  senderConversationUpdate: false,
-  reactionFromCache: false,
-});
-/** The chat copy's options: every other flag absent (true), so it is kept and counted as unread. */
-const COPY_OPTIONS = { offlinePush: false, unreadCount: true };
-
-interface Notice {
-  contentType: number;
-  tips: unknown;
-  /** Copied into sg_; OpenIM's config unless the operation overrides it. */
-  copy?: boolean;
-  /** A single user's notification (session type 1); otherwise the whole group's. */
-  recvID?: string;
-  /** OpenIM fills the sender's nickname and face for these (WithRpcGetUserName). */
-  named?: boolean;
-}
-
-/** Who starts or stops reading the group's notifications with this change. */
-interface Readers {
-  joiners?: readonly string[];
-  leavers?: readonly string[];
-}
-
 export type NotificationDeps = Pick<DomainDeps, 'now' | 'onMessages'>;
-
-const hex32 = () => randomBytes(16).toString('hex');
 
 /** Builds a change's notifications from what the transaction now holds, and stores them. */
 export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: OpContext, change: GroupChange) {
@@ -145,7 +101,7 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
   };
 
   /** 1505/1506 to the group's managers (receiverAs 1) and the applicant (receiverAs 0). */
-  const answered = async (userID: string, accepted: boolean): Promise<Notice[]> => {
+  const answered = async (userID: string, accepted: boolean): Promise<Draft[]> => {
     const request = await tx.requests.get(groupID, userID);
     if (!request) return [];
     const req = tips.tipsRequest(request, await user(userID));
@@ -158,7 +114,7 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
     }));
   };
 
-  let notices: Notice[] = [];
+  let notices: Draft[] = [];
   let readers: Readers = {};
   switch (change.kind) {
     case 'created': {
@@ -296,120 +252,7 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
       break;
   }
   const sender = await user(op.userID);
-  const stored = await storeNotices(tx, at, group, op.userID, sender, notices, readers);
+  const decided = notices.map((n) => ({ ...n, copy: n.copy ?? COPIED.has(n.contentType) }));
+  const stored = await storeNotices(tx, at, group, op.userID, sender, decided, readers);
   if (stored.length > 0) tx.afterCommit(() => deps.onMessages?.(stored));
-}
-
-/** A notification as OpenIM's sender builds it (pkg/notification/msg.go). */
-function notificationMessage(
-  at: number,
-  groupID: string,
-  sendID: string,
-  sender: UserRecord | undefined,
-  n: Notice,
-): NewMessage {
-  const single = n.recvID !== undefined;
-  const copied = !single && (n.copy ?? COPIED.has(n.contentType));
-  return {
-    serverMsgID: hex32(),
-    clientMsgID: createHash('md5').update(`${sendID}${at}${hex32()}`).digest('hex'),
-    sendID,
-    recvID: n.recvID ?? groupID,
-    groupID: single ? '' : groupID,
-    senderPlatformID: 0,
-    senderNickname: n.named ? (sender?.nickname ?? '') : '',
-    senderFaceURL: n.named ? (sender?.faceURL ?? '') : '',
-    sessionType: single ? SessionType.Single : SessionType.Group,
-    msgFrom: MsgFrom.System,
-    contentType: n.contentType,
-    content: JSON.stringify({ detail: JSON.stringify(n.tips) }),
-    sendTime: at,
-    createTime: at,
-    status: MsgStatus.Sent,
-    options: notificationOptions(copied),
-    offlinePushInfo: null,
-    atUserIDList: [],
-    attachedInfo: '',
-    ex: '',
-  };
-}
-
-/**
- * Stores the notices in order: the group's into n_ (and their copies into sg_), the single ones
- * into each receiver's n_ conversation with the operator. Joiners read the group's notifications
- * from this change's on, leavers up to and including it.
- */
-async function storeNotices(
-  tx: Repos,
-  at: number,
-  group: GroupView,
-  sendID: string,
-  sender: UserRecord | undefined,
-  notices: readonly Notice[],
-  readers: Readers,
-): Promise<MessageRecord[]> {
-  const { groupID } = group;
-  const messages = notices.map((n) => notificationMessage(at, groupID, sendID, sender, n));
-  const stored: MessageRecord[] = [];
-  const forGroup = messages.filter((m) => m.sessionType === SessionType.Group);
-  if (forGroup.length > 0) {
-    const conversationID = groupNotificationID(groupID);
-    await openNotifications(tx, group, conversationID, readers, at);
-    const saved = await storeMessages(tx, conversationID, forGroup, at);
-    stored.push(...saved);
-    const copies = forGroup.filter((m) => m.options.isSendMsg).map((m) => ({ ...m, options: { ...COPY_OPTIONS } }));
-    if (copies.length > 0) stored.push(...(await storeMessages(tx, groupConversationID(groupID), copies, at)));
-    const leavers = readers.leavers ?? [];
-    if (leavers.length > 0)
-      await tx.conversations.updateOwners(conversationID, leavers, { maxSeq: saved[saved.length - 1]!.seq });
-  }
-  // The leavers' chat too ends with what this change stored (their copy included).
-  await closeGroupConversation(tx, groupID, readers.leavers ?? []);
-  // In conversation-ID order, the order every transaction locks their counters in.
-  const singles = messages
-    .filter((x) => x.sessionType === SessionType.Single)
-    .map((m) => ({ m, conversationID: userNotificationID(m.sendID, m.recvID) }))
-    .sort((a, b) => (a.conversationID < b.conversationID ? -1 : a.conversationID > b.conversationID ? 1 : 0));
-  for (const { m, conversationID } of singles) {
-    await tx.conversations.insertMissing(
-      [...new Set([m.sendID, m.recvID])].map((u) =>
-        conversationRow(u, conversationID, {
-          conversationType: SessionType.Single,
-          userID: u === m.sendID ? m.recvID : m.sendID,
-          createTime: at,
-        }),
-      ),
-    );
-    stored.push(...(await storeMessages(tx, conversationID, [m], at)));
-  }
-  return stored;
-}
-
-/**
- * Each reader's row of the group's notification conversation: on its first notification, every
- * member (and whoever is leaving with it) reads from seq 1; a joiner reads from the next seq on.
- */
-async function openNotifications(tx: Repos, group: GroupView, conversationID: string, readers: Readers, at: number) {
-  const [seqs] = await tx.messages.seqs([conversationID]);
-  const row = (u: string, bounds: { hasReadSeq: number; minSeq: number }) =>
-    conversationRow(u, conversationID, {
-      conversationType: SessionType.Group,
-      groupID: group.groupID,
-      createTime: at,
-      ...bounds,
-    });
-  if (!seqs) {
-    const everyone = new Set([...(await tx.members.userIDs(group.groupID)), ...(readers.leavers ?? [])]);
-    await tx.conversations.insertMissing([...everyone].map((u) => row(u, { hasReadSeq: 0, minSeq: 1 })));
-    return;
-  }
-  const joiners = readers.joiners ?? [];
-  if (joiners.length === 0) return;
-  const bounds = { hasReadSeq: seqs.maxSeq, minSeq: seqs.maxSeq + 1 };
-  const inserted = new Set(await tx.conversations.insertMissing(joiners.map((u) => row(u, bounds))));
-  await tx.conversations.updateOwners(
-    conversationID,
-    joiners.filter((u) => !inserted.has(u)),
-    { ...bounds, maxSeq: 0 },
-  );
 }
