@@ -211,6 +211,15 @@ describe('group notifications', () => {
     expect(types(await copies(bob, groupID))).toEqual([1501, 1512, 1513, 1514, 1515]);
   });
 
+  it('an app admin who is not a member appears as OpenIM shows one: a group admin of app-admin level', async () => {
+    const { alice, groupID } = await team();
+    await s.client.ok('/group/mute_group', { groupID }, s.adminToken);
+    const [, muted] = await notices(alice, groupID);
+    expect(muted.contentType).toBe(1514);
+    expect(muted.tips.opUser).toMatchObject({ groupID, roleLevel: 60, appMangerLevel: 2, joinTime: 0 });
+    expect(muted.tips.opUser.userID).toBe(muted.sendID);
+  });
+
   it('a joiner reads from the notice of their own entry on (1510 join, 1509 invitation)', async () => {
     const { alice, ownerToken, groupID } = await team(2);
     await s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID, groupName: 'before' } }, ownerToken);
