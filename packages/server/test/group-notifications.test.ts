@@ -3,7 +3,7 @@
 // join applications and their answers to single users; joiners read from their own notice on,
 // leavers up to their own; a refused operation stores nothing.
 
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -399,13 +399,13 @@ describe('a refused operation stores no notification', () => {
 
   it("a before-callback's rejection", async () => {
     const { ownerToken, groupID } = await team();
-    const key = HOOK_KEYS.find((k) => k === 'beforeSetGroupInfo')!;
+    const key = CALLBACK_KEYS.find((k) => k === 'beforeSetGroupInfo')!;
     await s.client.ok(
-      '/webhook/set_config',
+      '/callback/set_config',
       { config: { url: rx.url, [key]: { enable: true, timeout: 2, failedContinue: false } } },
       s.adminToken,
     );
-    rx.answer(HOOKS[key].openim.command, {
+    rx.answer(CALLBACKS[key].openim.command, {
       body: { actionCode: 0, nextCode: 1, errCode: 5001, errMsg: 'blocked', errDlt: 'policy' },
     });
     const env = await s.client.post(
@@ -416,7 +416,7 @@ describe('a refused operation stores no notification', () => {
     expect(env.errCode).toBe(5001);
     expect(await stored(`n_${groupID}`)).toBe(1);
     expect(await stored(`sg_${groupID}`)).toBe(1);
-    await s.client.ok('/webhook/set_config', { config: { url: rx.url } }, s.adminToken);
+    await s.client.ok('/callback/set_config', { config: { url: rx.url } }, s.adminToken);
     const members = await s.client.ok('/group/get_group_member_list', { groupID, pagination: page() }, s.adminToken);
     expect(members.total).toBe(3);
   });
