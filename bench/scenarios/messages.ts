@@ -25,7 +25,7 @@ export const messages = defineScenario({
   name: 'messages',
   measures:
     'send_msg into 100 groups of 100 ÷ bare inserts, SQLite and PostgreSQL; newest-100 pull of a long conversation',
-  // It needs a PostgreSQL server (as pg does) and takes about a minute and a half more.
+  // It needs a PostgreSQL server (as pg does) and takes about 2½ minutes more.
   byDefault: false,
   uses: [],
   async run(ctx) {
@@ -33,20 +33,31 @@ export const messages = defineScenario({
       `messages: ${GROUPS} groups of ${MEMBERS}, send_msg vs bare inserts, then a ${MSG_SEED.toLocaleString('en-US')}-message conversation (PostgreSQL: ${PG_ADMIN_URL_SHOWN}):`,
     );
     const dropped: string[] = [];
-    const sqlite = await engineRun('SQLite', ctx.servers, async (use) => {
-      const h = await startHuddle('huddle-msgs-sqlite');
-      const tables = await sqliteTables(tmpPath('huddle-msgs-sqlite.db'), false);
-      const bare = await sqliteTables(tmpPath('bare-msgs.db'), true);
-      return use(h, tables, bare, 1);
-    });
+    const sqlite = await engineRun(
+      {
+        engine: 'SQLite',
+        label: 'huddle-msgs-sqlite',
+        prefix: 'ms',
+        tables: () => sqliteTables(tmpPath('huddle-msgs-sqlite.db'), false),
+        bare: () => sqliteTables(tmpPath('bare-msgs.db'), true),
+        bareConcurrency: 1,
+      },
+      ctx.servers,
+    );
     const postgres = await withBenchDatabase(dropped, (hdb) =>
       withBenchDatabase(dropped, (bdb) =>
-        engineRun('PostgreSQL', ctx.servers, async (use) => {
-          const h = await startHuddle('huddle-msgs-pg', {}, { database: hdb.url });
-          const tables = await postgresTables(hdb.url, false, 2);
-          const bare = await postgresTables(bdb.url, true, CONCURRENCY);
-          return use(h, tables, bare, CONCURRENCY);
-        }),
+        engineRun(
+          {
+            engine: 'PostgreSQL',
+            label: 'huddle-msgs-pg',
+            prefix: 'mp',
+            database: hdb.url,
+            tables: () => postgresTables(hdb.url, false, 2),
+            bare: () => postgresTables(bdb.url, true, CONCURRENCY),
+            bareConcurrency: CONCURRENCY,
+          },
+          ctx.servers,
+        ),
       ),
     );
     const result: MessagesResult = { engines: [sqlite, postgres], databasesDropped: dropped };
@@ -78,28 +89,40 @@ export interface MessagesResult {
   databasesDropped: string[];
 }
 
-type Use = (h: Huddle, tables: MessageTables, bare: MessageTables, bareConcurrency: number) => Promise<EngineRun>;
+interface Engine {
+  engine: string;
+  /** The huddle child's label (its SQLite file is named after it). */
+  label: string;
+  /** Of its user IDs. */
+  prefix: string;
+  /** A postgres:// URL; none: a SQLite file in the temp dir. */
+  database?: string;
+  /** huddle's own tables, opened once it has migrated them. */
+  tables(): Promise<MessageTables>;
+  /** The bare loop's database, migrated on opening. */
+  bare(): Promise<MessageTables>;
+  /** better-sqlite3 is synchronous: one loop; PostgreSQL: as many as the HTTP load. */
+  bareConcurrency: number;
+}
 
-/** Runs the three parts on one engine; `open` starts its huddle and opens its tables, then hands them to `use`. */
-async function engineRun(
-  engine: string,
-  servers: ServerRecord[],
-  open: (use: Use) => Promise<EngineRun>,
-): Promise<EngineRun> {
-  const label = engine === 'SQLite' ? 'huddle-msgs-sqlite' : 'huddle-msgs-pg';
-  return open(async (h, tables, bare, bareConcurrency) => {
-    try {
-      const groups = await setupGroups(h, engine === 'SQLite' ? 'ms' : 'mp');
-      const send = await sendPhase(engine, h, tables, groups);
-      const bareRun = await bareLoop(engine, bare, groups, bareConcurrency);
-      const pull = await pullLatency(h, tables, groups[0]!);
-      return { engine, send, bare: bareRun, ratio: round(send.opsPerSec / bareRun.opsPerSec, 3), pull };
-    } finally {
-      await tables.close();
-      await bare.close();
-      await stopHuddle(h, label, servers);
-    }
-  });
+/** The three parts on one engine, against a huddle of its own. */
+async function engineRun(e: Engine, servers: ServerRecord[]): Promise<EngineRun> {
+  const h = await startHuddle(e.label, {}, { database: e.database });
+  const opened: MessageTables[] = [];
+  try {
+    const tables = await e.tables();
+    opened.push(tables);
+    const bare = await e.bare();
+    opened.push(bare);
+    const groups = await setupGroups(h, e.prefix);
+    const send = await sendPhase(e.engine, h, tables, groups);
+    const bareRun = await bareLoop(e.engine, bare, groups, e.bareConcurrency);
+    const pull = await pullLatency(h, tables, groups[0]!);
+    return { engine: e.engine, send, bare: bareRun, ratio: round(send.opsPerSec / bareRun.opsPerSec, 3), pull };
+  } finally {
+    for (const t of opened) await t.close();
+    await stopHuddle(h, e.label, servers);
+  }
 }
 
 interface Group {
