@@ -248,6 +248,43 @@ step('messages', ['auth'], async () => {
   );
 });
 
+step('conversations', ['messages'], async () => {
+  const joiner = tokens[JOINER]!;
+  const all = await call(
+    '/conversation/get_incremental_conversations',
+    { userID: JOINER, version: 0, versionID: '' },
+    joiner,
+  );
+  await call(
+    '/conversation/set_conversations',
+    { userIDs: [JOINER], conversation: { ...all.insert[0], recvMsgOpt: 2 } },
+    joiner,
+  );
+  const { update } = await call(
+    '/conversation/get_incremental_conversations',
+    { userID: JOINER, version: all.version, versionID: all.versionID },
+    joiner,
+  );
+  expect(update).toHaveLength(1);
+  await call('/conversation/get_full_conversation_ids', { userID: JOINER, idHash: 0 }, joiner);
+  await call('/conversation/get_owner_conversation', { userID: JOINER, pagination: page() }, joiner);
+  await call('/conversation/get_not_notify_conversation_ids', { userID: JOINER }, joiner);
+  await call('/conversation/get_pinned_conversation_ids', { userID: JOINER }, joiner);
+  const conversationIDs = all.insert.map((c: { conversationID: string }) => c.conversationID);
+  // The last message, which the /jssdk answers carry, mentions someone.
+  await call('/msg/send_msg', {
+    sendID: OWNER,
+    groupID: all.insert[0].groupID,
+    sessionType: 3,
+    contentType: 101,
+    content: { content: '@jo' },
+    atUserIDList: [JOINER],
+  });
+  await call('/conversation/get_conversations', { ownerUserID: JOINER, conversationIDs }, joiner);
+  await call('/jssdk/get_active_conversations', { ownerUserID: JOINER, count: 10 }, joiner);
+  await call('/jssdk/get_conversations', { ownerUserID: JOINER, conversationIDs }, joiner);
+});
+
 describe('every answer fits the served document', () => {
   it('auth and users', () => run('auth'));
   it('the callback configuration', () => run('config'));
@@ -256,6 +293,7 @@ describe('every answer fits the served document', () => {
   it('join requests', () => run('joins'));
   it('the delivery log, replay and retry now', () => run('delivery'));
   it('messages and read marks', () => run('messages'));
+  it('conversations', () => run('conversations'));
 
   it('catches a key added to or dropped from an answer', async () => {
     await run('groups');

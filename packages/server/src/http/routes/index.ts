@@ -4,6 +4,7 @@ import { applicationRoutes } from './applications.js';
 import { authRoutes } from './auth.js';
 import { conversationRoutes } from './conversations.js';
 import { groupRoutes } from './groups.js';
+import { jssdkRoutes } from './jssdk.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
@@ -18,6 +19,7 @@ export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Rout
     ...applicationRoutes(services),
     ...messageRoutes(services),
     ...conversationRoutes(services),
+    ...jssdkRoutes(services),
     ...(webhooks ? webhookRoutes(services, webhooks) : []),
   ];
 }
