@@ -283,9 +283,16 @@ describe('/jssdk conversation lists', () => {
     expect(got.conversations).toHaveLength(1);
     expect(got.conversations[0]).toMatchObject({ maxSeq: 1, readSeq: 0 });
 
-    // Bytes that are no message: an argument error.
+    // Bytes that are no message, or more than the body limit: argument errors.
     const bad = await postProtobuf('/jssdk/get_conversations', new Uint8Array([0x0a, 0x05, 0x75]), aliceToken);
-    expect(bad.errCode).toBe(1001);
+    expect([bad.errCode, bad.errDlt]).toEqual([1001, 'request body is not a valid protobuf message']);
+    const huge = encode('openim.jssdk.GetConversationsReq', {
+      ownerUserID: alice,
+      conversationIDs: Array.from({ length: 12_000 }, (_, i) => `sg_${String(i).padStart(90, '0')}`),
+    });
+    expect(huge.length).toBeGreaterThan(1024 * 1024);
+    const tooLarge = await postProtobuf('/jssdk/get_conversations', huge, aliceToken);
+    expect([tooLarge.errCode, tooLarge.errDlt]).toEqual([1001, 'request body is larger than 1048576 bytes']);
   });
 
   it('answers JSON with JSON, MsgData as the other REST routes render it', async () => {
