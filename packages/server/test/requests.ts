@@ -98,6 +98,33 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/group/get_recv_group_applicationList': (p) => ({ fromUserID: p.user(), pagination: pagination(p) }),
   '/group/get_user_req_group_applicationList': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/group/get_specified_user_group_request_info': (p) => ({ groupID: p.group(), userID: p.user() }),
+  '/msg/send_msg': (p) => ({
+    sendID: p.user(),
+    groupID: p.group(),
+    sessionType: 3,
+    contentType: 101,
+    content: { content: `hi ${p.int(9)}` },
+  }),
+  '/msg/newest_seq': (p) => ({ userID: p.user() }),
+  '/msg/pull_msg_by_seq': (p) => ({
+    userID: p.user(),
+    seqRanges: [{ conversationID: `sg_${p.group()}`, begin: 1, end: 1 + p.int(20), num: 10 }],
+    order: p.int(2),
+  }),
+  '/msg/get_conversations_has_read_and_max_seq': (p) => ({ userID: p.user(), conversationIDs: [], returnPinned: true }),
+  '/msg/mark_conversation_as_read': (p) => ({
+    conversationID: `sg_${p.group()}`,
+    userID: p.user(),
+    hasReadSeq: p.int(3),
+    seqs: [],
+  }),
+  '/conversation/set_conversations': (p) => {
+    const groupID = p.group();
+    return {
+      userIDs: [p.user()],
+      conversation: { conversationID: `sg_${groupID}`, conversationType: 3, groupID, isPinned: p.int(2) === 1 },
+    };
+  },
   '/conversation/get_incremental_conversations': (p) => ({ userID: p.user(), version: p.int(3), versionID: '' }),
   '/conversation/get_full_conversation_ids': (p) => ({ userID: p.user(), idHash: p.int(2) }),
   '/conversation/get_owner_conversation': (p) => ({ userID: p.user(), pagination: pagination(p) }),
