@@ -323,6 +323,36 @@ describe('/jssdk conversation lists', () => {
   });
 });
 
+describe('one-to-one conversations', () => {
+  it('the first message gives both users the conversation; /jssdk names the peer', async () => {
+    const [alice, bob] = [uid('alice'), uid('bob')];
+    await s.register(alice, { userID: bob, nickname: 'Bob', faceURL: 'https://f/bob.png' });
+    const start = await incremental(alice, 0, '');
+    clock.advance(1000);
+    await s.client.ok(
+      '/msg/send_msg',
+      { sendID: bob, recvID: alice, sessionType: 1, contentType: 101, content: { content: 'psst' } },
+      s.adminToken,
+    );
+    const conversationID = `si_${[alice, bob].sort().join('_')}`;
+    const delta = await incremental(alice, start.version, start.versionID);
+    expect(delta.insert).toHaveLength(1);
+    expect(delta.insert[0]).toMatchObject({ conversationID, conversationType: 1, userID: bob, groupID: '', maxSeq: 1 });
+    const bobs = await incremental(bob, 0, '');
+    expect(bobs.insert.map((c: any) => [c.conversationID, c.userID])).toEqual([[conversationID, alice]]);
+
+    const env = await postProtobuf(
+      '/jssdk/get_conversations',
+      encode('openim.jssdk.GetConversationsReq', { ownerUserID: alice, conversationIDs: [conversationID] }),
+      await s.tokenFor(alice),
+    );
+    const [c] = decode('openim.jssdk.GetConversationsResp', Buffer.from(env.data!, 'base64')).conversations;
+    expect(c!.user).toMatchObject({ userID: bob, nickname: 'Bob', faceURL: 'https://f/bob.png' });
+    expect(c!.group).toBeUndefined();
+    expect(c).toMatchObject({ maxSeq: 1, readSeq: 0 });
+  });
+});
+
 describe('access', () => {
   it("reading another user's conversations is 1002 unless the caller is an app admin", async () => {
     const [alice, bob] = [uid('alice'), uid('bob')];

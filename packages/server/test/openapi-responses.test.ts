@@ -281,7 +281,21 @@ step('conversations', ['messages'], async () => {
     atUserIDList: [JOINER],
   });
   await call('/conversation/get_conversations', { ownerUserID: JOINER, conversationIDs }, joiner);
-  await call('/jssdk/get_active_conversations', { ownerUserID: JOINER, count: 10 }, joiner);
+  // A one-to-one conversation too: its answer names the peer (`user`) where a group's has `group`.
+  await call('/msg/send_msg', {
+    sendID: OWNER,
+    recvID: JOINER,
+    sessionType: 1,
+    contentType: 101,
+    content: { content: 'hi' },
+  });
+  const active = await call('/jssdk/get_active_conversations', { ownerUserID: JOINER, count: 10 }, joiner);
+  expect(
+    active.conversations.map((c: { user: unknown; group: unknown }) => [c.user === null, c.group === null]),
+  ).toEqual([
+    [true, false],
+    [false, true],
+  ]);
   await call('/jssdk/get_conversations', { ownerUserID: JOINER, conversationIDs }, joiner);
 });
 
