@@ -220,6 +220,10 @@ describe('conversation lists', () => {
     expect(listed.conversations.map((c: any) => c.conversationID)).toEqual([chats[2]!.conversationID]);
     expect(listed.conversations[0]).toMatchObject({ ownerUserID: bob, maxSeq: 1, isPinned: false });
 
+    const all = await s.client.ok('/conversation/get_all_conversations', { ownerUserID: bob }, s.adminToken);
+    expect(all.conversations.map((c: any) => c.conversationID)).toEqual(sorted);
+    expect(all.conversations[0]).toEqual(page1.conversations[0]);
+
     expect(await s.client.ok('/conversation/get_pinned_conversation_ids', { userID: bob }, s.adminToken)).toEqual({
       conversationIDs: [chats[0]!.conversationID],
     });
@@ -366,6 +370,7 @@ describe('access', () => {
       ['/conversation/get_not_notify_conversation_ids', { userID: alice }],
       ['/conversation/get_pinned_conversation_ids', { userID: alice }],
       ['/conversation/get_conversations', { ownerUserID: alice, conversationIDs: [conversationID] }],
+      ['/conversation/get_all_conversations', { ownerUserID: alice }],
       ['/jssdk/get_active_conversations', { ownerUserID: alice, count: 10 }],
       ['/jssdk/get_conversations', { ownerUserID: alice, conversationIDs: [conversationID] }],
     ];

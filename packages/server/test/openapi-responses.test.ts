@@ -281,6 +281,7 @@ step('conversations', ['messages'], async () => {
     atUserIDList: [JOINER],
   });
   await call('/conversation/get_conversations', { ownerUserID: JOINER, conversationIDs }, joiner);
+  await call('/conversation/get_all_conversations', { ownerUserID: JOINER }, joiner);
   // A one-to-one conversation too: its answer names the peer (`user`) where a group's has `group`.
   await call('/msg/send_msg', {
     sendID: OWNER,

@@ -131,6 +131,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/conversation/get_not_notify_conversation_ids': (p) => ({ userID: p.user() }),
   '/conversation/get_pinned_conversation_ids': (p) => ({ userID: p.user() }),
   '/conversation/get_conversations': (p) => ({ ownerUserID: p.user(), conversationIDs: [`sg_${p.group()}`] }),
+  '/conversation/get_all_conversations': (p) => ({ ownerUserID: p.user() }),
   '/jssdk/get_active_conversations': (p) => ({ ownerUserID: p.user(), count: p.int(30) }),
   '/jssdk/get_conversations': (p) => ({ ownerUserID: p.user(), conversationIDs: [`sg_${p.group()}`] }),
   '/webhook/get_config': () => ({}),

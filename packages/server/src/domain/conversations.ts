@@ -105,6 +105,12 @@ export function conversationService(deps: DomainDeps) {
       return { total, conversations: await infos(items) };
     },
 
+    /** All of the user's conversations, in conversation-ID order (the Go SDK's full resync). */
+    async all(ctx: OpContext, userID: string) {
+      requireOwner(ctx, userID);
+      return infos(await allOf(userID));
+    },
+
     /** The listed conversations the user has (others left out). */
     async find(ctx: OpContext, userID: string, conversationIDs: readonly string[]) {
       requireOwner(ctx, userID);

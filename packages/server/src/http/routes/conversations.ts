@@ -100,6 +100,12 @@ export const conversationRoutes = ({ conversations }: Services) => [
     handle: async (ctx, b) => ({ conversations: await conversations.find(ctx, b.ownerUserID, b.conversationIDs) }),
   }),
   route({
+    path: '/conversation/get_all_conversations',
+    body: obj({ ownerUserID: userID() }),
+    response: Conversations,
+    handle: async (ctx, b) => ({ conversations: await conversations.all(ctx, b.ownerUserID) }),
+  }),
+  route({
     path: '/conversation/get_not_notify_conversation_ids',
     body: obj({ userID: userID() }),
     response: ConversationIDs,
