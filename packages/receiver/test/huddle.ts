@@ -2,25 +2,25 @@
 // admin API, as an operator would.
 
 import {
-  HOOK_KEYS,
-  HOOKS,
+  CALLBACK_KEYS,
+  CALLBACKS,
   USER_HOOK_KEYS,
-  type AfterHookKey,
-  type BeforeHookKey,
-  type HookKey,
+  type AfterCallbackKey,
+  type BeforeCallbackKey,
+  type CallbackKey,
 } from '@huddle/protocol';
 import type { TestServer } from '../../server/test/harness.js';
 
 /** The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it. */
-export const AFTER_KEYS = HOOK_KEYS.filter(
-  (k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k),
+export const AFTER_KEYS = CALLBACK_KEYS.filter(
+  (k): k is AfterCallbackKey => CALLBACKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k),
 );
-export const BEFORE_KEYS = HOOK_KEYS.filter((k): k is BeforeHookKey => HOOKS[k].phase === 'before');
-export const hasTencent = (key: HookKey) => HOOKS[key].tencent !== undefined;
+export const BEFORE_KEYS = CALLBACK_KEYS.filter((k): k is BeforeCallbackKey => CALLBACKS[k].phase === 'before');
+export const hasTencent = (key: CallbackKey) => CALLBACKS[key].tencent !== undefined;
 
 export interface EndpointSpec {
   url: string;
-  hooks: readonly HookKey[];
+  hooks: readonly CallbackKey[];
   signingSecret?: string;
   /** Tencent endpoints: SDKAppID and token. */
   sdkAppId?: string;
@@ -33,9 +33,12 @@ export async function configureEndpoints(
   endpoints: { openim?: EndpointSpec; tencent?: EndpointSpec },
   failedContinue = false,
 ): Promise<void> {
-  const hooks = (keys: readonly HookKey[]) =>
+  const hooks = (keys: readonly CallbackKey[]) =>
     Object.fromEntries(
-      keys.map((k) => [k, { enable: true, timeout: 5, ...(HOOKS[k].phase === 'before' ? { failedContinue } : {}) }]),
+      keys.map((k) => [
+        k,
+        { enable: true, timeout: 5, ...(CALLBACKS[k].phase === 'before' ? { failedContinue } : {}) },
+      ]),
     );
   const list = [];
   if (endpoints.openim) {
@@ -47,7 +50,7 @@ export async function configureEndpoints(
     list.push({ name: 'tc', url, dialect: 'tencent', sdkAppId, token, signingSecret, hooks: hooks(keys) });
   }
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     { config: { url: '', retrySchedule: Array(10).fill(0.1), endpoints: list } },
     s.adminToken,
   );
@@ -63,7 +66,7 @@ export async function allDelivered(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { events } = await s.client.ok(
-      '/webhook/list_events',
+      '/callback/list_events',
       { groupID, pagination: { pageNumber: 1, showNumber: 1000 } },
       s.adminToken,
     );

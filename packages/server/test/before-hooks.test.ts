@@ -2,14 +2,14 @@
 // and obeys its answer: allow, reject, modify, an invalid modification, a timeout, a refused
 // connection — each with failedContinue true and false. State is read back after every refusal.
 
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { expectShape, loadResponse } from './shape.js';
 
-const BEFORE_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'before');
-const cmd = (key: (typeof HOOK_KEYS)[number]) => HOOKS[key].openim.command;
+const BEFORE_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'before');
+const cmd = (key: (typeof CALLBACK_KEYS)[number]) => CALLBACKS[key].openim.command;
 
 let s: TestServer;
 let rx: Receiver;
@@ -28,7 +28,7 @@ async function configure(options: { failedContinue: boolean; timeout?: number; e
       },
     ]),
   );
-  await s.client.ok('/webhook/set_config', { config: { url: rx.url, ...hooks } }, s.adminToken);
+  await s.client.ok('/callback/set_config', { config: { url: rx.url, ...hooks } }, s.adminToken);
 }
 
 async function members(groupID: string) {

@@ -134,21 +134,21 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/conversation/get_all_conversations': (p) => ({ ownerUserID: p.user() }),
   '/jssdk/get_active_conversations': (p) => ({ ownerUserID: p.user(), count: p.int(30) }),
   '/jssdk/get_conversations': (p) => ({ ownerUserID: p.user(), conversationIDs: [`sg_${p.group()}`] }),
-  '/webhook/get_config': () => ({}),
+  '/callback/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
-  '/webhook/set_config': () => ({ config: { url: '' } }),
-  '/webhook/list_events': (p) => ({ pagination: pagination(p) }),
-  '/webhook/get_event': (p) => ({ eventID: p.eventID() }),
-  '/webhook/replay_event': (p) => ({ eventID: p.eventID() }),
-  '/webhook/replay_dead': (p) => ({ groupID: p.group() }),
-  '/webhook/retry_event': (p) => ({ eventID: p.eventID() }),
-  '/webhook/retry_pending': (p) => ({ groupID: p.group() }),
+  '/callback/set_config': () => ({ config: { url: '' } }),
+  '/callback/list_events': (p) => ({ pagination: pagination(p) }),
+  '/callback/get_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/replay_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/replay_dead': (p) => ({ groupID: p.group() }),
+  '/callback/retry_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/retry_pending': (p) => ({ groupID: p.group() }),
 };
 
 /** Every POST path the server serves, with its token requirement. */
 export function routePaths(app: App): { path: string; public: boolean }[] {
   const routes = allRoutes(app.services, {
-    settings: app.webhooks,
+    settings: app.callbackConfig,
     now: Date.now,
   });
   return routes.map((r) => ({ path: r.path, public: r.public === true }));

@@ -8,9 +8,9 @@ import { jssdkRoutes } from './jssdk.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
-import { webhookRoutes, type WebhookAdminDeps } from './webhooks.js';
+import { callbackRoutes, type CallbackAdminDeps } from './callbacks.js';
 
-export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Route[] {
+export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps): Route[] {
   return [
     ...authRoutes(services),
     ...userRoutes(services),
@@ -20,6 +20,6 @@ export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Rout
     ...messageRoutes(services),
     ...conversationRoutes(services),
     ...jssdkRoutes(services),
-    ...(webhooks ? webhookRoutes(services, webhooks) : []),
+    ...(callbackAdmin ? callbackRoutes(services, callbackAdmin) : []),
   ];
 }
