@@ -179,6 +179,19 @@ const WEIGHTS: Record<string, number> = {
   '/group/group_application_response': 5,
   // A dismissal ends a group's story: rarer than the rest.
   '/group/dismiss_group': 1,
+  // Message and conversation reads change nothing: rarer too, so the writes keep building state.
+  '/msg/newest_seq': 1,
+  '/msg/pull_msg_by_seq': 1,
+  '/msg/get_conversations_has_read_and_max_seq': 1,
+  '/conversation/get_incremental_conversations': 1,
+  '/conversation/get_full_conversation_ids': 1,
+  '/conversation/get_owner_conversation': 1,
+  '/conversation/get_not_notify_conversation_ids': 1,
+  '/conversation/get_pinned_conversation_ids': 1,
+  '/conversation/get_conversations': 1,
+  '/conversation/get_all_conversations': 1,
+  '/jssdk/get_active_conversations': 1,
+  '/jssdk/get_conversations': 1,
 };
 
 const step: fc.Arbitrary<Step> = fc.record({

@@ -316,6 +316,67 @@ step('pending requests', ['auth'], async () => {
   expect((await call('/group/get_group_application_unhandled_count', { userID: OWNER, time: 0 })).count).toBe(1);
 });
 
+step('conversations', ['messages'], async () => {
+  const joiner = tokens[JOINER]!;
+  const all = await call(
+    '/conversation/get_incremental_conversations',
+    { userID: JOINER, version: 0, versionID: '' },
+    joiner,
+  );
+  await call(
+    '/conversation/set_conversations',
+    { userIDs: [JOINER], conversation: { ...all.insert[0], recvMsgOpt: 2 } },
+    joiner,
+  );
+  const { update } = await call(
+    '/conversation/get_incremental_conversations',
+    { userID: JOINER, version: all.version, versionID: all.versionID },
+    joiner,
+  );
+  expect(update).toHaveLength(1);
+  await call('/conversation/get_full_conversation_ids', { userID: JOINER, idHash: 0 }, joiner);
+  await call('/conversation/get_owner_conversation', { userID: JOINER, pagination: page() }, joiner);
+  await call('/conversation/get_not_notify_conversation_ids', { userID: JOINER }, joiner);
+  await call('/conversation/get_pinned_conversation_ids', { userID: JOINER }, joiner);
+  const conversationIDs = all.insert.map((c: { conversationID: string }) => c.conversationID);
+  // The last message, which the /jssdk answers carry, mentions someone (in a group of this step's:
+  // others' may be dismissed by now).
+  const { groupInfo: talk } = await call('/group/create_group', {
+    ownerUserID: OWNER,
+    memberUserIDs: [JOINER],
+    groupInfo: { groupName: 'Talk', groupType: 2 },
+  });
+  await call('/msg/send_msg', {
+    sendID: OWNER,
+    groupID: talk.groupID,
+    sessionType: 3,
+    contentType: 101,
+    content: { content: '@jo' },
+    atUserIDList: [JOINER],
+  });
+  await call('/conversation/get_conversations', { ownerUserID: JOINER, conversationIDs }, joiner);
+  await call('/conversation/get_all_conversations', { ownerUserID: JOINER }, joiner);
+  // A one-to-one conversation too: its answer names the peer (`user`) where a group's has `group`.
+  await call('/msg/send_msg', {
+    sendID: OWNER,
+    recvID: JOINER,
+    sessionType: 1,
+    contentType: 101,
+    content: { content: 'hi' },
+  });
+  const active = await call('/jssdk/get_active_conversations', { ownerUserID: JOINER, count: 10 }, joiner);
+  // Each names its group or its peer, never both.
+  const kinds = active.conversations.map((c: { user: unknown; group: unknown }) => [c.user === null, c.group === null]);
+  expect(kinds).toContainEqual([true, false]);
+  expect(kinds).toContainEqual([false, true]);
+  expect(kinds.every(([u, g]: boolean[]) => u !== g)).toBe(true);
+  await call(
+    '/jssdk/get_conversations',
+    { ownerUserID: JOINER, conversationIDs: [...conversationIDs, `sg_${talk.groupID}`] },
+    joiner,
+  );
+});
+
 describe('every answer fits the served document', () => {
   it('auth and users', () => run('auth'));
   it('the callback configuration', () => run('config'));
@@ -327,6 +388,7 @@ describe('every answer fits the served document', () => {
   it('group and member sync', () => run('sync'));
   it('friends (always empty)', () => run('friends'));
   it('join requests by user and the pending count', () => run('pending requests'));
+  it('conversations', () => run('conversations'));
 
   it('catches a key added to or dropped from an answer', async () => {
     await run('groups');

@@ -2,7 +2,7 @@
 // seqs, and what they have read. Used in the write transactions of sends and of group changes.
 
 import type { ConversationRecord, MessageRecord, NewMessage } from '../storage/records.js';
-import type { Repos } from '../storage/store.js';
+import type { Repos, SyncChange } from '../storage/store.js';
 import { groupConversationID, SessionType } from './conversation-ids.js';
 
 /** A conversation row with OpenIM's defaults (nothing read, everything readable, no settings). */
@@ -43,7 +43,7 @@ export async function storeMessages(
   if (!head) return stored;
   if (first && conversationID.startsWith('sg_')) {
     const members = await tx.members.userIDs(head.groupID);
-    await tx.conversations.insertMissing(
+    const inserted = await tx.conversations.insertMissing(
       members.map((u) =>
         conversationRow(u, conversationID, {
           conversationType: SessionType.Group,
@@ -52,9 +52,10 @@ export async function storeMessages(
         }),
       ),
     );
+    await recordConversations(tx, conversationID, { insert: inserted });
   } else if (first && conversationID.startsWith('si_')) {
     const users = [...new Set([head.sendID, head.recvID])];
-    await tx.conversations.insertMissing(
+    const inserted = await tx.conversations.insertMissing(
       users.map((u) =>
         conversationRow(u, conversationID, {
           conversationType: SessionType.Single,
@@ -63,6 +64,7 @@ export async function storeMessages(
         }),
       ),
     );
+    await recordConversations(tx, conversationID, { insert: inserted });
   }
   if (!conversationID.startsWith('n_')) {
     const bySender = new Map(stored.map((m) => [m.sendID, m.seq]));
@@ -93,12 +95,27 @@ export async function openGroupConversation(tx: Repos, groupID: string, userIDs:
       ),
     ),
   );
-  await tx.conversations.updateOwners(
-    conversationID,
-    userIDs.filter((u) => !inserted.has(u)),
-    bounds,
-  );
+  const returning = userIDs.filter((u) => !inserted.has(u));
+  await tx.conversations.updateOwners(conversationID, returning, bounds);
+  // The Conversation a client holds shows minSeq and maxSeq: new bounds are an update.
+  await recordConversations(tx, conversationID, { insert: [...inserted], update: returning });
 }
+
+/**
+ * Moves the owners' conversation logs (what get_incremental_conversations answers from): a row
+ * created, or settings changed. Read marks are not conversation changes.
+ */
+export const recordConversations = (
+  tx: Repos,
+  conversationID: string,
+  owners: Partial<Record<SyncChange, readonly string[]>>,
+) =>
+  tx.syncLog.record(
+    'conversations',
+    Object.entries(owners).flatMap(([change, ids]) =>
+      ids.map((u) => ({ ownerID: u, elementID: conversationID, change: change as SyncChange })),
+    ),
+  );
 
 /** Leavers keep reading what was sent while they were members, and nothing after. */
 export async function closeGroupConversation(tx: Repos, groupID: string, userIDs: readonly string[]) {
@@ -107,4 +124,5 @@ export async function closeGroupConversation(tx: Repos, groupID: string, userIDs
   const [seqs] = await tx.messages.seqs([conversationID]);
   if (!seqs) return;
   await tx.conversations.updateOwners(conversationID, userIDs, { maxSeq: seqs.maxSeq });
+  await recordConversations(tx, conversationID, { update: userIDs });
 }

@@ -259,7 +259,7 @@ function requireSelf(ctx: OpContext, userID: string) {
 }
 
 /** A conversation's numbering as one user may read it. */
-function readable(row: ConversationRecord, seqs: ConversationSeqs | undefined) {
+export function readable(row: ConversationRecord, seqs: ConversationSeqs | undefined) {
   const maxSeq = seqs ? (row.maxSeq > 0 ? Math.min(row.maxSeq, seqs.maxSeq) : seqs.maxSeq) : 0;
   return {
     maxSeq,

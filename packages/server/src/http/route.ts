@@ -9,6 +9,11 @@ export interface Route<T = unknown> {
   body: Schema<T>;
   /** The envelope's `data` on success (NO_DATA for an empty one), as the API document shows it. */
   response: View<unknown>;
+  /**
+   * Also takes a protobuf body (Content-Type application/x-protobuf or application/protobuf) and
+   * then answers `data` as the base64 of the protobuf answer (OpenIM's /jssdk routes).
+   */
+  protobuf?: { decode(body: Uint8Array): unknown; encode(data: unknown): Uint8Array };
   /** Returns the `data` of the envelope, or undefined for an empty success (no `data` key). */
   handle(ctx: OpContext, body: T): Promise<unknown>;
 }

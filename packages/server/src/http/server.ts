@@ -122,11 +122,12 @@ export function createRequestHandler(options: HandlerOptions) {
         }
         throw err;
       }
+      const protobuf = /application\/(x-)?protobuf/i.test(header(req, 'content-type')) ? route.protobuf : undefined;
       let json: unknown;
       try {
-        json = JSON.parse(raw.toString('utf8'));
+        json = protobuf ? protobuf.decode(raw) : JSON.parse(raw.toString('utf8'));
       } catch {
-        throw args('request body is not valid JSON');
+        throw args(protobuf ? 'request body is not a valid protobuf message' : 'request body is not valid JSON');
       }
       let body: unknown;
       try {
@@ -135,7 +136,8 @@ export function createRequestHandler(options: HandlerOptions) {
         throw err instanceof SchemaError ? args(err.message) : err;
       }
       const ctx: OpContext = { operationID, caller, clientIP: clientAddress(req) };
-      renderSuccess(res, await route.handle(ctx, body));
+      const data = await route.handle(ctx, body);
+      renderSuccess(res, protobuf ? Buffer.from(protobuf.encode(data)).toString('base64') : data);
     } catch (err) {
       if (!(err instanceof ApiError)) logger.error({ err, operationID, path }, 'request failed');
       renderError(res, err, refusalHeaders(req));

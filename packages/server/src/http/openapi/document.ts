@@ -42,6 +42,14 @@ const ENVELOPE: JsonSchema = {
 
 const ENVELOPE_REF = { $ref: '#/components/schemas/Envelope' };
 
+/** OpenIM's /jssdk routes also take their request as protobuf, and then answer `data` as protobuf. */
+const PROTOBUF_BODY: JsonSchema = {
+  type: 'string',
+  format: 'binary',
+  description:
+    "the request message in protobuf; the envelope's `data` is then the answer message in protobuf, as base64",
+};
+
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
 /** The envelope with the route's own `data` (NO_DATA's schema forbids the key). */
@@ -65,7 +73,13 @@ function operation(route: Route) {
       operationId: `${tag}_${name}`,
       parameters: [{ $ref: '#/components/parameters/operationID' }],
       security: route.public ? [] : [{ token: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: route.body.jsonSchema() } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: route.body.jsonSchema() },
+          ...(route.protobuf && { 'application/x-protobuf': { schema: PROTOBUF_BODY } }),
+        },
+      },
       responses: {
         '200': {
           description: 'success (errCode 0) with this `data`, or an error (errCode ≠ 0, no `data`)',

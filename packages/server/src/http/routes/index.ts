@@ -6,6 +6,7 @@ import { conversationRoutes } from './conversations.js';
 import { friendRoutes } from './friends.js';
 import { groupSyncRoutes } from './group-sync.js';
 import { groupRoutes } from './groups.js';
+import { jssdkRoutes } from './jssdk.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
@@ -22,6 +23,7 @@ export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps)
     ...conversationRoutes(services),
     ...groupSyncRoutes(services),
     ...friendRoutes(services),
+    ...jssdkRoutes(services),
     ...(callbackAdmin ? callbackRoutes(services, callbackAdmin) : []),
   ];
 }
