@@ -4,6 +4,7 @@
 import {
   HOOK_KEYS,
   HOOKS,
+  MESSAGE_HOOK_KEYS,
   USER_HOOK_KEYS,
   type AfterHookKey,
   type BeforeHookKey,
@@ -11,11 +12,16 @@ import {
 } from '@huddle/protocol';
 import type { TestServer } from '../../server/test/harness.js';
 
-/** The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it. */
+/**
+ * The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it,
+ * and the message ones (the server's message-hooks tests) from sends and read marks.
+ */
 export const AFTER_KEYS = HOOK_KEYS.filter(
-  (k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k),
+  (k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k) && !MESSAGE_HOOK_KEYS.includes(k),
 );
-export const BEFORE_KEYS = HOOK_KEYS.filter((k): k is BeforeHookKey => HOOKS[k].phase === 'before');
+export const BEFORE_KEYS = HOOK_KEYS.filter(
+  (k): k is BeforeHookKey => HOOKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k),
+);
 export const hasTencent = (key: HookKey) => HOOKS[key].tencent !== undefined;
 
 export interface EndpointSpec {

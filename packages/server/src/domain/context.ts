@@ -34,8 +34,11 @@ export type Outbox = Pick<Repos, 'afterCommit'> & { events: Pick<EventRepo, 'enq
  * reads storage.
  */
 export interface CallbackPort {
-  /** Whether any active endpoint enables the hook. */
-  enabled(key: HookKey): boolean;
+  /**
+   * Whether any active endpoint enables the hook; for a message hook given its event, whether one
+   * also lets it through its filters (deniedTypes, attentionIds).
+   */
+  enabled<K extends HookKey>(key: K, event?: EventOf<Hooks[K]>): boolean;
   /**
    * Asks a before-callback. Returns the validated modification (undefined: proceed unchanged);
    * throws the business server's rejection, or a callback failure when failedContinue is false.

@@ -13,6 +13,10 @@ export interface HookSettings {
   timeoutMs: number;
   /** Before-hooks: proceed unmodified when the callback fails (true) or refuse the operation (false). */
   failedContinue: boolean;
+  /** Message hooks only: contentTypes never called back (OpenIM's `deniedTypes`). */
+  deniedTypes?: number[];
+  /** Message after-hooks only: when not empty, only messages to these groups or users (OpenIM's `attentionIds`). */
+  attentionIds?: string[];
 }
 
 export type Dialect = 'openim' | 'tencent';
@@ -72,6 +76,15 @@ const DEFAULT_HOOK: Record<Dialect, HookSettings> = {
   openim: { enable: false, timeoutMs: 5000, failedContinue: true },
   tencent: { enable: false, timeoutMs: 2000, failedContinue: true },
 };
+/** A hook's defaults in a dialect, with empty filter lists where the hook has OpenIM's message filters. */
+function defaultHook(dialect: Dialect, key: HookKey): HookSettings {
+  const filter = HOOKS[key].messageFilter;
+  return {
+    ...DEFAULT_HOOK[dialect],
+    ...(filter ? { deniedTypes: [] } : {}),
+    ...(filter?.attention ? { attentionIds: [] } : {}),
+  };
+}
 /** Keys OpenIM's per-hook entries may carry that mean nothing for group callbacks. */
 const OPENIM_HOOK_FIELDS = new Set([
   'enable',
@@ -84,7 +97,7 @@ const OPENIM_HOOK_FIELDS = new Set([
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function defaultHooks(dialect: Dialect): Record<HookKey, HookSettings> {
-  return Object.fromEntries(HOOK_KEYS.map((k) => [k, { ...DEFAULT_HOOK[dialect] }])) as Record<HookKey, HookSettings>;
+  return Object.fromEntries(HOOK_KEYS.map((k) => [k, defaultHook(dialect, k)])) as Record<HookKey, HookSettings>;
 }
 
 function newEndpoint(name: string, dialect: Dialect): EndpointConfig {
@@ -156,11 +169,26 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function hookSettings(value: unknown, key: string, dialect: Dialect): HookSettings {
-  if (value == null) return { ...DEFAULT_HOOK[dialect] };
+/** `deniedTypes`: contentTypes, as OpenIM lists them. */
+function contentTypes(value: unknown, key: string): number[] {
+  if (!Array.isArray(value) || value.length > 1000 || !value.every((t) => Number.isInteger(t) && t >= 0 && t < 2 ** 31))
+    throw new WebhookConfigError(key, 'expected a list of contentTypes, such as [102, 103]');
+  return value as number[];
+}
+
+/** `attentionIds`: groupIDs and userIDs. */
+function attentionIDs(value: unknown, key: string): string[] {
+  if (!Array.isArray(value) || value.length > 10_000 || !value.every((id) => typeof id === 'string' && id !== ''))
+    throw new WebhookConfigError(key, 'expected a list of groupIDs and userIDs');
+  return value as string[];
+}
+
+function hookSettings(value: unknown, key: string, dialect: Dialect, hook: HookKey): HookSettings {
+  if (value == null) return defaultHook(dialect, hook);
   if (!isMapping(value))
     throw new WebhookConfigError(key, 'expected a mapping with enable, timeout and failedContinue');
-  const out = { ...DEFAULT_HOOK[dialect] };
+  const out = defaultHook(dialect, hook);
+  const filter = HOOKS[hook].messageFilter;
   for (const [field, v] of Object.entries(value)) {
     const path = `${key}.${field}`;
     // An empty value (`failedContinue:`) keeps the default, as OpenIM's loader does.
@@ -173,7 +201,9 @@ function hookSettings(value: unknown, key: string, dialect: Dialect): HookSettin
       // "no per-call timeout", which its HTTP client ends at 15 s: we keep that 15 s, openly.
       if (ms > 3_600_000) throw new WebhookConfigError(path, 'must be at most 3600 seconds');
       out.timeoutMs = ms === 0 ? 15_000 : ms;
-    } else if (!OPENIM_HOOK_FIELDS.has(field)) throw new WebhookConfigError(path, 'unknown key');
+    } else if (field === 'deniedTypes' && filter) out.deniedTypes = contentTypes(v, path);
+    else if (field === 'attentionIds' && filter?.attention) out.attentionIds = attentionIDs(v, path);
+    else if (!OPENIM_HOOK_FIELDS.has(field)) throw new WebhookConfigError(path, 'unknown key');
   }
   return out;
 }
@@ -200,7 +230,7 @@ function signingSecret(value: unknown, key: string): string | undefined {
 function readHook(endpoint: EndpointConfig, key: string, value: unknown, prefix: string): boolean {
   const path = `${prefix}${key}`;
   if (Object.hasOwn(HOOKS, key)) {
-    const settings = hookSettings(value, path, endpoint.dialect);
+    const settings = hookSettings(value, path, endpoint.dialect, key as HookKey);
     if (settings.enable && endpoint.dialect === 'tencent' && !HOOKS[key as HookKey].tencent) {
       throw new WebhookConfigError(
         path,
@@ -391,10 +421,14 @@ function hooksDocument(endpoint: EndpointConfig): Record<string, unknown> {
     // A Tencent endpoint lists only the hooks Tencent has.
     if (endpoint.dialect === 'tencent' && !HOOKS[key].tencent) continue;
     const h = endpoint.hooks[key];
-    doc[key] =
-      HOOKS[key].phase === 'before'
-        ? { enable: h.enable, timeout: h.timeoutMs / 1000, failedContinue: h.failedContinue }
-        : { enable: h.enable, timeout: h.timeoutMs / 1000 };
+    const filter = HOOKS[key].messageFilter;
+    doc[key] = {
+      enable: h.enable,
+      timeout: h.timeoutMs / 1000,
+      ...(HOOKS[key].phase === 'before' ? { failedContinue: h.failedContinue } : {}),
+      ...(filter?.attention ? { attentionIds: h.attentionIds ?? [] } : {}),
+      ...(filter ? { deniedTypes: h.deniedTypes ?? [] } : {}),
+    };
   }
   return doc;
 }

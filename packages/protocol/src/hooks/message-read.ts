@@ -1,0 +1,74 @@
+import { int, object, str } from './views.js';
+// Read callbacks, from mark_conversation_as_read once the user's read mark moved, OpenIM's bodies
+// key for key: afterGroupMsgRead (CallbackGroupMsgReadReq: `unreadMsgNum` carries the hasReadSeq,
+// as OpenIM fills it) and afterSingleMsgRead (CallbackSingleMsgReadReq: `Seqs`, capital S).
+// Tencent Cloud Chat has no counterpart huddle sends.
+
+import { array } from './views.js';
+import { defineHook } from './define.js';
+import { EXAMPLE_GROUP } from './examples.js';
+
+export interface GroupReadEvent {
+  /** The group conversation: the callback's queue (OpenIM's body does not name it). */
+  conversationID: string;
+  /** The conversation's owner: the reader. */
+  sendID: string;
+  receiveID: string;
+  /** The new hasReadSeq (OpenIM's value for this field). */
+  unreadMsgNum: number;
+  /** The conversation type (3). */
+  contentType: number;
+}
+
+export interface SingleReadEvent {
+  conversationID: string;
+  userID: string;
+  /** The seqs the request named. */
+  Seqs: number[];
+  /** The conversation type (1). */
+  contentType: number;
+}
+
+const byConversation = (e: { conversationID: string }) => e.conversationID;
+
+export const afterGroupMsgRead = defineHook({
+  key: 'afterGroupMsgRead',
+  phase: 'after',
+  fires: "mark_conversation_as_read on a group conversation, when the user's read mark moved",
+  example: {
+    conversationID: `sg_${EXAMPLE_GROUP.groupID}`,
+    sendID: 'member',
+    receiveID: 'member',
+    unreadMsgNum: 7,
+    contentType: 3,
+  },
+  openim: {
+    command: 'callbackAfterGroupMsgReadCommand',
+    view: object({ sendID: str, receiveID: str, unreadMsgNum: int, contentType: int }),
+    body: (e: GroupReadEvent) => ({
+      sendID: e.sendID,
+      receiveID: e.receiveID,
+      unreadMsgNum: e.unreadMsgNum,
+      contentType: e.contentType,
+    }),
+  },
+  orderingKey: byConversation,
+});
+
+export const afterSingleMsgRead = defineHook({
+  key: 'afterSingleMsgRead',
+  phase: 'after',
+  fires: "mark_conversation_as_read on a one-to-one conversation, when the user's read mark moved",
+  example: { conversationID: 'si_member_u1', userID: 'u1', Seqs: [6, 7], contentType: 1 },
+  openim: {
+    command: 'callbackAfterSingleMsgReadCommand',
+    view: object({ conversationID: str, userID: str, Seqs: array(int), contentType: int }),
+    body: (e: SingleReadEvent) => ({
+      conversationID: e.conversationID,
+      userID: e.userID,
+      Seqs: e.Seqs,
+      contentType: e.contentType,
+    }),
+  },
+  orderingKey: byConversation,
+});
