@@ -2,15 +2,13 @@ import { int, object, str } from './views.js';
 // Read callbacks, from mark_conversation_as_read once the user's read mark moved, OpenIM's bodies
 // key for key: afterGroupMsgRead (CallbackGroupMsgReadReq: `unreadMsgNum` carries the hasReadSeq,
 // as OpenIM fills it) and afterSingleMsgRead (CallbackSingleMsgReadReq: `Seqs`, capital S).
-// Tencent Cloud Chat has no counterpart huddle sends.
+// Tencent Cloud Chat has no counterpart huddle sends. A reader's read callbacks wait in the reader's
+// queue (`user:<userID>`, as the user hooks): OpenIM's group body names no group.
 
 import { array } from './views.js';
 import { defineHook } from './define.js';
-import { EXAMPLE_GROUP } from './examples.js';
 
 export interface GroupReadEvent {
-  /** The group conversation: the callback's queue (OpenIM's body does not name it). */
-  conversationID: string;
   /** The conversation's owner: the reader. */
   sendID: string;
   receiveID: string;
@@ -29,14 +27,13 @@ export interface SingleReadEvent {
   contentType: number;
 }
 
-const byConversation = (e: { conversationID: string }) => e.conversationID;
+const readerQueue = (reader: string) => `user:${reader}`;
 
 export const afterGroupMsgRead = defineHook({
   key: 'afterGroupMsgRead',
   phase: 'after',
   fires: "mark_conversation_as_read on a group conversation, when the user's read mark moved",
   example: {
-    conversationID: `sg_${EXAMPLE_GROUP.groupID}`,
     sendID: 'member',
     receiveID: 'member',
     unreadMsgNum: 7,
@@ -52,7 +49,7 @@ export const afterGroupMsgRead = defineHook({
       contentType: e.contentType,
     }),
   },
-  orderingKey: byConversation,
+  orderingKey: (e: GroupReadEvent) => readerQueue(e.sendID),
 });
 
 export const afterSingleMsgRead = defineHook({
@@ -70,5 +67,5 @@ export const afterSingleMsgRead = defineHook({
       contentType: e.contentType,
     }),
   },
-  orderingKey: byConversation,
+  orderingKey: (e: SingleReadEvent) => readerQueue(e.userID),
 });

@@ -13,8 +13,6 @@ import { contentAnswer, optIdList, timBody, timBodyView } from './tim.js';
 /** A message as the callbacks report it: OpenIM's MsgData fields, and where it is kept. */
 export interface MessageEvent {
   operationID: string;
-  /** The conversation it belongs to (`sg_<groupID>`, `si_<a>_<b>`): its callbacks' queue. */
-  conversationID: string;
   sendID: string;
   recvID: string;
   groupID: string;
@@ -43,7 +41,6 @@ export type SingleMessageEvent = MessageEvent & { recvUnread: number };
 
 const EXAMPLE_MESSAGE: MessageEvent = {
   operationID: 'op-1',
-  conversationID: `sg_${EXAMPLE_GROUP.groupID}`,
   sendID: 'member',
   recvID: '',
   groupID: EXAMPLE_GROUP.groupID,
@@ -66,7 +63,6 @@ const EXAMPLE_MESSAGE: MessageEvent = {
 };
 const EXAMPLE_SINGLE_MESSAGE: MessageEvent = {
   ...EXAMPLE_MESSAGE,
-  conversationID: 'si_member_u1',
   recvID: 'u1',
   groupID: '',
   sessionType: 1,
@@ -135,7 +131,17 @@ const filterFacts = (e: MessageEvent) => ({
 });
 const beforeFilter = { of: filterFacts, attention: false };
 const afterFilter = { of: filterFacts, attention: true };
-const byConversation = (e: MessageEvent) => e.conversationID;
+/**
+ * The queue of a message's callbacks: its conversation (`sg_<groupID>`, `si_<a>_<b>`), read from
+ * fields every OpenIM message body carries, so a receiver can tell it from the body.
+ */
+export const messageQueue = (e: { sessionType: number; sendID: string; recvID: string; groupID: string }) =>
+  e.sessionType === 3
+    ? `sg_${e.groupID}`
+    : e.sendID <= e.recvID
+      ? `si_${e.sendID}_${e.recvID}`
+      : `si_${e.recvID}_${e.sendID}`;
+const byConversation = (e: MessageEvent) => messageQueue(e);
 
 /**
  * What a business server may change of a message: its content, `ex` and `atUserIDList`. The routing
@@ -204,11 +210,10 @@ const tencentC2CHeadView = {
   MsgKey: str,
 };
 
-const groupQueue = (body: { GroupId: string }) => `sg_${body.GroupId}`;
-const c2cQueue = (body: { From_Account: string; To_Account: string }) => {
-  const [a, b] = [body.From_Account, body.To_Account].sort();
-  return `si_${a}_${b}`;
-};
+const groupQueue = (body: { GroupId: string }) =>
+  messageQueue({ sessionType: 3, sendID: '', recvID: '', groupID: body.GroupId });
+const c2cQueue = (body: { From_Account: string; To_Account: string }) =>
+  messageQueue({ sessionType: 1, sendID: body.From_Account, recvID: body.To_Account, groupID: '' });
 
 export const beforeSendGroupMsg = defineHook({
   key: 'beforeSendGroupMsg',

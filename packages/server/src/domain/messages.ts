@@ -52,10 +52,9 @@ interface SendFacts {
 }
 
 /** The message as its callbacks report it: `seq` 0 until it is stored. */
-function messageEvent(ctx: OpContext, m: Draft, conversationID: string, seq: number): MessageEvent {
+function messageEvent(ctx: OpContext, m: Draft, seq: number): MessageEvent {
   return {
     operationID: ctx.operationID,
-    conversationID,
     sendID: m.sendID,
     recvID: m.recvID,
     groupID: m.groupID,
@@ -139,7 +138,7 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
 
   /** Asks one before-hook about the message; returns it as the answer leaves it. */
   async function askAbout(ctx: OpContext, key: MessageBeforeKey, message: Draft, facts: SendFacts): Promise<Draft> {
-    const event = messageEvent(ctx, message, facts.conversationID, 0);
+    const event = messageEvent(ctx, message, 0);
     if (!hooks.enabled(key, event)) return message;
     return ask(hooks, ctx, key, event, message, {
       groups: facts.groups,
@@ -150,7 +149,7 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
   /** The after-callbacks of a sent message, in its transaction: after-send, and afterMsgSaveDB once stored. */
   async function reportSent(tx: Repos, ctx: OpContext, message: MessageRecord, facts: SendFacts) {
     if (message.contentType === ContentType.Typing) return;
-    const event = messageEvent(ctx, message, facts.conversationID, message.seq);
+    const event = messageEvent(ctx, message, message.seq);
     if (message.sessionType === SessionType.Group)
       await hooks.after(tx, ctx, 'afterSendGroupMsg', [event], facts.groups);
     else if (hooks.enabled('afterSendSingleMsg', { ...event, recvUnread: 0 })) {
@@ -182,7 +181,7 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
       const beforeKey: MessageBeforeKey =
         m.sessionType === SessionType.Group ? 'beforeSendGroupMsg' : 'beforeSendSingleMsg';
       // Typing indicators are never called back (OpenIM's rule).
-      const probe = messageEvent(ctx, draft, '', 0);
+      const probe = messageEvent(ctx, draft, 0);
       const asks =
         m.contentType !== ContentType.Typing &&
         (hooks.enabled(beforeKey, probe) || hooks.enabled('beforeMsgModify', probe));
