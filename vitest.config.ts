@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { PG_ADMIN_URL, postgresAvailable } from './packages/server/test/postgres.js';
 
-// Two projects, one `vitest run`:
-// - sqlite: every test file, each starting its own server on its own SQLite file (files run in
+// Three projects, one `vitest run`:
+// - sqlite: the server's suites, each starting its own server on its own SQLite file (files run in
 //   parallel safely). The store contract suite inside it covers both engines itself.
+// - packages: the other packages' suites (receiver SDK, protocol), some against a real huddle.
 // - postgres: the HTTP and end-to-end suites again, on PostgreSQL (HUDDLE_TEST_ENGINE=postgres makes
-//   harness.ts give every server a fresh database of its own, dropped by close()).
+//   harness.ts give every server a fresh database of its own, a copy of the run's migrated template,
+//   dropped by close()).
 // Without a reachable PostgreSQL the postgres project is left out with a visible message, except
 // under CI=true, where postgresAvailable() throws and the run fails.
 
@@ -50,12 +52,34 @@ export default defineConfig({
     // average 10+) ran single spawned-CLI tests for 30 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Two files at a time (Vitest's default is one on 2 cores): most of a suite's time is spent
+    // waiting on PostgreSQL, spawned huddle processes and receivers, so a second file fills it.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
         test: {
           name: 'sqlite',
-          include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['packages/server/test/**/*.test.ts', 'packages/server/src/**/*.test.ts', 'test/**/*.test.ts'],
+          // The server's suites share nothing through modules (each starts servers, receivers and
+          // databases of its own, and sets no globals or environment), so a worker runs file after
+          // file without loading the server's modules again: a second or more per file.
+          isolate: false,
+          env: { HUDDLE_TEST_ENGINE: 'sqlite' },
+          // postgres-setup.ts: the store contract suite's PostgreSQL half copies the migrated template.
+          globalSetup: [
+            `${SERVER_TESTS}/build-setup.ts`,
+            ...(withPostgres ? [`${SERVER_TESTS}/postgres-setup.ts`] : []),
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'packages',
+          include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'packages/server/**'],
+          // Isolated: examples.test.ts sets process.env and spies on console.log for its whole file.
           env: { HUDDLE_TEST_ENGINE: 'sqlite' },
           globalSetup: [`${SERVER_TESTS}/build-setup.ts`],
         },
@@ -67,8 +91,10 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include: postgresSuites,
+                isolate: false, // as in sqlite
                 env: { HUDDLE_TEST_ENGINE: 'postgres' },
-                // Tags this run's databases, and drops any a crashed or timed-out suite left behind.
+                // Tags this run's databases, migrates the template they copy, and drops any a crashed or
+                // timed-out suite left behind.
                 globalSetup: [`${SERVER_TESTS}/build-setup.ts`, `${SERVER_TESTS}/postgres-setup.ts`],
               },
             },

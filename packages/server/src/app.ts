@@ -18,7 +18,7 @@ import { AttemptRelay } from './http/live-relay.js';
 import type { Store } from './storage/store.js';
 import { CallbackHooks } from './webhooks/hooks.js';
 import { WebhookMetrics } from './webhooks/metrics.js';
-import { OutboxRetention } from './webhooks/retention.js';
+import { Retention } from './retention.js';
 import { BEFORE_CONNECTIONS, CallbackSender } from './webhooks/send.js';
 import { WebhookSettings } from './webhooks/settings.js';
 import { DeliveryWorker, type WorkerOptions } from './webhooks/worker.js';
@@ -37,7 +37,9 @@ export interface App {
   signals: Signals;
   metrics: WebhookMetrics;
   /** Deletes finished callbacks past HUDDLE_EVENT_RETENTION_DAYS (instances that deliver). */
-  retention: OutboxRetention;
+  retention: Retention;
+  /** Deletes messages past HUDDLE_MESSAGE_RETENTION_DAYS. */
+  messageRetention: Retention;
   server: http.Server;
   /**
    * Starts listening (the API, or only /healthz and /metrics for a worker-only instance) and
@@ -95,7 +97,20 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const beforeSender = new CallbackSender(BEFORE_CONNECTIONS);
   const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, now, () => worker.inFlightCount);
   const feed = new AttemptFeed();
-  const retention = new OutboxRetention(store, config.eventRetentionMs, logger);
+  const retention = new Retention({
+    what: 'delivered and dead callbacks',
+    retentionMs: config.eventRetentionMs,
+    prune: (before, limit) => store.tx((tx) => tx.events.prune(before, limit)),
+    logger,
+    now,
+  });
+  const messageRetention = new Retention({
+    what: 'messages',
+    retentionMs: config.messageRetentionMs,
+    prune: (before, limit) => store.tx((tx) => tx.messages.prune(before, limit)),
+    logger,
+    now,
+  });
   const worker = new DeliveryWorker(store, webhooks, afterSender, logger, now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
@@ -209,6 +224,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     signals,
     metrics,
     retention,
+    messageRetention,
     server,
     async listen() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -223,6 +239,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       if (role.worker) {
         await worker.start();
         retention.start();
+        messageRetention.start();
       }
       return address;
     },
@@ -231,6 +248,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       relay.close();
       feed.close();
       await retention.stop();
+      await messageRetention.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -36,6 +36,8 @@ export interface Config {
   maxConnections: number;
   /** Delivered and dead callbacks are deleted this long after they finished; 0 keeps them. */
   eventRetentionMs: number;
+  /** Messages are deleted this long after they were sent; 0 keeps them forever. */
+  messageRetentionMs: number;
   logLevel: string;
   /**
    * How long a delivery lease outlives the longest hook timeout: the time after which another
@@ -148,6 +150,7 @@ export function loadConfig(
     keepAliveTimeoutMs: integer('HUDDLE_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600) * 1000,
     maxConnections: integer('HUDDLE_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
+    messageRetentionMs: integer('HUDDLE_MESSAGE_RETENTION_DAYS', 0, 0, 36_500) * 86_400_000,
     logLevel,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,
   };

@@ -86,7 +86,18 @@ async function post(
 /** Row counts of everything a request could write. */
 async function tables(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['users', 'tokens', '"groups"', 'group_members', 'group_requests', 'webhook_events', 'settings']) {
+  for (const t of [
+    'users',
+    'tokens',
+    '"groups"',
+    'group_members',
+    'group_requests',
+    'webhook_events',
+    'settings',
+    'messages',
+    'conversations',
+    'sync_changes',
+  ]) {
     out[t] = (await s.query<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${t}`))[0]!.n;
   }
   const [group] = (await s.client.ok('/group/get_groups_info', { groupIDs: [GROUP] }, s.adminToken)).groupInfos;
@@ -142,6 +153,8 @@ describe('app-admin calls', () => {
     '/user/user_register',
     '/auth/get_user_token',
     '/auth/force_logout',
+    '/msg/send_msg',
+    '/group/get_groups',
     '/webhook/get_config',
     '/webhook/set_config',
     '/webhook/list_events',

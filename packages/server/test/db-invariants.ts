@@ -135,3 +135,43 @@ const roster = (members: Map<string, number>) =>
     .map(([u, role]) => `${u}:${role}`)
     .sort()
     .join(' ');
+
+/**
+ * Every conversation holds exactly the seqs minSeq..maxSeq, once each; every conversation row's
+ * read mark is within what it may read.
+ */
+export async function messageViolations(query: Query): Promise<string[]> {
+  const out: string[] = [];
+  const seqs = await query<{
+    conversation_id: string;
+    min_seq: number;
+    max_seq: number;
+    n: number;
+    lo: number;
+    hi: number;
+  }>(
+    `SELECT s.conversation_id, s.min_seq, s.max_seq,
+       (SELECT CAST(COUNT(*) AS INTEGER) FROM messages m WHERE m.conversation_id = s.conversation_id) AS n,
+       (SELECT MIN(seq) FROM messages m WHERE m.conversation_id = s.conversation_id) AS lo,
+       (SELECT MAX(seq) FROM messages m WHERE m.conversation_id = s.conversation_id) AS hi
+     FROM conversation_seqs s`,
+  );
+  for (const s of seqs) {
+    const expected = s.max_seq - s.min_seq + 1;
+    if (s.n !== expected || (s.n > 0 && (Number(s.lo) !== s.min_seq || Number(s.hi) !== s.max_seq)))
+      out.push(`${s.conversation_id}: seqs ${s.lo}..${s.hi} (${s.n} rows) but numbered ${s.min_seq}..${s.max_seq}`);
+  }
+  const strays = await query<{ conversation_id: string }>(
+    `SELECT DISTINCT m.conversation_id FROM messages m
+     WHERE NOT EXISTS (SELECT 1 FROM conversation_seqs s WHERE s.conversation_id = m.conversation_id)`,
+  );
+  for (const s of strays) out.push(`${s.conversation_id}: messages without a numbering row`);
+  const marks = await query<{ owner_user_id: string; conversation_id: string; has_read_seq: number }>(
+    `SELECT c.owner_user_id, c.conversation_id, c.has_read_seq FROM conversations c
+     LEFT JOIN conversation_seqs s ON s.conversation_id = c.conversation_id
+     WHERE c.has_read_seq > COALESCE(s.max_seq, 0)`,
+  );
+  for (const m of marks)
+    out.push(`${m.owner_user_id} has read ${m.conversation_id} up to ${m.has_read_seq}, past its newest message`);
+  return out;
+}

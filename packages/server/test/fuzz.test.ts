@@ -16,7 +16,7 @@ import path from 'node:path';
 import { HOOK_KEYS, HOOKS, orderingKeyOf, type HookDefinition } from '@huddle/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { groupViolations, outboxViolations } from './db-invariants.js';
+import { groupViolations, messageViolations, outboxViolations } from './db-invariants.js';
 import { startServer, TEST_SECRET, type TestServer } from './harness.js';
 import { startReceiver, writeWebhooksYaml, type Receiver } from './receiver.js';
 import { REQUESTS, routePaths, type Picker } from './requests.js';
@@ -165,7 +165,8 @@ interface Step {
 
 /** The writes that build up state come up more often than the rest. */
 const WEIGHTS: Record<string, number> = {
-  '/group/create_group': 8,
+  '/group/create_group': 10,
+  '/msg/send_msg': 4,
   '/group/join_group': 6,
   '/group/invite_user_to_group': 6,
   '/group/quit_group': 6,
@@ -365,6 +366,7 @@ async function runSteps(steps: Step[]): Promise<void> {
   const health = await s.client.raw('/healthz', undefined, { method: 'GET' });
   expect(health.status).toBe(200);
   expect(await groupViolations(s.query)).toEqual([]);
+  expect(await messageViolations(s.query)).toEqual([]);
   expect(await outboxViolations(s.query, refused)).toEqual([]);
 }
 

@@ -1,6 +1,7 @@
 // Starts a real huddle on an ephemeral port over a real database, and talks to it over real HTTP.
 // Every test file gets its own server and database: a SQLite file in a temporary directory, or, when
-// HUDDLE_TEST_ENGINE=postgres (the vitest project "postgres"), a fresh PostgreSQL database.
+// HUDDLE_TEST_ENGINE=postgres (the vitest project "postgres"), a fresh PostgreSQL database: a copy of the
+// run's migrated template (postgres-setup.ts).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,9 +38,14 @@ export const TEST_ENGINE: TestEngine = process.env.HUDDLE_TEST_ENGINE === 'postg
  */
 const pgDatabases = new Map<string, TestDatabase>();
 
-/** A fresh PostgreSQL database, tagged with this run so postgres-setup.ts drops it if a test does not. */
+/** A fresh, empty PostgreSQL database, tagged with this run so postgres-setup.ts drops it if a test does not. */
 export function createPgDatabase(): Promise<TestDatabase> {
   return createTestDatabase(inject('huddlePgRunTag'));
+}
+
+/** Like createPgDatabase, but with every migration applied: a copy of the run's template. */
+export function createMigratedPgDatabase(): Promise<TestDatabase> {
+  return createTestDatabase(inject('huddlePgRunTag'), inject('huddlePgTemplate'));
 }
 
 /**
@@ -170,7 +176,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   if (database === undefined && TEST_ENGINE === 'postgres') {
     let db = pgDatabases.get(dir);
     if (!db) {
-      db = created = await createPgDatabase();
+      db = created = await createMigratedPgDatabase();
       pgDatabases.set(dir, db);
     }
     database = db.url;

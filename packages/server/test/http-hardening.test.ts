@@ -257,24 +257,30 @@ describe('timeouts and the connection limit (settings)', () => {
       HUDDLE_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
     });
 
-    const dripping = await RawSocket.open(portOf(s));
-    dripping.write(post('/auth/get_admin_token', { operationID: 'op-1', 'Content-Length': 1000 }));
-    const drip = setInterval(() => dripping.socket.writable && dripping.write('{'), 100);
-    await dripping.closed;
-    clearInterval(drip);
-    // The cut is huddle's; the 408 before it is Node's, written just before it destroys the socket,
-    // and a loaded machine sometimes loses it (seen with the load average at 10).
-    expect(dripping.received).toMatch(/^$|^HTTP\/1\.1 408/);
-
-    const slowHeaders = await RawSocket.open(portOf(s));
-    slowHeaders.write('POST /auth/get_admin_token HTTP/1.1\r\nHost: huddle\r\n');
-    await slowHeaders.closed;
-    expect(slowHeaders.received).toMatch(/^$|^HTTP\/1\.1 408/);
-
-    const idle = await RawSocket.open(portOf(s));
-    idle.write('GET /healthz HTTP/1.1\r\nHost: huddle\r\n\r\n');
-    expect((await idle.response()).status).toBe(200);
-    await idle.closed;
+    // The three connections are independent: cut side by side, each on its own timeout.
+    const dripBody = async () => {
+      const dripping = await RawSocket.open(portOf(s));
+      dripping.write(post('/auth/get_admin_token', { operationID: 'op-1', 'Content-Length': 1000 }));
+      const drip = setInterval(() => dripping.socket.writable && dripping.write('{'), 100);
+      await dripping.closed;
+      clearInterval(drip);
+      // The cut is huddle's; the 408 before it is Node's, written just before it destroys the socket,
+      // and a loaded machine sometimes loses it (seen with the load average at 10).
+      expect(dripping.received).toMatch(/^$|^HTTP\/1\.1 408/);
+    };
+    const slowHeaders = async () => {
+      const slow = await RawSocket.open(portOf(s));
+      slow.write('POST /auth/get_admin_token HTTP/1.1\r\nHost: huddle\r\n');
+      await slow.closed;
+      expect(slow.received).toMatch(/^$|^HTTP\/1\.1 408/);
+    };
+    const idleKeepAlive = async () => {
+      const idle = await RawSocket.open(portOf(s));
+      idle.write('GET /healthz HTTP/1.1\r\nHost: huddle\r\n\r\n');
+      expect((await idle.response()).status).toBe(200);
+      await idle.closed;
+    };
+    await Promise.all([dripBody(), slowHeaders(), idleKeepAlive()]);
   });
 
   it('defaults to 10 s for headers, 30 s for a request, 65 s of keep-alive and 10,000 connections', async () => {

@@ -18,6 +18,7 @@ const KEYWORDS = new Set([
   'required',
   'additionalProperties',
   'items',
+  'maxItems',
 ]);
 
 function typeOf(value: unknown): string {
@@ -91,6 +92,8 @@ export function checkJson(
         sub(schema.additionalProperties, 'additionalProperties', v, `${where}.${key}`);
     }
   }
+  if (Array.isArray(value) && typeof schema.maxItems === 'number' && value.length > schema.maxItems)
+    errors.push(`${where}: more than ${schema.maxItems} items`);
   if (Array.isArray(value) && schema.items !== undefined)
     value.forEach((v, i) => sub(schema.items, 'items', v, `${where}[${i}]`));
   return errors;

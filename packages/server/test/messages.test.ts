@@ -2,6 +2,7 @@
 // marks and unread counts, who may read what, and bad input that stores nothing.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClock } from './clock.js';
 import { createGroup, startServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -310,5 +311,39 @@ describe('conversation settings', () => {
     );
     expect(wrongID.errCode).toBe(1001);
     expect(await pinned(alice)).toEqual([conv]);
+  });
+});
+
+describe('retention', () => {
+  it('deletes messages older than HUDDLE_MESSAGE_RETENTION_DAYS and moves minSeq past them', async () => {
+    const clock = testClock();
+    const r = await startServer({ now: clock.now, env: { HUDDLE_MESSAGE_RETENTION_DAYS: '2' } });
+    try {
+      await r.register('ret_owner', 'ret_member');
+      const { groupID } = await createGroup(r, { owner: 'ret_owner', members: ['ret_member'] });
+      const send = (t: string) =>
+        r.client.ok(
+          '/msg/send_msg',
+          { sendID: 'ret_owner', groupID, sessionType: 3, contentType: 101, content: text(t) },
+          r.adminToken,
+        );
+      await send('old one');
+      await send('old two');
+      clock.advance(3 * 86_400_000);
+      await send('recent');
+      expect(await r.app.messageRetention.prune()).toBe(2);
+      const conv = `sg_${groupID}`;
+      const pulled = await r.client.ok(
+        '/msg/pull_msg_by_seq',
+        { userID: 'ret_member', seqRanges: [{ conversationID: conv, begin: 0, end: 10, num: 10 }], order: 0 },
+        r.adminToken,
+      );
+      expect(pulled.msgs[conv].Msgs.map((m: { seq: number }) => m.seq)).toEqual([3]);
+      const newest = await r.client.ok('/msg/newest_seq', { userID: 'ret_member' }, r.adminToken);
+      expect([newest.minSeqs[conv], newest.maxSeqs[conv]]).toEqual([3, 3]);
+      expect(await r.app.messageRetention.prune()).toBe(0);
+    } finally {
+      await r.close();
+    }
   });
 });

@@ -274,6 +274,67 @@ step('modified message', ['auth', 'config'], async () => {
   expect(sent.modify).toMatchObject({ ex: 'reviewed', atUserIDList: [JOINER] });
 });
 
+step('sync', ['auth'], async () => {
+  const asJoiner = tokens[JOINER]!;
+  const create = async (groupName: string, members: string[]) =>
+    (
+      await call('/group/create_group', {
+        ownerUserID: OWNER,
+        memberUserIDs: members,
+        groupInfo: { groupName, groupType: 2 },
+      })
+    ).groupInfo.groupID as string;
+  const synced = await create('Synced', [JOINER, INVITEE]);
+  const left = await create('Left', [JOINER]);
+  const start = { version: 0, versionID: '' };
+  const groups = await call('/group/get_incremental_join_groups', { userID: JOINER, ...start }, asJoiner);
+  const members = await call('/group/get_incremental_group_members', { groupID: synced, ...start }, asJoiner);
+  await call('/group/set_group_info', { groupInfoForSet: { groupID: synced, groupName: 'Synced again' } });
+  await call('/group/quit_group', { groupID: left }, asJoiner);
+  await create('New', [JOINER]);
+  await call('/group/invite_user_to_group', { groupID: synced, invitedUserIDs: [ADMIN] });
+  await call('/group/mute_group_member', { groupID: synced, userID: JOINER, mutedSeconds: 60 });
+  await call('/group/kick_group', { groupID: synced, kickedUserIDs: [INVITEE] });
+  const delta = await call(
+    '/group/get_incremental_join_groups',
+    { userID: JOINER, version: groups.version, versionID: groups.versionID },
+    asJoiner,
+  );
+  expect([delta.insert.length, delta.update.length, delta.delete.length]).toEqual([1, 1, 1]);
+  const memberDelta = await call(
+    '/group/get_incremental_group_members',
+    { groupID: synced, version: members.version, versionID: members.versionID },
+    asJoiner,
+  );
+  expect([memberDelta.insert.length, memberDelta.update.length, memberDelta.delete.length]).toEqual([1, 1, 1]);
+  await call('/group/get_incremental_group_members_batch', {
+    userID: JOINER,
+    reqList: [{ groupID: synced, ...start }],
+  });
+  await call('/group/get_full_join_group_ids', { idHash: 0, userID: JOINER }, asJoiner);
+  await call('/group/get_full_group_member_user_ids', { idHash: 0, groupID: synced }, asJoiner);
+  await call('/group/get_groups', { groupName: 'Synced', groupID: '', pagination: page() });
+  await call('/group/get_group_abstract_info', { groupIDs: [synced] }, asJoiner);
+});
+
+step('friends', ['auth'], async () => {
+  const asJoiner = tokens[JOINER]!;
+  await call('/friend/get_incremental_friends', { userID: JOINER, version: 0, versionID: '' }, asJoiner);
+  await call('/friend/get_full_friend_user_ids', { idHash: 0, userID: JOINER }, asJoiner);
+  await call('/friend/get_friend_list', { userID: JOINER, pagination: page() }, asJoiner);
+  await call('/friend/get_black_list', { userID: JOINER, pagination: page() }, asJoiner);
+});
+
+step('pending requests', ['auth'], async () => {
+  const { groupInfo } = await call('/group/create_group', {
+    ownerUserID: OWNER,
+    groupInfo: { groupName: 'Asking', groupType: 2, needVerification: 1 },
+  });
+  await call('/group/join_group', { groupID: groupInfo.groupID, joinSource: 3, reqMessage: 'me too' }, tokens[MEMBER]!);
+  await call('/group/get_group_users_req_application_list', { groupID: groupInfo.groupID, userIDs: [MEMBER] });
+  expect((await call('/group/get_group_application_unhandled_count', { userID: OWNER, time: 0 })).count).toBe(1);
+});
+
 describe('every answer fits the served document', () => {
   it('auth and users', () => run('auth'));
   it('the callback configuration', () => run('config'));
@@ -283,6 +344,9 @@ describe('every answer fits the served document', () => {
   it('the delivery log, replay and retry now', () => run('delivery'));
   it('messages and read marks', () => run('messages'));
   it('a message a before-callback changed', () => run('modified message'));
+  it('group and member sync', () => run('sync'));
+  it('friends (always empty)', () => run('friends'));
+  it('join requests by user and the pending count', () => run('pending requests'));
 
   it('catches a key added to or dropped from an answer', async () => {
     await run('groups');

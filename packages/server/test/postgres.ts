@@ -51,13 +51,16 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 const NAME_PREFIX = 'huddle_test_';
 
 /**
- * Creates an empty database with a random name; drop() removes it (closing stray connections).
- * `tag` (lower-case letters and digits) goes into the name, so dropTestDatabases(tag) finds it.
+ * Creates a database with a random name; drop() removes it (closing stray connections). It is empty,
+ * or a copy of `template` (a database nobody is connected to, such as the run's migrated one from
+ * postgres-setup.ts). `tag` (lower-case letters and digits) goes into the name, so
+ * dropTestDatabases(tag) finds it.
  */
-export async function createTestDatabase(tag?: string): Promise<TestDatabase> {
+export async function createTestDatabase(tag?: string, template?: string): Promise<TestDatabase> {
   if (tag !== undefined && !/^[a-z0-9]{1,16}$/.test(tag)) throw new Error(`bad test database tag "${tag}"`);
+  if (template !== undefined && !/^[a-z0-9_]{1,63}$/.test(template)) throw new Error(`bad template "${template}"`);
   const name = `${NAME_PREFIX}${tag ? `${tag}_` : ''}${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  await admin((c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {

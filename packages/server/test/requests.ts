@@ -98,6 +98,53 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/group/get_recv_group_applicationList': (p) => ({ fromUserID: p.user(), pagination: pagination(p) }),
   '/group/get_user_req_group_applicationList': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/group/get_specified_user_group_request_info': (p) => ({ groupID: p.group(), userID: p.user() }),
+  '/msg/send_msg': (p) => ({
+    sendID: p.user(),
+    groupID: p.group(),
+    sessionType: 3,
+    contentType: 101,
+    content: { content: `hello ${p.int(9)}` },
+    ...(p.int(2) ? { clientMsgID: `c${p.int(5)}` } : {}),
+  }),
+  '/msg/newest_seq': (p) => ({ userID: p.user() }),
+  '/msg/pull_msg_by_seq': (p) => ({
+    userID: p.user(),
+    seqRanges: [{ conversationID: `sg_${p.group()}`, begin: p.int(3), end: 3 + p.int(5), num: 1 + p.int(10) }],
+    order: p.int(2),
+  }),
+  '/msg/get_conversations_has_read_and_max_seq': (p) => ({
+    userID: p.user(),
+    conversationIDs: p.int(2) ? [] : [`sg_${p.group()}`],
+  }),
+  '/msg/mark_conversation_as_read': (p) => ({
+    userID: p.user(),
+    conversationID: `sg_${p.group()}`,
+    hasReadSeq: p.int(4),
+    seqs: [],
+  }),
+  '/conversation/set_conversations': (p) => {
+    const groupID = p.group();
+    return {
+      userIDs: [p.user()],
+      conversation: { conversationID: `sg_${groupID}`, conversationType: 3, groupID, isPinned: p.int(2) === 1 },
+    };
+  },
+  '/group/get_incremental_join_groups': (p) => ({ userID: p.user(), version: p.int(3), versionID: '' }),
+  '/group/get_incremental_group_members': (p) => ({ groupID: p.group(), version: p.int(3), versionID: '' }),
+  '/group/get_incremental_group_members_batch': (p) => ({
+    userID: p.user(),
+    reqList: [{ groupID: p.group(), version: p.int(3), versionID: '' }],
+  }),
+  '/group/get_full_join_group_ids': (p) => ({ idHash: p.int(2), userID: p.user() }),
+  '/group/get_full_group_member_user_ids': (p) => ({ idHash: p.int(2), groupID: p.group() }),
+  '/group/get_groups': (p) => ({ groupName: oneOf(p, ['', 'a']), pagination: pagination(p) }),
+  '/group/get_group_abstract_info': (p) => ({ groupIDs: [p.group()] }),
+  '/group/get_group_users_req_application_list': (p) => ({ groupID: p.group(), userIDs: p.users(3) }),
+  '/group/get_group_application_unhandled_count': (p) => ({ userID: p.user(), time: 0 }),
+  '/friend/get_incremental_friends': (p) => ({ userID: p.user(), version: p.int(2), versionID: '' }),
+  '/friend/get_full_friend_user_ids': (p) => ({ idHash: p.int(2), userID: p.user() }),
+  '/friend/get_friend_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
+  '/friend/get_black_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/webhook/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
   '/webhook/set_config': () => ({ config: { url: '' } }),

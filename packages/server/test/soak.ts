@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
-import { groupViolations, outboxViolations } from './db-invariants.js';
+import { groupViolations, messageViolations, outboxViolations } from './db-invariants.js';
 import { queryDatabase, TEST_SECRET, type Client } from './harness.js';
 import { createTestDatabase } from './postgres.js';
 import { startReceiver, writeWebhooksYaml } from './receiver.js';
@@ -250,7 +250,11 @@ for (const groupID of GROUPS) {
   const seen = [...committed].sort((a, b) => firstSeen.get(a)! - firstSeen.get(b)!);
   if (committed.join() !== seen.join()) outOfOrder.push(groupID);
 }
-const violations = [...(await groupViolations(query)), ...(await outboxViolations(query))];
+const violations = [
+  ...(await groupViolations(query)),
+  ...(await outboxViolations(query)),
+  ...(await messageViolations(query)),
+];
 
 /** Growth of the resident set over the longest process lifetime, past its first minute of warm-up. */
 const longest = [...memory].sort((a, b) => b.length - a.length)[0] ?? [];

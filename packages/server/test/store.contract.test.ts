@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { GroupRecord, MemberRecord } from '../src/storage/records.js';
 import { openPostgres } from '../src/storage/postgres/open.js';
 import { openSqlite } from '../src/storage/sqlite/open.js';
@@ -36,7 +36,8 @@ const engines: Engine[] = [
     name: 'postgres',
     skip: !(await postgresAvailable()),
     async open() {
-      const database = await createTestDatabase();
+      // A copy of the run's migrated template (postgres-setup.ts): openPostgres finds it up to date.
+      const database = await createTestDatabase(inject('huddlePgRunTag'), inject('huddlePgTemplate'));
       const store = await openPostgres(database.url);
       return {
         store,

@@ -9,7 +9,6 @@ import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { enqueue, newEvent } from './outbox-event.js';
 import {
   startReceiver,
-  webhooksDocument,
   writeWebhooksYaml,
   type ReceivedRequest,
   type Receiver,
@@ -19,41 +18,27 @@ import { eventually } from './wait.js';
 import { testClock } from './clock.js';
 import { DEFAULT_DELIVERY_CONCURRENCY } from '../src/webhooks/config.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-webhook-admin-'));
+// Each describe starts what it changes: the shared server `s` keeps its file configuration (the
+// tests that call set_config run servers of their own), so any order of tests passes.
 let rx: Receiver;
-let other: Receiver;
 let s: TestServer;
 let userToken: string;
-let fileConfig: Record<string, unknown>;
 
 /** How long a test waits for callbacks to arrive. */
 const ARRIVAL_MS = 8000;
 const byGroup = (g: string) => (r: ReceivedRequest) => r.body?.groupID === g;
 
-const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
+/** An admin call on `server`. */
+const adminOn =
+  (server: TestServer) =>
+  <T = any>(p: string, body: unknown) =>
+    server.client.ok<T>(p, body, server.adminToken);
+const admin = <T = any>(p: string, body: unknown) => adminOn(s)<T>(p, body);
 
-async function settled(id: string) {
-  return eventually(
-    async () => {
-      const e = await s.app.store.repos.events.get(id);
-      return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
-    },
-    8000,
-    `event ${id} to settle`,
-  );
-}
-
-async function metricsText() {
-  const res = await s.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
-  expect(res.status).toBe(200);
-  return res.text;
-}
-
-beforeAll(async () => {
-  rx = await startReceiver();
-  other = await startReceiver();
-  const file: WebhooksYamlOptions = {
-    url: rx.url,
+/** The webhooks.yml every server of this file starts from, pointing at `url`. */
+function fileOptions(url: string): WebhooksYamlOptions {
+  return {
+    url,
     retrySchedule: [0.05],
     hooks: {
       afterQuitGroup: { enable: true, timeout: 2 },
@@ -63,8 +48,47 @@ beforeAll(async () => {
       beforeSendSingleMsg: { enable: false, timeout: 5, failedContinue: true },
     },
   };
-  fileConfig = webhooksDocument(file);
-  s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: writeWebhooksYaml(dir, file) } });
+}
+
+/** A server in directory `dir` (new unless given) configured by webhooks.yml alone, delivering to `url`. */
+function startFileServer(url: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-webhook-admin-'))) {
+  return startServer({ dir, env: { HUDDLE_WEBHOOKS: writeWebhooksYaml(dir, fileOptions(url)) } });
+}
+
+async function settledOn(server: TestServer, id: string) {
+  return eventually(
+    async () => {
+      const e = await server.app.store.repos.events.get(id);
+      return e && e.status !== 'pending' && !e.lockedBy ? e : undefined;
+    },
+    8000,
+    `event ${id} to settle`,
+  );
+}
+const settled = (id: string) => settledOn(s, id);
+
+async function metricsText(server: TestServer) {
+  const res = await server.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+/** An afterQuitGroup event of `group` that `receiver` refuses until it is dead (two attempts). */
+async function deadEvent(server: TestServer, receiver: Receiver, group: string) {
+  const e = newEvent(group);
+  receiver.answer('*', (r) => (r.body?.groupID === group ? { status: 500 } : {}));
+  try {
+    await enqueue(server.app, e);
+    expect(await settledOn(server, e.id)).toMatchObject({ status: 'dead', attempts: 2 });
+  } finally {
+    receiver.answer('*', {});
+  }
+  return e;
+}
+
+beforeAll(async () => {
+  rx = await startReceiver();
+  s = await startFileServer(rx.url);
   await s.register('alice');
   userToken = await s.tokenFor('alice');
 });
@@ -72,7 +96,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
   await rx?.close();
-  await other?.close();
 });
 
 const ROUTES: [string, unknown][] = [
@@ -232,87 +255,110 @@ describe('the delivery log', () => {
   });
 
   it('replay_event sends a delivered event again with the same webhook-id', async () => {
-    expect(await admin('/webhook/replay_event', { eventID: a1.id })).toEqual({ count: 1 });
-    const hits = await rx.waitForCount(2, (r) => r.headers['webhook-id'] === a1.id, ARRIVAL_MS);
+    const e = newEvent('log-replay');
+    await enqueue(s.app, e);
+    expect(await settled(e.id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await admin('/webhook/replay_event', { eventID: e.id })).toEqual({ count: 1 });
+    const hits = await rx.waitForCount(2, (r) => r.headers['webhook-id'] === e.id, ARRIVAL_MS);
     expect(hits).toHaveLength(2);
-    expect(await settled(a1.id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(await settled(e.id)).toMatchObject({ status: 'delivered', attempts: 2 });
     expect((await s.client.post('/webhook/replay_event', { eventID: 'evt_nope' }, s.adminToken)).errCode).toBe(1004);
   });
 
   it('replay_dead requeues the dead events of a group or a time range', async () => {
-    const c1 = newEvent('log-c');
-    rx.answer('*', (r) => (r.body?.groupID === 'log-c' ? { status: 500 } : {}));
-    await enqueue(s.app, c1);
-    await settled(c1.id);
-    rx.answer('*', {});
+    // Dead one after the other, so c1 alone was created in its millisecond.
+    const d1 = await deadEvent(s, rx, 'log-d');
+    const c1 = await deadEvent(s, rx, 'log-c');
     expect(await admin('/webhook/replay_dead', { groupID: 'log-nothing' })).toEqual({ count: 0 });
-    expect(await admin('/webhook/replay_dead', { groupID: 'log-b' })).toEqual({ count: 1 });
-    expect(await settled(b1.id)).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(await admin('/webhook/replay_dead', { groupID: 'log-d' })).toEqual({ count: 1 });
+    expect(await settled(d1.id)).toMatchObject({ status: 'delivered', attempts: 3 });
     expect(await admin('/webhook/replay_dead', { from: c1.createdAt, to: c1.createdAt })).toEqual({ count: 1 });
     expect(await settled(c1.id)).toMatchObject({ status: 'delivered', attempts: 3 });
-    expect((await admin('/webhook/list_events', { status: 'dead', pagination: page() })).total).toBe(0);
+    // Only the describe's own dead event (b1, which no test replays) is left.
+    const dead = await admin('/webhook/list_events', { status: 'dead', pagination: page() });
+    expect(dead.events.map((e: { eventID: string }) => e.eventID)).toEqual([b1.id]);
   });
 });
 
 describe('/metrics', () => {
   it('serves Prometheus text: deliveries by hook and outcome, latency, before-callbacks, queue depth and age', async () => {
-    await s.register('bob');
-    await createGroup(s, { owner: 'bob' }); // beforeCreateGroup (allowed) + afterCreateGroup
-    await eventually(async () => (await s.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
+    // A server of its own: set_config below must not reach the other tests' server.
+    const mrx = await startReceiver();
+    const m = await startFileServer(mrx.url);
+    try {
+      const call = adminOn(m);
+      const fileConfig = (await call('/webhook/get_config', {})).config;
+      await m.register('bob');
+      await createGroup(m, { owner: 'bob' }); // beforeCreateGroup (allowed) + afterCreateGroup
+      // Delivered: three afterQuitGroup, one more afterCreateGroup; failed, then dead, then
+      // replayed and delivered: two afterQuitGroup.
+      const good = [newEvent('m-ok'), newEvent('m-ok'), newEvent('m-ok'), newEvent('m-ok', 'afterCreateGroup')];
+      await enqueue(m.app, ...good);
+      for (const e of good) await settledOn(m, e.id);
+      const bad = [await deadEvent(m, mrx, 'm-bad'), await deadEvent(m, mrx, 'm-bad')];
+      expect(await call('/webhook/replay_dead', { groupID: 'm-bad' })).toEqual({ count: 2 });
+      for (const e of bad) expect(await settledOn(m, e.id)).toMatchObject({ status: 'delivered' });
+      await eventually(async () => (await m.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
 
-    // Stuck: no URL, and one event a minute old.
-    await admin('/webhook/set_config', { config: { ...fileConfig, url: '' } });
-    await enqueue(s.app, { ...newEvent('m-stuck'), createdAt: Date.now() - 60_000 }, newEvent('m-stuck'));
+      // Stuck: no URL, and one event a minute old.
+      await call('/webhook/set_config', { config: { ...fileConfig, url: '' } });
+      await enqueue(m.app, { ...newEvent('m-stuck'), createdAt: Date.now() - 60_000 }, newEvent('m-stuck'));
 
-    const res = await s.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('huddle_webhook_queue_depth');
-    const head = await fetch(`${s.client.url}/metrics`);
-    expect(head.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    await head.text();
-    const text = await metricsText();
-    const value = (series: string) => {
-      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-      return line === undefined ? undefined : Number(line.slice(series.length + 1));
-    };
-    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="delivered"}')).toBeGreaterThanOrEqual(
-      3,
-    );
-    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="failed"}')).toBeGreaterThanOrEqual(2);
-    expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="dead"}')).toBeGreaterThanOrEqual(2);
-    expect(
-      value('huddle_webhook_deliveries_total{hook="afterCreateGroup",outcome="delivered"}'),
-    ).toBeGreaterThanOrEqual(2);
-    expect(
-      value('huddle_webhook_attempt_duration_seconds_count{hook="afterQuitGroup",outcome="success"}'),
-    ).toBeGreaterThanOrEqual(3);
-    expect(text).toContain(
-      'huddle_webhook_attempt_duration_seconds_bucket{le="0.005",hook="afterQuitGroup",outcome="success"}',
-    );
-    expect(value('huddle_webhook_before_callbacks_total{hook="beforeCreateGroup",outcome="allow"}')).toBe(1);
-    expect(
-      value('huddle_webhook_before_callback_duration_seconds_count{hook="beforeCreateGroup",outcome="allow"}'),
-    ).toBe(1);
-    expect(value('huddle_webhook_queue_depth')).toBe(2);
-    expect(value('huddle_webhook_dead_events')).toBe(0);
-    expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(60);
-    expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeLessThan(120);
-    expect(text).toContain('# TYPE huddle_webhook_deliveries_total counter');
-    expect(text).toContain('# TYPE huddle_webhook_attempt_duration_seconds histogram');
-    expect(text).toContain('huddle_process_cpu_seconds_total');
+      const res = await m.client.raw('/metrics', undefined, { method: 'GET', token: null, operationID: null });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('huddle_webhook_queue_depth');
+      const head = await fetch(`${m.client.url}/metrics`);
+      expect(head.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      await head.text();
+      const text = await metricsText(m);
+      const value = (series: string) => {
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? undefined : Number(line.slice(series.length + 1));
+      };
+      expect(
+        value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="delivered"}'),
+      ).toBeGreaterThanOrEqual(3);
+      expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="failed"}')).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect(value('huddle_webhook_deliveries_total{hook="afterQuitGroup",outcome="dead"}')).toBeGreaterThanOrEqual(2);
+      expect(
+        value('huddle_webhook_deliveries_total{hook="afterCreateGroup",outcome="delivered"}'),
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        value('huddle_webhook_attempt_duration_seconds_count{hook="afterQuitGroup",outcome="success"}'),
+      ).toBeGreaterThanOrEqual(3);
+      expect(text).toContain(
+        'huddle_webhook_attempt_duration_seconds_bucket{le="0.005",hook="afterQuitGroup",outcome="success"}',
+      );
+      expect(value('huddle_webhook_before_callbacks_total{hook="beforeCreateGroup",outcome="allow"}')).toBe(1);
+      expect(
+        value('huddle_webhook_before_callback_duration_seconds_count{hook="beforeCreateGroup",outcome="allow"}'),
+      ).toBe(1);
+      expect(value('huddle_webhook_queue_depth')).toBe(2);
+      expect(value('huddle_webhook_dead_events')).toBe(0);
+      expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(60);
+      expect(value('huddle_webhook_oldest_pending_age_seconds')).toBeLessThan(120);
+      expect(text).toContain('# TYPE huddle_webhook_deliveries_total counter');
+      expect(text).toContain('# TYPE huddle_webhook_attempt_duration_seconds histogram');
+      expect(text).toContain('huddle_process_cpu_seconds_total');
 
-    await admin('/webhook/set_config', { config: fileConfig });
-    await eventually(async () => (await s.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
-    // The queue gauges may be up to a second old.
-    const after = await eventually(
-      async () => {
-        const t = await metricsText();
-        return /^huddle_webhook_queue_depth 0$/m.test(t) ? t : undefined;
-      },
-      10_000,
-      'queue depth 0',
-    );
-    expect(after).toMatch(/^huddle_webhook_oldest_pending_age_seconds 0$/m);
+      await call('/webhook/set_config', { config: fileConfig });
+      await eventually(async () => (await m.app.store.repos.events.stats()).pending === 0, 5000, 'an empty queue');
+      // The queue gauges may be up to a second old.
+      const after = await eventually(
+        async () => {
+          const t = await metricsText(m);
+          return /^huddle_webhook_queue_depth 0$/m.test(t) ? t : undefined;
+        },
+        10_000,
+        'queue depth 0',
+      );
+      expect(after).toMatch(/^huddle_webhook_oldest_pending_age_seconds 0$/m);
+    } finally {
+      await m.close();
+      await mrx.close();
+    }
   });
 
   it('reads the queue gauges from the store at most once a second, however many scrape, and keeps them right as events move', async () => {
@@ -398,41 +444,52 @@ describe('/metrics', () => {
 
 describe('set_config at runtime', () => {
   it('takes effect at once, concurrency included, and survives a restart', async () => {
-    const secret = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
-    const config = {
-      ...fileConfig,
-      url: other.url,
-      signingSecret: secret,
-      deliveryConcurrency: 1,
-      retrySchedule: ['5s', '1m'],
-    };
-    const before = Date.now();
-    const data = await admin('/webhook/set_config', { config });
-    expect(data.source).toBe('api');
-    expect(data.changedAt).toBeGreaterThanOrEqual(before);
-    expect(data.config).toMatchObject({
-      url: other.url,
-      signingSecret: secret,
-      deliveryConcurrency: 1,
-      retrySchedule: [5, 60],
-    });
+    // A server of its own, restarted below; `fileRx` is where its webhooks.yml points.
+    const fileRx = await startReceiver();
+    const other = await startReceiver();
+    let r = await startFileServer(fileRx.url);
+    try {
+      const secret = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
+      const fileConfig = (await adminOn(r)('/webhook/get_config', {})).config;
+      const config = {
+        ...fileConfig,
+        url: other.url,
+        signingSecret: secret,
+        deliveryConcurrency: 1,
+        retrySchedule: ['5s', '1m'],
+      };
+      const before = Date.now();
+      const data = await adminOn(r)('/webhook/set_config', { config });
+      expect(data.source).toBe('api');
+      expect(data.changedAt).toBeGreaterThanOrEqual(before);
+      expect(data.config).toMatchObject({
+        url: other.url,
+        signingSecret: secret,
+        deliveryConcurrency: 1,
+        retrySchedule: [5, 60],
+      });
 
-    other.answer('*', { delayMs: 50 });
-    const events = ['r1', 'r2', 'r3'].map((g) => newEvent(g));
-    await enqueue(s.app, ...events);
-    await other.waitForCount(3, (r) => events.some((e) => e.id === r.headers['webhook-id']), ARRIVAL_MS);
-    expect(other.maxInFlight).toBe(1);
-    expect(other.requests().every((r) => typeof r.headers['webhook-signature'] === 'string')).toBe(true);
-    expect(rx.requests(byGroup('r1'))).toHaveLength(0);
+      other.answer('*', { delayMs: 50 });
+      const events = ['r1', 'r2', 'r3'].map((g) => newEvent(g));
+      await enqueue(r.app, ...events);
+      await other.waitForCount(3, (q) => events.some((e) => e.id === q.headers['webhook-id']), ARRIVAL_MS);
+      expect(other.maxInFlight).toBe(1);
+      expect(other.requests().every((q) => typeof q.headers['webhook-signature'] === 'string')).toBe(true);
+      expect(fileRx.requests(byGroup('r1'))).toHaveLength(0);
 
-    await s.stop();
-    s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
-    const reread = await admin('/webhook/get_config', {});
-    expect(reread).toEqual(data);
-    const e = newEvent('r4');
-    await enqueue(s.app, e);
-    await other.waitForCount(1, byGroup('r4'), ARRIVAL_MS);
-    expect(rx.requests(byGroup('r4'))).toHaveLength(0);
+      await r.stop();
+      r = await startServer({ dir: r.dir, env: { HUDDLE_WEBHOOKS: path.join(r.dir, 'webhooks.yml') } });
+      const reread = await adminOn(r)('/webhook/get_config', {});
+      expect(reread).toEqual(data);
+      const e = newEvent('r4');
+      await enqueue(r.app, e);
+      await other.waitForCount(1, byGroup('r4'), ARRIVAL_MS);
+      expect(fileRx.requests(byGroup('r4'))).toHaveLength(0);
+    } finally {
+      await r.close();
+      await fileRx.close();
+      await other.close();
+    }
   });
 });
 

@@ -141,6 +141,26 @@ export function applicationService(deps: DomainDeps) {
       const request = await repos.requests.get(input.groupID, input.userID);
       return expand(request ? 1 : 0, request ? [request] : []);
     },
+
+    /**
+     * The requests of some users to one group, for its managers and app admins (OpenIM's userInfo
+     * here is always null, a lookup bug; ours is filled).
+     */
+    async ofUsers(ctx: OpContext, input: { groupID: string; userIDs: string[] }) {
+      const repos = store.repos;
+      await requireGroupManager(repos, ctx.caller, input.groupID, 'NoPermissionError');
+      const requests = await repos.requests.find(input.groupID, [...new Set(input.userIDs)]);
+      return expand(requests.length, requests);
+    },
+
+    /** How many pending requests made after `time` (0: ever) wait in the user's inbox. */
+    async unhandledCount(ctx: OpContext, input: { userID: string; time: number }) {
+      if (input.userID !== ctx.caller.userID && !ctx.caller.isAppAdmin)
+        throw noPermission('you may only count your own inbox');
+      const query = { groupIDs: [], handleResults: [HandleResult.Pending], after: input.time || undefined };
+      const { total } = await store.repos.requests.inbox(input.userID, query, { pageNumber: 1, showNumber: 0 });
+      return { count: total };
+    },
   };
 }
 export type ApplicationService = ReturnType<typeof applicationService>;

@@ -5,12 +5,15 @@
 import { createHash } from 'node:crypto';
 
 /** Go's json.Marshal escapes <, > and & (and U+2028/9) where JSON.stringify does not. */
-const goJson = (ids: readonly string[]) =>
-  JSON.stringify(ids).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const goJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** The first 8 bytes, big-endian, of the MD5 of the value as Go's json.Marshal writes it. */
+export const jsonHash = (value: unknown): bigint => createHash('md5').update(goJson(value)).digest().readBigUInt64BE(0);
 
 export function idHash(ids: readonly string[]): bigint {
   if (ids.length === 0) return 0n;
-  return createHash('md5').update(goJson(ids)).digest().readBigUInt64BE(0);
+  return jsonHash(ids);
 }
 
 /**

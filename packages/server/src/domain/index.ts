@@ -2,6 +2,9 @@ import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
 import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
 import { conversationService } from './conversations.js';
+import { friendService } from './friends.js';
+import { groupOverviewService } from './group-overview.js';
+import { groupSyncService } from './group-sync.js';
 import { groupService } from './groups.js';
 import { memberService } from './members.js';
 import { messageService } from './messages.js';
@@ -18,6 +21,9 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps) {
     deliveries: deliveryLogService(deps),
     messages: messageService(deps),
     conversations: conversationService(deps),
+    groupSync: groupSyncService(deps),
+    groupOverview: groupOverviewService(deps),
+    friends: friendService(),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -185,38 +185,47 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
       const asks =
         m.contentType !== ContentType.Typing &&
         (hooks.enabled(beforeKey, probe) || hooks.enabled('beforeMsgModify', probe));
-      return runOperation(store, {
-        what: `message ${m.clientMsgID}`,
-        asks,
-        async check(tx): Promise<SendFacts> {
-          const { conversationID, groups } = await checkSender(tx, m);
-          const stored = await tx.messages.byClientMsgID(conversationID, m.clientMsgID);
-          if (stored && !sameMessage(stored, m))
-            throw args(`clientMsgID ${m.clientMsgID} was already used for another message in ${conversationID}`);
-          return { conversationID, stored, groups };
-        },
-        async decide(facts) {
-          if (facts.stored) return done({ message: facts.stored, duplicate: true, modified: false });
-          const asked = await askAbout(ctx, beforeKey, draft, facts);
-          return askAbout(ctx, 'beforeMsgModify', asked, facts);
-        },
-        async write(tx, facts, decided) {
-          const { conversationID, stored } = facts;
-          if (stored) return { message: stored, duplicate: true, modified: false };
-          const message = decided ?? draft;
-          const modified = decided !== undefined && changed(draft, decided);
-          if (!isStored(message.contentType, message.options)) {
-            const online = { ...message, conversationID, seq: 0 };
-            await reportSent(tx, ctx, online, facts);
-            tx.afterCommit(() => onMessages?.([online]));
-            return { message: online, duplicate: false, modified };
-          }
-          const [saved] = await storeMessages(tx, conversationID, [message], now());
-          await reportSent(tx, ctx, saved!, facts);
-          tx.afterCommit(() => onMessages?.([saved!]));
-          return { message: saved!, duplicate: false, modified };
-        },
-      });
+      const once = () =>
+        runOperation(store, {
+          what: `message ${m.clientMsgID}`,
+          asks,
+          async check(tx): Promise<SendFacts> {
+            const { conversationID, groups } = await checkSender(tx, m);
+            const stored = await tx.messages.byClientMsgID(conversationID, m.clientMsgID);
+            if (stored && !sameMessage(stored, m))
+              throw args(`clientMsgID ${m.clientMsgID} was already used for another message in ${conversationID}`);
+            return { conversationID, stored, groups };
+          },
+          async decide(facts) {
+            if (facts.stored) return done({ message: facts.stored, duplicate: true, modified: false });
+            const asked = await askAbout(ctx, beforeKey, draft, facts);
+            return askAbout(ctx, 'beforeMsgModify', asked, facts);
+          },
+          async write(tx, facts, decided) {
+            const { conversationID, stored } = facts;
+            if (stored) return { message: stored, duplicate: true, modified: false };
+            const message = decided ?? draft;
+            const modified = decided !== undefined && changed(draft, decided);
+            if (!isStored(message.contentType, message.options)) {
+              const online = { ...message, conversationID, seq: 0 };
+              await reportSent(tx, ctx, online, facts);
+              tx.afterCommit(() => onMessages?.([online]));
+              return { message: online, duplicate: false, modified };
+            }
+            const [saved] = await storeMessages(tx, conversationID, [message], now());
+            await reportSent(tx, ctx, saved!, facts);
+            tx.afterCommit(() => onMessages?.([saved!]));
+            return { message: saved!, duplicate: false, modified };
+          },
+        });
+      try {
+        return await once();
+      } catch (err) {
+        // The same clientMsgID raced in through another request: that one is stored now, asked about
+        // and called back by it; this one finds it and answers it.
+        if (store.isUniqueViolation(err)) return once();
+        throw err;
+      }
     },
 
     /** The user's conversations with their numbering (1006 and get_conversations_has_read_and_max_seq). */

@@ -2,7 +2,7 @@
 // values), in OpenIM's order; times are milliseconds as JSON numbers. Each shape is a view declared
 // once: its type checks the builder below it, and the API document shows its JSON Schema.
 
-import { GroupInfo, pickGroupInfo, Role, view, type ViewType } from '@huddle/protocol';
+import { GroupInfo, pickGroupInfo, Role, view, type View, type ViewType } from '@huddle/protocol';
 import type { GroupView, MemberRecord, RequestRecord, UserRecord } from '../storage/records.js';
 import { HandleResult } from './context.js';
 
@@ -85,3 +85,49 @@ export function requestInfo(r: RequestRecord, user: UserRecord | undefined, grou
     groupInfo: group ? groupInfo(group) : null,
   });
 }
+
+/** What changed in a version log since the client's version (OpenIM's incremental answers). */
+const versioned = <T>(item: View<T>) => ({
+  version: view.integer("the log's version now; send it back next time"),
+  versionID: view.string('names the log; another ID than the one sent means start over'),
+  full: view.boolean('the client must start over: `insert` then holds every current item'),
+  delete: view.array(view.string()),
+  insert: view.array(item),
+  update: view.array(item),
+});
+
+export const JoinGroupsDelta = view.object(
+  { ...versioned(GroupInfo), sortVersion: view.integer('always 0: the list keeps the order it was joined in') },
+  'JoinGroupsDelta',
+);
+export type JoinGroupsDelta = ViewType<typeof JoinGroupsDelta>;
+
+export const MembersDelta = view.object(
+  {
+    ...versioned(MemberInfo),
+    group: view.nullable(GroupInfo, 'null when nothing changed'),
+    sortVersion: view.integer('always 0: the list keeps the order it was joined in'),
+  },
+  'MembersDelta',
+);
+export type MembersDelta = ViewType<typeof MembersDelta>;
+
+/** A cheap fingerprint of a group's members (OpenIM's GroupAbstractInfo). */
+export const GroupAbstractInfo = view.object(
+  {
+    groupID: view.string(),
+    groupMemberNumber: view.integer(),
+    groupMemberListHash: view.integer(
+      "OpenIM's hash of the member list (uint64; JSON numbers keep its top 53 bits, as they do the client's)",
+    ),
+  },
+  'GroupAbstractInfo',
+);
+export type GroupAbstractInfo = ViewType<typeof GroupAbstractInfo>;
+
+/** A group as the admin search answers it (OpenIM's CMSGroup). */
+export const CMSGroup = view.object(
+  { groupInfo: GroupInfo, groupOwnerUserName: view.string(), groupOwnerUserID: view.string() },
+  'CMSGroup',
+);
+export type CMSGroup = ViewType<typeof CMSGroup>;

@@ -1,8 +1,8 @@
 // The `data` of the routes' answers, each shape declared once (the views of single records are in
 // domain/views.ts and @huddle/protocol). Route declarations name these; the API document shows them.
 
-import { GroupInfo, view } from '@huddle/protocol';
-import { MemberInfo, RequestInfo, UserInfo } from '../domain/views.js';
+import { GroupInfo, view, type View } from '@huddle/protocol';
+import { CMSGroup, GroupAbstractInfo, MemberInfo, MembersDelta, RequestInfo, UserInfo } from '../domain/views.js';
 
 /** An empty success: the envelope carries no `data` key at all (as OpenIM answers). */
 export const NO_DATA = view.schemaView<void>({
@@ -37,3 +37,44 @@ export const MemberUserIDs = view.object({ userIDs: view.array(view.string()) })
 
 /** The three join-request inboxes answer alike. */
 export const RequestPage = view.paged('groupRequests', RequestInfo);
+
+/** The answer of the get_full_*_ids routes: the IDs, or null when the client's idHash says it has them. */
+export const fullIDs = <K extends string>(key: K) =>
+  view.object({
+    version: view.integer(),
+    versionID: view.string(),
+    equal: view.boolean('the idHash sent is that of these IDs'),
+    ...({ [key]: view.nullable(view.array(view.string()), 'null when equal') } as { [P in K]: View<string[] | null> }),
+  });
+
+export const MembersDeltas = view.object({ respList: view.record(MembersDelta, 'by groupID') });
+
+export const CMSGroupPage = view.paged('groups', CMSGroup);
+
+export const GroupAbstractInfos = view.object({ groupAbstractInfos: view.array(GroupAbstractInfo) });
+
+export const UnhandledCount = view.object({ count: view.integer() });
+
+/** A list huddle never fills (it keeps no friends). */
+export const alwaysEmpty = view.schemaView<never[]>({ type: 'array', maxItems: 0, description: 'always empty' });
+
+export const FriendsDelta = view.object({
+  version: view.integer(),
+  versionID: view.string(),
+  full: view.boolean(),
+  delete: alwaysEmpty,
+  insert: alwaysEmpty,
+  update: alwaysEmpty,
+  sortVersion: view.integer(),
+});
+
+export const FriendIDs = view.object({
+  version: view.integer(),
+  versionID: view.string(),
+  equal: view.boolean(),
+  userIDs: view.schemaView<never[] | null>({ type: ['array', 'null'], maxItems: 0, description: 'null when equal' }),
+});
+
+export const FriendPage = view.object({ total: view.integer(), friendsInfo: alwaysEmpty });
+
+export const BlackPage = view.object({ total: view.integer(), blacks: alwaysEmpty });

@@ -62,6 +62,8 @@ export interface GroupRepo {
   addMemberCount(groupID: string, delta: number): Promise<void>;
   /** Groups the user is a member of, newest membership first. */
   joinedBy(userID: string, page: Page): Promise<Paged<GroupView>>;
+  /** Groups not dismissed whose name contains `groupName` (case-insensitive; "" for all), newest first. */
+  search(groupName: string, page: Page): Promise<Paged<GroupView>>;
 }
 
 export interface MemberRepo {
@@ -75,11 +77,15 @@ export interface MemberRepo {
   /** Members ordered by role (owner first), then by when they joined. */
   list(groupID: string, query: MemberQuery, page: Page): Promise<Paged<MemberRecord>>;
   userIDs(groupID: string): Promise<string[]>;
+  /** Every member, oldest membership first. */
+  inJoinOrder(groupID: string): Promise<MemberRecord[]>;
 }
 
 export interface RequestQuery {
   groupIDs: readonly string[];
   handleResults: readonly number[];
+  /** Only requests made after this time (ms). */
+  after?: number;
 }
 
 export interface RequestRepo {
@@ -95,6 +101,8 @@ export interface RequestRepo {
   inbox(managerUserID: string, query: RequestQuery, page: Page): Promise<Paged<RequestRecord>>;
   /** Requests made by `userID`, newest first. */
   byApplicant(userID: string, query: RequestQuery, page: Page): Promise<Paged<RequestRecord>>;
+  /** The requests of those users to the group, newest first. */
+  find(groupID: string, userIDs: readonly string[]): Promise<RequestRecord[]>;
 }
 
 export interface EventQuery {

@@ -1,7 +1,7 @@
 import type { Services } from '../../domain/index.js';
-import { NO_DATA, RequestPage } from '../responses.js';
+import { NO_DATA, RequestPage, UnhandledCount } from '../responses.js';
 import { route } from '../route.js';
-import { arr, groupID, idList, int, LIMITS, obj, pagination, str, userID } from '@huddle/protocol';
+import { arr, groupID, idList, int, int64, LIMITS, obj, pagination, str, userID } from '@huddle/protocol';
 
 const handleResults = () => arr(int({ min: -1, max: 1 }), { max: 3 });
 
@@ -36,5 +36,17 @@ export const applicationRoutes = ({ applications }: Services) => [
     body: obj({ groupID: groupID(), userID: userID() }),
     response: RequestPage,
     handle: (ctx, body) => applications.specified(ctx, body),
+  }),
+  route({
+    path: '/group/get_group_users_req_application_list',
+    body: obj({ groupID: groupID(), userIDs: idList({ required: true }) }),
+    response: RequestPage,
+    handle: (ctx, body) => applications.ofUsers(ctx, body),
+  }),
+  route({
+    path: '/group/get_group_application_unhandled_count',
+    body: obj({ userID: userID(), time: int64({ min: 0 }) }),
+    response: UnhandledCount,
+    handle: (ctx, body) => applications.unhandledCount(ctx, body),
   }),
 ];

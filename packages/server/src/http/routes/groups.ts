@@ -1,13 +1,26 @@
 import type { Services } from '../../domain/index.js';
-import { CreatedGroup, GroupInfos, NO_DATA } from '../responses.js';
+import { CMSGroupPage, CreatedGroup, GroupAbstractInfos, GroupInfos, NO_DATA } from '../responses.js';
 import { route } from '../route.js';
-import { bool, groupID, idList, int, LIMITS, obj, optBool, optInt, optStr, str, userID } from '@huddle/protocol';
+import {
+  bool,
+  groupID,
+  idList,
+  int,
+  LIMITS,
+  obj,
+  optBool,
+  optInt,
+  optStr,
+  pagination,
+  str,
+  userID,
+} from '@huddle/protocol';
 
 // Value sets are enforced (OpenIM stores anything; a 99 here would silently behave like 0).
 const needVerification = () => ({ min: 0, max: 2, hint: '0 invite directly, 1 all need approval, 2 join directly' });
 const flag = () => ({ min: 0, max: 1 });
 
-export const groupRoutes = ({ groups }: Services) => [
+export const groupRoutes = ({ groups, groupOverview }: Services) => [
   route({
     path: '/group/create_group',
     body: obj({
@@ -106,5 +119,17 @@ export const groupRoutes = ({ groups }: Services) => [
     handle: async (ctx, body) => {
       await groups.cancelMuteGroup(ctx, body.groupID);
     },
+  }),
+  route({
+    path: '/group/get_groups',
+    body: obj({ pagination: pagination(), groupName: str({ max: LIMITS.groupName }), groupID: groupID(false) }),
+    response: CMSGroupPage,
+    handle: (ctx, body) => groupOverview.searchGroups(ctx, body),
+  }),
+  route({
+    path: '/group/get_group_abstract_info',
+    body: obj({ groupIDs: idList({ required: true }) }),
+    response: GroupAbstractInfos,
+    handle: (ctx, body) => groupOverview.abstractInfo(ctx, body.groupIDs),
   }),
 ];

@@ -3,6 +3,8 @@ import type { Route } from '../route.js';
 import { applicationRoutes } from './applications.js';
 import { authRoutes } from './auth.js';
 import { conversationRoutes } from './conversations.js';
+import { friendRoutes } from './friends.js';
+import { groupSyncRoutes } from './group-sync.js';
 import { groupRoutes } from './groups.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
@@ -18,6 +20,8 @@ export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Rout
     ...applicationRoutes(services),
     ...messageRoutes(services),
     ...conversationRoutes(services),
+    ...groupSyncRoutes(services),
+    ...friendRoutes(services),
     ...(webhooks ? webhookRoutes(services, webhooks) : []),
   ];
 }

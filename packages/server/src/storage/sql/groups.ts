@@ -2,8 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import type { GroupRecord, GroupView } from '../records.js';
 import type { GroupRepo } from '../store.js';
 import { fromRow, GROUP_COLUMNS, toRow } from './columns.js';
-import { window } from './paging.js';
+import { containsPattern, window } from './paging.js';
 import type { Capabilities, Database, GroupsTable } from './tables.js';
+
+/** OpenIM's status of a dismissed group (a literal in SQL: see the owner subquery). */
+const GROUP_DISMISSED = 2;
 
 function selectGroups(db: Kysely<Database>) {
   return db
@@ -78,6 +81,25 @@ export function groupRepo(db: Kysely<Database>, caps: Capabilities): GroupRepo {
         .innerJoin('group_members as m', 'm.group_id', 'g.group_id')
         .where('m.user_id', '=', userID)
         .orderBy('m.id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { total: Number(total.n), items: rows.map(toView) };
+    },
+    async search(groupName, page) {
+      const matching = db
+        .selectFrom('groups as g')
+        .where('g.status', '<>', sql.lit(GROUP_DISMISSED))
+        .$if(groupName !== '', (q) =>
+          q.where(sql`lower(g.group_name)`, 'like', sql`lower(${containsPattern(groupName)}) escape '\\'`),
+        );
+      const total = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const { limit, offset } = window(page);
+      if (limit === 0) return { total: Number(total.n), items: [] };
+      const rows = await selectGroups(db)
+        .where('g.group_id', 'in', matching.select('g.group_id'))
+        .orderBy('g.create_time', 'desc')
+        .orderBy('g.group_id')
         .limit(limit)
         .offset(offset)
         .execute();

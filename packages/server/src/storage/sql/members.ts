@@ -120,5 +120,9 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
         .execute();
       return rows.map((r) => r.user_id);
     },
+    async inJoinOrder(groupID) {
+      const rows = await selectMembers(db).where('m.group_id', '=', groupID).orderBy('m.id').execute();
+      return rows.map(toMember);
+    },
   };
 }

@@ -12,6 +12,7 @@ export function requestRepo(db: Kysely<Database>): RequestRepo {
     let q = db.selectFrom('group_requests as r');
     if (query.groupIDs.length > 0) q = q.where('r.group_id', 'in', query.groupIDs);
     if (query.handleResults.length > 0) q = q.where('r.handle_result', 'in', query.handleResults);
+    if (query.after !== undefined) q = q.where('r.req_time', '>', query.after);
     return q;
   }
 
@@ -72,6 +73,18 @@ export function requestRepo(db: Kysely<Database>): RequestRepo {
     },
     byApplicant(userID, query, page) {
       return paged(filtered(query).where('r.user_id', '=', userID), page);
+    },
+    async find(groupID, userIDs) {
+      if (userIDs.length === 0) return [];
+      const rows = await db
+        .selectFrom('group_requests as r')
+        .selectAll('r')
+        .where('r.group_id', '=', groupID)
+        .where('r.user_id', 'in', userIDs)
+        .orderBy('r.req_time', 'desc')
+        .orderBy('r.user_id')
+        .execute();
+      return rows.map(toRequest);
     },
   };
 }
