@@ -22,7 +22,7 @@ const SERVER_TESTS = 'packages/server/test';
  * Suites that stay on SQLite: they spawn huddle processes (the built dist/main.js) over SQLite files of their own, or
  * (console.test.ts) drive a browser, which sees the same console on either engine.
  */
-const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'webhook-config.test.ts', 'console.test.ts']);
+const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'callback-config.test.ts', 'console.test.ts']);
 
 /** Every suite that goes through harness.ts startServer(), except the SQLite-only ones. */
 const postgresSuites = fs

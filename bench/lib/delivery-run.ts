@@ -37,8 +37,9 @@ export async function deliveryRun(
   pairs: number,
 ): Promise<DeliveryRun> {
   await setWebhooks(ctl, h, deliveryDoc(r, deliveryConcurrency));
-  const effective = (await ctl.ok<{ config: { deliveryConcurrency: number } }>('/webhook/get_config', {}, h.adminToken))
-    .config.deliveryConcurrency;
+  const effective = (
+    await ctl.ok<{ config: { deliveryConcurrency: number } }>('/callback/get_config', {}, h.adminToken)
+  ).config.deliveryConcurrency;
   const label = deliveryConcurrency === 'default' ? `default (${effective})` : deliveryConcurrency;
   await receiverCall(r, 'reset', { delayMs: 100, hold: true });
   const before = await eventCounts(ctl, h);

@@ -1,4 +1,4 @@
-// The server's callback events, counted with /webhook/list_events (showNumber 0: totals only).
+// The server's callback events, counted with /callback/list_events (showNumber 0: totals only).
 
 import type { Api } from './api.js';
 import type { Huddle } from './huddle.js';
@@ -17,7 +17,7 @@ export async function eventTotal(
   filter: { status?: string; hook?: string } = {},
 ): Promise<number> {
   const d = await ctl.ok<{ total: number }>(
-    '/webhook/list_events',
+    '/callback/list_events',
     { groupID: '', ...filter, pagination: { pageNumber: 1, showNumber: 0 } },
     h.adminToken,
   );

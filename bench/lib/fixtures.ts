@@ -31,9 +31,9 @@ export async function runScenarios(scenarios: readonly Scenario[], servers: Serv
       console.log('business-server callbacks (receiver: bench/receiver.ts, its own process):');
       receiver = await startReceiver();
     } else {
-      // url set and signing on from the start; the scenarios switch hooks with /webhook/set_config.
+      // url set and signing on from the start; the scenarios switch hooks with /callback/set_config.
       webhooks = await startHuddle('huddle-webhooks', {
-        HUDDLE_WEBHOOKS: writeWebhooksFile('webhooks', webhookConfig(receiver!.url)),
+        HUDDLE_CALLBACKS: writeWebhooksFile('webhooks', webhookConfig(receiver!.url)),
       });
     }
     open.push(f);

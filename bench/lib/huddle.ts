@@ -34,7 +34,7 @@ const huddleEnv = (port: number, database: string, secret: string) => ({
 });
 
 /**
- * A huddle child on its own database file in the temp dir; `extraEnv` adds e.g. HUDDLE_WEBHOOKS.
+ * A huddle child on its own database file in the temp dir; `extraEnv` adds e.g. HUDDLE_CALLBACKS.
  * `options.database` (a postgres:// URL) and `options.secret` let several instances share one database.
  */
 export async function startHuddle(
@@ -86,7 +86,7 @@ export async function startWorker(label: string, database: string, secret: strin
   const child = startChild(
     label,
     'packages/server/src/main.ts',
-    { ...huddleEnv(port, database, secret), HUDDLE_WEBHOOKS: webhooks },
+    { ...huddleEnv(port, database, secret), HUDDLE_CALLBACKS: webhooks },
     tmpPath(`${label}.log`),
     cpuProfArgs(),
     ['worker'],

@@ -2,13 +2,13 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
 import type { Api } from './api.js';
 import type { Huddle } from './huddle.js';
 import { tmpPath } from './workdir.js';
 
 export const SIGNING_SECRET = `whsec_${crypto.randomBytes(32).toString('base64')}`;
-export const AFTER_HOOKS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after');
+export const AFTER_HOOKS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'after');
 
 /** A webhooks.yml document (JSON, which is YAML too): `url`, a signing secret, and every hook named. */
 export function webhookConfig(
@@ -23,8 +23,8 @@ export function webhookConfig(
   const doc: Record<string, unknown> = { url, signingSecret: SIGNING_SECRET };
   // 'default': no deliveryConcurrency key, huddle's default applies.
   if (options.deliveryConcurrency !== 'default') doc.deliveryConcurrency = options.deliveryConcurrency ?? 64;
-  for (const key of HOOK_KEYS) {
-    const before = HOOKS[key].phase === 'before';
+  for (const key of CALLBACK_KEYS) {
+    const before = CALLBACKS[key].phase === 'before';
     const enable = (before ? options.before : options.after)?.includes(key) ?? false;
     // failedContinue false: a failed before-callback fails the call, so the bench counts it as an error.
     doc[key] = before
@@ -34,7 +34,7 @@ export function webhookConfig(
   return doc;
 }
 
-/** Writes `doc` to `<temp dir>/<name>.yml` (for HUDDLE_WEBHOOKS); returns the path. */
+/** Writes `doc` to `<temp dir>/<name>.yml` (for HUDDLE_CALLBACKS); returns the path. */
 export function writeWebhooksFile(name: string, doc: Record<string, unknown>): string {
   const file = tmpPath(`${name}.yml`);
   fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
@@ -42,5 +42,5 @@ export function writeWebhooksFile(name: string, doc: Record<string, unknown>): s
 }
 
 export async function setWebhooks(ctl: Api, h: Huddle, doc: Record<string, unknown>): Promise<void> {
-  await ctl.ok('/webhook/set_config', { config: doc }, h.adminToken);
+  await ctl.ok('/callback/set_config', { config: doc }, h.adminToken);
 }

@@ -2,7 +2,7 @@
 // renaming itself) with beforeSetGroupMemberInfo off and on, and the receiver's own round trip: the
 // same signed POST sent straight from the bench; at concurrency 1 and 8.
 
-import { HOOKS, openimBody, openimUrl, signatureHeaders } from '@huddle/protocol';
+import { CALLBACKS, openimBody, openimUrl, signatureHeaders } from '@huddle/protocol';
 import { Api } from '../lib/api.js';
 import { type Huddle, ids } from '../lib/huddle.js';
 import { type PhaseOptions, type PhaseResult, runPhase } from '../lib/phase.js';
@@ -71,7 +71,7 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
     const pid = h.child.proc.pid;
     const receiverPid = r.child.proc.pid;
     const hook = 'beforeSetGroupMemberInfo' as const;
-    const command = HOOKS[hook].openim.command;
+    const command = CALLBACKS[hook].openim.command;
     const opts = (concurrency: number): PhaseOptions => ({
       concurrency,
       seconds: LATENCY_SECONDS,
@@ -90,7 +90,7 @@ async function beforeHookScenario(h: Huddle, r: Receiver, phases: PhaseResult[])
     // What huddle sends for that call: same path, body, headers (signed), same kind of client.
     const directOp = async (rec: Recorder, w: number, seq: number) => {
       const body = JSON.stringify(
-        openimBody(HOOKS[hook], {
+        openimBody(CALLBACKS[hook], {
           groupID,
           userID: members[w]!,
           nickname: `nick ${seq}`,

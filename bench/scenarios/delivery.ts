@@ -21,7 +21,7 @@ export const delivery = defineScenario({
     const r = ctx.receiver();
     // Concurrency 256 comes from the file at start-up.
     const h = await startHuddle('huddle-delivery', {
-      HUDDLE_WEBHOOKS: writeWebhooksFile('delivery', deliveryDoc(r, 256)),
+      HUDDLE_CALLBACKS: writeWebhooksFile('delivery', deliveryDoc(r, 256)),
     });
     const ctl = new Api(h.api.url, 2);
     const runs: DeliveryRun[] = [];

@@ -20,7 +20,7 @@ export const deliverydefault = defineScenario({
   async run(ctx) {
     const r = ctx.receiver();
     const h = await startHuddle('huddle-delivery-default', {
-      HUDDLE_WEBHOOKS: writeWebhooksFile('delivery-default', deliveryDoc(r, 'default')),
+      HUDDLE_CALLBACKS: writeWebhooksFile('delivery-default', deliveryDoc(r, 'default')),
     });
     const ctl = new Api(h.api.url, 2);
     let runs: DeliveryRun[];

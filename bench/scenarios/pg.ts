@@ -127,7 +127,7 @@ async function pgDelivery(dropped: string[], servers: ServerRecord[]): Promise<P
       );
       const h = await startHuddle(
         'huddle-pg-api',
-        { HUDDLE_WEBHOOKS: webhooks },
+        { HUDDLE_CALLBACKS: webhooks },
         { database: db.url, secret, args: ['serve', '--no-worker'] },
       );
       const ctl = new Api(h.api.url, 2);

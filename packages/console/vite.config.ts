@@ -12,6 +12,6 @@ export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true },
   server: {
-    proxy: Object.fromEntries(['/auth', '/user', '/group', '/webhook', '/openapi.json'].map((p) => [p, API])),
+    proxy: Object.fromEntries(['/auth', '/user', '/group', '/callback', '/openapi.json'].map((p) => [p, API])),
   },
 });

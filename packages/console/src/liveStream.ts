@@ -1,4 +1,4 @@
-// Reads GET /webhook/live with fetch (EventSource cannot send the token header) and hands each
+// Reads GET /callback/live with fetch (EventSource cannot send the token header) and hands each
 // `attempt` event to `onAttempt` until `signal` aborts.
 
 import { refusal, type Envelope } from './api';
@@ -10,7 +10,7 @@ export async function readLiveStream(
   onOpen: () => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const res = await fetch('/webhook/live', { headers: { token: getToken() }, signal });
+  const res = await fetch('/callback/live', { headers: { token: getToken() }, signal });
   if (!res.ok || !res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
     const envelope = (await res.json().catch(() => undefined)) as Envelope | undefined;
     // The API's refusals read as anywhere else in the console (a token error ends the login).

@@ -1,4 +1,4 @@
-// The delivery log as the admin API shows it (/webhook/list_events, /webhook/get_event). The server
+// The delivery log as the admin API shows it (/callback/list_events, /callback/get_event). The server
 // builds these views; the console and the `huddle deliveries` commands read them. Imports only
 // view.ts (itself import-free at run time): the console type-checks this file as it is.
 
@@ -41,11 +41,11 @@ export const DeliveryAttemptView = view.object(
 );
 export type DeliveryAttemptView = ViewType<typeof DeliveryAttemptView>;
 
-/** /webhook/list_events's data. */
+/** /callback/list_events's data. */
 export const DeliveryEventPage = view.paged('events', DeliveryEventView);
 export type DeliveryEventPage = ViewType<typeof DeliveryEventPage>;
 
-/** /webhook/get_event's data. */
+/** /callback/get_event's data. */
 export const DeliveryEventDetail = view.object({
   event: DeliveryEventView.extend({
     payload: view.anything('the callback body as stored: JSON, or the text when it is not JSON'),

@@ -1,6 +1,6 @@
 export * from './schema.js';
 export * from './wire.js';
-export * from './hooks/index.js';
+export * from './callbacks/index.js';
 export * from './dialects/openim.js';
 export * from './dialects/tencent.js';
 export * from './signing.js';

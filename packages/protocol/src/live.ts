@@ -1,4 +1,4 @@
-// One message of huddle's GET /webhook/live stream (server-sent events named `attempt`): a delivery
+// One message of huddle's GET /callback/live stream (server-sent events named `attempt`): a delivery
 // attempt of an after-callback, as the instance recorded it. Shared by the server and the console.
 
 export interface AttemptNotice {

@@ -2,7 +2,7 @@
 // the dialect of the request (OpenIM: actionCode/nextCode; Tencent: ActionStatus/ErrorCode), so the
 // wire rules live in one place and a rejection cannot be written so that it allows.
 
-import type { BeforeHookKey, Hooks, ModificationOf } from '@huddle/protocol';
+import type { BeforeCallbackKey, Callbacks, ModificationOf } from '@huddle/protocol';
 
 export interface Allow {
   readonly kind: 'allow';
@@ -29,7 +29,7 @@ type Optional<T> = T extends readonly (infer U)[]
     : T;
 
 /** What `modify` may set for hook K: its `modifiable` fields (OpenIM names), each optional. */
-export type ModifyFields<K extends BeforeHookKey> = Partial<Optional<ModificationOf<Hooks[K]>>>;
+export type ModifyFields<K extends BeforeCallbackKey> = Partial<Optional<ModificationOf<Callbacks[K]>>>;
 
 /** Let the operation proceed unchanged. */
 export const allow = (): Allow => ({ kind: 'allow' });

@@ -1,11 +1,11 @@
 // What a handler receives: the callback's body, typed from the same hook declarations huddle sends
 // from (OpenIMBodyOf, TencentBodyOf), so a business server's types cannot drift from the wire.
 
-import type { HookKey, Hooks, OpenIMBodyOf, TencentBodyOf } from '@huddle/protocol';
+import type { CallbackKey, Callbacks, OpenIMBodyOf, TencentBodyOf } from '@huddle/protocol';
 
 export type Dialect = 'openim' | 'tencent';
 
-interface EventHead<K extends HookKey> {
+interface EventHead<K extends CallbackKey> {
   /** The hook key the handler was registered for. */
   hook: K;
   /** The command as sent: OpenIM's `callbackCommand`, or Tencent's `CallbackCommand`. */
@@ -19,20 +19,22 @@ interface EventHead<K extends HookKey> {
   operationID: string;
 }
 
-export interface OpenIMEvent<K extends HookKey> extends EventHead<K> {
+export interface OpenIMEvent<K extends CallbackKey> extends EventHead<K> {
   dialect: 'openim';
-  body: OpenIMBodyOf<Hooks[K]>;
+  body: OpenIMBodyOf<Callbacks[K]>;
 }
 
-export interface TencentEvent<K extends HookKey> extends EventHead<K> {
+export interface TencentEvent<K extends CallbackKey> extends EventHead<K> {
   dialect: 'tencent';
-  body: TencentBodyOf<Hooks[K]>;
+  body: TencentBodyOf<Callbacks[K]>;
   /** The request's query parameters Tencent defines. */
   query: { SdkAppid: string; ClientIP: string; OptPlatform: string };
 }
 
 /** Hooks Tencent has a command for. */
-export type TencentHookKey = { [K in HookKey]: [TencentBodyOf<Hooks[K]>] extends [never] ? never : K }[HookKey];
+export type TencentHookKey = {
+  [K in CallbackKey]: [TencentBodyOf<Callbacks[K]>] extends [never] ? never : K;
+}[CallbackKey];
 
 /** An event of hook K, in whichever dialect the endpoint speaks: narrow on `dialect` to read the body. */
-export type HookEvent<K extends HookKey> = OpenIMEvent<K> | (K extends TencentHookKey ? TencentEvent<K> : never);
+export type HookEvent<K extends CallbackKey> = OpenIMEvent<K> | (K extends TencentHookKey ? TencentEvent<K> : never);

@@ -2,7 +2,13 @@
 // webhook-id, and answers in the request's dialect. Every outcome is an answer: a refused request,
 // a handler that throws, a store that fails. The adapters only move bytes in and out.
 
-import { HOOKS, type AfterHookKey, type BeforeHookKey, type HookDefinition, type HookKey } from '@huddle/protocol';
+import {
+  CALLBACKS,
+  type AfterCallbackKey,
+  type BeforeCallbackKey,
+  type CallbackDefinition,
+  type CallbackKey,
+} from '@huddle/protocol';
 import type { Answer, ModifyFields } from './answers.js';
 import { ReceiverError } from './errors.js';
 import type { HookEvent } from './events.js';
@@ -12,14 +18,14 @@ import { renderAnswer, acknowledge, failure } from './render.js';
 import { acceptCallback, type AcceptedCallback, type CallbackRequest } from './request.js';
 import { hooksFor, preferred } from './routes.js';
 
-export type BeforeHandler<K extends BeforeHookKey> = (
+export type BeforeHandler<K extends BeforeCallbackKey> = (
   event: HookEvent<K>,
 ) => Answer<ModifyFields<K>> | Promise<Answer<ModifyFields<K>>>;
-export type AfterHandler<K extends AfterHookKey> = (event: HookEvent<K>) => void | Promise<void>;
+export type AfterHandler<K extends AfterCallbackKey> = (event: HookEvent<K>) => void | Promise<void>;
 /** A before-hook's handler must return allow(), reject() or modify(); an after-hook's returns nothing. */
-export type Handler<K extends HookKey> = K extends BeforeHookKey
+export type Handler<K extends CallbackKey> = K extends BeforeCallbackKey
   ? BeforeHandler<K>
-  : K extends AfterHookKey
+  : K extends AfterCallbackKey
     ? AfterHandler<K>
     : never;
 
@@ -43,7 +49,7 @@ const logError = (error: unknown, context: ErrorContext) => console.error('huddl
 export class Receiver {
   readonly maxBodyBytes: number;
   private readonly settings: Partial<Record<'openim' | 'tencent', DialectSettings>>;
-  private readonly handlers = new Map<HookKey, (event: never) => unknown>();
+  private readonly handlers = new Map<CallbackKey, (event: never) => unknown>();
   private readonly dedupe: Deduplicator | undefined;
   private readonly onError: (error: unknown, context: ErrorContext) => void;
 
@@ -56,8 +62,8 @@ export class Receiver {
   }
 
   /** Handles hook `key` in both dialects. One handler per hook; hooks without one are acknowledged (allowed). */
-  on<K extends HookKey>(key: K, handler: Handler<K>): this {
-    if (!Object.hasOwn(HOOKS, key)) throw new Error(`${String(key)} is not a huddle hook`);
+  on<K extends CallbackKey>(key: K, handler: Handler<K>): this {
+    if (!Object.hasOwn(CALLBACKS, key)) throw new Error(`${String(key)} is not a huddle hook`);
     if (this.handlers.has(key)) throw new Error(`${key} already has a handler`);
     this.handlers.set(key, handler as (event: never) => unknown);
     return this;
@@ -99,7 +105,7 @@ export class Receiver {
     const handler = key && this.handlers.get(key);
     // A command this version does not know, or a hook nobody handles: received, carry on.
     if (!key || !handler) return acknowledge(dialect);
-    const hook: HookDefinition = HOOKS[key];
+    const hook: CallbackDefinition = CALLBACKS[key];
     try {
       const result = await handler(this.event(key, callback) as never);
       if (hook.phase === 'after') return acknowledge(dialect);
@@ -111,7 +117,7 @@ export class Receiver {
     }
   }
 
-  private event(key: HookKey, c: AcceptedCallback): HookEvent<HookKey> {
+  private event(key: CallbackKey, c: AcceptedCallback): HookEvent<CallbackKey> {
     const head = { hook: key, command: c.command, id: c.id, operationID: c.operationID };
     if (c.dialect === 'openim') return { ...head, dialect: 'openim', body: c.body as never };
     const query = {
@@ -119,7 +125,7 @@ export class Receiver {
       ClientIP: c.query.get('ClientIP') ?? '',
       OptPlatform: c.query.get('OptPlatform') ?? '',
     };
-    return { ...head, dialect: 'tencent', body: c.body as never, query } as HookEvent<HookKey>;
+    return { ...head, dialect: 'tencent', body: c.body as never, query } as HookEvent<CallbackKey>;
   }
 }
 

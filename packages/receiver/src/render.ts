@@ -2,7 +2,7 @@
 // readOpenIMAnswer / readTencentAnswer): OpenIM rejects with actionCode 0 + nextCode 1 and fails with
 // actionCode != 0; Tencent rejects with ErrorCode 1 or 10100–10200 and fails with anything but 200.
 
-import { isTencentCustomDeny, SchemaError, type HookDefinition, type TencentAnswerFields } from '@huddle/protocol';
+import { isTencentCustomDeny, SchemaError, type CallbackDefinition, type TencentAnswerFields } from '@huddle/protocol';
 import type { Answer } from './answers.js';
 import type { Dialect } from './events.js';
 
@@ -46,7 +46,7 @@ export class InvalidModificationError extends Error {
   }
 }
 
-function checkModification(hook: HookDefinition, fields: unknown): Record<string, unknown> {
+function checkModification(hook: CallbackDefinition, fields: unknown): Record<string, unknown> {
   if (!hook.modifiable)
     throw new InvalidModificationError(hook.key, 'this hook takes no modification; allow or reject');
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
@@ -60,7 +60,7 @@ function checkModification(hook: HookDefinition, fields: unknown): Record<string
   return fields as Record<string, unknown>;
 }
 
-function renderOpenIM(hook: HookDefinition, answer: Answer<unknown>): RenderedAnswer {
+function renderOpenIM(hook: CallbackDefinition, answer: Answer<unknown>): RenderedAnswer {
   if (answer.kind === 'reject') {
     return {
       status: 200,
@@ -71,7 +71,7 @@ function renderOpenIM(hook: HookDefinition, answer: Answer<unknown>): RenderedAn
   return { status: 200, body: { ...OPENIM_OK, ...checkModification(hook, answer.fields) } };
 }
 
-function renderTencent(hook: HookDefinition, answer: Answer<unknown>): RenderedAnswer {
+function renderTencent(hook: CallbackDefinition, answer: Answer<unknown>): RenderedAnswer {
   if (answer.kind === 'reject') {
     const info = answer.detail ? `${answer.message}: ${answer.detail}` : answer.message;
     return {
@@ -97,6 +97,6 @@ function renderTencent(hook: HookDefinition, answer: Answer<unknown>): RenderedA
 }
 
 /** A before-hook handler's answer, in the request's dialect; throws InvalidModificationError. */
-export function renderAnswer(dialect: Dialect, hook: HookDefinition, answer: Answer<unknown>): RenderedAnswer {
+export function renderAnswer(dialect: Dialect, hook: CallbackDefinition, answer: Answer<unknown>): RenderedAnswer {
   return dialect === 'openim' ? renderOpenIM(hook, answer) : renderTencent(hook, answer);
 }

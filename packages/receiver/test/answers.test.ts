@@ -3,13 +3,13 @@
 // Also: routing by command, failures as answers, and the compile-time rules (@ts-expect-error).
 
 import {
-  HOOKS,
+  CALLBACKS,
   isOpenIMDelivered,
   isTencentDelivered,
   readOpenIMAnswer,
   readTencentAnswer,
   TENCENT_DENIED_CODE,
-  type HookDefinition,
+  type CallbackDefinition,
 } from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -32,10 +32,11 @@ const newReceiver = () => {
     onError: (e) => errors.push(e),
   });
 };
-const hook = (key: keyof typeof HOOKS): HookDefinition => HOOKS[key];
-const openim = (key: keyof typeof HOOKS, fields: object = {}) => openimRequest(HOOKS[key].openim.command, fields);
-const tencent = (key: keyof typeof HOOKS, fields: object = {}) =>
-  tencentRequest((HOOKS[key] as HookDefinition).tencent!.command, fields);
+const hook = (key: keyof typeof CALLBACKS): CallbackDefinition => CALLBACKS[key];
+const openim = (key: keyof typeof CALLBACKS, fields: object = {}) =>
+  openimRequest(CALLBACKS[key].openim.command, fields);
+const tencent = (key: keyof typeof CALLBACKS, fields: object = {}) =>
+  tencentRequest((CALLBACKS[key] as CallbackDefinition).tencent!.command, fields);
 
 async function answer(receiver: Receiver, request: CallbackRequest) {
   const res = await receiver.handle(request);

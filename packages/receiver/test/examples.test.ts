@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HOOKS } from '@huddle/protocol';
+import { CALLBACKS } from '@huddle/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from '../../server/test/harness.js';
 import { AFTER_KEYS, allDelivered, BEFORE_KEYS, configureEndpoints, hasTencent } from './huddle.js';
@@ -43,8 +43,8 @@ const EXAMPLES: Record<string, () => Promise<string>> = {
 };
 
 /** Per Tencent command, the hook whose handler gets it: the first of those sharing it. */
-const TENCENT_ROUTES = [...new Set(AFTER_KEYS.filter(hasTencent).map((k) => HOOKS[k].tencent!.command))].map(
-  (c) => AFTER_KEYS.find((k) => HOOKS[k].tencent?.command === c)!,
+const TENCENT_ROUTES = [...new Set(AFTER_KEYS.filter(hasTencent).map((k) => CALLBACKS[k].tencent!.command))].map(
+  (c) => AFTER_KEYS.find((k) => CALLBACKS[k].tencent?.command === c)!,
 );
 
 let s: TestServer;
@@ -98,7 +98,7 @@ describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
     );
     expect(members[0].ex).toBe('reviewed');
     const { events } = await s.client.ok(
-      '/webhook/list_events',
+      '/callback/list_events',
       { groupID: life.groupID, pagination: page(1, 1000) },
       s.adminToken,
     );
@@ -119,9 +119,9 @@ describe.each(Object.keys(EXAMPLES))('examples/%s', (name) => {
     // A replayed event goes out again with its webhook-id: answered, not handled twice.
     const [created] = events.filter((e: { hook: string }) => e.hook === 'afterCreateGroup');
     const before = audit.length;
-    await s.client.ok('/webhook/replay_event', { eventID: created.eventID }, s.adminToken);
+    await s.client.ok('/callback/replay_event', { eventID: created.eventID }, s.adminToken);
     for (let attempts = 1; attempts < 2; await new Promise((r) => setTimeout(r, 20))) {
-      attempts = (await s.client.ok('/webhook/get_event', { eventID: created.eventID }, s.adminToken)).attempts.length;
+      attempts = (await s.client.ok('/callback/get_event', { eventID: created.eventID }, s.adminToken)).attempts.length;
     }
     await allDelivered(s, life.groupID, events.length);
     expect(audit.length).toBe(before);

@@ -2,13 +2,13 @@
 // admin API, as an operator would.
 
 import {
-  HOOK_KEYS,
-  HOOKS,
+  CALLBACK_KEYS,
+  CALLBACKS,
   MESSAGE_HOOK_KEYS,
   USER_HOOK_KEYS,
-  type AfterHookKey,
-  type BeforeHookKey,
-  type HookKey,
+  type AfterCallbackKey,
+  type BeforeCallbackKey,
+  type CallbackKey,
 } from '@huddle/protocol';
 import type { TestServer } from '../../server/test/harness.js';
 
@@ -16,17 +16,18 @@ import type { TestServer } from '../../server/test/harness.js';
  * The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it,
  * and the message ones (the server's message-hooks tests) from sends and read marks.
  */
-export const AFTER_KEYS = HOOK_KEYS.filter(
-  (k): k is AfterHookKey => HOOKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k) && !MESSAGE_HOOK_KEYS.includes(k),
+export const AFTER_KEYS = CALLBACK_KEYS.filter(
+  (k): k is AfterCallbackKey =>
+    CALLBACKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k) && !MESSAGE_HOOK_KEYS.includes(k),
 );
-export const BEFORE_KEYS = HOOK_KEYS.filter(
-  (k): k is BeforeHookKey => HOOKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k),
+export const BEFORE_KEYS = CALLBACK_KEYS.filter(
+  (k): k is BeforeCallbackKey => CALLBACKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k),
 );
-export const hasTencent = (key: HookKey) => HOOKS[key].tencent !== undefined;
+export const hasTencent = (key: CallbackKey) => CALLBACKS[key].tencent !== undefined;
 
 export interface EndpointSpec {
   url: string;
-  hooks: readonly HookKey[];
+  hooks: readonly CallbackKey[];
   signingSecret?: string;
   /** Tencent endpoints: SDKAppID and token. */
   sdkAppId?: string;
@@ -39,9 +40,12 @@ export async function configureEndpoints(
   endpoints: { openim?: EndpointSpec; tencent?: EndpointSpec },
   failedContinue = false,
 ): Promise<void> {
-  const hooks = (keys: readonly HookKey[]) =>
+  const hooks = (keys: readonly CallbackKey[]) =>
     Object.fromEntries(
-      keys.map((k) => [k, { enable: true, timeout: 5, ...(HOOKS[k].phase === 'before' ? { failedContinue } : {}) }]),
+      keys.map((k) => [
+        k,
+        { enable: true, timeout: 5, ...(CALLBACKS[k].phase === 'before' ? { failedContinue } : {}) },
+      ]),
     );
   const list = [];
   if (endpoints.openim) {
@@ -53,7 +57,7 @@ export async function configureEndpoints(
     list.push({ name: 'tc', url, dialect: 'tencent', sdkAppId, token, signingSecret, hooks: hooks(keys) });
   }
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     { config: { url: '', retrySchedule: Array(10).fill(0.1), endpoints: list } },
     s.adminToken,
   );
@@ -69,7 +73,7 @@ export async function allDelivered(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { events } = await s.client.ok(
-      '/webhook/list_events',
+      '/callback/list_events',
       { groupID, pagination: { pageNumber: 1, showNumber: 1000 } },
       s.adminToken,
     );

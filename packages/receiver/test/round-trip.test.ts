@@ -3,7 +3,7 @@
 // One receiver serves an OpenIM endpoint (/im) and a Tencent endpoint (/tc) with different secrets.
 
 import http from 'node:http';
-import { HOOKS, type BeforeHookKey, type HookKey } from '@huddle/protocol';
+import { CALLBACKS, type BeforeCallbackKey, type CallbackKey } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from '../../server/test/harness.js';
 import {
@@ -20,8 +20,8 @@ import { listen } from './http.js';
 import { liveOneGroup } from './scenario.js';
 import { OTHER_SECRET, SDK_APP_ID, SECRET, TOKEN } from './requests.js';
 
-type AnyEvent = HookEvent<HookKey>;
-type Policy = { [K in BeforeHookKey]?: BeforeHandler<K> };
+type AnyEvent = HookEvent<CallbackKey>;
+type Policy = { [K in BeforeCallbackKey]?: BeforeHandler<K> };
 
 let s: TestServer;
 let base: string;
@@ -34,7 +34,7 @@ const uid = (p: string) => `${p}${++n}`;
 
 const openim = { signingSecret: SECRET };
 const tencent = { sdkAppId: SDK_APP_ID, token: TOKEN, signingSecret: OTHER_SECRET };
-const endpoints = (openimHooks: readonly HookKey[], tencentHooks: readonly HookKey[]) => ({
+const endpoints = (openimHooks: readonly CallbackKey[], tencentHooks: readonly CallbackKey[]) => ({
   openim: { url: `${base}/im`, hooks: openimHooks, signingSecret: SECRET },
   tencent: { url: `${base}/tc`, hooks: tencentHooks, signingSecret: OTHER_SECRET, sdkAppId: SDK_APP_ID, token: TOKEN },
 });
@@ -46,7 +46,7 @@ beforeAll(async () => {
   for (const key of BEFORE_KEYS) {
     receiver.on(key, ((e: AnyEvent) => {
       events.push(e);
-      const decide = policy[key] as ((e: AnyEvent) => ReturnType<BeforeHandler<BeforeHookKey>>) | undefined;
+      const decide = policy[key] as ((e: AnyEvent) => ReturnType<BeforeHandler<BeforeCallbackKey>>) | undefined;
       return decide?.(e) ?? allow();
     }) as never);
   }
@@ -83,20 +83,20 @@ describe('after-callbacks', () => {
     const { groupID, owner: o, admin: a, member: m, kicked: k } = await liveOneGroup(s, uid('life'));
     await waitForEvent((e) => e.dialect === 'openim' && e.hook === 'afterDismissGroup');
     await waitForEvent((e) => e.dialect === 'tencent' && e.hook === 'afterDismissGroup');
-    const got = (dialect: string, key: HookKey) => events.filter((e) => e.dialect === dialect && e.hook === key);
+    const got = (dialect: string, key: CallbackKey) => events.filter((e) => e.dialect === dialect && e.hook === key);
 
     for (const key of AFTER_KEYS) {
       const im = got('openim', key);
       expect(im.length, key).toBeGreaterThan(0);
       for (const e of im)
         expect(e).toMatchObject({
-          command: HOOKS[key].openim.command,
-          body: { callbackCommand: HOOKS[key].openim.command, groupID },
+          command: CALLBACKS[key].openim.command,
+          body: { callbackCommand: CALLBACKS[key].openim.command, groupID },
         });
     }
     // Tencent: each command once at least; a member exit goes to the hook its ExitType names.
     for (const key of AFTER_KEYS.filter(hasTencent)) {
-      const command = HOOKS[key].tencent!.command;
+      const command = CALLBACKS[key].tencent!.command;
       const tc = events.filter((e) => e.dialect === 'tencent' && e.command === command);
       expect(tc.length, command).toBeGreaterThan(0);
       for (const e of tc)

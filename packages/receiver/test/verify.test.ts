@@ -1,7 +1,7 @@
 // Verification in the Standard Webhooks test style: a valid signed request is accepted, then each
 // test breaks exactly one thing and expects the refusal's stable code, with no handler run.
 
-import { HOOKS, sign } from '@huddle/protocol';
+import { CALLBACKS, sign } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -25,8 +25,8 @@ import {
   withQuery,
 } from './requests.js';
 
-const CREATE = HOOKS.afterCreateGroup.openim.command;
-const TC_CREATE = HOOKS.afterCreateGroup.tencent!.command;
+const CREATE = CALLBACKS.afterCreateGroup.openim.command;
+const TC_CREATE = CALLBACKS.afterCreateGroup.tencent!.command;
 
 let receiver: Receiver;
 let handled: string[];
@@ -280,7 +280,7 @@ describe('requests that are not callbacks', () => {
   it('refuses an OpenIM path naming another command than the body', async () => {
     const req = openimRequest(CREATE);
     await expectRefused(
-      { ...req, url: req.url.replace(CREATE, HOOKS.afterQuitGroup.openim.command) },
+      { ...req, url: req.url.replace(CREATE, CALLBACKS.afterQuitGroup.openim.command) },
       'command_mismatch',
       400,
     );

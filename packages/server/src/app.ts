@@ -3,39 +3,39 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from './server-config.js';
 import { createServices, type Services } from './domain/index.js';
 import { rateLimiter } from './domain/rate-limits.js';
-import { getEndpoints } from './http/get-endpoints.js';
+import { getEndpoints } from './http/get-routes.js';
 import { AttemptFeed } from './http/live.js';
 import { pipeliningGuard } from './http/pipelining.js';
 import { createRequestHandler } from './http/server.js';
 import { allRoutes } from './http/routes/index.js';
 import { resolveSecret, resolveSharedSecret, type ResolvedSecret } from './secret.js';
 import { isPostgresUrl, openStore } from './storage/open.js';
-import { noSignals, type Signals } from './signals.js';
+import { noSignals, type Signals } from './cluster-signals.js';
 import { AttemptRelay } from './http/live-relay.js';
 import type { Store } from './storage/store.js';
-import { CallbackHooks } from './webhooks/hooks.js';
-import { WebhookMetrics } from './webhooks/metrics.js';
+import { CallbackDispatcher } from './callbacks/dispatcher.js';
+import { CallbackMetrics } from './callbacks/metrics.js';
 import { Retention } from './retention.js';
-import { BEFORE_CONNECTIONS, CallbackSender } from './webhooks/send.js';
-import { WebhookSettings } from './webhooks/settings.js';
-import { DeliveryWorker, type WorkerOptions } from './webhooks/worker.js';
+import { BEFORE_CONNECTIONS, CallbackSender } from './callbacks/send.js';
+import { LiveCallbackConfig } from './callbacks/live-config.js';
+import { DeliveryWorker, type WorkerOptions } from './callbacks/worker.js';
 
 export interface App {
   config: Config;
   store: Store;
   services: Services;
   secret: ResolvedSecret;
-  webhooks: WebhookSettings;
+  callbackConfig: LiveCallbackConfig;
   /** Delivers after-callbacks; runs from listen() until close() when the role includes delivery. */
   worker: DeliveryWorker;
   /** What this instance does. */
   role: Role;
   /** Wake-ups from and to other instances on the same database (a no-op on SQLite). */
   signals: Signals;
-  metrics: WebhookMetrics;
+  metrics: CallbackMetrics;
   /** Deletes finished callbacks past HUDDLE_EVENT_RETENTION_DAYS (instances that deliver). */
   retention: Retention;
   /** Deletes messages past HUDDLE_MESSAGE_RETENTION_DAYS. */
@@ -68,11 +68,11 @@ export interface AppOptions {
   role?: Partial<Role>;
   /** The clock every part of the instance reads (tests move it instead of waiting); default Date.now. */
   now?: () => number;
-  /** With a shared database, how often the saved webhook configuration is re-read anyway; default SETTINGS_POLL_MS. */
+  /** With a shared database, how often the saved callback configuration is re-read anyway; default SETTINGS_POLL_MS. */
   settingsPollMs?: number;
 }
 
-/** With a shared database, how often each instance re-reads the saved webhook configuration anyway. */
+/** With a shared database, how often each instance re-reads the saved callback configuration anyway. */
 export const SETTINGS_POLL_MS = 5000;
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
@@ -82,9 +82,9 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const secret = store.shared
     ? await resolveSharedSecret(config.secret, store, now())
     : resolveSecret(config.secret, config.dataDir);
-  let webhooks: WebhookSettings;
+  let callbackConfig: LiveCallbackConfig;
   try {
-    webhooks = await WebhookSettings.load(store, config.webhooksFile, logger);
+    callbackConfig = await LiveCallbackConfig.load(store, config.callbacksFile, logger);
   } catch (err) {
     await store.close();
     throw err;
@@ -92,10 +92,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   // Before- and after-callbacks never share connections (see send.ts): the after pool holds a
   // connection per delivery slot, so an after-callback never waits for one and its timeout runs
   // only while the receiver has it.
-  const afterSender = new CallbackSender(webhooks.config.deliveryConcurrency);
-  webhooks.onChange((c) => afterSender.resize(c.deliveryConcurrency));
+  const afterSender = new CallbackSender(callbackConfig.config.deliveryConcurrency);
+  callbackConfig.onChange((c) => afterSender.resize(c.deliveryConcurrency));
   const beforeSender = new CallbackSender(BEFORE_CONNECTIONS);
-  const metrics: WebhookMetrics = new WebhookMetrics(store.repos.events, now, () => worker.inFlightCount);
+  const metrics: CallbackMetrics = new CallbackMetrics(store.repos.events, now, () => worker.inFlightCount);
   const feed = new AttemptFeed();
   const retention = new Retention({
     what: 'delivered and dead callbacks',
@@ -111,7 +111,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
     now,
   });
-  const worker = new DeliveryWorker(store, webhooks, afterSender, logger, now, {
+  const worker = new DeliveryWorker(store, callbackConfig, afterSender, logger, now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
     leaseMarginMs: config.leaseMarginMs,
@@ -143,25 +143,27 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   // The worker's attempts go through it; the worker starts in listen(), after this line has run.
   const relay = new AttemptRelay(feed, signals);
   const refreshSettings = () =>
-    webhooks.refresh().then(
+    callbackConfig.refresh().then(
       (changed) => {
         if (changed)
           logger.info(
-            { changedAt: new Date(webhooks.changedAt).toISOString() },
-            'applied the webhook configuration saved by another instance',
+            { changedAt: new Date(callbackConfig.changedAt).toISOString() },
+            'applied the callback configuration saved by another instance',
           );
       },
-      (err: unknown) => logger.warn({ err }, 'could not re-read the saved webhook configuration'),
+      (err: unknown) => logger.warn({ err }, 'could not re-read the saved callback configuration'),
     );
   signals.on('settings', () => void refreshSettings());
   signals.onReconnect(() => {
     worker.wake();
     void refreshSettings();
   });
-  webhooks.onSaved(() => signals.publish('settings'));
+  callbackConfig.onSaved(() => signals.publish('settings'));
   let settingsPoll: NodeJS.Timeout | undefined;
 
-  const hooks = new CallbackHooks(webhooks, beforeSender, logger, now, eventsReady, (o) => metrics.before(o));
+  const hooks = new CallbackDispatcher(callbackConfig, beforeSender, logger, now, eventsReady, (o) =>
+    metrics.before(o),
+  );
   const services = createServices({
     store,
     hooks,
@@ -180,7 +182,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     await services.users.ensureAdminUsers(config.adminUserIDs);
   }
 
-  const routes = role.api ? allRoutes(services, { settings: webhooks, now }) : [];
+  const routes = role.api ? allRoutes(services, { settings: callbackConfig, now }) : [];
   const handler = createRequestHandler({
     routes,
     auth: services.auth,
@@ -218,7 +220,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     store,
     services,
     secret,
-    webhooks,
+    callbackConfig,
     worker,
     role,
     signals,

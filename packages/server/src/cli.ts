@@ -6,8 +6,8 @@
 //   huddle serve --no-worker    the API only: changes enqueue their callbacks; workers elsewhere deliver
 //   huddle worker               delivery only; its HTTP listener answers GET /healthz and GET /metrics
 //   huddle migrate              apply the database migrations and exit
-//   huddle config check FILE    validate a webhooks file and explain each error
-//   huddle hooks list|test      the callbacks huddle sends; send one's sample event to a URL
+//   huddle config check FILE    validate a callbacks file and explain each error
+//   huddle callbacks list|test      the callbacks huddle sends; send one's sample event to a URL
 //   huddle deliveries list|show|replay|retry   a running server's delivery log, through the admin API
 //   huddle receiver             a business server that prints what it receives
 //
@@ -15,25 +15,25 @@
 
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { addConfigCommand } from './cli/config-check.js';
+import { addConfigCommand } from './cli/callbacks-check.js';
 import { addDeliveriesListCommand } from './cli/deliveries-list.js';
 import { addDeliveriesReplayCommand } from './cli/deliveries-replay.js';
 import { addDeliveriesRetryCommand } from './cli/deliveries-retry.js';
 import { addDeliveriesShowCommand } from './cli/deliveries-show.js';
 import { CliError } from './cli/errors.js';
 import { addSettings } from './cli/flags.js';
-import { addHooksListCommand } from './cli/hooks-list.js';
-import { addHooksTestCommand } from './cli/hooks-test.js';
+import { addCallbacksListCommand } from './cli/callbacks-list.js';
+import { addCallbacksTestCommand } from './cli/callbacks-test.js';
 import { addMigrateCommand } from './cli/migrate.js';
 import { addReceiverCommand } from './cli/receiver.js';
-import type { FlagVariable } from './config.js';
+import type { FlagVariable } from './server-config.js';
 
 const SERVE_FLAGS: FlagVariable[] = [
   'HUDDLE_HOST',
   'HUDDLE_PORT',
   'HUDDLE_DATABASE',
   'HUDDLE_DATABASE_POOL_SIZE',
-  'HUDDLE_WEBHOOKS',
+  'HUDDLE_CALLBACKS',
   'HUDDLE_ADMIN_USER_IDS',
   'HUDDLE_TOKEN_TTL_DAYS',
   'HUDDLE_MAX_BODY_BYTES',
@@ -45,7 +45,7 @@ const WORKER_FLAGS: FlagVariable[] = [
   'HUDDLE_PORT',
   'HUDDLE_DATABASE',
   'HUDDLE_DATABASE_POOL_SIZE',
-  'HUDDLE_WEBHOOKS',
+  'HUDDLE_CALLBACKS',
   'HUDDLE_LOG_LEVEL',
   'HUDDLE_LEASE_MARGIN_SECONDS',
 ];
@@ -99,8 +99,8 @@ export function buildProgram(): Command {
   addMigrateCommand(program);
   addConfigCommand(program);
   const hooks = program.command('hooks').description('the callbacks huddle sends: list them, try one against a URL');
-  addHooksListCommand(hooks);
-  addHooksTestCommand(hooks);
+  addCallbacksListCommand(hooks);
+  addCallbacksTestCommand(hooks);
   addReceiverCommand(program);
   const deliveries = program
     .command('deliveries')

@@ -1,4 +1,4 @@
 export { createApp, type App } from './app.js';
-export { loadConfig, type Config } from './config.js';
+export { loadConfig, type Config } from './server-config.js';
 export { createLogger } from './logger.js';
 export { ERRORS, ApiError } from './errors.js';

@@ -7,7 +7,7 @@
 
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/server-config.js';
 import { testClock } from './clock.js';
 import { createGroup, startServer, TEST_SECRET, type Envelope, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   await createGroup(s, { owner: O, admins: [A], members: [M], groupID: GROUP });
   // Signed callbacks, so the signing secret is in use while the suite watches the log.
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     {
       config: {
         url: rx.url,
@@ -155,14 +155,14 @@ describe('app-admin calls', () => {
     '/auth/force_logout',
     '/msg/send_msg',
     '/group/get_groups',
-    '/webhook/get_config',
-    '/webhook/set_config',
-    '/webhook/list_events',
-    '/webhook/get_event',
-    '/webhook/replay_event',
-    '/webhook/replay_dead',
-    '/webhook/retry_event',
-    '/webhook/retry_pending',
+    '/callback/get_config',
+    '/callback/set_config',
+    '/callback/list_events',
+    '/callback/get_event',
+    '/callback/replay_event',
+    '/callback/replay_dead',
+    '/callback/retry_event',
+    '/callback/retry_pending',
   ];
 
   it('owner, admin, member and non-member all get 1002 from each, and nothing changes', async () => {
@@ -179,13 +179,13 @@ describe('app-admin calls', () => {
       );
       return rows[0]?.status === 'delivered' ? rows : undefined;
     });
-    const config = await s.client.ok('/webhook/get_config', {}, s.adminToken);
+    const config = await s.client.ok('/callback/get_config', {}, s.adminToken);
     const before = await tables();
     for (const role of [O, A, M, N]) {
       for (const path of ADMIN_ONLY) {
         const body = {
           ...REQUESTS[path]!(fixture),
-          ...(path.startsWith('/webhook/replay') || path === '/webhook/get_event' ? { eventID: event!.id } : {}),
+          ...(path.startsWith('/webhook/replay') || path === '/callback/get_event' ? { eventID: event!.id } : {}),
         };
         const env = await post(path, body, tokens[role]!);
         expect([env.errCode, env.errMsg], `${path} as ${role}`).toEqual([1002, 'NoPermissionError']);
@@ -193,13 +193,13 @@ describe('app-admin calls', () => {
       }
     }
     expect(await tables()).toEqual(before);
-    expect(await s.client.ok('/webhook/get_config', {}, s.adminToken)).toEqual(config);
+    expect(await s.client.ok('/callback/get_config', {}, s.adminToken)).toEqual(config);
     const [after] = await s.query<{ status: string; attempts: number }>(
       `SELECT status, attempts FROM webhook_events WHERE id = '${event!.id}'`,
     );
     expect(after).toMatchObject({ status: 'delivered', attempts: 1 });
     // The app admin may.
-    for (const path of ['/webhook/get_config', '/webhook/list_events'])
+    for (const path of ['/callback/get_config', '/callback/list_events'])
       expect((await post(path, REQUESTS[path]!(fixture), s.adminToken)).errCode).toBe(0);
   });
 });

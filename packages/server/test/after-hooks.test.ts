@@ -2,7 +2,7 @@
 // standardwebhooks package), in commit order per group, never for a change that rolled back, and
 // delivered in full after the business server comes back.
 
-import { HOOK_KEYS, HOOKS, MESSAGE_HOOK_KEYS, USER_HOOK_KEYS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, MESSAGE_HOOK_KEYS, USER_HOOK_KEYS } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
@@ -12,14 +12,14 @@ import { eventually } from './wait.js';
 
 // afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it; user-hooks.test.ts the
 // user hooks, message-hooks.test.ts the message hooks.
-const AFTER_KEYS = HOOK_KEYS.filter(
+const AFTER_KEYS = CALLBACK_KEYS.filter(
   (k) =>
-    HOOKS[k].phase === 'after' &&
+    CALLBACKS[k].phase === 'after' &&
     k !== 'afterGroupFull' &&
     !USER_HOOK_KEYS.includes(k) &&
     !MESSAGE_HOOK_KEYS.includes(k),
 );
-const cmd = (key: (typeof HOOK_KEYS)[number]) => HOOKS[key].openim.command;
+const cmd = (key: (typeof CALLBACK_KEYS)[number]) => CALLBACKS[key].openim.command;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 let s: TestServer;
@@ -33,7 +33,7 @@ async function configure(extra: Record<string, unknown> = {}, enable: readonly s
   // Retries quick at first, then long enough that no event dies however slowly a test runs: once
   // the receiver answers again, recovery sends every waiting group at once.
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     {
       config: {
         url: rx.url,
@@ -155,7 +155,7 @@ describe('after-callbacks', () => {
     // Refused by the rules, by a before-hook, and a set_group_info that changes nothing.
     expect((await s.client.post('/group/quit_group', { groupID: g.groupID }, await s.tokenFor(o))).errCode).toBe(1002);
     await s.client.ok(
-      '/webhook/set_config',
+      '/callback/set_config',
       {
         config: {
           url: rx.url,
@@ -229,7 +229,7 @@ describe('after-callbacks', () => {
     const events: any[] = await eventually(
       async () => {
         const { events: listed } = await s.client.ok(
-          '/webhook/list_events',
+          '/callback/list_events',
           { pagination: page(1, 1000), status: 'delivered' },
           s.adminToken,
         );

@@ -17,7 +17,7 @@ const SOURCES = [SERVER, 'packages/protocol/src', 'packages/receiver/src'];
 const RULES = [
   { name: 'no-cycle', from: {}, to: { circular: true } },
   { name: 'http-not-storage', from: { path: `^${SERVER}/http/` }, to: { path: `^${SERVER}/storage/` } },
-  { name: 'domain-not-webhooks', from: { path: `^${SERVER}/domain/` }, to: { path: `^${SERVER}/webhooks/` } },
+  { name: 'domain-not-webhooks', from: { path: `^${SERVER}/domain/` }, to: { path: `^${SERVER}/callbacks/` } },
   {
     name: 'drivers-only-in-storage',
     from: { pathNot: `^${SERVER}/storage/` },

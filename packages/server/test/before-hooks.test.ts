@@ -2,15 +2,15 @@
 // and obeys its answer: allow, reject, modify, an invalid modification, a timeout, a refused
 // connection — each with failedContinue true and false. State is read back after every refusal.
 
-import { HOOK_KEYS, HOOKS, MESSAGE_HOOK_KEYS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, MESSAGE_HOOK_KEYS } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { expectShape, loadResponse } from './shape.js';
 
 // The message before-hooks: message-hooks.test.ts.
-const BEFORE_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k));
-const cmd = (key: (typeof HOOK_KEYS)[number]) => HOOKS[key].openim.command;
+const BEFORE_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k));
+const cmd = (key: (typeof CALLBACK_KEYS)[number]) => CALLBACKS[key].openim.command;
 
 let s: TestServer;
 let rx: Receiver;
@@ -29,7 +29,7 @@ async function configure(options: { failedContinue: boolean; timeout?: number; e
       },
     ]),
   );
-  await s.client.ok('/webhook/set_config', { config: { url: rx.url, ...hooks } }, s.adminToken);
+  await s.client.ok('/callback/set_config', { config: { url: rx.url, ...hooks } }, s.adminToken);
 }
 
 async function members(groupID: string) {

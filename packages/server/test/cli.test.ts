@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './harness.js';
@@ -112,7 +112,7 @@ beforeAll(async () => {
       '      beforeApplyJoinGroup: {enable: true, failedContinue: false}',
     ].join('\n'),
   );
-  server = await startListening(['serve', '--port', '0', '--database', database, '--webhooks', webhooks]);
+  server = await startListening(['serve', '--port', '0', '--database', database, '--callbacks', webhooks]);
   serverFlags = ['--url', server.url, '--database', database];
   client = new Client(server.url);
   const secret = fs.readFileSync(path.join(dir, 'secret'), 'utf8').trim();
@@ -216,19 +216,19 @@ describe('huddle config check', () => {
   });
 });
 
-describe('huddle hooks list', () => {
+describe('huddle callbacks list', () => {
   it("lists every hook with both dialects' commands, enabled per endpoint of a file or of the running server", async () => {
     const file = writeFile('list.yml', 'url: http://127.0.0.1:10006/cb\nbeforeCreateGroup: {enable: true}\n');
     const [bare, fromFile, fromServer] = await Promise.all([
-      json(['hooks', 'list']),
-      json(['hooks', 'list', '--config', file]),
-      json(['hooks', 'list', ...serverFlags]),
+      json(['callbacks', 'list']),
+      json(['callbacks', 'list', '--config', file]),
+      json(['callbacks', 'list', ...serverFlags]),
     ]);
-    expect(bare.map((h: { key: string }) => h.key)).toEqual(HOOK_KEYS);
+    expect(bare.map((h: { key: string }) => h.key)).toEqual(CALLBACK_KEYS);
     const member = bare.find((h: { key: string }) => h.key === 'beforeMemberJoinGroup');
     expect(member).toMatchObject({
       phase: 'before',
-      openimCommand: HOOKS.beforeMemberJoinGroup.openim.command,
+      openimCommand: CALLBACKS.beforeMemberJoinGroup.openim.command,
       tencentCommand: null,
     });
     expect(member.enabled).toBeUndefined();
@@ -304,14 +304,14 @@ describe('huddle deliveries', () => {
   });
 
   it("retries waiting events now: one event's group, or every waiting group a filter matches", async () => {
-    const original = (await client.ok<{ config: Record<string, unknown> }>('/webhook/get_config', {}, admin)).config;
+    const original = (await client.ok<{ config: Record<string, unknown> }>('/callback/get_config', {}, admin)).config;
     // An endpoint of its own whose business server is down: callbacks wait an hour for their retry.
     const laterAt = (url: string) => ({
       url: '',
       retrySchedule: ['1h'],
       endpoints: [{ name: 'later', url, hooks: { afterCreateGroup: { enable: true } } }],
     });
-    await client.ok('/webhook/set_config', { config: laterAt('http://127.0.0.1:1/cb') }, admin);
+    await client.ok('/callback/set_config', { config: laterAt('http://127.0.0.1:1/cb') }, admin);
     try {
       for (const groupID of ['walkers', 'runners']) {
         await client.ok(
@@ -325,7 +325,7 @@ describe('huddle deliveries', () => {
       // listed by the CLI.
       const listed = { endpoint: 'later', pagination: { pageNumber: 1, showNumber: 100 } };
       for (;;) {
-        const { events } = await client.ok<Listed>('/webhook/list_events', listed, admin);
+        const { events } = await client.ok<Listed>('/callback/list_events', listed, admin);
         if (events.length >= 2 && events.every((e) => e.attempts >= 1)) break;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -337,7 +337,7 @@ describe('huddle deliveries', () => {
       ]);
 
       const up = await startListening(['receiver', '--port', '0']);
-      await client.ok('/webhook/set_config', { config: laterAt(up.url) }, admin);
+      await client.ok('/callback/set_config', { config: laterAt(up.url) }, admin);
       const walkers = events.find((e) => e.groupID === 'walkers')!.eventID;
       expect(await json(['deliveries', 'retry', walkers, ...serverFlags])).toEqual({ eventID: walkers, count: 1 });
       await waitFor(() => up.out.stdout.includes(`webhook-id: ${walkers}`), 'the retried callback');
@@ -350,7 +350,7 @@ describe('huddle deliveries', () => {
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain('--pending');
     } finally {
-      await client.ok('/webhook/set_config', { config: original }, admin);
+      await client.ok('/callback/set_config', { config: original }, admin);
     }
   });
 
@@ -361,10 +361,10 @@ describe('huddle deliveries', () => {
   });
 });
 
-describe('huddle hooks test and huddle receiver', () => {
+describe('huddle callbacks test and huddle receiver', () => {
   it("sends a hook's sample event and prints huddle's verdict; the receiver prints what it got", async () => {
     const [rejected, tencentRun, down] = await Promise.all([
-      json(['hooks', 'test', 'beforeCreateGroup', '--to', `${rejecting.url}/cb`]),
+      json(['callbacks', 'test', 'beforeCreateGroup', '--to', `${rejecting.url}/cb`]),
       huddle([
         'hooks',
         'test',
@@ -379,7 +379,7 @@ describe('huddle hooks test and huddle receiver', () => {
         'tok',
         '--json',
       ]),
-      huddle(['hooks', 'test', 'afterQuitGroup', '--to', 'http://127.0.0.1:1/cb']),
+      huddle(['callbacks', 'test', 'afterQuitGroup', '--to', 'http://127.0.0.1:1/cb']),
     ]);
     expect(rejected.request.url).toBe(`${rejecting.url}/cb/callbackBeforeCreateGroupCommand?contenttype=json`);
     expect(rejected.request.body).toMatchObject({ callbackCommand: 'callbackBeforeCreateGroupCommand', groupID: 'g1' });
@@ -425,9 +425,9 @@ describe('huddle hooks test and huddle receiver', () => {
 describe('--timeout', () => {
   it('takes a duration in hooks test and deliveries replay; a wrong one is exit code 2 naming the flag', async () => {
     const [test, replay, fast] = await Promise.all([
-      huddle(['hooks', 'test', 'beforeCreateGroup', '--to', 'http://127.0.0.1:1/cb', '--timeout', 'soon']),
+      huddle(['callbacks', 'test', 'beforeCreateGroup', '--to', 'http://127.0.0.1:1/cb', '--timeout', 'soon']),
       huddle(['deliveries', 'replay', '--dead', '--wait', '--timeout', 'soon', ...serverFlags]),
-      huddle(['hooks', 'test', 'beforeCreateGroup', '--to', 'http://127.0.0.1:1/cb', '--timeout', '250ms']),
+      huddle(['callbacks', 'test', 'beforeCreateGroup', '--to', 'http://127.0.0.1:1/cb', '--timeout', '250ms']),
     ]);
     for (const r of [test, replay]) {
       expect(r.code).toBe(2);

@@ -2,7 +2,7 @@
 // declarations, the console's static files (content types, client routes, no way out of the
 // directory), and the live stream's admin check.
 
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../src/http/routes/index.js';
 import { startServer, type TestServer } from './harness.js';
@@ -24,10 +24,10 @@ describe('GET /openapi.json', () => {
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
     const paths = allRoutes(s.app.services, {
-      settings: s.app.webhooks,
+      settings: s.app.callbackConfig,
       now: Date.now,
     }).map((r) => r.path);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([...paths, '/webhook/live']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([...paths, '/callback/live']));
 
     const create = doc.paths['/group/create_group'].post.requestBody.content['application/json'].schema;
     expect(create.required).toEqual(['ownerUserID', 'groupInfo']);
@@ -38,17 +38,17 @@ describe('GET /openapi.json', () => {
       items: { type: 'string', maxLength: 64 },
     });
     expect(doc.paths['/auth/get_admin_token'].post.security).toEqual([]);
-    expect(doc.paths['/webhook/list_events'].post.security).toEqual([{ token: [] }]);
+    expect(doc.paths['/callback/list_events'].post.security).toEqual([{ token: [] }]);
   });
 
   it('describes every callback: body from its fixture, answer with what a before-hook may modify', async () => {
     const { webhooks } = (await get('/openapi.json')).body;
-    const tencentKeys = HOOK_KEYS.filter((k) => HOOKS[k].tencent).map((k) => `${k} (tencent)`);
-    expect(Object.keys(webhooks).sort()).toEqual([...HOOK_KEYS, ...tencentKeys].sort());
+    const tencentKeys = CALLBACK_KEYS.filter((k) => CALLBACKS[k].tencent).map((k) => `${k} (tencent)`);
+    expect(Object.keys(webhooks).sort()).toEqual([...CALLBACK_KEYS, ...tencentKeys].sort());
     const quit = webhooks.afterQuitGroup.post;
-    expect(quit.summary).toContain(HOOKS.afterQuitGroup.openim.command);
+    expect(quit.summary).toContain(CALLBACKS.afterQuitGroup.openim.command);
     const body = quit.requestBody.content['application/json'];
-    expect(body.example.callbackCommand).toBe(HOOKS.afterQuitGroup.openim.command);
+    expect(body.example.callbackCommand).toBe(CALLBACKS.afterQuitGroup.openim.command);
     expect(body.schema.properties.groupID).toEqual({ type: 'string' });
     const answer = webhooks.beforeSetGroupMemberInfo.post.responses['200'].content['application/json'].schema;
     expect(Object.keys(answer.properties)).toEqual(
@@ -108,9 +108,9 @@ describe('GET /console', () => {
   });
 });
 
-describe('GET /webhook/live', () => {
+describe('GET /callback/live', () => {
   it('takes an app admin token only', async () => {
-    expect((await get('/webhook/live')).body.errCode).toBe(1001);
-    expect((await get('/webhook/live', { token: await s.tokenFor('alice') })).body.errCode).toBe(1002);
+    expect((await get('/callback/live')).body.errCode).toBe(1001);
+    expect((await get('/callback/live', { token: await s.tokenFor('alice') })).body.errCode).toBe(1002);
   });
 });

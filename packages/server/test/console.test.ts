@@ -50,7 +50,7 @@ describe.skipIf(!haveChromium)('console', () => {
       retrySchedule: ['100ms'],
       hooks: { afterCreateGroup: { enable: true, timeout: 2 }, afterQuitGroup: { enable: true, timeout: 2 } },
     });
-    s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: webhooks } });
+    s = await startServer({ dir, env: { HUDDLE_CALLBACKS: webhooks } });
     const home = await s.client.raw('/console/', undefined, { method: 'GET', token: null });
     if (home.status !== 200)
       throw new Error(
@@ -60,7 +60,7 @@ describe.skipIf(!haveChromium)('console', () => {
     await createGroup(s, { owner: 'alice', admins: ['bob'], members: ['carol'], groupID: GROUP, groupName: 'Hikers' });
     await eventually(
       async () =>
-        (await admin('/webhook/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } }))
+        (await admin('/callback/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } }))
           .total === 1,
       8000,
       'a dead event',
@@ -119,13 +119,13 @@ describe.skipIf(!haveChromium)('console', () => {
     await screenshot('04-event-delivered');
 
     // A group whose callback waits an hour for its retry: Retry now sends it at once.
-    const { config } = await admin<{ config: Record<string, unknown> }>('/webhook/get_config', {});
-    await admin('/webhook/set_config', { config: { ...config, retrySchedule: ['1h'] } });
+    const { config } = await admin<{ config: Record<string, unknown> }>('/callback/get_config', {});
+    await admin('/callback/set_config', { config: { ...config, retrySchedule: ['1h'] } });
     rx.answer('*', { status: 503 });
     const waiting = await createGroup(s, { owner: 'alice', groupName: 'Waiting' });
     await eventually(
       async () => {
-        const { events } = await admin('/webhook/list_events', {
+        const { events } = await admin('/callback/list_events', {
           groupID: waiting.groupID,
           status: 'pending',
           pagination: { pageNumber: 1, showNumber: 10 },
@@ -146,7 +146,7 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.getByRole('button', { name: 'Retry now' }).click();
     await page.locator('h1 .badge-delivered').waitFor({ timeout: 30_000 });
     expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
-    await admin('/webhook/set_config', { config });
+    await admin('/callback/set_config', { config });
 
     // The live view: an attempt appears as it is made.
     await openFromNav('Live');
@@ -178,7 +178,7 @@ describe.skipIf(!haveChromium)('console', () => {
     await timeout.fill('3');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved and applied.').waitFor();
-    expect((await admin('/webhook/get_config', {})).config.afterQuitGroup.timeout).toBe(3);
+    expect((await admin('/callback/get_config', {})).config.afterQuitGroup.timeout).toBe(3);
     await screenshot('08-config');
 
     // The API document, rendered.

@@ -21,7 +21,7 @@ async function startProcess(webhooks: string) {
   const proc = await startServerProcess({
     HUDDLE_DATABASE: path.join(dir, 'huddle.db'),
     HUDDLE_SECRET: TEST_SECRET,
-    HUDDLE_WEBHOOKS: webhooks,
+    HUDDLE_CALLBACKS: webhooks,
     HUDDLE_LOG_LEVEL: 'info',
   });
   children.push(proc.child);

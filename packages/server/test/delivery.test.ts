@@ -10,12 +10,12 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOOKS, signatureMatches } from '@huddle/protocol';
+import { CALLBACKS, signatureMatches } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import type { NewEvent } from '../src/storage/records.js';
-import { CallbackSender } from '../src/webhooks/send.js';
-import { DeliveryWorker } from '../src/webhooks/worker.js';
+import { CallbackSender } from '../src/callbacks/send.js';
+import { DeliveryWorker } from '../src/callbacks/worker.js';
 import { testClock } from './clock.js';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { enqueue, newEvent } from './outbox-event.js';
@@ -75,7 +75,7 @@ async function attempted(id: string, n: number) {
 const HELD = { afterQuitGroup: { enable: true, timeout: 600 } };
 
 async function configure(patch: Record<string, unknown>) {
-  await s.app.webhooks.replace({ ...baseConfig, ...patch }, Date.now());
+  await s.app.callbackConfig.replace({ ...baseConfig, ...patch }, Date.now());
 }
 
 /** An extra OpenIM endpoint at the same receiver, so a test counts its failures on its own. */
@@ -97,7 +97,7 @@ beforeAll(async () => {
     hooks: { afterQuitGroup: { enable: true, timeout: 10 }, afterCreateGroup: { enable: true, timeout: 10 } },
   };
   baseConfig = webhooksDocument(file);
-  s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: writeWebhooksYaml(dir, file) } });
+  s = await startServer({ dir, env: { HUDDLE_CALLBACKS: writeWebhooksYaml(dir, file) } });
 });
 
 afterAll(async () => {
@@ -108,7 +108,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // Default answers, no requests recorded, maxInFlight from zero.
   rx.reset();
-  if (s.app.webhooks.source !== 'file') await configure({});
+  if (s.app.callbackConfig.source !== 'file') await configure({});
 });
 
 describe('a delivery', () => {
@@ -157,7 +157,7 @@ describe('a delivery', () => {
   it('never slows the API: create_group answers while the receiver sits on every callback', async () => {
     // A worker that would otherwise sleep a minute: callbacks arriving at all were woken by the commit.
     const sleepy = await startServer({
-      env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') },
+      env: { HUDDLE_CALLBACKS: path.join(dir, 'webhooks.yml') },
       worker: { idlePollMs: 60_000 },
     });
     const held = gate();
@@ -254,7 +254,7 @@ describe('failures', () => {
 
   it('honours Retry-After beyond the schedule (on a test clock: exactly 1 s later, not the 50 ms the schedule says)', async () => {
     const clock = testClock();
-    const timed = await startServer({ env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') }, now: clock.now });
+    const timed = await startServer({ env: { HUDDLE_CALLBACKS: path.join(dir, 'webhooks.yml') }, now: clock.now });
     try {
       let n = 0;
       rx.answer('*', (r) =>
@@ -331,7 +331,7 @@ describe('any 2xx is delivered', () => {
       expect(await settled(next.id)).toMatchObject({ status: 'delivered', attempts: 1 });
       expect(rx.requests(byGroup(g)).map((r) => r.headers['webhook-id'])).toEqual([first.id, next.id]);
       // The delivery log (admin API) keeps what could not be read on the attempt.
-      const detail = await admin('/webhook/get_event', { eventID: first.id });
+      const detail = await admin('/callback/get_event', { eventID: first.id });
       expect(detail.event).toMatchObject({ status: 'delivered', attempts: 1, lastError: '' });
       expect(detail.attempts).toEqual([
         expect.objectContaining({ attempt: 1, outcome: 'success', statusCode, error: note }),
@@ -455,18 +455,18 @@ describe('retry now and recovery', () => {
     await attempted(b1.id, 1);
     refusing = false;
     // Nothing is due for an hour. Retrying the group's second event hurries its head: order holds.
-    expect(await admin('/webhook/retry_pending', { groupID: 'rn-a', endpoint: 'rn' })).toEqual({ count: 1 });
-    expect(await admin('/webhook/retry_pending', { groupID: 'rn-a', endpoint: 'rn' })).toEqual({ count: 0 });
+    expect(await admin('/callback/retry_pending', { groupID: 'rn-a', endpoint: 'rn' })).toEqual({ count: 1 });
+    expect(await admin('/callback/retry_pending', { groupID: 'rn-a', endpoint: 'rn' })).toEqual({ count: 0 });
     expect(await settled(a2.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(await event(a1.id)).toMatchObject({ status: 'delivered', attempts: 2 });
     expect(rx.requests(byGroup('rn-a')).map((r) => r.headers['webhook-id'])).toEqual([a1.id, a1.id, a2.id]);
     // The other group still waits for its hour.
     expect(await event(b1.id)).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(await admin('/webhook/retry_event', { eventID: b1.id })).toEqual({ count: 1 });
+    expect(await admin('/callback/retry_event', { eventID: b1.id })).toEqual({ count: 1 });
     expect(await settled(b1.id)).toMatchObject({ status: 'delivered', attempts: 2 });
     // Nothing waiting: count 0; an unknown event: 1004.
-    expect(await admin('/webhook/retry_event', { eventID: b1.id })).toEqual({ count: 0 });
-    expect((await s.client.post('/webhook/retry_event', { eventID: 'evt_nope' }, s.adminToken)).errCode).toBe(1004);
+    expect(await admin('/callback/retry_event', { eventID: b1.id })).toEqual({ count: 0 });
+    expect((await s.client.post('/callback/retry_event', { eventID: 'evt_nope' }, s.adminToken)).errCode).toBe(1004);
   });
 
   it('replay_event on a waiting event retries it now', async () => {
@@ -477,7 +477,7 @@ describe('retry now and recovery', () => {
     await enqueue(s.app, e);
     await attempted(e.id, 1);
     refusing = false;
-    expect(await admin('/webhook/replay_event', { eventID: e.id })).toEqual({ count: 1 });
+    expect(await admin('/callback/replay_event', { eventID: e.id })).toEqual({ count: 1 });
     expect(await settled(e.id)).toMatchObject({ status: 'delivered', attempts: 2 });
   });
 
@@ -540,7 +540,7 @@ describe('before-callbacks', () => {
       beforeSetGroupMemberInfo: { enable: true, timeout: 120, failedContinue: true },
     });
     const held = gate();
-    const before = HOOKS.beforeSetGroupMemberInfo.openim.command;
+    const before = CALLBACKS.beforeSetGroupMemberInfo.openim.command;
     rx.answer(before, async () => {
       await held.promise;
       return {};
@@ -574,7 +574,7 @@ describe('shutdown and restart', () => {
   async function withOwnWorker(graceMs: number, fn: (worker: DeliveryWorker) => Promise<void>) {
     await s.app.worker.stop();
     const sender = new CallbackSender(8);
-    const worker = new DeliveryWorker(s.app.store, s.app.webhooks, sender, createLogger('silent'), Date.now, {
+    const worker = new DeliveryWorker(s.app.store, s.app.callbackConfig, sender, createLogger('silent'), Date.now, {
       graceMs,
     });
     try {
@@ -643,7 +643,7 @@ describe('shutdown and restart', () => {
     const lease = s.engine === 'sqlite' ? 3_600_000 : 1500;
     expect(await s.app.store.repos.events.claim('crashed-worker', now, now + lease, 10, ['default'])).toHaveLength(2);
     await s.stop();
-    s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
+    s = await startServer({ dir, env: { HUDDLE_CALLBACKS: path.join(dir, 'webhooks.yml') } });
     for (const e of events) expect(await settled(e.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     // Not before the dead instance's lease ended.
     if (s.engine === 'postgres')

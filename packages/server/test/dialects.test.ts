@@ -6,7 +6,7 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { HOOK_KEYS, HOOKS, tencentSign, tencentUrl, type HookKey } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, tencentSign, tencentUrl, type CallbackKey } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, startServer, type TestServer } from './harness.js';
@@ -19,11 +19,11 @@ const SDK_APP_ID = '1400123456';
 const TOKEN = 'xxxxyyyy';
 const MAX_MEMBERS = 6;
 
-const TENCENT_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].tencent);
-const AFTER_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after');
-const TENCENT_COMMANDS = [...new Set(TENCENT_KEYS.map((k) => HOOKS[k].tencent!.command))];
-const im = (key: HookKey) => HOOKS[key].openim.command;
-const tc = (key: HookKey) => HOOKS[key].tencent!.command;
+const TENCENT_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].tencent);
+const AFTER_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'after');
+const TENCENT_COMMANDS = [...new Set(TENCENT_KEYS.map((k) => CALLBACKS[k].tencent!.command))];
+const im = (key: CallbackKey) => CALLBACKS[key].openim.command;
+const tc = (key: CallbackKey) => CALLBACKS[key].tencent!.command;
 
 describe('Tencent signing and URL', () => {
   it("computes Tencent's published Sign example", () => {
@@ -102,9 +102,9 @@ const uid = (p: string) => `${p}${++n}_${crypto.randomBytes(2).toString('hex')}`
 
 /** Both endpoints: OpenIM's at the top-level url, Tencent's listed. `tencentHooks` overrides per hook. */
 async function configure(tencentHooks: Record<string, unknown> = {}, openimHooks: Record<string, unknown> = {}) {
-  const after = (keys: HookKey[]) => Object.fromEntries(keys.map((k) => [k, { enable: true, timeout: 2 }]));
+  const after = (keys: CallbackKey[]) => Object.fromEntries(keys.map((k) => [k, { enable: true, timeout: 2 }]));
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     {
       config: {
         url: rxIM.url,
@@ -120,7 +120,7 @@ async function configure(tencentHooks: Record<string, unknown> = {}, openimHooks
             sdkAppId: SDK_APP_ID,
             token: TOKEN,
             signingSecret: SECRET,
-            hooks: { ...after(AFTER_KEYS.filter((k) => HOOKS[k].tencent)), ...tencentHooks },
+            hooks: { ...after(AFTER_KEYS.filter((k) => CALLBACKS[k].tencent)), ...tencentHooks },
           },
         ],
       },
@@ -307,7 +307,7 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
 
     // One delivery record per endpoint, each with its own command.
     const log = await s.client.ok(
-      '/webhook/list_events',
+      '/callback/list_events',
       { groupID: g.groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } },
       s.adminToken,
     );
@@ -315,7 +315,7 @@ describe('one server, an OpenIM endpoint and a Tencent endpoint at once', () => 
       [im('afterCreateGroup'), tc('afterCreateGroup')].sort(),
     );
     const tencentLog = await s.client.ok(
-      '/webhook/list_events',
+      '/callback/list_events',
       { groupID: g.groupID, endpoint: 'tencent', pagination: { pageNumber: 1, showNumber: 100 } },
       s.adminToken,
     );
@@ -368,7 +368,7 @@ describe('ClientIP', () => {
     const behind = await startServer({ env: { HUDDLE_TRUSTED_PROXIES: '127.0.0.1, 203.0.113.9' } });
     try {
       await behind.client.ok(
-        '/webhook/set_config',
+        '/callback/set_config',
         {
           config: {
             url: '',
@@ -498,7 +498,8 @@ describe('Tencent before-callbacks', () => {
 });
 
 describe('endpoints configuration', () => {
-  const setConfig = (config: Record<string, unknown>) => s.client.post('/webhook/set_config', { config }, s.adminToken);
+  const setConfig = (config: Record<string, unknown>) =>
+    s.client.post('/callback/set_config', { config }, s.adminToken);
   const tencent = (extra: Record<string, unknown> = {}) => ({
     name: 'tc',
     url: 'http://127.0.0.1:9/im',
@@ -539,7 +540,7 @@ describe('endpoints configuration', () => {
 
   it('round-trips through get_config: Tencent endpoints list only the hooks Tencent has, with its 2 s default timeout', async () => {
     await setConfig({ url: '', endpoints: [tencent({ token: TOKEN, hooks: { afterQuitGroup: { enable: true } } })] });
-    const { config } = await s.client.ok('/webhook/get_config', {}, s.adminToken);
+    const { config } = await s.client.ok('/callback/get_config', {}, s.adminToken);
     const [ep] = config.endpoints;
     expect(ep).toMatchObject({ name: 'tc', dialect: 'tencent', sdkAppId: '1400000000', token: TOKEN });
     expect(Object.keys(ep.hooks).sort()).toEqual([...TENCENT_KEYS].sort());

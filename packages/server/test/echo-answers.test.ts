@@ -4,13 +4,13 @@
 // before-hook huddle applies an answer of: each test enables one hook, answers with the echo, and
 // reads the state (and the after-callback) back.
 
-import { HOOK_KEYS, HOOKS, type HookKey } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, type CallbackKey } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { page, startServer, type TestServer } from './harness.js';
 import { DEFAULT_ANSWER, startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
 
-const BEFORE_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'before');
-const cmd = (key: HookKey) => HOOKS[key].openim.command;
+const BEFORE_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'before');
+const cmd = (key: CallbackKey) => CALLBACKS[key].openim.command;
 const echo = (req: ReceivedRequest) => ({ body: { ...DEFAULT_ANSWER, ...req.body } });
 
 let s: TestServer;
@@ -19,12 +19,12 @@ let n = 0;
 const uid = (p: string) => `${p}${++n}`;
 
 /** Every before-hook enabled and answered with the echo; `after` after-hooks enabled too. */
-async function configure(after: readonly HookKey[] = []) {
+async function configure(after: readonly CallbackKey[] = []) {
   const hooks = Object.fromEntries(
     [...BEFORE_KEYS, ...after].map((k) => [k, { enable: true, timeout: 2, failedContinue: false }]),
   );
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     { config: { url: rx.url, retrySchedule: [0.05, 0.1, 0.2], ...hooks } },
     s.adminToken,
   );
@@ -70,7 +70,7 @@ async function fullGroup() {
 }
 
 /** The after-callback of `key` for a group (delivered through the outbox). */
-async function afterFor(key: HookKey, groupID: string) {
+async function afterFor(key: CallbackKey, groupID: string) {
   const [req] = await rx.waitForCount(1, (r) => r.command === cmd(key) && r.body.groupID === groupID);
   return req!.body;
 }

@@ -22,7 +22,7 @@ describe('event IDs', () => {
   it('gives 5,000 events of one invite distinct IDs, in commit order', async () => {
     const hooks = { afterMemberJoinGroup: { enable: true } };
     const endpoints = ['e1', 'e2', 'e3', 'e4'].map((name) => ({ name, url: rx.url, hooks }));
-    await s.client.ok('/webhook/set_config', { config: { url: rx.url, ...hooks, endpoints } }, s.adminToken);
+    await s.client.ok('/callback/set_config', { config: { url: rx.url, ...hooks, endpoints } }, s.adminToken);
 
     const invited = Array.from({ length: 1000 }, (_, i) => `ev_u${i}`);
     await s.register('ev_owner');

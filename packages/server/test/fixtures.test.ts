@@ -1,4 +1,4 @@
-// The golden callback bodies against the hook declarations: one fixture per hook in HOOKS, fitting its view,
+// The golden callback bodies against the hook declarations: one fixture per hook in CALLBACKS, fitting its view,
 // with the keys and value types the hook's own body builder produces; the seed pages' examples
 // key for key; and example answers that each before-hook's `modifiable` schema accepts (or refuses).
 
@@ -6,16 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   EXAMPLE_TENCENT_CONTEXT,
-  HOOK_KEYS,
-  HOOKS,
+  CALLBACK_KEYS,
+  CALLBACKS,
   openimBody,
   tencentBodies,
   readOpenIMAnswer,
   SchemaError,
   type EventOf,
-  type HookDefinition,
-  type HookKey,
-  type Hooks,
+  type CallbackDefinition,
+  type CallbackKey,
+  type Callbacks,
 } from '@huddle/protocol';
 import { describe, expect, it } from 'vitest';
 import { checkJson } from './json-schema.js';
@@ -34,16 +34,16 @@ import {
 } from './shape.js';
 import { itWithSeeds, readSeed } from './seeds.js';
 
-const hooks = HOOK_KEYS.map((key) => [key, HOOKS[key] as HookDefinition] as const);
+const hooks = CALLBACK_KEYS.map((key) => [key, CALLBACKS[key] as CallbackDefinition] as const);
 const beforeHooks = hooks.filter(([, h]) => h.phase === 'before');
-const commandOf = (key: HookKey) => HOOKS[key].openim.command;
+const commandOf = (key: CallbackKey) => CALLBACKS[key].openim.command;
 
 // ---------------------------------------------------------------------------------------------
-// A representative event per hook (its declaration's example, which `huddle hooks test` sends), and, for hooks with nullable
+// A representative event per hook (its declaration's example, which `huddle callbacks test` sends), and, for hooks with nullable
 // fields, the same event with every optional field "not part of the change".
 
-const EVENTS = Object.fromEntries(HOOK_KEYS.map((key) => [key, HOOKS[key].example])) as {
-  [K in HookKey]: EventOf<Hooks[K]>;
+const EVENTS = Object.fromEntries(CALLBACK_KEYS.map((key) => [key, CALLBACKS[key].example])) as {
+  [K in CallbackKey]: EventOf<Callbacks[K]>;
 };
 const infoUnset = {
   ...EVENTS.beforeSetGroupInfo,
@@ -59,7 +59,7 @@ const infoUnset = {
 const memberUnset = { ...EVENTS.beforeSetGroupMemberInfo, nickname: null, faceURL: null, roleLevel: null, ex: null };
 const profileUnset = { ...EVENTS.beforeUpdateUserInfoEx, nickname: null, faceURL: null, ex: null };
 
-const UNSET: { [K in HookKey]?: EventOf<Hooks[K]> } = {
+const UNSET: { [K in CallbackKey]?: EventOf<Callbacks[K]> } = {
   beforeSetGroupInfo: infoUnset,
   afterSetGroupInfo: infoUnset,
   beforeSetGroupInfoEx: infoUnset,
@@ -70,7 +70,7 @@ const UNSET: { [K in HookKey]?: EventOf<Hooks[K]> } = {
   afterUpdateUserInfoEx: profileUnset,
 };
 
-const bodyOf = (key: HookKey, event: unknown) => openimBody(HOOKS[key] as HookDefinition, event as object);
+const bodyOf = (key: CallbackKey, event: unknown) => openimBody(CALLBACKS[key] as CallbackDefinition, event as object);
 
 // ---------------------------------------------------------------------------------------------
 // The seed pages' example request bodies, as printed (../shared/seeds/000, 002, 003, 004).
@@ -180,13 +180,13 @@ function topLevelNulls(body: Record<string, unknown>): string[] {
 // ---------------------------------------------------------------------------------------------
 
 describe('the fixture directory', () => {
-  it('holds exactly one request fixture per hook in HOOKS, named by its OpenIM command', () => {
+  it('holds exactly one request fixture per hook in CALLBACKS, named by its OpenIM command', () => {
     const files = fs
       .readdirSync(FIXTURE_DIR)
       .filter((f) => f.endsWith('.json'))
       .sort();
-    expect(files).toEqual(HOOK_KEYS.map((k) => `${commandOf(k)}.json`).sort());
-    expect(files).toHaveLength(HOOK_KEYS.length);
+    expect(files).toEqual(CALLBACK_KEYS.map((k) => `${commandOf(k)}.json`).sort());
+    expect(files).toHaveLength(CALLBACK_KEYS.length);
     expect(fs.existsSync(path.join(FIXTURE_DIR, 'README.md'))).toBe(true);
   });
 
@@ -200,7 +200,7 @@ describe('the fixture directory', () => {
   });
 
   it('commands are distinct, so every fixture file belongs to one hook', () => {
-    expect(new Set(HOOK_KEYS.map(commandOf)).size).toBe(HOOK_KEYS.length);
+    expect(new Set(CALLBACK_KEYS.map(commandOf)).size).toBe(CALLBACK_KEYS.length);
   });
 });
 
@@ -258,10 +258,10 @@ describe('the seed pages', () => {
     },
   );
 
-  it('covers the four seed callbacks, each declared in HOOKS', () => {
+  it('covers the four seed callbacks, each declared in CALLBACKS', () => {
     expect(Object.keys(SEED_EXAMPLES).sort()).toEqual(
       ['afterCreateGroup', 'afterQuitGroup', 'afterMemberJoinGroup', 'beforeSetGroupMemberInfo']
-        .map((k) => commandOf(k as HookKey))
+        .map((k) => commandOf(k as CallbackKey))
         .sort(),
     );
   });
@@ -280,7 +280,7 @@ describe('the seed pages', () => {
     expect(loadFixture('callbackAfterMemberJoinGroupCommand').body.callbackCommand).toBe(
       'callbackAfterMemberJoinGroupCommand',
     );
-    expect(HOOKS.afterMemberJoinGroup.openim.command).toBe('callbackAfterMemberJoinGroupCommand');
+    expect(CALLBACKS.afterMemberJoinGroup.openim.command).toBe('callbackAfterMemberJoinGroupCommand');
   });
 
   it('004: the modify example is the page\'s "Allow Modification" answer', () => {

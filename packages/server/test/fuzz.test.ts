@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOOK_KEYS, HOOKS, orderingKeyOf, type HookDefinition } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, orderingKeyOf, type CallbackDefinition } from '@huddle/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { groupViolations, messageViolations, outboxViolations } from './db-invariants.js';
@@ -28,10 +28,13 @@ const STEPS = Number(process.env.FUZZ_STEPS ?? 60);
 
 const USERS = Array.from({ length: 8 }, (_, i) => `fz${i}`);
 const PATHS = Object.keys(REQUESTS);
-const AFTER_KEYS = HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after');
+const AFTER_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'after');
 /** The queue a received body belongs to (its group's; a user's for the user hooks, whose bodies carry the same keys as their events). */
 const queueOf = (command: string, body: object) =>
-  orderingKeyOf(HOOKS[HOOK_KEYS.find((k) => HOOKS[k].openim.command === command)!] as HookDefinition, body);
+  orderingKeyOf(
+    CALLBACKS[CALLBACK_KEYS.find((k) => CALLBACKS[k].openim.command === command)!] as CallbackDefinition,
+    body,
+  );
 
 let s: TestServer;
 let rx: Receiver;
@@ -57,7 +60,7 @@ beforeAll(async () => {
     retrySchedule: [0.05, 0.1],
     hooks: Object.fromEntries(AFTER_KEYS.map((k) => [k, { enable: true, timeout: 2 }])),
   });
-  s = await startServer({ dir, env: { HUDDLE_WEBHOOKS: webhooks } });
+  s = await startServer({ dir, env: { HUDDLE_CALLBACKS: webhooks } });
   await s.register(...USERS);
   for (const u of USERS) tokens.set(u, await s.tokenFor(u));
   tokens.set('imAdmin', s.adminToken);
@@ -234,7 +237,7 @@ function build(st: Step, n: number): Request {
   const callers = [...USERS, 'imAdmin'];
   let who = st.caller >= USERS.length ? 'imAdmin' : callers[st.caller]!;
   // An accepted set_config would switch the hooks off: only non-admins send it.
-  if (st.path === '/webhook/set_config' && who === 'imAdmin') who = USERS[0]!;
+  if (st.path === '/callback/set_config' && who === 'imAdmin') who = USERS[0]!;
   const body: Record<string, unknown> = REQUESTS[st.path]!(picker(st.picks));
   if (st.path === '/auth/parse_token') body.token = tokens.get(USERS[st.picks[0]! % USERS.length]!);
   const req: Request = {

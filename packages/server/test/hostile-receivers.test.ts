@@ -5,14 +5,14 @@
 // along the API answers other callers at once, and huddle reads no more than 1 MiB of any answer.
 
 import type http from 'node:http';
-import { HOOKS, type HookKey } from '@huddle/protocol';
+import { CALLBACKS, type CallbackKey } from '@huddle/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { startReceiver, webhooksDocument, type Answer, type HookEntry, type Receiver } from './receiver.js';
 import { eventually } from './wait.js';
 
 const MIB = 1024 * 1024;
-const cmd = (key: HookKey) => HOOKS[key].openim.command;
+const cmd = (key: CallbackKey) => CALLBACKS[key].openim.command;
 
 let s: TestServer;
 let rx: Receiver;
@@ -31,7 +31,7 @@ afterAll(async () => {
 /** Sets the hooks through the admin API, with a short retry schedule: three attempts in all. */
 async function configure(hooks: Record<string, HookEntry>): Promise<void> {
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     { config: webhooksDocument({ url: rx.url, retrySchedule: [0.05, 0.05], hooks }) },
     s.adminToken,
   );
@@ -192,7 +192,7 @@ describe('before-callbacks against a hostile business server', () => {
 
 describe('modifiable fields with wrong types', () => {
   /** [hook, its answer]: each answer allows, with a modification of the wrong type or out of range. */
-  const cases: [HookKey, Record<string, unknown>][] = [
+  const cases: [CallbackKey, Record<string, unknown>][] = [
     ['beforeSetGroupInfo', { groupName: 123 }],
     ['beforeSetGroupInfo', { needVerification: '1' }],
     ['beforeSetGroupInfo', { ex: { nested: true } }],

@@ -1,6 +1,6 @@
 // U+0000 in any string input is refused with ArgsError (1001) naming the field, and changes nothing:
 // every REST body (PostgreSQL's text cannot hold NUL, so these answered 500 there; SQLite stored
-// them), the webhooks file (at start-up and in `huddle config check`) and /webhook/set_config.
+// them), the callbacks file (at start-up and in `huddle config check`) and /callback/set_config.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -95,7 +95,7 @@ const cases = (): Case[] => [
   ],
   ['/group/quit_group', { groupID: `${NUL}` }, 'member', 'groupID'],
   ['/group/mute_group_member', { groupID: '', userID: `nul_m${NUL}`, mutedSeconds: 60 }, 'owner', 'userID'],
-  ['/webhook/get_event', { eventID: `evt_${NUL}` }, 'admin', 'eventID'],
+  ['/callback/get_event', { eventID: `evt_${NUL}` }, 'admin', 'eventID'],
 ];
 
 describe('NUL in a REST body', () => {
@@ -124,9 +124,9 @@ describe('NUL in a REST body', () => {
   });
 });
 
-describe('NUL in the webhook configuration', () => {
-  it('/webhook/set_config answers 1001 naming the key and keeps the configuration in force', async () => {
-    const before = await s.client.ok('/webhook/get_config', {}, s.adminToken);
+describe('NUL in the callback configuration', () => {
+  it('/callback/set_config answers 1001 naming the key and keeps the configuration in force', async () => {
+    const before = await s.client.ok('/callback/get_config', {}, s.adminToken);
     const bad: [Record<string, unknown>, string][] = [
       [{ url: `http://127.0.0.1:9/cb${NUL}` }, 'url'],
       [
@@ -139,19 +139,19 @@ describe('NUL in the webhook configuration', () => {
       [{ url: 'http://127.0.0.1:9/cb', [`after${NUL}`]: { enable: true } }, '(top level)'],
     ];
     for (const [config, key] of bad) {
-      const res = await s.client.post('/webhook/set_config', { config }, s.adminToken);
+      const res = await s.client.post('/callback/set_config', { config }, s.adminToken);
       expect(res.errCode, key).toBe(1001);
-      expect(res.errDlt).toContain(`webhook configuration: ${key}: `);
+      expect(res.errDlt).toContain(`callback configuration: ${key}: `);
       expect(res.errDlt).toContain('must not contain NUL');
     }
-    expect(await s.client.ok('/webhook/get_config', {}, s.adminToken)).toEqual(before);
+    expect(await s.client.ok('/callback/get_config', {}, s.adminToken)).toEqual(before);
   });
 
-  it('a webhooks file with NUL stops the start-up, naming the key', async () => {
+  it('a callbacks file with NUL stops the start-up, naming the key', async () => {
     const file = path.join(s.dir, 'nul-webhooks.yml');
     fs.writeFileSync(file, 'url: "http://127.0.0.1:9/cb\\0x"\nafterQuitGroup: {enable: true}\n');
-    await expect(startServer({ env: { HUDDLE_WEBHOOKS: file } })).rejects.toThrow(
-      'webhook configuration: url: must not contain NUL',
+    await expect(startServer({ env: { HUDDLE_CALLBACKS: file } })).rejects.toThrow(
+      'callback configuration: url: must not contain NUL',
     );
   });
 

@@ -4,14 +4,14 @@
 // would re-route the message, refused), OpenIM's deniedTypes / attentionIds filters, and the read
 // callbacks of mark_conversation_as_read.
 
-import { HOOKS, MESSAGE_HOOK_KEYS, type HookKey } from '@huddle/protocol';
+import { CALLBACKS, MESSAGE_HOOK_KEYS, type CallbackKey } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { DEFAULT_ANSWER, startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
 import { expectShape, loadResponse } from './shape.js';
 
-const im = (key: HookKey) => HOOKS[key].openim.command;
-const tc = (key: HookKey) => HOOKS[key].tencent!.command;
+const im = (key: CallbackKey) => CALLBACKS[key].openim.command;
+const tc = (key: CallbackKey) => CALLBACKS[key].tencent!.command;
 const SDK_APP_ID = '1400000001';
 
 let s: TestServer;
@@ -23,7 +23,7 @@ const uid = (p: string) => `${p}${++n}`;
 /** OpenIM's endpoint at the top-level url with `hooks`; a Tencent endpoint with `tencent` when given. */
 async function configure(hooks: Record<string, unknown>, tencent?: Record<string, unknown>) {
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     {
       config: {
         url: rx.url,
@@ -37,7 +37,7 @@ async function configure(hooks: Record<string, unknown>, tencent?: Record<string
     s.adminToken,
   );
 }
-const on = (keys: readonly HookKey[], extra: Record<string, unknown> = {}) =>
+const on = (keys: readonly CallbackKey[], extra: Record<string, unknown> = {}) =>
   Object.fromEntries(keys.map((k) => [k, { enable: true, timeout: 5, ...extra }]));
 
 beforeAll(async () => {
@@ -114,7 +114,7 @@ describe("OpenIM's message callbacks", () => {
       { userID: bob, conversationID: `si_${si[0]}_${si[1]}`, hasReadSeq: 1, seqs: [1] },
       s.adminToken,
     );
-    const afters = MESSAGE_HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after');
+    const afters = MESSAGE_HOOK_KEYS.filter((k) => CALLBACKS[k].phase === 'after');
     await rx.waitFor((rs) => afters.every((k) => rs.some(about(im(k), alice, bob))));
     for (const key of MESSAGE_HOOK_KEYS) {
       const got = rx.requests(about(im(key), alice, bob));
@@ -189,7 +189,7 @@ describe("OpenIM's message callbacks", () => {
     const got = await rx.waitForCount(5, about(im('afterSendGroupMsg'), groupID));
     expect(got.map((r) => r.body.seq)).toEqual([1, 2, 3, 4, 5]);
     const log = await s.client.ok(
-      '/webhook/list_events',
+      '/callback/list_events',
       { hook: 'afterSendGroupMsg', groupID: conv, pagination: { pageNumber: 1, showNumber: 10 } },
       s.adminToken,
     );
@@ -301,7 +301,7 @@ describe("OpenIM's message callbacks", () => {
     const typing = await toGroup(alice, groupID, '', { contentType: 113, content: { msgTips: 'typing' } });
     expect(typing.errCode, typing.errDlt).toBe(0);
     expect(typing.data.seq).toBe(0);
-    const ours = (key: HookKey) => (r: ReceivedRequest) => r.command === im(key) && r.body.groupID === groupID;
+    const ours = (key: CallbackKey) => (r: ReceivedRequest) => r.command === im(key) && r.body.groupID === groupID;
     await rx.waitForCount(2, ours('afterSendGroupMsg'));
     await rx.waitForCount(2, ours('afterMsgSaveDB'));
     expect(rx.requests(ours('beforeSendGroupMsg')).map((r) => r.body.contentType)).toEqual([110]);
@@ -320,7 +320,7 @@ describe("OpenIM's message callbacks", () => {
     });
     // Requests about these two teams only (an earlier test's deliveries may still arrive).
     const ids = new Set([t1.groupID, t2.groupID, t1.bob, t1.owner]);
-    const ours = (key: HookKey) => (r: ReceivedRequest) =>
+    const ours = (key: CallbackKey) => (r: ReceivedRequest) =>
       r.command === im(key) && (ids.has(r.body.groupID) || ids.has(r.body.recvID));
     await toGroup(t1.alice, t1.groupID, 'one');
     await toGroup(t2.alice, t2.groupID, 'two');
@@ -339,7 +339,7 @@ describe("OpenIM's message callbacks", () => {
     const events = async (hook: string, groupID: string) =>
       (
         await s.client.ok(
-          '/webhook/list_events',
+          '/callback/list_events',
           { hook, groupID, pagination: { pageNumber: 1, showNumber: 10 } },
           s.adminToken,
         )
@@ -353,7 +353,7 @@ describe("OpenIM's message callbacks", () => {
       ...on(['beforeSendSingleMsg'], { deniedTypes: [102, 103] }),
       ...on(['afterSendGroupMsg'], { attentionIds: ['g1'], deniedTypes: [] }),
     });
-    const doc = (await s.client.ok('/webhook/get_config', {}, s.adminToken)).config;
+    const doc = (await s.client.ok('/callback/get_config', {}, s.adminToken)).config;
     expect(doc.beforeSendSingleMsg).toEqual({
       enable: true,
       timeout: 5,
@@ -363,7 +363,7 @@ describe("OpenIM's message callbacks", () => {
     expect(doc.afterSendGroupMsg).toEqual({ enable: true, timeout: 5, attentionIds: ['g1'], deniedTypes: [] });
     expect(doc.afterQuitGroup).toEqual({ enable: false, timeout: 5 });
     const bad = await s.client.post(
-      '/webhook/set_config',
+      '/callback/set_config',
       { config: { url: rx.url, afterSendGroupMsg: { enable: true, deniedTypes: ['text'] } } },
       s.adminToken,
     );
@@ -373,7 +373,7 @@ describe("OpenIM's message callbacks", () => {
 });
 
 describe("Tencent's message callbacks", () => {
-  const TENCENT_KEYS = MESSAGE_HOOK_KEYS.filter((k) => HOOKS[k].tencent);
+  const TENCENT_KEYS = MESSAGE_HOOK_KEYS.filter((k) => CALLBACKS[k].tencent);
 
   it('send Group and C2C bodies with their fixture shapes; the afters carry the seq', async () => {
     await configure({}, on(TENCENT_KEYS));

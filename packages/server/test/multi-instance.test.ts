@@ -1,7 +1,7 @@
 // Several huddle instances on one PostgreSQL database (issue 4):
 // - three processes started at the same moment on an empty database migrate it once and share one
 //   generated admin secret;
-// - a webhook configuration saved on one instance takes effect on the others without a restart;
+// - a callback configuration saved on one instance takes effect on the others without a restart;
 // - the README's two-instance setup (`huddle serve --no-worker` + `huddle worker`) works end to end,
 //   and an API-only instance's changes reach the worker instance promptly (LISTEN/NOTIFY);
 // - two `huddle serve` processes under concurrent load from both, one killed with SIGKILL mid-load:
@@ -19,7 +19,7 @@ import type { AttemptNotice } from '@huddle/protocol';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, type App, type AppOptions } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/server-config.js';
 import { createLogger } from '../src/logger.js';
 import { Client, TEST_SECRET } from './harness.js';
 import { testClock } from './clock.js';
@@ -155,10 +155,10 @@ async function inProcessInstances(
   return { apps, clients };
 }
 
-/** GET /webhook/live as the console reads it: the `attempt` events, as they arrive. */
+/** GET /callback/live as the console reads it: the `attempt` events, as they arrive. */
 async function openLiveStream(baseURL: string, token: string): Promise<{ notices: AttemptNotice[]; close(): void }> {
   const notices: AttemptNotice[] = [];
-  const req = http.get(`${baseURL}/webhook/live`, { headers: { token } });
+  const req = http.get(`${baseURL}/callback/live`, { headers: { token } });
   const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
     req.once('response', resolve).once('error', reject),
   );
@@ -288,7 +288,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     expect(statuses.slice(LIMIT)).toEqual(Array(6).fill(429));
   }, 180_000);
 
-  it.concurrent('a webhook configuration saved on one instance takes effect on the others without a restart', async () => {
+  it.concurrent('a callback configuration saved on one instance takes effect on the others without a restart', async () => {
     const db = await database();
     const rx = await startReceiver();
     cleanups.push(() => rx.close());
@@ -320,17 +320,17 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       afterQuitGroup: { enable: true, timeout: 2 },
     };
     let appliedOnB: number | undefined;
-    apps[1]!.webhooks.onChange(() => (appliedOnB ??= performance.now()));
-    await a.ok('/webhook/set_config', { config }, token);
+    apps[1]!.callbackConfig.onChange(() => (appliedOnB ??= performance.now()));
+    await a.ok('/callback/set_config', { config }, token);
     const answered = performance.now();
     await eventually(
-      async () => (await b.ok('/webhook/get_config', {}, token)).config.url === rx.url,
+      async () => (await b.ok('/callback/get_config', {}, token)).config.url === rx.url,
       30_000,
       'B to run the configuration saved on A',
     );
     const delay = Math.round(Math.max(0, appliedOnB! - answered));
-    expect(apps[1]!.webhooks.config.deliveryConcurrency).toBe(7);
-    expect((await b.ok('/webhook/get_config', {}, token)).source).toBe('api');
+    expect(apps[1]!.callbackConfig.config.deliveryConcurrency).toBe(7);
+    expect((await b.ok('/callback/get_config', {}, token)).source).toBe('api');
     console.log(`shared configuration: saved on A, applied on B ${delay} ms after A answered (LISTEN/NOTIFY)`);
 
     // B now enqueues with it, and the callbacks arrive.
@@ -347,12 +347,12 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const { apps, clients } = await inProcessInstances(2, db.url, {}, { settingsPollMs: 100 });
     const { token } = await clients[0]!.ok('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     await clients[0]!.ok(
-      '/webhook/set_config',
+      '/callback/set_config',
       { config: { url: rx.url, deliveryConcurrency: 7, afterMemberJoinGroup: { enable: true, timeout: 2 } } },
       token,
     );
     await eventually(
-      () => apps.every((app) => app.webhooks.config.deliveryConcurrency === 7),
+      () => apps.every((app) => app.callbackConfig.config.deliveryConcurrency === 7),
       30_000,
       'both instances to run the saved configuration',
     );
@@ -367,11 +367,11 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     };
     await query(db.url, "UPDATE settings SET value = $1, updated_at = 1 WHERE key = 'webhooks'", [JSON.stringify(doc)]);
     await eventually(
-      () => apps.every((app) => app.webhooks.config.deliveryConcurrency === 3),
+      () => apps.every((app) => app.callbackConfig.config.deliveryConcurrency === 3),
       30_000,
       'both instances to re-read the configuration',
     );
-    expect(apps.every((app) => !app.webhooks.config.endpoints[0]!.hooks.afterMemberJoinGroup.enable)).toBe(true);
+    expect(apps.every((app) => !app.callbackConfig.config.endpoints[0]!.hooks.afterMemberJoinGroup.enable)).toBe(true);
   }, 180_000);
 
   it.concurrent("an API-only instance's changes wake a worker-only instance (LISTEN/NOTIFY), not its poll", async () => {
@@ -397,7 +397,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       token,
     );
     await api.ok(
-      '/webhook/set_config',
+      '/callback/set_config',
       {
         config: {
           url: rx.url,
@@ -430,7 +430,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       hooks: { afterMemberJoinGroup: { enable: true, timeout: 5 }, afterQuitGroup: { enable: true, timeout: 5 } },
     });
     // As in the README (run from the checkout), with free ports instead of 10002 and 10003.
-    const env = { HUDDLE_DATABASE: db.url, HUDDLE_SECRET: TEST_SECRET, HUDDLE_WEBHOOKS: webhooks };
+    const env = { HUDDLE_DATABASE: db.url, HUDDLE_SECRET: TEST_SECRET, HUDDLE_CALLBACKS: webhooks };
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const api = await huddle(['serve', '--no-worker', '--port', String(apiPort)], env, { cwd: ROOT });
     const worker = await huddle(['worker', '--port', String(workerPort)], env, { cwd: ROOT });
@@ -441,7 +441,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     // The worker instance answers /healthz and /metrics, and nothing of the API.
     expect((await worker.client.raw('/healthz', undefined, { method: 'GET', operationID: null })).status).toBe(200);
     const metrics = await worker.client.raw('/metrics', undefined, { method: 'GET', operationID: null });
-    expect(metrics.text).toContain('huddle_webhook_in_flight');
+    expect(metrics.text).toContain('huddle_callback_in_flight');
     const refused = await worker.client.raw('/auth/get_admin_token', { secret: TEST_SECRET, userID: 'imAdmin' });
     expect(refused.status).toBe(404);
 
@@ -543,7 +543,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
     const env = {
       HUDDLE_DATABASE: db.url,
       HUDDLE_SECRET: TEST_SECRET,
-      HUDDLE_WEBHOOKS: webhooks,
+      HUDDLE_CALLBACKS: webhooks,
       HUDDLE_PORT: '0',
       HUDDLE_LEASE_MARGIN_SECONDS: '2',
     };

@@ -104,7 +104,7 @@ step('auth', [], async () => {
 });
 
 step('config', [], async () => {
-  await call('/webhook/get_config', {});
+  await call('/callback/get_config', {});
   // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
   rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
   const config = webhooksDocument({
@@ -112,7 +112,7 @@ step('config', [], async () => {
     retrySchedule: [0.05],
     hooks: { afterCreateGroup: { enable: true } },
   });
-  expect((await call('/webhook/set_config', { config })).source).toBe('api');
+  expect((await call('/callback/set_config', { config })).source).toBe('api');
 });
 
 let groupID = '';
@@ -187,16 +187,16 @@ step('delivery', ['groups'], async () => {
     groupInfo: { groupID: DEAD_GROUP, groupName: 'Unlucky', groupType: 2 },
   });
   const first = (status: string) => async () =>
-    (await s.client.ok('/webhook/list_events', { status, pagination: page() }, s.adminToken)).events[0];
+    (await s.client.ok('/callback/list_events', { status, pagination: page() }, s.adminToken)).events[0];
   const dead = await eventually(first('dead'), 8000, 'a dead-lettered callback');
   const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
-  expect((await call('/webhook/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
-  expect((await call('/webhook/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
-  expect(await call('/webhook/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
-  expect(await call('/webhook/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
+  expect((await call('/callback/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
+  expect((await call('/callback/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
+  expect(await call('/callback/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
+  expect(await call('/callback/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
   // Nothing waits for a scheduled retry here: retry now has nothing to do.
-  expect(await call('/webhook/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
-  expect(await call('/webhook/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
+  expect(await call('/callback/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
+  expect(await call('/callback/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
 });
 
 step('messages', ['auth'], async () => {
@@ -255,7 +255,7 @@ step('modified message', ['auth', 'config'], async () => {
     retrySchedule: [0.05],
     hooks: { afterCreateGroup: { enable: true }, beforeMsgModify: { enable: true } },
   });
-  await call('/webhook/set_config', { config });
+  await call('/callback/set_config', { config });
   rx.answer('callbackBeforeMsgModifyCommand', {
     body: { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0, ex: 'reviewed', atUserIDList: [JOINER] },
   });

@@ -3,16 +3,16 @@
 //   const e = newEvent('g1');
 //   await enqueue(s.app, e);
 
-import { HOOKS, type AfterHookKey } from '@huddle/protocol';
+import { CALLBACKS, type AfterCallbackKey } from '@huddle/protocol';
 import type { App } from '../src/app.js';
 import type { NewEvent } from '../src/storage/records.js';
 
 let counter = 0;
 
-/** An outbox row as CallbackHooks.after writes it, for enqueuing directly; ids are unique per process. */
+/** An outbox row as CallbackDispatcher.after writes it, for enqueuing directly; ids are unique per process. */
 export function newEvent(
   groupID: string,
-  hook: AfterHookKey = 'afterQuitGroup',
+  hook: AfterCallbackKey = 'afterQuitGroup',
   extra: Record<string, unknown> = {},
 ): NewEvent {
   const n = ++counter;
@@ -21,10 +21,10 @@ export function newEvent(
     id,
     hook,
     endpoint: 'default',
-    command: HOOKS[hook].openim.command,
+    command: CALLBACKS[hook].openim.command,
     orderingKey: groupID,
     operationID: `op-${id}`,
-    payload: JSON.stringify({ callbackCommand: HOOKS[hook].openim.command, groupID, userID: `u${n}`, n, ...extra }),
+    payload: JSON.stringify({ callbackCommand: CALLBACKS[hook].openim.command, groupID, userID: `u${n}`, n, ...extra }),
     createdAt: Date.now(),
   };
 }

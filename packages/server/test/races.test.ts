@@ -4,12 +4,12 @@
 // answers. The final transaction sees the change and asks again from the new facts (or refuses after
 // three changed rounds), so nobody joins without beforeMemberJoinGroup asked and allowed.
 
-import { HOOKS, type HookKey } from '@huddle/protocol';
+import { CALLBACKS, type CallbackKey } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
-const cmd = (key: HookKey) => HOOKS[key].openim.command;
+const cmd = (key: CallbackKey) => CALLBACKS[key].openim.command;
 const REJECT = { body: { actionCode: 0, nextCode: 1, errCode: 5001, errMsg: 'not this user', errDlt: 'policy' } };
 
 let s: TestServer;
@@ -34,7 +34,7 @@ beforeEach(async () => {
     beforeInviteUserToGroup: hook,
     beforeMemberJoinGroup: hook,
   };
-  await s.client.ok('/webhook/set_config', { config }, s.adminToken);
+  await s.client.ok('/callback/set_config', { config }, s.adminToken);
 });
 
 async function memberIDs(groupID: string): Promise<string[]> {
@@ -50,7 +50,7 @@ const setNeedVerification = (groupID: string, needVerification: number, token: s
   s.client.ok('/group/set_group_info_ex', { groupID, needVerification }, token);
 
 /** The business server makes `change` through the API while its first `key` callback is in flight, then allows. */
-function changeDuringFirstAsk(key: HookKey, change: () => Promise<unknown>): () => number {
+function changeDuringFirstAsk(key: CallbackKey, change: () => Promise<unknown>): () => number {
   let asks = 0;
   rx.answer(cmd(key), async () => {
     if (asks++ === 0) await change();

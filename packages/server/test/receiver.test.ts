@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Agent, Pool, request } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadWebhookFile } from '../src/webhooks/config.js';
+import { loadCallbackFile } from '../src/callbacks/config-file.js';
 import {
   DEFAULT_ANSWER,
   startReceiver,
@@ -233,7 +233,7 @@ describe('writeWebhooksYaml', () => {
     // webhooksDocument is the document the file holds (what set_config takes), in the same order.
     expect(Object.entries(parseYaml(text))).toEqual(Object.entries(webhooksDocument(options)));
 
-    const { config } = loadWebhookFile(file);
+    const { config } = loadCallbackFile(file);
     expect(config.endpoints[0]!.url).toBe(receiver.url);
     expect(config.endpoints[0]!.signingSecret).toBe(secret);
     expect(config.retrySchedule).toEqual([5_000, 300_000, 30_000]);

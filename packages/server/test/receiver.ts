@@ -366,7 +366,7 @@ export interface WebhooksYamlOptions {
 
 /**
  * The document writeWebhooksYaml writes (top-level `url`, one entry per hook): also what
- * /webhook/set_config and `app.webhooks.replace` take, so a test can give the server the same config.
+ * /callback/set_config and `app.callbackConfig.replace` take, so a test can give the server the same config.
  */
 export function webhooksDocument(options: WebhooksYamlOptions): Record<string, unknown> {
   const doc: Record<string, unknown> = { url: options.url };

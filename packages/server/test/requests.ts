@@ -145,21 +145,21 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/friend/get_full_friend_user_ids': (p) => ({ idHash: p.int(2), userID: p.user() }),
   '/friend/get_friend_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/friend/get_black_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
-  '/webhook/get_config': () => ({}),
+  '/callback/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
-  '/webhook/set_config': () => ({ config: { url: '' } }),
-  '/webhook/list_events': (p) => ({ pagination: pagination(p) }),
-  '/webhook/get_event': (p) => ({ eventID: p.eventID() }),
-  '/webhook/replay_event': (p) => ({ eventID: p.eventID() }),
-  '/webhook/replay_dead': (p) => ({ groupID: p.group() }),
-  '/webhook/retry_event': (p) => ({ eventID: p.eventID() }),
-  '/webhook/retry_pending': (p) => ({ groupID: p.group() }),
+  '/callback/set_config': () => ({ config: { url: '' } }),
+  '/callback/list_events': (p) => ({ pagination: pagination(p) }),
+  '/callback/get_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/replay_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/replay_dead': (p) => ({ groupID: p.group() }),
+  '/callback/retry_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/retry_pending': (p) => ({ groupID: p.group() }),
 };
 
 /** Every POST path the server serves, with its token requirement. */
 export function routePaths(app: App): { path: string; public: boolean }[] {
   const routes = allRoutes(app.services, {
-    settings: app.webhooks,
+    settings: app.callbackConfig,
     now: Date.now,
   });
   return routes.map((r) => ({ path: r.path, public: r.public === true }));

@@ -50,7 +50,7 @@ beforeEach(() => {
 
 async function configure(failedContinue = true, beforeTimeout = 2) {
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     {
       config: {
         url,
@@ -69,7 +69,7 @@ const delivered = (groupID: string, attempts = 1) =>
   eventually(
     async () => {
       const { events } = await s.client.ok(
-        '/webhook/list_events',
+        '/callback/list_events',
         { groupID, hook: 'afterCreateGroup', pagination: { pageNumber: 1, showNumber: 10 } },
         s.adminToken,
       );
@@ -97,7 +97,7 @@ describe('at-least-once delivery to an SDK receiver', () => {
     await s.register(o);
     const g = await createGroup(s, { owner: o });
     const first = await delivered(g.groupID);
-    await s.client.ok('/webhook/replay_event', { eventID: first.eventID }, s.adminToken);
+    await s.client.ok('/callback/replay_event', { eventID: first.eventID }, s.adminToken);
     expect((await delivered(g.groupID, first.attempts + 1)).attempts).toBe(first.attempts + 1);
     expect(created).toEqual([g.groupID]);
   });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CallbackSender } from '../src/webhooks/send.js';
+import { CallbackSender } from '../src/callbacks/send.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

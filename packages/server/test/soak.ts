@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOOK_KEYS, HOOKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
 import { groupViolations, messageViolations, outboxViolations } from './db-invariants.js';
 import { queryDatabase, TEST_SECRET, type Client } from './harness.js';
 import { createTestDatabase } from './postgres.js';
@@ -62,7 +62,7 @@ const webhooks = writeWebhooksYaml(dir, {
   url: rx.url,
   retrySchedule: [0.2, 0.5, 1, 2, 4, 8, 15, 30, 60, 60, 60, 60],
   hooks: Object.fromEntries(
-    HOOK_KEYS.filter((k) => HOOKS[k].phase === 'after').map((k) => [k, { enable: true, timeout: 2 }]),
+    CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'after').map((k) => [k, { enable: true, timeout: 2 }]),
   ),
 });
 let server: ServerProcess = await start();
@@ -75,7 +75,7 @@ async function start(): Promise<ServerProcess> {
   return startServerProcess({
     HUDDLE_DATABASE: database,
     HUDDLE_SECRET: TEST_SECRET,
-    HUDDLE_WEBHOOKS: webhooks,
+    HUDDLE_CALLBACKS: webhooks,
     HUDDLE_LOG_LEVEL: 'info',
     ...pg,
   });

@@ -1,4 +1,4 @@
-// A webhooks file that enables a callback huddle never sends (one of OpenIM's online-state or friend
+// A callbacks file that enables a callback huddle never sends (one of OpenIM's online-state or friend
 // hooks) leaves a business server waiting in vain: a warning, at start-up and in
 // `huddle config check`; a disabled one is only an info line. The user hooks are sent, so they are
 // hooks like any other there.
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-unsent-'));
   fs.writeFileSync(path.join(dir, 'webhooks.yml'), FILE);
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
-  s = await startServer({ dir, logger, env: { HUDDLE_WEBHOOKS: path.join(dir, 'webhooks.yml') } });
+  s = await startServer({ dir, logger, env: { HUDDLE_CALLBACKS: path.join(dir, 'webhooks.yml') } });
 });
 afterAll(async () => {
   await s?.close();
@@ -73,9 +73,9 @@ describe('enabled hooks huddle does not send', () => {
   });
 
   it('start-up: a warning for the enabled ones, info for the rest', () => {
-    const warn = logLines.find((l) => l.msg === 'webhook configuration: enabled callbacks huddle does not send');
+    const warn = logLines.find((l) => l.msg === 'callback configuration: enabled callbacks huddle does not send');
     expect(warn).toMatchObject({ level: 40, keys: ['afterUserKickOff', 'endpoints[0].hooks.afterUserOnline'] });
-    const info = logLines.find((l) => l.msg === 'webhook configuration: ignoring callbacks huddle does not send');
+    const info = logLines.find((l) => l.msg === 'callback configuration: ignoring callbacks huddle does not send');
     expect(info).toMatchObject({ level: 30, keys: ['beforeAddFriend'] });
   });
 });

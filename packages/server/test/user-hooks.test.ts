@@ -3,14 +3,14 @@
 // afterUserRegister; update_user_info_ex and update_user_info send their before and after hooks with
 // OpenIM's bodies, and an echoed answer changes nothing the caller did not ask for.
 
-import { HOOKS, USER_HOOK_KEYS, type HookKey } from '@huddle/protocol';
+import { CALLBACKS, USER_HOOK_KEYS, type CallbackKey } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './harness.js';
 import { DEFAULT_ANSWER, startReceiver, type Receiver, type ReceivedRequest } from './receiver.js';
 import { expectShape } from './shape.js';
 
 const USER_HOOKS = USER_HOOK_KEYS;
-const cmd = (key: HookKey) => HOOKS[key].openim.command;
+const cmd = (key: CallbackKey) => CALLBACKS[key].openim.command;
 const REJECT = { actionCode: 0, nextCode: 1, errCode: 5001, errMsg: 'blocked', errDlt: 'policy 7' };
 /** An OpenIM-style business server: the request echoed back as the answer, changes made by nobody. */
 const echo = (req: ReceivedRequest) => ({ body: { ...DEFAULT_ANSWER, ...req.body } });
@@ -20,7 +20,7 @@ let rx: Receiver;
 let n = 0;
 const uid = (p: string) => `${p}${++n}`;
 
-async function configure(options: { failedContinue?: boolean; enable?: readonly HookKey[] } = {}) {
+async function configure(options: { failedContinue?: boolean; enable?: readonly CallbackKey[] } = {}) {
   const enable = options.enable ?? USER_HOOKS;
   const hooks = Object.fromEntries(
     USER_HOOKS.map((k) => [
@@ -29,7 +29,7 @@ async function configure(options: { failedContinue?: boolean; enable?: readonly 
     ]),
   );
   await s.client.ok(
-    '/webhook/set_config',
+    '/callback/set_config',
     { config: { url: rx.url, retrySchedule: [0.05, 0.1, 0.2], ...hooks } },
     s.adminToken,
   );
@@ -40,7 +40,7 @@ async function usersInfo(...userIDs: string[]) {
 }
 
 /** The after-callback of `key` that names `userID` (they are delivered through the outbox). */
-async function afterFor(key: HookKey, userID: string): Promise<ReceivedRequest> {
+async function afterFor(key: CallbackKey, userID: string): Promise<ReceivedRequest> {
   const match = (r: ReceivedRequest) =>
     r.command === cmd(key) &&
     (r.body.userID === userID || r.body.users?.some((u: { userID: string }) => u.userID === userID));
@@ -49,7 +49,7 @@ async function afterFor(key: HookKey, userID: string): Promise<ReceivedRequest> 
 }
 
 /** Outbox rows of a hook whose body names `text` (committed, so no waiting is involved). */
-async function outboxRows(key: HookKey, text: string) {
+async function outboxRows(key: CallbackKey, text: string) {
   const rows = await s.query<{ payload: string }>(`SELECT payload FROM webhook_events WHERE hook = '${key}'`);
   return rows.filter((r) => r.payload.includes(`"${text}"`));
 }
@@ -310,7 +310,7 @@ describe('update_user_info', () => {
 });
 
 describe('Tencent endpoints', () => {
-  const NO_TENCENT = USER_HOOKS.filter((k) => !HOOKS[k].tencent);
+  const NO_TENCENT = USER_HOOKS.filter((k) => !CALLBACKS[k].tencent);
 
   it('Tencent has a callback only after a profile update', () => {
     expect(NO_TENCENT).toEqual([
@@ -323,7 +323,7 @@ describe('Tencent endpoints', () => {
 
   it.each(NO_TENCENT)('refuse %s: Tencent Cloud Chat has no such callback', async (key) => {
     const res = await s.client.post(
-      '/webhook/set_config',
+      '/callback/set_config',
       {
         config: {
           endpoints: [
@@ -342,7 +342,7 @@ describe('Tencent endpoints', () => {
     await s.register({ userID: u, nickname: 'Ann', faceURL: 'https://f/a.png', ex: 'e0' });
     const hooks = { afterUpdateUserInfo: { enable: true }, afterUpdateUserInfoEx: { enable: true } };
     await s.client.ok(
-      '/webhook/set_config',
+      '/callback/set_config',
       {
         config: {
           retrySchedule: [0.05],

@@ -1,6 +1,6 @@
 // A list of objects in the configuration (endpoints: name, url, dialect, …), edited field by field.
 
-import { blankLike, isScalar, type Doc, type Scalar } from '../configFields';
+import { blankLike, isScalar, type Doc, type Scalar } from '../callbackConfigFields';
 import { FieldError } from './FieldError';
 import { ScalarInput } from './ScalarInput';
 

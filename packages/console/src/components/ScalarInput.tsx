@@ -1,7 +1,7 @@
 // One editable value of the configuration: a checkbox for booleans, text for the rest (numbers are
 // typed as text so a wrong value reaches the server and its error shows here).
 
-import { fromText, type Scalar } from '../configFields';
+import { fromText, type Scalar } from '../callbackConfigFields';
 
 export function ScalarInput({ name, value, onChange }: { name: string; value: Scalar; onChange: (v: Scalar) => void }) {
   if (typeof value === 'boolean') {

@@ -1,20 +1,28 @@
-// The callback configuration: the document /webhook/get_config returns, edited as a form (or as
-// JSON) and saved whole with /webhook/set_config, which applies it at once on every instance.
+// The callback configuration: the document /callback/get_config returns, edited as a form (or as
+// JSON) and saved whole with /callback/set_config, which applies it at once on every instance.
 // The form follows the document's own keys, so new keys (endpoints, …) appear without changes here.
 
 import { useEffect, useState } from 'react';
 import { ApiError, call, messageOf } from '../api';
 import { FieldError } from '../components/FieldError';
-import { HookTable } from '../components/HookTable';
+import { CallbackTable } from '../components/CallbackTable';
 import { ObjectList } from '../components/ObjectList';
 import { ScalarInput } from '../components/ScalarInput';
-import { fieldPaths, kindOf, listFromText, ownerOf, parseConfigError, type Doc, type Scalar } from '../configFields';
+import {
+  fieldPaths,
+  kindOf,
+  listFromText,
+  ownerOf,
+  parseConfigError,
+  type Doc,
+  type Scalar,
+} from '../callbackConfigFields';
 import { formatTime } from '../format';
 import type { ConfigView } from '../types';
 import { useLoad } from '../useLoad';
 
 export function ConfigPage() {
-  const { data, error: loadError } = useLoad(() => call<ConfigView>('/webhook/get_config', {}), []);
+  const { data, error: loadError } = useLoad(() => call<ConfigView>('/callback/get_config', {}), []);
   const [view, setView] = useState<ConfigView>();
   const [doc, setDoc] = useState<Doc>({});
   const [asJson, setAsJson] = useState(false);
@@ -51,7 +59,7 @@ export function ConfigPage() {
     const config = asJson ? (JSON.parse(jsonText) as Doc) : doc;
     setNotice('');
     try {
-      show(await call<ConfigView>('/webhook/set_config', { config }));
+      show(await call<ConfigView>('/callback/set_config', { config }));
       setFailure(undefined);
       setNotice('Saved and applied.');
     } catch (err) {
@@ -152,7 +160,7 @@ export function ConfigPage() {
             })}
           </div>
           <h2>Hooks</h2>
-          <HookTable hooks={hooks} errorAt={errorAt} onChange={set} />
+          <CallbackTable hooks={hooks} errorAt={errorAt} onChange={set} />
         </>
       )}
     </section>

@@ -27,7 +27,7 @@ function requestHeaders(event: EventView, attempt: AttemptView | undefined): [st
 
 export function EventPage({ eventID }: { eventID: string }) {
   const [notice, setNotice] = useState('');
-  const { data, error, reload } = useLoad(() => call<EventDetail>('/webhook/get_event', { eventID }), [eventID]);
+  const { data, error, reload } = useLoad(() => call<EventDetail>('/callback/get_event', { eventID }), [eventID]);
   const pending = data?.event.status === 'pending';
   useEffect(() => {
     if (!pending) return;
@@ -46,12 +46,12 @@ export function EventPage({ eventID }: { eventID: string }) {
     }
   }
   const replay = () =>
-    act('/webhook/replay_event', (count) =>
+    act('/callback/replay_event', (count) =>
       count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.',
     );
   // Its group's oldest pending event goes first: this one, or the one it waits behind.
   const retry = () =>
-    act('/webhook/retry_event', (count) =>
+    act('/callback/retry_event', (count) =>
       count
         ? "Retrying now (its group's oldest pending event first)."
         : 'Not waiting for a retry: in flight or due already.',

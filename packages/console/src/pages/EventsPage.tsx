@@ -10,7 +10,7 @@ import { formatTime, fromLocalInput } from '../format';
 import { Link, navigate } from '../router';
 import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import type { EventView } from '../types';
-import { useHookKeys } from '../useHookKeys';
+import { useCallbackKeys } from '../useCallbackKeys';
 import { useLoad } from '../useLoad';
 import { DataTable } from '../components/DataTable';
 
@@ -32,11 +32,11 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const page = Math.max(1, Number(query.get('page')) || 1);
   const [form, setForm] = useState(applied);
   const [notice, setNotice] = useState('');
-  const hooks = useHookKeys();
+  const hooks = useCallbackKeys();
   const key = query.toString();
   const { data, error, reload } = useLoad(
     () =>
-      call<{ total: number; events: EventView[] }>('/webhook/list_events', {
+      call<{ total: number; events: EventView[] }>('/callback/list_events', {
         ...apiFilter(applied),
         status: applied.status,
         pagination: { pageNumber: page, showNumber: PAGE_SIZE },
@@ -64,9 +64,9 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
     }
   }
   const replayDead = () =>
-    act('/webhook/replay_dead', (count) => `${count} dead event${count === 1 ? '' : 's'} queued again`);
+    act('/callback/replay_dead', (count) => `${count} dead event${count === 1 ? '' : 's'} queued again`);
   const retryPending = () =>
-    act('/webhook/retry_pending', (count) => `${count} waiting group${count === 1 ? '' : 's'} retried now`);
+    act('/callback/retry_pending', (count) => `${count} waiting group${count === 1 ? '' : 's'} retried now`);
   const set = (field: keyof Filters) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
 

@@ -52,7 +52,7 @@ function GroupDetail({ groupID }: { groupID: string }) {
         filter: 0,
         keyword: '',
       }),
-      call<{ total: number; events: EventView[] }>('/webhook/list_events', {
+      call<{ total: number; events: EventView[] }>('/callback/list_events', {
         groupID,
         pagination: { pageNumber: 1, showNumber: RECENT_EVENTS },
       }),

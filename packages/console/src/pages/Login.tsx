@@ -25,7 +25,7 @@ export function Login() {
           ? (await call<{ token: string }>('/auth/get_admin_token', { secret, userID }, '')).token
           : token.trim();
       // Only an app admin's token opens the admin API (1002 otherwise).
-      await call('/webhook/get_config', {}, admin);
+      await call('/callback/get_config', {}, admin);
       setToken(admin);
     } catch (err) {
       setError(messageOf(err));

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  HOOKS,
+  CALLBACKS,
   isTencentCustomDeny,
   isTencentDelivered,
   readTencentAnswer,
@@ -76,7 +76,7 @@ describe('isTencentCustomDeny', () => {
 });
 
 describe("a before-hook's modification under Tencent's answer keys", () => {
-  const invite = HOOKS.beforeInviteUserToGroup;
+  const invite = CALLBACKS.beforeInviteUserToGroup;
   const fields = invite.tencent!.modification;
   const read = (answer: object) =>
     readTencentAnswer(

@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import type { FlagVariable } from '../config.js';
+import type { FlagVariable } from '../server-config.js';
 import { readSecretFile, SECRET_SETTING, secretFile } from '../secret.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { CliError, usageError } from './errors.js';

@@ -1,7 +1,7 @@
 // Flag value parsers shared by the commands; commander reports their errors with the flag's name.
 
 import { InvalidArgumentError } from 'commander';
-import { parseDuration, WebhookConfigError } from '../webhooks/config.js';
+import { parseDuration, CallbackConfigError } from '../callbacks/config-file.js';
 
 export const integer = (min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -15,7 +15,7 @@ export const duration = (value: string): number => {
   try {
     return parseDuration(value, 'duration');
   } catch (err) {
-    if (!(err instanceof WebhookConfigError)) throw err;
+    if (!(err instanceof CallbackConfigError)) throw err;
     throw new InvalidArgumentError('expected a duration such as 5s, 5m, 2h or a number of seconds');
   }
 };

@@ -1,8 +1,8 @@
 // What the deliveries commands share: the event filters of the delivery-log API as flags, and paging through every event a filter matches.
 
-import { HOOK_KEYS, type DeliveryEventPage, type DeliveryEventView } from '@huddle/protocol';
+import { CALLBACK_KEYS, type DeliveryEventPage, type DeliveryEventView } from '@huddle/protocol';
 import { Option, type Command } from 'commander';
-import { parseDuration } from '../webhooks/config.js';
+import { parseDuration } from '../callbacks/config-file.js';
 import type { AdminClient } from './admin-client.js';
 import { usageError } from './errors.js';
 
@@ -27,7 +27,7 @@ const TIME_HELP = 'Unix milliseconds, an ISO date (2024-05-01T12:00Z), or a time
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--hook <hook>', 'only this hook').choices(HOOK_KEYS))
+    .addOption(new Option('--hook <hook>', 'only this hook').choices(CALLBACK_KEYS))
     .option('--group <groupID>', 'only events of this group')
     .option('--endpoint <name>', 'only events for this endpoint')
     .option('--from <time>', `created at or after: ${TIME_HELP}`)
@@ -63,7 +63,7 @@ export async function listAll(
 ): Promise<DeliveryEventView[]> {
   const events: DeliveryEventView[] = [];
   for (let page = 1; ; page++) {
-    const data = await client.call<DeliveryEventPage>('/webhook/list_events', {
+    const data = await client.call<DeliveryEventPage>('/callback/list_events', {
       ...filter,
       pagination: { pageNumber: page, showNumber: PAGE },
     });

@@ -32,7 +32,7 @@ export function addDeliveriesListCommand(deliveries: Command): void {
     async (opts: ServerOptions & FilterOptions & { status?: string; limit: number; page: number; json?: boolean }) => {
       const filter = eventFilter(opts);
       const client = await AdminClient.connect(opts);
-      const data = await client.call<DeliveryEventPage>('/webhook/list_events', {
+      const data = await client.call<DeliveryEventPage>('/callback/list_events', {
         ...filter,
         ...(opts.status ? { status: opts.status } : {}),
         pagination: { pageNumber: opts.page, showNumber: opts.limit },

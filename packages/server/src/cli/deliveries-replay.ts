@@ -34,7 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitForEvent(client: AdminClient, eventID: string, deadline: number): Promise<DeliveryEventDetail> {
   const progress = progressLine();
   for (;;) {
-    const detail = await client.call<DeliveryEventDetail>('/webhook/get_event', { eventID });
+    const detail = await client.call<DeliveryEventDetail>('/callback/get_event', { eventID });
     const { status, attempts, lastError } = detail.event;
     if (status !== 'pending' || Date.now() >= deadline) {
       progress.done(`${eventID}: ${status} after ${attempts} attempt${attempts === 1 ? '' : 's'}`);
@@ -81,7 +81,7 @@ async function tally(client: AdminClient, ids: ReadonlySet<string>, filter: Even
 }
 
 async function replayOne(client: AdminClient, eventID: string, opts: ReplayOptions, deadline: number): Promise<void> {
-  const { count } = await client.call<{ count: number }>('/webhook/replay_event', { eventID });
+  const { count } = await client.call<{ count: number }>('/callback/replay_event', { eventID });
   if (!opts.wait) {
     if (opts.json) return printJson({ eventID, count });
     return print(
@@ -114,7 +114,7 @@ async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: nu
   const ids = new Set(followed.map((e) => e.eventID));
   const range = followedRange(filter, followed);
   finding.done('');
-  const { count } = await client.call<{ count: number }>('/webhook/replay_dead', filter);
+  const { count } = await client.call<{ count: number }>('/callback/replay_dead', filter);
   if (!opts.wait || count === 0) {
     if (opts.json) return printJson({ count });
     return print(count ? `${count} dead event${count === 1 ? ' is' : 's are'} pending again` : 'no dead events match');

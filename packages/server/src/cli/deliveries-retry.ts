@@ -25,8 +25,8 @@ export function addDeliveriesRetryCommand(deliveries: Command): void {
     eventOrFilter(eventID, opts.pending, 'pending', 'to retry every waiting group matching the filters', opts);
     const client = await AdminClient.connect(opts);
     const { count } = eventID
-      ? await client.call<{ count: number }>('/webhook/retry_event', { eventID })
-      : await client.call<{ count: number }>('/webhook/retry_pending', eventFilter(opts));
+      ? await client.call<{ count: number }>('/callback/retry_event', { eventID })
+      : await client.call<{ count: number }>('/callback/retry_pending', eventFilter(opts));
     if (opts.json) return printJson(eventID ? { eventID, count } : { count });
     if (eventID)
       return print(

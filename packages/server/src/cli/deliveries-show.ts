@@ -43,7 +43,7 @@ export function addDeliveriesShowCommand(deliveries: Command): void {
     .option('--json', 'print JSON ({event, attempts})');
   addServerOptions(cmd).action(async (eventID: string, opts: ServerOptions & { json?: boolean }) => {
     const client = await AdminClient.connect(opts);
-    const detail = await client.call<DeliveryEventDetail>('/webhook/get_event', { eventID });
+    const detail = await client.call<DeliveryEventDetail>('/callback/get_event', { eventID });
     if (opts.json) printJson(detail);
     else printEvent(detail);
   });

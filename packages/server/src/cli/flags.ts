@@ -1,7 +1,7 @@
 // Settings given as flags: each flag stands for a HUDDLE_* variable (config.ts FLAGS) and wins over it.
 
 import { Option, type Command } from 'commander';
-import { ConfigError, FLAGS, loadConfig, type Config, type FlagVariable } from '../config.js';
+import { ConfigError, FLAGS, loadConfig, type Config, type FlagVariable } from '../server-config.js';
 import { usageError } from './errors.js';
 
 /** commander's camel-case key of a flag: --pool-size -> poolSize. */

@@ -4,7 +4,7 @@
 // Tencent requests carry ?CallbackCommand=…; each is answered in its own dialect.
 
 import http from 'node:http';
-import { HOOK_KEYS, HOOKS, signatureMatches, tencentSignMatches } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, signatureMatches, tencentSignMatches } from '@huddle/protocol';
 import { InvalidArgumentError, type Command } from 'commander';
 import { integer } from './arguments.js';
 import { note, print, truncate } from './output.js';
@@ -45,9 +45,9 @@ function parseModify(value: string): Record<string, unknown> {
 /** Hook keys to the commands they arrive as (OpenIM's and Tencent's); commands stay as given. */
 function parseOnly(value: string): string[] {
   return value.split(',').flatMap((name) => {
-    const key = HOOK_KEYS.find((k) => k.toLowerCase() === name.trim().toLowerCase());
+    const key = CALLBACK_KEYS.find((k) => k.toLowerCase() === name.trim().toLowerCase());
     if (!key) return [name.trim()];
-    const hook = HOOKS[key];
+    const hook = CALLBACKS[key];
     return [hook.openim.command, ...(hook.tencent ? [hook.tencent.command] : [])];
   });
 }

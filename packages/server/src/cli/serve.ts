@@ -4,10 +4,10 @@
 // server's modules.
 
 import { type App, createApp, type Role } from '../app.js';
-import type { FlagVariable } from '../config.js';
+import type { FlagVariable } from '../server-config.js';
 import { createLogger } from '../logger.js';
 import { isPostgresUrl } from '../storage/open.js';
-import { WebhookConfigError } from '../webhooks/config.js';
+import { CallbackConfigError } from '../callbacks/config-file.js';
 import { usageError } from './errors.js';
 import { loadCliConfig } from './flags.js';
 import { redactPassword } from './redact.js';
@@ -34,7 +34,7 @@ export async function runServer(
   try {
     app = await createApp(config, logger, { role });
   } catch (err) {
-    if (err instanceof WebhookConfigError) throw usageError(err.message);
+    if (err instanceof CallbackConfigError) throw usageError(err.message);
     throw err;
   }
   if (app.secret.generated)

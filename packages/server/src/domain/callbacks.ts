@@ -2,7 +2,14 @@
 // beforeMemberJoinGroup (every path that adds members), and report each join (the seed's
 // afterMemberJoinGroup and OpenIM's afterJoinGroup).
 
-import { applyModification, HOOKS, type BeforeHookKey, type EventOf, type Hooks, type Refusal } from '@huddle/protocol';
+import {
+  applyModification,
+  CALLBACKS,
+  type BeforeCallbackKey,
+  type EventOf,
+  type Callbacks,
+  type Refusal,
+} from '@huddle/protocol';
 import { ApiError } from '../errors.js';
 import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
@@ -16,16 +23,16 @@ type Item<T> = T extends readonly (infer U)[] ? U : T;
  * asked about, or that `refuse` refuses, is an invalid modification: `value` goes on unchanged, or
  * the request is refused without failedContinue.
  */
-export async function ask<K extends BeforeHookKey, T>(
+export async function ask<K extends BeforeCallbackKey, T>(
   hooks: CallbackPort,
   ctx: OpContext,
   key: K,
-  event: EventOf<Hooks[K]>,
+  event: EventOf<Callbacks[K]>,
   value: T,
   options: { groups?: readonly GroupFacts[]; refuse?: Refusal<Item<T>> } = {},
 ): Promise<T> {
   const answer = await hooks.before(ctx, key, event, options.groups);
-  const spec = HOOKS[key].answer;
+  const spec = CALLBACKS[key].answer;
   if (answer === undefined || !spec) return value;
   const applied = applyModification(spec, value as Item<T>, answer, options.refuse);
   if (applied.ok) return applied.value as T;

@@ -1,7 +1,14 @@
 // What every domain operation receives about who is calling, and the roles and constants of the
 // group model (OpenIM's numbers).
 
-import type { AfterHookKey, BeforeHookKey, EventOf, HookKey, Hooks, ModificationOf } from '@huddle/protocol';
+import type {
+  AfterCallbackKey,
+  BeforeCallbackKey,
+  EventOf,
+  CallbackKey,
+  Callbacks,
+  ModificationOf,
+} from '@huddle/protocol';
 import type { GroupRecord, MessageRecord } from '../storage/records.js';
 import type { EventRepo, Repos, Store } from '../storage/store.js';
 
@@ -38,28 +45,28 @@ export interface CallbackPort {
    * Whether any active endpoint enables the hook; for a message hook given its event, whether one
    * also lets it through its filters (deniedTypes, attentionIds).
    */
-  enabled<K extends HookKey>(key: K, event?: EventOf<Hooks[K]>): boolean;
+  enabled<K extends CallbackKey>(key: K, event?: EventOf<Callbacks[K]>): boolean;
   /**
    * Asks a before-callback. Returns the validated modification (undefined: proceed unchanged);
    * throws the business server's rejection, or a callback failure when failedContinue is false.
    */
-  before<K extends BeforeHookKey>(
+  before<K extends BeforeCallbackKey>(
     ctx: OpContext,
     key: K,
-    event: EventOf<Hooks[K]>,
+    event: EventOf<Callbacks[K]>,
     groups?: readonly GroupFacts[],
-  ): Promise<ModificationOf<Hooks[K]> | undefined>;
+  ): Promise<ModificationOf<Callbacks[K]> | undefined>;
   /**
    * A modification that passed the hook's schema but breaks a rule only the domain knows: returns
    * with failedContinue (the operation proceeds unmodified), otherwise throws CallbackDataError.
    */
-  invalidModification(ctx: OpContext, key: BeforeHookKey, reason: string): void;
+  invalidModification(ctx: OpContext, key: BeforeCallbackKey, reason: string): void;
   /** Writes the after-callbacks of the events in the caller's transaction (the outbox). */
-  after<K extends AfterHookKey>(
+  after<K extends AfterCallbackKey>(
     tx: Outbox,
     ctx: OpContext,
     key: K,
-    events: EventOf<Hooks[K]>[],
+    events: EventOf<Callbacks[K]>[],
     groups?: readonly GroupFacts[],
   ): Promise<void>;
 }

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { newSortableID, sortableIDs } from './ids.js';
-import { newEventID } from '../webhooks/hooks.js';
+import { newEventID } from '../callbacks/dispatcher.js';
 
 const NOW = 1_796_000_000_000;
 const sorted = (ids: string[]) => [...ids].sort();

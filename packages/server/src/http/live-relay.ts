@@ -9,7 +9,7 @@
 // - Best effort, like the stream itself: the delivery log is the record.
 
 import type { AttemptNotice } from '@huddle/protocol';
-import { MAX_MESSAGE_BYTES, type Signals } from '../signals.js';
+import { MAX_MESSAGE_BYTES, type Signals } from '../cluster-signals.js';
 import type { AttemptFeed } from './live.js';
 
 const WATCH_EVERY_MS = 10_000;

@@ -1,4 +1,4 @@
-// GET /webhook/live: server-sent events of callback delivery attempts as they are made, by this
+// GET /callback/live: server-sent events of callback delivery attempts as they are made, by this
 // instance and (on PostgreSQL, through live-relay.ts) by every other one, for the console's live
 // view. App admins only (token header, as every admin call), so browsers read it with fetch()
 // rather than EventSource (which cannot send headers).

@@ -7,7 +7,7 @@ import {
   EXAMPLE_TENCENT_CONTEXT,
   openimBody,
   tencentBodies,
-  type HookDefinition,
+  type CallbackDefinition,
   type JsonSchema,
   type TencentAnswerFields,
 } from '@huddle/protocol';
@@ -36,7 +36,7 @@ function withCommand(key: string, view: JsonSchema): JsonSchema {
 const OPENIM_ALLOW = { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 };
 const TENCENT_ALLOW = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
 
-function openimAnswers(hook: HookDefinition): CallbackExamples['answers'] {
+function openimAnswers(hook: CallbackDefinition): CallbackExamples['answers'] {
   const allow = OPENIM_ALLOW;
   return {
     allow,
@@ -45,7 +45,7 @@ function openimAnswers(hook: HookDefinition): CallbackExamples['answers'] {
   };
 }
 
-function tencentAnswers(hook: HookDefinition): CallbackExamples['answers'] {
+function tencentAnswers(hook: CallbackDefinition): CallbackExamples['answers'] {
   const fields: TencentAnswerFields = hook.tencent?.modification ?? {};
   const carried = Object.entries(fields).flatMap(([field, at]) =>
     at && hook.answerExample && field in hook.answerExample ? [[at.answerKey, hook.answerExample[field]]] : [],
@@ -58,7 +58,7 @@ function tencentAnswers(hook: HookDefinition): CallbackExamples['answers'] {
   };
 }
 
-export function callbackExamples(hook: HookDefinition, dialect: Dialect): CallbackExamples {
+export function callbackExamples(hook: CallbackDefinition, dialect: Dialect): CallbackExamples {
   const before = hook.phase === 'before';
   if (dialect === 'openim') {
     return {

@@ -1,13 +1,13 @@
 // The OpenAPI 3.1 document of GET /openapi.json, generated from what the server runs with: every
 // route's path, request schema (each Schema describes itself as JSON Schema) and answer (each
-// route's response view), and every callback declared in @huddle/protocol's HOOKS (command, phase,
+// route's response view), and every callback declared in @huddle/protocol's CALLBACKS (command, phase,
 // modifiable answer fields).
 
 import {
-  HOOK_KEYS,
-  HOOKS,
+  CALLBACK_KEYS,
+  CALLBACKS,
   openimAnswerHead,
-  type HookDefinition,
+  type CallbackDefinition,
   type JsonSchema,
   type TencentAnswerFields,
 } from '@huddle/protocol';
@@ -20,7 +20,7 @@ const TAGS = [
   { name: 'user', description: 'Users.' },
   { name: 'group', description: 'Groups, members and join requests.' },
   {
-    name: 'webhook',
+    name: 'callback',
     description:
       'Admin API: callback configuration, delivery log and replay. App-admin token only (others get errCode 1002).',
   },
@@ -90,7 +90,7 @@ const get = (summary: string, contentType: string, schema: JsonSchema, adminOnly
 });
 
 /** The answer a hook accepts: OpenIM's head fields, plus what a before-hook may modify. */
-function answerSchema(hook: HookDefinition): JsonSchema {
+function answerSchema(hook: CallbackDefinition): JsonSchema {
   const head = openimAnswerHead.jsonSchema();
   const modifiable = hook.modifiable?.jsonSchema();
   const properties = { ...(head.properties as object), ...((modifiable?.properties as object | undefined) ?? {}) };
@@ -103,7 +103,7 @@ function answerSchema(hook: HookDefinition): JsonSchema {
 }
 
 /** Tencent's answer: ErrorCode decides; the modification fields it carries, under Tencent's keys, where the hook takes them. */
-function tencentAnswerSchema(hook: HookDefinition): JsonSchema {
+function tencentAnswerSchema(hook: CallbackDefinition): JsonSchema {
   const modifiable = (hook.modifiable?.jsonSchema().properties ?? {}) as Record<string, JsonSchema>;
   const carried: TencentAnswerFields = hook.tencent?.modification ?? {};
   const modification = Object.entries(carried).flatMap(([field, at]) =>
@@ -127,13 +127,13 @@ function tencentAnswerSchema(hook: HookDefinition): JsonSchema {
 
 const DIALECTS = {
   openim: {
-    command: (hook: HookDefinition) => hook.openim.command,
+    command: (hook: CallbackDefinition) => hook.openim.command,
     url: (command: string) => `\`{url}/${command}?contenttype=json\``,
     delivered: 'a 2xx answer with actionCode 0',
     answer: answerSchema,
   },
   tencent: {
-    command: (hook: HookDefinition) => hook.tencent!.command,
+    command: (hook: CallbackDefinition) => hook.tencent!.command,
     url: (command: string) =>
       `\`{url}?SdkAppid=…&CallbackCommand=${command}&contenttype=json&ClientIP=…&OptPlatform=…\` (plus Sign and RequestTime with a token) to endpoints with dialect tencent`,
     delivered: 'HTTP 200 with a JSON object',
@@ -141,7 +141,7 @@ const DIALECTS = {
   },
 };
 
-function callback(hook: HookDefinition, dialect: keyof typeof DIALECTS) {
+function callback(hook: CallbackDefinition, dialect: keyof typeof DIALECTS) {
   const rules = DIALECTS[dialect];
   const command = rules.command(hook);
   const examples = callbackExamples(hook, dialect);
@@ -192,7 +192,7 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
   paths['/healthz'] = get('liveness', 'application/json', { type: 'object', properties: { status: { const: 'ok' } } });
   paths['/metrics'] = get('Prometheus metrics', 'text/plain', { type: 'string' });
   paths['/openapi.json'] = get('this document', 'application/json', { type: 'object' });
-  paths['/webhook/live'] = get(
+  paths['/callback/live'] = get(
     'server-sent events: one `attempt` event per callback delivery attempt this instance makes',
     'text/event-stream',
     { type: 'string' },
@@ -214,8 +214,8 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
     paths,
     // By hook key in OpenIM's dialect, and `<key> (tencent)` where Tencent has the callback.
     webhooks: Object.fromEntries(
-      HOOK_KEYS.flatMap((key) => {
-        const hook = HOOKS[key] as HookDefinition;
+      CALLBACK_KEYS.flatMap((key) => {
+        const hook = CALLBACKS[key] as CallbackDefinition;
         return [
           [key, callback(hook, 'openim')],
           ...(hook.tencent ? [[`${key} (tencent)`, callback(hook, 'tencent')]] : []),

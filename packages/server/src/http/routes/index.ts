@@ -9,9 +9,9 @@ import { groupRoutes } from './groups.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
-import { webhookRoutes, type WebhookAdminDeps } from './webhooks.js';
+import { callbackRoutes, type CallbackAdminDeps } from './callbacks.js';
 
-export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Route[] {
+export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps): Route[] {
   return [
     ...authRoutes(services),
     ...userRoutes(services),
@@ -22,6 +22,6 @@ export function allRoutes(services: Services, webhooks?: WebhookAdminDeps): Rout
     ...conversationRoutes(services),
     ...groupSyncRoutes(services),
     ...friendRoutes(services),
-    ...(webhooks ? webhookRoutes(services, webhooks) : []),
+    ...(callbackAdmin ? callbackRoutes(services, callbackAdmin) : []),
   ];
 }

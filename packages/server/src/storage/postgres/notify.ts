@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { MessageChannel, SignalChannel, Signals } from '../../signals.js';
+import type { MessageChannel, SignalChannel, Signals } from '../../cluster-signals.js';
 
 const CHANNELS: Record<SignalChannel, string> = { events: 'huddle_events', settings: 'huddle_settings' };
 const BY_NAME = new Map(Object.entries(CHANNELS).map(([k, v]) => [v, k as SignalChannel]));

@@ -1,0 +1,192 @@
+// What the domain sees of callbacks: `before` asks the one endpoint that enables the hook (and may
+// throw its rejection), `after` writes one outbox row per enabling endpoint inside the caller's
+// transaction. Both take their request shape from the hook declarations in @huddle/protocol, in the
+// endpoint's dialect.
+
+import {
+  CALLBACKS,
+  tencentPlatform,
+  type AfterCallbackKey,
+  type BeforeCallbackKey,
+  type EventOf,
+  type CallbackDefinition,
+  type Callbacks,
+  type ModificationOf,
+  type TencentContext,
+} from '@huddle/protocol';
+import type { Logger } from 'pino';
+import type { CallbackPort, GroupFacts, OpContext, Outbox } from '../domain/context.js';
+import { sortableIDs } from '../domain/ids.js';
+import { ApiError } from '../errors.js';
+import type { NewEvent } from '../storage/records.js';
+import { activeEndpoints, type EndpointConfig, type CallbackSettings } from './config-file.js';
+import { beforeVerdict, dialectOf } from './dialect-adapters.js';
+import type { CallbackSender } from './send.js';
+import type { LiveCallbackConfig } from './live-config.js';
+
+export interface BeforeObservation {
+  hook: BeforeCallbackKey;
+  outcome: 'allow' | 'reject' | 'fail';
+  durationMs: number;
+}
+
+/**
+ * Event IDs: `evt_` + 26 digits (13 ms + 4 counter + 9 instance). An invite of 1,000 users to two
+ * endpoints writes 2,000 rows in one millisecond; 10,000 fit before the counter runs ahead, and two
+ * instances meet only if their 9-digit instance numbers do (about 1 in 10^9 per pair).
+ */
+const nextEventDigits = sortableIDs({ counterDigits: 4, instanceDigits: 9 });
+
+export function newEventID(now: number): string {
+  return `evt_${nextEventDigits(now)}`;
+}
+
+/** Tencent bodies report who acted, when, and the groups' type and name (as the operation passes them). */
+function tencentContext(ctx: OpContext, groups: readonly GroupFacts[], now: number): TencentContext {
+  const facts = new Map(groups.map((g) => [g.groupID, g]));
+  return { operator: ctx.caller.userID, eventTime: now, group: (id) => facts.get(id) };
+}
+
+export class CallbackDispatcher implements CallbackPort {
+  constructor(
+    private readonly settings: LiveCallbackConfig,
+    private readonly sender: CallbackSender,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+    /** Told after each enqueue commits, so delivery starts at once. */
+    private readonly onEnqueued: () => void = () => {},
+    private readonly observe: (o: BeforeObservation) => void = () => {},
+  ) {}
+
+  /**
+   * Active endpoints that enable the hook (at most one for a before-hook: the configuration checks
+   * it), and, for a message hook given its event, whose filters let the message through.
+   */
+  private endpointsFor(key: keyof Callbacks, event?: object): EndpointConfig[] {
+    return activeEndpoints(this.settings.config).filter(
+      (e) => e.hooks[key].enable && (event === undefined || passes(CALLBACKS[key], e.hooks[key], event)),
+    );
+  }
+
+  enabled<K extends keyof Callbacks>(key: K, event?: EventOf<Callbacks[K]>): boolean {
+    return this.endpointsFor(key, event).length > 0;
+  }
+
+  /**
+   * Runs a before-callback. Returns the validated modification (undefined: proceed unchanged);
+   * throws the business server's rejection, or a callback failure when failedContinue is false.
+   */
+  async before<K extends BeforeCallbackKey>(
+    ctx: OpContext,
+    key: K,
+    event: EventOf<Callbacks[K]>,
+    groups: readonly GroupFacts[] = [],
+  ): Promise<ModificationOf<Callbacks[K]> | undefined> {
+    const [endpoint] = this.endpointsFor(key, event);
+    if (!endpoint) return undefined;
+    // Widened once here: the signature above already ties the event and the result to the hook.
+    const hook: CallbackDefinition = CALLBACKS[key];
+    const settings = endpoint.hooks[key];
+    const now = this.now();
+    const dialect = dialectOf(endpoint);
+    const [first] = await dialect.bodies(hook, [event], () => tencentContext(ctx, groups, now));
+    if (!first) return undefined;
+    const payload = JSON.stringify(first.body);
+    const request = dialect.request(
+      endpoint,
+      {
+        id: newEventID(now),
+        command: dialect.command(hook),
+        operationID: ctx.operationID,
+        payload,
+        clientIP: ctx.clientIP,
+        optPlatform: platformOf(ctx),
+      },
+      now,
+    );
+    const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
+    const verdict = beforeVerdict(dialect, hook, res);
+    this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });
+
+    if (verdict.kind === 'allow') return verdict.modification as ModificationOf<Callbacks[K]> | undefined;
+    if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict, endpoint.dialect);
+    this.logger.warn(
+      {
+        hook: key,
+        endpoint: endpoint.name,
+        operationID: ctx.operationID,
+        reason: verdict.reason,
+        failedContinue: settings.failedContinue,
+      },
+      'before-callback failed',
+    );
+    if (settings.failedContinue) return undefined;
+    throw ApiError.fromCallbackFailure(verdict, key);
+  }
+
+  /**
+   * A modification that passed the hook's schema but breaks a rule only the domain knows (say, a
+   * role that would escalate the caller). It counts as a failed callback: with failedContinue the
+   * operation proceeds unmodified (returns), otherwise it is refused with DataError.
+   */
+  invalidModification(ctx: OpContext, key: BeforeCallbackKey, reason: string): void {
+    const settings: CallbackSettings | undefined = this.endpointsFor(key)[0]?.hooks[key];
+    const failedContinue = settings?.failedContinue ?? true;
+    this.logger.warn(
+      { hook: key, operationID: ctx.operationID, reason, failedContinue },
+      'before-callback returned an invalid modification',
+    );
+    if (!failedContinue)
+      throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
+  }
+
+  /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */
+  async after<K extends AfterCallbackKey>(
+    tx: Outbox,
+    ctx: OpContext,
+    key: K,
+    events: EventOf<Callbacks[K]>[],
+    groups: readonly GroupFacts[] = [],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const endpoints = this.endpointsFor(key);
+    if (endpoints.length === 0) return;
+    const hook: CallbackDefinition = CALLBACKS[key];
+    const now = this.now();
+    const origin = {
+      operationID: ctx.operationID,
+      createdAt: now,
+      clientIP: ctx.clientIP,
+      optPlatform: platformOf(ctx),
+    };
+    const rows: NewEvent[] = [];
+    const tencent = () => tencentContext(ctx, groups, now);
+    for (const endpoint of endpoints) {
+      const dialect = dialectOf(endpoint);
+      const base = { hook: key, endpoint: endpoint.name, command: dialect.command(hook), ...origin };
+      const passing = events.filter((event) => passes(hook, endpoint.hooks[key], event));
+      if (passing.length === 0) continue;
+      for (const { groupID, body } of await dialect.bodies(hook, passing, tencent)) {
+        rows.push({ ...base, id: newEventID(now), orderingKey: groupID, payload: JSON.stringify(body) });
+      }
+    }
+    if (rows.length === 0) return;
+    await tx.events.enqueue(rows);
+    tx.afterCommit(this.onEnqueued);
+  }
+}
+
+/** OpenIM's message filters: `deniedTypes`, and `attentionIds` where the hook has them. */
+function passes(hook: CallbackDefinition, settings: CallbackSettings, event: object): boolean {
+  const filter = hook.messageFilter;
+  if (!filter) return true;
+  const facts = filter.of(event);
+  if (settings.deniedTypes?.includes(facts.contentType)) return false;
+  const attention = filter.attention ? (settings.attentionIds ?? []) : [];
+  return attention.length === 0 || attention.includes(facts.target);
+}
+
+/** Tencent's OptPlatform for the caller: app-admin calls are RESTAPI, as Tencent's REST API is. */
+function platformOf(ctx: OpContext): string {
+  return tencentPlatform(ctx.caller.platformID, ctx.caller.isAppAdmin);
+}

@@ -1,0 +1,159 @@
+// The admin-only callback API: read and change the callback configuration at runtime, and the
+// delivery log's calls (domain/delivery-log.ts: browse events and their attempts, replay, retry now).
+// Only app admins (HUDDLE_ADMIN_USER_IDS) may call these; everyone else gets NoPermissionError (1002).
+
+import {
+  DELIVERY_STATUSES,
+  DeliveryEventDetail,
+  DeliveryEventPage,
+  CALLBACK_KEYS,
+  int64,
+  LIMITS,
+  obj,
+  pagination,
+  SchemaError,
+  str,
+  view,
+  type Schema,
+} from '@huddle/protocol';
+import { requireCallbackAdmin } from '../../domain/delivery-log.js';
+import type { Services } from '../../domain/index.js';
+import { args } from '../../errors.js';
+import { CallbackConfigError } from '../../callbacks/config-file.js';
+import type { LiveCallbackConfig } from '../../callbacks/live-config.js';
+import { route } from '../route.js';
+
+export interface CallbackAdminDeps {
+  settings: LiveCallbackConfig;
+  now: () => number;
+}
+
+/** An optional string that must be one of `values`; missing, null or "" means "any". */
+function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
+  return {
+    parse(value, path) {
+      if (value == null || value === '') return undefined;
+      if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+        throw new SchemaError(`${path} must be one of ${values.join(', ')}`);
+      }
+      return value as T;
+    },
+    jsonSchema: () => ({
+      type: ['string', 'null'],
+      enum: [...values, '', null],
+      description: 'missing, null or "": any',
+    }),
+  };
+}
+
+/** Optional milliseconds since the epoch; missing or null means "unbounded". */
+const optMillis = (): Schema<number | undefined> => ({
+  parse: (value, path) => (value == null ? undefined : int64({ min: 0 }).parse(value, path)),
+  jsonSchema: () => ({
+    ...int64({ min: 0 }).jsonSchema(),
+    type: ['integer', 'null'],
+    description: 'Unix milliseconds; missing or null: unbounded',
+  }),
+});
+
+/** The configuration document: a JSON object, validated by the same parser as the YAML file. */
+const configDocument = (): Schema<Record<string, unknown>> => ({
+  parse(value, path) {
+    if (value == null) throw new SchemaError(`${path} is empty`);
+    if (typeof value !== 'object' || Array.isArray(value)) throw new SchemaError(`${path} must be a JSON object`);
+    return value as Record<string, unknown>;
+  },
+  jsonSchema: () => ({
+    type: 'object',
+    description:
+      'the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue; endpoints: [{name, url, dialect, sdkAppId, token, signingSecret, hooks}]); errDlt names the offending key',
+  }),
+});
+
+/** /callback/get_config's and set_config's data: the document in force, and where it came from. */
+const ConfigView = view.object({
+  config: view.schemaView<Record<string, unknown>>({
+    ...configDocument().jsonSchema(),
+    description: 'the configuration in force, as the webhooks.yml document in JSON (what set_config takes)',
+  }),
+  source: view.oneOf(
+    ['default', 'file', 'api'],
+    'default: no HUDDLE_CALLBACKS file; file: read from it; api: saved through set_config',
+  ),
+  changedAt: view.integer('Unix milliseconds of the last save through set_config; 0 when never saved'),
+});
+
+/** The replay and retry routes' data: how many events went back to pending (replay) or groups were retried now (retry). */
+const Requeued = view.object({ count: view.integer() });
+
+const eventFilter = {
+  groupID: str({ max: LIMITS.id }),
+  endpoint: str({ max: 64 }),
+  hook: optOneOf(CALLBACK_KEYS),
+  from: optMillis(),
+  to: optMillis(),
+};
+
+export const callbackRoutes = ({ deliveries }: Services, { settings, now }: CallbackAdminDeps) => {
+  const configView = () => ({ config: settings.document(), source: settings.source, changedAt: settings.changedAt });
+
+  return [
+    route({
+      path: '/callback/get_config',
+      body: obj({}),
+      response: ConfigView,
+      handle: async (ctx) => {
+        requireCallbackAdmin(ctx.caller);
+        return configView();
+      },
+    }),
+    route({
+      path: '/callback/set_config',
+      body: obj({ config: configDocument() }),
+      response: ConfigView,
+      handle: async (ctx, body) => {
+        requireCallbackAdmin(ctx.caller);
+        try {
+          await settings.replace(body.config, now());
+        } catch (err) {
+          if (err instanceof CallbackConfigError) throw args(err.message);
+          throw err;
+        }
+        return configView();
+      },
+    }),
+    route({
+      path: '/callback/list_events',
+      body: obj({ ...eventFilter, status: optOneOf(DELIVERY_STATUSES), pagination: pagination() }),
+      response: DeliveryEventPage,
+      handle: (ctx, body) => deliveries.list(ctx, body, body.pagination),
+    }),
+    route({
+      path: '/callback/get_event',
+      body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+      response: DeliveryEventDetail,
+      handle: (ctx, body) => deliveries.get(ctx, body.eventID),
+    }),
+    ...(
+      [
+        ['/callback/replay_event', deliveries.replay],
+        ['/callback/retry_event', deliveries.retry],
+      ] as const
+    ).map(([path, move]) =>
+      route({
+        path,
+        body: obj({ eventID: str({ max: LIMITS.id, required: true }) }),
+        response: Requeued,
+        handle: (ctx, body) => move(ctx, body.eventID),
+      }),
+    ),
+    ...(
+      [
+        ['/callback/retry_pending', deliveries.retryPending],
+        ['/callback/replay_dead', deliveries.replayDead],
+      ] as const
+    ).map(([path, move]) =>
+      route({ path, body: obj(eventFilter), response: Requeued, handle: (ctx, body) => move(ctx, body) }),
+    ),
+  ];
+};
