@@ -13,6 +13,7 @@ import { round } from './lib/stats.js';
 import type { Verified } from './lib/verify.js';
 import { printAfterHooks, printBeforeHook, printDelivery, type Target } from './report/callbacks.js';
 import { busyCell, cpuCell, fmt, table } from './report/format.js';
+import { messagesChecks, printMessages } from './report/messages.js';
 import { printPostgres } from './report/postgres.js';
 import { writeSummary } from './report/summary.js';
 import type { Outputs } from './scenarios/index.js';
@@ -60,6 +61,7 @@ export function report(run: RunRecord): boolean {
       ? [...(outputs.delivery?.result ?? []), ...(outputs.deliverydefault?.result ?? [])]
       : undefined;
   const pgResult = outputs.pg?.result;
+  const messagesResult = outputs.messages?.result;
 
   const baseRate = (before.callsPerSec + after.callsPerSec) / 2;
   const baseP50 = (before.callLatencyMs.p50 + after.callLatencyMs.p50) / 2;
@@ -123,6 +125,7 @@ export function report(run: RunRecord): boolean {
   if (beforeHook) targets.push(...printBeforeHook(beforeHook));
   if (delivery) targets.push(...printDelivery(delivery));
   const pgFigures = pgResult && printPostgres(pgResult);
+  const messagesFigures = messagesResult && printMessages(messagesResult);
   if (targets.length > 0) {
     console.log('\ntargets (issue 3, point 9):');
     for (const t of targets)
@@ -134,6 +137,7 @@ export function report(run: RunRecord): boolean {
     ...phases.map((p): [string, PhaseResult] => [p.name, p]),
     ...(delivery ?? []).map((d): [string, DeliveryRun] => [`delivery c${d.deliveryConcurrency}`, d]),
     ...(pgResult?.delivery ?? []).map((d): [string, PgDeliveryRun] => [`pg delivery, ${d.workers} workers`, d]),
+    ...(messagesResult ? messagesChecks(messagesResult) : []),
   ];
   console.log('\nverification:');
   for (const [label, x] of checked) for (const v of x.verification) console.log(`  [${label}] ${v}`);
@@ -159,6 +163,8 @@ export function report(run: RunRecord): boolean {
     targets,
     pgResult,
     pgFigures,
+    messagesResult,
+    messagesFigures,
     logs,
     allVerified,
   });

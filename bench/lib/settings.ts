@@ -39,3 +39,8 @@ export const PG_DELIVERY_GROUPS = Math.round(envNumber('BENCH_PG_DELIVERY_GROUPS
 
 /** PG_ADMIN_URL with its password hidden, for printing. */
 export const PG_ADMIN_URL_SHOWN = PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@');
+
+/** Messages in the conversation whose newest 100 the messages scenario pulls. */
+export const MSG_SEED = Math.round(envNumber('BENCH_MSG_SEED', 100_000, 1000, 10_000_000));
+/** Timed pulls of those newest 100 (after 10 untimed). */
+export const MSG_PULL_CALLS = Math.round(envNumber('BENCH_MSG_PULLS', 200, 10, 100_000));

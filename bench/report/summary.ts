@@ -15,6 +15,8 @@ import {
   DELIVERY_PAIRS,
   LATENCY_SECONDS,
   MAX_OPS,
+  MSG_PULL_CALLS,
+  MSG_SEED,
   PG_ADMIN_URL_SHOWN,
   SECONDS,
   WARMUP,
@@ -22,8 +24,10 @@ import {
 import { RESULTS_DIR } from '../lib/workdir.js';
 import type { AfterHooksResult } from '../scenarios/afterhooks.js';
 import type { BeforeHookResult } from '../scenarios/beforehook.js';
+import type { MessagesResult } from '../scenarios/messages.js';
 import type { PgResult } from '../scenarios/pg.js';
 import type { Target } from './callbacks.js';
+import type { MessagesFigures } from './messages.js';
 
 export interface SummaryInput {
   started: Date;
@@ -42,6 +46,8 @@ export interface SummaryInput {
   targets: Target[];
   pgResult: PgResult | undefined;
   pgFigures: Record<string, number> | undefined;
+  messagesResult: MessagesResult | undefined;
+  messagesFigures: MessagesFigures | undefined;
   logs: (ServerRecord & { log: LogScan })[];
   receiverExit: number | string | null;
   allVerified: boolean;
@@ -64,6 +70,8 @@ export function writeSummary(input: SummaryInput): void {
     targets,
     pgResult,
     pgFigures,
+    messagesResult,
+    messagesFigures,
     logs,
     receiverExit,
     allVerified,
@@ -118,6 +126,12 @@ export function writeSummary(input: SummaryInput): void {
       delivery: pgResult.delivery,
       databasesDropped: pgResult.databasesDropped,
     },
+    messages: messagesResult && {
+      figures: messagesFigures,
+      settings: { seedMessages: MSG_SEED, pullCalls: MSG_PULL_CALLS },
+      engines: messagesResult.engines.map((e) => ({ ...e, send: e.send.name })),
+      databasesDropped: messagesResult.databasesDropped,
+    },
     servers: logs.map((s) => ({
       label: s.label,
       exit: s.exit,
@@ -161,6 +175,7 @@ export function writeSummary(input: SummaryInput): void {
         targetsMet: targets.map((t) => t.met),
       },
       postgres: pgFigures,
+      messages: messagesFigures,
       allVerified,
     }),
   );

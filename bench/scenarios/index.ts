@@ -9,10 +9,21 @@ import { create } from './create.js';
 import { delivery } from './delivery.js';
 import { deliverydefault } from './deliverydefault.js';
 import { joinquit } from './joinquit.js';
+import { messages } from './messages.js';
 import { pg } from './pg.js';
 import { read } from './read.js';
 
-export const SCENARIOS = [create, joinquit, read, afterhooks, beforehook, delivery, deliverydefault, pg] as const;
+export const SCENARIOS = [
+  create,
+  joinquit,
+  read,
+  afterhooks,
+  beforehook,
+  delivery,
+  deliverydefault,
+  pg,
+  messages,
+] as const;
 
 type AnyScenario = (typeof SCENARIOS)[number];
 type OutputOf<S> = S extends { run(...args: any[]): Promise<infer O> } ? O : never;

@@ -98,7 +98,10 @@ export function buildProgram(): Command {
 
   addMigrateCommand(program);
   addConfigCommand(program);
-  const hooks = program.command('hooks').description('the callbacks huddle sends: list them, try one against a URL');
+  const hooks = program
+    .command('callbacks')
+    .alias('hooks')
+    .description('the callbacks huddle sends: list them, try one against a URL');
   addCallbacksListCommand(hooks);
   addCallbacksTestCommand(hooks);
   addReceiverCommand(program);

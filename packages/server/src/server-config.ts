@@ -136,7 +136,8 @@ export function loadConfig(
       : path.dirname(path.resolve(database)),
     secret,
     adminUserIDs,
-    callbacksFile: raw('HUDDLE_CALLBACKS') || undefined,
+    // HUDDLE_WEBHOOKS, its earlier name (after OpenIM's webhooks.yml), is still read.
+    callbacksFile: raw('HUDDLE_CALLBACKS') || raw('HUDDLE_WEBHOOKS') || undefined,
     tokenTtlSeconds: integer('HUDDLE_TOKEN_TTL_DAYS', 90, 1, 3650) * 86400,
     maxBodyBytes: integer('HUDDLE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     rateLimitWritesPerMinute: integer('HUDDLE_RATE_LIMIT_WRITES_PER_MINUTE', 0, 0, 1_000_000),

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CALLBACK_KEYS, CALLBACKS, type CallbackKey } from '@huddle/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../src/server-config.js';
 import {
   DEFAULT_DELIVERY_CONCURRENCY,
   DEFAULT_RETRY_SCHEDULE_MS,
@@ -763,5 +764,16 @@ describe('OpenIM leniencies and typos', () => {
     });
     expect(config.endpoints[0]!.hooks.afterCreateGroup.timeoutMs).toBe(15_000);
     expect(config.endpoints[0]!.hooks.beforeCreateGroup.failedContinue).toBe(true);
+  });
+});
+
+describe('the setting that names the file', () => {
+  it('is HUDDLE_CALLBACKS, and HUDDLE_WEBHOOKS (its earlier name) is still read', () => {
+    expect(loadConfig({ HUDDLE_CALLBACKS: '/etc/huddle/callbacks.yml' }).callbacksFile).toBe(
+      '/etc/huddle/callbacks.yml',
+    );
+    expect(loadConfig({ HUDDLE_WEBHOOKS: '/etc/huddle/webhooks.yml' }).callbacksFile).toBe('/etc/huddle/webhooks.yml');
+    expect(loadConfig({ HUDDLE_CALLBACKS: '/a.yml', HUDDLE_WEBHOOKS: '/b.yml' }).callbacksFile).toBe('/a.yml');
+    expect(loadConfig({}).callbacksFile).toBeUndefined();
   });
 });

@@ -31,6 +31,8 @@ const okGroup = async (sendID: string, groupID: string, t: string, extra: Record
 };
 
 const decode = (m: { content: string }) => JSON.parse(Buffer.from(m.content, 'base64').toString('utf8'));
+/** The users' messages, without the group's notices (the creation notice is every group's seq 1). */
+const chat = (msgs: any[]) => msgs.filter((m) => m.contentType < 1000);
 
 async function pull(userID: string, conversationID: string, begin = 0, end = 1_000, num = 100) {
   const data = await s.client.ok(
@@ -58,23 +60,24 @@ async function team() {
 }
 
 describe('group messages', () => {
-  it('numbers messages 1, 2, 3 in the group conversation and serves them back as sent', async () => {
+  it('numbers messages 2, 3 after the creation notice in the group conversation and serves them back as sent', async () => {
     const { alice, bob, groupID, conv } = await team();
     const first = await okGroup(alice, groupID, 'hello');
     const second = await okGroup(bob, groupID, 'hi alice', { ex: 'e1' });
-    expect(first.seq).toBe(1);
-    expect(second.seq).toBe(2);
+    expect(first.seq).toBe(2);
+    expect(second.seq).toBe(3);
     expect(first.serverMsgID).toMatch(/^[0-9a-f]{32}$/);
     const got = (await pull(alice, conv))!;
-    expect(got.Msgs.map((m) => [m.seq, m.sendID, decode(m).content])).toEqual([
-      [1, alice, 'hello'],
-      [2, bob, 'hi alice'],
+    expect(got.Msgs[0]).toMatchObject({ seq: 1, contentType: 1501 });
+    expect(chat(got.Msgs).map((m) => [m.seq, m.sendID, decode(m).content])).toEqual([
+      [2, alice, 'hello'],
+      [3, bob, 'hi alice'],
     ]);
-    expect(got.Msgs[1]).toMatchObject({ groupID, sessionType: 3, contentType: 101, status: 2, ex: 'e1', msgFrom: 200 });
+    expect(got.Msgs[2]).toMatchObject({ groupID, sessionType: 3, contentType: 101, status: 2, ex: 'e1', msgFrom: 200 });
     expect(got.isEnd).toBe(true);
-    expect(got.endSeq).toBe(2);
+    expect(got.endSeq).toBe(3);
     const newest = await s.client.ok('/msg/newest_seq', { userID: bob }, s.adminToken);
-    expect(newest.maxSeqs[conv]).toBe(2);
+    expect(newest.maxSeqs[conv]).toBe(3);
     expect(newest.minSeqs[conv]).toBe(1);
   });
 
@@ -83,8 +86,8 @@ describe('group messages', () => {
     await okGroup(alice, groupID, 'one');
     await okGroup(alice, groupID, 'two');
     await okGroup(alice, groupID, 'three');
-    expect(await readState(alice, conv)).toMatchObject({ maxSeq: 3, hasReadSeq: 3 });
-    expect(await readState(owner, conv)).toMatchObject({ maxSeq: 3, hasReadSeq: 0 });
+    expect(await readState(alice, conv)).toMatchObject({ maxSeq: 4, hasReadSeq: 4 });
+    expect(await readState(owner, conv)).toMatchObject({ maxSeq: 4, hasReadSeq: 0 });
     const ownerToken = await s.tokenFor(owner);
     await s.client.ok(
       '/msg/mark_conversation_as_read',
@@ -100,7 +103,7 @@ describe('group messages', () => {
     expect(await readState(owner, conv)).toMatchObject({ hasReadSeq: 2 });
     const past = await s.client.post(
       '/msg/mark_conversation_as_read',
-      { conversationID: conv, userID: owner, hasReadSeq: 4, seqs: [] },
+      { conversationID: conv, userID: owner, hasReadSeq: 5, seqs: [] },
       ownerToken,
     );
     expect(past.errCode).toBe(1001);
@@ -118,11 +121,11 @@ describe('group messages', () => {
     const a = await okGroup(alice, groupID, 'once', { clientMsgID: 'c-1' });
     const b = await okGroup(alice, groupID, 'once', { clientMsgID: 'c-1' });
     expect(b).toEqual(a);
-    expect((await pull(alice, conv))!.Msgs).toHaveLength(1);
+    expect(chat((await pull(alice, conv))!.Msgs)).toHaveLength(1);
     const reused = await sendGroup(alice, groupID, 'something else', { clientMsgID: 'c-1' });
     expect(reused.errCode).toBe(1001);
     expect(reused.errDlt).toContain('c-1');
-    expect((await pull(alice, conv))!.Msgs).toHaveLength(1);
+    expect(chat((await pull(alice, conv))!.Msgs)).toHaveLength(1);
   });
 
   it('a member who joins later reads from their join on, and nothing before counts as unread', async () => {
@@ -136,13 +139,14 @@ describe('group messages', () => {
       { groupID, invitedUserIDs: [carol], reason: '' },
       await s.tokenFor(owner),
     );
-    expect(await readState(carol, conv)).toMatchObject({ maxSeq: 2, hasReadSeq: 2 });
-    expect((await pull(carol, conv))!.Msgs).toEqual([]);
+    // Carol reads from the notice of her invitation (seq 4) on, which counts as unread.
+    expect(await readState(carol, conv)).toMatchObject({ maxSeq: 4, hasReadSeq: 3 });
+    expect((await pull(carol, conv))!.Msgs.map((m) => [m.seq, m.contentType])).toEqual([[4, 1509]]);
     await okGroup(alice, groupID, 'welcome carol');
-    expect((await pull(carol, conv))!.Msgs.map((m) => m.seq)).toEqual([3]);
-    expect(await readState(carol, conv)).toMatchObject({ maxSeq: 3, hasReadSeq: 2 });
+    expect((await pull(carol, conv))!.Msgs.map((m) => m.seq)).toEqual([4, 5]);
+    expect(await readState(carol, conv)).toMatchObject({ maxSeq: 5, hasReadSeq: 3 });
     const newest = await s.client.ok('/msg/newest_seq', { userID: carol }, s.adminToken);
-    expect(newest.minSeqs[conv]).toBe(3);
+    expect(newest.minSeqs[conv]).toBe(4);
   });
 
   it('a member who leaves keeps what was sent while a member, and reads nothing after', async () => {
@@ -150,8 +154,9 @@ describe('group messages', () => {
     await okGroup(alice, groupID, 'bob is here');
     await s.client.ok('/group/quit_group', { groupID }, await s.tokenFor(bob));
     await okGroup(alice, groupID, 'bob has gone');
-    expect((await pull(bob, conv))!.Msgs.map((m) => decode(m).content)).toEqual(['bob is here']);
-    expect((await readState(bob, conv))!.maxSeq).toBe(1);
+    expect(chat((await pull(bob, conv))!.Msgs).map((m) => decode(m).content)).toEqual(['bob is here']);
+    // Up to the notice of his own quitting (seq 3).
+    expect((await readState(bob, conv))!.maxSeq).toBe(3);
   });
 
   it("answers OpenIM's codes: not a member 1203, muted member 1402, muted group 1403, dismissed 1204", async () => {
@@ -176,7 +181,7 @@ describe('group messages', () => {
     await okGroup(owner, groupID, 'and the owner');
     await s.client.ok('/group/dismiss_group', { groupID, deleteMember: false }, ownerToken);
     expect((await sendGroup(owner, groupID, 'after dismissal')).errCode).toBe(1204);
-    expect((await pull(owner, conv))!.Msgs.map((m) => decode(m).content)).toEqual([
+    expect(chat((await pull(owner, conv))!.Msgs).map((m) => decode(m).content)).toEqual([
       'admins still speak',
       'and the owner',
     ]);
@@ -220,11 +225,11 @@ describe('pulling', () => {
   it('gives the newest `num` of a range, clamps to what exists, and answers exact seqs with placeholders', async () => {
     const { alice, groupID, conv } = await team();
     for (let i = 1; i <= 5; i++) await okGroup(alice, groupID, `m${i}`);
-    const newest = (await pull(alice, conv, 0, 5, 2))!;
-    expect(newest.Msgs.map((m) => m.seq)).toEqual([4, 5]);
+    const newest = (await pull(alice, conv, 0, 6, 2))!;
+    expect(newest.Msgs.map((m) => m.seq)).toEqual([5, 6]);
     expect(newest.isEnd).toBe(true);
-    const clamped = (await pull(alice, conv, 4, 99, 100))!;
-    expect(clamped.Msgs.map((m) => m.seq)).toEqual([4, 5]);
+    const clamped = (await pull(alice, conv, 5, 99, 100))!;
+    expect(clamped.Msgs.map((m) => m.seq)).toEqual([5, 6]);
     const desc = await s.client.ok(
       '/msg/pull_msg_by_seq',
       { userID: alice, seqRanges: [{ conversationID: conv, begin: 1, end: 3, num: 10 }], order: 1 },
@@ -278,7 +283,8 @@ describe('bad input stores nothing', () => {
     );
     expect(env.errCode, env.errDlt).toBe(code);
     expect(env.errDlt).not.toBe('');
-    expect(await readState(alice, conv)).toBeUndefined();
+    // Only the creation notice.
+    expect((await readState(alice, conv))!.maxSeq).toBe(1);
   });
 });
 
@@ -331,16 +337,17 @@ describe('retention', () => {
       await send('old two');
       clock.advance(3 * 86_400_000);
       await send('recent');
-      expect(await r.app.messageRetention.prune()).toBe(2);
+      // The group's creation notice (in n_ and its copy in sg_) and the two old messages.
+      expect(await r.app.messageRetention.prune()).toBe(4);
       const conv = `sg_${groupID}`;
       const pulled = await r.client.ok(
         '/msg/pull_msg_by_seq',
         { userID: 'ret_member', seqRanges: [{ conversationID: conv, begin: 0, end: 10, num: 10 }], order: 0 },
         r.adminToken,
       );
-      expect(pulled.msgs[conv].Msgs.map((m: { seq: number }) => m.seq)).toEqual([3]);
+      expect(pulled.msgs[conv].Msgs.map((m: { seq: number }) => m.seq)).toEqual([4]);
       const newest = await r.client.ok('/msg/newest_seq', { userID: 'ret_member' }, r.adminToken);
-      expect([newest.minSeqs[conv], newest.maxSeqs[conv]]).toEqual([3, 3]);
+      expect([newest.minSeqs[conv], newest.maxSeqs[conv]]).toEqual([4, 4]);
       expect(await r.app.messageRetention.prune()).toBe(0);
     } finally {
       await r.close();

@@ -228,6 +228,13 @@ step('messages', ['auth'], async () => {
     { userID: JOINER, seqRanges: [{ conversationID, begin: 1, end: 2, num: 10 }], order: 0 },
     tokens[JOINER]!,
   );
+  // The group's creation notice, in notificationMsgs.
+  const notices = await call(
+    '/msg/pull_msg_by_seq',
+    { userID: JOINER, seqRanges: [{ conversationID: `n_${groupInfo.groupID}`, begin: 1, end: 1, num: 10 }], order: 0 },
+    tokens[JOINER]!,
+  );
+  expect(notices.notificationMsgs[`n_${groupInfo.groupID}`].Msgs).toHaveLength(1);
   await call(
     '/conversation/set_conversations',
     {

@@ -75,29 +75,31 @@ export function applicationService(deps: DomainDeps) {
           return { member: modified };
         },
         async write(tx, { group, request, joins, member }, decided) {
-          if (joins) {
-            const joined = decided?.member ?? member;
-            const memberCount = await addMembers(deps, tx, group, [joined]);
-            await recordGroupChange(tx, {
-              kind: 'joined',
-              groupID: input.groupID,
-              userIDs: [joined.userID],
-              via: 'accepted',
-            });
-            await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg, memberCount);
-          } else if (input.handleResult !== HandleResult.Accepted) {
-            await recordGroupChange(tx, {
-              kind: 'applicationRefused',
-              groupID: input.groupID,
-              userID: input.fromUserID,
-            });
-          }
+          // Handled first: the answer's notifications carry the handled request.
           await tx.requests.markHandled(input.groupID, input.fromUserID, {
             handleResult: input.handleResult,
             handleMsg: input.handledMsg,
             handleUserID: ctx.caller.userID,
             handleTime: time,
           });
+          if (joins) {
+            const joined = decided?.member ?? member;
+            const memberCount = await addMembers(deps, tx, group, [joined]);
+            await recordGroupChange(tx, deps, ctx, {
+              kind: 'joined',
+              groupID: input.groupID,
+              userIDs: [joined.userID],
+              via: 'accepted',
+            });
+            await reportJoins(deps, tx, ctx, group, [joined], request.reqMsg, memberCount);
+          } else {
+            await recordGroupChange(tx, deps, ctx, {
+              kind: 'applicationAnswered',
+              groupID: input.groupID,
+              userID: input.fromUserID,
+              accepted: input.handleResult === HandleResult.Accepted,
+            });
+          }
           return { group, request, joined: joins };
         },
       });

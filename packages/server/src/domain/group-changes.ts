@@ -1,26 +1,32 @@
 // Every change a group operation makes, as data, recorded in the operation's write transaction:
-// the sync logs clients pull deltas from (and, with them, what else must follow a group change).
+// the sync logs clients pull deltas from, then the notifications that tell clients to pull them.
 
 import type { Repos, SyncChange } from '../storage/store.js';
+import type { OpContext } from './context.js';
+import type { GroupChange } from './group-change.js';
+import { type NotificationDeps, notifyGroupChange } from './group-notifications.js';
 
-export type GroupChange =
-  | { kind: 'created'; groupID: string; memberIDs: readonly string[] }
-  | { kind: 'infoSet'; groupID: string; changed: readonly string[] }
-  | { kind: 'muted' | 'unmuted'; groupID: string }
-  | { kind: 'applied'; groupID: string; userIDs: readonly string[] }
-  | { kind: 'joined'; groupID: string; userIDs: readonly string[]; via: 'entered' | 'invited' | 'accepted' }
-  | { kind: 'applicationRefused'; groupID: string; userID: string }
-  | { kind: 'left'; groupID: string; userIDs: readonly string[]; via: 'quit' | 'kicked' }
-  | { kind: 'ownerTransferred'; groupID: string; oldOwnerUserID: string; newOwnerUserID: string }
-  | { kind: 'dismissed'; groupID: string; memberIDs: readonly string[]; membersDeleted: boolean }
-  | { kind: 'memberMuted' | 'memberUnmuted'; groupID: string; userID: string }
-  | { kind: 'membersSet'; groupID: string; userIDs: readonly string[] };
+export type { GroupChange };
+
+/**
+ * Records a change made by `ctx`'s caller: the sync logs it moves, then its notifications (which
+ * carry the group member log's new version).
+ */
+export async function recordGroupChange(
+  tx: Repos,
+  deps: NotificationDeps,
+  ctx: OpContext,
+  change: GroupChange,
+): Promise<void> {
+  await recordSyncLogs(tx, change);
+  await notifyGroupChange(tx, deps, ctx, change);
+}
 
 /**
  * The sync logs a change moves: a user's joined groups (a group entered, left, or whose info the
  * joined-group list shows changed) and a group's members.
  */
-export async function recordGroupChange(tx: Repos, change: GroupChange): Promise<void> {
+async function recordSyncLogs(tx: Repos, change: GroupChange): Promise<void> {
   const { groupID } = change;
   const joinGroups = (ids: readonly string[], change: SyncChange) =>
     tx.syncLog.record(
@@ -48,10 +54,12 @@ export async function recordGroupChange(tx: Repos, change: GroupChange): Promise
       await joinGroups(change.userIDs, 'insert');
       await members(change.userIDs, 'insert');
       return;
-    case 'left':
-      await joinGroups(change.userIDs, 'delete');
-      await members(change.userIDs, 'delete');
+    case 'left': {
+      const left = change.members.map((m) => m.userID);
+      await joinGroups(left, 'delete');
+      await members(left, 'delete');
       return;
+    }
     case 'ownerTransferred':
       // The owner is part of the group's info in every member's list.
       await joinGroups(await everyone(), 'update');
@@ -66,10 +74,13 @@ export async function recordGroupChange(tx: Repos, change: GroupChange): Promise
       await members([change.userID], 'update');
       return;
     case 'membersSet':
-      await members(change.userIDs, 'update');
+      await members(
+        change.set.map((s) => s.userID),
+        'update',
+      );
       return;
     case 'applied':
-    case 'applicationRefused':
+    case 'applicationAnswered':
       return; // no member or group changed
   }
 }

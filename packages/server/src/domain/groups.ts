@@ -5,7 +5,6 @@ import type { GroupRecord, MemberRecord } from '../storage/records.js';
 import type { GroupInfoChange } from '@huddle/protocol';
 import type { GroupPatch, Repos } from '../storage/store.js';
 import { ask, askMembersJoin, reportIfFull } from './callbacks.js';
-import { closeGroupConversation } from './conversation-store.js';
 import { recordGroupChange } from './group-changes.js';
 import { runOperation } from './operation.js';
 import { GroupStatus, JoinSource, Role, WORKING_GROUP, type DomainDeps, type OpContext } from './context.js';
@@ -138,7 +137,7 @@ export function groupService(deps: DomainDeps) {
         const patch = diffSettings(group, change, ctx.caller.userID, now());
         if (Object.keys(patch).length > 0) {
           await tx.groups.update(groupID, patch);
-          await recordGroupChange(tx, { kind: 'infoSet', groupID, changed: Object.keys(patch) });
+          await recordGroupChange(tx, deps, ctx, { kind: 'infoSet', groupID, changed: Object.keys(patch) });
           await hooks.after(
             tx,
             ctx,
@@ -161,7 +160,7 @@ export function groupService(deps: DomainDeps) {
       },
       async write(tx) {
         await tx.groups.update(groupID, { status: muted ? GroupStatus.Muted : GroupStatus.Ok });
-        await recordGroupChange(tx, { kind: muted ? 'muted' : 'unmuted', groupID });
+        await recordGroupChange(tx, deps, ctx, { kind: muted ? 'muted' : 'unmuted', groupID });
       },
     });
   }
@@ -232,7 +231,11 @@ export function groupService(deps: DomainDeps) {
           const finalMembers = decided?.members ?? built.members;
           await tx.groups.insert(built.group);
           await tx.members.insert(finalMembers);
-          await recordGroupChange(tx, { kind: 'created', groupID, memberIDs: finalMembers.map((m) => m.userID) });
+          await recordGroupChange(tx, deps, ctx, {
+            kind: 'created',
+            groupID,
+            memberIDs: finalMembers.map((m) => m.userID),
+          });
           const created = groupInfo({ ...built.group, ownerUserID: input.ownerUserID });
           const initMemberList = finalMembers.map((m) => ({ userID: m.userID, roleLevel: m.roleLevel }));
           await hooks.after(tx, ctx, 'afterCreateGroup', [{ ...created, initMemberList }], [built.group]);
@@ -304,7 +307,7 @@ export function groupService(deps: DomainDeps) {
           // The old owner takes the new owner's previous role; demote first, the one-owner index is watching.
           await tx.members.update(input.groupID, oldOwner.userID, { roleLevel: newOwner.roleLevel });
           await tx.members.update(input.groupID, newOwner.userID, { roleLevel: Role.Owner, muteEndTime: 0 });
-          await recordGroupChange(tx, {
+          await recordGroupChange(tx, deps, ctx, {
             kind: 'ownerTransferred',
             groupID: input.groupID,
             oldOwnerUserID: oldOwner.userID,
@@ -332,9 +335,8 @@ export function groupService(deps: DomainDeps) {
           if (input.deleteMember) {
             const removed = await tx.members.removeAll(input.groupID);
             await tx.groups.addMemberCount(input.groupID, -removed);
-            await closeGroupConversation(tx, input.groupID, memberIDs);
           }
-          await recordGroupChange(tx, {
+          await recordGroupChange(tx, deps, ctx, {
             kind: 'dismissed',
             groupID: input.groupID,
             memberIDs,

@@ -16,7 +16,7 @@ import {
 import { ask, askMembersJoin, broken, reportJoins } from './callbacks.js';
 import { done, runOperation } from './operation.js';
 import { firstDuplicate, loadGroup, loadLiveGroup, requireMemberOrAdmin, requireUsersExist } from './guards.js';
-import { closeGroupConversation, openGroupConversation } from './conversation-store.js';
+import { openGroupConversation } from './conversation-store.js';
 import { recordGroupChange } from './group-changes.js';
 import { groupInfo, memberInfo } from './views.js';
 
@@ -75,10 +75,10 @@ export async function addMembers(
   return memberCount + members.length;
 }
 
+/** Their conversations are closed by the change's notifications, which the leavers still read. */
 async function removeMembers(tx: Repos, groupID: string, userIDs: string[]): Promise<void> {
   const removed = await tx.members.remove(groupID, userIDs);
   await tx.groups.addMemberCount(groupID, -removed);
-  await closeGroupConversation(tx, groupID, userIDs);
 }
 
 /** The rules of set_group_member_info for one group (OpenIM §4.3), checked before anything is written. */
@@ -135,7 +135,7 @@ function memberInfoEvent(c: MemberChange): MemberInfoChange {
 
 export function memberService(deps: DomainDeps) {
   const { store, now, hooks } = deps;
-  function setMute(ctx: OpContext, groupID: string, userID: string, muteEndTime: number) {
+  function setMute(ctx: OpContext, groupID: string, userID: string, muteEndTime: number, mutedSeconds = 0) {
     const { caller } = ctx;
     return runOperation(store, {
       asks: false,
@@ -162,7 +162,14 @@ export function memberService(deps: DomainDeps) {
       },
       async write(tx) {
         await tx.members.update(groupID, userID, { muteEndTime });
-        await recordGroupChange(tx, { kind: muteEndTime > 0 ? 'memberMuted' : 'memberUnmuted', groupID, userID });
+        await recordGroupChange(
+          tx,
+          deps,
+          ctx,
+          muteEndTime > 0
+            ? { kind: 'memberMuted', groupID, userID, mutedSeconds }
+            : { kind: 'memberUnmuted', groupID, userID },
+        );
       },
     });
   }
@@ -218,7 +225,7 @@ export function memberService(deps: DomainDeps) {
           if (direct(group)) {
             const joined = decided?.member ?? joiner();
             const memberCount = await addMembers(deps, tx, group, [joined]);
-            await recordGroupChange(tx, {
+            await recordGroupChange(tx, deps, ctx, {
               kind: 'joined',
               groupID: input.groupID,
               userIDs: [joined.userID],
@@ -240,7 +247,7 @@ export function memberService(deps: DomainDeps) {
             joinSource: input.joinSource,
             inviterUserID: '',
           });
-          await recordGroupChange(tx, { kind: 'applied', groupID: input.groupID, userIDs: [applicant] });
+          await recordGroupChange(tx, deps, ctx, { kind: 'applied', groupID: input.groupID, userIDs: [applicant] });
           return { joined: false as const, group };
         },
       });
@@ -257,11 +264,16 @@ export function memberService(deps: DomainDeps) {
           const member = await tx.members.get(input.groupID, userID);
           if (!member) throw notFound(`user ${userID} not in group ${input.groupID}`);
           if (member.roleLevel === Role.Owner) throw noPermission("group owner can't quit");
-          return group;
+          return { group, member };
         },
-        async write(tx, group) {
+        async write(tx, { group, member }) {
           await removeMembers(tx, input.groupID, [userID]);
-          await recordGroupChange(tx, { kind: 'left', groupID: input.groupID, userIDs: [userID], via: 'quit' });
+          await recordGroupChange(tx, deps, ctx, {
+            kind: 'left',
+            groupID: input.groupID,
+            members: [member],
+            via: 'quit',
+          });
           await hooks.after(tx, ctx, 'afterQuitGroup', [{ groupID: input.groupID, userID }], [group]);
           return { group, userID };
         },
@@ -339,12 +351,12 @@ export function memberService(deps: DomainDeps) {
                 inviterUserID: caller.userID,
               });
             }
-            await recordGroupChange(tx, { kind: 'applied', groupID: input.groupID, userIDs: invited });
+            await recordGroupChange(tx, deps, ctx, { kind: 'applied', groupID: input.groupID, userIDs: invited });
             return { joined: [] as MemberRecord[], group };
           }
           const joined = decided?.members ?? invitees(invited);
           const memberCount = await addMembers(deps, tx, group, joined);
-          await recordGroupChange(tx, {
+          await recordGroupChange(tx, deps, ctx, {
             kind: 'joined',
             groupID: input.groupID,
             userIDs: joined.map((m) => m.userID),
@@ -380,14 +392,14 @@ export function memberService(deps: DomainDeps) {
             }
             if (me.roleLevel === Role.Member) throw noPermission('opUserID no permission');
           }
-          return group;
+          return { group, kicked: input.kickedUserIDs.map((id) => targets.get(id)!) };
         },
-        async write(tx, group) {
+        async write(tx, { group, kicked }) {
           await removeMembers(tx, input.groupID, input.kickedUserIDs);
-          await recordGroupChange(tx, {
+          await recordGroupChange(tx, deps, ctx, {
             kind: 'left',
             groupID: input.groupID,
-            userIDs: input.kickedUserIDs,
+            members: kicked,
             via: 'kicked',
           });
           await hooks.after(
@@ -494,8 +506,14 @@ export function memberService(deps: DomainDeps) {
           for (const { groupID, userID, nickname, faceURL, roleLevel, ex } of applied)
             await tx.members.update(groupID, userID, { nickname, faceURL, roleLevel, ex });
           for (const groupID of new Set(applied.map((c) => c.groupID))) {
-            const userIDs = applied.filter((c) => c.groupID === groupID).map((c) => c.userID);
-            await recordGroupChange(tx, { kind: 'membersSet', groupID, userIDs });
+            const set = applied
+              .filter((c) => c.groupID === groupID)
+              .map((c) => ({
+                userID: c.userID,
+                roleLevel: c.roleLevel,
+                profile: c.nickname !== undefined || c.faceURL !== undefined || c.ex !== undefined,
+              }));
+            await recordGroupChange(tx, deps, ctx, { kind: 'membersSet', groupID, set });
           }
           await hooks.after(
             tx,
@@ -510,7 +528,7 @@ export function memberService(deps: DomainDeps) {
     },
 
     muteGroupMember(ctx: OpContext, input: { groupID: string; userID: string; mutedSeconds: number }) {
-      return setMute(ctx, input.groupID, input.userID, now() + input.mutedSeconds * 1000);
+      return setMute(ctx, input.groupID, input.userID, now() + input.mutedSeconds * 1000, input.mutedSeconds);
     },
 
     cancelMuteGroupMember(ctx: OpContext, input: { groupID: string; userID: string }) {

@@ -9,14 +9,7 @@ import type { Repos } from '../storage/store.js';
 import type { MessageEvent } from '@huddle/protocol';
 import { ask, broken } from './callbacks.js';
 import { Role, GroupStatus, type DomainDeps, type GroupFacts, type OpContext } from './context.js';
-import {
-  ContentType,
-  groupConversationID,
-  isNotificationID,
-  MsgStatus,
-  SessionType,
-  singleConversationID,
-} from './conversation-ids.js';
+import { ContentType, groupConversationID, MsgStatus, SessionType, singleConversationID } from './conversation-ids.js';
 import { storeMessages } from './conversation-store.js';
 import { loadGroup, requireLive } from './guards.js';
 import { checkMessageShape, isStored } from './message-rules.js';
@@ -252,19 +245,19 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
      */
     async newestSeqs(ctx: OpContext, userID: string) {
       requireSelf(ctx, userID);
-      const rows = (await store.repos.conversations.ofOwner(userID)).items;
-      const ids = rows.flatMap((r) => [r.conversationID, twinOf(r)]);
+      const rows = [
+        ...(await store.repos.conversations.ofOwner(userID)).items,
+        ...(await store.repos.conversations.notificationsOf(userID)),
+      ];
       const self = `n_${userID}_${userID}`;
-      const seqs = await seqsOf([...ids, self]);
+      const seqs = await seqsOf([...rows.map((r) => r.conversationID), self]);
       const maxSeqs: Record<string, number> = {};
       const minSeqs: Record<string, number> = {};
       for (const r of rows) {
-        for (const id of [r.conversationID, twinOf(r)]) {
-          const s = readable(r, seqs.get(id));
-          if (s.maxSeq > 0) {
-            maxSeqs[id] = s.maxSeq;
-            minSeqs[id] = s.minSeq;
-          }
+        const s = readable(r, seqs.get(r.conversationID));
+        if (s.maxSeq > 0) {
+          maxSeqs[r.conversationID] = s.maxSeq;
+          minSeqs[r.conversationID] = s.minSeq;
         }
       }
       const own = seqs.get(self);
@@ -365,13 +358,14 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
     return new Map((await store.repos.messages.seqs(ids)).map((s) => [s.conversationID, s]));
   }
 
-  /** The seqs `userID` may read in a conversation (a chat one or its notification twin), if any. */
+  /**
+   * The seqs `userID` may read in a conversation, if any: its own row's bounds (a notification
+   * conversation numbers its own seqs, so it has its own row), or all of the user's own n_<u>_<u>.
+   */
   async function boundsOf(userID: string, conversationID: string) {
     const [seqs] = await store.repos.messages.seqs([conversationID]);
-    if (conversationID === `n_${userID}_${userID}`) return seqs && { minSeq: seqs.minSeq, maxSeq: seqs.maxSeq };
-    const chatIDs = isNotificationID(conversationID) ? chatOf(conversationID) : [conversationID];
-    const candidates = await store.repos.conversations.find(userID, chatIDs);
-    const row = candidates.find((r) => conversationID === r.conversationID || conversationID === twinOf(r));
+    const row = await store.repos.conversations.get(userID, conversationID);
+    if (!row && conversationID === `n_${userID}_${userID}`) return seqs && { minSeq: seqs.minSeq, maxSeq: seqs.maxSeq };
     if (!row) return undefined;
     const r = readable(row, seqs);
     return { minSeq: r.minSeq, maxSeq: r.maxSeq };
@@ -382,15 +376,6 @@ function requireSelf(ctx: OpContext, userID: string) {
   if (userID !== ctx.caller.userID && !ctx.caller.isAppAdmin)
     throw noPermission(`you may only read your own conversations, not ${userID}'s`);
 }
-
-/** The notification twin of a chat conversation. */
-const twinOf = (r: ConversationRecord) => `n_${r.conversationID.slice(r.conversationID.indexOf('_') + 1)}`;
-
-/** The chat conversations whose twin may be `n_…`: the group's, or the two users'. */
-const chatOf = (notificationID: string) => {
-  const rest = notificationID.slice(2);
-  return [`sg_${rest}`, `si_${rest}`];
-};
 
 /** A conversation's numbering as one user may read it. */
 function readable(row: ConversationRecord, seqs: ConversationSeqs | undefined) {

@@ -106,7 +106,10 @@ export interface ConversationSeqs {
   minSeq: number;
 }
 
-/** A user's view of a chat conversation (sg_ or si_); its n_ twin shares minSeq and maxSeq. */
+/**
+ * A user's view of a chat conversation (sg_ or si_), or of a notification conversation (n_…), whose
+ * row only bounds the seqs the user may read there and is never listed.
+ */
 export interface ConversationRecord {
   ownerUserID: string;
   conversationID: string;

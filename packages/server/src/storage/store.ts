@@ -259,8 +259,10 @@ export interface ConversationRepo {
   insertMissing(rows: readonly ConversationRecord[]): Promise<string[]>;
   get(ownerUserID: string, conversationID: string): Promise<ConversationRecord | undefined>;
   find(ownerUserID: string, conversationIDs: readonly string[]): Promise<ConversationRecord[]>;
-  /** A user's conversations, in conversation-ID order. */
+  /** A user's chat conversations, in conversation-ID order (never the n_ rows, which are not listed). */
   ofOwner(ownerUserID: string, page?: Page): Promise<Paged<ConversationRecord>>;
+  /** A user's rows of notification conversations (n_…): only which of their seqs the user may read. */
+  notificationsOf(ownerUserID: string): Promise<ConversationRecord[]>;
   update(ownerUserID: string, conversationID: string, patch: ConversationPatch): Promise<void>;
   /** Sets the same patch on several owners' rows of one conversation. */
   updateOwners(conversationID: string, ownerUserIDs: readonly string[], patch: ConversationPatch): Promise<void>;

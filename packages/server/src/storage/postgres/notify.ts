@@ -27,6 +27,8 @@ export class PostgresSignals implements Signals {
   private client: pg.Client | undefined;
   private closed = false;
   private connecting: Promise<void> | undefined;
+  /** The NOTIFYs in flight on `client`, one after another. */
+  private sending: Promise<void> = Promise.resolve();
   private backoffMs = 100;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly listeners: Record<SignalChannel, (() => void)[]> = { events: [], settings: [] };
@@ -56,11 +58,9 @@ export class PostgresSignals implements Signals {
   send(channel: MessageChannel, payload: string): void {
     const client = this.client;
     if (this.closed || !client) return;
-    client
-      .query('SELECT pg_notify($1, $2)', [MESSAGE_CHANNELS[channel], `${this.id} ${payload}`])
-      .catch((err: unknown) => {
-        this.logger.debug({ err, channel }, 'could not send a message to the other instances');
-      });
+    this.enqueue(client, [MESSAGE_CHANNELS[channel], `${this.id} ${payload}`], (err) =>
+      this.logger.debug({ err, channel }, 'could not send a message to the other instances'),
+    );
   }
 
   /** Connects and listens; a failure is logged and retried in the background (polling covers meanwhile). */
@@ -97,9 +97,17 @@ export class PostgresSignals implements Signals {
     this.lastSent[channel] = performance.now();
     const client = this.client;
     if (!client) return; // reconnecting: the others' polls pick the work up
-    client.query('SELECT pg_notify($1, $2)', [CHANNELS[channel], this.id]).catch((err: unknown) => {
-      this.logger.debug({ err, channel }, 'could not signal the other instances');
-    });
+    this.enqueue(client, [CHANNELS[channel], this.id], (err) =>
+      this.logger.debug({ err, channel }, 'could not signal the other instances'),
+    );
+  }
+
+  /**
+   * One NOTIFY at a time on the listening connection: pg queues overlapping queries itself today,
+   * but warns that it will not (pg 9), and the live relay sends while signals go out.
+   */
+  private enqueue(client: pg.Client, params: [string, string], onError: (err: unknown) => void): void {
+    this.sending = this.sending.then(() => client.query('SELECT pg_notify($1, $2)', params).then(() => {}, onError));
   }
 
   private connect(): Promise<void> {

@@ -1,10 +1,13 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ConversationRecord } from '../records.js';
 import type { ConversationPatch, ConversationRepo } from '../store.js';
 import { window } from './paging.js';
 import type { ConversationsTable, Database } from './tables.js';
 
 const ROWS_PER_INSERT = 1000;
+
+/** Notification conversations (n_…) start with these two characters; LIKE would read `_` as a wildcard. */
+const NOTIFICATION_PREFIX = sql<string>`substr(conversation_id, 1, 2)`;
 
 const COLUMNS = {
   ownerUserID: 'owner_user_id',
@@ -85,6 +88,7 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
         .selectFrom('conversations')
         .selectAll()
         .where('owner_user_id', '=', ownerUserID)
+        .where(NOTIFICATION_PREFIX, '<>', 'n_')
         .orderBy('conversation_id');
       if (!page) {
         const rows = await query.execute();
@@ -94,11 +98,22 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
         .selectFrom('conversations')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('owner_user_id', '=', ownerUserID)
+        .where(NOTIFICATION_PREFIX, '<>', 'n_')
         .executeTakeFirstOrThrow();
       const { limit, offset } = window(page);
       if (limit === 0) return { total: Number(total.n), items: [] };
       query = query.limit(limit).offset(offset);
       return { total: Number(total.n), items: (await query.execute()).map(fromRow) };
+    },
+    async notificationsOf(ownerUserID) {
+      const rows = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('owner_user_id', '=', ownerUserID)
+        .where(NOTIFICATION_PREFIX, '=', 'n_')
+        .orderBy('conversation_id')
+        .execute();
+      return rows.map(fromRow);
     },
     async update(ownerUserID, conversationID, patch) {
       const row = toRow(patch);
