@@ -337,8 +337,8 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
         async write(tx, row) {
           if (!(await tx.conversations.markRead(userID, conversationID, hasReadSeq))) return;
           if (row.conversationType === SessionType.Group) {
+            // OpenIM's fields: the reader twice, and the new hasReadSeq as unreadMsgNum.
             const event = {
-              conversationID,
               sendID: userID,
               receiveID: userID,
               unreadMsgNum: hasReadSeq,
