@@ -4,6 +4,7 @@
 import {
   CALLBACK_KEYS,
   CALLBACKS,
+  MESSAGE_HOOK_KEYS,
   USER_HOOK_KEYS,
   type AfterCallbackKey,
   type BeforeCallbackKey,
@@ -11,11 +12,17 @@ import {
 } from '@huddle/protocol';
 import type { TestServer } from '../../server/test/harness.js';
 
-/** The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it. */
+/**
+ * The group after-hooks, which one group's life (scenario.ts) sends; the user ones fire outside it,
+ * and the message ones (the server's message-hooks tests) from sends and read marks.
+ */
 export const AFTER_KEYS = CALLBACK_KEYS.filter(
-  (k): k is AfterCallbackKey => CALLBACKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k),
+  (k): k is AfterCallbackKey =>
+    CALLBACKS[k].phase === 'after' && !USER_HOOK_KEYS.includes(k) && !MESSAGE_HOOK_KEYS.includes(k),
 );
-export const BEFORE_KEYS = CALLBACK_KEYS.filter((k): k is BeforeCallbackKey => CALLBACKS[k].phase === 'before');
+export const BEFORE_KEYS = CALLBACK_KEYS.filter(
+  (k): k is BeforeCallbackKey => CALLBACKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k),
+);
 export const hasTencent = (key: CallbackKey) => CALLBACKS[key].tencent !== undefined;
 
 export interface EndpointSpec {

@@ -162,6 +162,10 @@ describe("before-callbacks in OpenIM's dialect", () => {
       beforeUpdateUserInfo: () => modify({ faceURL: 'https://sdk/face.png' }),
       beforeUpdateUserInfoEx: (e) =>
         e.dialect === 'openim' && e.body.nickName === 'bad' ? reject(5004, 'bad name') : modify({ ex: 'sdk-ex' }),
+      // No message is sent here: the message hooks are exercised in the server's message-hooks tests.
+      beforeSendGroupMsg: () => allow(),
+      beforeSendSingleMsg: () => allow(),
+      beforeMsgModify: () => allow(),
     } satisfies Required<Policy>;
     const [o, m, j, i, bot] = [uid('o'), uid('m'), uid('j'), uid('i'), uid('bot')];
     await s.register(o, m, j, i, bot);

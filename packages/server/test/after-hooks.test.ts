@@ -2,7 +2,7 @@
 // standardwebhooks package), in commit order per group, never for a change that rolled back, and
 // delivered in full after the business server comes back.
 
-import { CALLBACK_KEYS, CALLBACKS, USER_HOOK_KEYS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, MESSAGE_HOOK_KEYS, USER_HOOK_KEYS } from '@huddle/protocol';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
@@ -10,9 +10,14 @@ import { startReceiver, type Receiver, type ReceivedRequest } from './receiver.j
 import { expectShape } from './shape.js';
 import { eventually } from './wait.js';
 
-// afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it; user-hooks.test.ts the user hooks.
+// afterGroupFull needs HUDDLE_MAX_GROUP_MEMBERS: dialects.test.ts covers it; user-hooks.test.ts the
+// user hooks, message-hooks.test.ts the message hooks.
 const AFTER_KEYS = CALLBACK_KEYS.filter(
-  (k) => CALLBACKS[k].phase === 'after' && k !== 'afterGroupFull' && !USER_HOOK_KEYS.includes(k),
+  (k) =>
+    CALLBACKS[k].phase === 'after' &&
+    k !== 'afterGroupFull' &&
+    !USER_HOOK_KEYS.includes(k) &&
+    !MESSAGE_HOOK_KEYS.includes(k),
 );
 const cmd = (key: (typeof CALLBACK_KEYS)[number]) => CALLBACKS[key].openim.command;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

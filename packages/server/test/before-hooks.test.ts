@@ -2,13 +2,14 @@
 // and obeys its answer: allow, reject, modify, an invalid modification, a timeout, a refused
 // connection — each with failedContinue true and false. State is read back after every refusal.
 
-import { CALLBACK_KEYS, CALLBACKS } from '@huddle/protocol';
+import { CALLBACK_KEYS, CALLBACKS, MESSAGE_HOOK_KEYS } from '@huddle/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { expectShape, loadResponse } from './shape.js';
 
-const BEFORE_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'before');
+// The message before-hooks: message-hooks.test.ts.
+const BEFORE_KEYS = CALLBACK_KEYS.filter((k) => CALLBACKS[k].phase === 'before' && !MESSAGE_HOOK_KEYS.includes(k));
 const cmd = (key: (typeof CALLBACK_KEYS)[number]) => CALLBACKS[key].openim.command;
 
 let s: TestServer;

@@ -89,6 +89,9 @@ afterSendGroupMsg:
   attentionIds: []
   allowedTypes: []
   deniedTypes: []
+afterMsgSaveDB:
+  enable: false
+  timeout: 5
 afterUserOnline:
   enable: false
   timeout: 5
@@ -359,6 +362,15 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
         'afterUpdateUserInfo',
         'beforeUpdateUserInfoEx',
         'afterUpdateUserInfoEx',
+        // openim-message-callbacks.md §1's message keys.
+        'beforeSendSingleMsg',
+        'afterSendSingleMsg',
+        'beforeSendGroupMsg',
+        'afterSendGroupMsg',
+        'beforeMsgModify',
+        'afterMsgSaveDB',
+        'afterGroupMsgRead',
+        'afterSingleMsgRead',
       ].sort(),
     );
   });
@@ -366,8 +378,17 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
   it('parses: url, every group hook off with a 5 s timeout, other callbacks ignored', () => {
     const config = parseText(OPENIM_WEBHOOKS_YML);
     expect(config.endpoints[0]!.url).toBe('http://127.0.0.1:10006/callbackExample');
-    for (const key of CALLBACK_KEYS)
-      expect(config.endpoints[0]!.hooks[key], key).toEqual({ enable: false, timeoutMs: 5_000, failedContinue: true });
+    for (const key of CALLBACK_KEYS) {
+      // The message hooks also carry OpenIM's filters, empty as in the file.
+      const filter = CALLBACKS[key].messageFilter;
+      expect(config.endpoints[0]!.hooks[key], key).toEqual({
+        enable: false,
+        timeoutMs: 5_000,
+        failedContinue: true,
+        ...(filter ? { deniedTypes: [] } : {}),
+        ...(filter?.attention ? { attentionIds: [] } : {}),
+      });
+    }
     expect(config.endpoints[0]!.signingSecret).toBeUndefined();
     expect(config.retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
     expect(config.deliveryConcurrency).toBe(DEFAULT_DELIVERY_CONCURRENCY);
@@ -376,8 +397,8 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
     expect(config.ignoredKeys.sort()).toEqual(others.sort());
     expect(config.ignoredKeys).toEqual(
       expect.arrayContaining([
-        'beforeSendSingleMsg',
-        'afterSendGroupMsg',
+        'afterUserOnline',
+        'beforeOfflinePush',
         'beforeAddBlack',
         'afterCreateGroupChatConversations',
       ]),

@@ -255,6 +255,32 @@ step('messages', ['auth'], async () => {
   );
 });
 
+step('modified message', ['auth', 'config'], async () => {
+  // A business server that rewrites messages: send_msg answers the message as changed, in `modify`.
+  const config = webhooksDocument({
+    url: rx.url,
+    retrySchedule: [0.05],
+    hooks: { afterCreateGroup: { enable: true }, beforeMsgModify: { enable: true } },
+  });
+  await call('/callback/set_config', { config });
+  rx.answer('callbackBeforeMsgModifyCommand', {
+    body: { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0, ex: 'reviewed', atUserIDList: [JOINER] },
+  });
+  const { groupInfo } = await call('/group/create_group', {
+    ownerUserID: OWNER,
+    memberUserIDs: [JOINER],
+    groupInfo: { groupName: 'Moderated', groupType: 2 },
+  });
+  const sent = await call('/msg/send_msg', {
+    sendID: OWNER,
+    groupID: groupInfo.groupID,
+    sessionType: 3,
+    contentType: 101,
+    content: { content: 'hello' },
+  });
+  expect(sent.modify).toMatchObject({ ex: 'reviewed', atUserIDList: [JOINER] });
+});
+
 step('sync', ['auth'], async () => {
   const asJoiner = tokens[JOINER]!;
   const create = async (groupName: string, members: string[]) =>
@@ -385,6 +411,7 @@ describe('every answer fits the served document', () => {
   it('join requests', () => run('joins'));
   it('the delivery log, replay and retry now', () => run('delivery'));
   it('messages and read marks', () => run('messages'));
+  it('a message a before-callback changed', () => run('modified message'));
   it('group and member sync', () => run('sync'));
   it('friends (always empty)', () => run('friends'));
   it('join requests by user and the pending count', () => run('pending requests'));

@@ -30,7 +30,14 @@ export interface CallbackDefinition<
     body(event: E): B;
     /** What `body` builds, at run time: the API document's schema (fixtures are checked against it). */
     view: ObjectView<any>;
+    /** Query parameters the request carries besides `contenttype`, from the body as built. */
+    query?(body: Record<string, unknown>): Record<string, string>;
   };
+  /**
+   * Message hooks: what OpenIM's per-hook filters read of an event. `deniedTypes` applies to every
+   * such hook; `attentionIds` (recvIDs and groupIDs) where `attention` is set.
+   */
+  messageFilter?: { of(event: NoInfer<E>): MessageFilterFacts; attention: boolean };
   /** Tencent Cloud Chat's command for this hook, where Tencent has one. */
   tencent?: TencentSpec<NoInfer<E>, T, NoInfer<M>>;
   /**
@@ -48,6 +55,13 @@ export interface CallbackDefinition<
    * the event's groupID (hooks whose events have none, such as the user hooks, say theirs).
    */
   orderingKey?: (event: E) => string;
+}
+
+/** What the message filters compare: the message's contentType, and its group or receiver. */
+export interface MessageFilterFacts {
+  contentType: number;
+  /** The groupID of a group message, the recvID of a one-to-one one. */
+  target: string;
 }
 
 /** What a Tencent body needs beyond the OpenIM event: who acted, when, and the group's facts. */

@@ -14,6 +14,15 @@ import {
   beforeMemberJoinGroup,
 } from './member-join.js';
 import { afterKickGroupMember, afterQuitGroup } from './member-leave.js';
+import { afterGroupMsgRead, afterSingleMsgRead } from './message-read.js';
+import {
+  afterMsgSaveDB,
+  afterSendGroupMsg,
+  afterSendSingleMsg,
+  beforeMsgModify,
+  beforeSendGroupMsg,
+  beforeSendSingleMsg,
+} from './message-send.js';
 import {
   afterUpdateUserInfo,
   afterUpdateUserInfoEx,
@@ -22,6 +31,17 @@ import {
   beforeUpdateUserInfoEx,
   beforeUserRegister,
 } from './user.js';
+
+const MESSAGE_HOOKS = {
+  beforeSendGroupMsg,
+  afterSendGroupMsg,
+  beforeSendSingleMsg,
+  afterSendSingleMsg,
+  beforeMsgModify,
+  afterMsgSaveDB,
+  afterGroupMsgRead,
+  afterSingleMsgRead,
+} as const;
 
 export const CALLBACKS = {
   beforeCreateGroup,
@@ -48,6 +68,7 @@ export const CALLBACKS = {
   afterUpdateUserInfo,
   beforeUpdateUserInfoEx,
   afterUpdateUserInfoEx,
+  ...MESSAGE_HOOKS,
 } as const;
 
 export type Callbacks = typeof CALLBACKS;
@@ -66,10 +87,16 @@ export const USER_HOOK_KEYS: readonly CallbackKey[] = [
   afterUpdateUserInfoEx,
 ].map((h) => h.key);
 
+/** The message hooks (sends and read marks): their events name a conversation, not a group. */
+export const MESSAGE_HOOK_KEYS = Object.keys(MESSAGE_HOOKS) as readonly CallbackKey[];
+
 export * from './define.js';
 export * from './apply.js';
 export { EXAMPLE_TENCENT_CONTEXT } from './examples.js';
 export type { InitMember } from './create-group.js';
 export type { GroupInfoChange } from './group-info.js';
 export type { MemberInfoChange } from './member-info.js';
+export type { GroupReadEvent, SingleReadEvent } from './message-read.js';
+export type { MessageEvent, SingleMessageEvent } from './message-send.js';
+export { timBody, type TimElement } from './tim.js';
 export type { UserInfoChange, UserInfoEvent, UserInfoExChange, UserRegisterEvent } from './user.js';

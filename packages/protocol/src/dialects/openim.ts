@@ -4,8 +4,10 @@
 
 import { obj, optInt, optStr, SchemaError, type Schema } from '../schema.js';
 
-export function openimUrl(baseUrl: string, command: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${command}?contenttype=json`;
+/** `${baseUrl}/${command}?contenttype=json`, then any query parameters the hook adds (`key`). */
+export function openimUrl(baseUrl: string, command: string, query: Record<string, string> = {}): string {
+  const extra = new URLSearchParams(query).toString();
+  return `${baseUrl.replace(/\/+$/, '')}/${command}?contenttype=json${extra ? `&${extra}` : ''}`;
 }
 
 export type Failure = {

@@ -13,6 +13,10 @@ export interface CallbackSettings {
   timeoutMs: number;
   /** Before-hooks: proceed unmodified when the callback fails (true) or refuse the operation (false). */
   failedContinue: boolean;
+  /** Message hooks only: contentTypes never called back (OpenIM's `deniedTypes`). */
+  deniedTypes?: number[];
+  /** Message after-hooks only: when not empty, only messages to these groups or users (OpenIM's `attentionIds`). */
+  attentionIds?: string[];
 }
 
 export type Dialect = 'openim' | 'tencent';
@@ -72,6 +76,15 @@ const DEFAULT_HOOK: Record<Dialect, CallbackSettings> = {
   openim: { enable: false, timeoutMs: 5000, failedContinue: true },
   tencent: { enable: false, timeoutMs: 2000, failedContinue: true },
 };
+/** A hook's defaults in a dialect, with empty filter lists where the hook has OpenIM's message filters. */
+function defaultHook(dialect: Dialect, key: CallbackKey): CallbackSettings {
+  const filter = CALLBACKS[key].messageFilter;
+  return {
+    ...DEFAULT_HOOK[dialect],
+    ...(filter ? { deniedTypes: [] } : {}),
+    ...(filter?.attention ? { attentionIds: [] } : {}),
+  };
+}
 /** Keys OpenIM's per-hook entries may carry that mean nothing for group callbacks. */
 const OPENIM_HOOK_FIELDS = new Set([
   'enable',
@@ -84,7 +97,7 @@ const OPENIM_HOOK_FIELDS = new Set([
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function defaultHooks(dialect: Dialect): Record<CallbackKey, CallbackSettings> {
-  return Object.fromEntries(CALLBACK_KEYS.map((k) => [k, { ...DEFAULT_HOOK[dialect] }])) as Record<
+  return Object.fromEntries(CALLBACK_KEYS.map((k) => [k, defaultHook(dialect, k)])) as Record<
     CallbackKey,
     CallbackSettings
   >;
@@ -159,11 +172,26 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function hookSettings(value: unknown, key: string, dialect: Dialect): CallbackSettings {
-  if (value == null) return { ...DEFAULT_HOOK[dialect] };
+/** `deniedTypes`: contentTypes, as OpenIM lists them. */
+function contentTypes(value: unknown, key: string): number[] {
+  if (!Array.isArray(value) || value.length > 1000 || !value.every((t) => Number.isInteger(t) && t >= 0 && t < 2 ** 31))
+    throw new CallbackConfigError(key, 'expected a list of contentTypes, such as [102, 103]');
+  return value as number[];
+}
+
+/** `attentionIds`: groupIDs and userIDs. */
+function attentionIDs(value: unknown, key: string): string[] {
+  if (!Array.isArray(value) || value.length > 10_000 || !value.every((id) => typeof id === 'string' && id !== ''))
+    throw new CallbackConfigError(key, 'expected a list of groupIDs and userIDs');
+  return value as string[];
+}
+
+function hookSettings(value: unknown, key: string, dialect: Dialect, hook: CallbackKey): CallbackSettings {
+  if (value == null) return defaultHook(dialect, hook);
   if (!isMapping(value))
     throw new CallbackConfigError(key, 'expected a mapping with enable, timeout and failedContinue');
-  const out = { ...DEFAULT_HOOK[dialect] };
+  const out = defaultHook(dialect, hook);
+  const filter = CALLBACKS[hook].messageFilter;
   for (const [field, v] of Object.entries(value)) {
     const path = `${key}.${field}`;
     // An empty value (`failedContinue:`) keeps the default, as OpenIM's loader does.
@@ -176,7 +204,9 @@ function hookSettings(value: unknown, key: string, dialect: Dialect): CallbackSe
       // "no per-call timeout", which its HTTP client ends at 15 s: we keep that 15 s, openly.
       if (ms > 3_600_000) throw new CallbackConfigError(path, 'must be at most 3600 seconds');
       out.timeoutMs = ms === 0 ? 15_000 : ms;
-    } else if (!OPENIM_HOOK_FIELDS.has(field)) throw new CallbackConfigError(path, 'unknown key');
+    } else if (field === 'deniedTypes' && filter) out.deniedTypes = contentTypes(v, path);
+    else if (field === 'attentionIds' && filter?.attention) out.attentionIds = attentionIDs(v, path);
+    else if (!OPENIM_HOOK_FIELDS.has(field)) throw new CallbackConfigError(path, 'unknown key');
   }
   return out;
 }
@@ -203,7 +233,7 @@ function signingSecret(value: unknown, key: string): string | undefined {
 function readHook(endpoint: EndpointConfig, key: string, value: unknown, prefix: string): boolean {
   const path = `${prefix}${key}`;
   if (Object.hasOwn(CALLBACKS, key)) {
-    const settings = hookSettings(value, path, endpoint.dialect);
+    const settings = hookSettings(value, path, endpoint.dialect, key as CallbackKey);
     if (settings.enable && endpoint.dialect === 'tencent' && !CALLBACKS[key as CallbackKey].tencent) {
       throw new CallbackConfigError(
         path,
@@ -398,10 +428,14 @@ function hooksDocument(endpoint: EndpointConfig): Record<string, unknown> {
     // A Tencent endpoint lists only the hooks Tencent has.
     if (endpoint.dialect === 'tencent' && !CALLBACKS[key].tencent) continue;
     const h = endpoint.hooks[key];
-    doc[key] =
-      CALLBACKS[key].phase === 'before'
-        ? { enable: h.enable, timeout: h.timeoutMs / 1000, failedContinue: h.failedContinue }
-        : { enable: h.enable, timeout: h.timeoutMs / 1000 };
+    const filter = CALLBACKS[key].messageFilter;
+    doc[key] = {
+      enable: h.enable,
+      timeout: h.timeoutMs / 1000,
+      ...(CALLBACKS[key].phase === 'before' ? { failedContinue: h.failedContinue } : {}),
+      ...(filter?.attention ? { attentionIds: h.attentionIds ?? [] } : {}),
+      ...(filter ? { deniedTypes: h.deniedTypes ?? [] } : {}),
+    };
   }
   return doc;
 }

@@ -4,6 +4,8 @@
 // verdict rules live in one place.
 
 import {
+  CALLBACK_KEYS,
+  CALLBACKS,
   isOpenIMDelivered,
   isTencentDelivered,
   openimBody,
@@ -69,13 +71,24 @@ const commonHeaders = (endpoint: EndpointConfig, cb: OutgoingCallback, now: numb
   ...signatureHeaders(endpoint.signingSecret, cb.id, Math.floor(now / 1000), cb.payload),
 });
 
+/** The hooks by OpenIM command: a request built from an outbox row finds its query parameters here. */
+const OPENIM_HOOKS = new Map<string, CallbackDefinition>(
+  CALLBACK_KEYS.map((k) => [CALLBACKS[k].openim.command, CALLBACKS[k]]),
+);
+
+/** The extra query parameters of an OpenIM request (the message hooks' `key`), from its body. */
+function openimQuery(cb: OutgoingCallback): Record<string, string> {
+  const query = OPENIM_HOOKS.get(cb.command)?.openim.query;
+  return query ? query(JSON.parse(cb.payload) as Record<string, unknown>) : {};
+}
+
 const DIALECTS: Record<Dialect, DialectRules> = {
   openim: {
     command: (hook) => hook.openim.command,
     bodies: async (hook, events) =>
       events.map((event) => ({ groupID: orderingKeyOf(hook, event), body: openimBody(hook, event) })),
     request: (endpoint, cb, now) => ({
-      url: openimUrl(endpoint.url, cb.command),
+      url: openimUrl(endpoint.url, cb.command, openimQuery(cb)),
       headers: commonHeaders(endpoint, cb, now),
     }),
     readBefore: (hook, statusCode, body) => readOpenIMAnswer(statusCode, body, hook.modifiable),

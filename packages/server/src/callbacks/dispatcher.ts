@@ -58,13 +58,18 @@ export class CallbackDispatcher implements CallbackPort {
     private readonly observe: (o: BeforeObservation) => void = () => {},
   ) {}
 
-  /** Active endpoints that enable the hook (at most one for a before-hook: the configuration checks it). */
-  private endpointsFor(key: keyof Callbacks): EndpointConfig[] {
-    return activeEndpoints(this.settings.config).filter((e) => e.hooks[key].enable);
+  /**
+   * Active endpoints that enable the hook (at most one for a before-hook: the configuration checks
+   * it), and, for a message hook given its event, whose filters let the message through.
+   */
+  private endpointsFor(key: keyof Callbacks, event?: object): EndpointConfig[] {
+    return activeEndpoints(this.settings.config).filter(
+      (e) => e.hooks[key].enable && (event === undefined || passes(CALLBACKS[key], e.hooks[key], event)),
+    );
   }
 
-  enabled(key: keyof Callbacks): boolean {
-    return this.endpointsFor(key).length > 0;
+  enabled<K extends keyof Callbacks>(key: K, event?: EventOf<Callbacks[K]>): boolean {
+    return this.endpointsFor(key, event).length > 0;
   }
 
   /**
@@ -77,7 +82,7 @@ export class CallbackDispatcher implements CallbackPort {
     event: EventOf<Callbacks[K]>,
     groups: readonly GroupFacts[] = [],
   ): Promise<ModificationOf<Callbacks[K]> | undefined> {
-    const [endpoint] = this.endpointsFor(key);
+    const [endpoint] = this.endpointsFor(key, event);
     if (!endpoint) return undefined;
     // Widened once here: the signature above already ties the event and the result to the hook.
     const hook: CallbackDefinition = CALLBACKS[key];
@@ -159,7 +164,9 @@ export class CallbackDispatcher implements CallbackPort {
     for (const endpoint of endpoints) {
       const dialect = dialectOf(endpoint);
       const base = { hook: key, endpoint: endpoint.name, command: dialect.command(hook), ...origin };
-      for (const { groupID, body } of await dialect.bodies(hook, events, tencent)) {
+      const passing = events.filter((event) => passes(hook, endpoint.hooks[key], event));
+      if (passing.length === 0) continue;
+      for (const { groupID, body } of await dialect.bodies(hook, passing, tencent)) {
         rows.push({ ...base, id: newEventID(now), orderingKey: groupID, payload: JSON.stringify(body) });
       }
     }
@@ -167,6 +174,16 @@ export class CallbackDispatcher implements CallbackPort {
     await tx.events.enqueue(rows);
     tx.afterCommit(this.onEnqueued);
   }
+}
+
+/** OpenIM's message filters: `deniedTypes`, and `attentionIds` where the hook has them. */
+function passes(hook: CallbackDefinition, settings: CallbackSettings, event: object): boolean {
+  const filter = hook.messageFilter;
+  if (!filter) return true;
+  const facts = filter.of(event);
+  if (settings.deniedTypes?.includes(facts.contentType)) return false;
+  const attention = filter.attention ? (settings.attentionIds ?? []) : [];
+  return attention.length === 0 || attention.includes(facts.target);
 }
 
 /** Tencent's OptPlatform for the caller: app-admin calls are RESTAPI, as Tencent's REST API is. */

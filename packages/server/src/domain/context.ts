@@ -41,8 +41,11 @@ export type Outbox = Pick<Repos, 'afterCommit'> & { events: Pick<EventRepo, 'enq
  * reads storage.
  */
 export interface CallbackPort {
-  /** Whether any active endpoint enables the hook. */
-  enabled(key: CallbackKey): boolean;
+  /**
+   * Whether any active endpoint enables the hook; for a message hook given its event, whether one
+   * also lets it through its filters (deniedTypes, attentionIds).
+   */
+  enabled<K extends CallbackKey>(key: K, event?: EventOf<Callbacks[K]>): boolean;
   /**
    * Asks a before-callback. Returns the validated modification (undefined: proceed unchanged);
    * throws the business server's rejection, or a callback failure when failedContinue is false.

@@ -6,12 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
 import type { ConversationRecord, ConversationSeqs, MessageRecord, NewMessage } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
-import { Role, GroupStatus, type DomainDeps, type OpContext } from './context.js';
-import { groupConversationID, MsgStatus, SessionType, singleConversationID } from './conversation-ids.js';
+import type { MessageEvent } from '@huddle/protocol';
+import { ask, broken } from './callbacks.js';
+import { Role, GroupStatus, type DomainDeps, type GroupFacts, type OpContext } from './context.js';
+import { ContentType, groupConversationID, MsgStatus, SessionType, singleConversationID } from './conversation-ids.js';
 import { storeMessages } from './conversation-store.js';
 import { loadGroup, requireLive } from './guards.js';
 import { checkMessageShape, isStored } from './message-rules.js';
-import { runOperation } from './operation.js';
+import { done, runOperation } from './operation.js';
 
 export type { MessageRecord };
 
@@ -25,7 +27,60 @@ export interface SentMessage {
   message: MessageRecord;
   /** The message was already stored under its clientMsgID: this is the stored one. */
   duplicate: boolean;
+  /** A before-callback changed the message: `message` is as it changed it. */
+  modified: boolean;
 }
+
+/** A message about to be stored: what the before-callbacks are asked about and may change. */
+type Draft = NewMessage;
+
+type MessageBeforeKey = 'beforeSendGroupMsg' | 'beforeSendSingleMsg' | 'beforeMsgModify';
+
+interface SendFacts {
+  conversationID: string;
+  /** Stored already under its clientMsgID (a resend). */
+  stored: MessageRecord | undefined;
+  /** The message's group, for Tencent's bodies (none for a one-to-one message). */
+  groups: GroupFacts[];
+}
+
+/** The message as its callbacks report it: `seq` 0 until it is stored. */
+function messageEvent(ctx: OpContext, m: Draft, seq: number): MessageEvent {
+  return {
+    operationID: ctx.operationID,
+    sendID: m.sendID,
+    recvID: m.recvID,
+    groupID: m.groupID,
+    serverMsgID: m.serverMsgID,
+    clientMsgID: m.clientMsgID,
+    senderPlatformID: m.senderPlatformID,
+    senderNickname: m.senderNickname,
+    senderFaceURL: m.senderFaceURL,
+    sessionType: m.sessionType,
+    msgFrom: m.msgFrom,
+    contentType: m.contentType,
+    status: m.status,
+    sendTime: m.sendTime,
+    createTime: m.createTime,
+    content: m.content,
+    seq,
+    atUserIDList: m.atUserIDList,
+    ex: m.ex,
+    onlineOnly: !isStored(m.contentType, m.options),
+  };
+}
+
+/** Why an answer may not apply: it would send the message elsewhere, or make it another type. */
+function rerouted(answer: Record<string, unknown>, m: Draft): string | undefined {
+  for (const field of ['recvID', 'groupID', 'sessionType', 'contentType'] as const)
+    if (answer[field] !== undefined && answer[field] !== m[field])
+      return `${field} cannot change (${JSON.stringify(m[field])} to ${JSON.stringify(answer[field])}): a message is not re-routed`;
+  return undefined;
+}
+
+/** Whether the before-callbacks changed a message (the fields they may change). */
+const changed = (a: Draft, b: Draft) =>
+  a.content !== b.content || a.ex !== b.ex || JSON.stringify(a.atUserIDList) !== JSON.stringify(b.atUserIDList);
 
 /** A seq range of a conversation, as SeqRange in OpenIM's PullMessageBySeqsReq. */
 export interface SeqRange {
@@ -48,15 +103,15 @@ export const MAX_PULL = 1000;
 /** 32 hex digits, the form of OpenIM's server message IDs. */
 const newServerMsgID = () => randomBytes(16).toString('hex');
 
-export function messageService({ store, now, onMessages }: DomainDeps) {
-  /** Who may send, checked before and again in the storing transaction. */
-  async function checkSender(tx: Repos, m: OutgoingMessage) {
+export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
+  /** Who may send, checked before and again in the storing transaction; the conversation and its group. */
+  async function checkSender(tx: Repos, m: OutgoingMessage): Promise<{ conversationID: string; groups: GroupFacts[] }> {
     const [sender] = await tx.users.find([m.sendID]);
     if (!sender) throw notFound(`user ${m.sendID} not found`);
     if (m.sessionType === SessionType.Single) {
       const [recv] = await tx.users.find([m.recvID]);
       if (!recv) throw notFound(`user ${m.recvID} not found`);
-      return singleConversationID(m.sendID, m.recvID);
+      return { conversationID: singleConversationID(m.sendID, m.recvID), groups: [] };
     }
     const group = await loadGroup(tx, m.groupID, true);
     requireLive(group);
@@ -68,60 +123,100 @@ export function messageService({ store, now, onMessages }: DomainDeps) {
       if (group.status === GroupStatus.Muted && member.roleLevel !== Role.Admin)
         throw new ApiError('MutedGroup', `group ${m.groupID} is muted`);
     }
-    return groupConversationID(m.groupID);
-  }
-
-  function sendOnce(m: OutgoingMessage): Promise<SentMessage> {
-    return runOperation(store, {
-      what: `message ${m.clientMsgID}`,
-      asks: false,
-      async check(tx) {
-        const conversationID = await checkSender(tx, m);
-        const stored = await tx.messages.byClientMsgID(conversationID, m.clientMsgID);
-        if (stored && !sameMessage(stored, m))
-          throw args(`clientMsgID ${m.clientMsgID} was already used for another message in ${conversationID}`);
-        return { conversationID, stored };
-      },
-      decide: async () => undefined,
-      async write(tx, { conversationID, stored }) {
-        if (stored) return { message: stored, duplicate: true };
-        const at = now();
-        const message: NewMessage = {
-          ...m,
-          serverMsgID: newServerMsgID(),
-          status: MsgStatus.Sent,
-          sendTime: m.sendTime || at,
-        };
-        if (!isStored(m.contentType, m.options)) {
-          const online = { ...message, conversationID, seq: 0 };
-          tx.afterCommit(() => onMessages?.([online]));
-          return { message: online, duplicate: false };
-        }
-        const [saved] = await storeMessages(tx, conversationID, [message], at);
-        tx.afterCommit(() => onMessages?.([saved!]));
-        return { message: saved!, duplicate: false };
-      },
-    });
+    return { conversationID: groupConversationID(m.groupID), groups: [group] };
   }
 
   const sameMessage = (a: MessageRecord, b: OutgoingMessage) =>
     a.sendID === b.sendID && a.contentType === b.contentType && a.content === b.content;
 
+  /** Asks one before-hook about the message; returns it as the answer leaves it. */
+  async function askAbout(ctx: OpContext, key: MessageBeforeKey, message: Draft, facts: SendFacts): Promise<Draft> {
+    const event = messageEvent(ctx, message, 0);
+    if (!hooks.enabled(key, event)) return message;
+    return ask(hooks, ctx, key, event, message, {
+      groups: facts.groups,
+      refuse: (answer, before, after) => rerouted(answer, before) ?? broken(() => checkMessageShape(after)),
+    });
+  }
+
+  /** The after-callbacks of a sent message, in its transaction: after-send, and afterMsgSaveDB once stored. */
+  async function reportSent(tx: Repos, ctx: OpContext, message: MessageRecord, facts: SendFacts) {
+    if (message.contentType === ContentType.Typing) return;
+    const event = messageEvent(ctx, message, message.seq);
+    if (message.sessionType === SessionType.Group)
+      await hooks.after(tx, ctx, 'afterSendGroupMsg', [event], facts.groups);
+    else if (hooks.enabled('afterSendSingleMsg', { ...event, recvUnread: 0 })) {
+      const [row] = await tx.conversations.find(message.recvID, [facts.conversationID]);
+      const recvUnread = message.seq > 0 && row ? Math.max(0, message.seq - row.hasReadSeq) : 0;
+      await hooks.after(tx, ctx, 'afterSendSingleMsg', [{ ...event, recvUnread }]);
+    }
+    if (message.seq > 0) await hooks.after(tx, ctx, 'afterMsgSaveDB', [event], facts.groups);
+  }
+
   return {
     /**
      * Sends as `m.sendID` (the caller, or anyone when the caller is an app admin). A resend of a
-     * stored clientMsgID answers the stored message and stores nothing.
+     * stored clientMsgID answers the stored message and stores nothing. The before-callbacks may
+     * refuse it (nothing is stored) or change its content, `ex` and `atUserIDList`; what is stored,
+     * pushed and called back after is the message as they left it.
      */
     async send(ctx: OpContext, m: OutgoingMessage): Promise<SentMessage> {
       if (m.sendID !== ctx.caller.userID && !ctx.caller.isAppAdmin)
         throw noPermission(`you may only send as yourself (${ctx.caller.userID}), not as ${m.sendID}`);
       checkMessageShape(m);
       if (!m.clientMsgID) throw args('clientMsgID is empty');
+      const draft: Draft = {
+        ...m,
+        serverMsgID: newServerMsgID(),
+        status: MsgStatus.Sent,
+        sendTime: m.sendTime || now(),
+      };
+      const beforeKey: MessageBeforeKey =
+        m.sessionType === SessionType.Group ? 'beforeSendGroupMsg' : 'beforeSendSingleMsg';
+      // Typing indicators are never called back (OpenIM's rule).
+      const probe = messageEvent(ctx, draft, 0);
+      const asks =
+        m.contentType !== ContentType.Typing &&
+        (hooks.enabled(beforeKey, probe) || hooks.enabled('beforeMsgModify', probe));
+      const once = () =>
+        runOperation(store, {
+          what: `message ${m.clientMsgID}`,
+          asks,
+          async check(tx): Promise<SendFacts> {
+            const { conversationID, groups } = await checkSender(tx, m);
+            const stored = await tx.messages.byClientMsgID(conversationID, m.clientMsgID);
+            if (stored && !sameMessage(stored, m))
+              throw args(`clientMsgID ${m.clientMsgID} was already used for another message in ${conversationID}`);
+            return { conversationID, stored, groups };
+          },
+          async decide(facts) {
+            if (facts.stored) return done({ message: facts.stored, duplicate: true, modified: false });
+            const asked = await askAbout(ctx, beforeKey, draft, facts);
+            return askAbout(ctx, 'beforeMsgModify', asked, facts);
+          },
+          async write(tx, facts, decided) {
+            const { conversationID, stored } = facts;
+            if (stored) return { message: stored, duplicate: true, modified: false };
+            const message = decided ?? draft;
+            const modified = decided !== undefined && changed(draft, decided);
+            if (!isStored(message.contentType, message.options)) {
+              const online = { ...message, conversationID, seq: 0 };
+              await reportSent(tx, ctx, online, facts);
+              tx.afterCommit(() => onMessages?.([online]));
+              return { message: online, duplicate: false, modified };
+            }
+            const [saved] = await storeMessages(tx, conversationID, [message], now());
+            await reportSent(tx, ctx, saved!, facts);
+            tx.afterCommit(() => onMessages?.([saved!]));
+            return { message: saved!, duplicate: false, modified };
+          },
+        });
       try {
-        return await sendOnce(m);
+        return await once();
       } catch (err) {
-        // The same clientMsgID raced in through another request: that one is stored now.
-        if (store.isUniqueViolation(err)) return sendOnce(m);
+        // The same clientMsgID raced in through another request: that one is stored now, asked about
+        // and called back by it; this one finds it and answers it.
+        if (store.isUniqueViolation(err)) return once();
         throw err;
       }
     },
@@ -223,15 +318,39 @@ export function messageService({ store, now, onMessages }: DomainDeps) {
       return out;
     },
 
-    /** Moves the user's read mark (never back); the seq must exist. */
-    async markAsRead(ctx: OpContext, userID: string, conversationID: string, hasReadSeq: number) {
+    /**
+     * Moves the user's read mark (never back); the seq must exist. When it moved, the read
+     * after-callback is written in the same transaction.
+     */
+    async markAsRead(ctx: OpContext, userID: string, conversationID: string, hasReadSeq: number, seqs: number[] = []) {
       requireSelf(ctx, userID);
-      const row = await store.repos.conversations.get(userID, conversationID);
-      if (!row) throw notFound(`conversation ${conversationID} of ${userID} not found`);
-      const [seqs] = await store.repos.messages.seqs([conversationID]);
-      const max = readable(row, seqs).maxSeq;
-      if (hasReadSeq > max) throw args(`hasReadSeq ${hasReadSeq} is past the newest message (${max})`);
-      await store.repos.conversations.markRead(userID, conversationID, hasReadSeq);
+      await runOperation(store, {
+        asks: false,
+        async check(tx) {
+          const row = await tx.conversations.get(userID, conversationID);
+          if (!row) throw notFound(`conversation ${conversationID} of ${userID} not found`);
+          const [numbering] = await tx.messages.seqs([conversationID]);
+          const max = readable(row, numbering).maxSeq;
+          if (hasReadSeq > max) throw args(`hasReadSeq ${hasReadSeq} is past the newest message (${max})`);
+          return row;
+        },
+        async write(tx, row) {
+          if (!(await tx.conversations.markRead(userID, conversationID, hasReadSeq))) return;
+          if (row.conversationType === SessionType.Group) {
+            // OpenIM's fields: the reader twice, and the new hasReadSeq as unreadMsgNum.
+            const event = {
+              sendID: userID,
+              receiveID: userID,
+              unreadMsgNum: hasReadSeq,
+              contentType: SessionType.Group,
+            };
+            await hooks.after(tx, ctx, 'afterGroupMsgRead', [event]);
+          } else if (row.conversationType === SessionType.Single) {
+            const event = { conversationID, userID, Seqs: seqs, contentType: SessionType.Single };
+            await hooks.after(tx, ctx, 'afterSingleMsgRead', [event]);
+          }
+        },
+      });
     },
   };
 

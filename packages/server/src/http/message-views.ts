@@ -42,12 +42,17 @@ export const MsgData = view.object(
   'MsgData',
 );
 
-export const SentMsg = view.object({
-  serverMsgID: view.string(),
-  clientMsgID: view.string(),
-  sendTime: view.integer(),
-  seq: view.integer("the message's seq in its conversation (not in OpenIM's answer); 0 when only pushed"),
-});
+export const SentMsg = view.object(
+  {
+    serverMsgID: view.string(),
+    clientMsgID: view.string(),
+    sendTime: view.integer(),
+    seq: view.integer("the message's seq in its conversation (not in OpenIM's answer); 0 when only pushed"),
+    modify: MsgData,
+  },
+  undefined,
+  ['modify'],
+);
 
 export const NewestSeqs = view.object({
   maxSeqs: view.record(view.integer(), 'conversation ID -> newest seq the user may read'),

@@ -75,7 +75,7 @@ export const messageRoutes = ({ messages, conversations }: Services) => [
         Object.assign(options, { history: false, persistent: false, senderSync: false, conversationUpdate: false });
       if (b.notOfflinePush) options.offlinePush = false;
       const atText = (b.content as { atUserList?: unknown }).atUserList;
-      const { message } = await messages.send(ctx, {
+      const { message, modified } = await messages.send(ctx, {
         sendID: b.sendID,
         recvID: b.recvID,
         groupID: b.groupID,
@@ -100,11 +100,16 @@ export const messageRoutes = ({ messages, conversations }: Services) => [
         attachedInfo: '',
         ex: b.ex,
       });
-      return {
+      const sent = {
         serverMsgID: message.serverMsgID,
         clientMsgID: message.clientMsgID,
         sendTime: message.sendTime,
         seq: message.seq,
+      };
+      // As OpenIM's SendMsgResp: `modify`, the message as a before-callback changed it, only then
+      // (an optional key of the view, which its type cannot say).
+      return (modified ? { ...sent, modify: msgData(message) } : sent) as typeof sent & {
+        modify: ReturnType<typeof msgData>;
       };
     },
   }),
@@ -160,7 +165,7 @@ export const messageRoutes = ({ messages, conversations }: Services) => [
     }),
     response: NO_DATA,
     handle: async (ctx, b) => {
-      await messages.markAsRead(ctx, b.userID, b.conversationID, b.hasReadSeq);
+      await messages.markAsRead(ctx, b.userID, b.conversationID, b.hasReadSeq, b.seqs);
     },
   }),
 ];
