@@ -3,6 +3,7 @@ export * from './wire.js';
 export * from './callbacks/index.js';
 export * from './dialects/openim.js';
 export * from './dialects/tencent.js';
+export * from './dialects/tencent-url.js';
 export * from './signing.js';
 export type { AttemptNotice } from './live.js';
 export {

@@ -1,12 +1,12 @@
 // Tencent Cloud Chat's callback dialect: where a request goes, how it is signed, what its answer
-// means, and how huddle's facts read in Tencent's vocabulary (one table each).
+// means, and how huddle's facts read in Tencent's vocabulary (one table each); the signed URL is in
+// tencent-url.ts.
 //
 // Request: POST {url}?SdkAppid=…&CallbackCommand=…&contenttype=json&ClientIP=…&OptPlatform=…
 // [&Sign=…&RequestTime=…], Sign = lowercase hex SHA-256 of token + RequestTime (seconds).
 // Answer: {ActionStatus, ErrorCode, ErrorInfo}; for before-callbacks ErrorCode 0 allows, 1 denies
 // (the caller gets 10016), 10100–10200 deny with that code and ErrorInfo passed to the caller.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { SchemaError, type Schema } from '../schema.js';
 import { afterVerdictOf, type AfterVerdict, type Failure, type Verdict } from './openim.js';
 
@@ -48,44 +48,6 @@ export const tencentRole = (roleLevel: number): string => TENCENT_ROLE[roleLevel
 export const tencentPlatform = (platformID: number, isAppAdmin: boolean): string =>
   isAppAdmin ? 'RESTAPI' : (TENCENT_PLATFORM[platformID] ?? 'Unknown');
 export const tencentJoinType = (joinSource: number): string => TENCENT_JOIN_TYPE[joinSource] ?? 'Apply';
-
-/** Tencent's callback signature: lowercase hex SHA-256 of token + RequestTime (decimal seconds). */
-export function tencentSign(token: string, requestTimeSeconds: number | string): string {
-  return createHash('sha256').update(`${token}${requestTimeSeconds}`).digest('hex');
-}
-
-/** Whether a received Sign is tencentSign(token, requestTime), exactly (constant-time comparison). */
-export function tencentSignMatches(token: string, requestTime: number | string, sign: string): boolean {
-  const expected = Buffer.from(tencentSign(token, requestTime));
-  const given = Buffer.from(sign);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export interface TencentRequestParams {
-  sdkAppId: string;
-  command: string;
-  clientIP: string;
-  optPlatform: string;
-  /** When set, the URL carries Sign and RequestTime. */
-  token?: string;
-  requestTimeSeconds: number;
-}
-
-/** The callback URL: the configured URL with Tencent's query parameters appended, in Tencent's order. */
-export function tencentUrl(baseUrl: string, p: TencentRequestParams): string {
-  const q = new URLSearchParams({
-    SdkAppid: p.sdkAppId,
-    CallbackCommand: p.command,
-    contenttype: 'json',
-    ClientIP: p.clientIP,
-    OptPlatform: p.optPlatform,
-  });
-  if (p.token) {
-    q.set('Sign', tencentSign(p.token, p.requestTimeSeconds));
-    q.set('RequestTime', String(p.requestTimeSeconds));
-  }
-  return `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}${q.toString()}`;
-}
 
 /** Where Tencent's answer carries one of huddle's modification fields. */
 export interface TencentAnswerField {
