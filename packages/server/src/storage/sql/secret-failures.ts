@@ -12,7 +12,9 @@ export function secretFailureRepo(db: Kysely<Database>): SecretFailureRepo {
         wait: sql.ref('secret_failures.wait_ms'),
         until: sql.ref('secret_failures.blocked_until'),
       };
-      const waiting = sql`${old.until} > ${at}`;
+      // A wait runs only when one was imposed: a free try's row ends at its own time, and another
+      // instance's clock (or a request stamped a moment earlier) may be behind it.
+      const waiting = sql`${old.until} > ${at} AND ${old.wait} > 0`;
       // The count after this try: from 1 again once the last wait ended long ago.
       const failures = sql<number>`CASE WHEN ${old.until} < ${at} - CAST(${policy.forgetMs} AS BIGINT) THEN 1 ELSE ${old.failures} + 1 END`;
       const first = sql`CAST(${policy.firstWaitMs} AS BIGINT)`;
