@@ -107,8 +107,8 @@ describe.skipIf(!haveChromium)('console', () => {
     await row.locator('a').first().click();
     await page.locator('h1 .badge-dead').waitFor();
     expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
-    await expect(page.locator('table.attempts').textContent()).resolves.toContain('503');
-    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(
+    await expect(page.locator('table.attempts').innerText()).resolves.toContain('503');
+    await expect(page.locator('dl.facts').innerText()).resolves.toMatch(
       /Endpoint\s+default\s+Command\s+callbackAfterCreateGroupCommand/,
     );
     await screenshot('03-event-dead');
@@ -160,10 +160,10 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.fill('input[name=groupID]', GROUP);
     await page.click('button:has-text("Open group")');
     await page.locator('table.members tbody tr').nth(1).waitFor();
-    await expect(page.locator('table.members').textContent()).resolves.toMatch(
+    await expect(page.locator('table.members').innerText()).resolves.toMatch(
       /alice\s+alice\s+owner[\s\S]*bob\s+bob\s+admin/,
     );
-    await expect(page.locator('ol.timeline').textContent()).resolves.toMatch(/afterCreateGroup[\s\S]*afterQuitGroup/);
+    await expect(page.locator('ol.timeline').innerText()).resolves.toMatch(/afterCreateGroup[\s\S]*afterQuitGroup/);
     await screenshot('06-group');
 
     // The configuration: a bad timeout is refused, and the error stands next to its field.
@@ -173,7 +173,7 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const fieldError = page.locator('tr[data-hook=afterQuitGroup] .field-error');
     await fieldError.waitFor();
-    await expect(fieldError.textContent()).resolves.toContain('expected a duration');
+    await expect(fieldError.innerText()).resolves.toContain('expected a duration');
     await screenshot('07-config-error');
     await timeout.fill('3');
     await page.getByRole('button', { name: 'Save' }).click();
