@@ -204,6 +204,11 @@ describe('group members', () => {
     const muted = await step({ update: [d] });
     expect(muted.update[0].muteEndTime).toBe(clock.now() + 60_000);
 
+    // A profile change shows in every group's member record (the nickname, where the in-group one is empty).
+    await later(s.client.ok('/user/update_user_info_ex', { userInfo: { userID: d, nickname: 'Dee' } }, s.adminToken));
+    const renamed = await step({ update: [d] });
+    expect(renamed.update[0].nickname).toBe('Dee');
+
     // Group info is the joined-groups log's: the member log does not move.
     await later(s.client.ok('/group/set_group_info', { groupInfoForSet: { groupID, groupName: 'x' } }, s.adminToken));
     expect(ids(await memberSync(groupID, v), 'userID')).toEqual(nothing);

@@ -53,6 +53,15 @@ export function userService({ store, now, hooks }: DomainDeps) {
         const patch = decided ?? requested;
         const write = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UserPatch;
         if (Object.keys(write).length > 0) await tx.users.update(userID, write);
+        // A member's record shows the profile's nickname and face where its own are empty: every
+        // group the user is in has a changed member for the clients' member sync.
+        if (write.nickname !== undefined || write.faceURL !== undefined) {
+          const groups = await tx.members.groupIDsOf(userID);
+          await tx.syncLog.record(
+            'group_members',
+            groups.map((groupID) => ({ ownerID: groupID, elementID: userID, change: 'update' as const })),
+          );
+        }
         await hooks.after(tx, ctx, afterKey, [event(patch)]);
       },
     });

@@ -77,6 +77,8 @@ export interface MemberRepo {
   /** Members ordered by role (owner first), then by when they joined. */
   list(groupID: string, query: MemberQuery, page: Page): Promise<Paged<MemberRecord>>;
   userIDs(groupID: string): Promise<string[]>;
+  /** The groups the user is a member of. */
+  groupIDsOf(userID: string): Promise<string[]>;
   /** Every member, oldest membership first. */
   inJoinOrder(groupID: string): Promise<MemberRecord[]>;
 }

@@ -110,6 +110,10 @@ export function memberRepo(db: Kysely<Database>): MemberRepo {
         .execute();
       return { total: Number(total.n), items: rows.map(toMember) };
     },
+    async groupIDsOf(userID) {
+      const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userID).execute();
+      return rows.map((r) => r.group_id);
+    },
     async userIDs(groupID) {
       const rows = await db
         .selectFrom('group_members')
