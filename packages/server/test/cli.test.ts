@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from './harness.js';
 import { createTestDatabase, postgresAvailable } from './postgres.js';
+import { eventually } from './wait.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'huddle.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-cli-'));
@@ -324,11 +325,14 @@ describe('huddle deliveries', () => {
       // Both tried once: watched over HTTP (a CLI process per look costs a second under load), then
       // listed by the CLI.
       const listed = { endpoint: 'later', pagination: { pageNumber: 1, showNumber: 100 } };
-      for (;;) {
-        const { events } = await client.ok<Listed>('/callback/list_events', listed, admin);
-        if (events.length >= 2 && events.every((e) => e.attempts >= 1)) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await eventually(
+        async () => {
+          const { events } = await client.ok<Listed>('/callback/list_events', listed, admin);
+          return events.length >= 2 && events.every((e) => e.attempts >= 1);
+        },
+        90_000,
+        'both events tried once',
+      );
       const { events } = await json<Listed>(['deliveries', 'list', '--endpoint', 'later', ...serverFlags]);
       expect(events.every((e) => e.attempts >= 1)).toBe(true);
       expect(events.map((e) => [e.groupID, e.status]).sort()).toEqual([

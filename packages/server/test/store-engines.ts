@@ -1,9 +1,10 @@
 // The storage engines a contract test runs against: a real SQLite file in a temporary directory,
-// and a fresh database on the local PostgreSQL (skipped when none answers).
+// and a fresh copy of the run's migrated database on the local PostgreSQL (skipped when none answers).
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { openPostgres } from '../src/storage/postgres/open.js';
 import { openSqlite } from '../src/storage/sqlite/open.js';
 import type { Store } from '../src/storage/store.js';
@@ -36,7 +37,8 @@ export const engines: Engine[] = [
     name: 'postgres',
     skip: !(await postgresAvailable()),
     async open() {
-      const database = await createTestDatabase();
+      // A copy of the run's migrated template (postgres-setup.ts): openPostgres finds it up to date.
+      const database = await createTestDatabase(inject('huddlePgRunTag'), inject('huddlePgTemplate'));
       const store = await openPostgres(database.url);
       const others: Store[] = [];
       return {

@@ -1,54 +1,10 @@
 // The store contract: what the domain relies on from any storage engine, run against each engine
 // on a real database (SQLite: a real file in a temporary directory).
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GroupRecord, MemberRecord } from '../src/storage/records.js';
-import { openPostgres } from '../src/storage/postgres/open.js';
-import { openSqlite } from '../src/storage/sqlite/open.js';
 import type { Store } from '../src/storage/store.js';
-import { createTestDatabase, postgresAvailable } from './postgres.js';
-
-interface Engine {
-  name: string;
-  skip?: boolean;
-  open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
-}
-
-const engines: Engine[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-store-'));
-      const store = openSqlite(path.join(dir, 'store.db'));
-      return {
-        store,
-        async cleanup() {
-          await store.close();
-          fs.rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    name: 'postgres',
-    skip: !(await postgresAvailable()),
-    async open() {
-      // A copy of the run's migrated template (postgres-setup.ts): openPostgres finds it up to date.
-      const database = await createTestDatabase(inject('huddlePgRunTag'), inject('huddlePgTemplate'));
-      const store = await openPostgres(database.url);
-      return {
-        store,
-        async cleanup() {
-          await store.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
+import { engines } from './store-engines.js';
 
 const group = (groupID: string, over: Partial<GroupRecord> = {}): GroupRecord => ({
   groupID,
