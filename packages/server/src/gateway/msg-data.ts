@@ -2,7 +2,8 @@
 // (1003) as the domain's outgoing message.
 
 import { LIMITS } from '@huddle/protocol';
-import type { MessageRecord, OutgoingMessage } from '../domain/messages.js';
+import { isNotificationID } from '../domain/conversation-ids.js';
+import type { MessageRecord, OutgoingMessage, PulledMessages } from '../domain/messages.js';
 import { args } from '../errors.js';
 import { encode, type OpenIMMessage } from '../wire/openim-proto.js';
 
@@ -24,21 +25,33 @@ export const msgDataWith = (m: MessageFields, content: Uint8Array): MsgData => (
 export const msgDataOf = ({ conversationID: _, content, ...m }: MessageRecord): MsgData =>
   msgDataWith(m, new TextEncoder().encode(content));
 
+type PullMsgs = OpenIMMessage<'openim.sdkws.PullMsgs'>;
+
 /**
- * A push (2001) of one conversation's messages: an n_ conversation's go under notificationMsgs,
- * any other's under msgs; isEnd false and endSeq 0, as OpenIM's gateway sends them.
+ * Pulled or pushed messages by conversation, as PullMessageBySeqsResp, GetSeqMessageResp and
+ * PushMessages carry them: n_ conversations under notificationMsgs, the others under msgs.
  */
+export function pulledMsgs(pulled: ReadonlyMap<string, PulledMessages>) {
+  const msgs: Record<string, PullMsgs> = {};
+  const notificationMsgs: Record<string, PullMsgs> = {};
+  for (const [conversationID, p] of pulled)
+    (isNotificationID(conversationID) ? notificationMsgs : msgs)[conversationID] = {
+      Msgs: p.messages.map(msgDataOf),
+      isEnd: p.isEnd,
+      endSeq: p.endSeq,
+    };
+  return { msgs, notificationMsgs };
+}
+
+/** A push (2001) of one conversation's messages: isEnd false and endSeq 0, as OpenIM's gateway sends them. */
 export function pushMessagesOf(records: readonly MessageRecord[]): Uint8Array {
   const [first] = records;
   if (!first) throw new Error('a push needs at least one message');
   const conversationID = first.conversationID;
   if (records.some((r) => r.conversationID !== conversationID))
     throw new Error('a push carries the messages of one conversation');
-  const pulled = { [conversationID]: { Msgs: records.map(msgDataOf), isEnd: false, endSeq: 0 } };
-  return encode(
-    'openim.sdkws.PushMessages',
-    conversationID.startsWith('n_') ? { notificationMsgs: pulled } : { msgs: pulled },
-  );
+  const pushed = new Map([[conversationID, { messages: [...records], isEnd: false, endSeq: 0 }]]);
+  return encode('openim.sdkws.PushMessages', pulledMsgs(pushed));
 }
 
 /** The longest each string field of a client's MsgData may be (REST's limits for the same fields). */
