@@ -167,11 +167,6 @@ describe('1001 GetMaxSeq', () => {
     expect(Object.values(max).every((s) => s > 0)).toBe(true);
     expect((await maxSeqs(carol)).maxSeqs[sg]).toBeUndefined();
   });
-
-  it("refuses another user's seqs", async () => {
-    const req = encode('openim.sdkws.GetMaxSeqReq', { userID: bob });
-    expect(await refusal(call(alice, ReqIdentifier.GetNewestSeq, req))).toBe(1002);
-  });
 });
 
 describe('1002 PullMessageBySeqs', () => {
@@ -277,6 +272,42 @@ describe('1007 GetLastMessage', () => {
     expect(r.msgs[ng]!.seq).toBe(max[ng]);
     const none = await last(carol, [sg]);
     expect(none.msgs).toEqual({});
+  });
+});
+
+describe("requests naming another user's data", () => {
+  it('are NoPermissionError (1002), whatever the identifier', async () => {
+    const asBob = {
+      [ReqIdentifier.GetNewestSeq]: encode('openim.sdkws.GetMaxSeqReq', { userID: bob }),
+      [ReqIdentifier.PullMsgByRange]: encode('openim.sdkws.PullMessageBySeqsReq', {
+        userID: bob,
+        seqRanges: [{ conversationID: sg, begin: 1, end: 1, num: 1 }],
+      }),
+      [ReqIdentifier.PullMsgBySeqList]: encode('openim.msg.GetSeqMessageReq', {
+        userID: bob,
+        conversations: [{ conversationID: sg, seqs: [1] }],
+      }),
+      [ReqIdentifier.GetConvMaxReadSeq]: encode('openim.msg.GetConversationsHasReadAndMaxSeqReq', { userID: bob }),
+      [ReqIdentifier.PullConvLastMessage]: encode('openim.msg.GetLastMessageReq', {
+        userID: bob,
+        conversationIDs: [sg],
+      }),
+    };
+    for (const [id, data] of Object.entries(asBob)) expect(await refusal(call(alice, Number(id), data)), id).toBe(1002);
+  });
+});
+
+describe('requests over the limits', () => {
+  it('are ArgsError (1001): more than 1000 conversations, more than 1000 seqs of one', async () => {
+    const ids = Array.from({ length: 1001 }, (_, i) => `sg_${i}`);
+    const tooMany = encode('openim.msg.GetLastMessageReq', { userID: bob, conversationIDs: ids });
+    expect(await refusal(call(bob, ReqIdentifier.PullConvLastMessage, tooMany))).toBe(1001);
+    const seqs = Array.from({ length: 1001 }, (_, i) => i + 1);
+    const tooLong = encode('openim.msg.GetSeqMessageReq', {
+      userID: bob,
+      conversations: [{ conversationID: sg, seqs }],
+    });
+    expect(await refusal(call(bob, ReqIdentifier.PullMsgBySeqList, tooLong))).toBe(1001);
   });
 });
 
