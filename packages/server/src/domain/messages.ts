@@ -202,12 +202,12 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
             if (!isStored(message.contentType, message.options)) {
               const online = { ...message, conversationID, seq: 0 };
               await reportSent(tx, ctx, online, facts);
-              tx.afterCommit(() => onMessages?.([online]));
+              tx.afterCommit(() => onMessages?.([online], ctx.operationID));
               return { message: online, duplicate: false, modified };
             }
             const [saved] = await storeMessages(tx, conversationID, [message], now());
             await reportSent(tx, ctx, saved!, facts);
-            tx.afterCommit(() => onMessages?.([saved!]));
+            tx.afterCommit(() => onMessages?.([saved!], ctx.operationID));
             return { message: saved!, duplicate: false, modified };
           },
         });
