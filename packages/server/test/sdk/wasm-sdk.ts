@@ -9,9 +9,10 @@
 //   const group = await alice.call('createGroup', { ... });
 //   await alice.event('OnRecvNewMessages', (e) => ...);
 //
-// Anything that means the SDK is unhappy is a problem, and fails every wait at once and the file's
-// check: an OnSyncServerFailed event, an uncaught page error, or a console error other than the one
-// the SDK is known to log harmlessly (KNOWN_HARMLESS).
+// Anything that means the SDK is unhappy is a problem, and fails every wait at once and the test's
+// check: an OnSyncServerFailed event, an ERROR line of the Go core's log (it logs a failed REST call
+// or notification there and carries on, so a missing event would be the only other sign), an
+// uncaught page error, or a console error.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -30,14 +31,16 @@ const SDK_ASSETS = path.join(SDK_LIB, '..', 'assets');
 /** A failure bound for awaiting one SDK event, never a speed check (the wasm start-up alone is ~10 s). */
 const EVENT_BOUND_MS = 60_000;
 
-/**
- * Console errors the SDK prints when nothing is wrong (protocol spec §12.2: its SQLite worker fails
- * to insert the `null` friend list of a user without friends).
- */
-const KNOWN_HARMLESS: RegExp[] = [];
-
-/** Echo the pages' console to stdout (HUDDLE_WASM_CONSOLE=1), to see what the SDK does. */
+/** Echo the pages' console to stdout (HUDDLE_WASM_CONSOLE=1), with the Go core's debug log, to see what the SDK does. */
 const ECHO_CONSOLE = process.env.HUDDLE_WASM_CONSOLE === '1';
+
+/** The Go core's log level (LogLevel in the SDK): Debug when echoing, else Error, so only its errors are printed. */
+const GO_LOG_LEVEL = ECHO_CONSOLE ? 5 : 2;
+
+/** A line of the Go core's log at level ERROR: `2026-12-02 09:19:58.177\tERROR\t…`, colored. */
+const GO_ERROR = /^\d{4}-\d\d-\d\d [\d:.]+\s+ERROR\s/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the Go core colors its log with ANSI escapes.
+const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** What the SDK emits: `{event, errCode, errMsg, data, operationID}`, data parsed from JSON when it is JSON. */
 export interface SdkEvent<T = any> {
@@ -78,6 +81,11 @@ export interface WasmUser {
   call<T = any>(method: string, ...args: unknown[]): Promise<T>;
   /** The number of events so far: pass it to event() to wait only for what comes after. */
   mark(): number;
+  /**
+   * Accepts the Go core's ERROR log lines that match from now on: the SDK logs an error for what a
+   * step means to fail (a rejected message, a lookup in a group the user just left).
+   */
+  allowGoErrors(match: RegExp): void;
   /** The first `name` event from index `since` on that `match` accepts, as soon as it is emitted. */
   event<T = any>(name: string, match?: (e: SdkEvent<T>) => boolean, since?: number): Promise<SdkEvent<T>>;
 }
@@ -87,8 +95,8 @@ export interface WasmBrowser {
   readonly origin: string;
   /** A fresh browser context and page for this user, with the SDK's module loaded (the wasm starts on login). */
   open(userID: string): Promise<WasmUser>;
-  /** What went wrong in any page so far (empty when the SDKs were content). */
-  problems(): string[];
+  /** What went wrong in any page since the last call (empty when the SDKs were content); clears the list. */
+  takeProblems(): string[];
   close(): Promise<void>;
 }
 
@@ -173,6 +181,7 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
     contexts.push(context);
     const page = await context.newPage();
     const events: SdkEvent[] = [];
+    const allowed: RegExp[] = [];
     let waiters: Waiter[] = [];
 
     const settle = () => {
@@ -201,10 +210,10 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
     });
     page.on('console', (msg: ConsoleMessage) => {
       if (ECHO_CONSOLE) console.log(`[${userID} ${msg.type()}${msg.worker() ? ' worker' : ''}] ${msg.text()}`);
-      if (msg.type() !== 'error') return;
-      const text = msg.text();
-      if (KNOWN_HARMLESS.some((re) => re.test(text))) return;
-      problem(`${userID}: console error${msg.worker() ? ' (worker)' : ''}: ${text}`);
+      const text = msg.text().replace(ANSI, '');
+      if (msg.type() === 'error') problem(`${userID}: console error${msg.worker() ? ' (worker)' : ''}: ${text}`);
+      else if (GO_ERROR.test(text) && !allowed.some((re) => re.test(text)))
+        problem(`${userID}: the Go core logged an error: ${text.slice(0, 2000)}`);
     });
     page.on('pageerror', (err) => problem(`${userID}: page error: ${err.stack ?? err.message}`));
     page.on('crash', () => problem(`${userID}: the page crashed`));
@@ -221,6 +230,11 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
 
     const event = <T>(name: string, match: (e: SdkEvent<T>) => boolean = () => true, since = 0) =>
       new Promise<SdkEvent<T>>((resolve, reject) => {
+        // A problem before the wait began (say, during the call that should cause the event) fails it too.
+        if (problems.length > 0) {
+          reject(new Error(`${userID}: waiting for ${name}, but ${problems[0]}`));
+          return;
+        }
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w.timer !== timer);
           const seen = events.slice(since).map((e) => e.event);
@@ -237,10 +251,19 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
       call,
       event,
       mark: () => events.length,
+      allowGoErrors: (match) => allowed.push(match),
       async login({ token, wsAddr, apiAddr, platformID = 5 }) {
         const from = events.length;
         await Promise.all([
-          call('login', { userID, token, platformID, wsAddr, apiAddr, isLogStandardOutput: ECHO_CONSOLE }),
+          call('login', {
+            userID,
+            token,
+            platformID,
+            wsAddr,
+            apiAddr,
+            isLogStandardOutput: true,
+            logLevel: GO_LOG_LEVEL,
+          }),
           event('OnConnectSuccess', undefined, from),
           event('OnSyncServerFinish', undefined, from),
         ]);
@@ -251,7 +274,7 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
   return {
     origin,
     open,
-    problems: () => [...problems],
+    takeProblems: () => problems.splice(0),
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close();
