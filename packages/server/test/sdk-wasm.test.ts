@@ -2,7 +2,8 @@
 // REST API: log in and sync, groups and members, a group created from the SDK, group and one-to-one
 // texts both ways in real time, history, unread counts and marking as read, a member quitting and one
 // kicked as the others see it, a message the business server rejects in beforeSendGroupMsg failing in
-// the SDK with the business server's code, and a wasm user chatting with a user driven over REST.
+// the SDK with the business server's code, a wasm user chatting with a user driven over REST, and a
+// server restart the SDKs reconnect through without losing a message.
 // Any sync failure or console error in a page fails the file (sdk/wasm-sdk.ts).
 //
 // Three pages start once (each start-up loads the 35 MB wasm) and carry the scenario from step to
@@ -248,7 +249,7 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
 
   it("fails a text the business server rejects with the business server's code, and delivers nothing", async () => {
     rx.answer(BEFORE_SEND_GROUP, { body: loadResponse(BEFORE_SEND_GROUP, 'reject') });
-    alice.allowGoErrors(/send msg to server failed.*5001 blocked by the business server/);
+    alice.allowErrors(/send msg to server failed.*5001 blocked by the business server/);
     const since = bob.mark();
     const rejected = await sendText(alice, { groupID: HIKERS }, 'buy cheap boots!!!').then(
       () => undefined,
@@ -279,7 +280,7 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
     const [a, b, c] = [alice.mark(), bob.mark(), carol.mark()];
     // The group's copy of the notice makes carol's SDK look herself up in the group she left, which
     // OpenIM refuses to non-members too (1002): the SDK logs that and carries on.
-    carol.allowGoErrors(/1002 NoPermissionError op user carol not in group hikers/);
+    carol.allowErrors(/1002 NoPermissionError op user carol not in group hikers/);
     await carol.call('quitGroup', HIKERS);
     const gone = (user: WasmUser, userID: string, since: number) =>
       user.event('OnGroupMemberDeleted', (e) => e.data.groupID === HIKERS && e.data.userID === userID, since);
@@ -297,5 +298,34 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
     );
     expect(onServer.members.map((m: any) => m.userID).sort()).toEqual(['alice', 'bob']);
     expect((await bob.call<any[]>('getJoinedGroupList')).find((g) => g.groupID === HIKERS).memberCount).toBe(2);
+  });
+
+  it('survives a server restart on the same ports without losing a message', async () => {
+    const conv = `sg_${HIKERS}`;
+    const [a, b] = [alice.mark(), bob.mark()];
+    await sendText(alice, { groupID: HIKERS }, 'see you at the trailhead');
+    await received(bob, 'see you at the trailhead', b);
+
+    const ports = { HUDDLE_PORT: new URL(s.client.url).port, HUDDLE_GATEWAY_PORT: new URL(s.wsUrl).port };
+    // The lost connection and the reconnects that fail while the server is away: the browser logs
+    // each failed WebSocket handshake, the Go core its long-connection errors.
+    const handshake = new RegExp(`^WebSocket connection to '${s.wsUrl.replaceAll('.', '\\.')}/\\?.*' failed`);
+    for (const user of [alice, bob, carol]) {
+      user.allowErrors(handshake);
+      user.allowErrors(/\[interaction\/long_conn_mgr\.go:\d+\]/);
+    }
+    await s.stop();
+    await Promise.all([alice.event('OnConnecting', undefined, a), bob.event('OnConnecting', undefined, b)]);
+    s = await startServer({ dir: s.dir, env: ports });
+    // Sent as soon as the server is back, whether or not the SDKs have reconnected yet: a push, or a
+    // gap they pull on reconnecting.
+    await restSend({ sendID: 'alice', groupID: HIKERS, sessionType: 3, content: 'the trail is open again' });
+    await Promise.all([alice.event('OnConnectSuccess', undefined, a), bob.event('OnConnectSuccess', undefined, b)]);
+    await received(bob, 'the trail is open again', b);
+    await sendText(bob, { groupID: HIKERS }, 'on my way');
+    await received(alice, 'on my way', a);
+    const tail = ['see you at the trailhead', 'the trail is open again', 'on my way'];
+    expect((await history(bob, conv)).slice(-3)).toEqual(tail);
+    expect((await history(alice, conv)).slice(-3)).toEqual(tail);
   });
 });

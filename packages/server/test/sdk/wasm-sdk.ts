@@ -82,10 +82,10 @@ export interface WasmUser {
   /** The number of events so far: pass it to event() to wait only for what comes after. */
   mark(): number;
   /**
-   * Accepts the Go core's ERROR log lines that match from now on: the SDK logs an error for what a
-   * step means to fail (a rejected message, a lookup in a group the user just left).
+   * Accepts the console errors and Go core ERROR log lines that match from now on: what a step means
+   * to fail (a rejected message, a lookup in a group the user just left, a server going away).
    */
-  allowGoErrors(match: RegExp): void;
+  allowErrors(match: RegExp): void;
   /** The first `name` event from index `since` on that `match` accepts, as soon as it is emitted. */
   event<T = any>(name: string, match?: (e: SdkEvent<T>) => boolean, since?: number): Promise<SdkEvent<T>>;
 }
@@ -211,9 +211,9 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
     page.on('console', (msg: ConsoleMessage) => {
       if (ECHO_CONSOLE) console.log(`[${userID} ${msg.type()}${msg.worker() ? ' worker' : ''}] ${msg.text()}`);
       const text = msg.text().replace(ANSI, '');
+      if (allowed.some((re) => re.test(text))) return;
       if (msg.type() === 'error') problem(`${userID}: console error${msg.worker() ? ' (worker)' : ''}: ${text}`);
-      else if (GO_ERROR.test(text) && !allowed.some((re) => re.test(text)))
-        problem(`${userID}: the Go core logged an error: ${text.slice(0, 2000)}`);
+      else if (GO_ERROR.test(text)) problem(`${userID}: the Go core logged an error: ${text.slice(0, 2000)}`);
     });
     page.on('pageerror', (err) => problem(`${userID}: page error: ${err.stack ?? err.message}`));
     page.on('crash', () => problem(`${userID}: the page crashed`));
@@ -251,7 +251,7 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
       call,
       event,
       mark: () => events.length,
-      allowGoErrors: (match) => allowed.push(match),
+      allowErrors: (match) => allowed.push(match),
       async login({ token, wsAddr, apiAddr, platformID = 5 }) {
         const from = events.length;
         await Promise.all([
