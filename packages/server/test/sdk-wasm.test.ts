@@ -125,9 +125,6 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
     // Sent before anyone logs in: history and unread counts come from the first sync.
     await restSend({ sendID: 'dave', groupID: HIKERS, sessionType: 3, content: 'anyone up for Saturday?' });
     browser = await startWasmBrowser();
-    alice = await browser.open('alice');
-    bob = await browser.open('bob');
-    carol = await browser.open('carol');
   });
 
   afterEach(() => {
@@ -141,9 +138,16 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
   });
 
   it('logs in, syncs, and sees its groups, members, history and unread count', async () => {
-    for (const user of [alice, bob, carol]) {
-      await user.login({ token: await s.tokenFor(user.userID), wsAddr: s.wsUrl, apiAddr: s.client.url });
-    }
+    // One page at a time: the SDK gives its SQLite worker 5 s to open the database during login,
+    // which a second 35 MB wasm compiling next to it on a loaded machine can starve.
+    const start = async (userID: string) => {
+      const user = await browser.open(userID);
+      await user.login({ token: await s.tokenFor(userID), wsAddr: s.wsUrl, apiAddr: s.client.url });
+      return user;
+    };
+    alice = await start('alice');
+    bob = await start('bob');
+    carol = await start('carol');
     const groups = await bob.call<any[]>('getJoinedGroupList');
     expect(groups.map((g) => [g.groupID, g.groupName, g.memberCount])).toEqual([[HIKERS, 'Hikers', 4]]);
     const members = await bob.call<any[]>('getGroupMemberList', { groupID: HIKERS, filter: 0, offset: 0, count: 100 });
