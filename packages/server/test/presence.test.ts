@@ -29,6 +29,9 @@ let n = 0;
 const uid = (p: string) => `${p}${++n}`;
 
 const presence = (server: TestServer = s) => server.app.services.presence;
+/** A keeper of this server's instance `instanceID`, on the test clock; tests call its tick(). */
+const keeperOf = (instanceID: string, onSwept?: () => void) =>
+  new PresenceKeeper({ presence: presence(), instanceID, now: clock.now, logger: createLogger('silent'), onSwept });
 
 /** The gateway's context for a connection's user. */
 const ctxOf = (userID: string, platformID = 5): OpContext => ({
@@ -222,8 +225,7 @@ describe('instances that stop stamping', () => {
   it("are swept by another instance's keeper: their connections go offline, with afterUserOffline", async () => {
     const [erin, frank] = [uid('erin'), uid('frank')];
     const [dead, live] = [uid('dead'), uid('live')];
-    const logger = createLogger('silent');
-    const keeper = new PresenceKeeper({ presence: presence(), instanceID: live, now: clock.now, logger });
+    const keeper = keeperOf(live);
     await keeper.start();
     await presence().heartbeat(dead, clock.now());
     const lost = await connect(dead, erin, 1);
@@ -255,17 +257,10 @@ describe('instances that stop stamping', () => {
   });
 
   it('a stalled instance learns at its next stamp that it was swept', async () => {
-    const logger = createLogger('silent');
     const [stalled, other] = [uid('stalled'), uid('other')];
     let swept = 0;
-    const stalledKeeper = new PresenceKeeper({
-      presence: presence(),
-      instanceID: stalled,
-      now: clock.now,
-      logger,
-      onSwept: () => swept++,
-    });
-    const otherKeeper = new PresenceKeeper({ presence: presence(), instanceID: other, now: clock.now, logger });
+    const stalledKeeper = keeperOf(stalled, () => swept++);
+    const otherKeeper = keeperOf(other);
     // (On SQLite each start forgets the rows found, as a restart would: the stalled one starts last.)
     await otherKeeper.start();
     await stalledKeeper.start();
@@ -280,6 +275,22 @@ describe('instances that stop stamping', () => {
     await Promise.all([stalledKeeper.stop(), otherKeeper.stop()]);
   });
 
+  it("an instance starting again under its old ID reports its previous run's connections offline", async () => {
+    const hugo = uid('hugo');
+    const instance = uid('reused');
+    await presence().heartbeat(instance, clock.now());
+    const left = await connect(instance, hugo, 3);
+    // Restarted within the TTL: the old stamp is fresh, so no sweep would ever take the old rows.
+    const keeper = keeperOf(instance);
+    await keeper.start();
+    expect((await onlineStatus([hugo]))[0].status).toBe(0);
+    const [off] = await rx.waitForCount(1, aboutConn(im('afterUserOffline'), left.connID));
+    expect(off!.body).toMatchObject({ userID: hugo, platform: 'Windows' });
+    const [state] = await rxTC.waitForCount(2, stateOf(hugo)).then((r) => r.slice(1));
+    expect(state!.body.Info).toEqual({ Action: 'Disconnect', To_Account: hugo, Reason: 'TimeOut' });
+    await keeper.stop();
+  });
+
   it.skipIf(TEST_ENGINE !== 'sqlite')(
     'SQLite: an instance starting reports the connections a crashed run left offline',
     async () => {
@@ -288,12 +299,7 @@ describe('instances that stop stamping', () => {
       await presence().heartbeat(crashed, clock.now());
       const left = await connect(crashed, gina, 7);
       // A new run on the same file: its keeper starts while the old stamp is still fresh.
-      const keeper = new PresenceKeeper({
-        presence: presence(),
-        instanceID: uid('restarted'),
-        now: clock.now,
-        logger: createLogger('silent'),
-      });
+      const keeper = keeperOf(uid('restarted'));
       await keeper.start();
       expect((await onlineStatus([gina]))[0].status).toBe(0);
       const [off] = await rx.waitForCount(1, aboutConn(im('afterUserOffline'), left.connID));

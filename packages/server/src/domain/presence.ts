@@ -158,12 +158,16 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
     },
 
     /**
-     * An instance starts: on a database one process owns (SQLite), every connection found is a
-     * crashed run's and is reported offline; then the instance stamps itself, before it registers
-     * any connection.
+     * An instance starts, before it registers any connection: the connections a crashed run left
+     * are reported offline (on a database one process owns, SQLite, every connection found; on a
+     * shared one, those listed under this instance's ID, should it be reused), then it stamps itself.
      */
     async register(instanceID: string) {
-      if (!store.shared) await removeAll((tx) => tx.presence.forgetAll(), 'timeout', 'restart');
+      await removeAll(
+        (tx) => (store.shared ? tx.presence.forget(instanceID) : tx.presence.forgetAll()),
+        'timeout',
+        'restart',
+      );
       await store.repos.presence.heartbeat(instanceID, now());
     },
 
