@@ -9,17 +9,29 @@ import { decode, encode } from '../src/wire/openim-proto.js';
 import { testClock } from './clock.js';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { connectQuery, type ClientFraming, WsClient } from './gateway/ws-client.js';
+import { startReceiver, type Receiver } from './receiver.js';
 
 const clock = testClock();
 let s: TestServer;
+let rx: Receiver;
 let groupID: string;
 
 beforeAll(async () => {
+  rx = await startReceiver();
   s = await startServer({ now: clock.now, env: { HUDDLE_GATEWAY_MAX_BUFFERED_BYTES: '65536' } });
-  await s.register('alice', 'bob', 'carol', 'dave');
+  await s.register('alice', 'bob', 'carol', 'dave', 'erin', 'fred');
   groupID = (await createGroup(s, { owner: 'alice', members: ['bob', 'carol'] })).groupID;
+  const hooks = ['afterUserOnline', 'afterUserOffline', 'afterUserKickOff'];
+  await s.client.ok(
+    '/callback/set_config',
+    { config: { url: rx.url, ...Object.fromEntries(hooks.map((k) => [k, { enable: true }])) } },
+    s.adminToken,
+  );
 });
-afterAll(() => s?.close());
+afterAll(async () => {
+  await s?.close();
+  await rx?.close();
+});
 
 async function login(userID: string, framing: ClientFraming = 'json', platformID = 5) {
   const token = await s.tokenFor(userID, platformID);
@@ -121,7 +133,7 @@ describe('the heartbeat', () => {
     chatty.ws.send(JSON.stringify({ type: 'ping' }));
     await chatty.until(() => chatty.texts[0]);
     clock.advance(11_000);
-    s.app.gateway!.tick();
+    await s.app.gateway!.tick();
     expect((await quiet.closed).code).toBe(1006);
     expect(chatty.ws.readyState).toBe(WebSocket.OPEN);
     await chatty.close();
@@ -229,5 +241,61 @@ describe('a hostile client', () => {
         s.adminToken,
       );
     expect(s.app.gateway!.registry.of('carol').size).toBe(0);
+  });
+});
+
+describe('online state', () => {
+  const status = async (userID: string) =>
+    (await s.client.ok('/user/get_users_online_status', { userIDs: [userID] }, s.adminToken))[0];
+  const platformsIn = (f: { data: Uint8Array }) =>
+    decode('openim.sdkws.SubUserOnlineStatusTips', f.data).subscribers.map((x) => [x.userID, x.onlinePlatformIDs]);
+
+  it('follows logins, the background flag, logout and kicks, with their callbacks and 2005 frames', async () => {
+    const watcher = await login('fred', 'json', 3);
+    const sub = await watcher.request(
+      ReqIdentifier.SubUserOnlineStatus,
+      encode('openim.sdkws.SubUserOnlineStatus', { subscribeUserID: ['erin'] }),
+    );
+    expect(platformsIn(sub)).toEqual([['erin', []]]);
+
+    const phone = await login('erin', 'gob', 2);
+    expect(await status('erin')).toMatchObject({
+      status: 1,
+      detailPlatformStatus: [{ platformID: 2, isBackground: false }],
+    });
+    await watcher.next((f) => f.reqIdentifier === ReqIdentifier.SubUserOnlineStatus);
+    expect(platformsIn(watcher.frames.at(-1)!)).toEqual([['erin', [2]]]);
+    const [online] = await rx.waitForCount(
+      1,
+      (r) => r.command === 'callbackAfterUserOnlineCommand' && r.body.userID === 'erin',
+    );
+    expect(online!.body).toMatchObject({ platformID: 2, platform: 'Android', isAppBackground: false });
+
+    const bg = await phone.request(
+      ReqIdentifier.SetBackgroundStatus,
+      encode('openim.sdkws.SetAppBackgroundStatusReq', { userID: 'erin', isBackground: true }),
+    );
+    expect(bg.errCode).toBe(0);
+    expect(await status('erin')).toMatchObject({ detailPlatformStatus: [{ platformID: 2, isBackground: true }] });
+
+    // 2003: answered, then the connection closes and the user is offline.
+    const out = await phone.request(
+      ReqIdentifier.Logout,
+      encode('openim.push.DelUserPushTokenReq', { userID: 'erin', platformID: 2 }),
+    );
+    expect(out.errCode).toBe(0);
+    expect((await phone.closed).code).toBe(1000);
+    await rx.waitForCount(1, (r) => r.command === 'callbackAfterUserOfflineCommand' && r.body.userID === 'erin');
+    expect(await status('erin')).toMatchObject({ status: 0 });
+    await watcher.until(() => {
+      const last = watcher.frames.at(-1);
+      return last && JSON.stringify(platformsIn(last)) === JSON.stringify([['erin', []]]) ? true : undefined;
+    });
+
+    // A newer login on the platform kicks: afterUserKickOff for the old connection.
+    await login('erin', 'json', 2);
+    await login('erin', 'json', 2);
+    await rx.waitForCount(1, (r) => r.command === 'callbackAfterUserKickOffCommand' && r.body.userID === 'erin');
+    await watcher.close();
   });
 });

@@ -55,12 +55,8 @@ export interface PresencePort {
     ctx: OpContext,
     conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
   ): Promise<void>;
-  offline(
-    ctx: OpContext,
-    conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
-    reason: 'closed' | 'kicked',
-  ): Promise<void>;
-  setBackground(ctx: OpContext, connID: string, background: boolean): Promise<void>;
+  offline(ctx: OpContext, conn: { connID: string }, reason: 'closed' | 'kicked' | 'logout'): Promise<unknown>;
+  setBackground(ctx: OpContext, connID: string, background: boolean): Promise<unknown>;
 }
 
 /** A user's online state changed: a 2005 frame for whoever watches them. */
@@ -81,6 +77,8 @@ export interface GatewayDeps {
   /** Stored messages seqs from..to of a conversation (for pushes relayed from other instances). */
   loadMessages(conversationID: string, from: number, to: number): Promise<MessageRecord[]>;
   presence?: PresencePort;
+  /** Keeps this instance's online state alive (presence-keeper.ts): started before the first connection. */
+  keeper?: { start(): Promise<void>; tick(): Promise<void>; stop(): Promise<void> };
   bus: Signals;
   instanceID: string;
   now(): number;
@@ -93,7 +91,8 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly pusher: Pusher;
   private readonly relay: Relay;
-  private readonly kicked = new WeakSet<Connection>();
+  /** Each connection's online record being written: its offline record waits for it. */
+  private readonly recorded = new WeakMap<Connection, Promise<void>>();
   private readonly watchers = new Watchers();
   private readonly host: ConnectionHost;
   private pending = 0;
@@ -164,11 +163,12 @@ export class Gateway {
 
   async listen(): Promise<AddressInfo> {
     const { host, port } = this.deps.settings;
+    await this.deps.keeper?.start();
     const address = await new Promise<AddressInfo>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve(this.http.address() as AddressInfo));
     });
-    this.timer = setInterval(() => this.tick(), this.deps.settings.checkEveryMs);
+    this.timer = setInterval(() => this.checkLiveness(), this.deps.settings.checkEveryMs);
     this.timer.unref();
     return address;
   }
@@ -189,8 +189,14 @@ export class Gateway {
     this.relay.send({ k: 'logout', u: userID, p: platformID });
   }
 
-  /** Drops idle connections and pings web clients; runs on a timer (tests may call it). */
-  tick(): void {
+  /** Tests move the clock, then call this: the liveness check, and the presence heartbeat awaited. */
+  tick(): Promise<void> {
+    this.checkLiveness();
+    return this.deps.keeper?.tick() ?? Promise.resolve();
+  }
+
+  /** Drops idle connections and pings web clients; runs on a timer. */
+  private checkLiveness(): void {
     const now = this.deps.now();
     const { idleTimeoutMs, webPingMs } = this.deps.settings;
     for (const c of [...this.registry.all()]) {
@@ -219,6 +225,7 @@ export class Gateway {
     clearTimeout(grace);
     this.wss.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.deps.keeper?.stop();
   }
 
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -253,21 +260,29 @@ export class Gateway {
       maxInFlight: this.deps.settings.maxInFlight,
       maxBufferedBytes: this.deps.settings.maxBufferedBytes,
     });
-    if (args.isMsgResp) ws.send(JSON.stringify({ errCode: 0, errMsg: '', errDlt: '' }), { binary: false });
+    // The login is recorded (online state, callbacks, older tokens of the platform revoked) before
+    // the client hears it succeeded; pushes start once it has heard it, and whatever was committed
+    // before then the client pulls in the sync every SDK runs right after connecting.
     const replaced = this.registry.replacedBy(conn.userID, conn.platformID, conn.tokenHash);
+    const recorded = (async () => {
+      try {
+        if (replaced.length > 0) await this.deps.loginReplaced?.(conn.userID, conn.platformID, conn.tokenHash);
+        await this.deps.presence?.online(conn.context(args.operationID), this.presenceOf(conn));
+      } catch (err) {
+        this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
+      }
+    })();
+    this.recorded.set(conn, recorded);
+    await recorded;
+    if (!conn.isOpen) return;
+    if (args.isMsgResp) ws.send(JSON.stringify({ errCode: 0, errMsg: '', errDlt: '' }), { binary: false });
     this.registry.add(conn);
-    for (const old of replaced) this.kick(old, args.operationID);
+    for (const old of replaced) old.kick(args.operationID);
     this.relay.send({ k: 'login', u: conn.userID, p: conn.platformID, th: conn.tokenHash });
     this.deps.logger.debug(
       { connID: conn.connID, userID: conn.userID, platformID: conn.platformID, framing: framing.name },
       'client connected',
     );
-    try {
-      if (replaced.length > 0) await this.deps.loginReplaced?.(conn.userID, conn.platformID, conn.tokenHash);
-      await this.deps.presence?.online(conn.context(args.operationID), this.presenceOf(conn));
-    } catch (err) {
-      this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
-    }
     await this.statusChanged(conn.userID, true);
   }
 
@@ -299,9 +314,18 @@ export class Gateway {
     };
   }
 
-  private kick(conn: Connection, operationID: string): void {
-    this.kicked.add(conn);
-    conn.kick(operationID);
+  /**
+   * Another instance swept this one as dead (it stalled past the presence TTL) and reported its
+   * connections offline: those still open are recorded online again.
+   */
+  async reregister(): Promise<void> {
+    for (const c of [...this.registry.all()]) {
+      try {
+        await this.deps.presence?.online(c.context(c.args.operationID), this.presenceOf(c));
+      } catch (err) {
+        this.deps.logger.warn({ err, userID: c.userID }, 'could not record a login again');
+      }
+    }
   }
 
   /** Kicks the user's connections here on the platform but those of `keepTokenHash`; returns how many. */
@@ -309,17 +333,22 @@ export class Gateway {
     const kicked = [...this.registry.of(userID)].filter(
       (c) => c.platformID === platformID && c.tokenHash !== keepTokenHash,
     );
-    for (const c of kicked) this.kick(c, '');
+    for (const c of kicked) c.kick('');
     return kicked.length;
   }
 
   private async closed(conn: Connection): Promise<void> {
-    if (!this.registry.remove(conn)) return;
+    // A connection that closed while its login was being recorded was never registered: its
+    // offline record still follows its online one.
+    const recorded = this.recorded.get(conn);
+    if (!this.registry.remove(conn) && !recorded) return;
+    this.recorded.delete(conn);
     this.watchers.forget(conn);
-    const reason = this.kicked.has(conn) ? 'kicked' : 'closed';
+    const reason = conn.endReason;
     this.deps.logger.debug({ connID: conn.connID, userID: conn.userID, reason }, 'client disconnected');
     try {
-      await this.deps.presence?.offline(conn.context(conn.args.operationID), this.presenceOf(conn), reason);
+      await recorded;
+      await this.deps.presence?.offline(conn.context(conn.args.operationID), conn, reason);
     } catch (err) {
       this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a logout');
     }
