@@ -90,6 +90,19 @@ describe('the upgrade', () => {
     }
   });
 
+  it('accepts a browser page of any origin (OpenIM checks no Origin)', async () => {
+    const token = await s.tokenFor('dave', 4);
+    const ws = new WebSocket(`${s.wsUrl}/msg_gateway?${connectQuery({ userID: 'dave', token, platformID: 4 })}`, {
+      origin: 'https://chat.example.com',
+    });
+    const first = await new Promise<string>((resolve, reject) => {
+      ws.once('message', (d) => resolve(d.toString()));
+      ws.once('error', reject);
+    });
+    expect(JSON.parse(first)).toEqual({ errCode: 0, errMsg: '', errDlt: '' });
+    ws.close();
+  });
+
   it.each([
     ['isBackground missing', { isBackground: undefined }, 1602],
     ['platformID not a number', { platformID: 'web' }, 1602],
