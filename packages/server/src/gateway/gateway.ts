@@ -126,25 +126,29 @@ export class Gateway {
         this.deliveries += n;
       },
     });
-    this.relay = new Relay(deps.bus, (item, bytes) =>
+    this.relay = new Relay(deps.bus, deps.instanceID, (item, bytes) =>
       logger.warn(
         { kind: item.k, bytes },
         'an online-only message is too large for the other instances; only clients here get it',
       ),
     );
-    this.relay.onItems((items) => {
-      for (const item of items) void this.remote(item);
-    });
-    // Pushes may have been lost while the bus was down: clients here reconnect and, as every SDK
-    // does on connecting, compare their seqs with the server's and pull what they lack.
-    deps.bus.onReconnect(() => {
+    // Pushes may have been lost (the bus was down, or a batch went missing): clients here reconnect
+    // and, as every SDK does on connecting, compare their seqs with the server's and pull what they lack.
+    const resync = (why: string) => {
       if (this.registry.size === 0) return;
       logger.warn(
-        { connections: this.registry.size },
-        'the bus between instances was lost; clients reconnect to resync',
+        { connections: this.registry.size, why },
+        'pushes from other instances were lost; clients reconnect to resync',
       );
       for (const c of [...this.registry.all()]) c.close(1012, 'resync');
-    });
+    };
+    this.relay.onItems(
+      (items) => {
+        for (const item of items) void this.remote(item);
+      },
+      (sender) => resync(`batches of instance ${sender} went missing`),
+    );
+    deps.bus.onReconnect(() => resync('the connection to the other instances was lost'));
     const control = controlHandler({
       onlinePlatforms: (userIDs) => this.onlinePlatforms(userIDs),
       background: async (conn, background) => {
@@ -210,6 +214,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
+    this.relay.close();
     const closedAll = [...this.registry.all()].map(
       (c) =>
         new Promise<void>((resolve) => {
