@@ -2,6 +2,7 @@
 // its refusals, the heartbeat, requests, pushes to every member's connections (the sender's too),
 // kicks, and what a hostile client gets.
 
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ReqIdentifier } from '../src/gateway/frames.js';
@@ -310,5 +311,42 @@ describe('online state', () => {
     await login('erin', 'json', 2);
     await rx.waitForCount(1, (r) => r.command === 'callbackAfterUserKickOffCommand' && r.body.userID === 'erin');
     await watcher.close();
+  });
+});
+
+describe('the connection limit', () => {
+  it('refuses connections past HUDDLE_GATEWAY_MAX_CONNECTIONS with 1601, and bad handshakes never count', async () => {
+    const small = await startServer({ env: { HUDDLE_GATEWAY_MAX_CONNECTIONS: '1' } });
+    try {
+      await small.register('u1', 'u2');
+      const port = small.app.gateway!.address()!.port;
+      // Handshakes that pass the query and token checks but that ws refuses itself (no
+      // Sec-WebSocket-Key): each answered 400, none holding a place.
+      const u1 = await small.tokenFor('u1');
+      for (let i = 0; i < 3; i++) {
+        const answer = await new Promise<string>((resolve) => {
+          const sock = net.connect(port, '127.0.0.1', () =>
+            sock.write(
+              `GET /?${connectQuery({ userID: 'u1', token: u1 })} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+            ),
+          );
+          let data = '';
+          sock.on('data', (d) => (data += d));
+          sock.on('close', () => resolve(data));
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d/);
+      }
+      const one = await WsClient.connect(small.wsUrl, { userID: 'u1', token: u1 });
+      expect(one.first.errCode).toBe(0);
+      const token = await small.tokenFor('u2');
+      const refused = await new Promise<any>((resolve) => {
+        const ws = new WebSocket(`${small.wsUrl}/?${connectQuery({ userID: 'u2', token })}`);
+        ws.on('message', (d) => resolve(JSON.parse(d.toString())));
+      });
+      expect(refused).toMatchObject({ errCode: 1601, errMsg: 'ConnOverMaxNumLimit' });
+      await one.client.close();
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -95,7 +95,9 @@ export class Gateway {
   private readonly recorded = new WeakMap<Connection, Promise<void>>();
   private readonly watchers = new Watchers();
   private readonly host: ConnectionHost;
+  /** Upgrades being checked (query, token), and connections whose login is being recorded. */
   private pending = 0;
+  private accepting = 0;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
   /** Frames handed to sockets by pushes, since start. */
@@ -103,7 +105,8 @@ export class Gateway {
 
   constructor(private readonly deps: GatewayDeps) {
     const { logger } = deps;
-    this.http = http.createServer((_req, res) => {
+    // A client must finish its upgrade request within 10 s (slow-header attacks hold sockets).
+    this.http = http.createServer({ headersTimeout: 10_000, requestTimeout: 10_000 }, (_req, res) => {
       res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket' });
       res.end(
         JSON.stringify({
@@ -241,7 +244,7 @@ export class Gateway {
     this.pending++;
     try {
       if (this.closing) throw new ApiError('ConnOverMaxNumLimit', 'the server is shutting down');
-      if (this.registry.size + this.pending > this.deps.settings.maxConnections)
+      if (this.registry.size + this.pending + this.accepting > this.deps.settings.maxConnections)
         throw new ApiError('ConnOverMaxNumLimit', 'over max conn num limit');
       args = parseConnArgs(url, typeof header === 'string' ? header : undefined);
       const owner = await this.deps.authenticate(args.token);
@@ -253,9 +256,11 @@ export class Gateway {
       this.pending--;
       return this.refuse(req, socket, head, url, err);
     }
+    // ws answers a bad handshake itself and never calls back: the count cannot wait for the callback.
+    this.pending--;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.pending--;
-      void this.accept(ws, args, req.socket.remoteAddress ?? '');
+      this.accepting++;
+      void this.accept(ws, args, req.socket.remoteAddress ?? '').finally(() => this.accepting--);
     });
   }
 
