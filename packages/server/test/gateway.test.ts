@@ -235,6 +235,16 @@ describe('a hostile client', () => {
     await c.close();
   });
 
+  it('has a flood of requests answered a few at a time, every one of them', async () => {
+    const c = await login('carol', 'gob', 7);
+    const req = encode('openim.msg.GetConversationsHasReadAndMaxSeqReq', { userID: 'carol' });
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, () => c.request(ReqIdentifier.GetConvMaxReadSeq, req)),
+    );
+    expect(answers.filter((a) => a.errCode === 0)).toHaveLength(500);
+    await c.close();
+  });
+
   it('is cut off when it stops reading while pushes pile up', async () => {
     const slow = await login('carol', 'json', 2);
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
