@@ -25,6 +25,8 @@ export interface RunFigures extends Verified {
   name: string;
   mode: string;
   seconds: number;
+  /** Messages answered over the whole run (warm-up included). */
+  sent: number;
   deliveries: number;
   deliveriesPerSec: number;
   messagesPerSec: number;
@@ -73,10 +75,12 @@ export async function fanoutRun(clients: LoadClients, spec: RunSpec): Promise<Ru
   const expect = Object.fromEntries(senders.map((s) => [`sg_${s.groupID}`, { min: s.first, max: s.last }]));
   const checks = await clients.collect(expect);
   const deliveries = c1.delivered - c0.delivered;
+  const sent = senders.reduce((n, s) => n + s.acked, 0);
   const out: RunFigures = {
     name: spec.name,
     mode,
     seconds: round(elapsed),
+    sent,
     deliveries,
     deliveriesPerSec: Math.round(deliveries / elapsed),
     messagesPerSec: Math.round((c1.done - c0.done) / elapsed),
@@ -98,7 +102,6 @@ export async function fanoutRun(clients: LoadClients, spec: RunSpec): Promise<Ru
     verification: [],
     verified: true,
   };
-  const sent = senders.reduce((n, s) => n + s.acked, 0);
   console.log(
     `${out.deliveriesPerSec.toLocaleString('en-US')} deliveries/s, ${out.messagesPerSec} msgs/s, ${out.cpuUsPerDelivery} µs CPU/delivery, p50 ${out.latencyMs.p50} ms, p99 ${out.latencyMs.p99} ms`,
   );

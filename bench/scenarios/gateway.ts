@@ -20,7 +20,9 @@ import { setupGatewayUsers } from '../lib/gateway-setup.js';
 import { startHuddle, stopHuddle } from '../lib/huddle.js';
 import { LoadClients } from '../lib/load-clients.js';
 import { inspectArgs } from '../lib/memory.js';
-import { receiverCall, type ReceiverStats } from '../lib/receiver-process.js';
+import { type Receiver, receiverCall, type ReceiverStats } from '../lib/receiver-process.js';
+import { sleep } from '../lib/sleep.js';
+import { verify } from '../lib/verify.js';
 import { defineScenario } from '../lib/scenario.js';
 import { GW_IDLE, GW_PROCESSES } from '../lib/settings.js';
 import { stopChild } from '../lib/children.js';
@@ -38,6 +40,16 @@ export interface GatewayResult {
   large: GatewayPair;
   /** huddle's fan-out with afterSendGroupMsg on, and what the receiver got. */
   hooks: RunFigures & { receiver: ReceiverStats };
+}
+
+/** The receiver's stats once it has `count` distinct callbacks (or after 60 s). */
+async function drained(receiver: Receiver, count: number): Promise<ReceiverStats> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const stats = await receiverCall(receiver, 'stats');
+    if (stats.unique >= count || Date.now() > deadline) return stats;
+    await sleep(100);
+  }
 }
 
 export const gateway = defineScenario({
@@ -98,7 +110,12 @@ export const gateway = defineScenario({
       await receiverCall(receiver, 'reset', { delayMs: 0, hold: false });
       await setWebhooks(h.api, h, webhookConfig(receiver.url, { after: ['afterSendGroupMsg'] }));
       const hooksRun = await fanout(clients, huddle, u, 'fan-out huddle, afterSendGroupMsg on');
-      const hooks = { ...hooksRun, receiver: await receiverCall(receiver, 'stats') };
+      const hooks = { ...hooksRun, receiver: await drained(receiver, hooksRun.sent) };
+      verify(
+        hooks,
+        hooks.receiver.unique === hooksRun.sent && hooks.receiver.duplicates === 0,
+        `the receiver got one afterSendGroupMsg per message sent (${hooks.receiver.unique} distinct for ${hooksRun.sent} sent, ${hooks.receiver.duplicates} duplicates)`,
+      );
       await setWebhooks(h.api, h, webhookConfig(receiver.url));
       await clients.all('close');
 
