@@ -80,14 +80,14 @@ const groupSenders = (u: GatewayUsers) => u.groups.map((g) => ({ userID: g.membe
 export const fanout = (clients: LoadClients, t: Target, u: GatewayUsers, name = `fan-out ${t.label}`) =>
   fanoutRun(clients, { name, serverPids: t.pids, senders: groupSenders(u), window: GW_WINDOW });
 
-/** The fan-out paced at GW_PACED deliveries/s: each sender every GATEWAY_GROUPS × GROUP_SIZE / GW_PACED s. */
-export const pacedFanout = (clients: LoadClients, t: Target, u: GatewayUsers) =>
+/** The fan-out paced at `rate` deliveries/s: each sender every GATEWAY_GROUPS × GROUP_SIZE / rate s. */
+export const pacedFanout = (clients: LoadClients, t: Target, u: GatewayUsers, rate = GW_PACED) =>
   fanoutRun(clients, {
-    name: `fan-out paced ${t.label}`,
+    name: `fan-out paced ${rate.toLocaleString('en-US')}/s ${t.label}`,
     serverPids: t.pids,
     senders: groupSenders(u),
     window: 0,
-    intervalMs: (1000 * GATEWAY_GROUPS * GROUP_SIZE) / GW_PACED,
+    intervalMs: (1000 * GATEWAY_GROUPS * GROUP_SIZE) / rate,
   });
 
 /** One sender into the large group, paced at GW_PACED deliveries/s. */

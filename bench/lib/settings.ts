@@ -53,3 +53,5 @@ export const GW_WINDOW = Math.round(envNumber('BENCH_GW_WINDOW', 4, 1, 1000));
 export const GW_PACED = Math.round(envNumber('BENCH_GW_PACED', 10_000, 100, 1_000_000));
 /** Authenticated idle connections whose memory is measured. */
 export const GW_IDLE = Math.round(envNumber('BENCH_GW_IDLE', 5000, 100, 100_000));
+/** Deliveries/s of gatewaypg's paced run (the extra hop): below what huddle on PostgreSQL sustains here, so that it measures the hop, not a queue. */
+export const GW_PG_PACED = Math.round(envNumber('BENCH_GW_PG_PACED', 1000, 100, 1_000_000));

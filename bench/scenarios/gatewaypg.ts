@@ -1,8 +1,8 @@
 // Scenario 9 (issue 15; BENCH_SCENARIOS=gatewaypg, not in the default set): the gateway fan-out on
 // two huddle instances sharing a PostgreSQL database, the clients split between them (pushes to the
 // other instance's clients go over the bus between instances), beside one instance on the same
-// database and the bare gateway in the same run; then the fan-out paced, for the extra hop: receipt
-// on the other instance minus receipt on the sender's.
+// database and the bare gateway in the same run; then the fan-out paced at BENCH_GW_PG_PACED, for
+// the extra hop: receipt on the other instance minus receipt on the sender's.
 
 import crypto from 'node:crypto';
 import { startBareGateway } from '../lib/bare-gateway-process.js';
@@ -14,7 +14,7 @@ import { type Huddle, startHuddle, stopHuddle } from '../lib/huddle.js';
 import { LoadClients } from '../lib/load-clients.js';
 import { withBenchDatabase } from '../lib/postgres.js';
 import { defineScenario } from '../lib/scenario.js';
-import { GW_PROCESSES, PG_ADMIN_URL_SHOWN } from '../lib/settings.js';
+import { GW_PG_PACED, GW_PROCESSES, PG_ADMIN_URL_SHOWN } from '../lib/settings.js';
 
 export interface GatewayPgResult {
   /** bare, one instance, two instances (closed loop), two instances paced. */
@@ -68,7 +68,7 @@ export const gatewaypg = defineScenario({
         for (const t of [bareTarget, one, two]) {
           await connectMembers(clients, t, u);
           out.push(await fanout(clients, t, u));
-          if (t === two) out.push(await pacedFanout(clients, t, u));
+          if (t === two) out.push(await pacedFanout(clients, t, u, GW_PG_PACED));
           await clients.all('close');
         }
         return out;
