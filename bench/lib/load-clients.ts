@@ -43,6 +43,11 @@ class LoadProcess {
       if (m.ok) w?.resolve(m);
       else w?.reject(new Error(`${child.name}: ${m.error}`));
     });
+    // A send to a process that died (EPIPE) fails its calls instead of the whole run.
+    child.proc.on('error', (err) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`${child.name}: ${err.message}`));
+      this.waiting.clear();
+    });
     child.proc.once('exit', (code) => {
       for (const w of this.waiting.values()) w.reject(new Error(`${child.name} exited (${code})`));
       this.waiting.clear();
