@@ -138,8 +138,11 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   });
   // Several instances on one database: enqueues wake every instance's worker (a `huddle worker`
   // elsewhere included), and a configuration saved here is re-read by the others.
-  const signals: Signals =
-    store.shared && isPostgresUrl(config.database) ? await postgresSignals(config.database, logger) : noSignals;
+  const signals: Signals = !(store.shared && isPostgresUrl(config.database))
+    ? noSignals
+    : config.natsUrl
+      ? await natsSignals(config.natsUrl, logger)
+      : await postgresSignals(config.database, logger);
   const eventsReady = () => {
     if (role.worker) worker.wake();
     signals.publish('events');
@@ -282,6 +285,11 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       await store.close();
     },
   };
+}
+
+async function natsSignals(url: string, logger: Logger): Promise<Signals> {
+  const { NatsSignals } = await import('./bus/nats-signals.js');
+  return new NatsSignals(url, logger);
 }
 
 async function postgresSignals(url: string, logger: Logger): Promise<Signals> {

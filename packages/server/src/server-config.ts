@@ -16,6 +16,8 @@ export interface Config {
   gatewayMaxBufferedBytes: number;
   /** A SQLite file path, or a postgres:// URL. */
   database: string;
+  /** With PostgreSQL: carry signals and pushes between instances over this NATS server instead of LISTEN/NOTIFY. */
+  natsUrl: string | undefined;
   /** Connections in the PostgreSQL pool (unused with SQLite). */
   databasePoolSize: number;
   /** Directory for files huddle keeps beside the database (the generated secret). */
@@ -143,6 +145,7 @@ export function loadConfig(
     gatewayMaxBufferedBytes: integer('HUDDLE_GATEWAY_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 65_536, 1024 ** 3),
     database,
     databasePoolSize: integer('HUDDLE_DATABASE_POOL_SIZE', 10, 1, 1000),
+    natsUrl: raw('HUDDLE_NATS_URL') || undefined,
     // Beside the SQLite file; with PostgreSQL nothing needs a local directory (./data if asked).
     dataDir: /^postgres(ql)?:\/\//.test(database)
       ? path.resolve(env.HUDDLE_DATA_DIR || './data')
