@@ -440,6 +440,9 @@ describe('friends (huddle has none)', () => {
       total: 0,
       blacks: [],
     });
+    const designated = { ownerUserID: alice, friendUserIDs: [bob] };
+    expect(await s.client.ok('/friend/get_designated_friends', designated, asAlice)).toEqual({ friendsInfo: [] });
+    expect(await errCode('/friend/get_designated_friends', { ...designated, ownerUserID: bob }, asAlice)).toBe(1002);
     for (const path of ['/friend/get_incremental_friends', '/friend/get_full_friend_user_ids'])
       expect(await errCode(path, { userID: bob }, asAlice)).toBe(1002);
     for (const path of ['/friend/get_friend_list', '/friend/get_black_list'])
