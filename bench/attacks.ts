@@ -50,6 +50,7 @@ async function start(label: string, env: Record<string, string> = {}): Promise<S
       ...process.env,
       HUDDLE_HOST: '127.0.0.1',
       HUDDLE_PORT: String(port),
+      HUDDLE_GATEWAY_PORT: '0',
       HUDDLE_DATABASE: path.join(tmp, `${label}.db`),
       HUDDLE_SECRET: secret,
       HUDDLE_LOG_LEVEL: 'warn',

@@ -28,6 +28,7 @@ const cpuProfArgs = () => (CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}
 const huddleEnv = (port: number, database: string, secret: string) => ({
   HUDDLE_HOST: '127.0.0.1',
   HUDDLE_PORT: String(port),
+  HUDDLE_GATEWAY_PORT: '0',
   HUDDLE_DATABASE: database,
   HUDDLE_SECRET: secret,
   HUDDLE_LOG_LEVEL: 'warn',

@@ -22,6 +22,9 @@ import { Retention } from './retention.js';
 import { BEFORE_CONNECTIONS, CallbackSender } from './callbacks/send.js';
 import { LiveCallbackConfig } from './callbacks/live-config.js';
 import { DeliveryWorker, type WorkerOptions } from './callbacks/worker.js';
+import { createGateway } from './gateway/assemble.js';
+import type { Gateway } from './gateway/gateway.js';
+import type { MessageRecord } from './storage/records.js';
 
 export interface App {
   config: Config;
@@ -41,6 +44,8 @@ export interface App {
   /** Deletes messages past HUDDLE_MESSAGE_RETENTION_DAYS. */
   messageRetention: Retention;
   server: http.Server;
+  /** OpenIM's WebSocket gateway (HUDDLE_GATEWAY_PORT), on instances that serve the API. */
+  gateway: Gateway | undefined;
   /**
    * Starts listening (the API, or only /healthz and /metrics for a worker-only instance) and
    * delivering (unless API-only); resolves with the bound address (port 0 picks a free one).
@@ -161,6 +166,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   callbackConfig.onSaved(() => signals.publish('settings'));
   let settingsPoll: NodeJS.Timeout | undefined;
 
+  // The gateway is built after the services it calls; messages committed meanwhile have no client.
+  let gateway: Gateway | undefined;
+  const onMessages = (messages: readonly MessageRecord[], operationID = '') =>
+    gateway?.committed(messages, operationID);
+  const onLogout = (userID: string, platformID: number) => gateway?.loggedOut(userID, platformID);
+
   const hooks = new CallbackDispatcher(callbackConfig, beforeSender, logger, now, eventsReady, (o) =>
     metrics.before(o),
   );
@@ -173,6 +184,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     tokenTtlSeconds: config.tokenTtlSeconds,
     maxGroupMembers: config.maxGroupMembers,
     eventsReady,
+    onMessages,
+    onLogout,
   });
   try {
     await services.users.ensureAdminUsers(config.adminUserIDs);
@@ -214,6 +227,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   // `Expect: 100-continue`: the handler judges the headers before it asks for the body (writeContinue).
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
   server.maxConnections = config.maxConnections;
+  if (role.api) gateway = createGateway({ config, services, signals, logger, now });
 
   return {
     config,
@@ -228,11 +242,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     retention,
     messageRetention,
     server,
+    get gateway() {
+      return gateway;
+    },
     async listen() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve(server.address() as AddressInfo));
       });
+      await gateway?.listen();
       await signals.start();
       if (store.shared) {
         settingsPoll = setInterval(() => void refreshSettings(), options.settingsPollMs ?? SETTINGS_POLL_MS);
@@ -247,6 +265,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     },
     async close() {
       clearInterval(settingsPoll);
+      await gateway?.close();
       relay.close();
       feed.close();
       await retention.stop();

@@ -31,6 +31,7 @@ import type { FlagVariable } from './server-config.js';
 const SERVE_FLAGS: FlagVariable[] = [
   'HUDDLE_HOST',
   'HUDDLE_PORT',
+  'HUDDLE_GATEWAY_PORT',
   'HUDDLE_DATABASE',
   'HUDDLE_DATABASE_POOL_SIZE',
   'HUDDLE_CALLBACKS',

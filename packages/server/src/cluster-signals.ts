@@ -6,7 +6,8 @@
 // Messages carry a payload (the live view's delivery attempts); they are best effort too.
 
 export type SignalChannel = 'events' | 'settings';
-export type MessageChannel = 'attempts';
+/** attempts: the live view's delivery attempts; gateway: pushes and kicks for other instances' clients. */
+export type MessageChannel = 'attempts' | 'gateway';
 
 /** The largest message payload, in UTF-8 bytes (PostgreSQL's NOTIFY takes under 8,000 with our prefix). */
 export const MAX_MESSAGE_BYTES = 7_900;

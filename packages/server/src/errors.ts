@@ -26,6 +26,9 @@ export const ERRORS = {
   TokenUnknownError: { code: 1505, http: 200, message: 'TokenUnknownError' },
   TokenKickedError: { code: 1506, http: 200, message: 'TokenKickedError' },
   TokenNotExistError: { code: 1507, http: 200, message: 'TokenNotExistError' },
+  // The WebSocket gateway's connection refusals (OpenIM's servererrs): too many connections, bad query.
+  ConnOverMaxNumLimit: { code: 1601, http: 200, message: 'ConnOverMaxNumLimit' },
+  ConnArgsErr: { code: 1602, http: 200, message: 'ConnArgsErr' },
   // A business server refused the operation with a code outside 5000–9999 (codes inside pass through).
   CallbackRejected: { code: 80000, http: 200, message: 'CallbackRejected' },
   // A Tencent-dialect business server denied the operation with ErrorCode 1 (Tencent's own code).

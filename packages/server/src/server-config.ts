@@ -6,6 +6,14 @@ import path from 'node:path';
 export interface Config {
   host: string;
   port: number;
+  /** The WebSocket gateway's port (OpenIM's msggateway, 10001); 0 picks a free one. */
+  gatewayPort: number;
+  /** WebSocket clients connected at once to this instance; the next ones are refused with 1601. */
+  gatewayMaxConnections: number;
+  /** A WebSocket client that sent nothing for this long is dropped, in ms (OpenIM: 30 s). */
+  gatewayIdleTimeoutMs: number;
+  /** Bytes waiting for a WebSocket client that does not read, before it is cut off. */
+  gatewayMaxBufferedBytes: number;
   /** A SQLite file path, or a postgres:// URL. */
   database: string;
   /** Connections in the PostgreSQL pool (unused with SQLite). */
@@ -52,6 +60,7 @@ export class ConfigError extends Error {}
 export const FLAGS = {
   HUDDLE_HOST: { flag: '--host <address>', help: 'address to listen on' },
   HUDDLE_PORT: { flag: '--port <port>', help: 'port to listen on (0 picks a free one)' },
+  HUDDLE_GATEWAY_PORT: { flag: '--gateway-port <port>', help: 'WebSocket gateway port (0 picks a free one)' },
   HUDDLE_DATABASE: { flag: '--database <path-or-url>', help: 'SQLite file, or postgres://user:password@host:port/db' },
   HUDDLE_DATABASE_POOL_SIZE: { flag: '--pool-size <n>', help: 'PostgreSQL connections per instance' },
   HUDDLE_CALLBACKS: { flag: '--callbacks <file>', help: 'callback configuration file (webhooks.yml)' },
@@ -128,6 +137,10 @@ export function loadConfig(
   return {
     host: raw('HUDDLE_HOST') || '127.0.0.1',
     port: integer('HUDDLE_PORT', 10002, 0, 65535),
+    gatewayPort: integer('HUDDLE_GATEWAY_PORT', 10001, 0, 65535),
+    gatewayMaxConnections: integer('HUDDLE_GATEWAY_MAX_CONNECTIONS', 100_000, 1, 10_000_000),
+    gatewayIdleTimeoutMs: integer('HUDDLE_GATEWAY_IDLE_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    gatewayMaxBufferedBytes: integer('HUDDLE_GATEWAY_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 65_536, 1024 ** 3),
     database,
     databasePoolSize: integer('HUDDLE_DATABASE_POOL_SIZE', 10, 1, 1000),
     // Beside the SQLite file; with PostgreSQL nothing needs a local directory (./data if asked).

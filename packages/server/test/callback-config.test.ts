@@ -671,6 +671,7 @@ function run(env: Record<string, string>): {
     env: {
       ...process.env,
       HUDDLE_PORT: '0',
+      HUDDLE_GATEWAY_PORT: '0',
       HUDDLE_HOST: '127.0.0.1',
       HUDDLE_DATABASE: path.join(dir, 'huddle.db'),
       HUDDLE_SECRET: 'process-secret-0123456789',

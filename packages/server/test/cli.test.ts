@@ -113,7 +113,17 @@ beforeAll(async () => {
       '      beforeApplyJoinGroup: {enable: true, failedContinue: false}',
     ].join('\n'),
   );
-  server = await startListening(['serve', '--port', '0', '--database', database, '--callbacks', webhooks]);
+  server = await startListening([
+    'serve',
+    '--port',
+    '0',
+    '--gateway-port',
+    '0',
+    '--database',
+    database,
+    '--callbacks',
+    webhooks,
+  ]);
   serverFlags = ['--url', server.url, '--database', database];
   client = new Client(server.url);
   const secret = fs.readFileSync(path.join(dir, 'secret'), 'utf8').trim();
@@ -490,7 +500,7 @@ describe('the deliveries commands on PostgreSQL', () => {
         const db = await createTestDatabase('cli');
         try {
           // No HUDDLE_SECRET: the server generates one and keeps it in the database, not in a file.
-          const pgServer = await startListening(['serve', '--port', '0', '--database', db.url]);
+          const pgServer = await startListening(['serve', '--port', '0', '--gateway-port', '0', '--database', db.url]);
           try {
             const list = await json<{ total: number; events: unknown[] }>([
               'deliveries',

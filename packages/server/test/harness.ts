@@ -134,6 +134,8 @@ export interface TestServer {
   /** What HUDDLE_DATABASE is: the SQLite file, or the PostgreSQL URL. */
   database: string;
   client: Client;
+  /** The WebSocket gateway's address (OpenIM's wsAddr), ws://127.0.0.1:<port>. */
+  wsUrl: string;
   adminToken: string;
   /** Registers users (nickname = userID unless given). */
   register(
@@ -190,6 +192,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     config = loadConfig({
       HUDDLE_HOST: '127.0.0.1',
       HUDDLE_PORT: '0',
+      HUDDLE_GATEWAY_PORT: '0',
       HUDDLE_DATA_DIR: dir,
       HUDDLE_SECRET: TEST_SECRET,
       ...options.env,
@@ -228,6 +231,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     engine,
     database,
     client,
+    wsUrl: `ws://127.0.0.1:${app.gateway?.address()?.port ?? 0}`,
     adminToken,
     async register(...users) {
       await client.ok(

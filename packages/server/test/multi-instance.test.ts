@@ -144,7 +144,13 @@ async function inProcessInstances(
   });
   for (let i = 0; i < n; i++) {
     const app = await createApp(
-      loadConfig({ HUDDLE_DATABASE: database, HUDDLE_PORT: '0', HUDDLE_SECRET: TEST_SECRET, ...env }),
+      loadConfig({
+        HUDDLE_DATABASE: database,
+        HUDDLE_PORT: '0',
+        HUDDLE_GATEWAY_PORT: '0',
+        HUDDLE_SECRET: TEST_SECRET,
+        ...env,
+      }),
       createLogger('silent'),
       options,
     );
@@ -228,7 +234,7 @@ const unique = (rs: ReceivedRequest[]) => [...new Map(rs.map((r) => [r.headers['
 describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', () => {
   it.concurrent('three instances started at once on an empty database migrate it once and share one generated secret', async () => {
     const db = await database();
-    const env = { HUDDLE_DATABASE: db.url, HUDDLE_PORT: '0' }; // no HUDDLE_SECRET: generated, in the database
+    const env = { HUDDLE_DATABASE: db.url, HUDDLE_PORT: '0', HUDDLE_GATEWAY_PORT: '0' }; // no HUDDLE_SECRET: generated, in the database
     const three = await Promise.all([0, 1, 2].map(() => huddle(['serve'], env, { wait: false })));
     await Promise.all(three.map(waitListening));
 
@@ -545,6 +551,7 @@ describe.skipIf(!withPostgres)('several instances on one PostgreSQL database', (
       HUDDLE_SECRET: TEST_SECRET,
       HUDDLE_CALLBACKS: webhooks,
       HUDDLE_PORT: '0',
+      HUDDLE_GATEWAY_PORT: '0',
       HUDDLE_LEASE_MARGIN_SECONDS: '2',
     };
     const [a, b] = await Promise.all([huddle(['serve'], env), huddle(['serve'], env)]);

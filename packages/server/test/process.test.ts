@@ -38,7 +38,8 @@ function run(
 }
 
 /** The server as `npm start` runs it. */
-const start = (env: Record<string, string>) => run(['dist/main.js'], SERVER_DIR, { HUDDLE_PORT: '0', ...env });
+const start = (env: Record<string, string>) =>
+  run(['dist/main.js'], SERVER_DIR, { HUDDLE_PORT: '0', HUDDLE_GATEWAY_PORT: '0', ...env });
 
 async function waitFor(predicate: () => boolean, what: string, ms = 90_000) {
   const until = Date.now() + ms;
@@ -91,7 +92,7 @@ describe('the huddle command (bin/huddle.js)', () => {
 
   it('serve: a flag wins over its variable', async () => {
     const db = path.join(tempDir(), 'flag.db');
-    const proc = huddle(['serve', '--port', '0', '--database', db], {
+    const proc = huddle(['serve', '--port', '0', '--gateway-port', '0', '--database', db], {
       HUDDLE_PORT: 'eighty',
       HUDDLE_DATABASE: '',
       HUDDLE_SECRET: 'x'.repeat(16),

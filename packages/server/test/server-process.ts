@@ -22,7 +22,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, HUDDLE_PORT: '0', ...env },
+    env: { ...process.env, HUDDLE_PORT: '0', HUDDLE_GATEWAY_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -42,16 +42,18 @@ export async function runServer(
   else if (app.secret.where) logger.info({ file: app.secret.where }, 'using the admin secret huddle generated earlier');
   const address = await app.listen();
   const url = `http://${address.address}:${address.port}`;
+  const gateway = app.gateway?.address();
   // The worker ID is what the outbox's locked_by column holds for this instance's leases.
   const fields = {
     database: redactPassword(config.database),
     role: roleName(role),
     ...(role.worker ? { workerID: app.worker.id } : {}),
+    ...(gateway ? { gateway: `ws://${gateway.address}:${gateway.port}` } : {}),
   };
   if (role.api)
     logger.info(
       fields,
-      `huddle listening on ${url}${role.worker ? '' : ' (API only: callbacks are delivered by the worker instances)'}`,
+      `huddle listening on ${url}${gateway ? `, OpenIM clients on ws://${gateway.address}:${gateway.port}` : ''}${role.worker ? '' : ' (API only: callbacks are delivered by the worker instances)'}`,
     );
   else logger.info(fields, `huddle worker listening on ${url} (GET /healthz and /metrics only)`);
 

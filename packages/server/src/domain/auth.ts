@@ -12,7 +12,8 @@ export interface AuthDeps extends DomainDeps {
   tokenTtlSeconds: number;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** How a token is kept server-side (and named between instances): never the token itself. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 function sameSecret(given: string, actual: string): boolean {
   const a = createHash('sha256').update(given).digest();
@@ -91,6 +92,15 @@ export function authService(deps: AuthDeps) {
     async forceLogout(ctx: OpContext, input: { platformID: number; userID: string }) {
       requireAppAdmin(ctx);
       await store.repos.tokens.kick(input.userID, input.platformID);
+      deps.onLogout?.(input.userID, input.platformID);
+    },
+
+    /**
+     * A login on a platform replaced older connections there (OpenIM's multi-login rule): the
+     * platform's other tokens are revoked, as OpenIM's InvalidateToken does.
+     */
+    async keepOnlyToken(userID: string, platformID: number, keepTokenHash: string) {
+      await store.repos.tokens.kick(userID, platformID, keepTokenHash);
     },
   };
 }

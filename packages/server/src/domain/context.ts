@@ -75,8 +75,13 @@ export interface DomainDeps {
   store: Store;
   now: () => number;
   hooks: CallbackPort;
-  /** Told of every message once its transaction commits (stored ones with their seq, online-only ones with 0). */
-  onMessages?: (messages: readonly MessageRecord[]) => void;
+  /**
+   * Told of every message once its transaction commits (stored ones with their seq, online-only
+   * ones with 0), with the operation that sent it when there is one: the gateway pushes them.
+   */
+  onMessages?: (messages: readonly MessageRecord[], operationID?: string) => void;
+  /** Told when force_logout revoked a user's tokens on a platform: the gateway kicks its clients. */
+  onLogout?: (userID: string, platformID: number) => void;
   /** HUDDLE_MAX_GROUP_MEMBERS: members a group may have; 0 for no limit (OpenIM has none). */
   maxGroupMembers?: number;
 }

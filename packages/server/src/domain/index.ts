@@ -8,6 +8,7 @@ import { groupSyncService } from './group-sync.js';
 import { groupService } from './groups.js';
 import { memberService } from './members.js';
 import { messageService } from './messages.js';
+import { recipientService } from './recipients.js';
 import { userService } from './users.js';
 
 /** Every domain service over one store; the HTTP routes call these and nothing below them. */
@@ -20,6 +21,7 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps) {
     applications: applicationService(deps),
     deliveries: deliveryLogService(deps),
     messages: messageService(deps),
+    recipients: recipientService(deps),
     conversations: conversationService(deps),
     groupSync: groupSyncService(deps),
     groupOverview: groupOverviewService(deps),

@@ -202,12 +202,12 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
             if (!isStored(message.contentType, message.options)) {
               const online = { ...message, conversationID, seq: 0 };
               await reportSent(tx, ctx, online, facts);
-              tx.afterCommit(() => onMessages?.([online]));
+              tx.afterCommit(() => onMessages?.([online], ctx.operationID));
               return { message: online, duplicate: false, modified };
             }
             const [saved] = await storeMessages(tx, conversationID, [message], now());
             await reportSent(tx, ctx, saved!, facts);
-            tx.afterCommit(() => onMessages?.([saved!]));
+            tx.afterCommit(() => onMessages?.([saved!], ctx.operationID));
             return { message: saved!, duplicate: false, modified };
           },
         });
@@ -299,21 +299,42 @@ export function messageService({ store, now, onMessages, hooks }: DomainDeps) {
 
     /**
      * Exactly the asked seqs (1005): a seq that is not readable comes back as a placeholder with
-     * status "deleted", which clients skip; seq 0 is tolerated (the JS SDK asks for it).
+     * status "deleted", which clients skip; seq 0 is tolerated (the JS SDK asks for it). isEnd when
+     * a seq reaches past the readable ones in the pull's direction, endSeq then the bound it passed.
      */
-    async pullBySeqs(ctx: OpContext, userID: string, wanted: readonly { conversationID: string; seqs: number[] }[]) {
+    async pullBySeqs(
+      ctx: OpContext,
+      userID: string,
+      wanted: readonly { conversationID: string; seqs: readonly number[] }[],
+      descending = false,
+    ) {
       requireSelf(ctx, userID);
-      const out = new Map<string, MessageRecord[]>();
+      const out = new Map<string, PulledMessages>();
       for (const { conversationID, seqs } of wanted) {
         if (seqs.length > MAX_PULL) throw args(`at most ${MAX_PULL} seqs per conversation`);
         const bounds = await boundsOf(userID, conversationID);
         if (!bounds) continue;
         const allowed = seqs.filter((s) => s >= bounds.minSeq && s <= bounds.maxSeq);
         const found = new Map((await store.repos.messages.bySeqs(conversationID, allowed)).map((m) => [m.seq, m]));
-        out.set(
-          conversationID,
-          seqs.filter((s) => s > 0).map((seq) => found.get(seq) ?? placeholder(conversationID, seq)),
-        );
+        const isEnd = descending ? seqs.some((s) => s < bounds.minSeq) : seqs.some((s) => s > bounds.maxSeq);
+        out.set(conversationID, {
+          messages: seqs.filter((s) => s > 0).map((seq) => found.get(seq) ?? placeholder(conversationID, seq)),
+          isEnd,
+          endSeq: isEnd ? (descending ? bounds.minSeq : bounds.maxSeq) : 0,
+        });
+      }
+      return out;
+    },
+
+    /** The newest message the user may read in each listed conversation (1007); those without one left out. */
+    async lastMessages(ctx: OpContext, userID: string, conversationIDs: readonly string[]) {
+      requireSelf(ctx, userID);
+      const out = new Map<string, MessageRecord>();
+      for (const conversationID of new Set(conversationIDs)) {
+        const bounds = await boundsOf(userID, conversationID);
+        if (!bounds || bounds.maxSeq < bounds.minSeq) continue;
+        const [last] = await store.repos.messages.bySeqs(conversationID, [bounds.maxSeq]);
+        if (last) out.set(conversationID, last);
       }
       return out;
     },

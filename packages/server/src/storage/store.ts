@@ -36,8 +36,8 @@ export interface UserRepo {
 export interface TokenRepo {
   insert(token: TokenRecord): Promise<void>;
   get(tokenHash: string): Promise<TokenRecord | undefined>;
-  /** Marks every token of the user on the platform as kicked; returns how many. */
-  kick(userID: string, platformID: number): Promise<number>;
+  /** Marks every token of the user on the platform as kicked but `keepTokenHash`'s; returns how many. */
+  kick(userID: string, platformID: number, keepTokenHash?: string): Promise<number>;
   /** Removes tokens that expired before `now`. */
   purgeExpired(now: number): Promise<number>;
 }
@@ -270,6 +270,8 @@ export interface ConversationRepo {
   updateOwners(conversationID: string, ownerUserIDs: readonly string[], patch: ConversationPatch): Promise<void>;
   /** Raises hasReadSeq to `seq` when it is lower; returns whether it moved. */
   markRead(ownerUserID: string, conversationID: string, seq: number): Promise<boolean>;
+  /** The owners whose rows let them read `seq` of the conversation (who gets its push). */
+  readersAt(conversationID: string, seq: number): Promise<string[]>;
 }
 
 export type SyncChange = 'insert' | 'update' | 'delete';

@@ -2,7 +2,7 @@
 // (field number << 3 | wire type) as a varint; wire type 0 varint, 2 length-delimited.
 
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { decode, encode, type OpenIMMessage } from './openim-proto.js';
+import { decode, encode, type OpenIMMessage, type OpenIMMessageName } from './openim-proto.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s/g, ''), 'hex'));
@@ -68,6 +68,89 @@ describe('OpenIM protobuf messages', () => {
   it('throws on bytes that are not a message', () => {
     // Field 1 claims 5 bytes and 1 follows.
     expect(() => decode('openim.jssdk.GetConversationsReq', bytes('0a0575'))).toThrow();
+  });
+
+  it("writes PullMsgs' capitalised Msgs as field 1", () => {
+    const wire = encode('openim.sdkws.PullMsgs', {
+      Msgs: [{ ...decode('openim.sdkws.MsgData', bytes('7001')) }],
+      isEnd: true,
+    });
+    // 0a 02 = field 1 (Msgs), 2 bytes: 70 01 (seq 1); 10 01 = field 2 (isEnd) true; endSeq 0 left out.
+    expect(hex(wire)).toBe('0a027001' + '1001');
+    const back = decode('openim.sdkws.PullMsgs', wire);
+    expect(back.Msgs.map((m) => m.seq)).toEqual([1]);
+    expect(back).toMatchObject({ isEnd: true, endSeq: 0 });
+  });
+
+  it('encodes a map whose values are messages, entry by entry', () => {
+    const wire = encode('openim.msg.GetConversationsHasReadAndMaxSeqResp', {
+      seqs: { a: { maxSeq: 2, hasReadSeq: 1, maxSeqTime: 0 } },
+      pinnedConversationIDs: ['p'],
+    });
+    // 0a 09 = field 1 (seqs), one 9-byte entry: 0a 01 "a" (key), 12 04 (value, 4 bytes) 08 02 10 01;
+    // 12 01 "p" = field 2 (pinnedConversationIDs).
+    expect(hex(wire)).toBe('0a09' + '0a0161' + '1204' + '0802' + '1001' + '120170');
+    expect(decode('openim.msg.GetConversationsHasReadAndMaxSeqResp', wire)).toEqual({
+      seqs: { a: { maxSeq: 2, hasReadSeq: 1, maxSeqTime: 0 } },
+      pinnedConversationIDs: ['p'],
+    });
+  });
+
+  it('round-trips PushMessages with an empty PullMsgs value under notificationMsgs', () => {
+    const wire = encode('openim.sdkws.PushMessages', {
+      notificationMsgs: { n_g: { Msgs: [], isEnd: false, endSeq: 0 } },
+    });
+    // 12 07 = field 2, one entry: 0a 03 "n_g", 12 00 (the empty value, still written).
+    expect(hex(wire)).toBe('1207' + '0a036e5f67' + '1200');
+    expect(decode('openim.sdkws.PushMessages', wire)).toEqual({
+      msgs: {},
+      notificationMsgs: { n_g: { Msgs: [], isEnd: false, endSeq: 0 } },
+    });
+  });
+
+  it('round-trips the gateway requests and answers', () => {
+    const msg = decode('openim.sdkws.MsgData', encode('openim.sdkws.MsgData', { clientMsgID: 'c', seq: 4 }));
+    const cases: { [N in OpenIMMessageName]?: Partial<OpenIMMessage<N>> } = {
+      'openim.sdkws.PullMessageBySeqsReq': {
+        userID: 'u',
+        seqRanges: [{ conversationID: 'sg_g', begin: 1, end: 9, num: 3 }],
+        order: 1,
+      },
+      'openim.sdkws.PullMessageBySeqsResp': {
+        msgs: { sg_g: { Msgs: [msg], isEnd: true, endSeq: 9 } },
+        notificationMsgs: { n_g: { Msgs: [], isEnd: false, endSeq: 2 } },
+      },
+      'openim.sdkws.GetMaxSeqReq': { userID: 'u' },
+      'openim.sdkws.GetMaxSeqResp': { maxSeqs: { sg_g: 9 }, minSeqs: { sg_g: 1 } },
+      'openim.sdkws.SetAppBackgroundStatusReq': { userID: 'u', isBackground: true },
+      'openim.sdkws.SubUserOnlineStatus': { subscribeUserID: ['a'], unsubscribeUserID: ['b'] },
+      'openim.sdkws.SubUserOnlineStatusTips': { subscribers: [{ userID: 'a', onlinePlatformIDs: [5, 2] }] },
+      'openim.msg.SendMsgResp': { serverMsgID: 's', clientMsgID: 'c', sendTime: 1_700_000_000_000, modify: msg },
+      'openim.msg.GetSeqMessageReq': {
+        userID: 'u',
+        conversations: [{ conversationID: 'sg_g', seqs: [0, 3] }],
+        order: 0,
+      },
+      'openim.msg.GetSeqMessageResp': {
+        msgs: { sg_g: { Msgs: [msg], isEnd: false, endSeq: 0 } },
+        notificationMsgs: {},
+      },
+      'openim.msg.GetConversationsHasReadAndMaxSeqReq': { userID: 'u', conversationIDs: ['sg_g'], returnPinned: true },
+      'openim.msg.GetLastMessageReq': { userID: 'u', conversationIDs: ['sg_g'] },
+      'openim.msg.GetLastMessageResp': { msgs: { sg_g: msg } },
+      'openim.push.DelUserPushTokenReq': { userID: 'u', platformID: 5 },
+    };
+    for (const [name, value] of Object.entries(cases) as [OpenIMMessageName, object][])
+      expect(decode(name, encode(name, value)), name).toEqual(value);
+    expect(hex(encode('openim.sdkws.SetAppBackgroundStatusResp', {}))).toBe('');
+    expect(decode('openim.push.DelUserPushTokenResp', new Uint8Array())).toEqual({});
+  });
+
+  it('numbers ConversationSeqs from 2, as msg.proto does', () => {
+    // 12 01 "c" = field 2 (conversationID); 1a 02 00 03 = field 3 (seqs), packed: 0 and 3.
+    expect(hex(encode('openim.msg.ConversationSeqs', { conversationID: 'c', seqs: [0, 3] }))).toBe(
+      '120163' + '1a020003',
+    );
   });
 
   it('types each message from its table', () => {

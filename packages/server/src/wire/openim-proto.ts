@@ -1,5 +1,4 @@
-// OpenIM's protobuf messages that huddle speaks: the /jssdk REST routes now, the WebSocket gateway
-// next. Declared as descriptors for @bufbuild/protobuf (field numbers and types as in
+// OpenIM's protobuf messages that huddle speaks: the /jssdk REST routes and the WebSocket gateway. Declared as descriptors for @bufbuild/protobuf (field numbers and types as in
 // openimsdk/protocol's .proto files); values go in and come out as plain objects, 64-bit integers
 // as JS numbers (seqs and millisecond times stay far below 2^53).
 
@@ -21,7 +20,10 @@ const SCALARS: Record<string, Type> = {
   uint64: Type.UINT64,
 };
 
-/** A field as its .proto line reads: `[14, 'seq', 'int64']`, `'repeated string'`, `'map<string,bool>'`, `'.pkg.Message'`. */
+/**
+ * A field as its .proto line reads: `[14, 'seq', 'int64']`, `'repeated string'`, `'map<string,bool>'`,
+ * `'.pkg.Message'`, `'map<string,.pkg.Message>'`. An enum field is written as int32 (the same varint).
+ */
 type FieldLine = readonly [number: number, name: string, type: string];
 
 const scalar = (number: number, name: string, t: string) => {
@@ -30,27 +32,30 @@ const scalar = (number: number, name: string, t: string) => {
   return { name, jsonName: name, number, label: Label.OPTIONAL, type };
 };
 
+/** A singular field of a scalar type or, written `.pkg.Message`, of a message type. */
+const single = (number: number, name: string, t: string) =>
+  t.startsWith('.')
+    ? { name, jsonName: name, number, label: Label.OPTIONAL, type: Type.MESSAGE, typeName: t }
+    : scalar(number, name, t);
+
 /** A message's descriptor; a map field gets its nested `<Name>Entry` type, as protoc makes it. */
 function message(pkg: string, name: string, fields: readonly FieldLine[]) {
   const nestedType: object[] = [];
   const field = fields.map(([number, fieldName, spec]) => {
     const repeated = spec.startsWith('repeated ');
     const base = repeated ? spec.slice('repeated '.length) : spec;
-    const map = /^map<(\w+),(\w+)>$/.exec(base);
+    const map = /^map<(\w+),(\.?[\w.]+)>$/.exec(base);
     if (map) {
       const entry = `${fieldName[0]!.toUpperCase()}${fieldName.slice(1)}Entry`;
       nestedType.push({
         name: entry,
         options: { mapEntry: true },
-        field: [scalar(1, 'key', map[1]!), scalar(2, 'value', map[2]!)],
+        field: [scalar(1, 'key', map[1]!), single(2, 'value', map[2]!)],
       });
       const typeName = `.${pkg}.${name}.${entry}`;
       return { name: fieldName, jsonName: fieldName, number, label: Label.REPEATED, type: Type.MESSAGE, typeName };
     }
-    const label = repeated ? Label.REPEATED : Label.OPTIONAL;
-    if (base.startsWith('.'))
-      return { name: fieldName, jsonName: fieldName, number, label, type: Type.MESSAGE, typeName: base };
-    return { ...scalar(number, fieldName, base), label };
+    return { ...single(number, fieldName, base), label: repeated ? Label.REPEATED : Label.OPTIONAL };
   });
   return { name, field, nestedType };
 }
@@ -66,6 +71,12 @@ function file(path: string, pkg: string, dependency: string[], messages: Message
     messageType: Object.entries(messages).map(([name, fields]) => message(pkg, name, fields)),
   });
 }
+
+/** Messages by conversation ID, chat conversations apart from notification (n_) ones. */
+const pulledMsgs = [
+  [1, 'msgs', 'map<string,.openim.sdkws.PullMsgs>'],
+  [2, 'notificationMsgs', 'map<string,.openim.sdkws.PullMsgs>'],
+] as const;
 
 const SDKWS = {
   OfflinePushInfo: [
@@ -128,6 +139,93 @@ const SDKWS = {
     [16, 'notificationUpdateTime', 'int64'],
     [17, 'notificationUserID', 'string'],
   ],
+  // The WebSocket gateway's messages. `Msgs` is capitalised in the .proto, and the SDKs read it so.
+  PullMsgs: [
+    [1, 'Msgs', 'repeated .openim.sdkws.MsgData'],
+    [2, 'isEnd', 'bool'],
+    [3, 'endSeq', 'int64'],
+  ],
+  PushMessages: pulledMsgs,
+  SeqRange: [
+    [1, 'conversationID', 'string'],
+    [2, 'begin', 'int64'],
+    [3, 'end', 'int64'],
+    [4, 'num', 'int64'],
+  ],
+  PullMessageBySeqsReq: [
+    [1, 'userID', 'string'],
+    [2, 'seqRanges', 'repeated .openim.sdkws.SeqRange'],
+    // PullOrder: 0 ascending, 1 descending.
+    [3, 'order', 'int32'],
+  ],
+  PullMessageBySeqsResp: pulledMsgs,
+  GetMaxSeqReq: [[1, 'userID', 'string']],
+  GetMaxSeqResp: [
+    [1, 'maxSeqs', 'map<string,int64>'],
+    [2, 'minSeqs', 'map<string,int64>'],
+  ],
+  SetAppBackgroundStatusReq: [
+    [1, 'userID', 'string'],
+    [2, 'isBackground', 'bool'],
+  ],
+  SetAppBackgroundStatusResp: [],
+  SubUserOnlineStatus: [
+    [1, 'subscribeUserID', 'repeated string'],
+    [2, 'unsubscribeUserID', 'repeated string'],
+  ],
+  SubUserOnlineStatusElem: [
+    [1, 'userID', 'string'],
+    [2, 'onlinePlatformIDs', 'repeated int32'],
+  ],
+  SubUserOnlineStatusTips: [[1, 'subscribers', 'repeated .openim.sdkws.SubUserOnlineStatusElem']],
+} as const satisfies Messages;
+
+const MSG = {
+  SendMsgResp: [
+    [1, 'serverMsgID', 'string'],
+    [2, 'clientMsgID', 'string'],
+    [3, 'sendTime', 'int64'],
+    // Only when a before-callback rewrote the message.
+    [4, 'modify', '.openim.sdkws.MsgData'],
+  ],
+  // No field 1, as in msg.proto.
+  ConversationSeqs: [
+    [2, 'conversationID', 'string'],
+    [3, 'seqs', 'repeated int64'],
+  ],
+  GetSeqMessageReq: [
+    [1, 'userID', 'string'],
+    [2, 'conversations', 'repeated .openim.msg.ConversationSeqs'],
+    [3, 'order', 'int32'],
+  ],
+  GetSeqMessageResp: pulledMsgs,
+  GetConversationsHasReadAndMaxSeqReq: [
+    [1, 'userID', 'string'],
+    [2, 'conversationIDs', 'repeated string'],
+    [3, 'returnPinned', 'bool'],
+  ],
+  Seqs: [
+    [1, 'maxSeq', 'int64'],
+    [2, 'hasReadSeq', 'int64'],
+    [3, 'maxSeqTime', 'int64'],
+  ],
+  GetConversationsHasReadAndMaxSeqResp: [
+    [1, 'seqs', 'map<string,.openim.msg.Seqs>'],
+    [2, 'pinnedConversationIDs', 'repeated string'],
+  ],
+  GetLastMessageReq: [
+    [1, 'userID', 'string'],
+    [2, 'conversationIDs', 'repeated string'],
+  ],
+  GetLastMessageResp: [[1, 'msgs', 'map<string,.openim.sdkws.MsgData>']],
+} as const satisfies Messages;
+
+const PUSH = {
+  DelUserPushTokenReq: [
+    [1, 'userID', 'string'],
+    [2, 'platformID', 'int32'],
+  ],
+  DelUserPushTokenResp: [],
 } as const satisfies Messages;
 
 const CONVERSATION = {
@@ -185,6 +283,8 @@ const registry = createFileRegistry(
       file('sdkws/sdkws.proto', 'openim.sdkws', [], SDKWS),
       file('conversation/conversation.proto', 'openim.conversation', [], CONVERSATION),
       file('jssdk/jssdk.proto', 'openim.jssdk', ['sdkws/sdkws.proto', 'conversation/conversation.proto'], JSSDK),
+      file('msg/msg.proto', 'openim.msg', ['sdkws/sdkws.proto'], MSG),
+      file('push/push.proto', 'openim.push', [], PUSH),
     ],
   }),
 );
@@ -196,6 +296,8 @@ interface Packages {
   'openim.sdkws': typeof SDKWS;
   'openim.conversation': typeof CONVERSATION;
   'openim.jssdk': typeof JSSDK;
+  'openim.msg': typeof MSG;
+  'openim.push': typeof PUSH;
 }
 
 /** Each message huddle encodes or decodes, by its full protobuf name. */
@@ -220,11 +322,13 @@ type ValueOf<T> = T extends `repeated ${infer B}`
   ? ValueOf<B>[]
   : T extends `map<string,${infer V extends keyof Scalars}>`
     ? Record<string, Scalars[V]>
-    : T extends keyof Scalars
-      ? Scalars[T]
-      : T extends `.${infer N extends OpenIMMessageName}`
-        ? OpenIMMessage<N>
-        : never;
+    : T extends `map<string,.${infer N extends OpenIMMessageName}>`
+      ? Record<string, OpenIMMessage<N>>
+      : T extends keyof Scalars
+        ? Scalars[T]
+        : T extends `.${infer N extends OpenIMMessageName}`
+          ? OpenIMMessage<N>
+          : never;
 
 type Line<N extends OpenIMMessageName> = LinesOf<N>[number];
 

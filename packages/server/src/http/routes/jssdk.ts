@@ -6,6 +6,7 @@ import { arr, int64, LIMITS, obj, str, type ViewType } from '@huddle/protocol';
 import type { ConversationsWithMessages } from '../../domain/active-conversations.js';
 import type { OpContext } from '../../domain/context.js';
 import type { Services } from '../../domain/index.js';
+import { msgDataWith } from '../../gateway/msg-data.js';
 import { decode, encode, type OpenIMMessageName } from '../../wire/openim-proto.js';
 import { ConversationMsgs } from '../conversation-views.js';
 import { route } from '../route.js';
@@ -34,12 +35,7 @@ const protobuf = (request: OpenIMMessageName, answer: 'GetActiveConversationsRes
       unreadCount,
       conversations: conversations.map(({ lastMsg, user, group, friend: _, ...c }) => ({
         ...c,
-        lastMsg: {
-          ...lastMsg,
-          content: Buffer.from(lastMsg.content, 'base64'),
-          isRead: false,
-          offlinePushInfo: lastMsg.offlinePushInfo ?? undefined,
-        },
+        lastMsg: msgDataWith(lastMsg, Buffer.from(lastMsg.content, 'base64')),
         user: user ?? undefined,
         group: group ?? undefined,
       })),

@@ -17,7 +17,7 @@ import type { MessageChannel, SignalChannel, Signals } from '../../cluster-signa
 
 const CHANNELS: Record<SignalChannel, string> = { events: 'huddle_events', settings: 'huddle_settings' };
 const BY_NAME = new Map(Object.entries(CHANNELS).map(([k, v]) => [v, k as SignalChannel]));
-const MESSAGE_CHANNELS: Record<MessageChannel, string> = { attempts: 'huddle_attempts' };
+const MESSAGE_CHANNELS: Record<MessageChannel, string> = { attempts: 'huddle_attempts', gateway: 'huddle_gateway' };
 const MESSAGE_BY_NAME = new Map(Object.entries(MESSAGE_CHANNELS).map(([k, v]) => [v, k as MessageChannel]));
 export const PUBLISH_INTERVAL_MS = 10;
 const MAX_BACKOFF_MS = 5000;
@@ -33,7 +33,10 @@ export class PostgresSignals implements Signals {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly listeners: Record<SignalChannel, (() => void)[]> = { events: [], settings: [] };
   private readonly reconnectListeners: (() => void)[] = [];
-  private readonly messageListeners: Record<MessageChannel, ((payload: string) => void)[]> = { attempts: [] };
+  private readonly messageListeners: Record<MessageChannel, ((payload: string) => void)[]> = {
+    attempts: [],
+    gateway: [],
+  };
   private readonly lastSent: Record<SignalChannel, number> = { events: 0, settings: 0 };
   private readonly trailing: Partial<Record<SignalChannel, NodeJS.Timeout>> = {};
   private everConnected = false;

@@ -137,6 +137,16 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
           .execute();
       }
     },
+    async readersAt(conversationID, seq) {
+      const rows = await db
+        .selectFrom('conversations')
+        .select('owner_user_id')
+        .where('conversation_id', '=', conversationID)
+        .where('min_seq', '<=', seq)
+        .where((eb) => eb.or([eb('max_seq', '=', 0), eb('max_seq', '>=', seq)]))
+        .execute();
+      return rows.map((r) => r.owner_user_id);
+    },
     async markRead(ownerUserID, conversationID, seq) {
       const r = await db
         .updateTable('conversations')

@@ -29,14 +29,15 @@ export function tokenRepo(db: Kysely<Database>): TokenRepo {
         }
       );
     },
-    async kick(userID, platformID) {
-      const res = await db
+    async kick(userID, platformID, keepTokenHash) {
+      let query = db
         .updateTable('tokens')
         .set({ state: 2 })
         .where('user_id', '=', userID)
         .where('platform_id', '=', platformID)
-        .where('state', '=', 0)
-        .executeTakeFirst();
+        .where('state', '=', 0);
+      if (keepTokenHash !== undefined) query = query.where('token_hash', '<>', keepTokenHash);
+      const res = await query.executeTakeFirst();
       return Number(res.numUpdatedRows);
     },
     async purgeExpired(now) {

@@ -1,0 +1,377 @@
+// The WebSocket gateway OpenIM's client SDKs connect to (OpenIM's msggateway, port 10001): the
+// upgrade with its query and token checks and the first text frame (§2), connections and their
+// liveness (§11), pushes of committed messages (§10) here and, through the relay, on the other
+// instances sharing the database, and OpenIM's kicks (a newer login on the same platform,
+// force_logout).
+
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Signals } from '../cluster-signals.js';
+import type { OpContext } from '../domain/context.js';
+import { ApiError, ERRORS } from '../errors.js';
+import type { MessageRecord } from '../storage/records.js';
+import { CloseCode, Connection, type ConnectionHost } from './connection.js';
+import type { RequestHandler } from './requests.js';
+import { framingOf, MAX_CLIENT_FRAME_BYTES } from './framing.js';
+import { Pusher } from './push.js';
+import { parseConnArgs, type ConnArgs } from './query.js';
+import { Registry } from './registry.js';
+import { itemsOf, Relay, type RelayItem } from './relay.js';
+import { controlHandler } from './control.js';
+import { ReqIdentifier } from './frames.js';
+import { Watchers } from './watchers.js';
+import { encode } from '../wire/openim-proto.js';
+
+export interface GatewaySettings {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  maxConnections: number;
+  /** A connection that sent nothing for this long is dropped (OpenIM: 30 s). */
+  idleTimeoutMs: number;
+  /** Web clients (platform 5) get a WebSocket ping this often (OpenIM: 27 s). */
+  webPingMs: number;
+  /** How often liveness is checked. */
+  checkEveryMs: number;
+  maxInFlight: number;
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_GATEWAY_SETTINGS: Omit<GatewaySettings, 'host' | 'port' | 'maxConnections'> = {
+  idleTimeoutMs: 30_000,
+  webPingMs: 27_000,
+  checkEveryMs: 1000,
+  maxInFlight: 8,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
+
+/** Online state, kept by the domain (presence across instances and its callbacks). */
+export interface PresencePort {
+  online(
+    ctx: OpContext,
+    conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
+  ): Promise<void>;
+  offline(
+    ctx: OpContext,
+    conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
+    reason: 'closed' | 'kicked',
+  ): Promise<void>;
+  setBackground(ctx: OpContext, connID: string, background: boolean): Promise<void>;
+}
+
+/** A user's online state changed: a 2005 frame for whoever watches them. */
+const statusFrame = (userID: string, platformIDs: number[]) =>
+  encode('openim.sdkws.SubUserOnlineStatusTips', { subscribers: [{ userID, onlinePlatformIDs: platformIDs }] });
+
+export interface GatewayDeps {
+  settings: GatewaySettings;
+  /** The token's user and platform, or the ApiError of a token refused. */
+  authenticate(token: string): Promise<{ userID: string; platformID: number }>;
+  /** A login replaced older connections (here or elsewhere): OpenIM also revokes their tokens. */
+  loginReplaced?(userID: string, platformID: number, keepTokenHash: string): Promise<void>;
+  handlers: ReadonlyMap<number, RequestHandler>;
+  /** The platforms each user is online on across instances; without it, this instance's clients. */
+  onlinePlatforms?(userIDs: readonly string[]): Promise<Map<string, number[]>>;
+  readers(m: MessageRecord): Promise<string[]>;
+  encodePush(messages: readonly MessageRecord[]): Uint8Array;
+  /** Stored messages seqs from..to of a conversation (for pushes relayed from other instances). */
+  loadMessages(conversationID: string, from: number, to: number): Promise<MessageRecord[]>;
+  presence?: PresencePort;
+  bus: Signals;
+  instanceID: string;
+  now(): number;
+  logger: Logger;
+}
+
+export class Gateway {
+  readonly registry = new Registry();
+  private readonly http: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly pusher: Pusher;
+  private readonly relay: Relay;
+  private readonly kicked = new WeakSet<Connection>();
+  private readonly watchers = new Watchers();
+  private readonly host: ConnectionHost;
+  private pending = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closing = false;
+  /** Frames handed to sockets by pushes, since start. */
+  deliveries = 0;
+
+  constructor(private readonly deps: GatewayDeps) {
+    const { logger } = deps;
+    this.http = http.createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket' });
+      res.end(
+        JSON.stringify({
+          errCode: ERRORS.ConnArgsErr.code,
+          errMsg: 'ConnArgsErr',
+          errDlt: 'a WebSocket upgrade is expected',
+        }),
+      );
+    });
+    // permessage-deflate stays off: the Go SDKs gzip frames themselves, and deflate per client
+    // would compress each push once per connection instead of once per framing.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
+    this.http.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Duplex, head));
+    this.pusher = new Pusher({
+      registry: this.registry,
+      readers: deps.readers,
+      encode: deps.encodePush,
+      onError: (err) => logger.warn({ err }, 'a push failed'),
+      delivered: (n) => {
+        this.deliveries += n;
+      },
+    });
+    this.relay = new Relay(deps.bus, (item, bytes) =>
+      logger.warn(
+        { kind: item.k, bytes },
+        'an online-only message is too large for the other instances; only clients here get it',
+      ),
+    );
+    this.relay.onItems((items) => {
+      for (const item of items) void this.remote(item);
+    });
+    // Pushes may have been lost while the bus was down: clients here reconnect and, as every SDK
+    // does on connecting, compare their seqs with the server's and pull what they lack.
+    deps.bus.onReconnect(() => {
+      if (this.registry.size === 0) return;
+      logger.warn(
+        { connections: this.registry.size },
+        'the bus between instances was lost; clients reconnect to resync',
+      );
+      for (const c of [...this.registry.all()]) c.close(1012, 'resync');
+    });
+    const control = controlHandler({
+      onlinePlatforms: (userIDs) => this.onlinePlatforms(userIDs),
+      background: async (conn, background) => {
+        await deps.presence?.setBackground(conn.context(conn.args.operationID), conn.connID, background);
+      },
+      watch: (conn, subscribe, unsubscribe) => this.watchers.update(conn, subscribe, unsubscribe),
+    });
+    this.host = {
+      handlers: deps.handlers,
+      now: deps.now,
+      control,
+      closed: (conn) => void this.closed(conn),
+      log: (conn, what, detail) => logger.debug({ connID: conn.connID, userID: conn.userID, ...detail }, what),
+    };
+  }
+
+  async listen(): Promise<AddressInfo> {
+    const { host, port } = this.deps.settings;
+    const address = await new Promise<AddressInfo>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => resolve(this.http.address() as AddressInfo));
+    });
+    this.timer = setInterval(() => this.tick(), this.deps.settings.checkEveryMs);
+    this.timer.unref();
+    return address;
+  }
+
+  address(): AddressInfo | undefined {
+    return (this.http.address() as AddressInfo | null) ?? undefined;
+  }
+
+  /** Messages committed on this instance: pushed here, and to the clients of the other instances. */
+  committed(messages: readonly MessageRecord[], operationID: string): void {
+    void this.pusher.push(messages, operationID);
+    for (const item of itemsOf(messages, operationID)) this.relay.send(item);
+  }
+
+  /** force_logout: the user's connections on the platform are kicked, here and elsewhere. */
+  loggedOut(userID: string, platformID: number): void {
+    this.kickLocal(userID, platformID, undefined);
+    this.relay.send({ k: 'logout', u: userID, p: platformID });
+  }
+
+  /** Drops idle connections and pings web clients; runs on a timer (tests may call it). */
+  tick(): void {
+    const now = this.deps.now();
+    const { idleTimeoutMs, webPingMs } = this.deps.settings;
+    for (const c of [...this.registry.all()]) {
+      if (now - c.lastSeen > idleTimeoutMs) {
+        this.deps.logger.debug({ connID: c.connID, userID: c.userID }, 'dropped an idle connection');
+        c.terminate();
+      } else if (c.platformID === 5 && now - c.lastPing >= webPingMs) c.ping(now);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.timer);
+    const closedAll = [...this.registry.all()].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.socket.once('close', () => resolve());
+          c.close(1001, 'server shutting down');
+        }),
+    );
+    // A client that never completes the close handshake does not hold the shutdown.
+    const grace = setTimeout(() => {
+      for (const c of this.registry.all()) c.terminate();
+    }, 2000);
+    await Promise.all(closedAll);
+    clearTimeout(grace);
+    this.wss.close();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const header = req.headers.compression;
+    let args: ConnArgs;
+    this.pending++;
+    try {
+      if (this.closing) throw new ApiError('ConnOverMaxNumLimit', 'the server is shutting down');
+      if (this.registry.size + this.pending > this.deps.settings.maxConnections)
+        throw new ApiError('ConnOverMaxNumLimit', 'over max conn num limit');
+      args = parseConnArgs(url, typeof header === 'string' ? header : undefined);
+      const owner = await this.deps.authenticate(args.token);
+      if (owner.userID !== args.userID)
+        throw new ApiError('TokenInvalidError', `token uid ${owner.userID} != userID ${args.userID}`);
+      if (owner.platformID !== args.platformID)
+        throw new ApiError('TokenInvalidError', `token platform ${owner.platformID} != platformID ${args.platformID}`);
+    } catch (err) {
+      this.pending--;
+      return this.refuse(req, socket, head, url, err);
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.pending--;
+      void this.accept(ws, args, req.socket.remoteAddress ?? '');
+    });
+  }
+
+  private async accept(ws: WebSocket, args: ConnArgs, clientIP: string): Promise<void> {
+    const framing = framingOf(args.sdkType, args.gzip);
+    const conn = new Connection(randomBytes(8).toString('hex'), ws, args, framing, clientIP, this.host, {
+      maxInFlight: this.deps.settings.maxInFlight,
+      maxBufferedBytes: this.deps.settings.maxBufferedBytes,
+    });
+    if (args.isMsgResp) ws.send(JSON.stringify({ errCode: 0, errMsg: '', errDlt: '' }), { binary: false });
+    const replaced = this.registry.replacedBy(conn.userID, conn.platformID, conn.tokenHash);
+    this.registry.add(conn);
+    for (const old of replaced) this.kick(old, args.operationID);
+    this.relay.send({ k: 'login', u: conn.userID, p: conn.platformID, th: conn.tokenHash });
+    this.deps.logger.debug(
+      { connID: conn.connID, userID: conn.userID, platformID: conn.platformID, framing: framing.name },
+      'client connected',
+    );
+    try {
+      if (replaced.length > 0) await this.deps.loginReplaced?.(conn.userID, conn.platformID, conn.tokenHash);
+      await this.deps.presence?.online(conn.context(args.operationID), this.presenceOf(conn));
+    } catch (err) {
+      this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
+    }
+    await this.statusChanged(conn.userID, true);
+  }
+
+  /** A refused upgrade: with isMsgResp, as a text frame on an opened socket (a browser cannot read a refused upgrade's body). */
+  private refuse(req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL, err: unknown): void {
+    const e = err instanceof ApiError ? err : new ApiError('ServerInternalError');
+    if (!(err instanceof ApiError)) this.deps.logger.error({ err }, 'gateway upgrade failed');
+    const envelope = JSON.stringify({ errCode: e.code, errMsg: e.errMsg, errDlt: e.detail });
+    if (url.searchParams.get('isMsgResp') === 'true' && !this.closing) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.send(envelope, { binary: false });
+        ws.close(CloseCode.Policy, e.errMsg);
+      });
+      return;
+    }
+    socket.end(
+      `HTTP/1.1 ${e.httpStatus} ${http.STATUS_CODES[e.httpStatus] ?? ''}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(envelope)}\r\nconnection: close\r\n\r\n${envelope}`,
+    );
+  }
+
+  private presenceOf(c: Connection) {
+    return {
+      connID: c.connID,
+      instanceID: this.deps.instanceID,
+      userID: c.userID,
+      platformID: c.platformID,
+      background: c.background,
+    };
+  }
+
+  private kick(conn: Connection, operationID: string): void {
+    this.kicked.add(conn);
+    conn.kick(operationID);
+  }
+
+  /** Kicks the user's connections here on the platform but those of `keepTokenHash`; returns how many. */
+  private kickLocal(userID: string, platformID: number, keepTokenHash: string | undefined): number {
+    const kicked = [...this.registry.of(userID)].filter(
+      (c) => c.platformID === platformID && c.tokenHash !== keepTokenHash,
+    );
+    for (const c of kicked) this.kick(c, '');
+    return kicked.length;
+  }
+
+  private async closed(conn: Connection): Promise<void> {
+    if (!this.registry.remove(conn)) return;
+    this.watchers.forget(conn);
+    const reason = this.kicked.has(conn) ? 'kicked' : 'closed';
+    this.deps.logger.debug({ connID: conn.connID, userID: conn.userID, reason }, 'client disconnected');
+    try {
+      await this.deps.presence?.offline(conn.context(conn.args.operationID), this.presenceOf(conn), reason);
+    } catch (err) {
+      this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a logout');
+    }
+    await this.statusChanged(conn.userID, true);
+  }
+
+  private async onlinePlatforms(userIDs: readonly string[]): Promise<Map<string, number[]>> {
+    if (this.deps.onlinePlatforms) return this.deps.onlinePlatforms(userIDs);
+    return new Map(userIDs.map((u) => [u, [...new Set([...this.registry.of(u)].map((c) => c.platformID))].sort()]));
+  }
+
+  /** Tells the watchers of `userID` here (and, when it changed here, on the other instances). */
+  private async statusChanged(userID: string, here: boolean): Promise<void> {
+    if (here) this.relay.send({ k: 'status', u: userID });
+    const watchers = this.watchers.of(userID);
+    if (watchers.size === 0) return;
+    const platforms = (await this.onlinePlatforms([userID])).get(userID) ?? [];
+    const data = statusFrame(userID, platforms);
+    for (const c of watchers)
+      c.send({
+        reqIdentifier: ReqIdentifier.SubUserOnlineStatus,
+        msgIncr: '',
+        operationID: '',
+        errCode: 0,
+        errMsg: '',
+        data,
+      });
+  }
+
+  private async remote(item: RelayItem): Promise<void> {
+    try {
+      switch (item.k) {
+        case 'seqs': {
+          if (this.registry.size === 0) return;
+          await this.pusher.pushLoaded(item.c, () => this.deps.loadMessages(item.c, item.from, item.to), item.op);
+          return;
+        }
+        case 'live':
+          await this.pusher.push([item.m], item.op);
+          return;
+        case 'login':
+          if (this.kickLocal(item.u, item.p, item.th) > 0) await this.deps.loginReplaced?.(item.u, item.p, item.th);
+          return;
+        case 'logout':
+          this.kickLocal(item.u, item.p, undefined);
+          return;
+        case 'status':
+          await this.statusChanged(item.u, false);
+          return;
+      }
+    } catch (err) {
+      this.deps.logger.warn({ err, kind: item.k }, 'could not handle an item from another instance');
+    }
+  }
+}

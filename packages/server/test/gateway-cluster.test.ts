@@ -1,0 +1,76 @@
+// Two instances on one PostgreSQL database: a client on either gets the pushes of messages sent
+// through the other, and kicks (a newer login, force_logout) reach connections on the other one.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ReqIdentifier } from '../src/gateway/frames.js';
+import { decode, encode } from '../src/wire/openim-proto.js';
+import { createGroup, startServer, TEST_ENGINE, type TestServer } from './harness.js';
+import { type ClientFraming, WsClient } from './gateway/ws-client.js';
+
+describe.skipIf(TEST_ENGINE !== 'postgres')('the gateway on two instances', () => {
+  let one: TestServer;
+  let two: TestServer;
+  let groupID: string;
+
+  beforeAll(async () => {
+    one = await startServer();
+    two = await startServer({ database: one.database });
+    await one.register('ann', 'ben', 'cid');
+    groupID = (await createGroup(one, { owner: 'ann', members: ['ben', 'cid'] })).groupID;
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+  });
+
+  async function login(on: TestServer, userID: string, framing: ClientFraming = 'json', platformID = 5) {
+    const token = await one.tokenFor(userID, platformID);
+    const { first, client } = await WsClient.connect(on.wsUrl, { userID, token, platformID, framing });
+    expect(first.errCode).toBe(0);
+    return client;
+  }
+
+  const texts = (c: WsClient) =>
+    c.frames
+      .filter((f) => f.reqIdentifier === ReqIdentifier.PushMsg)
+      .flatMap((f) => Object.values(decode('openim.sdkws.PushMessages', f.data).msgs))
+      .flatMap((p) => p.Msgs)
+      .map((m) => `${m.seq}:${JSON.parse(new TextDecoder().decode(m.content)).content}`);
+
+  it('pushes messages sent through one instance to clients of the other, in order', async () => {
+    const ann = await login(one, 'ann');
+    const ben = await login(two, 'ben', 'gob');
+    const cid = await login(one, 'cid');
+    for (let i = 1; i <= 20; i++) {
+      const r = await ann.request(
+        ReqIdentifier.SendMsg,
+        encode('openim.sdkws.MsgData', {
+          sendID: 'ann',
+          groupID,
+          sessionType: 3,
+          msgFrom: 100,
+          contentType: 101,
+          content: new TextEncoder().encode(JSON.stringify({ content: `m${i}` })),
+          clientMsgID: `c-${i}`,
+        }),
+      );
+      expect(r.errCode).toBe(0);
+    }
+    const expected = Array.from({ length: 20 }, (_, i) => `${i + 2}:m${i + 1}`);
+    for (const c of [ann, ben, cid]) {
+      await c.until(() => (texts(c).length >= 20 ? true : undefined));
+      expect(texts(c)).toEqual(expected);
+    }
+    await Promise.all([ann, ben, cid].map((c) => c.close()));
+  });
+
+  it('kicks a connection on the other instance for a newer login and for force_logout', async () => {
+    const onOne = await login(one, 'cid', 'json', 2);
+    const onTwo = await login(two, 'cid', 'json', 2);
+    await onOne.next((f) => f.reqIdentifier === ReqIdentifier.KickOnlineMsg);
+    expect(onTwo.ws.readyState).toBe(WebSocket.OPEN);
+    await one.client.ok('/auth/force_logout', { userID: 'cid', platformID: 2 }, one.adminToken);
+    await onTwo.next((f) => f.reqIdentifier === ReqIdentifier.KickOnlineMsg);
+  });
+});
