@@ -172,9 +172,12 @@ describe('the JS SDK against one server', () => {
     const ports = { HUDDLE_PORT: new URL(s.client.url).port, HUDDLE_GATEWAY_PORT: new URL(s.wsUrl).port };
     await outage([alice!, bob!], async () => {
       await s.stop();
-      s = await startServer({ dir, env: ports });
-      // Most likely before the SDKs retry (5 s after the close): then they pull it by seq.
+      // First the API alone on its port (the gateway on another): a message stored while no client
+      // can be connected, which they can only get by pulling the gap once they are back.
+      s = await startServer({ dir, env: { HUDDLE_PORT: ports.HUDDLE_PORT } });
       await restText(alice!.userID, groupID, 'while away');
+      await s.stop();
+      s = await startServer({ dir, env: ports });
     });
     await bob!.received('while away');
     await alice!.sendText({ groupID }, 'after');

@@ -4,13 +4,13 @@
 //
 // One import serves every client. The bundle keeps no per-user state at module level: getSDK()
 // builds a fresh OpenIMSDK object with its own socket, caches, sync versions and listeners (read in
-// lib/index.js). Its only process-wide state is loglevel's default logger, whose level each login
+// its bundle). Its only process-wide state is loglevel's default logger, whose level each login
 // sets, to the same value here.
 //
 // Each client records every event the SDK emits. `next(event, predicate)` awaits the first matching
 // event not yet taken, whether it came before the call or after, so a test never sleeps. A sync or
 // connection failure (the issue's "no sync-failure events") rejects every pending `next` at once and
-// fails `expectHealthy()`; only a reconnection refused while a test has the server down is allowed.
+// fails closeClients(); only a reconnection refused while a test has the server down is allowed.
 
 import type {
   AdvancedGetMessageResult,
@@ -25,9 +25,9 @@ import type {
 // the messages missed while offline (pullMsgBySeqRange, after a reconnection) throws. The modern
 // build is the same source compiled without that.
 import { CbEvents, getSDK, LogLevel } from '@openim/client-sdk/lib/index.modern.mjs';
+import WebSocket from 'ws';
 
 export { CbEvents };
-import WebSocket from 'ws';
 
 /** Where a client connects: the gateway's ws:// URL and the REST base (OpenIM's wsAddr, apiAddr). */
 export interface Endpoint {
@@ -122,11 +122,6 @@ export class SdkClient {
   /** Failure events outside a deliberate outage. */
   failures(): SdkEvent[] {
     return this.events.filter((e) => FAILURES.has(e.event) && !e.tolerated);
-  }
-
-  expectHealthy() {
-    const failed = this.failures();
-    if (failed.length) throw new Error(`${this.userID}: ${describe(failed)}`);
   }
 
   /** The first event named `event` (whose data `predicate` accepts) not taken by an earlier next(). */
