@@ -151,6 +151,7 @@ describe('tokens', () => {
 describe('app-admin calls', () => {
   const ADMIN_ONLY = [
     '/user/user_register',
+    '/user/get_users_online_status',
     '/auth/get_user_token',
     '/auth/force_logout',
     '/msg/send_msg',

@@ -333,7 +333,7 @@ function configError(doc: unknown): CallbackConfigError {
 }
 
 describe("OpenIM's config/webhooks.yml, unchanged", () => {
-  it('names every group and user hook huddle sends, under the same keys', () => {
+  it('names every group, user, message and connection hook huddle sends, under the same keys', () => {
     const doc = parseYaml(OPENIM_WEBHOOKS_YML) as Record<string, unknown>;
     for (const key of OPENIM_GROUP_KEYS) expect(Object.keys(doc), key).toContain(key);
     // §5.1's list, verbatim.
@@ -371,6 +371,10 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
         'afterMsgSaveDB',
         'afterGroupMsgRead',
         'afterSingleMsgRead',
+        // §1's connection keys.
+        'afterUserOnline',
+        'afterUserOffline',
+        'afterUserKickOff',
       ].sort(),
     );
   });
@@ -397,7 +401,7 @@ describe("OpenIM's config/webhooks.yml, unchanged", () => {
     expect(config.ignoredKeys.sort()).toEqual(others.sort());
     expect(config.ignoredKeys).toEqual(
       expect.arrayContaining([
-        'afterUserOnline',
+        'afterRevokeMsg',
         'beforeOfflinePush',
         'beforeAddBlack',
         'afterCreateGroupChatConversations',

@@ -156,7 +156,7 @@ describe('huddle config check', () => {
   it('summarises a valid file: endpoints, enabled hooks, retries; exit code 0', async () => {
     const file = writeFile(
       'good.yml',
-      'url: http://127.0.0.1:10006/cb\nafterQuitGroup: {enable: true}\nafterUserKickOff: {enable: true}\n',
+      'url: http://127.0.0.1:10006/cb\nafterQuitGroup: {enable: true}\nafterRevokeMsg: {enable: true}\n',
     );
     const [text, summary] = await Promise.all([huddle(['config', 'check', file]), json(['config', 'check', file])]);
     expect(text.code).toBe(0);
@@ -165,7 +165,7 @@ describe('huddle config check', () => {
     expect(summary).toMatchObject({
       valid: true,
       endpoints: [{ name: 'default', enabledHooks: ['afterQuitGroup'] }],
-      ignoredKeys: ['afterUserKickOff'],
+      ignoredKeys: ['afterRevokeMsg'],
     });
   });
 

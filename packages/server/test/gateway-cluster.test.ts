@@ -2,6 +2,7 @@
 // through the other, and kicks (a newer login, force_logout) reach connections on the other one.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { ReqIdentifier } from '../src/gateway/frames.js';
 import { decode, encode } from '../src/wire/openim-proto.js';
@@ -72,5 +73,45 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('the gateway on two instances', () =
     expect(onTwo.ws.readyState).toBe(WebSocket.OPEN);
     await one.client.ok('/auth/force_logout', { userID: 'cid', platformID: 2 }, one.adminToken);
     await onTwo.next((f) => f.reqIdentifier === ReqIdentifier.KickOnlineMsg);
+  });
+
+  it('closes its clients when its bus connection is lost, so that they resync by seq', async () => {
+    const ben = await login(two, 'ben', 'json', 3);
+    // The listening connections of this database (the pool's never send pg_notify or LISTEN).
+    const admin = new pg.Client({ connectionString: one.database });
+    await admin.connect();
+    try {
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()
+            AND (query LIKE 'LISTEN%' OR query LIKE 'SELECT pg_notify%')`,
+      );
+    } finally {
+      await admin.end();
+    }
+    expect((await ben.closed).code).toBe(1012);
+    await one.client.ok(
+      '/msg/send_msg',
+      {
+        sendID: 'ann',
+        groupID,
+        sessionType: 3,
+        contentType: 101,
+        content: { content: 'while away' },
+        clientMsgID: 'c-away',
+      },
+      one.adminToken,
+    );
+    // Back, the client asks for its seqs as every SDK does on connecting, and finds the message.
+    const again = await login(two, 'ben', 'json', 3);
+    const r = await again.request(
+      ReqIdentifier.GetConvMaxReadSeq,
+      encode('openim.msg.GetConversationsHasReadAndMaxSeqReq', { userID: 'ben' }),
+    );
+    expect(decode('openim.msg.GetConversationsHasReadAndMaxSeqResp', r.data).seqs[`sg_${groupID}`]?.maxSeq).toBe(22);
+    // Its online state is seen from the other instance.
+    const [status] = await one.client.ok('/user/get_users_online_status', { userIDs: ['ben'] }, one.adminToken);
+    expect(status).toMatchObject({ status: 1, detailPlatformStatus: [{ platformID: 3 }] });
+    await again.close();
   });
 });

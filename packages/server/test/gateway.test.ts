@@ -2,6 +2,7 @@
 // its refusals, the heartbeat, requests, pushes to every member's connections (the sender's too),
 // kicks, and what a hostile client gets.
 
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ReqIdentifier } from '../src/gateway/frames.js';
@@ -9,17 +10,29 @@ import { decode, encode } from '../src/wire/openim-proto.js';
 import { testClock } from './clock.js';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { connectQuery, type ClientFraming, WsClient } from './gateway/ws-client.js';
+import { startReceiver, type Receiver } from './receiver.js';
 
 const clock = testClock();
 let s: TestServer;
+let rx: Receiver;
 let groupID: string;
 
 beforeAll(async () => {
+  rx = await startReceiver();
   s = await startServer({ now: clock.now, env: { HUDDLE_GATEWAY_MAX_BUFFERED_BYTES: '65536' } });
-  await s.register('alice', 'bob', 'carol', 'dave');
+  await s.register('alice', 'bob', 'carol', 'dave', 'erin', 'fred');
   groupID = (await createGroup(s, { owner: 'alice', members: ['bob', 'carol'] })).groupID;
+  const hooks = ['afterUserOnline', 'afterUserOffline', 'afterUserKickOff'];
+  await s.client.ok(
+    '/callback/set_config',
+    { config: { url: rx.url, ...Object.fromEntries(hooks.map((k) => [k, { enable: true }])) } },
+    s.adminToken,
+  );
 });
-afterAll(() => s?.close());
+afterAll(async () => {
+  await s?.close();
+  await rx?.close();
+});
 
 async function login(userID: string, framing: ClientFraming = 'json', platformID = 5) {
   const token = await s.tokenFor(userID, platformID);
@@ -78,6 +91,19 @@ describe('the upgrade', () => {
     }
   });
 
+  it('accepts a browser page of any origin (OpenIM checks no Origin)', async () => {
+    const token = await s.tokenFor('dave', 4);
+    const ws = new WebSocket(`${s.wsUrl}/msg_gateway?${connectQuery({ userID: 'dave', token, platformID: 4 })}`, {
+      origin: 'https://chat.example.com',
+    });
+    const first = await new Promise<string>((resolve, reject) => {
+      ws.once('message', (d) => resolve(d.toString()));
+      ws.once('error', reject);
+    });
+    expect(JSON.parse(first)).toEqual({ errCode: 0, errMsg: '', errDlt: '' });
+    ws.close();
+  });
+
   it.each([
     ['isBackground missing', { isBackground: undefined }, 1602],
     ['platformID not a number', { platformID: 'web' }, 1602],
@@ -121,7 +147,7 @@ describe('the heartbeat', () => {
     chatty.ws.send(JSON.stringify({ type: 'ping' }));
     await chatty.until(() => chatty.texts[0]);
     clock.advance(11_000);
-    s.app.gateway!.tick();
+    await s.app.gateway!.tick();
     expect((await quiet.closed).code).toBe(1006);
     expect(chatty.ws.readyState).toBe(WebSocket.OPEN);
     await chatty.close();
@@ -209,6 +235,16 @@ describe('a hostile client', () => {
     await c.close();
   });
 
+  it('has a flood of requests answered a few at a time, every one of them', async () => {
+    const c = await login('carol', 'gob', 7);
+    const req = encode('openim.msg.GetConversationsHasReadAndMaxSeqReq', { userID: 'carol' });
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, () => c.request(ReqIdentifier.GetConvMaxReadSeq, req)),
+    );
+    expect(answers.filter((a) => a.errCode === 0)).toHaveLength(500);
+    await c.close();
+  });
+
   it('is cut off when it stops reading while pushes pile up', async () => {
     const slow = await login('carol', 'json', 2);
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
@@ -229,5 +265,98 @@ describe('a hostile client', () => {
         s.adminToken,
       );
     expect(s.app.gateway!.registry.of('carol').size).toBe(0);
+  });
+});
+
+describe('online state', () => {
+  const status = async (userID: string) =>
+    (await s.client.ok('/user/get_users_online_status', { userIDs: [userID] }, s.adminToken))[0];
+  const platformsIn = (f: { data: Uint8Array }) =>
+    decode('openim.sdkws.SubUserOnlineStatusTips', f.data).subscribers.map((x) => [x.userID, x.onlinePlatformIDs]);
+
+  it('follows logins, the background flag, logout and kicks, with their callbacks and 2005 frames', async () => {
+    const watcher = await login('fred', 'json', 3);
+    const sub = await watcher.request(
+      ReqIdentifier.SubUserOnlineStatus,
+      encode('openim.sdkws.SubUserOnlineStatus', { subscribeUserID: ['erin'] }),
+    );
+    expect(platformsIn(sub)).toEqual([['erin', []]]);
+
+    const phone = await login('erin', 'gob', 2);
+    expect(await status('erin')).toMatchObject({
+      status: 1,
+      detailPlatformStatus: [{ platformID: 2, isBackground: false }],
+    });
+    await watcher.next((f) => f.reqIdentifier === ReqIdentifier.SubUserOnlineStatus);
+    expect(platformsIn(watcher.frames.at(-1)!)).toEqual([['erin', [2]]]);
+    const [online] = await rx.waitForCount(
+      1,
+      (r) => r.command === 'callbackAfterUserOnlineCommand' && r.body.userID === 'erin',
+    );
+    expect(online!.body).toMatchObject({ platformID: 2, platform: 'Android', isAppBackground: false });
+
+    const bg = await phone.request(
+      ReqIdentifier.SetBackgroundStatus,
+      encode('openim.sdkws.SetAppBackgroundStatusReq', { userID: 'erin', isBackground: true }),
+    );
+    expect(bg.errCode).toBe(0);
+    expect(await status('erin')).toMatchObject({ detailPlatformStatus: [{ platformID: 2, isBackground: true }] });
+
+    // 2003: answered, then the connection closes and the user is offline.
+    const out = await phone.request(
+      ReqIdentifier.Logout,
+      encode('openim.push.DelUserPushTokenReq', { userID: 'erin', platformID: 2 }),
+    );
+    expect(out.errCode).toBe(0);
+    expect((await phone.closed).code).toBe(1000);
+    await rx.waitForCount(1, (r) => r.command === 'callbackAfterUserOfflineCommand' && r.body.userID === 'erin');
+    expect(await status('erin')).toMatchObject({ status: 0 });
+    await watcher.until(() => {
+      const last = watcher.frames.at(-1);
+      return last && JSON.stringify(platformsIn(last)) === JSON.stringify([['erin', []]]) ? true : undefined;
+    });
+
+    // A newer login on the platform kicks: afterUserKickOff for the old connection.
+    await login('erin', 'json', 2);
+    await login('erin', 'json', 2);
+    await rx.waitForCount(1, (r) => r.command === 'callbackAfterUserKickOffCommand' && r.body.userID === 'erin');
+    await watcher.close();
+  });
+});
+
+describe('the connection limit', () => {
+  it('refuses connections past HUDDLE_GATEWAY_MAX_CONNECTIONS with 1601, and bad handshakes never count', async () => {
+    const small = await startServer({ env: { HUDDLE_GATEWAY_MAX_CONNECTIONS: '1' } });
+    try {
+      await small.register('u1', 'u2');
+      const port = small.app.gateway!.address()!.port;
+      // Handshakes that pass the query and token checks but that ws refuses itself (no
+      // Sec-WebSocket-Key): each answered 400, none holding a place.
+      const u1 = await small.tokenFor('u1');
+      for (let i = 0; i < 3; i++) {
+        const answer = await new Promise<string>((resolve) => {
+          const sock = net.connect(port, '127.0.0.1', () =>
+            sock.write(
+              `GET /?${connectQuery({ userID: 'u1', token: u1 })} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+            ),
+          );
+          let data = '';
+          sock.on('data', (d) => (data += d));
+          sock.on('close', () => resolve(data));
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d/);
+      }
+      const one = await WsClient.connect(small.wsUrl, { userID: 'u1', token: u1 });
+      expect(one.first.errCode).toBe(0);
+      const token = await small.tokenFor('u2');
+      const refused = await new Promise<any>((resolve) => {
+        const ws = new WebSocket(`${small.wsUrl}/?${connectQuery({ userID: 'u2', token })}`);
+        ws.on('message', (d) => resolve(JSON.parse(d.toString())));
+      });
+      expect(refused).toMatchObject({ errCode: 1601, errMsg: 'ConnOverMaxNumLimit' });
+      await one.client.close();
+    } finally {
+      await small.close();
+    }
   });
 });

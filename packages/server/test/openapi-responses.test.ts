@@ -101,6 +101,15 @@ step('auth', [], async () => {
     { userInfo: { userID: MEMBER, nickname: 'Mia', faceURL: '', ex: '' } },
     tokens[MEMBER]!,
   );
+  // MEMBER connected to the gateway (the presence service, as the gateway calls it); OWNER is not.
+  const { presence } = s.app.services;
+  await presence.heartbeat('openapi-instance', Date.now());
+  const caller = { userID: MEMBER, platformID: 5, isAppAdmin: false };
+  await presence.online(
+    { operationID: 'op-online', caller, clientIP: '127.0.0.1' },
+    { connID: 'openapi-conn', instanceID: 'openapi-instance', userID: MEMBER, platformID: 5, background: false },
+  );
+  await call('/user/get_users_online_status', { userIDs: [MEMBER, OWNER] });
 });
 
 step('config', [], async () => {

@@ -219,7 +219,7 @@ describe('writeWebhooksYaml', () => {
       hooks: {
         afterQuitGroup: { enable: true, timeout: 3 },
         beforeSetGroupMemberInfo: { enable: true, timeout: 2, failedContinue: false },
-        afterUserOnline: { enable: false, timeout: 5, attentionIds: [], deniedTypes: [] },
+        afterRevokeMsg: { enable: false, timeout: 5, attentionIds: [], deniedTypes: [] },
       },
       signingSecret: secret,
       retrySchedule: ['5s', '5m', 30],
@@ -244,6 +244,6 @@ describe('writeWebhooksYaml', () => {
       timeoutMs: 2_000,
       failedContinue: false,
     });
-    expect(config.ignoredKeys).toEqual(['afterUserOnline']);
+    expect(config.ignoredKeys).toEqual(['afterRevokeMsg']);
   });
 });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { openPostgres } from '../src/storage/postgres/open.js';
 import { openSqlite } from '../src/storage/sqlite/open.js';
 import type { Store } from '../src/storage/store.js';
@@ -57,3 +57,16 @@ export const engines: Engine[] = [
     },
   },
 ];
+
+/**
+ * A fresh store on `engine` for each test of the calling describe block, cleaned up after it: read
+ * it through `store()`; `more()` opens another on the same database.
+ */
+export function storePerTest(engine: Engine): { store(): Store; more(): Promise<Store> } {
+  let opened: Awaited<ReturnType<Engine['open']>> | undefined;
+  beforeEach(async () => {
+    opened = await engine.open();
+  });
+  afterEach(async () => opened?.cleanup());
+  return { store: () => opened!.store, more: () => opened!.more() };
+}

@@ -1,4 +1,4 @@
-// A callbacks file that enables a callback huddle never sends (one of OpenIM's online-state or friend
+// A callbacks file that enables a callback huddle never sends (one of OpenIM's push, revoke or friend
 // hooks) leaves a business server waiting in vain: a warning, at start-up and in
 // `huddle config check`; a disabled one is only an info line. The user hooks are sent, so they are
 // hooks like any other there.
@@ -15,7 +15,7 @@ import { startServer, type TestServer } from './harness.js';
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'huddle.js');
 const FILE = [
   'url: http://127.0.0.1:10006/callbackExample',
-  'afterUserKickOff: {enable: true}',
+  'afterRevokeMsg: {enable: true}',
   'beforeAddFriend: {enable: false}',
   'beforeUserRegister: {enable: true}',
   'afterUpdateUserInfo: {enable: true}',
@@ -23,7 +23,7 @@ const FILE = [
   '  - name: second',
   '    url: http://127.0.0.1:10007/cb',
   '    hooks:',
-  '      afterUserOnline: {enable: true}',
+  '      beforeOnlinePush: {enable: true}',
 ].join('\n');
 
 let s: TestServer;
@@ -59,22 +59,22 @@ describe('enabled hooks huddle does not send', () => {
     ]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(
-      'warning: enabled, but huddle never sends them (no such callback): afterUserKickOff, endpoints[0].hooks.afterUserOnline',
+      'warning: enabled, but huddle never sends them (no such callback): afterRevokeMsg, endpoints[0].hooks.beforeOnlinePush',
     );
     expect(text.stdout).toContain('ignored (OpenIM hooks huddle does not send): beforeAddFriend');
     expect(text.stdout).not.toMatch(/ignored.*beforeUserRegister/);
     const summary = JSON.parse(json.stdout);
     expect(summary).toMatchObject({
       valid: true,
-      ignoredKeys: ['afterUserKickOff', 'beforeAddFriend', 'endpoints[0].hooks.afterUserOnline'],
-      enabledNotSent: ['afterUserKickOff', 'endpoints[0].hooks.afterUserOnline'],
+      ignoredKeys: ['afterRevokeMsg', 'beforeAddFriend', 'endpoints[0].hooks.beforeOnlinePush'],
+      enabledNotSent: ['afterRevokeMsg', 'endpoints[0].hooks.beforeOnlinePush'],
     });
     expect(summary.endpoints[0].enabledHooks).toEqual(['beforeUserRegister', 'afterUpdateUserInfo']);
   });
 
   it('start-up: a warning for the enabled ones, info for the rest', () => {
     const warn = logLines.find((l) => l.msg === 'callback configuration: enabled callbacks huddle does not send');
-    expect(warn).toMatchObject({ level: 40, keys: ['afterUserKickOff', 'endpoints[0].hooks.afterUserOnline'] });
+    expect(warn).toMatchObject({ level: 40, keys: ['afterRevokeMsg', 'endpoints[0].hooks.beforeOnlinePush'] });
     const info = logLines.find((l) => l.msg === 'callback configuration: ignoring callbacks huddle does not send');
     expect(info).toMatchObject({ level: 30, keys: ['beforeAddFriend'] });
   });

@@ -312,12 +312,13 @@ describe('update_user_info', () => {
 describe('Tencent endpoints', () => {
   const NO_TENCENT = USER_HOOKS.filter((k) => !CALLBACKS[k].tencent);
 
-  it('Tencent has a callback only after a profile update', () => {
+  it('Tencent has a callback only after a profile update and for connections going on and off', () => {
     expect(NO_TENCENT).toEqual([
       'beforeUserRegister',
       'afterUserRegister',
       'beforeUpdateUserInfo',
       'beforeUpdateUserInfoEx',
+      'afterUserKickOff',
     ]);
   });
 

@@ -1,6 +1,7 @@
 // Every callback huddle sends, in one list. Adding a callback = declaring it in its family's file,
 // listing it here, and reporting its event from one domain function.
 
+import { afterUserKickOff, afterUserOffline, afterUserOnline } from './connection.js';
 import { afterCreateGroup, beforeCreateGroup } from './create-group.js';
 import { afterSetGroupInfo, afterSetGroupInfoEx, beforeSetGroupInfo, beforeSetGroupInfoEx } from './group-info.js';
 import { afterDismissGroup, afterTransferGroupOwner } from './group-lifecycle.js';
@@ -68,6 +69,9 @@ export const CALLBACKS = {
   afterUpdateUserInfo,
   beforeUpdateUserInfoEx,
   afterUpdateUserInfoEx,
+  afterUserOnline,
+  afterUserOffline,
+  afterUserKickOff,
   ...MESSAGE_HOOKS,
 } as const;
 
@@ -77,7 +81,7 @@ export type BeforeCallbackKey = { [K in CallbackKey]: Callbacks[K]['phase'] exte
 export type AfterCallbackKey = { [K in CallbackKey]: Callbacks[K]['phase'] extends 'after' ? K : never }[CallbackKey];
 
 export const CALLBACK_KEYS = Object.keys(CALLBACKS) as CallbackKey[];
-/** The hooks about users, not groups (their events name no group). */
+/** The hooks about users, not groups (their events name no group): profiles and connections. */
 export const USER_HOOK_KEYS: readonly CallbackKey[] = [
   beforeUserRegister,
   afterUserRegister,
@@ -85,6 +89,9 @@ export const USER_HOOK_KEYS: readonly CallbackKey[] = [
   afterUpdateUserInfo,
   beforeUpdateUserInfoEx,
   afterUpdateUserInfoEx,
+  afterUserOnline,
+  afterUserOffline,
+  afterUserKickOff,
 ].map((h) => h.key);
 
 /** The message hooks (sends and read marks): their events name a conversation, not a group. */
@@ -94,6 +101,14 @@ export * from './define.js';
 export * from './apply.js';
 export { EXAMPLE_TENCENT_CONTEXT } from './examples.js';
 export type { InitMember } from './create-group.js';
+export {
+  OPENIM_PLATFORM_NAMES,
+  openimPlatformName,
+  type OfflineReason,
+  type UserKickOffEvent,
+  type UserOfflineEvent,
+  type UserOnlineEvent,
+} from './connection.js';
 export type { GroupInfoChange } from './group-info.js';
 export type { MemberInfoChange } from './member-info.js';
 export type { GroupReadEvent, SingleReadEvent } from './message-read.js';

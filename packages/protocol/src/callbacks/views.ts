@@ -4,6 +4,7 @@ import * as v from '../view.js';
 
 export const str = v.string();
 export const int = v.integer();
+export const bool = v.boolean();
 export const strList = v.array(str);
 export const nullStr = v.nullable(str);
 export const nullInt = v.nullable(int);

@@ -9,10 +9,11 @@ import { groupService } from './groups.js';
 import { memberService } from './members.js';
 import { messageService } from './messages.js';
 import { recipientService } from './recipients.js';
+import { presenceService, type PresenceDeps } from './presence.js';
 import { userService } from './users.js';
 
 /** Every domain service over one store; the HTTP routes call these and nothing below them. */
-export function createServices(deps: AuthDeps & DeliveryLogDeps) {
+export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps) {
   return {
     auth: authService(deps),
     users: userService(deps),
@@ -26,6 +27,7 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps) {
     groupSync: groupSyncService(deps),
     groupOverview: groupOverviewService(deps),
     friends: friendService(),
+    presence: presenceService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

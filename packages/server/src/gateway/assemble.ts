@@ -7,6 +7,7 @@ import type { Services } from '../domain/index.js';
 import type { Config } from '../server-config.js';
 import { DEFAULT_GATEWAY_SETTINGS, Gateway } from './gateway.js';
 import { pushMessagesOf } from './msg-data.js';
+import { PresenceKeeper } from './presence-keeper.js';
 import { requestHandlers } from './requests.js';
 
 export function createGateway(a: {
@@ -17,7 +18,16 @@ export function createGateway(a: {
   now: () => number;
 }): Gateway {
   const { config, services } = a;
-  return new Gateway({
+  const instanceID = randomBytes(8).toString('hex');
+  const logger = a.logger.child({ part: 'gateway' });
+  const keeper = new PresenceKeeper({
+    presence: services.presence,
+    instanceID,
+    now: a.now,
+    logger,
+    onSwept: () => void gateway.reregister(),
+  });
+  const gateway: Gateway = new Gateway({
     settings: {
       ...DEFAULT_GATEWAY_SETTINGS,
       host: config.host,
@@ -32,9 +42,13 @@ export function createGateway(a: {
     readers: (m) => services.recipients.of(m),
     encodePush: pushMessagesOf,
     loadMessages: (c, from, to) => services.recipients.stored(c, from, to),
+    presence: services.presence,
+    onlinePlatforms: (userIDs) => services.presence.onlinePlatforms(userIDs),
+    keeper,
     bus: a.signals,
-    instanceID: randomBytes(8).toString('hex'),
+    instanceID,
     now: a.now,
-    logger: a.logger.child({ part: 'gateway' }),
+    logger,
   });
+  return gateway;
 }

@@ -41,6 +41,8 @@ export class Connection implements GatewaySession {
   background: boolean;
   lastSeen: number;
   lastPing: number;
+  /** Why it ends, for the offline callbacks: a kick and a logout (2003) say so. */
+  endReason: 'closed' | 'kicked' | 'logout' = 'closed';
   private inFlight = 0;
   private paused = false;
   private closing = false;
@@ -99,6 +101,7 @@ export class Connection implements GatewaySession {
   /** OpenIM's kick: a 2002 frame, then the close. */
   kick(operationID: string): void {
     if (this.closing) return;
+    this.endReason = 'kicked';
     this.send({
       reqIdentifier: ReqIdentifier.KickOnlineMsg,
       msgIncr: '',
@@ -194,7 +197,10 @@ export class Connection implements GatewaySession {
       errMsg: detail ? `${errMsg}: ${detail}` : errMsg,
       data,
     });
-    if (req.reqIdentifier === ReqIdentifier.Logout && errCode === 0) this.close(CloseCode.Normal, 'logged out');
+    if (req.reqIdentifier === ReqIdentifier.Logout && errCode === 0) {
+      this.endReason = 'logout';
+      this.close(CloseCode.Normal, 'logged out');
+    }
   }
 
   /** Text frames carry only the heartbeat: {"type":"ping",...} is answered in kind; others close. */

@@ -55,12 +55,8 @@ export interface PresencePort {
     ctx: OpContext,
     conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
   ): Promise<void>;
-  offline(
-    ctx: OpContext,
-    conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
-    reason: 'closed' | 'kicked',
-  ): Promise<void>;
-  setBackground(ctx: OpContext, connID: string, background: boolean): Promise<void>;
+  offline(ctx: OpContext, conn: { connID: string }, reason: 'closed' | 'kicked' | 'logout'): Promise<unknown>;
+  setBackground(ctx: OpContext, connID: string, background: boolean): Promise<unknown>;
 }
 
 /** A user's online state changed: a 2005 frame for whoever watches them. */
@@ -81,6 +77,8 @@ export interface GatewayDeps {
   /** Stored messages seqs from..to of a conversation (for pushes relayed from other instances). */
   loadMessages(conversationID: string, from: number, to: number): Promise<MessageRecord[]>;
   presence?: PresencePort;
+  /** Keeps this instance's online state alive (presence-keeper.ts): started before the first connection. */
+  keeper?: { start(): Promise<void>; tick(): Promise<void>; stop(): Promise<void> };
   bus: Signals;
   instanceID: string;
   now(): number;
@@ -93,10 +91,13 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly pusher: Pusher;
   private readonly relay: Relay;
-  private readonly kicked = new WeakSet<Connection>();
+  /** Each connection's online record being written: its offline record waits for it. */
+  private readonly recorded = new WeakMap<Connection, Promise<void>>();
   private readonly watchers = new Watchers();
   private readonly host: ConnectionHost;
+  /** Upgrades being checked (query, token), and connections whose login is being recorded. */
   private pending = 0;
+  private accepting = 0;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
   /** Frames handed to sockets by pushes, since start. */
@@ -104,7 +105,8 @@ export class Gateway {
 
   constructor(private readonly deps: GatewayDeps) {
     const { logger } = deps;
-    this.http = http.createServer((_req, res) => {
+    // A client must finish its upgrade request within 10 s (slow-header attacks hold sockets).
+    this.http = http.createServer({ headersTimeout: 10_000, requestTimeout: 10_000 }, (_req, res) => {
       res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket' });
       res.end(
         JSON.stringify({
@@ -127,25 +129,29 @@ export class Gateway {
         this.deliveries += n;
       },
     });
-    this.relay = new Relay(deps.bus, (item, bytes) =>
+    this.relay = new Relay(deps.bus, deps.instanceID, (item, bytes) =>
       logger.warn(
         { kind: item.k, bytes },
         'an online-only message is too large for the other instances; only clients here get it',
       ),
     );
-    this.relay.onItems((items) => {
-      for (const item of items) void this.remote(item);
-    });
-    // Pushes may have been lost while the bus was down: clients here reconnect and, as every SDK
-    // does on connecting, compare their seqs with the server's and pull what they lack.
-    deps.bus.onReconnect(() => {
+    // Pushes may have been lost (the bus was down, or a batch went missing): clients here reconnect
+    // and, as every SDK does on connecting, compare their seqs with the server's and pull what they lack.
+    const resync = (why: string) => {
       if (this.registry.size === 0) return;
       logger.warn(
-        { connections: this.registry.size },
-        'the bus between instances was lost; clients reconnect to resync',
+        { connections: this.registry.size, why },
+        'pushes from other instances were lost; clients reconnect to resync',
       );
       for (const c of [...this.registry.all()]) c.close(1012, 'resync');
-    });
+    };
+    this.relay.onItems(
+      (items) => {
+        for (const item of items) void this.remote(item);
+      },
+      (sender) => resync(`batches of instance ${sender} went missing`),
+    );
+    deps.bus.onReconnect(() => resync('the connection to the other instances was lost'));
     const control = controlHandler({
       onlinePlatforms: (userIDs) => this.onlinePlatforms(userIDs),
       background: async (conn, background) => {
@@ -164,11 +170,12 @@ export class Gateway {
 
   async listen(): Promise<AddressInfo> {
     const { host, port } = this.deps.settings;
+    await this.deps.keeper?.start();
     const address = await new Promise<AddressInfo>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve(this.http.address() as AddressInfo));
     });
-    this.timer = setInterval(() => this.tick(), this.deps.settings.checkEveryMs);
+    this.timer = setInterval(() => this.checkLiveness(), this.deps.settings.checkEveryMs);
     this.timer.unref();
     return address;
   }
@@ -189,8 +196,14 @@ export class Gateway {
     this.relay.send({ k: 'logout', u: userID, p: platformID });
   }
 
-  /** Drops idle connections and pings web clients; runs on a timer (tests may call it). */
-  tick(): void {
+  /** Tests move the clock, then call this: the liveness check, and the presence heartbeat awaited. */
+  tick(): Promise<void> {
+    this.checkLiveness();
+    return this.deps.keeper?.tick() ?? Promise.resolve();
+  }
+
+  /** Drops idle connections and pings web clients; runs on a timer. */
+  private checkLiveness(): void {
     const now = this.deps.now();
     const { idleTimeoutMs, webPingMs } = this.deps.settings;
     for (const c of [...this.registry.all()]) {
@@ -204,6 +217,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
+    this.relay.close();
     const closedAll = [...this.registry.all()].map(
       (c) =>
         new Promise<void>((resolve) => {
@@ -219,6 +233,7 @@ export class Gateway {
     clearTimeout(grace);
     this.wss.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.deps.keeper?.stop();
   }
 
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -229,7 +244,7 @@ export class Gateway {
     this.pending++;
     try {
       if (this.closing) throw new ApiError('ConnOverMaxNumLimit', 'the server is shutting down');
-      if (this.registry.size + this.pending > this.deps.settings.maxConnections)
+      if (this.registry.size + this.pending + this.accepting > this.deps.settings.maxConnections)
         throw new ApiError('ConnOverMaxNumLimit', 'over max conn num limit');
       args = parseConnArgs(url, typeof header === 'string' ? header : undefined);
       const owner = await this.deps.authenticate(args.token);
@@ -241,9 +256,11 @@ export class Gateway {
       this.pending--;
       return this.refuse(req, socket, head, url, err);
     }
+    // ws answers a bad handshake itself and never calls back: the count cannot wait for the callback.
+    this.pending--;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.pending--;
-      void this.accept(ws, args, req.socket.remoteAddress ?? '');
+      this.accepting++;
+      void this.accept(ws, args, req.socket.remoteAddress ?? '').finally(() => this.accepting--);
     });
   }
 
@@ -253,21 +270,29 @@ export class Gateway {
       maxInFlight: this.deps.settings.maxInFlight,
       maxBufferedBytes: this.deps.settings.maxBufferedBytes,
     });
-    if (args.isMsgResp) ws.send(JSON.stringify({ errCode: 0, errMsg: '', errDlt: '' }), { binary: false });
+    // The login is recorded (online state, callbacks, older tokens of the platform revoked) before
+    // the client hears it succeeded; pushes start once it has heard it, and whatever was committed
+    // before then the client pulls in the sync every SDK runs right after connecting.
     const replaced = this.registry.replacedBy(conn.userID, conn.platformID, conn.tokenHash);
+    const recorded = (async () => {
+      try {
+        if (replaced.length > 0) await this.deps.loginReplaced?.(conn.userID, conn.platformID, conn.tokenHash);
+        await this.deps.presence?.online(conn.context(args.operationID), this.presenceOf(conn));
+      } catch (err) {
+        this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
+      }
+    })();
+    this.recorded.set(conn, recorded);
+    await recorded;
+    if (!conn.isOpen) return;
+    if (args.isMsgResp) ws.send(JSON.stringify({ errCode: 0, errMsg: '', errDlt: '' }), { binary: false });
     this.registry.add(conn);
-    for (const old of replaced) this.kick(old, args.operationID);
+    for (const old of replaced) old.kick(args.operationID);
     this.relay.send({ k: 'login', u: conn.userID, p: conn.platformID, th: conn.tokenHash });
     this.deps.logger.debug(
       { connID: conn.connID, userID: conn.userID, platformID: conn.platformID, framing: framing.name },
       'client connected',
     );
-    try {
-      if (replaced.length > 0) await this.deps.loginReplaced?.(conn.userID, conn.platformID, conn.tokenHash);
-      await this.deps.presence?.online(conn.context(args.operationID), this.presenceOf(conn));
-    } catch (err) {
-      this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
-    }
     await this.statusChanged(conn.userID, true);
   }
 
@@ -299,9 +324,18 @@ export class Gateway {
     };
   }
 
-  private kick(conn: Connection, operationID: string): void {
-    this.kicked.add(conn);
-    conn.kick(operationID);
+  /**
+   * Another instance swept this one as dead (it stalled past the presence TTL) and reported its
+   * connections offline: those still open are recorded online again.
+   */
+  async reregister(): Promise<void> {
+    for (const c of [...this.registry.all()]) {
+      try {
+        await this.deps.presence?.online(c.context(c.args.operationID), this.presenceOf(c));
+      } catch (err) {
+        this.deps.logger.warn({ err, userID: c.userID }, 'could not record a login again');
+      }
+    }
   }
 
   /** Kicks the user's connections here on the platform but those of `keepTokenHash`; returns how many. */
@@ -309,17 +343,22 @@ export class Gateway {
     const kicked = [...this.registry.of(userID)].filter(
       (c) => c.platformID === platformID && c.tokenHash !== keepTokenHash,
     );
-    for (const c of kicked) this.kick(c, '');
+    for (const c of kicked) c.kick('');
     return kicked.length;
   }
 
   private async closed(conn: Connection): Promise<void> {
-    if (!this.registry.remove(conn)) return;
+    // A connection that closed while its login was being recorded was never registered: its
+    // offline record still follows its online one.
+    const recorded = this.recorded.get(conn);
+    if (!this.registry.remove(conn) && !recorded) return;
+    this.recorded.delete(conn);
     this.watchers.forget(conn);
-    const reason = this.kicked.has(conn) ? 'kicked' : 'closed';
+    const reason = conn.endReason;
     this.deps.logger.debug({ connID: conn.connID, userID: conn.userID, reason }, 'client disconnected');
     try {
-      await this.deps.presence?.offline(conn.context(conn.args.operationID), this.presenceOf(conn), reason);
+      await recorded;
+      await this.deps.presence?.offline(conn.context(conn.args.operationID), conn, reason);
     } catch (err) {
       this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a logout');
     }

@@ -19,31 +19,61 @@ export type RelayItem =
   /** u's online state changed. */
   | { k: 'status'; u: string };
 
+/** A batch on the bus: its sender, its number in the sender's sequence, its items (none: a heartbeat). */
+interface Batch {
+  i: string;
+  n: number;
+  b: RelayItem[];
+}
+
+/** Room for the batch's envelope around its items. */
+const ENVELOPE_BYTES = 64;
+/** How often a sender with nothing to send says how far it has counted (so a lost last batch shows). */
+export const RELAY_HEARTBEAT_MS = 5000;
+
+/**
+ * Batches are numbered per sender, so a receiver notices one it missed (a NOTIFY that failed while
+ * the connection stayed up) at the sender's next batch or heartbeat, and its clients resync.
+ */
 export class Relay {
   private queue: string[] = [];
   private flushing = false;
+  private sent = 0;
+  private sentSinceBeat = false;
+  private readonly seen = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly bus: Signals,
+    private readonly id: string,
     private readonly onDropped: (item: RelayItem, bytes: number) => void,
-  ) {}
+    heartbeatMs = RELAY_HEARTBEAT_MS,
+  ) {
+    this.timer = setInterval(() => this.beat(), heartbeatMs);
+    this.timer.unref();
+  }
 
-  onItems(listener: (items: RelayItem[]) => void): void {
+  /** `onGap` is told when batches of another instance were lost on the way. */
+  onItems(listener: (items: RelayItem[]) => void, onGap: (sender: string) => void): void {
     this.bus.onMessage('gateway', (payload) => {
-      let items: unknown;
+      let batch: Batch;
       try {
-        items = JSON.parse(payload);
+        batch = JSON.parse(payload) as Batch;
       } catch {
         return;
       }
-      if (Array.isArray(items)) listener(items as RelayItem[]);
+      if (typeof batch?.i !== 'string' || typeof batch.n !== 'number' || !Array.isArray(batch.b)) return;
+      const last = this.seen.get(batch.i);
+      // A data batch is the next number; a heartbeat repeats the last one sent.
+      if (last !== undefined && batch.n > last + (batch.b.length > 0 ? 1 : 0)) onGap(batch.i);
+      this.seen.set(batch.i, Math.max(last ?? 0, batch.n));
+      if (batch.b.length > 0) listener(batch.b);
     });
   }
 
   send(item: RelayItem): void {
     const json = JSON.stringify(item);
-    // The array's brackets and a comma around it.
-    if (Buffer.byteLength(json) + 2 > MAX_MESSAGE_BYTES) {
+    if (Buffer.byteLength(json) + ENVELOPE_BYTES > MAX_MESSAGE_BYTES) {
       this.onDropped(item, Buffer.byteLength(json));
       return;
     }
@@ -54,23 +84,38 @@ export class Relay {
     }
   }
 
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private publish(items: string[]): void {
+    if (items.length > 0) this.sent++;
+    this.sentSinceBeat = true;
+    this.bus.send('gateway', `{"i":${JSON.stringify(this.id)},"n":${this.sent},"b":[${items.join(',')}]}`);
+  }
+
+  private beat(): void {
+    if (!this.sentSinceBeat && this.sent > 0) this.publish([]);
+    this.sentSinceBeat = false;
+  }
+
   private flush(): void {
     this.flushing = false;
     const items = this.queue;
     this.queue = [];
     let batch: string[] = [];
-    let bytes = 2;
+    let bytes = ENVELOPE_BYTES;
     for (const json of items) {
       const size = Buffer.byteLength(json) + 1;
       if (bytes + size > MAX_MESSAGE_BYTES && batch.length > 0) {
-        this.bus.send('gateway', `[${batch.join(',')}]`);
+        this.publish(batch);
         batch = [];
-        bytes = 2;
+        bytes = ENVELOPE_BYTES;
       }
       batch.push(json);
       bytes += size;
     }
-    if (batch.length > 0) this.bus.send('gateway', `[${batch.join(',')}]`);
+    if (batch.length > 0) this.publish(batch);
   }
 }
 

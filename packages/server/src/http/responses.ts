@@ -23,6 +23,25 @@ export const ParsedToken = view.object({
 
 export const UsersInfo = view.object({ usersInfo: view.array(UserInfo) });
 
+/** OpenIM's GetUsersOnlineStatusResp_SuccessResult list: every user asked for, in order. */
+export const UsersOnlineStatus = view.array(
+  view.object(
+    {
+      userID: view.string(),
+      status: view.integer('1 online (a connection on a live instance), 0 offline'),
+      detailPlatformStatus: view.array(
+        view.object({
+          platformID: view.integer(),
+          connID: view.string(),
+          isBackground: view.boolean(),
+          token: view.string('always "": huddle keeps only a hash of each token'),
+        }),
+      ),
+    },
+    'UserOnlineStatus',
+  ),
+);
+
 export const CreatedGroup = view.object({ groupInfo: GroupInfo });
 
 export const GroupInfos = view.object({ groupInfos: view.array(GroupInfo) });

@@ -205,3 +205,14 @@ export function queueKeyOrder<K extends { endpoint: string; ordering_key: string
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...items].sort((a, b) => cmp(a.endpoint, b.endpoint) || cmp(a.ordering_key, b.ordering_key));
 }
+
+/** One live WebSocket connection of the gateway, held by one instance. */
+export interface ConnectionRecord {
+  connID: string;
+  instanceID: string;
+  userID: string;
+  platformID: number;
+  /** The app is in the background (isBackground at connect, then WsSetBackgroundStatus). */
+  background: boolean;
+  connectedAt: number;
+}

@@ -3,6 +3,7 @@
 
 import type {
   AttemptRecord,
+  ConnectionRecord,
   ConversationRecord,
   ConversationSeqs,
   MessageRecord,
@@ -289,6 +290,32 @@ export interface SyncLogRepo {
   since(kind: SyncKind, ownerID: string, version: number): Promise<SyncDelta | undefined>;
 }
 
+/**
+ * Online state: the gateway's connections, each held by one instance, and each instance's latest
+ * stamp. A connection counts only while its instance's stamp is at or after `liveSince`.
+ */
+export interface PresenceRepo {
+  /** Stamps the instance; returns whether it was registered already (false: new, or swept since). */
+  heartbeat(instanceID: string, now: number): Promise<boolean>;
+  /** Records a connection (a connID recorded again replaces its row). */
+  connect(connection: ConnectionRecord): Promise<void>;
+  /** Deletes a connection and returns its row; undefined when it is not there (swept, or never recorded). */
+  disconnect(connID: string): Promise<ConnectionRecord | undefined>;
+  /** Sets a connection's background flag; returns whether the connection is there. */
+  setBackground(connID: string, background: boolean): Promise<boolean>;
+  /** The connections of those users held by live instances, oldest first. */
+  online(userIDs: readonly string[], liveSince: number): Promise<ConnectionRecord[]>;
+  /**
+   * Deletes the connections no live instance holds and the instances stamped before `liveSince`;
+   * returns those connections. Of concurrent sweeps, each connection is returned by one.
+   */
+  sweep(liveSince: number): Promise<ConnectionRecord[]>;
+  /** Deletes an instance and its connections; returns them. */
+  forget(instanceID: string): Promise<ConnectionRecord[]>;
+  /** Deletes every instance and connection; returns the connections. */
+  forgetAll(): Promise<ConnectionRecord[]>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -304,6 +331,7 @@ export interface Repos {
   messages: MessageRepo;
   conversations: ConversationRepo;
   syncLog: SyncLogRepo;
+  presence: PresenceRepo;
 }
 
 export interface Store {

@@ -35,7 +35,8 @@ const ENVELOPE: JsonSchema = {
     errCode: { type: 'integer' },
     errMsg: { type: 'string' },
     errDlt: { type: 'string', description: 'detail for humans; names the field on 1001' },
-    data: { type: 'object' },
+    // An array where OpenIM answers one (/user/get_users_online_status).
+    data: { type: ['object', 'array'] },
   },
   required: ['errCode', 'errMsg', 'errDlt'],
 };

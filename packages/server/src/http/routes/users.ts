@@ -1,6 +1,6 @@
 import type { Services } from '../../domain/index.js';
 import { USER_ID_PATTERN } from '../../domain/users.js';
-import { NO_DATA, UsersInfo } from '../responses.js';
+import { NO_DATA, UsersInfo, UsersOnlineStatus } from '../responses.js';
 import { route } from '../route.js';
 import { arr, idList, int, LIMITS, obj, optInt, optStr, str } from '@huddle/protocol';
 
@@ -17,7 +17,7 @@ const newUser = obj({
   globalRecvMsgOpt: int({ min: 0, max: 2 }),
 });
 
-export const userRoutes = ({ users }: Services) => [
+export const userRoutes = ({ users, presence }: Services) => [
   route({
     path: '/user/user_register',
     body: obj({ users: arr(newUser, { max: LIMITS.list, nonEmpty: true }) }),
@@ -63,5 +63,12 @@ export const userRoutes = ({ users }: Services) => [
     handle: async (ctx, { userInfo }) => {
       await users.updateUserInfo(ctx, userInfo);
     },
+  }),
+  // Who is connected to the gateway of any instance, and on which platforms (app admins only).
+  route({
+    path: '/user/get_users_online_status',
+    body: obj({ userIDs: idList({ nonEmpty: true }) }),
+    response: UsersOnlineStatus,
+    handle: (ctx, body) => presence.status(ctx, body.userIDs),
   }),
 ];

@@ -6,6 +6,7 @@ import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
 import { messageRepo } from './messages.js';
+import { presenceRepo } from './presence.js';
 import { requestRepo } from './requests.js';
 import { rateBucketRepo } from './rate-buckets.js';
 import { secretFailureRepo } from './secret-failures.js';
@@ -35,6 +36,7 @@ export function makeRepos(
     messages: messageRepo(db),
     conversations: conversationRepo(db),
     syncLog: syncLogRepo(db),
+    presence: presenceRepo(db),
   };
 }
 

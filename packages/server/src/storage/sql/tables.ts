@@ -197,6 +197,20 @@ export interface SyncChangesTable {
   deleted: number;
 }
 
+export interface GatewayInstancesTable {
+  instance_id: string;
+  heartbeat_at: number;
+}
+
+export interface GatewayConnectionsTable {
+  conn_id: string;
+  instance_id: string;
+  user_id: string;
+  platform_id: number;
+  background: number;
+  connected_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -214,6 +228,8 @@ export interface Database {
   conversations: ConversationsTable;
   sync_versions: SyncVersionsTable;
   sync_changes: SyncChangesTable;
+  gateway_instances: GatewayInstancesTable;
+  gateway_connections: GatewayConnectionsTable;
 }
 
 /** What an engine can do that changes the SQL we write. Asked for, never inferred from its name. */
