@@ -254,6 +254,5 @@ export async function notifyGroupChange(tx: Repos, deps: NotificationDeps, ctx: 
   const sender = await user(op.userID);
   const decided = notices.map((n) => ({ ...n, copy: n.copy ?? COPIED.has(n.contentType) }));
   const stored = await storeNotices(tx, at, group, op.userID, sender, decided, readers);
-  // The push carries the operation's operationID: the JS SDK sends it back on the REST calls a notice starts.
   if (stored.length > 0) tx.afterCommit(() => deps.onMessages?.(stored, ctx.operationID));
 }

@@ -186,8 +186,11 @@ export class Gateway {
 
   /** Messages committed on this instance: pushed here, and to the clients of the other instances. */
   committed(messages: readonly MessageRecord[], operationID: string): void {
-    void this.pusher.push(messages, operationID);
-    for (const item of itemsOf(messages, operationID)) this.relay.send(item);
+    // The Go SDKs refuse to act on a push without an operationID (they reuse it for the REST calls
+    // it triggers): a change no request made gets one of its own.
+    const op = operationID || `push-${randomBytes(8).toString('hex')}`;
+    void this.pusher.push(messages, op);
+    for (const item of itemsOf(messages, op)) this.relay.send(item);
   }
 
   /** force_logout: the user's connections on the platform are kicked, here and elsewhere. */
