@@ -13,6 +13,7 @@ import { round } from './lib/stats.js';
 import type { Verified } from './lib/verify.js';
 import { printAfterHooks, printBeforeHook, printDelivery, type Target } from './report/callbacks.js';
 import { busyCell, cpuCell, fmt, table } from './report/format.js';
+import { gatewayChecks, printGatewaySections } from './report/gateway-sections.js';
 import { messagesChecks, printMessages } from './report/messages.js';
 import { printPostgres } from './report/postgres.js';
 import { writeSummary } from './report/summary.js';
@@ -131,6 +132,7 @@ export function report(run: RunRecord): boolean {
     for (const t of targets)
       console.log(`  ${t.met ? 'MET    ' : 'NOT MET'} ${t.figure}: ${t.value} (target ${t.target})`);
   }
+  const gateway = printGatewaySections(outputs);
 
   // Everything that was checked, under the label its lines print with.
   const checked: [string, Verified & { errorKinds: ErrorKind[] }][] = [
@@ -138,6 +140,7 @@ export function report(run: RunRecord): boolean {
     ...(delivery ?? []).map((d): [string, DeliveryRun] => [`delivery c${d.deliveryConcurrency}`, d]),
     ...(pgResult?.delivery ?? []).map((d): [string, PgDeliveryRun] => [`pg delivery, ${d.workers} workers`, d]),
     ...(messagesResult ? messagesChecks(messagesResult) : []),
+    ...gatewayChecks(outputs),
   ];
   console.log('\nverification:');
   for (const [label, x] of checked) for (const v of x.verification) console.log(`  [${label}] ${v}`);
@@ -165,6 +168,7 @@ export function report(run: RunRecord): boolean {
     pgFigures,
     messagesResult,
     messagesFigures,
+    gateway,
     logs,
     allVerified,
   });

@@ -50,12 +50,14 @@ export function startChild(
   logFile: string,
   nodeArgs: string[] = [],
   args: string[] = [],
+  /** An IPC channel to the child (process.send / 'message'), for children the bench drives by messages. */
+  ipc = false,
 ): Child {
   const fd = fs.openSync(logFile, 'a');
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd],
+    stdio: ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
   });
   fs.closeSync(fd);
   children.add(proc);

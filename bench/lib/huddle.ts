@@ -41,7 +41,7 @@ const huddleEnv = (port: number, database: string, secret: string) => ({
 export async function startHuddle(
   label = 'huddle',
   extraEnv: Record<string, string> = {},
-  options: { database?: string; secret?: string; args?: string[] } = {},
+  options: { database?: string; secret?: string; args?: string[]; nodeArgs?: string[] } = {},
 ): Promise<Huddle> {
   const port = await freePort();
   const secret = options.secret ?? crypto.randomBytes(24).toString('hex');
@@ -50,7 +50,7 @@ export async function startHuddle(
     'packages/server/src/main.ts',
     { ...huddleEnv(port, options.database ?? tmpPath(`${label}.db`), secret), ...extraEnv },
     tmpPath(`${label}.log`),
-    cpuProfArgs(),
+    [...cpuProfArgs(), ...(options.nodeArgs ?? [])],
     options.args ?? [],
   );
   const api = new Api(`http://127.0.0.1:${port}`, CONCURRENCY);

@@ -8,6 +8,10 @@ export interface LogScan {
 }
 
 /** Server log lines at warn or above, grouped by message. */
+/** What Node's inspector prints (the gateway scenarios run servers with --inspect to force a GC). */
+const INSPECTOR =
+  /^(Debugger listening on|Debugger attached\.|Debugger ending on|For help, see: https:\/\/nodejs\.org)/;
+
 export function scanLog(file: string): LogScan {
   let text = '';
   try {
@@ -18,7 +22,7 @@ export function scanLog(file: string): LogScan {
   const groups = new Map<string, { level: number; msg: string; count: number; sample: string }>();
   let lines = 0;
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+    if (!line.trim() || INSPECTOR.test(line)) continue;
     lines++;
     let level = 0;
     let msg = line.slice(0, 120);

@@ -44,3 +44,14 @@ export const PG_ADMIN_URL_SHOWN = PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@');
 export const MSG_SEED = Math.round(envNumber('BENCH_MSG_SEED', 100_000, 1000, 10_000_000));
 /** Timed pulls of those newest 100 (after 10 untimed). */
 export const MSG_PULL_CALLS = Math.round(envNumber('BENCH_MSG_PULLS', 200, 10, 100_000));
+
+/** Load-client processes of the gateway scenarios (the connections are spread over them). */
+export const GW_PROCESSES = Math.round(envNumber('BENCH_GW_PROCESSES', 4, 1, 64));
+/** Closed-loop fan-out: messages each sender keeps in flight (answered and pushed back to it). */
+export const GW_WINDOW = Math.round(envNumber('BENCH_GW_WINDOW', 4, 1, 1000));
+/** Deliveries/s of the paced fan-out and large-group runs (end-to-end latency). */
+export const GW_PACED = Math.round(envNumber('BENCH_GW_PACED', 10_000, 100, 1_000_000));
+/** Authenticated idle connections whose memory is measured. */
+export const GW_IDLE = Math.round(envNumber('BENCH_GW_IDLE', 5000, 100, 100_000));
+/** Deliveries/s of gatewaypg's paced run (the extra hop): below what huddle on PostgreSQL sustains here, so that it measures the hop, not a queue. */
+export const GW_PG_PACED = Math.round(envNumber('BENCH_GW_PG_PACED', 1000, 100, 1_000_000));

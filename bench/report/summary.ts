@@ -27,6 +27,7 @@ import type { BeforeHookResult } from '../scenarios/beforehook.js';
 import type { MessagesResult } from '../scenarios/messages.js';
 import type { PgResult } from '../scenarios/pg.js';
 import type { Target } from './callbacks.js';
+import type { GatewaySummary } from './gateway-sections.js';
 import type { MessagesFigures } from './messages.js';
 
 export interface SummaryInput {
@@ -48,6 +49,8 @@ export interface SummaryInput {
   pgFigures: Record<string, number> | undefined;
   messagesResult: MessagesResult | undefined;
   messagesFigures: MessagesFigures | undefined;
+  /** The gateway scenarios' results, figures and targets (gateway, gatewaypg). */
+  gateway: GatewaySummary;
   logs: (ServerRecord & { log: LogScan })[];
   receiverExit: number | string | null;
   allVerified: boolean;
@@ -72,6 +75,7 @@ export function writeSummary(input: SummaryInput): void {
     pgFigures,
     messagesResult,
     messagesFigures,
+    gateway,
     logs,
     receiverExit,
     allVerified,
@@ -132,6 +136,7 @@ export function writeSummary(input: SummaryInput): void {
       engines: messagesResult.engines.map((e) => ({ ...e, send: e.send.name })),
       databasesDropped: messagesResult.databasesDropped,
     },
+    gateway,
     servers: logs.map((s) => ({
       label: s.label,
       exit: s.exit,
@@ -176,6 +181,7 @@ export function writeSummary(input: SummaryInput): void {
       },
       postgres: pgFigures,
       messages: messagesFigures,
+      gateway: { figures: gateway.figures, targetsMet: gateway.targets.map((t) => t.met) },
       allVerified,
     }),
   );

@@ -8,6 +8,8 @@ import { beforehook } from './beforehook.js';
 import { create } from './create.js';
 import { delivery } from './delivery.js';
 import { deliverydefault } from './deliverydefault.js';
+import { gateway } from './gateway.js';
+import { gatewaypg } from './gatewaypg.js';
 import { joinquit } from './joinquit.js';
 import { messages } from './messages.js';
 import { pg } from './pg.js';
@@ -23,6 +25,8 @@ export const SCENARIOS = [
   deliverydefault,
   pg,
   messages,
+  gateway,
+  gatewaypg,
 ] as const;
 
 type AnyScenario = (typeof SCENARIOS)[number];

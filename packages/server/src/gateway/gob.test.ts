@@ -44,6 +44,12 @@ describe('gob', () => {
     expect(decodeGob(encodeGob('Resp', RESP, { ReqIdentifier: 2 ** 40 }))).toEqual({ ReqIdentifier: 2 ** 40 });
   });
 
+  it('writes a Data of several MiB (a large pull), which no argument list could hold', () => {
+    const data = new Uint8Array(4 * 1024 * 1024).map((_, i) => i % 251);
+    const back = decodeGob(encodeGob('Resp', RESP, { ReqIdentifier: 1002, Data: data }));
+    expect(Buffer.from(back.Data as Uint8Array).equals(Buffer.from(data))).toBe(true);
+  });
+
   it("reads a client's GeneralWsReq whatever order its fields are declared in", () => {
     const req: GobField[] = [
       { name: 'SendID', type: 'string' },

@@ -19,14 +19,27 @@ const TYPE_ID = { int: INT, string: STRING, bytes: BYTES } as const;
 
 // ---- writing
 
+/** Joins byte arrays without spreading them into arguments (a large Data would overflow the stack). */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 class Writer {
-  private bytes: number[] = [];
+  private readonly parts: Uint8Array[] = [];
+  /** Small values not yet moved to `parts`. */
+  private pending: number[] = [];
   uint(n: number): this {
-    if (n < 128) this.bytes.push(n);
+    if (n < 128) this.pending.push(n);
     else {
       const be: number[] = [];
       for (let v = BigInt(n); v > 0n; v >>= 8n) be.unshift(Number(v & 0xffn));
-      this.bytes.push(256 - be.length, ...be);
+      this.pending.push(256 - be.length, ...be);
     }
     return this;
   }
@@ -38,18 +51,25 @@ class Writer {
   }
   raw(b: Uint8Array): this {
     this.uint(b.length);
-    this.bytes.push(...b);
+    this.flush();
+    this.parts.push(b);
     return this;
   }
   done(): Uint8Array {
-    return Uint8Array.from(this.bytes);
+    this.flush();
+    return concat(this.parts);
+  }
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.parts.push(Uint8Array.from(this.pending));
+    this.pending = [];
   }
 }
 
 /** A message: its byte count, then the (signed) type ID, then the body. */
 function message(typeID: number, body: Uint8Array): Uint8Array {
   const head = new Writer().int(typeID).done();
-  return Uint8Array.from([...new Writer().uint(head.length + body.length).done(), ...head, ...body]);
+  return concat([new Writer().uint(head.length + body.length).done(), head, body]);
 }
 
 /** One gob stream: the struct's type definition, then one value; zero fields are left out, as Go does. */
@@ -78,7 +98,7 @@ export function encodeGob(typeName: string, fields: readonly GobField[], value: 
     else body.raw(v as Uint8Array);
   });
   body.uint(0);
-  return Uint8Array.from([...message(-FIRST_USER_TYPE, def.done()), ...message(FIRST_USER_TYPE, body.done())]);
+  return concat([message(-FIRST_USER_TYPE, def.done()), message(FIRST_USER_TYPE, body.done())]);
 }
 
 // ---- reading
