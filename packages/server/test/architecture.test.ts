@@ -23,6 +23,8 @@ const RULES = [
     from: { pathNot: `^${SERVER}/storage/` },
     to: { path: '(^|/)node_modules/(kysely|pg|better-sqlite3)/' },
   },
+  // OpenIM's client SDKs are test-only devDependencies (@openim/client-sdk is GPL-3.0-only).
+  { name: 'no-client-sdks', from: {}, to: { path: '(^|/)node_modules/@openim/' } },
 ];
 
 /** SQL statements, upper case as written for the engines (prose says "select" or "update" in lower case). */
@@ -78,6 +80,10 @@ describe('the import graph', () => {
 
   it('imports the database drivers and the query builder only in storage/', () => {
     expect(broken('drivers-only-in-storage')).toEqual([]);
+  });
+
+  it("never imports OpenIM's client SDKs, which only tests run", () => {
+    expect(broken('no-client-sdks')).toEqual([]);
   });
 });
 

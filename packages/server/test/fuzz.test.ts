@@ -192,6 +192,7 @@ const WEIGHTS: Record<string, number> = {
   '/conversation/get_all_conversations': 1,
   '/jssdk/get_active_conversations': 1,
   '/jssdk/get_conversations': 1,
+  '/friend/get_designated_friends': 1,
 };
 
 const step: fc.Arbitrary<Step> = fc.record({

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from './clock.js';
+import { UNWRITTEN_LOG } from '../src/domain/group-sync.js';
 import { createGroup, startServer, type TestServer } from './harness.js';
 
 let s: TestServer;
@@ -39,13 +40,16 @@ const versionOf = (answer: { version: number; versionID: string }): Version => (
 function ids(answer: any, key: 'groupID' | 'userID') {
   return {
     full: answer.full,
-    insert: answer.insert.map((x: any) => x[key]),
-    update: answer.update.map((x: any) => x[key]).sort(),
-    delete: [...answer.delete].sort(),
+    // Member deltas answer null for an empty list, as OpenIM.
+    insert: (answer.insert ?? []).map((x: any) => x[key]),
+    update: (answer.update ?? []).map((x: any) => x[key]).sort(),
+    delete: [...(answer.delete ?? [])].sort(),
   };
 }
 
 const nothing = { full: false, insert: [], update: [], delete: [] };
+/** A member delta with nothing in it, as it comes: OpenIM answers empty lists as null. */
+const noMembers = { full: false, insert: null, update: null, delete: null };
 
 async function team(extra: { needVerification?: number } = {}) {
   const [owner, a, b, c] = [uid('owner'), uid('a'), uid('b'), uid('c')];
@@ -142,9 +146,10 @@ describe('joined groups', () => {
   it('a user without groups gets an empty full answer; a user reads only their own', async () => {
     const [lonely, other] = [uid('lonely'), uid('other')];
     await s.register(lonely, other);
+    // A log ID even before the log exists, as OpenIM (which creates it): "" would read as unsynced.
     expect(await joinGroups(lonely, START, await s.tokenFor(lonely))).toEqual({
       version: 0,
-      versionID: '',
+      versionID: UNWRITTEN_LOG.versionID,
       full: true,
       delete: [],
       insert: [],
@@ -167,7 +172,7 @@ describe('group members', () => {
     expect(full.group).toMatchObject({ groupID, memberCount: 5, ownerUserID: owner });
     expect(full.insert[0]).toMatchObject({ groupID, userID: owner, roleLevel: 100, nickname: owner });
     const same = await memberSync(groupID, versionOf(full));
-    expect(same).toEqual({ ...versionOf(full), ...nothing, group: null, sortVersion: 0 });
+    expect(same).toEqual({ ...versionOf(full), ...noMembers, group: null, sortVersion: 0 });
   });
 
   it('after join, quit, kick, transfer and mute, the previous version gets exactly what changed', async () => {
@@ -287,7 +292,7 @@ describe('the batch of member syncs', () => {
       asA,
     );
     expect(Object.keys(respList).sort()).toEqual([groupID, other.groupID].sort());
-    expect(respList[groupID]).toEqual({ ...known, ...nothing, group: null, sortVersion: 0 });
+    expect(respList[groupID]).toEqual({ ...known, ...noMembers, group: null, sortVersion: 0 });
     expect(ids(respList[other.groupID], 'userID')).toEqual({ full: true, insert: [a, owner], update: [], delete: [] });
     expect(
       await errCode('/group/get_incremental_group_members_batch', { userID: owner, reqList: [{ groupID }] }, asA),
@@ -383,12 +388,12 @@ describe('full ID lists and idHash', () => {
     const asAlice = await s.tokenFor(alice);
     const groups = await joinGroups(alice, START, asAlice);
     expect(ids(groups, 'groupID')).toEqual({ full: true, insert: [groupID], update: [], delete: [] });
-    expect(versionOf(groups)).toEqual(START);
+    expect(versionOf(groups)).toEqual(UNWRITTEN_LOG);
     const members = await memberSync(groupID, START, asAlice);
     expect(ids(members, 'userID')).toEqual({ full: true, insert: [owner, alice], update: [], delete: [] });
-    expect(versionOf(members)).toEqual(START);
+    expect(versionOf(members)).toEqual(UNWRITTEN_LOG);
     expect(await s.client.ok('/group/get_full_group_member_user_ids', { idHash: 0, groupID }, asAlice)).toEqual({
-      ...START,
+      ...UNWRITTEN_LOG,
       equal: false,
       userIDs: [owner, alice],
     });
@@ -440,6 +445,9 @@ describe('friends (huddle has none)', () => {
       total: 0,
       blacks: [],
     });
+    const designated = { ownerUserID: alice, friendUserIDs: [bob] };
+    expect(await s.client.ok('/friend/get_designated_friends', designated, asAlice)).toEqual({ friendsInfo: [] });
+    expect(await errCode('/friend/get_designated_friends', { ...designated, ownerUserID: bob }, asAlice)).toBe(1002);
     for (const path of ['/friend/get_incremental_friends', '/friend/get_full_friend_user_ids'])
       expect(await errCode(path, { userID: bob }, asAlice)).toBe(1002);
     for (const path of ['/friend/get_friend_list', '/friend/get_black_list'])

@@ -339,6 +339,7 @@ step('friends', ['auth'], async () => {
   await call('/friend/get_full_friend_user_ids', { idHash: 0, userID: JOINER }, asJoiner);
   await call('/friend/get_friend_list', { userID: JOINER, pagination: page() }, asJoiner);
   await call('/friend/get_black_list', { userID: JOINER, pagination: page() }, asJoiner);
+  await call('/friend/get_designated_friends', { ownerUserID: JOINER, friendUserIDs: [OWNER] }, asJoiner);
 });
 
 step('pending requests', ['auth'], async () => {

@@ -146,6 +146,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/friend/get_full_friend_user_ids': (p) => ({ idHash: p.int(2), userID: p.user() }),
   '/friend/get_friend_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/friend/get_black_list': (p) => ({ userID: p.user(), pagination: pagination(p) }),
+  '/friend/get_designated_friends': (p) => ({ ownerUserID: p.user(), friendUserIDs: p.users(2) }),
   '/conversation/get_incremental_conversations': (p) => ({ userID: p.user(), version: p.int(3), versionID: '' }),
   '/conversation/get_full_conversation_ids': (p) => ({ userID: p.user(), idHash: p.int(2) }),
   '/conversation/get_owner_conversation': (p) => ({ userID: p.user(), pagination: pagination(p) }),

@@ -9,6 +9,7 @@ import { SessionType } from './conversation-ids.js';
 import { type ConversationInfo, conversationInfo, requireOwner } from './conversation-info.js';
 import { conversationRow, recordConversations } from './conversation-store.js';
 import type { DomainDeps, OpContext } from './context.js';
+import { UNWRITTEN_LOG } from './group-sync.js';
 import { sameIdHash } from './id-hash.js';
 
 export interface ConversationSettings {
@@ -46,9 +47,8 @@ export function conversationService(deps: DomainDeps) {
   /** Every conversation of the user, in conversation-ID order. */
   const allOf = async (userID: string) => (await repos.conversations.ofOwner(userID)).items;
 
-  /** The log's head; a user whose conversations never changed has version 0 and no log ID. */
-  const headOf = async (userID: string) =>
-    (await repos.syncLog.head('conversations', userID)) ?? { version: 0, versionID: '' };
+  /** The log's head; a user whose conversations never changed has none yet (UNWRITTEN_LOG). */
+  const headOf = async (userID: string) => (await repos.syncLog.head('conversations', userID)) ?? UNWRITTEN_LOG;
 
   return {
     /** set_conversations: the same settings on each user's row (created when missing). */

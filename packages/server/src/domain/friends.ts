@@ -49,6 +49,12 @@ export function friendService() {
       return { total: 0, friendsInfo: [] as never[] };
     },
 
+    /** get_designated_friends: the JS SDK asks before its first one-to-one message to a user. */
+    designated(ctx: OpContext, ownerUserID: string) {
+      requireSelf(ctx, ownerUserID);
+      return { friendsInfo: [] as never[] };
+    },
+
     blackList(ctx: OpContext, userID: string) {
       requireSelf(ctx, userID);
       return { total: 0, blacks: [] as never[] };

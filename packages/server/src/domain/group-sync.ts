@@ -21,6 +21,14 @@ export interface ClientVersion {
   versionID: string;
 }
 
+/**
+ * The head answered for a log nobody has written yet. OpenIM creates the log when it is read and
+ * answers its new ID; the JS SDK takes a versionID of "" for "never synced" and then announces
+ * nothing a later answer inserts, so a user's first group went unseen. Version 0 makes the next
+ * answer full, with every item in insert.
+ */
+export const UNWRITTEN_LOG = { version: 0, versionID: '000000000000000000000000' } as const;
+
 /** A batch answers no more groups once this many items are in it; the client asks again for the rest (as OpenIM). */
 export const BATCH_ITEM_LIMIT = 500;
 
@@ -39,7 +47,7 @@ type Plan = { version: number; versionID: string } & ({ full: true } | { full: f
  */
 async function plan(repos: Repos, kind: SyncKind, ownerID: string, client: ClientVersion): Promise<Plan> {
   const head = await repos.syncLog.head(kind, ownerID);
-  if (!head) return { version: 0, versionID: '', full: true };
+  if (!head) return { ...UNWRITTEN_LOG, full: true };
   if (client.version === 0 || client.versionID !== head.versionID || client.version > head.version)
     return { ...head, full: true };
   if (client.version === head.version)
@@ -66,6 +74,13 @@ async function groupsInOrder(repos: Repos, ids: readonly string[]): Promise<Grou
   return ids.flatMap((id) => byID.get(id) ?? []);
 }
 
+/**
+ * A member delta's lists are null when empty, as OpenIM's Go answers them: the JS SDK caches
+ * `insert || update` as a non-empty list of members, and a reconnected client's empty delta broke
+ * its sync.
+ */
+const orNull = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
+
 function requireSelfOrAdmin(caller: Caller, userID: string): void {
   if (userID !== caller.userID && !caller.isAppAdmin)
     throw noPermission(`you may only sync your own groups, not ${userID}'s`);
@@ -82,7 +97,7 @@ export function groupSyncService({ store }: DomainDeps) {
     const answer = { version: p.version, versionID: p.versionID, full: p.full, sortVersion: 0 };
     if (p.full) {
       const insert = (await allMembers(repos, groupID)).map(memberInfo);
-      return { ...answer, delete: [], insert, update: [], group: groupInfo(group) };
+      return { ...answer, delete: null, insert: orNull(insert), update: null, group: groupInfo(group) };
     }
     const { inserted, updated, deleted } = p.delta;
     // Those who joined in one change have one join time; they keep the role order among them.
@@ -96,9 +111,9 @@ export function groupSyncService({ store }: DomainDeps) {
     const anything = inserted.length + updated.length + deleted.length > 0;
     return {
       ...answer,
-      delete: deleted,
-      insert: pick(inserted),
-      update: pick(updated),
+      delete: orNull([...deleted]),
+      insert: orNull(pick(inserted)),
+      update: orNull(pick(updated)),
       group: anything ? groupInfo(group) : null,
     };
   }
@@ -137,7 +152,7 @@ export function groupSyncService({ store }: DomainDeps) {
         if ((await loadGroup(store.repos, r.groupID)).status === GroupStatus.Dismissed) continue;
         const delta = await memberDelta(ctx, r.groupID, r);
         respList[r.groupID] = delta;
-        items += delta.insert.length + delta.update.length + delta.delete.length;
+        items += (delta.insert?.length ?? 0) + (delta.update?.length ?? 0) + (delta.delete?.length ?? 0);
         if (items >= BATCH_ITEM_LIMIT) break;
       }
       return { respList };
@@ -147,7 +162,7 @@ export function groupSyncService({ store }: DomainDeps) {
     async joinGroupIDs(ctx: OpContext, userID: string, idHash: number) {
       requireSelfOrAdmin(ctx.caller, userID);
       const repos = store.repos;
-      const head = (await repos.syncLog.head('join_groups', userID)) ?? { version: 0, versionID: '' };
+      const head = (await repos.syncLog.head('join_groups', userID)) ?? UNWRITTEN_LOG;
       const groupIDs = (await joinedGroups(repos, userID)).map((g) => g.groupID);
       const equal = sameIdHash(groupIDs, idHash);
       return { ...head, equal, groupIDs: equal ? null : groupIDs };
@@ -158,7 +173,7 @@ export function groupSyncService({ store }: DomainDeps) {
       const repos = store.repos;
       await loadGroup(repos, groupID);
       await requireMemberOrAdmin(repos, ctx.caller, groupID);
-      const head = (await repos.syncLog.head('group_members', groupID)) ?? { version: 0, versionID: '' };
+      const head = (await repos.syncLog.head('group_members', groupID)) ?? UNWRITTEN_LOG;
       const userIDs = (await allMembers(repos, groupID)).map((m) => m.userID);
       const equal = sameIdHash(userIDs, idHash);
       return { ...head, equal, userIDs: equal ? null : userIDs };

@@ -102,9 +102,15 @@ export const JoinGroupsDelta = view.object(
 );
 export type JoinGroupsDelta = ViewType<typeof JoinGroupsDelta>;
 
+/** OpenIM's Go answers a list with nothing in it as null; the JS SDK reads a list that is there as non-empty. */
+const orNull = <T>(list: View<T[]>) => view.nullable(list, 'null when empty, as OpenIM');
+
 export const MembersDelta = view.object(
   {
     ...versioned(MemberInfo),
+    delete: orNull(view.array(view.string())),
+    insert: orNull(view.array(MemberInfo)),
+    update: orNull(view.array(MemberInfo)),
     group: view.nullable(GroupInfo, 'null when nothing changed'),
     sortVersion: view.integer('always 0: the list keeps the order it was joined in'),
   },

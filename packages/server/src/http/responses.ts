@@ -96,4 +96,6 @@ export const FriendIDs = view.object({
 
 export const FriendPage = view.object({ total: view.integer(), friendsInfo: alwaysEmpty });
 
+export const DesignatedFriends = view.object({ friendsInfo: alwaysEmpty });
+
 export const BlackPage = view.object({ total: view.integer(), blacks: alwaysEmpty });

@@ -1,9 +1,9 @@
 // OpenIM's friend reads that the SDKs make at every login; huddle has no friends, so they answer
 // empty (domain/friends.ts).
 
-import { obj, pagination, userID } from '@huddle/protocol';
+import { idList, obj, pagination, userID } from '@huddle/protocol';
 import type { Services } from '../../domain/index.js';
-import { BlackPage, FriendIDs, FriendPage, FriendsDelta } from '../responses.js';
+import { BlackPage, DesignatedFriends, FriendIDs, FriendPage, FriendsDelta } from '../responses.js';
 import { route } from '../route.js';
 import { clientVersion, idHash } from './group-sync.js';
 
@@ -25,6 +25,12 @@ export const friendRoutes = ({ friends }: Services) => [
     body: obj({ userID: userID(), pagination: pagination() }),
     response: FriendPage,
     handle: async (ctx, body) => friends.friendList(ctx, body.userID),
+  }),
+  route({
+    path: '/friend/get_designated_friends',
+    body: obj({ ownerUserID: userID(), friendUserIDs: idList() }),
+    response: DesignatedFriends,
+    handle: async (ctx, body) => friends.designated(ctx, body.ownerUserID),
   }),
   route({
     path: '/friend/get_black_list',
