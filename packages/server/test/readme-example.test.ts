@@ -1,6 +1,6 @@
 // The README's "20-line app with the JS SDK", run as written (addresses and token filled in) in a
-// Node.js process of its own against a real server: it logs in, finds its group, sends a text, and
-// prints the text when the push of its own message comes back.
+// Node.js process of its own against a real server: it logs in, finds its group and sends a text
+// there, which is stored; and it prints a text another member sends, as the push brings it.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,14 +22,15 @@ function example(): string {
 }
 
 let s: TestServer;
+let groupID: string;
 beforeAll(async () => {
   s = await startServer();
-  await s.register({ userID: 'alice', nickname: 'Alice' }, 'bob');
-  await createGroup(s, { owner: 'alice', members: ['bob'] });
+  await s.register({ userID: 'alice', nickname: 'Alice' }, { userID: 'bob', nickname: 'Bob' });
+  groupID = (await createGroup(s, { owner: 'alice', members: ['bob'], groupName: 'Hikers' })).groupID;
 });
 afterAll(() => s?.close());
 
-it('runs the README example: login, find the group, send, and print the text as it comes back', async () => {
+it('runs the README example: login, find the group, send there, and print what another member sends', async () => {
   const code = example();
   expect(code.split('\n').length).toBeLessThanOrEqual(25);
   const script = [
@@ -43,15 +44,43 @@ it('runs the README example: login, find the group, send, and print the text as 
   fs.writeFileSync(file, script);
   const child = spawn(process.execPath, [file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => out.includes('Alice: hello from huddle') && resolve());
+  const log = fs.createWriteStream(path.join(OUT, 'readme-example.log'));
+  child.stdout.on('data', (d) => {
+    out += d;
+    log.write(d);
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+    log.write(d);
+  });
+  const printed = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => out.includes(text) && resolve();
+      check();
+      child.stdout.on('data', check);
       child.on('exit', (code) =>
-        reject(new Error(`the example exited (${code}) before printing its text:\n${out.slice(-2000)}`)),
+        reject(new Error(`the example exited (${code}) before printing ${text}:\n${out.slice(-2000)}`)),
       );
     });
+  try {
+    await printed('to Hikers');
+    const [stored] = await s.query<{ content: string }>(
+      `SELECT content FROM messages WHERE conversation_id = 'sg_${groupID}' AND send_id = 'alice'`,
+    );
+    expect(JSON.parse(stored!.content)).toEqual({ content: 'hello from huddle' });
+    await s.client.ok(
+      '/msg/send_msg',
+      {
+        sendID: 'bob',
+        groupID,
+        sessionType: 3,
+        contentType: 101,
+        content: { content: 'hi Alice' },
+        clientMsgID: 'c-bob',
+      },
+      s.adminToken,
+    );
+    await printed('bob: hi Alice');
   } finally {
     child.kill();
     fs.rmSync(file, { force: true });
