@@ -239,3 +239,75 @@ describe('the admin tools and a running server', () => {
     expect((await listDead()).map((e) => e.eventID).sort()).toEqual(dead.map((e) => e.eventID).sort());
   });
 });
+
+describe('the log', () => {
+  const webhooks = () => {
+    const file = path.join(fs.mkdtempSync(path.join(root, 'log-')), 'webhooks.yml');
+    fs.writeFileSync(file, 'url: http://127.0.0.1:9/cb\nafterCreateGroup: {enable: true}\n');
+    return file;
+  };
+
+  /** Runs until `done` matches the output, then stops it; resolves with everything it printed. */
+  async function runUntil(argv: string[], done: RegExp, env: Record<string, string> = {}): Promise<string> {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: fs.mkdtempSync(path.join(root, 'cwd-')),
+      env: { ...process.env, HUDDLE_SECRET: '', HUDDLE_DATABASE: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.push(child);
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const seen = (d: Buffer) => {
+        out += d;
+        if (done.test(out)) resolve();
+      };
+      child.stdout!.on('data', seen);
+      child.stderr!.on('data', seen);
+      child.on('exit', () => reject(new Error(`exited before ${done}: ${out}`)));
+    });
+    child.kill('SIGTERM');
+    return out;
+  }
+
+  it('is JSON lines off a terminal: the callbacks file and its endpoints, then one line per request at debug', async () => {
+    const file = webhooks();
+    const child = start([...SERVE, '--callbacks', file, '--log-level', 'debug']);
+    const lines = () =>
+      child.out.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, any>);
+    await new Promise<void>((resolve) =>
+      child.child.stdout!.on('data', () => lines().some((l) => /listening on/.test(l.msg)) && resolve()),
+    );
+    const loaded = lines().find((l) => l.msg.startsWith('callbacks from'))!;
+    expect(loaded.from).toBe(file);
+    expect(loaded.endpoints).toEqual([
+      { name: 'default', dialect: 'openim', url: 'http://127.0.0.1:9/cb', hooks: ['afterCreateGroup'] },
+    ]);
+    const url = /listening on (http:\/\/\S+?),/.exec(lines().find((l) => /listening on/.test(l.msg))!.msg)![1]!;
+    const client = new Client(url);
+    const refused = await client.post('/auth/get_admin_token', { secret: 'not-the-secret-at-all', userID: 'imAdmin' });
+    await client.close();
+    await new Promise<void>((resolve) => {
+      const found = () => lines().some((l) => l.path === '/auth/get_admin_token') && resolve();
+      found();
+      child.child.stdout!.on('data', found);
+    });
+    const request = lines().filter((l) => l.path === '/auth/get_admin_token');
+    expect(request).toHaveLength(1);
+    expect(request[0]).toMatchObject({ level: 20, method: 'POST', status: 200, errCode: refused.errCode });
+    child.child.kill('SIGTERM');
+    await child.exit;
+  });
+
+  it('is human-readable on a terminal', async () => {
+    // script(1) gives the server a pseudo-terminal as stdout.
+    const command = [process.execPath, BIN, ...SERVE, '--callbacks', webhooks()].join(' ');
+    const out = await runUntil(['script', '-qec', command, '/dev/null'], /huddle listening on/);
+    const line = out.split(/\r?\n/).find((l) => l.includes('huddle listening on'))!;
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*huddle listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toContain('callbacks from');
+    expect(out).not.toContain('{"level"');
+  });
+});

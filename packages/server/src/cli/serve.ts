@@ -31,7 +31,7 @@ export async function runServer(
         'On SQLite one process owns the file and runs both the API and delivery (huddle serve).',
     );
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   let app: App;
   try {
     app = await createApp(config, logger, { role });
