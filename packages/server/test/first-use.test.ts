@@ -104,7 +104,7 @@ describe('start-up failures', () => {
     },
   );
 
-  it('PostgreSQL that is not running names the URL without its password, and HUDDLE_DATABASE', async () => {
+  it('PostgreSQL that is not running names the URL without its password, and HUDDLE_DATABASE (serve, migrate)', async () => {
     const port = await closedPort();
     const r = await huddle([...SERVE], { HUDDLE_DATABASE: `postgres://huddle:hunter2@127.0.0.1:${port}/huddle` });
     expectRefusal(
@@ -115,6 +115,8 @@ describe('start-up failures', () => {
       'HUDDLE_DATABASE (--database)',
     );
     expect(r.stderr).not.toContain('hunter2');
+    const migrate = await huddle(['migrate', '--database', `postgres://huddle@127.0.0.1:${port}/huddle`]);
+    expectRefusal(migrate, /cannot reach PostgreSQL/, 'HUDDLE_DATABASE (--database)');
   });
 
   it('a secret too short names HUDDLE_SECRET', async () => {

@@ -37,7 +37,7 @@ export async function runServer(
     app = await createApp(config, logger, { role });
   } catch (err) {
     if (err instanceof CallbackConfigError) throw usageError(err.message);
-    throw databaseFailure(err, config) ?? err;
+    throw databaseFailure(err, config.database) ?? err;
   }
   if (app.secret.generated)
     logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');

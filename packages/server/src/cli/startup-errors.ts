@@ -1,5 +1,5 @@
-// Start-up failures that the operator causes and can fix: the database cannot be opened or reached,
-// or a port is taken. Each becomes one line that names the setting to change (a usage error, exit
+// Start-up failures that the operator causes and can fix: the database cannot be opened or reached
+// (huddle serve, worker, migrate), or a port is taken. Each becomes one line that names the setting to change (a usage error, exit
 // code 2, no stack). Anything else is a bug and keeps its stack (main.ts).
 
 import path from 'node:path';
@@ -46,11 +46,11 @@ const SQLITE_OPEN =
 const DATABASE_SETTING = 'HUDDLE_DATABASE (--database)';
 
 /** Why the database could not be opened, if the operator can fix it. */
-export function databaseFailure(err: unknown, config: Config): CliError | undefined {
+export function databaseFailure(err: unknown, database: string): CliError | undefined {
   const code = codeOf(err);
   if (!code) return undefined;
-  if (isPostgresUrl(config.database)) {
-    const url = redactPassword(config.database);
+  if (isPostgresUrl(database)) {
+    const url = redactPassword(database);
     if (PG_UNREACHABLE.has(code))
       return usageError(
         `cannot reach PostgreSQL at ${url} (${code}): is it running? Start it, or set ${DATABASE_SETTING} to a reachable postgres:// URL`,
@@ -66,10 +66,12 @@ export function databaseFailure(err: unknown, config: Config): CliError | undefi
     return undefined;
   }
   if (!SQLITE_OPEN.test(code)) return undefined;
-  const file = path.resolve(config.database);
-  const at = typeof (err as SystemError).path === 'string' ? ` at ${(err as SystemError).path}` : '';
+  const file = path.resolve(database);
+  // The file system's messages start with their code and name the path; SQLite's have neither.
+  const message = messageOf(err);
+  const reason = message.startsWith(code) ? message : `${code}: ${message}`;
   return usageError(
-    `cannot open the SQLite database ${file}: ${code}${at} (${messageOf(err)}). Set ${DATABASE_SETTING} to a file in a directory huddle can create and write to`,
+    `cannot open the SQLite database ${file}: ${reason}. Set ${DATABASE_SETTING} to a file in a directory huddle can create and write to`,
   );
 }
 
