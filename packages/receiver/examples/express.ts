@@ -12,6 +12,6 @@ app.post('/huddle{/*command}', expressMiddleware(receiver));
 app.use(express.json());
 app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 
-export const server = app.listen(Number(process.env.PORT ?? 3000), () =>
+export const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () =>
   console.log('business server listening on', server.address()),
 );

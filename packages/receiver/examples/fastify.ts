@@ -11,5 +11,5 @@ export const app = Fastify();
 await app.register(fastifyPlugin(receiver), { prefix: '/huddle' });
 app.get('/healthz', async () => ({ status: 'ok' }));
 
-await app.listen({ port: Number(process.env.PORT ?? 3000), host: '0.0.0.0' });
+await app.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
 console.log('business server listening on', app.server.address());

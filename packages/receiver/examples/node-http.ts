@@ -9,4 +9,6 @@ import { nodeHandler } from '@huddle/receiver';
 import { receiver } from './business.js';
 
 export const server = http.createServer(nodeHandler(receiver));
-server.listen(Number(process.env.PORT ?? 3000), () => console.log('business server listening on', server.address()));
+server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () =>
+  console.log('business server listening on', server.address()),
+);

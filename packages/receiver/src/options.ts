@@ -19,7 +19,10 @@ export interface ReceiverOptions {
   tencent?: TencentApp & { signingSecret?: SigningSecrets };
   /** Where answers are recorded per webhook-id (default: in memory); false runs handlers on every delivery. */
   idempotency?: IdempotencyStore | false;
-  /** Told of every refused request and every handler failure (default: console.error). */
+  /**
+   * Told of every refused request and every handler failure. The default logs a refusal as one line
+   * (console.warn) and a handler failure with its stack (console.error).
+   */
   onError?: (error: unknown, context: ErrorContext) => void;
   /** Bodies larger than this are refused by the adapters (default 4 MiB). */
   maxBodyBytes?: number;

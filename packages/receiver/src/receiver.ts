@@ -44,7 +44,14 @@ const json = (status: number, body: unknown): CallbackResponse => ({
   body: JSON.stringify(body),
 });
 
-const logError = (error: unknown, context: ErrorContext) => console.error('huddle receiver:', context, error);
+/**
+ * The default onError. A refused request is expected traffic (a scanner, a sender without the secret):
+ * one line, no stack. A handler that throws is a bug in the application: its stack.
+ */
+const logError = (error: unknown, context: ErrorContext) =>
+  error instanceof ReceiverError
+    ? console.warn(`huddle receiver: refused a request: ${error.code} (HTTP ${error.status}): ${error.message}`)
+    : console.error('huddle receiver:', context, error);
 
 export class Receiver {
   readonly maxBodyBytes: number;

@@ -60,18 +60,24 @@ function version(): string {
   }
 }
 
-export function buildProgram(): Command {
+/**
+ * `serveByDefault`: `huddle` alone, or with only flags, serves. runCli turns it off when the first
+ * word names no command, so that commander reports the unknown command with a suggestion instead of
+ * passing the word to serve as an argument.
+ */
+export function buildProgram(serveByDefault = true): Command {
   const program = new Command('huddle')
     .description(
       'Group-chat server with an OpenIM-compatible REST API and business-server callbacks.\nEvery flag has an environment variable (shown); the flag wins.',
     )
     .version(version())
     .exitOverride()
+    .showSuggestionAfterError()
     .showHelpAfterError('(huddle --help lists the commands; huddle <command> --help their options)');
 
   const serve = addSettings(
     program
-      .command('serve', { isDefault: true })
+      .command('serve', { isDefault: serveByDefault })
       .description('serve the API and deliver callbacks (the default command)')
       .option(
         '--no-worker',
@@ -116,6 +122,12 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A first word that is neither a flag nor a command (or alias): a mistyped command. */
+function namesNoCommand(word: string | undefined): boolean {
+  if (word === undefined || word.startsWith('-') || word === 'help') return false;
+  return !buildProgram().commands.some((c) => c.name() === word || c.aliases().includes(word));
+}
+
 export async function runCli(argv: string[] = process.argv): Promise<void> {
   // `huddle deliveries list | head`: a reader that stops early is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -123,7 +135,7 @@ export async function runCli(argv: string[] = process.argv): Promise<void> {
     throw err;
   });
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(!namesNoCommand(argv[2])).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
     if (err instanceof CliError) {

@@ -49,6 +49,8 @@ export interface Config {
   /** Messages are deleted this long after they were sent; 0 keeps them forever. */
   messageRetentionMs: number;
   logLevel: string;
+  /** json or pretty; undefined: pretty on a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
   /**
    * How long a delivery lease outlives the longest hook timeout: the time after which another
    * instance takes over the callbacks a dead instance had in flight.
@@ -136,6 +138,9 @@ export function loadConfig(
   const logLevel = raw('HUDDLE_LOG_LEVEL') || 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError(`${label('HUDDLE_LOG_LEVEL')} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logFormat = raw('HUDDLE_LOG_FORMAT') || undefined;
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty')
+    throw new ConfigError(`${label('HUDDLE_LOG_FORMAT')} must be json or pretty, got "${logFormat}"`);
   return {
     host: raw('HUDDLE_HOST') || '127.0.0.1',
     port: integer('HUDDLE_PORT', 10002, 0, 65535),
@@ -169,6 +174,7 @@ export function loadConfig(
     eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     messageRetentionMs: integer('HUDDLE_MESSAGE_RETENTION_DAYS', 0, 0, 36_500) * 86_400_000,
     logLevel,
+    logFormat,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,
   };
 }

@@ -226,7 +226,7 @@ describe('modify', () => {
     });
   });
 
-  it('applies beforeCreateGroup and beforeMemberJoinGroup changes, and refusedMembersAccount', async () => {
+  it('applies beforeCreateGroup and beforeMemberJoinGroup changes, and refusedMembersAccount (naming the refused)', async () => {
     const [o, m, i1, i2] = [uid('o'), uid('m'), uid('i'), uid('i')];
     await s.register(o, m, i1, i2);
     rx.answer(cmd('beforeCreateGroup'), {
@@ -248,9 +248,22 @@ describe('modify', () => {
     ]);
 
     rx.answer(cmd('beforeInviteUserToGroup'), { body: { actionCode: 0, refusedMembersAccount: [i2] } });
-    await s.client.ok('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [i1, i2] }, s.adminToken);
+    const invited = await s.client.post(
+      '/group/invite_user_to_group',
+      { groupID: g.groupID, invitedUserIDs: [i1, i2] },
+      s.adminToken,
+    );
+    // The caller is told whom the business server refused; the others joined.
+    expect(invited).toEqual({ errCode: 0, errMsg: '', errDlt: '', data: { refusedUserIDs: [i2] } });
     expect((await members(g.groupID)).map((x: any[]) => x[0])).toEqual([o, m, i1]);
     expect((await groupOf(g.groupID)).memberCount).toBe(3);
+    // Nobody refused: OpenIM's empty success, without a data key.
+    rx.answer(cmd('beforeInviteUserToGroup'), { body: { actionCode: 0 } });
+    const i3 = uid('i');
+    await s.register(i3);
+    expect(
+      await s.client.post('/group/invite_user_to_group', { groupID: g.groupID, invitedUserIDs: [i3] }, s.adminToken),
+    ).toEqual({ errCode: 0, errMsg: '', errDlt: '' });
   });
 
   it('never lets a modification change the groupID of set_group_info', async () => {

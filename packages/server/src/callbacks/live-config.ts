@@ -7,9 +7,11 @@
 // different machines disagree), and the app calls it when another instance signals a save and on a
 // timer, so every instance converges on the last configuration saved anywhere.
 
+import { CALLBACK_KEYS } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { Store } from '../storage/store.js';
 import {
+  activeEndpoints,
   defaultCallbackConfig,
   ignoredHooks,
   loadCallbackFile,
@@ -21,6 +23,25 @@ import {
 const SETTING_KEY = 'webhooks';
 
 export type ConfigSource = 'default' | 'file' | 'api';
+
+/** At start-up: where the callback configuration came from, and each endpoint that sends. */
+function logLoaded(logger: Logger, config: CallbackConfig, from: string): void {
+  const endpoints = activeEndpoints(config).map((e) => ({
+    name: e.name,
+    dialect: e.dialect,
+    url: e.url,
+    hooks: CALLBACK_KEYS.filter((k) => e.hooks[k].enable),
+  }));
+  if (!from && endpoints.length === 0) {
+    logger.info('no callbacks configured (HUDDLE_CALLBACKS names a webhooks.yml)');
+    return;
+  }
+  const list = endpoints.map((e) => `${e.name} (${e.dialect}, ${e.hooks.length} hooks) -> ${e.url}`).join('; ');
+  logger.info(
+    { from, endpoints },
+    `callbacks from ${from || 'defaults'}: ${endpoints.length ? list : 'no endpoint with a url, nothing is sent'}`,
+  );
+}
 
 export class LiveCallbackConfig {
   private listeners: ((config: CallbackConfig) => void)[] = [];
@@ -59,6 +80,7 @@ export class LiveCallbackConfig {
           'using the callback configuration saved through the admin API; HUDDLE_CALLBACKS is not read again until it is reset',
         );
     }
+    logLoaded(logger, config, source === 'api' ? 'the admin API (saved in the database)' : (file ?? ''));
     // An enabled hook huddle never sends is a business server waiting in vain: warn.
     const { enabled, off } = ignoredHooks(config);
     if (enabled.length > 0)

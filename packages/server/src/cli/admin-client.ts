@@ -4,12 +4,14 @@
 // data directory's `secret` file on SQLite, the settings table on PostgreSQL); nothing is generated.
 
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { FlagVariable } from '../server-config.js';
+import type { Config, FlagVariable } from '../server-config.js';
 import { readSecretFile, SECRET_SETTING, secretFile } from '../secret.js';
 import { isPostgresUrl } from '../storage/open.js';
 import { CliError, usageError } from './errors.js';
 import { addSettings, loadCliConfig } from './flags.js';
+import { redactPassword } from './redact.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:10002';
 /** Where the secret is (the database) and whom the admin token is for. */
@@ -41,33 +43,48 @@ interface Envelope {
   data?: unknown;
 }
 
-async function readStoredSecret(database: string, dataDir: string): Promise<string> {
+/** A secret and where it was read, for the message when the server refuses it. */
+interface FoundSecret {
+  secret: string;
+  from: string;
+  /** Read from the database's storage: a wrong HUDDLE_DATABASE finds another server's secret. */
+  stored: boolean;
+}
+
+const DATABASE_HINT = "set HUDDLE_DATABASE (--database) to the server's database, or set HUDDLE_SECRET";
+
+async function readStoredSecret(database: string, dataDir: string): Promise<FoundSecret> {
   if (isPostgresUrl(database)) {
+    const from = `the database ${redactPassword(database)} (HUDDLE_DATABASE)`;
     const { readPostgresSetting } = await import('../storage/postgres/read-setting.js');
     let secret: string | undefined;
     try {
       secret = await readPostgresSetting(database, SECRET_SETTING);
     } catch (err) {
-      throw new CliError(
-        `cannot read the admin secret from the database: ${(err as Error).message}; set HUDDLE_SECRET`,
-      );
+      throw new CliError(`cannot read the admin secret from ${from}: ${(err as Error).message}; ${DATABASE_HINT}`);
     }
-    if (secret) return secret;
-    throw new CliError('the database holds no admin secret (has huddle started on it?); set HUDDLE_SECRET');
+    if (secret) return { secret, from, stored: true };
+    throw new CliError(`${from} holds no admin secret (has huddle started on it?); ${DATABASE_HINT}`);
   }
   const file = secretFile(dataDir);
+  const from = `${file}, beside the SQLite database ${path.resolve(database)} (HUDDLE_DATABASE)`;
   let secret: string | undefined;
   try {
     secret = readSecretFile(dataDir);
   } catch (err) {
     throw new CliError(
-      `cannot read the admin secret from ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      `cannot read the admin secret from ${from}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
     );
   }
-  if (secret) return secret;
-  throw new CliError(
-    `no admin secret: ${file} does not exist. Set HUDDLE_SECRET, or point --database at the server's database`,
-  );
+  if (secret) return { secret, from, stored: true };
+  throw new CliError(`no admin secret: ${file} does not exist; ${DATABASE_HINT}`);
+}
+
+/** The secret from --secret, HUDDLE_SECRET, or where the server keeps a generated one. */
+async function findSecret(opts: ServerOptions, env: NodeJS.ProcessEnv, config: Config): Promise<FoundSecret> {
+  if (opts.secret) return { secret: opts.secret, from: '--secret', stored: false };
+  if (env.HUDDLE_SECRET) return { secret: env.HUDDLE_SECRET, from: 'HUDDLE_SECRET', stored: false };
+  return readStoredSecret(config.database, config.dataDir);
 }
 
 export class AdminClient {
@@ -81,9 +98,20 @@ export class AdminClient {
     const url = (opts.url ?? env.HUDDLE_URL ?? DEFAULT_SERVER_URL).replace(/\/+$/, '');
     if (!/^https?:\/\/\S+$/.test(url)) throw usageError(`--url must be an http:// or https:// URL, got "${url}"`);
     const config = loadCliConfig(opts as Record<string, unknown>, SERVER_SETTINGS, env);
-    const secret = opts.secret ?? (env.HUDDLE_SECRET || (await readStoredSecret(config.database, config.dataDir)));
+    const found = await findSecret(opts, env, config);
     const userID = config.adminUserIDs[0]!;
-    const data = (await post(url, '/auth/get_admin_token', { secret, userID })) as { token: string };
+    let data: { token: string };
+    try {
+      data = (await post(url, '/auth/get_admin_token', { secret: found.secret, userID })) as { token: string };
+    } catch (err) {
+      if (!(err instanceof CliError) || !err.answered) throw err;
+      const hint = found.stored
+        ? `; if ${url} runs on another database, ${DATABASE_HINT}`
+        : `; it must be the server's HUDDLE_SECRET`;
+      throw new CliError(
+        `${err.message}. The admin secret was read from ${found.from}${hint} (admin user ${userID}: HUDDLE_ADMIN_USER_IDS)`,
+      );
+    }
     return new AdminClient(url, data.token);
   }
 
@@ -118,8 +146,7 @@ async function post(base: string, apiPath: string, body: unknown, token?: string
   }
   if (envelope.errCode !== 0) {
     const detail = envelope.errDlt ? `: ${envelope.errDlt}` : '';
-    const hint = apiPath === '/auth/get_admin_token' ? ' (check the admin secret and HUDDLE_ADMIN_USER_IDS)' : '';
-    throw new CliError(`${apiPath}: ${envelope.errMsg} (errCode ${envelope.errCode})${detail}${hint}`);
+    throw new CliError(`${apiPath}: ${envelope.errMsg} (errCode ${envelope.errCode})${detail}`, 1, true);
   }
   return envelope.data;
 }

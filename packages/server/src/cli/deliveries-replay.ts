@@ -1,8 +1,10 @@
 // `huddle deliveries replay ID | --dead [filters]`: sends events again (with their original
 // webhook-id) through the running huddle's replay API; with --wait, follows them until they are
-// delivered or dead again, showing progress on stderr.
+// delivered or dead again, showing progress on stderr. Events for an endpoint the server no longer
+// sends to are not replayed (no worker would claim them): a warning says so.
 
 import { Option, type Command } from 'commander';
+import { activeEndpoints, parseCallbackConfig } from '../callbacks/config-file.js';
 import { duration } from './arguments.js';
 import { addServerOptions, AdminClient, type ServerOptions } from './admin-client.js';
 import {
@@ -80,7 +82,26 @@ async function tally(client: AdminClient, ids: ReadonlySet<string>, filter: Even
   return t;
 }
 
+/**
+ * The endpoints the running huddle sends to. An event for any other (removed from the configuration,
+ * or without a url) would be claimed by no worker: replayed, it would stay pending until it returns.
+ */
+async function sendingEndpoints(client: AdminClient): Promise<Set<string>> {
+  const { config } = await client.call<{ config: unknown }>('/callback/get_config', {});
+  return new Set(activeEndpoints(parseCallbackConfig(config)).map((e) => e.name));
+}
+
+const notSentTo = (endpoint: string) =>
+  `endpoint "${endpoint}", which the running huddle no longer sends to (not in its configuration, or without a url)`;
+const NOT_REPLAYED = 'not replayed: it would stay pending until the endpoint is configured again';
+
 async function replayOne(client: AdminClient, eventID: string, opts: ReplayOptions, deadline: number): Promise<void> {
+  const [{ event }, sending] = await Promise.all([
+    client.call<DeliveryEventDetail>('/callback/get_event', { eventID }),
+    sendingEndpoints(client),
+  ]);
+  if (!sending.has(event.endpoint))
+    throw new CliError(`${eventID} goes to ${notSentTo(event.endpoint)}; ${NOT_REPLAYED}`);
   const { count } = await client.call<{ count: number }>('/callback/replay_event', { eventID });
   if (!opts.wait) {
     if (opts.json) return printJson({ eventID, count });
@@ -111,13 +132,27 @@ async function replayDead(client: AdminClient, opts: ReplayOptions, deadline: nu
     { ...filter, status: 'dead' },
     (seen, total) => seen < total && finding.update(`finding dead events: ${seen} of ${total}`),
   );
-  const ids = new Set(followed.map((e) => e.eventID));
-  const range = followedRange(filter, followed);
   finding.done('');
-  const { count } = await client.call<{ count: number }>('/callback/replay_dead', filter);
+  // Replayed per endpoint huddle sends to; the dead events of the others stay dead, with a warning.
+  const sending = await sendingEndpoints(client);
+  const skipped: Record<string, number> = {};
+  for (const e of followed) if (!sending.has(e.endpoint)) skipped[e.endpoint] = (skipped[e.endpoint] ?? 0) + 1;
+  for (const [endpoint, n] of Object.entries(skipped))
+    note(`warning: ${n} dead event${n === 1 ? ' goes' : 's go'} to ${notSentTo(endpoint)}; ${NOT_REPLAYED}`);
+  const replayed = followed.filter((e) => sending.has(e.endpoint));
+  const ids = new Set(replayed.map((e) => e.eventID));
+  const range = followedRange(filter, replayed);
+  let count = 0;
+  for (const endpoint of filter.endpoint ? [filter.endpoint] : sending) {
+    if (sending.has(endpoint))
+      count += (await client.call<{ count: number }>('/callback/replay_dead', { ...filter, endpoint })).count;
+  }
   if (!opts.wait || count === 0) {
-    if (opts.json) return printJson({ count });
-    return print(count ? `${count} dead event${count === 1 ? ' is' : 's are'} pending again` : 'no dead events match');
+    if (opts.json) return printJson({ count, ...(Object.keys(skipped).length ? { notReplayed: skipped } : {}) });
+    const none = Object.keys(skipped).length
+      ? 'no dead events of the endpoints huddle sends to match'
+      : 'no dead events match';
+    return print(count ? `${count} dead event${count === 1 ? ' is' : 's are'} pending again` : none);
   }
   if (!opts.json) note(`${count} dead event${count === 1 ? ' is' : 's are'} pending again; following them`);
   const progress = progressLine();

@@ -5,6 +5,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2 = 1,
+    /** The server answered with an error (as opposed to: it could not be reached, or the input is wrong). */
+    readonly answered = false,
   ) {
     super(message);
     this.name = 'CliError';

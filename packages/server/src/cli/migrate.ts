@@ -9,6 +9,7 @@ import { isPostgresUrl } from '../storage/open.js';
 import { redactPassword } from './redact.js';
 import { addSettings, loadCliConfig } from './flags.js';
 import { print, printJson } from './output.js';
+import { databaseFailure } from './startup-errors.js';
 
 interface MigrateResult {
   database: string;
@@ -17,7 +18,12 @@ interface MigrateResult {
 }
 
 async function migrate(database: string): Promise<MigrateResult> {
-  const result = await migrateDatabase(database);
+  let result: Awaited<ReturnType<typeof migrateDatabase>>;
+  try {
+    result = await migrateDatabase(database);
+  } catch (err) {
+    throw databaseFailure(err, database) ?? err;
+  }
   return { database: isPostgresUrl(database) ? redactPassword(database) : path.resolve(database), ...result };
 }
 

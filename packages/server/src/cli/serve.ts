@@ -1,8 +1,9 @@
 // `huddle serve` and `huddle worker`: one process per role, one "listening" log line, clean shutdown
 // on SIGINT and SIGTERM, exit code 2 with a message naming the flag, variable or key on bad
-// configuration. cli.ts loads this file only for these commands, so the others start without the
-// server's modules.
+// configuration, an unreachable database or a port in use. cli.ts loads this file only for these
+// commands, so the others start without the server's modules.
 
+import type { AddressInfo } from 'node:net';
 import { type App, createApp, type Role } from '../app.js';
 import type { FlagVariable } from '../server-config.js';
 import { createLogger } from '../logger.js';
@@ -10,6 +11,7 @@ import { isPostgresUrl } from '../storage/open.js';
 import { CallbackConfigError } from '../callbacks/config-file.js';
 import { usageError } from './errors.js';
 import { loadCliConfig } from './flags.js';
+import { databaseFailure, listenFailure } from './startup-errors.js';
 import { redactPassword } from './redact.js';
 
 function roleName(role: Role): string {
@@ -29,18 +31,26 @@ export async function runServer(
         'On SQLite one process owns the file and runs both the API and delivery (huddle serve).',
     );
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   let app: App;
   try {
     app = await createApp(config, logger, { role });
   } catch (err) {
     if (err instanceof CallbackConfigError) throw usageError(err.message);
-    throw err;
+    throw databaseFailure(err, config.database) ?? err;
   }
   if (app.secret.generated)
     logger.warn({ file: app.secret.where }, 'HUDDLE_SECRET is not set: generated an admin secret');
   else if (app.secret.where) logger.info({ file: app.secret.where }, 'using the admin secret huddle generated earlier');
-  const address = await app.listen();
+  let address: AddressInfo;
+  try {
+    address = await app.listen();
+  } catch (err) {
+    const failure = listenFailure(err, config);
+    if (!failure) throw err;
+    await app.close().catch(() => {});
+    throw failure;
+  }
   const url = `http://${address.address}:${address.port}`;
   const gateway = app.gateway?.address();
   // The worker ID is what the outbox's locked_by column holds for this instance's leases.

@@ -64,6 +64,14 @@ function settingsEvent(ctx: OpContext, groupID: string, c: SettingsChange): Grou
   };
 }
 
+/**
+ * A blank group name, in every call that takes one, is not an error (OpenIM never answers one:
+ * create_group stores the name as given, and set_group_info_ex swallows its own "group name is
+ * empty"). A change to a blank name leaves the name as it is; the other fields still apply (OpenIM's
+ * set_group_info_ex drops them all).
+ */
+const keptIfBlank = (name: string | undefined) => (name?.trim() === '' ? undefined : name);
+
 /** A new group and its initial members, as create_group writes them. */
 function newGroup(
   info: GroupInput,
@@ -265,7 +273,7 @@ export function groupService(deps: DomainDeps) {
         groupID,
         {
           ...change,
-          groupName: nonEmpty(change.groupName),
+          groupName: keptIfBlank(change.groupName),
           notification: nonEmpty(change.notification),
           introduction: nonEmpty(change.introduction),
           faceURL: nonEmpty(change.faceURL),
@@ -274,10 +282,14 @@ export function groupService(deps: DomainDeps) {
       );
     },
 
-    /** set_group_info_ex: every field is a wrapper; "" clears, except that a group needs a name. */
+    /** set_group_info_ex: every field is a wrapper; "" clears, except the name, which a blank leaves as is. */
     setGroupInfoEx(ctx: OpContext, groupID: string, change: SettingsChange) {
-      if (change.groupName !== undefined && change.groupName.trim() === '') throw args('group name is empty');
-      return applySettings(ctx, groupID, { ...change, notification: change.notification?.trim() }, true);
+      return applySettings(
+        ctx,
+        groupID,
+        { ...change, groupName: keptIfBlank(change.groupName), notification: change.notification?.trim() },
+        true,
+      );
     },
 
     transferGroup(ctx: OpContext, input: { groupID: string; oldOwnerUserID: string; newOwnerUserID: string }) {

@@ -119,7 +119,9 @@ export function memberJoinService(deps: DomainDeps) {
           }),
         );
 
-      return runOperation(store, {
+      // Those beforeInviteUserToGroup refused (its refusedMembersAccount), for the caller.
+      let refused: string[] = [];
+      const result = await runOperation(store, {
         what: `group ${input.groupID}`,
         asks: hooks.enabled('beforeInviteUserToGroup') || hooks.enabled('beforeMemberJoinGroup'),
         check: (tx, decided: { invited: string[]; members?: MemberRecord[] } | undefined) =>
@@ -136,6 +138,7 @@ export function memberJoinService(deps: DomainDeps) {
           const invited = await ask(hooks, ctx, 'beforeInviteUserToGroup', event, input.invitedUserIDs, {
             groups: [group],
           });
+          refused = input.invitedUserIDs.filter((id) => !invited.includes(id));
           if (invited.length === 0) return done({ joined: [] as MemberRecord[], group });
           return {
             invited,
@@ -175,6 +178,7 @@ export function memberJoinService(deps: DomainDeps) {
           return { joined, group };
         },
       });
+      return { ...result, refusedUserIDs: refused };
     },
   };
 }

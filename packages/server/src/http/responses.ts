@@ -10,6 +10,24 @@ export const NO_DATA = view.schemaView<void>({
   description: 'none: a success without data leaves the key out',
 });
 
+/**
+ * invite_user_to_group: OpenIM's empty success, unless the business server refused some invitees
+ * (beforeInviteUserToGroup's refusedMembersAccount, which OpenIM ignores): then which ones.
+ */
+export const InviteResult = view.schemaView<{ refusedUserIDs: string[] } | undefined>({
+  description:
+    'none when every invitee was let in (as OpenIM answers); when beforeInviteUserToGroup refused some, the others joined (or applied) and refusedUserIDs names them',
+  anyOf: [
+    { not: {} },
+    {
+      type: 'object',
+      properties: { refusedUserIDs: { type: 'array', items: { type: 'string' } } },
+      required: ['refusedUserIDs'],
+      additionalProperties: false,
+    },
+  ],
+});
+
 export const IssuedToken = view.object({
   token: view.string(),
   expireTimeSeconds: view.integer('how long the token is valid, in seconds'),

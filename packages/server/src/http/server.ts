@@ -88,7 +88,7 @@ export function createRequestHandler(options: HandlerOptions) {
   const { auth, logger, maxBodyBytes, metrics } = options;
   const clientAddress = clientAddressOf(options.trustedProxies ?? new Set());
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const serve = async function serve(req: IncomingMessage, res: ServerResponse, outcome: Outcome): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     if (req.method === 'OPTIONS') return renderPreflight(res);
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
@@ -140,7 +140,36 @@ export function createRequestHandler(options: HandlerOptions) {
       renderSuccess(res, protobuf ? Buffer.from(protobuf.encode(data)).toString('base64') : data);
     } catch (err) {
       if (!(err instanceof ApiError)) logger.error({ err, operationID, path }, 'request failed');
+      outcome.errCode = err instanceof ApiError ? err.code : 500;
       renderError(res, err, refusalHeaders(req));
     }
   };
+
+  // One line per request at debug level: what an operator turns on to see the traffic. The errCode
+  // matters because OpenIM answers most refusals with HTTP 200.
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!logger.isLevelEnabled('debug')) return serve(req, res, {});
+    const started = performance.now();
+    const outcome: Outcome = {};
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    res.once('finish', () =>
+      logger.debug(
+        {
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ...(outcome.errCode ? { errCode: outcome.errCode } : {}),
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          operationID: header(req, 'operationID') || undefined,
+        },
+        `${req.method} ${path} ${res.statusCode}${outcome.errCode ? ` errCode ${outcome.errCode}` : ''}`,
+      ),
+    );
+    return serve(req, res, outcome);
+  };
+}
+
+/** What the request came to, beyond its HTTP status: the API error it was refused with. */
+interface Outcome {
+  errCode?: number;
 }

@@ -1,5 +1,5 @@
 import type { Services } from '../../domain/index.js';
-import { JoinedGroups, MemberPage, MembersInfo, MemberUserIDs, NO_DATA } from '../responses.js';
+import { InviteResult, JoinedGroups, MemberPage, MembersInfo, MemberUserIDs, NO_DATA } from '../responses.js';
 import { route } from '../route.js';
 import {
   arr,
@@ -47,9 +47,10 @@ export const memberRoutes = ({ members }: Services) => [
       invitedUserIDs: idList({ nonEmpty: true }),
       sendMessage: optBool(),
     }),
-    response: NO_DATA,
+    response: InviteResult,
     handle: async (ctx, body) => {
-      await members.inviteUserToGroup(ctx, body);
+      const { refusedUserIDs } = await members.inviteUserToGroup(ctx, body);
+      return refusedUserIDs.length > 0 ? { refusedUserIDs } : undefined;
     },
   }),
   route({
