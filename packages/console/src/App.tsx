@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { Login } from './pages/Login';
+import { OverviewPage } from './pages/OverviewPage';
 import { ConfigPage } from './pages/ConfigPage';
 import { EventsPage } from './pages/EventsPage';
 import { EventPage } from './pages/EventPage';
@@ -12,6 +13,7 @@ import { Link, useRoute } from './router';
 import { clearToken, getToken, onTokenChange } from './token';
 
 const NAV = [
+  { to: '/overview', label: 'Overview' },
   { to: '/events', label: 'Delivery log' },
   { to: '/live', label: 'Live' },
   { to: '/groups', label: 'Groups' },
@@ -21,7 +23,9 @@ const NAV = [
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   const [, section, id] = path.split('/');
-  switch (section || 'events') {
+  switch (section || 'overview') {
+    case 'overview':
+      return <OverviewPage />;
     case 'config':
       return <ConfigPage />;
     case 'live':
@@ -42,7 +46,7 @@ export function App() {
   useEffect(() => onTokenChange(() => setTokenState(getToken())), []);
   const { path, query } = useRoute();
   if (!token) return <Login />;
-  const section = path.split('/')[1] || 'events';
+  const section = path.split('/')[1] || 'overview';
   return (
     <div className="shell">
       <header className="top">

@@ -12,7 +12,9 @@ export {
   DeliveryEventDetail,
   DeliveryEventPage,
   DeliveryEventView,
+  DeliveryStats,
   type DeliveryStatus,
+  EndpointStats,
 } from './delivery-log.js';
 export * as view from './view.js';
 export type { ObjectView, View, ViewType } from './view.js';

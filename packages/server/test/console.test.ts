@@ -17,6 +17,15 @@ import { eventually } from './wait.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'screenshots');
 const GROUP = 'hikers';
+/** Each page at 390 px, and what shows once it has loaded. */
+const PHONE_PAGES = [
+  ['/overview', 'table.endpoint-health tr[data-endpoint]'],
+  ['/events', 'tr[data-event]'],
+  [`/groups/${GROUP}`, 'table.members tbody tr'],
+  ['/live', '.live-state'],
+  ['/config', 'table.hooks'],
+  ['/api', 'details.call'],
+] as const;
 
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) {
@@ -30,13 +39,70 @@ let browser: Browser;
 let page: Page;
 const shots: string[] = [];
 
+/** Checks the page fits its window, then screenshots it. */
 async function screenshot(name: string, target = page): Promise<void> {
+  await expectNoOverflow(target);
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await target.screenshot({ path: file, fullPage: true });
   shots.push(file);
 }
 
 const openFromNav = (name: string) => page.locator('nav').getByRole('link', { name, exact: true }).click();
+
+/** What the browser reported as an error: console.error, uncaught exceptions, failed requests. */
+const browserErrors: string[] = [];
+function watch(target: Page): Page {
+  target.on('console', (m) => {
+    if (m.type() === 'error') browserErrors.push(`${target.url()}: ${m.text()}`);
+  });
+  target.on('pageerror', (err) => browserErrors.push(`${target.url()}: ${err.message}`));
+  return target;
+}
+
+// What page.evaluate's functions see in the browser (this file is type-checked without the DOM library).
+type BrowserWindow = {
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number };
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
+  };
+};
+type BrowserElement = {
+  textContent: string | null;
+  width: number;
+  height: number;
+  querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+};
+
+/** The page is no wider than the window: wide content scrolls inside its own box, never the page. */
+async function expectNoOverflow(target = page): Promise<void> {
+  const { scroll, client } = await target.evaluate(() => {
+    const root = (globalThis as unknown as BrowserWindow).document.documentElement;
+    return { scroll: root.scrollWidth, client: root.clientWidth };
+  });
+  expect(scroll, `${target.url()} is ${scroll} px wide in a ${client} px window`).toBeLessThanOrEqual(client);
+}
+
+/** How many pixels of a chart's canvases are the given colour (#rrggbb): the points and lines drawn. */
+function pixelsOf(target: Page, chart: string, color: string): Promise<number> {
+  return target.evaluate(
+    ([title, hex]) => {
+      const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+      const figure = [...(globalThis as unknown as BrowserWindow).document.querySelectorAll('figure.chart')].find((f) =>
+        f.querySelector('figcaption')?.textContent?.startsWith(title),
+      );
+      let n = 0;
+      for (const canvas of figure?.querySelectorAll('canvas') ?? []) {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i] === want[0] && data[i + 1] === want[1] && data[i + 2] === want[2] && data[i + 3] === 255) n++;
+      }
+      return n;
+    },
+    [chart, color] as const,
+  );
+}
 const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
 
 describe.skipIf(!haveChromium)('console', () => {
@@ -67,7 +133,7 @@ describe.skipIf(!haveChromium)('console', () => {
     );
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = watch(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
   });
 
   afterAll(async () => {
@@ -93,18 +159,33 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.fill('input[name=secret]', s.app.secret.secret);
     await page.click('button[type=submit]');
 
-    // The delivery log, filtered to dead events.
+    // The overview: the dead event's two failed attempts, charted and summed up as the API reports them.
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const row = page.locator('table.endpoint-health tr[data-endpoint=default]');
+    await row.waitFor();
+    const now = Date.now();
+    const stats = await admin('/callback/get_delivery_stats', { from: now - 3_600_000, to: now, bucketMs: 60_000 });
+    const fromApi = stats.endpoints.find((e: { endpoint: string }) => e.endpoint === 'default');
+    expect([fromApi.successes, fromApi.failures, fromApi.dead]).toEqual([0, 2, 1]);
+    await expect(row.locator('[data-col=attempts]').innerText()).resolves.toBe('2');
+    await expect(row.locator('[data-col=success]').innerText()).resolves.toBe('0 %');
+    await expect(row.innerText()).resolves.toContain('failing');
+    await expect(page.locator('[data-tile=dead]').innerText()).resolves.toBe('1');
+    // The attempts chart draws the default endpoint's points in its colour (the first of the palette).
+    expect(await pixelsOf(page, 'Attempts', '#2456c7')).toBeGreaterThan(0);
+    await screenshot('02-overview');
+
+    // One click from the dead count to the dead events in the delivery log.
+    await page.locator('a.tile', { hasText: 'dead events' }).click();
     await page.getByRole('heading', { name: 'Delivery log' }).waitFor();
-    await page.selectOption('select[name=status]', 'dead');
-    await page.click('button:has-text("Filter")');
     await page.waitForURL(/status=dead/);
-    const row = page.locator('tr[data-event]');
-    await row.locator('.badge-dead').waitFor();
-    expect(await row.count()).toBe(1);
+    const eventRow = page.locator('tr[data-event]');
+    await eventRow.locator('.badge-dead').waitFor();
+    expect(await eventRow.count()).toBe(1);
     await screenshot('02-delivery-log');
 
     // The event: its attempts as they failed, then a replay that lands.
-    await row.locator('a').first().click();
+    await eventRow.locator('a').first().click();
     await page.locator('h1 .badge-dead').waitFor();
     expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
     await expect(page.locator('table.attempts').innerText()).resolves.toContain('503');
@@ -189,12 +270,17 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.locator('details.call#afterCreateGroup td', { hasText: 'initMemberList[].roleLevel' }).waitFor();
     await screenshot('09-api');
 
-    // A phone-sized screen.
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    // A phone-sized screen: every page fits it.
+    const phone = watch(
+      await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }),
+    );
     await phone.addInitScript(`sessionStorage.setItem('huddle.console.token', ${JSON.stringify(s.adminToken)})`);
-    await phone.goto(`${base}/console/events`);
-    await phone.locator('tr[data-event]').first().waitFor();
-    await screenshot('10-phone-delivery-log', phone);
+    for (const [route, ready] of PHONE_PAGES) {
+      await phone.goto(`${base}/console${route}`);
+      await phone.locator(ready).first().waitFor();
+      await screenshot(`phone${route.replaceAll('/', '-')}`, phone);
+    }
     await phone.close();
+    expect(browserErrors).toEqual([]);
   });
 });

@@ -201,6 +201,12 @@ step('delivery', ['groups'], async () => {
   const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
   expect((await call('/callback/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
   expect((await call('/callback/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
+  const to = Date.now() + 1000;
+  const stats = await call('/callback/get_delivery_stats', { from: to - 3_600_000, to, bucketMs: 600_000 });
+  const endpoint = stats.endpoints.find((e: { endpoint: string }) => e.endpoint === 'default');
+  expect(endpoint).toMatchObject({ configured: true, dead: 1 });
+  expect(endpoint.buckets).toHaveLength(6);
+  expect([endpoint.successes, endpoint.failures].every((n: number) => n > 0)).toBe(true);
   expect(await call('/callback/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
   expect(await call('/callback/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
   // Nothing waits for a scheduled retry here: retry now has nothing to do.

@@ -160,6 +160,10 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/callback/set_config': () => ({ config: { url: '' } }),
   '/callback/list_events': (p) => ({ pagination: pagination(p) }),
   '/callback/get_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/get_delivery_stats': (p) => ({
+    from: Date.now() - 3_600_000 * (1 + p.int(24)),
+    bucketMs: 300_000 * (1 + p.int(12)),
+  }),
   '/callback/replay_event': (p) => ({ eventID: p.eventID() }),
   '/callback/replay_dead': (p) => ({ groupID: p.group() }),
   '/callback/retry_event': (p) => ({ eventID: p.eventID() }),

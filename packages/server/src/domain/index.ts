@@ -1,6 +1,7 @@
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
 import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
+import { deliveryStatsService } from './delivery-stats.js';
 import { conversationService } from './conversations.js';
 import { friendService } from './friends.js';
 import { groupOverviewService } from './group-overview.js';
@@ -21,6 +22,7 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps) 
     members: memberService(deps),
     applications: applicationService(deps),
     deliveries: deliveryLogService(deps),
+    deliveryStats: deliveryStatsService(deps),
     messages: messageService(deps),
     recipients: recipientService(deps),
     conversations: conversationService(deps),

@@ -179,6 +179,35 @@ export interface EventRepo {
   prune(finishedBefore: number, limit: number): Promise<number>;
 }
 
+/** Attempts of one endpoint that started in one bucket of a window. */
+export interface AttemptBucket {
+  endpoint: string;
+  /** 0 for the bucket starting at the window's start, 1 for the next, … */
+  bucket: number;
+  successes: number;
+  failures: number;
+  /** When the latest successful / failed attempt of the bucket started; 0 when none. */
+  lastSuccessAt: number;
+  lastFailureAt: number;
+}
+
+/** The delivery log summed up for the console's overview. */
+export interface DeliveryStatsRepo {
+  /** Attempts started in [from, to), per endpoint and bucket of `bucketMs`; empty buckets are left out. */
+  attemptsOverTime(from: number, to: number, bucketMs: number): Promise<AttemptBucket[]>;
+  /**
+   * Attempts started in [from, to) per endpoint, counted by duration: counts[i] holds those within
+   * bounds[i] ms (and above bounds[i-1]), the last count those above every bound.
+   */
+  latencyHistogram(
+    from: number,
+    to: number,
+    bounds: readonly number[],
+  ): Promise<{ endpoint: string; counts: number[] }[]>;
+  /** Pending and dead events per endpoint (endpoints with neither are left out). */
+  backlog(): Promise<{ endpoint: string; pending: number; dead: number }[]>;
+}
+
 export interface SettingRepo {
   get(key: string): Promise<{ value: string; updatedAt: number } | undefined>;
   put(key: string, value: string, now: number): Promise<void>;
@@ -325,6 +354,7 @@ export interface Repos {
   members: MemberRepo;
   requests: RequestRepo;
   events: EventRepo;
+  deliveryStats: DeliveryStatsRepo;
   settings: SettingRepo;
   rateBuckets: RateBucketRepo;
   secretFailures: SecretFailureRepo;

@@ -6,6 +6,8 @@ import {
   DELIVERY_STATUSES,
   DeliveryEventDetail,
   DeliveryEventPage,
+  DeliveryStats,
+  int,
   CALLBACK_KEYS,
   int64,
   LIMITS,
@@ -94,7 +96,7 @@ const eventFilter = {
   to: optMillis(),
 };
 
-export const callbackRoutes = ({ deliveries }: Services, { settings, now }: CallbackAdminDeps) => {
+export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settings, now }: CallbackAdminDeps) => {
   const configView = () => ({ config: settings.document(), source: settings.source, changedAt: settings.changedAt });
 
   return [
@@ -127,6 +129,21 @@ export const callbackRoutes = ({ deliveries }: Services, { settings, now }: Call
       body: obj({ ...eventFilter, status: optOneOf(DELIVERY_STATUSES), pagination: pagination() }),
       response: DeliveryEventPage,
       handle: (ctx, body) => deliveries.list(ctx, body, body.pagination),
+    }),
+    route({
+      path: '/callback/get_delivery_stats',
+      body: obj({
+        from: int64({ min: 0 }),
+        to: optMillis(),
+        bucketMs: int({ min: 1000, max: 86_400_000, hint: 'bucket width in ms, 1 s to 1 day; missing: 1 min' }),
+      }),
+      response: DeliveryStats,
+      handle: (ctx, body) =>
+        deliveryStats.get(
+          ctx,
+          { from: body.from, to: body.to ?? now(), bucketMs: body.bucketMs || 60_000 },
+          settings.config.endpoints.map((e) => e.name),
+        ),
     }),
     route({
       path: '/callback/get_event',
