@@ -8,6 +8,7 @@ import { EventsPage } from './pages/EventsPage';
 import { EventPage } from './pages/EventPage';
 import { LivePage } from './pages/LivePage';
 import { GroupsPage } from './pages/GroupsPage';
+import { UsersPage } from './pages/UsersPage';
 import { ApiDocsPage } from './pages/ApiDocsPage';
 import { Link, useRoute } from './router';
 import { clearToken, getToken, onTokenChange } from './token';
@@ -17,6 +18,7 @@ const NAV = [
   { to: '/events', label: 'Delivery log' },
   { to: '/live', label: 'Live' },
   { to: '/groups', label: 'Groups' },
+  { to: '/users', label: 'Users' },
   { to: '/config', label: 'Configuration' },
   { to: '/api', label: 'API' },
 ];
@@ -31,7 +33,9 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
     case 'live':
       return <LivePage />;
     case 'groups':
-      return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} />;
+      return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} query={query} />;
+    case 'users':
+      return <UsersPage userID={id ? decodeURIComponent(id) : ''} query={query} />;
     case 'api':
       return <ApiDocsPage />;
     case 'events':

@@ -22,6 +22,9 @@ const PHONE_PAGES = [
   ['/overview', 'table.endpoint-health tr[data-endpoint]'],
   ['/events', 'tr[data-event]'],
   [`/groups/${GROUP}`, 'table.members tbody tr'],
+  ['/groups', 'table.group-list tr[data-group]'],
+  ['/users', 'table.user-list tr[data-user]'],
+  ['/users/alice', 'ul.user-groups li'],
   ['/live', '.live-state'],
   ['/config', 'table.hooks'],
   ['/api', 'details.call'],
@@ -281,6 +284,118 @@ describe.skipIf(!haveChromium)('console', () => {
       await screenshot(`phone${route.replaceAll('/', '-')}`, phone);
     }
     await phone.close();
+    expect(browserErrors).toEqual([]);
+  });
+  it('lists groups and users, searched and paged, and acts on them as the API then reports', {
+    timeout: 60_000,
+  }, async () => {
+    const now = () => Date.now();
+    await s.register('dave', 'erin', 'frank', 'gina', 'hank');
+    await admin('/user/user_register', {
+      users: Array.from({ length: 25 }, (_, i) => ({
+        userID: `walker${String(i + 1).padStart(2, '0')}`,
+        nickname: `Walker ${i + 1}`,
+      })),
+    });
+    const trail = await createGroup(s, {
+      owner: 'dave',
+      members: ['erin', 'frank'],
+      groupID: 'trail',
+      groupName: 'Trail crew',
+      needVerification: 1,
+    });
+    for (const applicant of ['gina', 'hank'])
+      await s.client.ok(
+        '/group/join_group',
+        { groupID: trail.groupID, reqMessage: `${applicant} wants in`, joinSource: 3 },
+        await s.tokenFor(applicant),
+      );
+    const memberOf = async (userID: string) =>
+      (await admin('/group/get_group_members_info', { groupID: 'trail', userIDs: [userID] })).members[0];
+    const trailInfo = async () => (await admin('/group/get_groups_info', { groupIDs: ['trail'] })).groupInfos[0];
+    page.on('dialog', (d) => void d.accept());
+
+    // The group list, searched by name.
+    await openFromNav('Groups');
+    await page.locator('table.group-list tr[data-group]').first().waitFor();
+    await page.fill('input[name=q]', 'trail');
+    await page.click('button:has-text("Search")');
+    await page.waitForURL(/groups\?q=trail/);
+    await page.locator('table.group-list tr[data-group=trail]').waitFor();
+    expect(await page.locator('table.group-list tr[data-group]').count()).toBe(1);
+    await screenshot('11-group-list');
+    await page.locator('tr[data-group=trail] a').click();
+
+    // Its settings and the two pending requests: approve one, refuse the other.
+    await page.locator('dl.group-settings').waitFor();
+    await expect(page.locator('dl.group-settings').innerText()).resolves.toContain('everyone needs approval');
+    await page.locator('tr[data-request=gina]').getByRole('button', { name: 'Approve' }).click();
+    await page.getByText("gina's request approved.").waitFor();
+    expect((await memberOf('gina'))?.roleLevel).toBe(20);
+    await page.locator('tr[data-request=hank]').getByRole('button', { name: 'Refuse' }).click();
+    await page.getByText("hank's request refused.").waitFor();
+    const hanks = await admin('/group/get_group_users_req_application_list', { groupID: 'trail', userIDs: ['hank'] });
+    expect(hanks.groupRequests[0].handleResult).toBe(-1);
+    expect(await memberOf('hank')).toBeUndefined();
+    await page.locator('tr[data-member=gina]').waitFor();
+    await screenshot('12-group-detail');
+
+    // Mute a member, kick another, hand the group over.
+    await page.locator('tr[data-member=erin]').getByRole('button', { name: 'Mute 1 h' }).click();
+    await page.locator('tr[data-member=erin]').getByRole('button', { name: 'Unmute' }).waitFor();
+    expect((await memberOf('erin')).muteEndTime).toBeGreaterThan(now());
+    await page.locator('tr[data-member=frank]').getByRole('button', { name: 'Kick' }).click();
+    await page.locator('tr[data-member=frank]').waitFor({ state: 'detached' });
+    expect(await memberOf('frank')).toBeUndefined();
+    await page.locator('tr[data-member=erin]').getByRole('button', { name: 'Make owner' }).click();
+    await page.locator('dd[data-field=owner]', { hasText: 'erin' }).waitFor();
+    expect((await trailInfo()).ownerUserID).toBe('erin');
+    expect((await memberOf('dave')).roleLevel).toBe(20);
+
+    // Mute the whole group, then dismiss it.
+    await page.getByRole('button', { name: 'Mute group' }).click();
+    await page.locator('dd[data-field=status]', { hasText: 'muted' }).waitFor();
+    expect((await trailInfo()).status).toBe(3);
+    await page.getByRole('button', { name: 'Dismiss group' }).click();
+    await page.getByText('Group dismissed.').waitFor();
+    expect((await trailInfo())?.status ?? 2).toBe(2);
+    const listed = await admin('/group/get_groups', {
+      groupName: 'Trail',
+      groupID: '',
+      pagination: { pageNumber: 1, showNumber: 10 },
+    });
+    expect(listed.total).toBe(0);
+
+    // Users: searched by userID, paged, then by nickname.
+    await openFromNav('Users');
+    await page.locator('table.user-list tr[data-user]').first().waitFor();
+    await page.fill('input[name=q]', 'WALKER');
+    await page.click('button:has-text("Search")');
+    await page.locator('.pager', { hasText: 'page 1 of 2 (25)' }).waitFor();
+    expect(await page.locator('table.user-list tr[data-user]').count()).toBe(20);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.pager', { hasText: 'page 2 of 2 (25)' }).waitFor();
+    await page.locator('table.user-list tr[data-user=walker25]').waitFor();
+    expect(await page.locator('table.user-list tr[data-user]').count()).toBe(5);
+    await screenshot('13-user-list');
+    await page.selectOption('select[name=by]', 'nickname');
+    await page.fill('input[name=q]', 'walker 7');
+    await page.click('button:has-text("Search")');
+    await page.waitForURL(/by=nickname/);
+    await page.locator('.pager', { hasText: '(1)' }).waitFor();
+    await page.locator('table.user-list tr[data-user=walker07]').waitFor();
+
+    // A user: their groups, and force logout on a platform ends that platform's token.
+    const erinWeb = await s.tokenFor('erin', 5);
+    const asErin = () => s.client.raw('/user/get_users_info', { userIDs: ['erin'] }, { token: erinWeb });
+    expect((await asErin()).body.errCode).toBe(0);
+    await page.goto(`${s.client.url}/console/users/erin`);
+    await page.locator('dl.facts').waitFor();
+    await page.selectOption('select[name=platformID]', '5');
+    await page.getByRole('form', { name: 'force logout' }).getByRole('button', { name: 'Force logout' }).click();
+    await page.getByText('erin logged out on Web.').waitFor();
+    expect((await asErin()).body.errCode).not.toBe(0);
+    await screenshot('14-user');
     expect(browserErrors).toEqual([]);
   });
 });

@@ -86,6 +86,9 @@ step('auth', [], async () => {
       ex: '{"team":"blue"}',
     })),
   });
+  // userID and nickName narrow by substring in any case: MIA and OLIVIA, not imAdmin.
+  const found = await call('/user/get_users', { pagination: page(), userID: 'I', nickName: 'iA' });
+  expect([found.total, found.users.map((u: { userID: string }) => u.userID)]).toEqual([2, [MEMBER, OWNER]]);
   for (const u of [MEMBER, JOINER])
     tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
   await call('/auth/get_user_token', { userID: MEMBER, platformID: 1 });

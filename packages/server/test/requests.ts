@@ -34,6 +34,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/auth/force_logout': (p) => ({ userID: p.user(), platformID: oneOf(p, [1, 2]) }),
   '/user/user_register': (p) => ({ users: [{ userID: p.fresh('ur'), nickname: 'n' }] }),
   '/user/get_users_info': (p) => ({ userIDs: p.users(3) }),
+  '/user/get_users': (p) => ({ pagination: pagination(p), userID: oneOf(p, ['', 'a']), nickName: oneOf(p, ['', 'n']) }),
   '/user/get_users_online_status': (p) => ({ userIDs: p.users(3) }),
   '/user/update_user_info_ex': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, ex: 'e' } }),
   '/user/update_user_info': (p) => ({

@@ -22,6 +22,7 @@ export const ParsedToken = view.object({
 });
 
 export const UsersInfo = view.object({ usersInfo: view.array(UserInfo) });
+export const UserPage = view.paged('users', UserInfo);
 
 /** OpenIM's GetUsersOnlineStatusResp_SuccessResult list: every user asked for, in order. */
 export const UsersOnlineStatus = view.array(

@@ -32,6 +32,11 @@ export interface UserRepo {
   /** The users that exist among `userIDs`, in no particular order. */
   find(userIDs: readonly string[]): Promise<UserRecord[]>;
   update(userID: string, patch: UserPatch): Promise<void>;
+  /**
+   * Users whose userID contains `userID` and whose nickname contains `nickname` (case-insensitive;
+   * "" matches all), in userID order.
+   */
+  search(query: { userID: string; nickname: string }, page: Page): Promise<Paged<UserRecord>>;
 }
 
 export interface TokenRepo {
