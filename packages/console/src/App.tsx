@@ -5,6 +5,7 @@ import { Login } from './pages/Login';
 import { OverviewPage } from './pages/OverviewPage';
 import { ConfigPage } from './pages/ConfigPage';
 import { EventsPage } from './pages/EventsPage';
+import { EndpointsPage } from './pages/EndpointsPage';
 import { EventPage } from './pages/EventPage';
 import { LivePage } from './pages/LivePage';
 import { GroupsPage } from './pages/GroupsPage';
@@ -15,6 +16,7 @@ import { clearToken, getToken, onTokenChange } from './token';
 
 const NAV = [
   { to: '/overview', label: 'Overview' },
+  { to: '/endpoints', label: 'Endpoints' },
   { to: '/events', label: 'Delivery log' },
   { to: '/live', label: 'Live' },
   { to: '/groups', label: 'Groups' },
@@ -28,6 +30,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   switch (section || 'overview') {
     case 'overview':
       return <OverviewPage />;
+    case 'endpoints':
+      return <EndpointsPage />;
     case 'config':
       return <ConfigPage />;
     case 'live':

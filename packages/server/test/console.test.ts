@@ -25,6 +25,7 @@ const PHONE_PAGES = [
   ['/groups', 'table.group-list tr[data-group]'],
   ['/users', 'table.user-list tr[data-user]'],
   ['/users/alice', 'ul.user-groups li'],
+  ['/endpoints', 'article.endpoint-card'],
   ['/live', '.live-state'],
   ['/config', 'table.hooks'],
   ['/api', 'details.call'],
@@ -396,6 +397,61 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.getByText('erin logged out on Web.').waitFor();
     expect((await asErin()).body.errCode).not.toBe(0);
     await screenshot('14-user');
+    expect(browserErrors).toEqual([]);
+  });
+  it('pauses and resumes an endpoint, and reveals and rotates its signing secret', { timeout: 60_000 }, async () => {
+    const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    rx.answer('*', {});
+    const { config } = await admin('/callback/get_config', {});
+    await admin('/callback/set_config', {
+      config: {
+        ...config,
+        endpoints: [
+          { name: 'audit', url: rx.url, signingSecret: SECRET, hooks: { afterCreateGroup: { enable: true } } },
+        ],
+      },
+    });
+    const configNow = async () => (await admin('/callback/get_config', {})).config;
+    const eventOf = async (groupID: string, endpoint: string) =>
+      (
+        await admin('/callback/list_events', {
+          groupID,
+          endpoint,
+          pagination: { pageNumber: 1, showNumber: 1 },
+        })
+      ).events[0];
+
+    await openFromNav('Endpoints');
+    const card = (name: string) => page.locator(`article.endpoint-card[data-endpoint=${name}]`);
+    await card('audit').waitFor();
+    await expect(card('default').locator('[data-field=state]').innerText()).resolves.toBe('active');
+
+    // Paused: its events are kept and wait, while the other endpoint's go out; resumed: they go too.
+    await card('default').getByRole('button', { name: 'Pause' }).click();
+    await card('default').locator('[data-field=state]', { hasText: 'paused' }).waitFor();
+    expect((await configNow()).paused).toBe(true);
+    const held = await createGroup(s, { owner: 'alice', groupName: 'Held' });
+    await eventually(async () => (await eventOf(held.groupID, 'audit'))?.status === 'delivered', 10_000, 'audit');
+    expect(await eventOf(held.groupID, 'default')).toMatchObject({ status: 'pending', attempts: 0 });
+    await screenshot('15-endpoints-paused');
+    await card('default').getByRole('button', { name: 'Resume' }).click();
+    await card('default').locator('[data-field=state]', { hasText: 'active' }).waitFor();
+    expect((await configNow()).paused).toBeUndefined();
+    await eventually(async () => (await eventOf(held.groupID, 'default'))?.status === 'delivered', 10_000, 'resumed');
+
+    // The secret: masked, revealed on demand, rotated to a new valid one.
+    const secret = card('audit').locator('[data-field=secret]');
+    await expect(secret.innerText()).resolves.toBe(`whsec_••••••••${SECRET.slice(-4)}`);
+    await card('audit').getByRole('button', { name: 'Reveal secret' }).click();
+    await expect(secret.innerText()).resolves.toBe(SECRET);
+    await card('audit').getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('audit signs with a new secret from now on.').waitFor();
+    const rotated = (await configNow()).endpoints[0].signingSecret;
+    expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(rotated).not.toBe(SECRET);
+    await secret.filter({ hasText: rotated }).waitFor();
+    await screenshot('16-endpoints');
+    await admin('/callback/set_config', { config });
     expect(browserErrors).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import type { CallbackPort, GroupFacts, OpContext, Outbox } from '../domain/cont
 import { sortableIDs } from '../domain/ids.js';
 import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
-import { activeEndpoints, type EndpointConfig, type CallbackSettings } from './config-file.js';
+import { hasUrl, isActive, type EndpointConfig, type CallbackSettings } from './config-file.js';
 import { beforeVerdict, dialectOf } from './dialect-adapters.js';
 import type { CallbackSender } from './send.js';
 import type { LiveCallbackConfig } from './live-config.js';
@@ -59,12 +59,14 @@ export class CallbackDispatcher implements CallbackPort {
   ) {}
 
   /**
-   * Active endpoints that enable the hook (at most one for a before-hook: the configuration checks
-   * it), and, for a message hook given its event, whose filters let the message through.
+   * Endpoints that enable the hook (at most one for a before-hook: the configuration checks it),
+   * and, for a message hook given its event, whose filters let the message through. A paused
+   * endpoint is not asked before a change, but its after-events are recorded: they wait for resume.
    */
   private endpointsFor(key: keyof Callbacks, event?: object): EndpointConfig[] {
-    return activeEndpoints(this.settings.config).filter(
-      (e) => e.hooks[key].enable && (event === undefined || passes(CALLBACKS[key], e.hooks[key], event)),
+    const eligible = CALLBACKS[key].phase === 'before' ? isActive : hasUrl;
+    return this.settings.config.endpoints.filter(
+      (e) => eligible(e) && e.hooks[key].enable && (event === undefined || passes(CALLBACKS[key], e.hooks[key], event)),
     );
   }
 
