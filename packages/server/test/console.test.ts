@@ -128,6 +128,13 @@ describe.skipIf(!haveChromium)('console', () => {
       );
     await s.register('alice', 'bob', 'carol');
     await createGroup(s, { owner: 'alice', admins: ['bob'], members: ['carol'], groupID: GROUP, groupName: 'Hikers' });
+    await admin('/msg/send_msg', {
+      sendID: 'alice',
+      groupID: GROUP,
+      sessionType: 3,
+      contentType: 101,
+      content: { content: 'on the trail' },
+    });
     await eventually(
       async () =>
         (await admin('/callback/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } }))
@@ -177,6 +184,11 @@ describe.skipIf(!haveChromium)('console', () => {
     await expect(page.locator('[data-tile=dead]').innerText()).resolves.toBe('1');
     // The attempts chart draws the default endpoint's points in its colour (the first of the palette).
     expect(await pixelsOf(page, 'Attempts', '#2456c7')).toBeGreaterThan(0);
+    // Messages stored in the window (the one sent, group notifications), charted; who is online.
+    const activity = await admin('/stats/get_activity', { from: now - 3_600_000, to: now, bucketMs: 60_000 });
+    expect(activity.messages.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBeGreaterThan(0);
+    expect(await pixelsOf(page, 'Messages', '#2456c7')).toBeGreaterThan(0);
+    await expect(page.locator('[data-tile=users-online]').innerText()).resolves.toBe(String(activity.usersOnline));
     await screenshot('02-overview');
 
     // One click from the dead count to the dead events in the delivery log.

@@ -240,6 +240,12 @@ step('messages', ['auth'], async () => {
     contentType: 101,
     content: text,
   });
+  // Both messages in the last minute's bucket; MEMBER is connected (the auth step).
+  const to = Date.now() + 1000;
+  const activity = await call('/stats/get_activity', { from: to - 600_000, to, bucketMs: 60_000 });
+  expect(activity.messages).toHaveLength(10);
+  expect(activity.messages.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBeGreaterThanOrEqual(2);
+  expect([activity.usersOnline, activity.connectionsOnline]).toEqual([1, 1]);
   await call('/msg/newest_seq', { userID: JOINER }, tokens[JOINER]!);
   await call(
     '/msg/pull_msg_by_seq',

@@ -1,6 +1,7 @@
 // The landing page: callback volume and success rate over time per endpoint (charts), latency
-// percentiles, each endpoint's health, and the dead events one click away. All of it comes from
-// /callback/get_delivery_stats, which reads the delivery log (the same on every instance).
+// percentiles, each endpoint's health, the dead events one click away, and the chat side: users
+// and connections online, messages over time. It comes from /callback/get_delivery_stats (the
+// delivery log) and /stats/get_activity (connections, messages): the same on every instance.
 
 import { useEffect, useMemo, useState } from 'react';
 import type { DeliveryStats, EndpointStats } from '@huddle/protocol/delivery-log';
@@ -19,6 +20,12 @@ const WINDOWS = [
 const REFRESH_MS = 15_000;
 const COLORS = ['#2456c7', '#17794a', '#b42318', '#9a6700', '#6941c6', '#0e7490'];
 
+interface Activity {
+  usersOnline: number;
+  connectionsOnline: number;
+  messages: { time: number; count: number }[];
+}
+
 const attempts = (e: EndpointStats) => e.successes + e.failures;
 const rate = (ok: number, all: number) => (all === 0 ? null : Math.round((1000 * ok) / all) / 10);
 
@@ -30,7 +37,7 @@ function health(e: EndpointStats): { label: string; className: string } {
   return { label: 'healthy', className: 'badge badge-delivered' };
 }
 
-function charts(stats: DeliveryStats) {
+function charts(stats: DeliveryStats & { activity: Activity }) {
   const times = stats.endpoints[0]?.buckets.map((b) => b.time) ?? [];
   const color = (i: number) => COLORS[i % COLORS.length]!;
   const volume: ChartSeries[] = stats.endpoints.map((e, i) => ({
@@ -43,15 +50,23 @@ function charts(stats: DeliveryStats) {
     color: color(i),
     values: e.buckets.map((b) => rate(b.successes, b.successes + b.failures)),
   }));
-  return { times, volume, success };
+  const messages: ChartSeries[] = [
+    { label: 'messages', color: COLORS[0]!, values: stats.activity.messages.map((b) => b.count) },
+  ];
+  return { times, volume, success, messages, messageTimes: stats.activity.messages.map((b) => b.time) };
 }
 
 export function OverviewPage() {
   const [windowIndex, setWindowIndex] = useState(0);
   const w = WINDOWS[windowIndex]!;
-  const { data, error, reload } = useLoad(() => {
+  const { data, error, reload } = useLoad(async () => {
     const to = Date.now();
-    return call<DeliveryStats>('/callback/get_delivery_stats', { from: to - w.spanMs, to, bucketMs: w.bucketMs });
+    const window = { from: to - w.spanMs, to, bucketMs: w.bucketMs };
+    const [stats, activity] = await Promise.all([
+      call<DeliveryStats>('/callback/get_delivery_stats', window),
+      call<Activity>('/stats/get_activity', window),
+    ]);
+    return { ...stats, activity };
   }, [w]);
   useEffect(() => {
     const timer = setInterval(() => void reload(), REFRESH_MS);
@@ -97,10 +112,17 @@ export function OverviewPage() {
               </span>
               <span>waiting for delivery</span>
             </Link>
+            <div className="tile">
+              <span className="tile-value" data-tile="users-online">
+                {data.activity.usersOnline}
+              </span>
+              <span>users online ({data.activity.connectionsOnline} connections)</span>
+            </div>
           </div>
           <div className="charts">
             <TimeChart title={`Attempts ${w.per}`} unit="attempts" times={drawn.times} series={drawn.volume} />
             <TimeChart title="Success rate (%)" unit="%" max={100} times={drawn.times} series={drawn.success} />
+            <TimeChart title={`Messages ${w.per}`} unit="messages" times={drawn.messageTimes} series={drawn.messages} />
           </div>
           <h2>Endpoints</h2>
           <DataTable

@@ -40,6 +40,14 @@ export function percentile(counts: readonly number[], bounds: readonly number[],
   return bounds[bounds.length - 1]!;
 }
 
+/** How many buckets the window holds; refuses an empty window and one of more than MAX_BUCKETS. */
+export function bucketCount({ from, to, bucketMs }: StatsWindow): number {
+  if (from >= to) throw args('from must be before to');
+  const slots = Math.ceil((to - from) / bucketMs);
+  if (slots > MAX_BUCKETS) throw args(`the window holds ${slots} buckets; at most ${MAX_BUCKETS}`);
+  return slots;
+}
+
 export function deliveryStatsService({ store }: { store: Store }) {
   const repo = store.repos.deliveryStats;
   return {
@@ -47,9 +55,7 @@ export function deliveryStatsService({ store }: { store: Store }) {
     async get(ctx: OpContext, window: StatsWindow, configured: readonly string[]): Promise<DeliveryStats> {
       requireCallbackAdmin(ctx.caller);
       const { from, to, bucketMs } = window;
-      if (from >= to) throw args('from must be before to');
-      const slots = Math.ceil((to - from) / bucketMs);
-      if (slots > MAX_BUCKETS) throw args(`the window holds ${slots} buckets; at most ${MAX_BUCKETS}`);
+      const slots = bucketCount(window);
       const [attempts, latency, backlog] = await Promise.all([
         repo.attemptsOverTime(from, to, bucketMs),
         repo.latencyHistogram(from, to, LATENCY_BOUNDS_MS),

@@ -1,3 +1,4 @@
+import { activityService } from './activity.js';
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
 import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
@@ -23,6 +24,7 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps) 
     applications: applicationService(deps),
     deliveries: deliveryLogService(deps),
     deliveryStats: deliveryStatsService(deps),
+    activity: activityService(deps),
     messages: messageService(deps),
     recipients: recipientService(deps),
     conversations: conversationService(deps),

@@ -98,3 +98,18 @@ export const FriendIDs = view.object({
 export const FriendPage = view.object({ total: view.integer(), friendsInfo: alwaysEmpty });
 
 export const BlackPage = view.object({ total: view.integer(), blacks: alwaysEmpty });
+
+/** /stats/get_activity's data. */
+export const Activity = view.object({
+  from: view.integer(),
+  to: view.integer(),
+  bucketMs: view.integer(),
+  usersOnline: view.integer('users with a connection to a live instance now'),
+  connectionsOnline: view.integer(),
+  messages: view.array(
+    view.object({
+      time: view.integer('Unix milliseconds the bucket starts at'),
+      count: view.integer('messages stored'),
+    }),
+  ),
+});

@@ -213,6 +213,14 @@ export interface DeliveryStatsRepo {
   backlog(): Promise<{ endpoint: string; pending: number; dead: number }[]>;
 }
 
+/** The chat side summed up for the console's overview. */
+export interface ActivityRepo {
+  /** Users and connections held by instances stamped at or after `liveSince`. */
+  online(liveSince: number): Promise<{ users: number; connections: number }>;
+  /** Messages stored with a send time in [from, to), per bucket of `bucketMs` (empty buckets left out). */
+  messagesOverTime(from: number, to: number, bucketMs: number): Promise<{ bucket: number; count: number }[]>;
+}
+
 export interface SettingRepo {
   get(key: string): Promise<{ value: string; updatedAt: number } | undefined>;
   put(key: string, value: string, now: number): Promise<void>;
@@ -360,6 +368,7 @@ export interface Repos {
   requests: RequestRepo;
   events: EventRepo;
   deliveryStats: DeliveryStatsRepo;
+  activity: ActivityRepo;
   settings: SettingRepo;
   rateBuckets: RateBucketRepo;
   secretFailures: SecretFailureRepo;

@@ -7,9 +7,7 @@ import {
   DeliveryEventDetail,
   DeliveryEventPage,
   DeliveryStats,
-  int,
   CALLBACK_KEYS,
-  int64,
   LIMITS,
   obj,
   pagination,
@@ -24,6 +22,7 @@ import { args } from '../../errors.js';
 import { CallbackConfigError } from '../../callbacks/config-file.js';
 import type { LiveCallbackConfig } from '../../callbacks/live-config.js';
 import { route } from '../route.js';
+import { optMillis, windowFields, windowOf } from './window.js';
 
 export interface CallbackAdminDeps {
   settings: LiveCallbackConfig;
@@ -47,16 +46,6 @@ function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined>
     }),
   };
 }
-
-/** Optional milliseconds since the epoch; missing or null means "unbounded". */
-const optMillis = (): Schema<number | undefined> => ({
-  parse: (value, path) => (value == null ? undefined : int64({ min: 0 }).parse(value, path)),
-  jsonSchema: () => ({
-    ...int64({ min: 0 }).jsonSchema(),
-    type: ['integer', 'null'],
-    description: 'Unix milliseconds; missing or null: unbounded',
-  }),
-});
 
 /** The configuration document: a JSON object, validated by the same parser as the YAML file. */
 const configDocument = (): Schema<Record<string, unknown>> => ({
@@ -132,16 +121,12 @@ export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settin
     }),
     route({
       path: '/callback/get_delivery_stats',
-      body: obj({
-        from: int64({ min: 0 }),
-        to: optMillis(),
-        bucketMs: int({ min: 1000, max: 86_400_000, hint: 'bucket width in ms, 1 s to 1 day; missing: 1 min' }),
-      }),
+      body: obj(windowFields()),
       response: DeliveryStats,
       handle: (ctx, body) =>
         deliveryStats.get(
           ctx,
-          { from: body.from, to: body.to ?? now(), bucketMs: body.bucketMs || 60_000 },
+          windowOf(body, now),
           settings.config.endpoints.map((e) => e.name),
         ),
     }),
