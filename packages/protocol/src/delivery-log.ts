@@ -94,3 +94,14 @@ export const DeliveryStats = view.object({
   endpoints: view.array(EndpointStats),
 });
 export type DeliveryStats = ViewType<typeof DeliveryStats>;
+
+/** /callback/test_endpoint's data: a hook's example event sent to an endpoint, and how it was answered. */
+export const EndpointTestResult = view.object({
+  url: view.string('where it went'),
+  statusCode: view.integer('0 when no response arrived'),
+  durationMs: view.integer(),
+  answer: view.string('the response body, at most 4 KB'),
+  ok: view.boolean('delivered (after-hook), or answered allow or reject (before-hook)'),
+  verdict: view.string('how huddle reads the answer'),
+});
+export type EndpointTestResult = ViewType<typeof EndpointTestResult>;

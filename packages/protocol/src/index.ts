@@ -13,6 +13,7 @@ export {
   DeliveryEventPage,
   DeliveryEventView,
   DeliveryStats,
+  EndpointTestResult,
   type DeliveryStatus,
   EndpointStats,
 } from './delivery-log.js';

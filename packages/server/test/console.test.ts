@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { startReceiver, writeWebhooksYaml, type Receiver } from './receiver.js';
@@ -462,6 +463,14 @@ describe.skipIf(!haveChromium)('console', () => {
     expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(rotated).not.toBe(SECRET);
     await secret.filter({ hasText: rotated }).waitFor();
+
+    // A test event reaches the endpoint signed with the new secret, and its verdict shows.
+    rx.clear();
+    await card('audit').getByRole('button', { name: 'Send test event' }).click();
+    await card('audit').locator('[data-field=test-result]', { hasText: '200' }).waitFor();
+    await expect(card('audit').locator('[data-field=test-result]').innerText()).resolves.toContain('delivered');
+    const [sent] = rx.requests('callbackAfterCreateGroupCommand');
+    expect(new Webhook(rotated).verify(sent!.raw, sent!.headers as Record<string, string>)).toBeTruthy();
     await screenshot('16-endpoints');
     await admin('/callback/set_config', { config });
     expect(browserErrors).toEqual([]);

@@ -210,6 +210,8 @@ step('delivery', ['groups'], async () => {
   expect(endpoint).toMatchObject({ configured: true, dead: 1 });
   expect(endpoint.buckets).toHaveLength(6);
   expect([endpoint.successes, endpoint.failures].every((n: number) => n > 0)).toBe(true);
+  const tested = await call('/callback/test_endpoint', { endpoint: 'default', hook: 'afterCreateGroup' });
+  expect(tested).toMatchObject({ statusCode: 200, ok: true, verdict: 'delivered' });
   expect(await call('/callback/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
   expect(await call('/callback/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
   // Nothing waits for a scheduled retry here: retry now has nothing to do.

@@ -1,5 +1,6 @@
 // Endpoints: each business server huddle calls, with its health over the last 24 hours, pause and
-// resume, its signing secret (masked, revealed on demand, rotated), and the way to its failures.
+// resume, its signing secret (masked, revealed on demand, rotated), a test event, and the way to its
+// failures.
 // Every change is a new configuration document saved through /callback/set_config, which applies
 // it at once on every instance.
 
@@ -7,6 +8,7 @@ import { useState } from 'react';
 import type { DeliveryStats } from '@huddle/protocol/delivery-log';
 import { call } from '../api';
 import { ActionButton } from '../components/ActionButton';
+import { EndpointTest } from '../components/EndpointTest';
 import type { Doc } from '../callbackConfigFields';
 import { endpointsOf, maskSecret, newSigningSecret, withEndpoint, type EndpointDoc } from '../endpointDocs';
 import { formatTime } from '../format';
@@ -116,6 +118,7 @@ export function EndpointsPage() {
                   }
                 />
               </div>
+              {e.url && <EndpointTest endpoint={e.name} />}
             </article>
           );
         })}

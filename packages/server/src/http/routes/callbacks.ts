@@ -7,6 +7,7 @@ import {
   DeliveryEventDetail,
   DeliveryEventPage,
   DeliveryStats,
+  EndpointTestResult,
   CALLBACK_KEYS,
   LIMITS,
   obj,
@@ -20,6 +21,7 @@ import { requireCallbackAdmin } from '../../domain/delivery-log.js';
 import type { Services } from '../../domain/index.js';
 import { args } from '../../errors.js';
 import { CallbackConfigError } from '../../callbacks/config-file.js';
+import { sendTestEvent } from '../../callbacks/test-event.js';
 import type { LiveCallbackConfig } from '../../callbacks/live-config.js';
 import { route } from '../route.js';
 import { optMillis, windowFields, windowOf } from './window.js';
@@ -129,6 +131,21 @@ export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settin
           windowOf(body, now),
           settings.config.endpoints.map((e) => e.name),
         ),
+    }),
+    route({
+      path: '/callback/test_endpoint',
+      body: obj({ endpoint: str({ max: 64, required: true }), hook: optOneOf(CALLBACK_KEYS) }),
+      response: EndpointTestResult,
+      handle: async (ctx, body) => {
+        requireCallbackAdmin(ctx.caller);
+        const endpoint = settings.config.endpoints.find((e) => e.name === body.endpoint);
+        if (!endpoint) throw args(`no endpoint "${body.endpoint}" in the configuration`);
+        if (!endpoint.url) throw args(`endpoint "${body.endpoint}" has no url`);
+        const hook = body.hook ?? 'afterCreateGroup';
+        const result = await sendTestEvent(endpoint, hook, now());
+        if (!result) throw args(`the ${endpoint.dialect} dialect has no callback for ${hook}`);
+        return result;
+      },
     }),
     route({
       path: '/callback/get_event',
