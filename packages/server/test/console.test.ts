@@ -472,6 +472,10 @@ describe.skipIf(!haveChromium)('console', () => {
     const [sent] = rx.requests('callbackAfterCreateGroupCommand');
     expect(new Webhook(rotated).verify(sent!.raw, sent!.headers as Record<string, string>)).toBeTruthy();
     await screenshot('16-endpoints');
+    // The configuration form with a second endpoint still fits the window.
+    await openFromNav('Configuration');
+    await page.locator('fieldset.object-list').waitFor();
+    await screenshot('17-config-two-endpoints');
     await admin('/callback/set_config', { config });
     expect(browserErrors).toEqual([]);
   });
