@@ -12,6 +12,8 @@ export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true },
   server: {
-    proxy: Object.fromEntries(['/auth', '/user', '/group', '/callback', '/openapi.json'].map((p) => [p, API])),
+    proxy: Object.fromEntries(
+      ['/auth', '/user', '/group', '/callback', '/stats', '/openapi.json'].map((p) => [p, API]),
+    ),
   },
 });

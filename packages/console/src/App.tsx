@@ -2,32 +2,44 @@
 
 import { useEffect, useState } from 'react';
 import { Login } from './pages/Login';
+import { OverviewPage } from './pages/OverviewPage';
 import { ConfigPage } from './pages/ConfigPage';
 import { EventsPage } from './pages/EventsPage';
+import { EndpointsPage } from './pages/EndpointsPage';
 import { EventPage } from './pages/EventPage';
 import { LivePage } from './pages/LivePage';
 import { GroupsPage } from './pages/GroupsPage';
+import { UsersPage } from './pages/UsersPage';
 import { ApiDocsPage } from './pages/ApiDocsPage';
 import { Link, useRoute } from './router';
 import { clearToken, getToken, onTokenChange } from './token';
 
 const NAV = [
+  { to: '/overview', label: 'Overview' },
+  { to: '/endpoints', label: 'Endpoints' },
   { to: '/events', label: 'Delivery log' },
   { to: '/live', label: 'Live' },
   { to: '/groups', label: 'Groups' },
+  { to: '/users', label: 'Users' },
   { to: '/config', label: 'Configuration' },
   { to: '/api', label: 'API' },
 ];
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   const [, section, id] = path.split('/');
-  switch (section || 'events') {
+  switch (section || 'overview') {
+    case 'overview':
+      return <OverviewPage />;
+    case 'endpoints':
+      return <EndpointsPage />;
     case 'config':
       return <ConfigPage />;
     case 'live':
       return <LivePage />;
     case 'groups':
-      return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} />;
+      return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} query={query} />;
+    case 'users':
+      return <UsersPage userID={id ? decodeURIComponent(id) : ''} query={query} />;
     case 'api':
       return <ApiDocsPage />;
     case 'events':
@@ -42,7 +54,7 @@ export function App() {
   useEffect(() => onTokenChange(() => setTokenState(getToken())), []);
   const { path, query } = useRoute();
   if (!token) return <Login />;
-  const section = path.split('/')[1] || 'events';
+  const section = path.split('/')[1] || 'overview';
   return (
     <div className="shell">
       <header className="top">

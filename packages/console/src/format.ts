@@ -19,3 +19,18 @@ export function fromLocalInput(value: string): number | undefined {
 export const ROLE_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(Role).map(([name, level]) => [level, name.toLowerCase()]),
 );
+
+/** OpenIM's platform IDs, as the token and online-status calls number them. */
+export const PLATFORM_NAMES: Record<number, string> = {
+  1: 'iOS',
+  2: 'Android',
+  3: 'Windows',
+  4: 'macOS',
+  5: 'Web',
+  6: 'mini program',
+  7: 'Linux',
+  8: 'Android pad',
+  9: 'iPad',
+  10: 'admin',
+  11: 'HarmonyOS',
+};

@@ -53,3 +53,55 @@ export const DeliveryEventDetail = view.object({
   attempts: view.array(DeliveryAttemptView),
 });
 export type DeliveryEventDetail = ViewType<typeof DeliveryEventDetail>;
+
+/** One bucket of /callback/get_delivery_stats: attempts that started in it. */
+export const DeliveryStatsBucket = view.object(
+  {
+    time: view.integer('Unix milliseconds the bucket starts at'),
+    successes: view.integer('attempts answered 2xx'),
+    failures: view.integer('attempts that failed (to be retried, or the last one of a dead event)'),
+  },
+  'DeliveryStatsBucket',
+);
+
+/** An endpoint's deliveries over the window and its health. */
+export const EndpointStats = view.object(
+  {
+    endpoint: view.string(),
+    configured: view.boolean('named in the callback configuration in force'),
+    buckets: view.array(DeliveryStatsBucket),
+    successes: view.integer(),
+    failures: view.integer(),
+    latencyMs: view.object({
+      p50: view.integer(),
+      p90: view.integer(),
+      p99: view.integer(),
+    }),
+    lastSuccessTime: view.integer('latest successful attempt in the window; 0 when none'),
+    lastFailureTime: view.integer('latest failed attempt in the window; 0 when none'),
+    pending: view.integer('events waiting for delivery now'),
+    dead: view.integer('events dead-lettered now'),
+  },
+  'EndpointStats',
+);
+export type EndpointStats = ViewType<typeof EndpointStats>;
+
+/** /callback/get_delivery_stats's data. */
+export const DeliveryStats = view.object({
+  from: view.integer(),
+  to: view.integer(),
+  bucketMs: view.integer(),
+  endpoints: view.array(EndpointStats),
+});
+export type DeliveryStats = ViewType<typeof DeliveryStats>;
+
+/** /callback/test_endpoint's data: a hook's example event sent to an endpoint, and how it was answered. */
+export const EndpointTestResult = view.object({
+  url: view.string('where it went'),
+  statusCode: view.integer('0 when no response arrived'),
+  durationMs: view.integer(),
+  answer: view.string('the response body, at most 4 KB'),
+  ok: view.boolean('delivered (after-hook), or answered allow or reject (before-hook)'),
+  verdict: view.string('how huddle reads the answer'),
+});
+export type EndpointTestResult = ViewType<typeof EndpointTestResult>;

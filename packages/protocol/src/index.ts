@@ -12,7 +12,10 @@ export {
   DeliveryEventDetail,
   DeliveryEventPage,
   DeliveryEventView,
+  DeliveryStats,
+  EndpointTestResult,
   type DeliveryStatus,
+  EndpointStats,
 } from './delivery-log.js';
 export * as view from './view.js';
 export type { ObjectView, View, ViewType } from './view.js';

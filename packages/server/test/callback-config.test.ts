@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../src/server-config.js';
 import {
+  callbackDocument,
   DEFAULT_DELIVERY_CONCURRENCY,
   DEFAULT_RETRY_SCHEDULE_MS,
   loadCallbackFile,
@@ -500,6 +501,17 @@ describe("huddle's own keys", () => {
     expect(config.ignoredKeys).not.toContain('signingSecret');
   });
 
+  it('takes paused (top level and per endpoint), and writes it back only when true', () => {
+    const config = parseText(
+      'url: http://x.example\npaused: true\nendpoints:\n  - name: audit\n    url: http://y.example\n    paused: false',
+    );
+    expect(config.endpoints.map((e) => e.paused)).toEqual([true, false]);
+    const doc = callbackDocument(config);
+    expect(doc.paused).toBe(true);
+    expect((doc.endpoints as Record<string, unknown>[])[0]).not.toHaveProperty('paused');
+    expect(parseText('url: http://x.example').endpoints[0]!.paused).toBe(false);
+  });
+
   it('accepts retrySchedule in seconds, and the other duration units', () => {
     expect(parseText('retrySchedule: [5, 300, 1800, 7200]').retrySchedule).toEqual([
       5_000, 300_000, 1_800_000, 7_200_000,
@@ -590,6 +602,7 @@ describe('a bad file names the key', () => {
     ['an unknown top-level key', { ...valid(), callbackUrl: 'http://x.example' }, 'callbackUrl'],
     ['an unknown top-level mapping', { ...valid(), afterQuitGroupp: { enable: true, retries: 3 } }, 'afterQuitGroupp'],
     ['url not a string', { ...valid(), url: 42 }, 'url'],
+    ['paused not a boolean', { ...valid(), paused: 'yes' }, 'paused'],
     ['url not http(s)', { ...valid(), url: 'ftp://biz.example.com/cb' }, 'url'],
     [
       'signingSecret without whsec_',

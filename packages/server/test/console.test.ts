@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, startServer, type TestServer } from './harness.js';
 import { startReceiver, writeWebhooksYaml, type Receiver } from './receiver.js';
@@ -17,6 +18,19 @@ import { eventually } from './wait.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'screenshots');
 const GROUP = 'hikers';
+/** Each page at 390 px, and what shows once it has loaded. */
+const PHONE_PAGES = [
+  ['/overview', 'table.endpoint-health tr[data-endpoint]'],
+  ['/events', 'tr[data-event]'],
+  [`/groups/${GROUP}`, 'table.members tbody tr'],
+  ['/groups', 'table.group-list tr[data-group]'],
+  ['/users', 'table.user-list tr[data-user]'],
+  ['/users/alice', 'ul.user-groups li'],
+  ['/endpoints', 'article.endpoint-card'],
+  ['/live', '.live-state'],
+  ['/config', 'table.hooks'],
+  ['/api', 'details.call'],
+] as const;
 
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) {
@@ -30,13 +44,70 @@ let browser: Browser;
 let page: Page;
 const shots: string[] = [];
 
+/** Checks the page fits its window, then screenshots it. */
 async function screenshot(name: string, target = page): Promise<void> {
+  await expectNoOverflow(target);
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await target.screenshot({ path: file, fullPage: true });
   shots.push(file);
 }
 
 const openFromNav = (name: string) => page.locator('nav').getByRole('link', { name, exact: true }).click();
+
+/** What the browser reported as an error: console.error, uncaught exceptions, failed requests. */
+const browserErrors: string[] = [];
+function watch(target: Page): Page {
+  target.on('console', (m) => {
+    if (m.type() === 'error') browserErrors.push(`${target.url()}: ${m.text()}`);
+  });
+  target.on('pageerror', (err) => browserErrors.push(`${target.url()}: ${err.message}`));
+  return target;
+}
+
+// What page.evaluate's functions see in the browser (this file is type-checked without the DOM library).
+type BrowserWindow = {
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number };
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
+  };
+};
+type BrowserElement = {
+  textContent: string | null;
+  width: number;
+  height: number;
+  querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+};
+
+/** The page is no wider than the window: wide content scrolls inside its own box, never the page. */
+async function expectNoOverflow(target = page): Promise<void> {
+  const { scroll, client } = await target.evaluate(() => {
+    const root = (globalThis as unknown as BrowserWindow).document.documentElement;
+    return { scroll: root.scrollWidth, client: root.clientWidth };
+  });
+  expect(scroll, `${target.url()} is ${scroll} px wide in a ${client} px window`).toBeLessThanOrEqual(client);
+}
+
+/** How many pixels of a chart's canvases are the given colour (#rrggbb): the points and lines drawn. */
+function pixelsOf(target: Page, chart: string, color: string): Promise<number> {
+  return target.evaluate(
+    ([title, hex]) => {
+      const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+      const figure = [...(globalThis as unknown as BrowserWindow).document.querySelectorAll('figure.chart')].find((f) =>
+        f.querySelector('figcaption')?.textContent?.startsWith(title),
+      );
+      let n = 0;
+      for (const canvas of figure?.querySelectorAll('canvas') ?? []) {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i] === want[0] && data[i + 1] === want[1] && data[i + 2] === want[2] && data[i + 3] === 255) n++;
+      }
+      return n;
+    },
+    [chart, color] as const,
+  );
+}
 const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
 
 describe.skipIf(!haveChromium)('console', () => {
@@ -58,6 +129,13 @@ describe.skipIf(!haveChromium)('console', () => {
       );
     await s.register('alice', 'bob', 'carol');
     await createGroup(s, { owner: 'alice', admins: ['bob'], members: ['carol'], groupID: GROUP, groupName: 'Hikers' });
+    await admin('/msg/send_msg', {
+      sendID: 'alice',
+      groupID: GROUP,
+      sessionType: 3,
+      contentType: 101,
+      content: { content: 'on the trail' },
+    });
     await eventually(
       async () =>
         (await admin('/callback/list_events', { status: 'dead', pagination: { pageNumber: 1, showNumber: 10 } }))
@@ -67,7 +145,7 @@ describe.skipIf(!haveChromium)('console', () => {
     );
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = watch(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
   });
 
   afterAll(async () => {
@@ -93,18 +171,38 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.fill('input[name=secret]', s.app.secret.secret);
     await page.click('button[type=submit]');
 
-    // The delivery log, filtered to dead events.
+    // The overview: the dead event's two failed attempts, charted and summed up as the API reports them.
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const row = page.locator('table.endpoint-health tr[data-endpoint=default]');
+    await row.waitFor();
+    const now = Date.now();
+    const stats = await admin('/callback/get_delivery_stats', { from: now - 3_600_000, to: now, bucketMs: 60_000 });
+    const fromApi = stats.endpoints.find((e: { endpoint: string }) => e.endpoint === 'default');
+    expect([fromApi.successes, fromApi.failures, fromApi.dead]).toEqual([0, 2, 1]);
+    await expect(row.locator('[data-col=attempts]').innerText()).resolves.toBe('2');
+    await expect(row.locator('[data-col=success]').innerText()).resolves.toBe('0 %');
+    await expect(row.innerText()).resolves.toContain('failing');
+    await expect(page.locator('[data-tile=dead]').innerText()).resolves.toBe('1');
+    // The attempts chart draws the default endpoint's points in its colour (the first of the palette).
+    expect(await pixelsOf(page, 'Attempts', '#2456c7')).toBeGreaterThan(0);
+    // Messages stored in the window (the one sent, group notifications), charted; who is online.
+    const activity = await admin('/stats/get_activity', { from: now - 3_600_000, to: now, bucketMs: 60_000 });
+    expect(activity.messages.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBeGreaterThan(0);
+    expect(await pixelsOf(page, 'Messages', '#2456c7')).toBeGreaterThan(0);
+    await expect(page.locator('[data-tile=users-online]').innerText()).resolves.toBe(String(activity.usersOnline));
+    await screenshot('02-overview');
+
+    // One click from the dead count to the dead events in the delivery log.
+    await page.locator('a.tile', { hasText: 'dead events' }).click();
     await page.getByRole('heading', { name: 'Delivery log' }).waitFor();
-    await page.selectOption('select[name=status]', 'dead');
-    await page.click('button:has-text("Filter")');
     await page.waitForURL(/status=dead/);
-    const row = page.locator('tr[data-event]');
-    await row.locator('.badge-dead').waitFor();
-    expect(await row.count()).toBe(1);
+    const eventRow = page.locator('tr[data-event]');
+    await eventRow.locator('.badge-dead').waitFor();
+    expect(await eventRow.count()).toBe(1);
     await screenshot('02-delivery-log');
 
     // The event: its attempts as they failed, then a replay that lands.
-    await row.locator('a').first().click();
+    await eventRow.locator('a').first().click();
     await page.locator('h1 .badge-dead').waitFor();
     expect(await page.locator('table.attempts tbody tr').count()).toBe(2);
     await expect(page.locator('table.attempts').innerText()).resolves.toContain('503');
@@ -189,12 +287,196 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.locator('details.call#afterCreateGroup td', { hasText: 'initMemberList[].roleLevel' }).waitFor();
     await screenshot('09-api');
 
-    // A phone-sized screen.
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    // A phone-sized screen: every page fits it.
+    const phone = watch(
+      await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }),
+    );
     await phone.addInitScript(`sessionStorage.setItem('huddle.console.token', ${JSON.stringify(s.adminToken)})`);
-    await phone.goto(`${base}/console/events`);
-    await phone.locator('tr[data-event]').first().waitFor();
-    await screenshot('10-phone-delivery-log', phone);
+    for (const [route, ready] of PHONE_PAGES) {
+      await phone.goto(`${base}/console${route}`);
+      await phone.locator(ready).first().waitFor();
+      await screenshot(`phone${route.replaceAll('/', '-')}`, phone);
+    }
     await phone.close();
+    expect(browserErrors).toEqual([]);
+  });
+  it('lists groups and users, searched and paged, and acts on them as the API then reports', {
+    timeout: 60_000,
+  }, async () => {
+    const now = () => Date.now();
+    await s.register('dave', 'erin', 'frank', 'gina', 'hank');
+    await admin('/user/user_register', {
+      users: Array.from({ length: 25 }, (_, i) => ({
+        userID: `walker${String(i + 1).padStart(2, '0')}`,
+        nickname: `Walker ${i + 1}`,
+      })),
+    });
+    const trail = await createGroup(s, {
+      owner: 'dave',
+      members: ['erin', 'frank'],
+      groupID: 'trail',
+      groupName: 'Trail crew',
+      needVerification: 1,
+    });
+    for (const applicant of ['gina', 'hank'])
+      await s.client.ok(
+        '/group/join_group',
+        { groupID: trail.groupID, reqMessage: `${applicant} wants in`, joinSource: 3 },
+        await s.tokenFor(applicant),
+      );
+    const memberOf = async (userID: string) =>
+      (await admin('/group/get_group_members_info', { groupID: 'trail', userIDs: [userID] })).members[0];
+    const trailInfo = async () => (await admin('/group/get_groups_info', { groupIDs: ['trail'] })).groupInfos[0];
+    page.on('dialog', (d) => void d.accept());
+
+    // The group list, searched by name.
+    await openFromNav('Groups');
+    await page.locator('table.group-list tr[data-group]').first().waitFor();
+    await page.fill('input[name=q]', 'trail');
+    await page.click('button:has-text("Search")');
+    await page.waitForURL(/groups\?q=trail/);
+    await page.locator('table.group-list tr[data-group=trail]').waitFor();
+    expect(await page.locator('table.group-list tr[data-group]').count()).toBe(1);
+    await screenshot('11-group-list');
+    await page.locator('tr[data-group=trail] a').click();
+
+    // Its settings and the two pending requests: approve one, refuse the other.
+    await page.locator('dl.group-settings').waitFor();
+    await expect(page.locator('dl.group-settings').innerText()).resolves.toContain('everyone needs approval');
+    await page.locator('tr[data-request=gina]').getByRole('button', { name: 'Approve' }).click();
+    await page.getByText("gina's request approved.").waitFor();
+    expect((await memberOf('gina'))?.roleLevel).toBe(20);
+    await page.locator('tr[data-request=hank]').getByRole('button', { name: 'Refuse' }).click();
+    await page.getByText("hank's request refused.").waitFor();
+    const hanks = await admin('/group/get_group_users_req_application_list', { groupID: 'trail', userIDs: ['hank'] });
+    expect(hanks.groupRequests[0].handleResult).toBe(-1);
+    expect(await memberOf('hank')).toBeUndefined();
+    await page.locator('tr[data-member=gina]').waitFor();
+    await screenshot('12-group-detail');
+
+    // Mute a member, kick another, hand the group over.
+    await page.locator('tr[data-member=erin]').getByRole('button', { name: 'Mute 1 h' }).click();
+    await page.locator('tr[data-member=erin]').getByRole('button', { name: 'Unmute' }).waitFor();
+    expect((await memberOf('erin')).muteEndTime).toBeGreaterThan(now());
+    await page.locator('tr[data-member=frank]').getByRole('button', { name: 'Kick' }).click();
+    await page.locator('tr[data-member=frank]').waitFor({ state: 'detached' });
+    expect(await memberOf('frank')).toBeUndefined();
+    await page.locator('tr[data-member=erin]').getByRole('button', { name: 'Make owner' }).click();
+    await page.locator('dd[data-field=owner]', { hasText: 'erin' }).waitFor();
+    expect((await trailInfo()).ownerUserID).toBe('erin');
+    expect((await memberOf('dave')).roleLevel).toBe(20);
+
+    // Mute the whole group, then dismiss it.
+    await page.getByRole('button', { name: 'Mute group' }).click();
+    await page.locator('dd[data-field=status]', { hasText: 'muted' }).waitFor();
+    expect((await trailInfo()).status).toBe(3);
+    await page.getByRole('button', { name: 'Dismiss group' }).click();
+    await page.getByText('Group dismissed.').waitFor();
+    expect((await trailInfo())?.status ?? 2).toBe(2);
+    const listed = await admin('/group/get_groups', {
+      groupName: 'Trail',
+      groupID: '',
+      pagination: { pageNumber: 1, showNumber: 10 },
+    });
+    expect(listed.total).toBe(0);
+
+    // Users: searched by userID, paged, then by nickname.
+    await openFromNav('Users');
+    await page.locator('table.user-list tr[data-user]').first().waitFor();
+    await page.fill('input[name=q]', 'WALKER');
+    await page.click('button:has-text("Search")');
+    await page.locator('.pager', { hasText: 'page 1 of 2 (25)' }).waitFor();
+    expect(await page.locator('table.user-list tr[data-user]').count()).toBe(20);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.pager', { hasText: 'page 2 of 2 (25)' }).waitFor();
+    await page.locator('table.user-list tr[data-user=walker25]').waitFor();
+    expect(await page.locator('table.user-list tr[data-user]').count()).toBe(5);
+    await screenshot('13-user-list');
+    await page.selectOption('select[name=by]', 'nickname');
+    await page.fill('input[name=q]', 'walker 7');
+    await page.click('button:has-text("Search")');
+    await page.waitForURL(/by=nickname/);
+    await page.locator('.pager', { hasText: '(1)' }).waitFor();
+    await page.locator('table.user-list tr[data-user=walker07]').waitFor();
+
+    // A user: their groups, and force logout on a platform ends that platform's token.
+    const erinWeb = await s.tokenFor('erin', 5);
+    const asErin = () => s.client.raw('/user/get_users_info', { userIDs: ['erin'] }, { token: erinWeb });
+    expect((await asErin()).body.errCode).toBe(0);
+    await page.goto(`${s.client.url}/console/users/erin`);
+    await page.locator('dl.facts').waitFor();
+    await page.selectOption('select[name=platformID]', '5');
+    await page.getByRole('form', { name: 'force logout' }).getByRole('button', { name: 'Force logout' }).click();
+    await page.getByText('erin logged out on Web.').waitFor();
+    expect((await asErin()).body.errCode).not.toBe(0);
+    await screenshot('14-user');
+    expect(browserErrors).toEqual([]);
+  });
+  it('pauses and resumes an endpoint, and reveals and rotates its signing secret', { timeout: 60_000 }, async () => {
+    const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    rx.answer('*', {});
+    const { config } = await admin('/callback/get_config', {});
+    await admin('/callback/set_config', {
+      config: {
+        ...config,
+        endpoints: [
+          { name: 'audit', url: rx.url, signingSecret: SECRET, hooks: { afterCreateGroup: { enable: true } } },
+        ],
+      },
+    });
+    const configNow = async () => (await admin('/callback/get_config', {})).config;
+    const eventOf = async (groupID: string, endpoint: string) =>
+      (
+        await admin('/callback/list_events', {
+          groupID,
+          endpoint,
+          pagination: { pageNumber: 1, showNumber: 1 },
+        })
+      ).events[0];
+
+    await openFromNav('Endpoints');
+    const card = (name: string) => page.locator(`article.endpoint-card[data-endpoint=${name}]`);
+    await card('audit').waitFor();
+    await expect(card('default').locator('[data-field=state]').innerText()).resolves.toBe('active');
+
+    // Paused: its events are kept and wait, while the other endpoint's go out; resumed: they go too.
+    await card('default').getByRole('button', { name: 'Pause' }).click();
+    await card('default').locator('[data-field=state]', { hasText: 'paused' }).waitFor();
+    expect((await configNow()).paused).toBe(true);
+    const held = await createGroup(s, { owner: 'alice', groupName: 'Held' });
+    await eventually(async () => (await eventOf(held.groupID, 'audit'))?.status === 'delivered', 10_000, 'audit');
+    expect(await eventOf(held.groupID, 'default')).toMatchObject({ status: 'pending', attempts: 0 });
+    await screenshot('15-endpoints-paused');
+    await card('default').getByRole('button', { name: 'Resume' }).click();
+    await card('default').locator('[data-field=state]', { hasText: 'active' }).waitFor();
+    expect((await configNow()).paused).toBeUndefined();
+    await eventually(async () => (await eventOf(held.groupID, 'default'))?.status === 'delivered', 10_000, 'resumed');
+
+    // The secret: masked, revealed on demand, rotated to a new valid one.
+    const secret = card('audit').locator('[data-field=secret]');
+    await expect(secret.innerText()).resolves.toBe(`whsec_••••••••${SECRET.slice(-4)}`);
+    await card('audit').getByRole('button', { name: 'Reveal secret' }).click();
+    await expect(secret.innerText()).resolves.toBe(SECRET);
+    await card('audit').getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('audit signs with a new secret from now on.').waitFor();
+    const rotated = (await configNow()).endpoints[0].signingSecret;
+    expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(rotated).not.toBe(SECRET);
+    await secret.filter({ hasText: rotated }).waitFor();
+
+    // A test event reaches the endpoint signed with the new secret, and its verdict shows.
+    rx.clear();
+    await card('audit').getByRole('button', { name: 'Send test event' }).click();
+    await card('audit').locator('[data-field=test-result]', { hasText: '200' }).waitFor();
+    await expect(card('audit').locator('[data-field=test-result]').innerText()).resolves.toContain('delivered');
+    const [sent] = rx.requests('callbackAfterCreateGroupCommand');
+    expect(new Webhook(rotated).verify(sent!.raw, sent!.headers as Record<string, string>)).toBeTruthy();
+    await screenshot('16-endpoints');
+    // The configuration form with a second endpoint still fits the window.
+    await openFromNav('Configuration');
+    await page.locator('fieldset.object-list').waitFor();
+    await screenshot('17-config-two-endpoints');
+    await admin('/callback/set_config', { config });
+    expect(browserErrors).toEqual([]);
   });
 });

@@ -247,11 +247,14 @@ interface Request {
   mutated: boolean;
 }
 
+const ADMIN_ONLY_EFFECTS = new Set(['/callback/set_config', '/callback/test_endpoint']);
+
 function build(st: Step, n: number): Request {
   const callers = [...USERS, 'imAdmin'];
   let who = st.caller >= USERS.length ? 'imAdmin' : callers[st.caller]!;
-  // An accepted set_config would switch the hooks off: only non-admins send it.
-  if (st.path === '/callback/set_config' && who === 'imAdmin') who = USERS[0]!;
+  // An accepted set_config would switch the hooks off, and a test event reaches the receiver outside
+  // the outbox (an extra delivery below): only non-admins send them.
+  if (ADMIN_ONLY_EFFECTS.has(st.path) && who === 'imAdmin') who = USERS[0]!;
   const body: Record<string, unknown> = REQUESTS[st.path]!(picker(st.picks));
   if (st.path === '/auth/parse_token') body.token = tokens.get(USERS[st.picks[0]! % USERS.length]!);
   const req: Request = {

@@ -86,6 +86,9 @@ step('auth', [], async () => {
       ex: '{"team":"blue"}',
     })),
   });
+  // userID and nickName narrow by substring in any case: MIA and OLIVIA, not imAdmin.
+  const found = await call('/user/get_users', { pagination: page(), userID: 'I', nickName: 'iA' });
+  expect([found.total, found.users.map((u: { userID: string }) => u.userID)]).toEqual([2, [MEMBER, OWNER]]);
   for (const u of [MEMBER, JOINER])
     tokens[u] = (await call('/auth/get_user_token', { userID: u, platformID: 5 })).token;
   await call('/auth/get_user_token', { userID: MEMBER, platformID: 1 });
@@ -201,6 +204,14 @@ step('delivery', ['groups'], async () => {
   const delivered = await eventually(first('delivered'), 8000, 'a delivered callback');
   expect((await call('/callback/list_events', { pagination: page() })).total).toBeGreaterThanOrEqual(2);
   expect((await call('/callback/get_event', { eventID: delivered.eventID })).attempts.length).toBeGreaterThan(0);
+  const to = Date.now() + 1000;
+  const stats = await call('/callback/get_delivery_stats', { from: to - 3_600_000, to, bucketMs: 600_000 });
+  const endpoint = stats.endpoints.find((e: { endpoint: string }) => e.endpoint === 'default');
+  expect(endpoint).toMatchObject({ configured: true, dead: 1 });
+  expect(endpoint.buckets).toHaveLength(6);
+  expect([endpoint.successes, endpoint.failures].every((n: number) => n > 0)).toBe(true);
+  const tested = await call('/callback/test_endpoint', { endpoint: 'default', hook: 'afterCreateGroup' });
+  expect(tested).toMatchObject({ statusCode: 200, ok: true, verdict: 'delivered' });
   expect(await call('/callback/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
   expect(await call('/callback/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
   // Nothing waits for a scheduled retry here: retry now has nothing to do.
@@ -231,6 +242,12 @@ step('messages', ['auth'], async () => {
     contentType: 101,
     content: text,
   });
+  // Both messages in the last minute's bucket; MEMBER is connected (the auth step).
+  const to = Date.now() + 1000;
+  const activity = await call('/stats/get_activity', { from: to - 600_000, to, bucketMs: 60_000 });
+  expect(activity.messages).toHaveLength(10);
+  expect(activity.messages.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBeGreaterThanOrEqual(2);
+  expect([activity.usersOnline, activity.connectionsOnline]).toEqual([1, 1]);
   await call('/msg/newest_seq', { userID: JOINER }, tokens[JOINER]!);
   await call(
     '/msg/pull_msg_by_seq',

@@ -34,6 +34,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/auth/force_logout': (p) => ({ userID: p.user(), platformID: oneOf(p, [1, 2]) }),
   '/user/user_register': (p) => ({ users: [{ userID: p.fresh('ur'), nickname: 'n' }] }),
   '/user/get_users_info': (p) => ({ userIDs: p.users(3) }),
+  '/user/get_users': (p) => ({ pagination: pagination(p), userID: oneOf(p, ['', 'a']), nickName: oneOf(p, ['', 'n']) }),
   '/user/get_users_online_status': (p) => ({ userIDs: p.users(3) }),
   '/user/update_user_info_ex': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, ex: 'e' } }),
   '/user/update_user_info': (p) => ({
@@ -161,6 +162,12 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/callback/set_config': () => ({ config: { url: '' } }),
   '/callback/list_events': (p) => ({ pagination: pagination(p) }),
   '/callback/get_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/test_endpoint': () => ({ endpoint: 'default', hook: 'afterCreateGroup' }),
+  '/stats/get_activity': (p) => ({ from: Date.now() - 3_600_000 * (1 + p.int(24)), bucketMs: 300_000 }),
+  '/callback/get_delivery_stats': (p) => ({
+    from: Date.now() - 3_600_000 * (1 + p.int(24)),
+    bucketMs: 300_000 * (1 + p.int(12)),
+  }),
   '/callback/replay_event': (p) => ({ eventID: p.eventID() }),
   '/callback/replay_dead': (p) => ({ groupID: p.group() }),
   '/callback/retry_event': (p) => ({ eventID: p.eventID() }),

@@ -35,6 +35,8 @@ export interface EndpointConfig {
   token: string;
   /** `whsec_…`: when set, every request carries a Standard Webhooks `webhook-signature`. */
   signingSecret: string | undefined;
+  /** Paused by an operator: sends nothing, as without a URL; its after-events wait until resumed. */
+  paused: boolean;
   hooks: Record<CallbackKey, CallbackSettings>;
 }
 
@@ -51,8 +53,11 @@ export interface CallbackConfig {
   ignoredEnabledKeys: string[];
 }
 
-/** An endpoint sends something only when its URL is set. */
-export const isActive = (endpoint: EndpointConfig): boolean => endpoint.url !== '';
+/** An endpoint with a URL records its after-events, paused or not (paused ones wait). */
+export const hasUrl = (endpoint: EndpointConfig): boolean => endpoint.url !== '';
+
+/** An endpoint sends something only when its URL is set and it is not paused. */
+export const isActive = (endpoint: EndpointConfig): boolean => hasUrl(endpoint) && !endpoint.paused;
 
 /** Endpoints that send something. */
 export const activeEndpoints = (config: CallbackConfig): EndpointConfig[] => config.endpoints.filter(isActive);
@@ -104,7 +109,16 @@ function defaultHooks(dialect: Dialect): Record<CallbackKey, CallbackSettings> {
 }
 
 function newEndpoint(name: string, dialect: Dialect): EndpointConfig {
-  return { name, url: '', dialect, sdkAppId: '', token: '', signingSecret: undefined, hooks: defaultHooks(dialect) };
+  return {
+    name,
+    url: '',
+    dialect,
+    sdkAppId: '',
+    token: '',
+    signingSecret: undefined,
+    paused: false,
+    hooks: defaultHooks(dialect),
+  };
 }
 
 export function defaultCallbackConfig(): CallbackConfig {
@@ -288,6 +302,7 @@ function readEndpoint(
     if (field === 'name' || field === 'dialect') continue;
     if (field === 'url') endpoint.url = url(v, path);
     else if (field === 'signingSecret') endpoint.signingSecret = signingSecret(v, path);
+    else if (field === 'paused') endpoint.paused = v == null ? false : bool(v, path);
     else if (field === 'sdkAppId') {
       const id = typeof v === 'number' ? String(v) : v;
       if (typeof id !== 'string' || !/^\d{1,20}$/.test(id))
@@ -324,7 +339,8 @@ function checkEndpoints(endpoints: EndpointConfig[], listKey: (i: number) => str
   });
   for (const key of CALLBACK_KEYS) {
     if (CALLBACKS[key].phase !== 'before') continue;
-    const on = endpoints.filter((e) => isActive(e) && e.hooks[key].enable);
+    // Paused ones count: resuming must not make a configuration invalid.
+    const on = endpoints.filter((e) => hasUrl(e) && e.hooks[key].enable);
     if (on.length > 1) {
       throw new CallbackConfigError(
         key,
@@ -376,6 +392,7 @@ export function parseCallbackConfig(doc: unknown): CallbackConfig {
   for (const [key, value] of Object.entries(doc)) {
     if (key === 'url') shorthand.url = url(value, key);
     else if (key === 'signingSecret') shorthand.signingSecret = signingSecret(value, key);
+    else if (key === 'paused') shorthand.paused = value == null ? false : bool(value, key);
     else if (key === 'retrySchedule') {
       if (!Array.isArray(value) || value.length > 50)
         throw new CallbackConfigError(key, 'expected a list of at most 50 delays, such as [5s, 5m, 30m, 2h]');
@@ -446,6 +463,7 @@ export function callbackDocument(config: CallbackConfig): Record<string, unknown
   const doc: Record<string, unknown> = {
     url: shorthand!.url,
     ...(shorthand!.signingSecret ? { signingSecret: shorthand!.signingSecret } : {}),
+    ...(shorthand!.paused ? { paused: true } : {}),
     retrySchedule: config.retrySchedule.map((ms) => ms / 1000),
     deliveryConcurrency: config.deliveryConcurrency,
     ...hooksDocument(shorthand!),
@@ -458,6 +476,7 @@ export function callbackDocument(config: CallbackConfig): Record<string, unknown
       ...(e.dialect === 'tencent' ? { sdkAppId: e.sdkAppId } : {}),
       ...(e.token ? { token: e.token } : {}),
       ...(e.signingSecret ? { signingSecret: e.signingSecret } : {}),
+      ...(e.paused ? { paused: true } : {}),
       hooks: hooksDocument(e),
     }));
   }

@@ -19,7 +19,7 @@ import type { CallbackPort, GroupFacts, OpContext, Outbox } from '../domain/cont
 import { sortableIDs } from '../domain/ids.js';
 import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
-import { activeEndpoints, type EndpointConfig, type CallbackSettings } from './config-file.js';
+import { hasUrl, isActive, type EndpointConfig, type CallbackSettings } from './config-file.js';
 import { beforeVerdict, dialectOf } from './dialect-adapters.js';
 import type { CallbackSender } from './send.js';
 import type { LiveCallbackConfig } from './live-config.js';
@@ -41,6 +41,30 @@ export function newEventID(now: number): string {
   return `evt_${nextEventDigits(now)}`;
 }
 
+/**
+ * One callback request of `event` to `endpoint`, as huddle sends it (the dialect's body, URL,
+ * headers, signature); undefined when the dialect has no callback for the hook.
+ */
+export async function oneRequest(
+  endpoint: EndpointConfig,
+  hook: CallbackDefinition,
+  event: object,
+  tencent: () => TencentContext,
+  meta: { operationID: string; clientIP: string; optPlatform: string },
+  now: number,
+) {
+  const dialect = dialectOf(endpoint);
+  const [first] = await dialect.bodies(hook, [event as { groupID: string }], tencent);
+  if (!first) return undefined;
+  const payload = JSON.stringify(first.body);
+  const request = dialect.request(
+    endpoint,
+    { id: newEventID(now), command: dialect.command(hook), payload, ...meta },
+    now,
+  );
+  return { dialect, payload, request };
+}
+
 /** Tencent bodies report who acted, when, and the groups' type and name (as the operation passes them). */
 function tencentContext(ctx: OpContext, groups: readonly GroupFacts[], now: number): TencentContext {
   const facts = new Map(groups.map((g) => [g.groupID, g]));
@@ -59,12 +83,14 @@ export class CallbackDispatcher implements CallbackPort {
   ) {}
 
   /**
-   * Active endpoints that enable the hook (at most one for a before-hook: the configuration checks
-   * it), and, for a message hook given its event, whose filters let the message through.
+   * Endpoints that enable the hook (at most one for a before-hook: the configuration checks it),
+   * and, for a message hook given its event, whose filters let the message through. A paused
+   * endpoint is not asked before a change, but its after-events are recorded: they wait for resume.
    */
   private endpointsFor(key: keyof Callbacks, event?: object): EndpointConfig[] {
-    return activeEndpoints(this.settings.config).filter(
-      (e) => e.hooks[key].enable && (event === undefined || passes(CALLBACKS[key], e.hooks[key], event)),
+    const eligible = CALLBACKS[key].phase === 'before' ? isActive : hasUrl;
+    return this.settings.config.endpoints.filter(
+      (e) => eligible(e) && e.hooks[key].enable && (event === undefined || passes(CALLBACKS[key], e.hooks[key], event)),
     );
   }
 
@@ -88,22 +114,16 @@ export class CallbackDispatcher implements CallbackPort {
     const hook: CallbackDefinition = CALLBACKS[key];
     const settings = endpoint.hooks[key];
     const now = this.now();
-    const dialect = dialectOf(endpoint);
-    const [first] = await dialect.bodies(hook, [event], () => tencentContext(ctx, groups, now));
-    if (!first) return undefined;
-    const payload = JSON.stringify(first.body);
-    const request = dialect.request(
+    const built = await oneRequest(
       endpoint,
-      {
-        id: newEventID(now),
-        command: dialect.command(hook),
-        operationID: ctx.operationID,
-        payload,
-        clientIP: ctx.clientIP,
-        optPlatform: platformOf(ctx),
-      },
+      hook,
+      event,
+      () => tencentContext(ctx, groups, now),
+      { operationID: ctx.operationID, clientIP: ctx.clientIP, optPlatform: platformOf(ctx) },
       now,
     );
+    if (!built) return undefined;
+    const { dialect, payload, request } = built;
     const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
     const verdict = beforeVerdict(dialect, hook, res);
     this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });

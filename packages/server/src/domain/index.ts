@@ -1,6 +1,8 @@
+import { activityService } from './activity.js';
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
 import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
+import { deliveryStatsService } from './delivery-stats.js';
 import { conversationService } from './conversations.js';
 import { friendService } from './friends.js';
 import { groupOverviewService } from './group-overview.js';
@@ -21,6 +23,8 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps) 
     members: memberService(deps),
     applications: applicationService(deps),
     deliveries: deliveryLogService(deps),
+    deliveryStats: deliveryStatsService(deps),
+    activity: activityService(deps),
     messages: messageService(deps),
     recipients: recipientService(deps),
     conversations: conversationService(deps),

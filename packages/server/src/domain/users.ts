@@ -3,7 +3,7 @@
 
 import type { UserInfoChange, UserInfoExChange, UserRegisterEvent } from '@huddle/protocol';
 import { ApiError, args, noPermission, notFound } from '../errors.js';
-import type { UserRecord } from '../storage/records.js';
+import type { Page, UserRecord } from '../storage/records.js';
 import type { Repos, UserPatch } from '../storage/store.js';
 import { ask } from './callbacks.js';
 import { runOperation } from './operation.js';
@@ -122,6 +122,16 @@ export function userService({ store, now, hooks }: DomainDeps) {
         if (store.isUniqueViolation(err)) throw new ApiError('RegisteredAlreadyError', 'already registered');
         throw err;
       });
+    },
+
+    /** get_users: every user, or those matching, a page at a time (app admins only). */
+    async searchUsers(ctx: OpContext, input: { userID: string; nickName: string; pagination: Page }) {
+      if (!ctx.caller.isAppAdmin) throw noPermission('only app admins may list users');
+      const found = await store.repos.users.search(
+        { userID: input.userID, nickname: input.nickName },
+        input.pagination,
+      );
+      return { total: found.total, users: found.items.map(userInfo) };
     },
 
     async getUsersInfo(_ctx: OpContext, userIDs: string[]) {

@@ -40,6 +40,7 @@ export const ParsedToken = view.object({
 });
 
 export const UsersInfo = view.object({ usersInfo: view.array(UserInfo) });
+export const UserPage = view.paged('users', UserInfo);
 
 /** OpenIM's GetUsersOnlineStatusResp_SuccessResult list: every user asked for, in order. */
 export const UsersOnlineStatus = view.array(
@@ -117,3 +118,18 @@ export const FriendPage = view.object({ total: view.integer(), friendsInfo: alwa
 export const DesignatedFriends = view.object({ friendsInfo: alwaysEmpty });
 
 export const BlackPage = view.object({ total: view.integer(), blacks: alwaysEmpty });
+
+/** /stats/get_activity's data. */
+export const Activity = view.object({
+  from: view.integer(),
+  to: view.integer(),
+  bucketMs: view.integer(),
+  usersOnline: view.integer('users with a connection to a live instance now'),
+  connectionsOnline: view.integer(),
+  messages: view.array(
+    view.object({
+      time: view.integer('Unix milliseconds the bucket starts at'),
+      count: view.integer('messages stored'),
+    }),
+  ),
+});

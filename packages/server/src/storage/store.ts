@@ -32,6 +32,11 @@ export interface UserRepo {
   /** The users that exist among `userIDs`, in no particular order. */
   find(userIDs: readonly string[]): Promise<UserRecord[]>;
   update(userID: string, patch: UserPatch): Promise<void>;
+  /**
+   * Users whose userID contains `userID` and whose nickname contains `nickname` (case-insensitive;
+   * "" matches all), in userID order.
+   */
+  search(query: { userID: string; nickname: string }, page: Page): Promise<Paged<UserRecord>>;
 }
 
 export interface TokenRepo {
@@ -177,6 +182,43 @@ export interface EventRepo {
    * their attempts; returns how many events. Pending events are never deleted.
    */
   prune(finishedBefore: number, limit: number): Promise<number>;
+}
+
+/** Attempts of one endpoint that started in one bucket of a window. */
+export interface AttemptBucket {
+  endpoint: string;
+  /** 0 for the bucket starting at the window's start, 1 for the next, … */
+  bucket: number;
+  successes: number;
+  failures: number;
+  /** When the latest successful / failed attempt of the bucket started; 0 when none. */
+  lastSuccessAt: number;
+  lastFailureAt: number;
+}
+
+/** The delivery log summed up for the console's overview. */
+export interface DeliveryStatsRepo {
+  /** Attempts started in [from, to), per endpoint and bucket of `bucketMs`; empty buckets are left out. */
+  attemptsOverTime(from: number, to: number, bucketMs: number): Promise<AttemptBucket[]>;
+  /**
+   * Attempts started in [from, to) per endpoint, counted by duration: counts[i] holds those within
+   * bounds[i] ms (and above bounds[i-1]), the last count those above every bound.
+   */
+  latencyHistogram(
+    from: number,
+    to: number,
+    bounds: readonly number[],
+  ): Promise<{ endpoint: string; counts: number[] }[]>;
+  /** Pending and dead events per endpoint (endpoints with neither are left out). */
+  backlog(): Promise<{ endpoint: string; pending: number; dead: number }[]>;
+}
+
+/** The chat side summed up for the console's overview. */
+export interface ActivityRepo {
+  /** Users and connections held by instances stamped at or after `liveSince`. */
+  online(liveSince: number): Promise<{ users: number; connections: number }>;
+  /** Messages stored with a send time in [from, to), per bucket of `bucketMs` (empty buckets left out). */
+  messagesOverTime(from: number, to: number, bucketMs: number): Promise<{ bucket: number; count: number }[]>;
 }
 
 export interface SettingRepo {
@@ -325,6 +367,8 @@ export interface Repos {
   members: MemberRepo;
   requests: RequestRepo;
   events: EventRepo;
+  deliveryStats: DeliveryStatsRepo;
+  activity: ActivityRepo;
   settings: SettingRepo;
   rateBuckets: RateBucketRepo;
   secretFailures: SecretFailureRepo;

@@ -6,8 +6,9 @@ import {
   DELIVERY_STATUSES,
   DeliveryEventDetail,
   DeliveryEventPage,
+  DeliveryStats,
+  EndpointTestResult,
   CALLBACK_KEYS,
-  int64,
   LIMITS,
   obj,
   pagination,
@@ -20,8 +21,10 @@ import { requireCallbackAdmin } from '../../domain/delivery-log.js';
 import type { Services } from '../../domain/index.js';
 import { args } from '../../errors.js';
 import { CallbackConfigError } from '../../callbacks/config-file.js';
+import { sendTestEvent } from '../../callbacks/test-event.js';
 import type { LiveCallbackConfig } from '../../callbacks/live-config.js';
 import { route } from '../route.js';
+import { optMillis, windowFields, windowOf } from './window.js';
 
 export interface CallbackAdminDeps {
   settings: LiveCallbackConfig;
@@ -45,16 +48,6 @@ function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined>
     }),
   };
 }
-
-/** Optional milliseconds since the epoch; missing or null means "unbounded". */
-const optMillis = (): Schema<number | undefined> => ({
-  parse: (value, path) => (value == null ? undefined : int64({ min: 0 }).parse(value, path)),
-  jsonSchema: () => ({
-    ...int64({ min: 0 }).jsonSchema(),
-    type: ['integer', 'null'],
-    description: 'Unix milliseconds; missing or null: unbounded',
-  }),
-});
 
 /** The configuration document: a JSON object, validated by the same parser as the YAML file. */
 const configDocument = (): Schema<Record<string, unknown>> => ({
@@ -94,7 +87,7 @@ const eventFilter = {
   to: optMillis(),
 };
 
-export const callbackRoutes = ({ deliveries }: Services, { settings, now }: CallbackAdminDeps) => {
+export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settings, now }: CallbackAdminDeps) => {
   const configView = () => ({ config: settings.document(), source: settings.source, changedAt: settings.changedAt });
 
   return [
@@ -127,6 +120,32 @@ export const callbackRoutes = ({ deliveries }: Services, { settings, now }: Call
       body: obj({ ...eventFilter, status: optOneOf(DELIVERY_STATUSES), pagination: pagination() }),
       response: DeliveryEventPage,
       handle: (ctx, body) => deliveries.list(ctx, body, body.pagination),
+    }),
+    route({
+      path: '/callback/get_delivery_stats',
+      body: obj(windowFields()),
+      response: DeliveryStats,
+      handle: (ctx, body) =>
+        deliveryStats.get(
+          ctx,
+          windowOf(body, now),
+          settings.config.endpoints.map((e) => e.name),
+        ),
+    }),
+    route({
+      path: '/callback/test_endpoint',
+      body: obj({ endpoint: str({ max: 64, required: true }), hook: optOneOf(CALLBACK_KEYS) }),
+      response: EndpointTestResult,
+      handle: async (ctx, body) => {
+        requireCallbackAdmin(ctx.caller);
+        const endpoint = settings.config.endpoints.find((e) => e.name === body.endpoint);
+        if (!endpoint) throw args(`no endpoint "${body.endpoint}" in the configuration`);
+        if (!endpoint.url) throw args(`endpoint "${body.endpoint}" has no url`);
+        const hook = body.hook ?? 'afterCreateGroup';
+        const result = await sendTestEvent(endpoint, hook, now());
+        if (!result) throw args(`the ${endpoint.dialect} dialect has no callback for ${hook}`);
+        return result;
+      },
     }),
     route({
       path: '/callback/get_event',

@@ -1,8 +1,8 @@
 import type { Services } from '../../domain/index.js';
 import { USER_ID_PATTERN } from '../../domain/users.js';
-import { NO_DATA, UsersInfo, UsersOnlineStatus } from '../responses.js';
+import { NO_DATA, UserPage, UsersInfo, UsersOnlineStatus } from '../responses.js';
 import { route } from '../route.js';
-import { arr, idList, int, LIMITS, obj, optInt, optStr, str } from '@huddle/protocol';
+import { arr, idList, int, LIMITS, obj, optInt, optStr, pagination, str } from '@huddle/protocol';
 
 const newUser = obj({
   userID: str({
@@ -31,6 +31,17 @@ export const userRoutes = ({ users, presence }: Services) => [
     body: obj({ userIDs: idList({ nonEmpty: true }) }),
     response: UsersInfo,
     handle: (ctx, body) => users.getUsersInfo(ctx, body.userIDs),
+  }),
+  // OpenIM's admin listing; userID and nickName narrow it to those containing them (any case).
+  route({
+    path: '/user/get_users',
+    body: obj({
+      pagination: pagination(),
+      userID: str({ max: LIMITS.id }),
+      nickName: str({ max: LIMITS.nickname }),
+    }),
+    response: UserPage,
+    handle: (ctx, body) => users.searchUsers(ctx, body),
   }),
   route({
     path: '/user/update_user_info_ex',

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../store.js';
 import { retryTransient } from '../tx-retry.js';
 import { conversationRepo } from './conversations.js';
+import { activityRepo } from './activity.js';
+import { deliveryStatsRepo } from './delivery-stats.js';
 import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
 import { memberRepo } from './members.js';
@@ -30,6 +32,8 @@ export function makeRepos(
     members: memberRepo(db),
     requests: requestRepo(db),
     events: eventRepo(db, caps),
+    deliveryStats: deliveryStatsRepo(db),
+    activity: activityRepo(db),
     settings: settingRepo(db),
     rateBuckets: rateBucketRepo(db),
     secretFailures: secretFailureRepo(db),
