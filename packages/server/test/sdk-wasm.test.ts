@@ -9,8 +9,9 @@
 //
 // Three pages start once (each loads the 35 MB wasm: a few seconds on an idle machine, 15 s on a
 // loaded one) and carry the scenario from step to step, so the steps run in order and build on each
-// other. SQLite only: the SDK sees the same REST answers and gateway on either engine, and two engines
-// would double the browser time.
+// other. The scenario runs on SQLite (the SDK sees the same REST answers and gateway on either
+// engine, and two engines would double the browser time); the last block, on PostgreSQL, has two
+// users logged in to two instances chat across them.
 // Without Chromium the suite is skipped with a message (a failure under CI).
 
 import fs from 'node:fs';
@@ -334,5 +335,46 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
     const tail = ['see you at the trailhead', 'the trail is open again', 'on my way'];
     expect((await history(bob, conv)).slice(-3)).toEqual(tail);
     expect((await history(alice, conv)).slice(-3)).toEqual(tail);
+  });
+});
+
+// The same SDK with its users on two instances sharing one PostgreSQL database: each page logs in to
+// its own instance (gateway and REST), and texts cross between them live, in a group and one to one.
+describe.skipIf(!haveChromium || TEST_ENGINE !== 'postgres')('the OpenIM wasm SDK on two instances', () => {
+  let one: TestServer;
+  let two: TestServer;
+  let pages: WasmBrowser;
+
+  beforeAll(async () => {
+    one = await startServer();
+    two = await startServer({ database: one.database });
+    await one.register('ann', 'ben');
+    await createGroup(one, { owner: 'ann', members: ['ben'], groupID: 'duo', groupName: 'Duo' });
+    pages = await startWasmBrowser();
+  });
+
+  afterEach(() => {
+    expect(pages?.takeProblems() ?? []).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await pages?.close();
+    await two?.close();
+    await one?.close();
+  });
+
+  it('chats live between users logged in to different instances', async () => {
+    const ann = await pages.open('ann');
+    await ann.login({ token: await one.tokenFor('ann'), wsAddr: one.wsUrl, apiAddr: one.client.url });
+    const ben = await pages.open('ben');
+    await ben.login({ token: await one.tokenFor('ben'), wsAddr: two.wsUrl, apiAddr: two.client.url });
+
+    const sinceBen = ben.mark();
+    await sendText(ann, { groupID: 'duo' }, 'across the instances');
+    expect((await received(ben, 'across the instances', sinceBen)).sendID).toBe('ann');
+
+    const sinceAnn = ann.mark();
+    await sendText(ben, { recvID: 'ann' }, 'and back, one to one');
+    expect((await received(ann, 'and back, one to one', sinceAnn)).sendID).toBe('ben');
   });
 });
