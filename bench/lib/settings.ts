@@ -55,3 +55,5 @@ export const GW_PACED = Math.round(envNumber('BENCH_GW_PACED', 10_000, 100, 1_00
 export const GW_IDLE = Math.round(envNumber('BENCH_GW_IDLE', 5000, 100, 100_000));
 /** Deliveries/s of gatewaypg's paced run (the extra hop): below what huddle on PostgreSQL sustains here, so that it measures the hop, not a queue. */
 export const GW_PG_PACED = Math.round(envNumber('BENCH_GW_PG_PACED', 1000, 100, 1_000_000));
+/** gatewaypg: a NATS server the instances share pushes over (HUDDLE_NATS_URL) instead of LISTEN/NOTIFY. */
+export const GW_PG_NATS = process.env.BENCH_GW_PG_NATS ?? '';

@@ -14,7 +14,7 @@ import { type Huddle, startHuddle, stopHuddle } from '../lib/huddle.js';
 import { LoadClients } from '../lib/load-clients.js';
 import { withBenchDatabase } from '../lib/postgres.js';
 import { defineScenario } from '../lib/scenario.js';
-import { GW_PG_PACED, GW_PROCESSES, PG_ADMIN_URL_SHOWN } from '../lib/settings.js';
+import { GW_PG_NATS, GW_PG_PACED, GW_PROCESSES, PG_ADMIN_URL_SHOWN } from '../lib/settings.js';
 
 export interface GatewayPgResult {
   /** bare, one instance, two instances (closed loop), two instances paced. */
@@ -41,7 +41,11 @@ export const gatewaypg = defineScenario({
       try {
         for (const [i, port] of ports.entries())
           started.push(
-            await startHuddle(`huddle-gwpg-${i}`, { HUDDLE_GATEWAY_PORT: String(port) }, { database: db.url, secret }),
+            await startHuddle(
+              `huddle-gwpg-${i}`,
+              { HUDDLE_GATEWAY_PORT: String(port), ...(GW_PG_NATS ? { HUDDLE_NATS_URL: GW_PG_NATS } : {}) },
+              { database: db.url, secret },
+            ),
           );
         const u = await setupGatewayUsers(started[0]!, 'gp', GATEWAY_GROUPS * GROUP_SIZE);
         await bare.setGroups(Object.fromEntries([...u.groups, u.large].map((g) => [g.groupID, g.members])));
