@@ -6,10 +6,9 @@
 // 26,000/s flat out, against 36 ms and about 1,800/s for NOTIFY (one at a time on the listening
 // connection) on the same machine.
 
-import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import type { Logger } from 'pino';
-import type { MessageChannel, SignalChannel, Signals } from '../cluster-signals.js';
+import { BusSignals, type MessageChannel, type SignalChannel, type Signals } from '../cluster-signals.js';
 import { ConfigError } from '../server-config.js';
 
 const SUBJECTS: Record<SignalChannel | MessageChannel, string> = {
@@ -22,32 +21,15 @@ const SUBJECTS: Record<SignalChannel | MessageChannel, string> = {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export class NatsSignals implements Signals {
-  readonly id = randomBytes(6).toString('hex');
+export class NatsSignals extends BusSignals implements Signals {
   private nc: NatsConnection | undefined;
   private readonly subscriptions: Subscription[] = [];
-  private readonly listeners: Record<SignalChannel, (() => void)[]> = { events: [], settings: [] };
-  private readonly messageListeners: Record<MessageChannel, ((payload: string) => void)[]> = {
-    attempts: [],
-    gateway: [],
-  };
-  private readonly reconnectListeners: (() => void)[] = [];
 
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
-  ) {}
-
-  on(channel: SignalChannel, listener: () => void): void {
-    this.listeners[channel].push(listener);
-  }
-
-  onReconnect(listener: () => void): void {
-    this.reconnectListeners.push(listener);
-  }
-
-  onMessage(channel: MessageChannel, listener: (payload: string) => void): void {
-    this.messageListeners[channel].push(listener);
+  ) {
+    super();
   }
 
   publish(channel: SignalChannel): void {
@@ -55,7 +37,7 @@ export class NatsSignals implements Signals {
   }
 
   send(channel: MessageChannel, payload: string): void {
-    this.nc?.publish(SUBJECTS[channel], encoder.encode(`${this.id} ${payload}`));
+    this.nc?.publish(SUBJECTS[channel], encoder.encode(this.messagePayload(payload)));
   }
 
   /** Connects (the client reconnects by itself for as long as the instance runs). */
@@ -76,21 +58,13 @@ export class NatsSignals implements Signals {
     for (const channel of ['events', 'settings'] as const)
       this.subscriptions.push(
         nc.subscribe(SUBJECTS[channel], {
-          callback: (_err, msg) => {
-            if (decoder.decode(msg.data) === this.id) return;
-            for (const l of this.listeners[channel]) l();
-          },
+          callback: (_err, msg) => this.receivedSignal(channel, decoder.decode(msg.data)),
         }),
       );
     for (const channel of ['attempts', 'gateway'] as const)
       this.subscriptions.push(
         nc.subscribe(SUBJECTS[channel], {
-          callback: (_err, msg) => {
-            const payload = decoder.decode(msg.data);
-            const space = payload.indexOf(' ');
-            if (space < 0 || payload.slice(0, space) === this.id) return;
-            for (const l of this.messageListeners[channel]) l(payload.slice(space + 1));
-          },
+          callback: (_err, msg) => this.receivedMessage(channel, decoder.decode(msg.data)),
         }),
       );
     void (async () => {
@@ -99,7 +73,7 @@ export class NatsSignals implements Signals {
           this.logger.warn({ server: String(s.data) }, 'lost the connection to NATS; reconnecting');
         if (s.type === 'reconnect') {
           this.logger.info('signals between instances restored (NATS)');
-          for (const l of this.reconnectListeners) l();
+          this.reconnected();
         }
       }
     })();

@@ -10,10 +10,9 @@
 // - Messages (send/onMessage) go out uncoalesced, as "<sender ID> <payload>", on channels of their own.
 // - A lost connection is re-established with backoff; listeners of onReconnect then catch up.
 
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { MessageChannel, SignalChannel, Signals } from '../../cluster-signals.js';
+import { BusSignals, type MessageChannel, type SignalChannel, type Signals } from '../../cluster-signals.js';
 
 const CHANNELS: Record<SignalChannel, string> = { events: 'huddle_events', settings: 'huddle_settings' };
 const BY_NAME = new Map(Object.entries(CHANNELS).map(([k, v]) => [v, k as SignalChannel]));
@@ -22,8 +21,7 @@ const MESSAGE_BY_NAME = new Map(Object.entries(MESSAGE_CHANNELS).map(([k, v]) =>
 export const PUBLISH_INTERVAL_MS = 10;
 const MAX_BACKOFF_MS = 5000;
 
-export class PostgresSignals implements Signals {
-  readonly id = randomBytes(6).toString('hex');
+export class PostgresSignals extends BusSignals implements Signals {
   private client: pg.Client | undefined;
   private closed = false;
   private connecting: Promise<void> | undefined;
@@ -31,12 +29,6 @@ export class PostgresSignals implements Signals {
   private sending: Promise<void> = Promise.resolve();
   private backoffMs = 100;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly listeners: Record<SignalChannel, (() => void)[]> = { events: [], settings: [] };
-  private readonly reconnectListeners: (() => void)[] = [];
-  private readonly messageListeners: Record<MessageChannel, ((payload: string) => void)[]> = {
-    attempts: [],
-    gateway: [],
-  };
   private readonly lastSent: Record<SignalChannel, number> = { events: 0, settings: 0 };
   private readonly trailing: Partial<Record<SignalChannel, NodeJS.Timeout>> = {};
   private everConnected = false;
@@ -44,24 +36,14 @@ export class PostgresSignals implements Signals {
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
-  ) {}
-
-  on(channel: SignalChannel, listener: () => void): void {
-    this.listeners[channel].push(listener);
-  }
-
-  onReconnect(listener: () => void): void {
-    this.reconnectListeners.push(listener);
-  }
-
-  onMessage(channel: MessageChannel, listener: (payload: string) => void): void {
-    this.messageListeners[channel].push(listener);
+  ) {
+    super();
   }
 
   send(channel: MessageChannel, payload: string): void {
     const client = this.client;
     if (this.closed || !client) return;
-    this.enqueue(client, [MESSAGE_CHANNELS[channel], `${this.id} ${payload}`], (err) =>
+    this.enqueue(client, [MESSAGE_CHANNELS[channel], this.messagePayload(payload)], (err) =>
       this.logger.debug({ err, channel }, 'could not send a message to the other instances'),
     );
   }
@@ -120,16 +102,9 @@ export class PostgresSignals implements Signals {
       client.on('end', () => this.lost(client));
       client.on('notification', (msg) => {
         const messageChannel = MESSAGE_BY_NAME.get(msg.channel);
-        if (messageChannel) {
-          const payload = msg.payload ?? '';
-          const space = payload.indexOf(' ');
-          if (space < 0 || payload.slice(0, space) === this.id) return;
-          for (const l of this.messageListeners[messageChannel]) l(payload.slice(space + 1));
-          return;
-        }
+        if (messageChannel) return this.receivedMessage(messageChannel, msg.payload ?? '');
         const channel = BY_NAME.get(msg.channel);
-        if (!channel || msg.payload === this.id) return;
-        for (const l of this.listeners[channel]) l();
+        if (channel) this.receivedSignal(channel, msg.payload ?? '');
       });
       try {
         await client.connect();
@@ -150,7 +125,7 @@ export class PostgresSignals implements Signals {
       this.backoffMs = 100;
       if (this.everConnected) {
         this.logger.info('signals between instances restored');
-        for (const l of this.reconnectListeners) l();
+        this.reconnected();
       }
       this.everConnected = true;
     })();
