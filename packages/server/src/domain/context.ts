@@ -106,4 +106,4 @@ export const JoinSource = { Admin: 1, Invitation: 2, Search: 3, QRCode: 4 } as c
 
 export const HandleResult = { Pending: 0, Accepted: 1, Refused: -1 } as const;
 
-export const Platform = { Admin: 10, Min: 1, Max: 11 } as const;
+export const Platform = { Web: 5, Admin: 10, Min: 1, Max: 11 } as const;

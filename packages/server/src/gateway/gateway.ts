@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Signals } from '../cluster-signals.js';
-import type { OpContext } from '../domain/context.js';
+import { type OpContext, Platform } from '../domain/context.js';
 import { ApiError, ERRORS } from '../errors.js';
 import type { MessageRecord } from '../storage/records.js';
 import { CloseCode, Connection, type ConnectionHost } from './connection.js';
@@ -68,17 +68,17 @@ export interface GatewayDeps {
   /** The token's user and platform, or the ApiError of a token refused. */
   authenticate(token: string): Promise<{ userID: string; platformID: number }>;
   /** A login replaced older connections (here or elsewhere): OpenIM also revokes their tokens. */
-  loginReplaced?(userID: string, platformID: number, keepTokenHash: string): Promise<void>;
+  loginReplaced(userID: string, platformID: number, keepTokenHash: string): Promise<void>;
   handlers: ReadonlyMap<number, RequestHandler>;
-  /** The platforms each user is online on across instances; without it, this instance's clients. */
-  onlinePlatforms?(userIDs: readonly string[]): Promise<Map<string, number[]>>;
+  /** The platforms each user is online on, across instances. */
+  onlinePlatforms(userIDs: readonly string[]): Promise<Map<string, number[]>>;
   readers(m: MessageRecord): Promise<string[]>;
   encodePush(messages: readonly MessageRecord[]): Uint8Array;
   /** Stored messages seqs from..to of a conversation (for pushes relayed from other instances). */
   loadMessages(conversationID: string, from: number, to: number): Promise<MessageRecord[]>;
-  presence?: PresencePort;
+  presence: PresencePort;
   /** Keeps this instance's online state alive (presence-keeper.ts): started before the first connection. */
-  keeper?: { start(): Promise<void>; tick(): Promise<void>; stop(): Promise<void> };
+  keeper: { start(): Promise<void>; tick(): Promise<void>; stop(): Promise<void> };
   bus: Signals;
   instanceID: string;
   now(): number;
@@ -100,8 +100,6 @@ export class Gateway {
   private accepting = 0;
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
-  /** Frames handed to sockets by pushes, since start. */
-  deliveries = 0;
 
   constructor(private readonly deps: GatewayDeps) {
     const { logger } = deps;
@@ -125,9 +123,6 @@ export class Gateway {
       readers: deps.readers,
       encode: deps.encodePush,
       onError: (err) => logger.warn({ err }, 'a push failed'),
-      delivered: (n) => {
-        this.deliveries += n;
-      },
     });
     this.relay = new Relay(deps.bus, deps.instanceID, (item, bytes) =>
       logger.warn(
@@ -153,9 +148,9 @@ export class Gateway {
     );
     deps.bus.onReconnect(() => resync('the connection to the other instances was lost'));
     const control = controlHandler({
-      onlinePlatforms: (userIDs) => this.onlinePlatforms(userIDs),
+      onlinePlatforms: (userIDs) => deps.onlinePlatforms(userIDs),
       background: async (conn, background) => {
-        await deps.presence?.setBackground(conn.context(conn.args.operationID), conn.connID, background);
+        await deps.presence.setBackground(conn.context(conn.args.operationID), conn.connID, background);
       },
       watch: (conn, subscribe, unsubscribe) => this.watchers.update(conn, subscribe, unsubscribe),
     });
@@ -170,7 +165,7 @@ export class Gateway {
 
   async listen(): Promise<AddressInfo> {
     const { host, port } = this.deps.settings;
-    await this.deps.keeper?.start();
+    await this.deps.keeper.start();
     const address = await new Promise<AddressInfo>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve(this.http.address() as AddressInfo));
@@ -202,7 +197,7 @@ export class Gateway {
   /** Tests move the clock, then call this: the liveness check, and the presence heartbeat awaited. */
   tick(): Promise<void> {
     this.checkLiveness();
-    return this.deps.keeper?.tick() ?? Promise.resolve();
+    return this.deps.keeper.tick();
   }
 
   /** Drops idle connections and pings web clients; runs on a timer. */
@@ -213,7 +208,7 @@ export class Gateway {
       if (now - c.lastSeen > idleTimeoutMs) {
         this.deps.logger.debug({ connID: c.connID, userID: c.userID }, 'dropped an idle connection');
         c.terminate();
-      } else if (c.platformID === 5 && now - c.lastPing >= webPingMs) c.ping(now);
+      } else if (c.platformID === Platform.Web && now - c.lastPing >= webPingMs) c.ping(now);
     }
   }
 
@@ -236,7 +231,7 @@ export class Gateway {
     clearTimeout(grace);
     this.wss.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    await this.deps.keeper?.stop();
+    await this.deps.keeper.stop();
   }
 
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -277,14 +272,7 @@ export class Gateway {
     // the client hears it succeeded; pushes start once it has heard it, and whatever was committed
     // before then the client pulls in the sync every SDK runs right after connecting.
     const replaced = this.registry.replacedBy(conn.userID, conn.platformID, conn.tokenHash);
-    const recorded = (async () => {
-      try {
-        if (replaced.length > 0) await this.deps.loginReplaced?.(conn.userID, conn.platformID, conn.tokenHash);
-        await this.deps.presence?.online(conn.context(args.operationID), this.presenceOf(conn));
-      } catch (err) {
-        this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
-      }
-    })();
+    const recorded = this.recordOnline(conn, args.operationID, replaced.length > 0);
     this.recorded.set(conn, recorded);
     await recorded;
     if (!conn.isOpen) return;
@@ -332,12 +320,16 @@ export class Gateway {
    * connections offline: those still open are recorded online again.
    */
   async reregister(): Promise<void> {
-    for (const c of [...this.registry.all()]) {
-      try {
-        await this.deps.presence?.online(c.context(c.args.operationID), this.presenceOf(c));
-      } catch (err) {
-        this.deps.logger.warn({ err, userID: c.userID }, 'could not record a login again');
-      }
+    for (const c of [...this.registry.all()]) await this.recordOnline(c, c.args.operationID, false);
+  }
+
+  /** Records a connection online (and, when it replaced older ones, revokes their tokens); a failure is logged. */
+  private async recordOnline(conn: Connection, operationID: string, replacedOthers: boolean): Promise<void> {
+    try {
+      if (replacedOthers) await this.deps.loginReplaced(conn.userID, conn.platformID, conn.tokenHash);
+      await this.deps.presence.online(conn.context(operationID), this.presenceOf(conn));
+    } catch (err) {
+      this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a login');
     }
   }
 
@@ -361,16 +353,11 @@ export class Gateway {
     this.deps.logger.debug({ connID: conn.connID, userID: conn.userID, reason }, 'client disconnected');
     try {
       await recorded;
-      await this.deps.presence?.offline(conn.context(conn.args.operationID), conn, reason);
+      await this.deps.presence.offline(conn.context(conn.args.operationID), conn, reason);
     } catch (err) {
       this.deps.logger.warn({ err, userID: conn.userID }, 'could not record a logout');
     }
     await this.statusChanged(conn.userID, true);
-  }
-
-  private async onlinePlatforms(userIDs: readonly string[]): Promise<Map<string, number[]>> {
-    if (this.deps.onlinePlatforms) return this.deps.onlinePlatforms(userIDs);
-    return new Map(userIDs.map((u) => [u, [...new Set([...this.registry.of(u)].map((c) => c.platformID))].sort()]));
   }
 
   /** Tells the watchers of `userID` here (and, when it changed here, on the other instances). */
@@ -378,7 +365,7 @@ export class Gateway {
     if (here) this.relay.send({ k: 'status', u: userID });
     const watchers = this.watchers.of(userID);
     if (watchers.size === 0) return;
-    const platforms = (await this.onlinePlatforms([userID])).get(userID) ?? [];
+    const platforms = (await this.deps.onlinePlatforms([userID])).get(userID) ?? [];
     const data = statusFrame(userID, platforms);
     for (const c of watchers)
       c.send({
@@ -403,7 +390,7 @@ export class Gateway {
           await this.pusher.push([item.m], item.op);
           return;
         case 'login':
-          if (this.kickLocal(item.u, item.p, item.th) > 0) await this.deps.loginReplaced?.(item.u, item.p, item.th);
+          if (this.kickLocal(item.u, item.p, item.th) > 0) await this.deps.loginReplaced(item.u, item.p, item.th);
           return;
         case 'logout':
           this.kickLocal(item.u, item.p, undefined);

@@ -15,8 +15,6 @@ export interface PushDeps {
   /** PushMessages for the messages of one conversation, as protobuf. */
   encode(messages: readonly MessageRecord[]): Uint8Array;
   onError(err: unknown): void;
-  /** Counts each frame handed to a connection. */
-  delivered?(count: number): void;
 }
 
 export class Pusher {
@@ -79,7 +77,6 @@ export class Pusher {
         }
         c.sendEncoded(frame);
       }
-      this.deps.delivered?.(targets.length);
     }
   }
 }
