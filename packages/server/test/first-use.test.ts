@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from './harness.js';
-import { sleep } from './wait.js';
+import { eventually } from './wait.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'huddle.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'huddle-first-use-'));
@@ -216,11 +216,14 @@ describe('the admin tools and a running server', () => {
       return (JSON.parse(r.stdout) as { events: { eventID: string; endpoint: string }[] }).events;
     };
     // retrySchedule []: each event dies on its first attempt against the closed port.
-    let dead: { eventID: string; endpoint: string }[] = [];
-    while (dead.length < 2) {
-      await sleep(100);
-      dead = await listDead();
-    }
+    const dead = await eventually(
+      async () => {
+        const events = await listDead();
+        return events.length >= 2 && events;
+      },
+      60_000,
+      'both events dead',
+    );
     const gone = dead[0]!.endpoint;
 
     // The endpoint leaves the configuration (another one stays).

@@ -38,12 +38,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres').each(['postgres', 'nats'] as const)(
       return client;
     }
 
-    const texts = (c: WsClient) =>
-      c.frames
-        .filter((f) => f.reqIdentifier === ReqIdentifier.PushMsg)
-        .flatMap((f) => Object.values(decode('openim.sdkws.PushMessages', f.data).msgs))
-        .flatMap((p) => p.Msgs)
-        .map((m) => `${m.seq}:${JSON.parse(new TextDecoder().decode(m.content)).content}`);
+    const texts = (c: WsClient) => c.pushedTexts().map((m) => `${m.seq}:${m.text}`);
 
     it('pushes messages sent through one instance to clients of the other, in order', async () => {
       const ann = await login(one, 'ann');

@@ -69,12 +69,7 @@ const textMsg = (sendID: string, text: string, clientMsgID: string) =>
     createTime: clock.now(),
   });
 
-const pushedTexts = (c: WsClient) =>
-  c.frames
-    .filter((f) => f.reqIdentifier === ReqIdentifier.PushMsg)
-    .flatMap((f) => Object.values(decode('openim.sdkws.PushMessages', f.data).msgs))
-    .flatMap((p) => p.Msgs)
-    .map((m) => ({ seq: m.seq, sendID: m.sendID, text: JSON.parse(new TextDecoder().decode(m.content)).content }));
+const pushedTexts = (c: WsClient) => c.pushedTexts();
 
 describe('the upgrade', () => {
   it('answers a valid login with the first text frame, in both framings', async () => {

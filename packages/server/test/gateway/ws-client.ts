@@ -5,7 +5,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { decodeGob, encodeGob, type GobField } from '../../src/gateway/gob.js';
-import type { WsResponse } from '../../src/gateway/frames.js';
+import { ReqIdentifier, type WsResponse } from '../../src/gateway/frames.js';
+import { decode } from '../../src/wire/openim-proto.js';
 
 export type ClientFraming = 'json' | 'gob';
 
@@ -139,6 +140,15 @@ export class WsClient {
         throw new Error(`connection closed (${code}) before request ${reqIdentifier} was answered`);
       }),
     ]);
+  }
+
+  /** The chat messages pushed so far (2001, `msgs`), in arrival order, with their texts. */
+  pushedTexts(): { seq: number; sendID: string; text: string }[] {
+    return this.frames
+      .filter((f) => f.reqIdentifier === ReqIdentifier.PushMsg)
+      .flatMap((f) => Object.values(decode('openim.sdkws.PushMessages', f.data).msgs))
+      .flatMap((p) => p.Msgs)
+      .map((m) => ({ seq: m.seq, sendID: m.sendID, text: JSON.parse(new TextDecoder().decode(m.content)).content }));
   }
 
   /** Resolves with the first server frame (in arrival order, from index `from`) that `match`es. */

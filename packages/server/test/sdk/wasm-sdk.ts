@@ -28,9 +28,6 @@ const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasm-p
 const SDK_LIB = path.dirname(createRequire(import.meta.url).resolve('@openim/wasm-client-sdk'));
 const SDK_ASSETS = path.join(SDK_LIB, '..', 'assets');
 
-/** A failure bound for awaiting one SDK event, never a speed check (the wasm start-up alone is ~10 s). */
-const EVENT_BOUND_MS = 60_000;
-
 /** Echo the pages' console to stdout (HUDDLE_WASM_CONSOLE=1), with the Go core's debug log, to see what the SDK does. */
 const ECHO_CONSOLE = process.env.HUDDLE_WASM_CONSOLE === '1';
 
@@ -155,7 +152,6 @@ interface Waiter {
   since: number;
   resolve: (e: SdkEvent) => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 export async function startWasmBrowser(): Promise<WasmBrowser> {
@@ -188,17 +184,13 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
       waiters = waiters.filter((w) => {
         const found = events.slice(w.since).find((e) => e.event === w.name && w.match(e));
         if (!found) return true;
-        clearTimeout(w.timer);
         w.resolve(found);
         return false;
       });
     };
     users.push({
       fail(what) {
-        for (const w of waiters) {
-          clearTimeout(w.timer);
-          w.reject(new Error(`${userID}: waiting for ${w.name}, but ${what}`));
-        }
+        for (const w of waiters) w.reject(new Error(`${userID}: waiting for ${w.name}, but ${what}`));
         waiters = [];
       },
     });
@@ -235,12 +227,8 @@ export async function startWasmBrowser(): Promise<WasmBrowser> {
           reject(new Error(`${userID}: waiting for ${name}, but ${problems[0]}`));
           return;
         }
-        const timer = setTimeout(() => {
-          waiters = waiters.filter((w) => w.timer !== timer);
-          const seen = events.slice(since).map((e) => e.event);
-          reject(new Error(`${userID}: no matching ${name} within ${EVENT_BOUND_MS} ms; saw ${seen.join(', ')}`));
-        }, EVENT_BOUND_MS);
-        waiters.push({ name, match: match as (e: SdkEvent) => boolean, since, resolve, reject, timer });
+        // No time bound: the suite's test timeout ends a wait that never ends (an SDK that hangs).
+        waiters.push({ name, match: match as (e: SdkEvent) => boolean, since, resolve, reject });
         settle();
       });
 
