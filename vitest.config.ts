@@ -19,12 +19,12 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const SERVER_TESTS = 'packages/server/test';
 
 /**
- * Suites that stay on SQLite: they spawn huddle processes (the built dist/main.js) over SQLite files of their own, or
- * (console.test.ts) drive a browser, which sees the same console on either engine.
+ * Suites that stay on SQLite: they spawn huddle processes (the built dist/main.js) over SQLite files of their own.
+ * The browser suites (test/browser/) stay there too: the browser sees the same console on either engine.
  */
-const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'callback-config.test.ts', 'console.test.ts']);
+const SQLITE_ONLY = new Set(['process.test.ts', 'crash.test.ts', 'callback-config.test.ts']);
 
-/** Every suite that goes through harness.ts startServer(), except the SQLite-only ones. */
+/** Every suite at the top of test/ that goes through harness.ts startServer(), except the SQLite-only ones. */
 const postgresSuites = fs
   .readdirSync(path.join(ROOT, SERVER_TESTS))
   .filter((f) => f.endsWith('.test.ts') && !SQLITE_ONLY.has(f))

@@ -7,16 +7,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, startServer, type TestServer } from './harness.js';
-import { startReceiver, writeWebhooksYaml, type Receiver } from './receiver.js';
-import { eventually } from './wait.js';
+import { createGroup, startServer, type TestServer } from '../harness.js';
+import { startReceiver, writeWebhooksYaml, type Receiver } from '../receiver.js';
+import { eventually } from '../wait.js';
+import { ConsoleBrowser, haveChromium, openFromNav as openFrom, pixelsOf } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'screenshots');
 const GROUP = 'hikers';
 /** Each page at 390 px, and what shows once it has loaded. */
 const PHONE_PAGES = [
@@ -32,85 +30,23 @@ const PHONE_PAGES = [
   ['/api', 'details.call'],
 ] as const;
 
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing (.ci/run installs the chromium package)`);
-  console.warn(`*** console.test.ts is skipped: ${CHROMIUM} is missing (apt-get install chromium) ***`);
-}
-
 let rx: Receiver;
 let s: TestServer;
-let browser: Browser;
+let cb: ConsoleBrowser;
+/** The page the current test drives. */
 let page: Page;
-const shots: string[] = [];
-
-/** Checks the page fits its window, then screenshots it. */
-async function screenshot(name: string, target = page): Promise<void> {
-  await expectNoOverflow(target);
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await target.screenshot({ path: file, fullPage: true });
-  shots.push(file);
+const screenshot = (name: string, target = page) => cb.screenshot(target, name);
+const openFromNav = (name: string) => openFrom(page, name);
+/** A logged-in page at 1280 px for a test of its own (no test depends on another's state in the browser). */
+async function freshPage(route: string): Promise<void> {
+  await page?.close();
+  page = await cb.newPage();
+  await page.goto(cb.url(route));
 }
 
-const openFromNav = (name: string) => page.locator('nav').getByRole('link', { name, exact: true }).click();
-
-/** What the browser reported as an error: console.error, uncaught exceptions, failed requests. */
-const browserErrors: string[] = [];
-function watch(target: Page): Page {
-  target.on('console', (m) => {
-    if (m.type() === 'error') browserErrors.push(`${target.url()}: ${m.text()}`);
-  });
-  target.on('pageerror', (err) => browserErrors.push(`${target.url()}: ${err.message}`));
-  return target;
-}
-
-// What page.evaluate's functions see in the browser (this file is type-checked without the DOM library).
-type BrowserWindow = {
-  document: {
-    documentElement: { scrollWidth: number; clientWidth: number };
-    querySelectorAll(selector: string): Iterable<BrowserElement>;
-  };
-};
-type BrowserElement = {
-  textContent: string | null;
-  width: number;
-  height: number;
-  querySelector(selector: string): BrowserElement | null;
-  querySelectorAll(selector: string): Iterable<BrowserElement>;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-};
-
-/** The page is no wider than the window: wide content scrolls inside its own box, never the page. */
-async function expectNoOverflow(target = page): Promise<void> {
-  const { scroll, client } = await target.evaluate(() => {
-    const root = (globalThis as unknown as BrowserWindow).document.documentElement;
-    return { scroll: root.scrollWidth, client: root.clientWidth };
-  });
-  expect(scroll, `${target.url()} is ${scroll} px wide in a ${client} px window`).toBeLessThanOrEqual(client);
-}
-
-/** How many pixels of a chart's canvases are the given colour (#rrggbb): the points and lines drawn. */
-function pixelsOf(target: Page, chart: string, color: string): Promise<number> {
-  return target.evaluate(
-    ([title, hex]) => {
-      const want = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
-      const figure = [...(globalThis as unknown as BrowserWindow).document.querySelectorAll('figure.chart')].find((f) =>
-        f.querySelector('figcaption')?.textContent?.startsWith(title),
-      );
-      let n = 0;
-      for (const canvas of figure?.querySelectorAll('canvas') ?? []) {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        for (let i = 0; i < data.length; i += 4)
-          if (data[i] === want[0] && data[i + 1] === want[1] && data[i + 2] === want[2] && data[i + 3] === 255) n++;
-      }
-      return n;
-    },
-    [chart, color] as const,
-  );
-}
 const admin = <T = any>(p: string, body: unknown) => s.client.ok<T>(p, body, s.adminToken);
 
-describe.skipIf(!haveChromium)('console', () => {
+describe.skipIf(!haveChromium('console.test.ts'))('console', () => {
   beforeAll(async () => {
     rx = await startReceiver();
     rx.answer('*', { status: 503, body: 'down for maintenance' });
@@ -143,25 +79,21 @@ describe.skipIf(!haveChromium)('console', () => {
       8000,
       'a dead event',
     );
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    page = watch(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
+    cb = await ConsoleBrowser.launch(s);
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await cb?.close();
     await s?.close();
     await rx?.close();
-    if (shots.length) console.log(`console screenshots:\n${shots.map((f) => `  ${f}`).join('\n')}`);
   });
 
   it('logs in, replays a dead delivery once the receiver accepts, and shows every page', {
     timeout: 60_000,
   }, async () => {
-    const base = s.client.url;
-
     // Nothing but the login form without a token.
-    await page.goto(`${base}/console/`);
+    page = await cb.newPage({ loggedIn: false });
+    await page.goto(cb.url('/'));
     await page.getByRole('form', { name: 'log in' }).waitFor();
     expect(await page.locator('nav').count()).toBe(0);
     await screenshot('01-login');
@@ -288,17 +220,14 @@ describe.skipIf(!haveChromium)('console', () => {
     await screenshot('09-api');
 
     // A phone-sized screen: every page fits it.
-    const phone = watch(
-      await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }),
-    );
-    await phone.addInitScript(`sessionStorage.setItem('huddle.console.token', ${JSON.stringify(s.adminToken)})`);
+    const phone = await cb.newPage({ phone: true });
     for (const [route, ready] of PHONE_PAGES) {
-      await phone.goto(`${base}/console${route}`);
+      await phone.goto(cb.url(route));
       await phone.locator(ready).first().waitFor();
       await screenshot(`phone${route.replaceAll('/', '-')}`, phone);
     }
     await phone.close();
-    expect(browserErrors).toEqual([]);
+    expect(cb.errors).toEqual([]);
   });
   it('lists groups and users, searched and paged, and acts on them as the API then reports', {
     timeout: 60_000,
@@ -327,10 +256,10 @@ describe.skipIf(!haveChromium)('console', () => {
     const memberOf = async (userID: string) =>
       (await admin('/group/get_group_members_info', { groupID: 'trail', userIDs: [userID] })).members[0];
     const trailInfo = async () => (await admin('/group/get_groups_info', { groupIDs: ['trail'] })).groupInfos[0];
+    await freshPage('/groups');
     page.on('dialog', (d) => void d.accept());
 
     // The group list, searched by name.
-    await openFromNav('Groups');
     await page.locator('table.group-list tr[data-group]').first().waitFor();
     await page.fill('input[name=q]', 'trail');
     await page.click('button:has-text("Search")');
@@ -403,14 +332,14 @@ describe.skipIf(!haveChromium)('console', () => {
     const erinWeb = await s.tokenFor('erin', 5);
     const asErin = () => s.client.raw('/user/get_users_info', { userIDs: ['erin'] }, { token: erinWeb });
     expect((await asErin()).body.errCode).toBe(0);
-    await page.goto(`${s.client.url}/console/users/erin`);
+    await page.goto(cb.url('/users/erin'));
     await page.locator('dl.facts').waitFor();
     await page.selectOption('select[name=platformID]', '5');
     await page.getByRole('form', { name: 'force logout' }).getByRole('button', { name: 'Force logout' }).click();
     await page.getByText('erin logged out on Web.').waitFor();
     expect((await asErin()).body.errCode).not.toBe(0);
     await screenshot('14-user');
-    expect(browserErrors).toEqual([]);
+    expect(cb.errors).toEqual([]);
   });
   it('pauses and resumes an endpoint, and reveals and rotates its signing secret', { timeout: 60_000 }, async () => {
     const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -434,7 +363,8 @@ describe.skipIf(!haveChromium)('console', () => {
         })
       ).events[0];
 
-    await openFromNav('Endpoints');
+    await freshPage('/endpoints');
+    page.on('dialog', (d) => void d.accept()); // rotating asks first
     const card = (name: string) => page.locator(`article.endpoint-card[data-endpoint=${name}]`);
     await card('audit').waitFor();
     await expect(card('default').locator('[data-field=state]').innerText()).resolves.toBe('active');
@@ -477,6 +407,6 @@ describe.skipIf(!haveChromium)('console', () => {
     await page.locator('fieldset.object-list').waitFor();
     await screenshot('17-config-two-endpoints');
     await admin('/callback/set_config', { config });
-    expect(browserErrors).toEqual([]);
+    expect(cb.errors).toEqual([]);
   });
 });
