@@ -43,6 +43,8 @@ export interface App {
   retention: Retention;
   /** Deletes messages past HUDDLE_MESSAGE_RETENTION_DAYS. */
   messageRetention: Retention;
+  /** Deletes the history of connections that ended past HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS. */
+  connectionHistoryRetention: Retention;
   server: http.Server;
   /** OpenIM's WebSocket gateway (HUDDLE_GATEWAY_PORT), on instances that serve the API. */
   gateway: Gateway | undefined;
@@ -113,6 +115,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     what: 'messages',
     retentionMs: config.messageRetentionMs,
     prune: (before, limit) => store.tx((tx) => tx.messages.prune(before, limit)),
+    logger,
+    now,
+  });
+  const connectionHistoryRetention = new Retention({
+    what: 'connection history',
+    retentionMs: config.connectionHistoryRetentionMs,
+    prune: (before, limit) => store.tx((tx) => tx.connectionHistory.prune(before, limit)),
     logger,
     now,
   });
@@ -244,6 +253,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     metrics,
     retention,
     messageRetention,
+    connectionHistoryRetention,
     server,
     get gateway() {
       return gateway;
@@ -263,6 +273,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         await worker.start();
         retention.start();
         messageRetention.start();
+        connectionHistoryRetention.start();
       }
       return address;
     },
@@ -273,6 +284,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       feed.close();
       await retention.stop();
       await messageRetention.stop();
+      await connectionHistoryRetention.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -3,10 +3,13 @@
 
 import type {
   AttemptRecord,
+  ConnectionEnd,
+  ConnectionHistoryRecord,
   ConnectionRecord,
   ConversationRecord,
   ConversationSeqs,
   MessageRecord,
+  MessageSearch,
   NewMessage,
   SyncDelta,
   SyncKind,
@@ -281,6 +284,11 @@ export interface MessageRepo {
    * their conversations' minSeq past them. Returns how many went.
    */
   prune(sentBefore: number, limit: number): Promise<number>;
+  /**
+   * Messages of chat conversations (si_, sg_; never the n_ notification ones) matching `query`,
+   * newest first (sendTime, then seq).
+   */
+  search(query: MessageSearch, page: Page): Promise<Paged<MessageRecord>>;
 }
 
 export type ConversationPatch = Partial<
@@ -358,6 +366,18 @@ export interface PresenceRepo {
   forgetAll(): Promise<ConnectionRecord[]>;
 }
 
+/** Each gateway connection's life (connected, ended, why), written beside presence. */
+export interface ConnectionHistoryRepo {
+  /** Records a connection as begun (a row already there for the same connID and time is kept). */
+  open(row: Omit<ConnectionHistoryRecord, 'disconnectedAt' | 'endReason'>): Promise<void>;
+  /** Ends the open rows of those connections; rows already ended keep their end. */
+  close(connIDs: readonly string[], at: number, reason: ConnectionEnd): Promise<void>;
+  /** A user's connections, newest first. */
+  ofUser(userID: string, page: Page): Promise<Paged<ConnectionHistoryRecord>>;
+  /** Retention: deletes up to `limit` rows of connections that ended before `endedBefore`; returns how many. */
+  prune(endedBefore: number, limit: number): Promise<number>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -376,6 +396,7 @@ export interface Repos {
   conversations: ConversationRepo;
   syncLog: SyncLogRepo;
   presence: PresenceRepo;
+  connectionHistory: ConnectionHistoryRepo;
 }
 
 export interface Store {

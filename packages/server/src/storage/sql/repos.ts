@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../store.js';
 import { retryTransient } from '../tx-retry.js';
+import { connectionHistoryRepo } from './connection-history.js';
 import { conversationRepo } from './conversations.js';
 import { activityRepo } from './activity.js';
 import { deliveryStatsRepo } from './delivery-stats.js';
@@ -41,6 +42,7 @@ export function makeRepos(
     conversations: conversationRepo(db),
     syncLog: syncLogRepo(db),
     presence: presenceRepo(db),
+    connectionHistory: connectionHistoryRepo(db),
   };
 }
 
