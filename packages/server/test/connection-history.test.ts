@@ -4,6 +4,7 @@
 // newest first and paged; app admins only; pruned past HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS on
 // the server's clock.
 
+import type { ConnectionHistoryEntry } from '@huddle/protocol/chat-admin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReqIdentifier } from '../src/gateway/frames.js';
 import { encode } from '../src/wire/openim-proto.js';
@@ -18,18 +19,7 @@ let s: TestServer;
 const RETENTION_DAYS = 2;
 const DAY = 86_400_000;
 
-interface Entry {
-  connID: string;
-  userID: string;
-  platformID: number;
-  instanceID: string;
-  remoteAddr: string;
-  sdkType: string;
-  sdkVersion: string;
-  connectedAt: number;
-  disconnectedAt: number;
-  endReason: string;
-}
+type Entry = ConnectionHistoryEntry;
 
 beforeAll(async () => {
   s = await startServer({
