@@ -138,6 +138,32 @@ describe('a connection, from connect to its end', () => {
   });
 });
 
+describe('an instance that stops', () => {
+  it('says shutdown for the connections it held, read back after a restart on the same data', async () => {
+    const first = await startServer();
+    try {
+      await first.register('ch_hal');
+      const token = await first.tokenFor('ch_hal', 1);
+      const { client } = await WsClient.connect(first.wsUrl, { userID: 'ch_hal', token, platformID: 1 });
+      await first.stop();
+      await client.closed;
+      const again = await startServer({ dir: first.dir });
+      try {
+        const h = await again.client.ok(
+          '/user/get_connection_history',
+          { userID: 'ch_hal', pagination: page() },
+          again.adminToken,
+        );
+        expect(h.connections.map((e: Entry) => [e.platformID, e.endReason])).toEqual([[1, 'shutdown']]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await first.close();
+    }
+  });
+});
+
 describe('reading it', () => {
   it('pages newest first', async () => {
     for (let i = 0; i < 3; i++) {
