@@ -112,12 +112,12 @@ export function EventPage({ eventID }: { eventID: string }) {
         <dd className="mono">{event.eventID}</dd>
         <dt>Endpoint</dt>
         <dd className="mono">{event.endpoint}</dd>
+        <dt>Command</dt>
+        <dd className="mono">{event.command}</dd>
         <dt>Request URL</dt>
         <dd className="mono wrap" data-field="url">
           {lastURL || (attempts.length ? '(not recorded)' : '(not sent yet)')}
         </dd>
-        <dt>Command</dt>
-        <dd className="mono">{event.command}</dd>
         <dt>Group</dt>
         <dd>
           <Link to={`/groups/${encodeURIComponent(event.groupID)}`}>{event.groupID}</Link>
