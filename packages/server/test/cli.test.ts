@@ -278,6 +278,8 @@ describe('huddle deliveries', () => {
       payload: { groupID: 'hikers' },
     });
     expect(shown.attempts).toMatchObject([{ attempt: 1, statusCode: 500, outcome: 'failure' }]);
+    expect(shown.attempts[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(shown.replays).toEqual([]);
     expect(table.stdout).toMatch(
       new RegExp(`${hikers.eventID}\\s+afterCreateGroup\\s+default\\s+hikers\\s+dead\\s+1\\s`),
     );
