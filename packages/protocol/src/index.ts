@@ -7,7 +7,10 @@ export * from './dialects/tencent-url.js';
 export * from './signing.js';
 export type { AttemptNotice } from './live.js';
 export {
+  BulkReplayResult,
   DELIVERY_STATUSES,
+  REPLAY_HOWS,
+  DeliveryReplayView,
   DeliveryAttemptView,
   DeliveryEventDetail,
   DeliveryEventPage,

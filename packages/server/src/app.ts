@@ -126,6 +126,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         time: now(),
         eventID: a.eventID,
         hook,
+        endpoint: a.endpoint,
+        url: a.url ?? '',
         groupID: a.groupID,
         attempt: a.attempt,
         outcome,

@@ -214,6 +214,10 @@ step('delivery', ['groups'], async () => {
   expect(tested).toMatchObject({ statusCode: 200, ok: true, verdict: 'delivered' });
   expect(await call('/callback/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
   expect(await call('/callback/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
+  expect((await call('/callback/get_event', { eventID: delivered.eventID })).replays).toHaveLength(1);
+  expect(await call('/callback/replay_events', { eventIDs: [dead.eventID, 'no-such-event'] })).toMatchObject({
+    unknown: ['no-such-event'],
+  });
   // Nothing waits for a scheduled retry here: retry now has nothing to do.
   expect(await call('/callback/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
   expect(await call('/callback/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });

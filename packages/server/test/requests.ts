@@ -170,6 +170,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   }),
   '/callback/replay_event': (p) => ({ eventID: p.eventID() }),
   '/callback/replay_dead': (p) => ({ groupID: p.group() }),
+  '/callback/replay_events': (p) => ({ eventIDs: [p.eventID()] }),
   '/callback/retry_event': (p) => ({ eventID: p.eventID() }),
   '/callback/retry_pending': (p) => ({ groupID: p.group() }),
 };

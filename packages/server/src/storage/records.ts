@@ -195,6 +195,22 @@ export interface AttemptRecord {
   outcome: 'success' | 'failure';
   error: string;
   responseExcerpt: string;
+  /** Where the attempt was sent (the endpoint's url then, with any signature masked); '' before migration 010. */
+  url?: string;
+}
+
+/** How an admin moved an event: one event (replay, retry) or many at once (bulk_replay by IDs, replay_dead and retry_pending by filter). */
+export type ReplayHow = 'replay' | 'retry' | 'bulk_replay' | 'replay_dead' | 'retry_pending';
+
+/** One replay or retry of one event, as the delivery log's history shows it. */
+export interface ReplayRecord {
+  eventID: string;
+  at: number;
+  /** The admin who asked. */
+  userID: string;
+  how: ReplayHow;
+  /** A bulk call's filter or ID list as JSON; '' for a single event. */
+  detail: string;
 }
 
 /**

@@ -12,6 +12,7 @@ import type {
   SyncKind,
   EventRecord,
   EventStatus,
+  ReplayRecord,
   GroupRecord,
   GroupView,
   MemberRecord,
@@ -121,6 +122,10 @@ export interface EventQuery {
   /** created_at bounds, milliseconds, inclusive. */
   from?: number;
   to?: number;
+  /** This event only (exact ID). */
+  eventID?: string;
+  /** Payloads containing this text, ignoring case (LIKE wildcards in it are matched literally). */
+  text?: string;
 }
 
 export interface EventRepo {
@@ -164,6 +169,12 @@ export interface EventRepo {
   list(query: EventQuery, page: Page): Promise<Paged<EventRecord>>;
   /** Makes matching delivered or dead events pending again, due now; returns how many. */
   requeue(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<number>;
+  /** requeue(), returning the IDs of the events it made pending. */
+  requeueIDs(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<string[]>;
+  /** Records replays and retries an admin asked for (the delivery log's replay history). */
+  recordReplays(replays: readonly ReplayRecord[]): Promise<void>;
+  /** An event's replay history, oldest first. */
+  replays(eventID: string): Promise<ReplayRecord[]>;
   /**
    * Makes the waiting queue heads that match due now (pending, next attempt later than `now`, not
    * leased); with `ids`, the heads of those events' queues (the event itself, or the one it waits

@@ -3,6 +3,8 @@
 // Only app admins (HUDDLE_ADMIN_USER_IDS) may call these; everyone else gets NoPermissionError (1002).
 
 import {
+  arr,
+  BulkReplayResult,
   DELIVERY_STATUSES,
   DeliveryEventDetail,
   DeliveryEventPage,
@@ -17,7 +19,7 @@ import {
   view,
   type Schema,
 } from '@huddle/protocol';
-import { requireCallbackAdmin } from '../../domain/delivery-log.js';
+import { BULK_REPLAY_MAX, requireCallbackAdmin } from '../../domain/delivery-log.js';
 import type { Services } from '../../domain/index.js';
 import { args } from '../../errors.js';
 import { CallbackConfigError } from '../../callbacks/config-file.js';
@@ -79,12 +81,17 @@ const ConfigView = view.object({
 /** The replay and retry routes' data: how many events went back to pending (replay) or groups were retried now (retry). */
 const Requeued = view.object({ count: view.integer() });
 
+/** The longest payload text a search takes. */
+const SEARCH_TEXT_MAX = 200;
+
 const eventFilter = {
   groupID: str({ max: LIMITS.id }),
   endpoint: str({ max: 64 }),
   hook: optOneOf(CALLBACK_KEYS),
   from: optMillis(),
   to: optMillis(),
+  eventID: str({ max: LIMITS.id }),
+  text: str({ max: SEARCH_TEXT_MAX }),
 };
 
 export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settings, now }: CallbackAdminDeps) => {
@@ -166,6 +173,12 @@ export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settin
         handle: (ctx, body) => move(ctx, body.eventID),
       }),
     ),
+    route({
+      path: '/callback/replay_events',
+      body: obj({ eventIDs: arr(str({ max: LIMITS.id, required: true }), { max: BULK_REPLAY_MAX, nonEmpty: true }) }),
+      response: BulkReplayResult,
+      handle: (ctx, body) => deliveries.replayMany(ctx, body.eventIDs),
+    }),
     ...(
       [
         ['/callback/retry_pending', deliveries.retryPending],

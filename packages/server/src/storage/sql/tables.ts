@@ -107,6 +107,16 @@ export interface WebhookAttemptsTable {
   outcome: string;
   error: string;
   response_excerpt: string;
+  url: string;
+}
+
+export interface WebhookReplaysTable {
+  id: Generated<number>;
+  event_id: string;
+  at: number;
+  user_id: string;
+  how: string;
+  detail: string;
 }
 
 export interface SettingsTable {
@@ -222,6 +232,7 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketsTable;
   secret_failures: SecretFailuresTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_replays: WebhookReplaysTable;
   settings: SettingsTable;
   conversation_seqs: ConversationSeqsTable;
   messages: MessagesTable;
