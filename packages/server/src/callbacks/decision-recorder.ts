@@ -18,8 +18,20 @@ const BATCH = 500;
 /** `dec_` + 13 ms + 3 counter + 6 instance digits: sortable by time, unique across instances. */
 const nextDecisionDigits = sortableIDs({ counterDigits: 3, instanceDigits: 6 });
 
+/**
+ * Whether an allowing answer changes anything: the hook's schema reads every answer into its
+ * modification, with the fields the answer left out undefined (an empty list changes nothing either).
+ */
+function changes(modification: unknown): boolean {
+  if (modification === undefined || modification === null) return false;
+  if (typeof modification !== 'object') return true;
+  return Object.values(modification).some(
+    (v) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0),
+  );
+}
+
 function kindOf(o: BeforeObservation): DecisionKind {
-  if (o.verdict.kind === 'allow') return o.verdict.modification === undefined ? 'allow' : 'modify';
+  if (o.verdict.kind === 'allow') return changes(o.verdict.modification) ? 'modify' : 'allow';
   return o.verdict.kind === 'reject' ? 'reject' : 'failed';
 }
 
