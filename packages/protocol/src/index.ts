@@ -20,5 +20,6 @@ export {
   type DeliveryStatus,
   EndpointStats,
 } from './delivery-log.js';
+export { DECISIONS, DecisionPage, DecisionView, type Decision } from './decision-log.js';
 export * as view from './view.js';
 export type { ObjectView, View, ViewType } from './view.js';

@@ -17,6 +17,7 @@ import { noSignals, type Signals } from './cluster-signals.js';
 import { AttemptRelay } from './http/live-relay.js';
 import type { Store } from './storage/store.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
+import { DecisionRecorder } from './callbacks/decision-recorder.js';
 import { CallbackMetrics } from './callbacks/metrics.js';
 import { Retention } from './retention.js';
 import { BEFORE_CONNECTIONS, CallbackSender } from './callbacks/send.js';
@@ -43,6 +44,10 @@ export interface App {
   retention: Retention;
   /** Deletes messages past HUDDLE_MESSAGE_RETENTION_DAYS. */
   messageRetention: Retention;
+  /** Writes before-callback decisions in batches, off the request path. */
+  decisions: DecisionRecorder;
+  /** Deletes before-callback decisions past HUDDLE_DECISION_RETENTION_DAYS. */
+  decisionRetention: Retention;
   server: http.Server;
   /** OpenIM's WebSocket gateway (HUDDLE_GATEWAY_PORT), on instances that serve the API. */
   gateway: Gateway | undefined;
@@ -116,6 +121,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
     now,
   });
+  const decisions = new DecisionRecorder((batch) => store.tx((tx) => tx.decisions.insert(batch)), logger);
+  const decisionRetention = new Retention({
+    what: 'before-callback decisions',
+    retentionMs: config.decisionRetentionMs,
+    prune: (before, limit) => store.tx((tx) => tx.decisions.prune(before, limit)),
+    logger,
+    now,
+  });
   const worker = new DeliveryWorker(store, callbackConfig, afterSender, logger, now, {
     // One process owns a SQLite file: whatever leases it finds are a crashed run's.
     releaseAllOnStart: !store.shared,
@@ -177,9 +190,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     gateway?.committed(messages, operationID);
   const onLogout = (userID: string, platformID: number) => gateway?.loggedOut(userID, platformID);
 
-  const hooks = new CallbackDispatcher(callbackConfig, beforeSender, logger, now, eventsReady, (o) =>
-    metrics.before(o),
-  );
+  const hooks = new CallbackDispatcher(callbackConfig, beforeSender, logger, now, eventsReady, (o) => {
+    metrics.before(o);
+    decisions.record(o);
+  });
   const services = createServices({
     store,
     hooks,
@@ -188,6 +202,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,
     maxGroupMembers: config.maxGroupMembers,
+    decisionRetentionMs: config.decisionRetentionMs,
     eventsReady,
     onMessages,
     onLogout,
@@ -246,6 +261,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     metrics,
     retention,
     messageRetention,
+    decisions,
+    decisionRetention,
     server,
     get gateway() {
       return gateway;
@@ -266,6 +283,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         retention.start();
         messageRetention.start();
       }
+      // Decisions are made where the API is served, and kept there too.
+      if (role.api) decisionRetention.start();
       return address;
     },
     async close() {
@@ -275,6 +294,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       feed.close();
       await retention.stop();
       await messageRetention.stop();
+      await decisionRetention.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -282,6 +302,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         }),
         worker.stop(),
       ]);
+      // In-flight requests have finished: their decisions are all queued.
+      await decisions.close();
       await signals.close();
       await Promise.all([afterSender.close(), beforeSender.close()]);
       await store.close();

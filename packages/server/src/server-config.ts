@@ -48,6 +48,8 @@ export interface Config {
   eventRetentionMs: number;
   /** Messages are deleted this long after they were sent; 0 keeps them forever. */
   messageRetentionMs: number;
+  /** Before-callback decisions are deleted this long after they were made; 0 keeps them. */
+  decisionRetentionMs: number;
   logLevel: string;
   /** json or pretty; undefined: pretty on a terminal, JSON otherwise. */
   logFormat: 'json' | 'pretty' | undefined;
@@ -173,6 +175,7 @@ export function loadConfig(
     maxConnections: integer('HUDDLE_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     messageRetentionMs: integer('HUDDLE_MESSAGE_RETENTION_DAYS', 0, 0, 36_500) * 86_400_000,
+    decisionRetentionMs: integer('HUDDLE_DECISION_RETENTION_DAYS', 7, 0, 36_500) * 86_400_000,
     logLevel,
     logFormat,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,

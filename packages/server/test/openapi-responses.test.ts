@@ -311,6 +311,19 @@ step('modified message', ['auth', 'config'], async () => {
   expect(sent.modify).toMatchObject({ ex: 'reviewed', atUserIDList: [JOINER] });
 });
 
+step('decisions', ['modified message'], async () => {
+  // The before-callback of send_msg above, kept in the decision log.
+  const { decisions } = await eventually(
+    async () => {
+      const found = await call('/callback/list_decisions', { hook: 'beforeMsgModify', pagination: page() });
+      return found.total > 0 ? found : undefined;
+    },
+    8000,
+    'a recorded before-callback decision',
+  );
+  expect(decisions[0]).toMatchObject({ decision: 'modify', endpoint: 'default', proceeded: true });
+});
+
 step('sync', ['auth'], async () => {
   const asJoiner = tokens[JOINER]!;
   const create = async (groupName: string, members: string[]) =>
@@ -443,6 +456,7 @@ describe('every answer fits the served document', () => {
   it('the delivery log, replay and retry now', () => run('delivery'));
   it('messages and read marks', () => run('messages'));
   it('a message a before-callback changed', () => run('modified message'));
+  it('the before-callback decision log', () => run('decisions'));
   it('group and member sync', () => run('sync'));
   it('friends (always empty)', () => run('friends'));
   it('join requests by user and the pending count', () => run('pending requests'));

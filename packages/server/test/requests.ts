@@ -162,6 +162,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/callback/set_config': () => ({ config: { url: '' } }),
   '/callback/list_events': (p) => ({ pagination: pagination(p) }),
   '/callback/get_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/list_decisions': (p) => ({ groupID: p.group(), pagination: pagination(p) }),
   '/callback/test_endpoint': () => ({ endpoint: 'default', hook: 'afterCreateGroup' }),
   '/stats/get_activity': (p) => ({ from: Date.now() - 3_600_000 * (1 + p.int(24)), bucketMs: 300_000 }),
   '/callback/get_delivery_stats': (p) => ({

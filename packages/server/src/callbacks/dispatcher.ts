@@ -13,6 +13,7 @@ import {
   type Callbacks,
   type ModificationOf,
   type TencentContext,
+  type Verdict,
 } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { CallbackPort, GroupFacts, OpContext, Outbox } from '../domain/context.js';
@@ -21,13 +22,25 @@ import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
 import { hasUrl, isActive, type EndpointConfig, type CallbackSettings } from './config-file.js';
 import { beforeVerdict, dialectOf } from './dialect-adapters.js';
-import type { CallbackSender } from './send.js';
+import type { CallbackSender, SendResult } from './send.js';
 import type { LiveCallbackConfig } from './live-config.js';
 
+/** One before-callback asked: metrics count it, the decision log keeps it (decision-recorder.ts). */
 export interface BeforeObservation {
   hook: BeforeCallbackKey;
   outcome: 'allow' | 'reject' | 'fail';
   durationMs: number;
+  /** When the request went out. */
+  time: number;
+  endpoint: string;
+  command: string;
+  url: string;
+  /** The group it concerns (its ordering key: the conversation or user for hooks without a group). */
+  groupID: string;
+  operationID: string;
+  failedContinue: boolean;
+  verdict: Verdict<unknown>;
+  response: SendResult;
 }
 
 /**
@@ -62,7 +75,7 @@ export async function oneRequest(
     { id: newEventID(now), command: dialect.command(hook), payload, ...meta },
     now,
   );
-  return { dialect, payload, request };
+  return { dialect, payload, request, groupID: first.groupID };
 }
 
 /** Tencent bodies report who acted, when, and the groups' type and name (as the operation passes them). */
@@ -123,10 +136,23 @@ export class CallbackDispatcher implements CallbackPort {
       now,
     );
     if (!built) return undefined;
-    const { dialect, payload, request } = built;
+    const { dialect, payload, request, groupID } = built;
     const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
     const verdict = beforeVerdict(dialect, hook, res);
-    this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });
+    this.observe({
+      hook: key,
+      outcome: verdict.kind,
+      durationMs: res.durationMs,
+      time: now,
+      endpoint: endpoint.name,
+      command: dialect.command(hook),
+      url: request.url,
+      groupID,
+      operationID: ctx.operationID,
+      failedContinue: settings.failedContinue,
+      verdict,
+      response: res,
+    });
 
     if (verdict.kind === 'allow') return verdict.modification as ModificationOf<Callbacks[K]> | undefined;
     if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict, endpoint.dialect);

@@ -232,3 +232,27 @@ export interface ConnectionRecord {
   background: boolean;
   connectedAt: number;
 }
+
+/** How a before-callback came out: see DECISIONS in @huddle/protocol/decision-log. */
+export type DecisionKind = 'allow' | 'modify' | 'reject' | 'failed';
+
+/** One before-callback asked and what it came to (the decision log). */
+export interface DecisionRecord {
+  id: string;
+  decidedAt: number;
+  hook: string;
+  endpoint: string;
+  command: string;
+  url: string;
+  groupID: string;
+  operationID: string;
+  decision: DecisionKind;
+  failedContinue: boolean;
+  latencyMs: number;
+  /** null when no HTTP response arrived. */
+  statusCode: number | null;
+  errCode: number;
+  errMsg: string;
+  error: string;
+  answer: string;
+}

@@ -6,6 +6,8 @@ import type {
   ConnectionRecord,
   ConversationRecord,
   ConversationSeqs,
+  DecisionKind,
+  DecisionRecord,
   MessageRecord,
   NewMessage,
   SyncDelta,
@@ -369,6 +371,27 @@ export interface PresenceRepo {
   forgetAll(): Promise<ConnectionRecord[]>;
 }
 
+export interface DecisionQuery {
+  endpoint?: string;
+  hook?: string;
+  decision?: DecisionKind;
+  groupID?: string;
+  operationID?: string;
+  /** decided_at bounds, milliseconds, inclusive. */
+  from?: number;
+  to?: number;
+}
+
+/** The before-callback decision log. */
+export interface DecisionRepo {
+  /** Writes a batch of decisions (one statement per chunk; call it in a transaction for all or nothing). */
+  insert(decisions: readonly DecisionRecord[]): Promise<void>;
+  /** Newest first. */
+  list(query: DecisionQuery, page: Page): Promise<Paged<DecisionRecord>>;
+  /** Deletes up to `limit` decisions made before `before`, oldest first; returns how many. */
+  prune(before: number, limit: number): Promise<number>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -387,6 +410,7 @@ export interface Repos {
   conversations: ConversationRepo;
   syncLog: SyncLogRepo;
   presence: PresenceRepo;
+  decisions: DecisionRepo;
 }
 
 export interface Store {

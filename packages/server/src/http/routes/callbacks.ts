@@ -33,8 +33,8 @@ export interface CallbackAdminDeps {
   now: () => number;
 }
 
-/** An optional string that must be one of `values`; missing, null or "" means "any". */
-function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
+/** An optional string that must be one of `values`; missing, null or "" means "any" (decisions.ts too). */
+export function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
   return {
     parse(value, path) {
       if (value == null || value === '') return undefined;

@@ -3,6 +3,7 @@ import type { Repos, Store } from '../store.js';
 import { retryTransient } from '../tx-retry.js';
 import { conversationRepo } from './conversations.js';
 import { activityRepo } from './activity.js';
+import { decisionRepo } from './decisions.js';
 import { deliveryStatsRepo } from './delivery-stats.js';
 import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
@@ -41,6 +42,7 @@ export function makeRepos(
     conversations: conversationRepo(db),
     syncLog: syncLogRepo(db),
     presence: presenceRepo(db),
+    decisions: decisionRepo(db),
   };
 }
 

@@ -221,6 +221,26 @@ export interface GatewayConnectionsTable {
   connected_at: number;
 }
 
+/** Before-callback decisions (migration 011). */
+export interface BeforeDecisionsTable {
+  id: string;
+  decided_at: number;
+  hook: string;
+  endpoint: string;
+  command: string;
+  url: string;
+  group_id: string;
+  operation_id: string;
+  decision: string;
+  failed_continue: number;
+  latency_ms: number;
+  status_code: number | null;
+  err_code: number;
+  err_msg: string;
+  error: string;
+  answer: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -241,6 +261,7 @@ export interface Database {
   sync_changes: SyncChangesTable;
   gateway_instances: GatewayInstancesTable;
   gateway_connections: GatewayConnectionsTable;
+  before_decisions: BeforeDecisionsTable;
 }
 
 /** What an engine can do that changes the SQL we write. Asked for, never inferred from its name. */
