@@ -64,10 +64,11 @@ export function CallbackTable({ endpoint, hooks, problemsAt, onChange }: Props) 
                           })
                         }
                       />
+                      <span className="muted small"> s</span>
                       <FieldError problems={problemsAt(`${path}.timeout`)} />
                     </>
                   ) : (
-                    <span className="muted">—</span>
+                    <span className="muted no-setting">—</span>
                   )}
                 </td>
                 <td>
@@ -86,7 +87,7 @@ export function CallbackTable({ endpoint, hooks, problemsAt, onChange }: Props) 
                       <FieldError problems={problemsAt(`${path}.failedContinue`)} />
                     </>
                   ) : (
-                    <span className="muted">—</span>
+                    <span className="muted no-setting">—</span>
                   )}
                 </td>
               </tr>

@@ -10,6 +10,7 @@ import { call, messageOf } from '../api';
 import {
   endpointRefs,
   fieldPaths,
+  isHookEntry,
   numberFromText,
   ownerOf,
   problemsByField,
@@ -20,6 +21,7 @@ import {
   withoutEndpoint,
   type ConfigProblem,
   type Doc,
+  type EndpointRef,
   type HookInfo,
 } from '../callbackConfigFields';
 import { EndpointCard } from '../components/EndpointCard';
@@ -98,6 +100,19 @@ export function ConfigPage() {
     } finally {
       setBusy(false);
     }
+  }
+
+  /** Switches a listed endpoint's dialect, and says which enabled hooks the new one has not. */
+  function changeDialect(ref: EndpointRef, dialect: string) {
+    const hooks = view?.hooks ?? [];
+    const lost = Object.entries(ref.hooks)
+      .filter(
+        ([k, h]) => isHookEntry(h) && h.enable === true && !hooks.find((x) => x.key === k)?.dialects.includes(dialect),
+      )
+      .map(([k]) => k);
+    edit(withDialect(doc, ref, dialect, hooks));
+    if (lost.length)
+      setNotice(`${dialect} has no callback for ${lost.join(', ')}: switched off on ${ref.name || 'this endpoint'}.`);
   }
 
   function removeEndpoint(index: number, name: string) {
@@ -202,7 +217,7 @@ export function ConfigPage() {
                 hooks={hooks}
                 problemsAt={problemsAt}
                 onFields={(change) => edit(withEndpointFields(doc, ref.index, change))}
-                onDialect={(dialect) => edit(withDialect(doc, ref, dialect, hooks))}
+                onDialect={(dialect) => changeDialect(ref, dialect)}
                 onHook={(key, change) => edit(withHook(doc, ref, key, change))}
                 onRemove={() => ref.index !== undefined && removeEndpoint(ref.index, ref.name)}
               />

@@ -72,11 +72,13 @@ describe.skipIf(!haveChromium('console-config.test.ts'))('console: configuration
     await field(page, 'beforeCreateGroup.timeout').fill('3');
     await field(page, 'beforeCreateGroup.failedContinue').selectOption('refuse');
 
-    // billing becomes a Tencent endpoint: its SDKAppID appears, and hooks Tencent lacks are not offered.
+    // billing becomes a Tencent endpoint: its SDKAppID appears, and hooks Tencent lacks go (it says so).
     const billing = page.locator('article.config-endpoint[data-endpoint="endpoints[0]"]');
     await expect(billing.locator('tr[data-hook=beforeMemberJoinGroup]').count()).resolves.toBe(1);
     await expect(field(page, 'endpoints[0].sdkAppId').count()).resolves.toBe(0);
+    await field(page, 'endpoints[0].hooks.beforeMemberJoinGroup.enable').check();
     await field(page, 'endpoints[0].dialect').selectOption('tencent');
+    await page.getByText('tencent has no callback for beforeMemberJoinGroup: switched off on billing.').waitFor();
     await field(page, 'endpoints[0].sdkAppId').fill('1400000001');
     await expect(billing.locator('tr[data-hook=beforeMemberJoinGroup]').count()).resolves.toBe(0);
     await field(page, 'endpoints[0].hooks.afterSendGroupMsg.enable').check();
