@@ -117,6 +117,9 @@ step('auth', [], async () => {
 
 step('config', [], async () => {
   await call('/callback/get_config', {});
+  expect(await call('/callback/check_config', { config: { url: 'ftp://x', deliveryConcurrency: 0 } })).toMatchObject({
+    valid: false,
+  });
   // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
   rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
   const config = webhooksDocument({

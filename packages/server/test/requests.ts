@@ -160,6 +160,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/callback/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
   '/callback/set_config': () => ({ config: { url: '' } }),
+  '/callback/check_config': () => ({ config: { url: '' } }),
   '/callback/list_events': (p) => ({ pagination: pagination(p) }),
   '/callback/get_event': (p) => ({ eventID: p.eventID() }),
   '/callback/list_decisions': (p) => ({ groupID: p.group(), pagination: pagination(p) }),

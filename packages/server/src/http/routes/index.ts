@@ -12,6 +12,7 @@ import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
 import { callbackRoutes, type CallbackAdminDeps } from './callbacks.js';
 import { decisionRoutes } from './decisions.js';
+import { callbackConfigRoutes } from './callback-config.js';
 import { statsRoutes } from './stats.js';
 
 export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps): Route[] {
@@ -28,6 +29,7 @@ export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps)
     ...jssdkRoutes(services),
     ...(callbackAdmin
       ? [
+          ...callbackConfigRoutes(callbackAdmin),
           ...callbackRoutes(services, callbackAdmin),
           ...decisionRoutes(services),
           ...statsRoutes(services, callbackAdmin.now),
