@@ -2,7 +2,7 @@
 // outcome's details and the business server's answer.
 
 import type { DecisionView } from '@huddle/protocol/decision-log';
-import { formatTime } from '../format';
+import { Time } from './Time';
 import { JsonBlock } from './JsonBlock';
 import { StatusBadge } from './StatusBadge';
 
@@ -30,7 +30,7 @@ export function DecisionRow({ d, open, onToggle }: { d: DecisionView; open: bool
       <tr data-decision={d.decisionID} className={open ? 'open' : ''}>
         <td>
           <button type="button" className="link" aria-expanded={open} onClick={onToggle}>
-            {formatTime(d.time)}
+            <Time ms={d.time} />
           </button>
         </td>
         <td>{d.endpoint}</td>
