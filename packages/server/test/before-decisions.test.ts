@@ -13,6 +13,7 @@ import { eventually } from './wait.js';
 const DAY = 86_400_000;
 const CREATE = CALLBACKS.beforeCreateGroup.openim.command;
 const SET_INFO = CALLBACKS.beforeSetGroupInfo.openim.command;
+const SET_MEMBER = CALLBACKS.beforeSetGroupMemberInfo.openim.command;
 
 let s: TestServer;
 let rx: Receiver;
@@ -20,11 +21,12 @@ const clock = testClock();
 let n = 0;
 const uid = (p: string) => `${p}${++n}`;
 
-/** beforeCreateGroup on the default endpoint; beforeSetGroupInfo on "gate", with its failedContinue. */
+/** beforeCreateGroup and beforeSetGroupMemberInfo on the default endpoint; beforeSetGroupInfo on "gate", with its failedContinue. */
 async function configure(gateFailedContinue: boolean) {
   const config = {
     url: rx.url,
     beforeCreateGroup: { enable: true, timeout: 2, failedContinue: true },
+    beforeSetGroupMemberInfo: { enable: true, timeout: 2, failedContinue: true },
     endpoints: [
       {
         name: 'gate',
@@ -116,6 +118,26 @@ describe('each before-callback is kept with its decision', () => {
     expect(d).toMatchObject({ decision: 'modify', proceeded: true, endpoint: 'default', statusCode: 200 });
     expect(JSON.parse(d.answer).groupName).toBe('Renamed by hook');
     expect(d.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('a modification the group’s rules refuse is failed, not modify', async () => {
+    const [o, m] = [uid('o'), uid('m')];
+    await s.register(o, m);
+    const g = await createGroup(s, { owner: o, members: [m] });
+    // A member may rename itself; an answer that makes it an admin breaks a rule only the domain knows.
+    rx.answer(SET_MEMBER, { body: { actionCode: 0, nextCode: 0, roleLevel: 60 } });
+    const op = uid('op-escalate-');
+    const res = await callAs(
+      '/group/set_group_member_info',
+      { members: [{ groupID: g.groupID, userID: m, nickname: 'me' }] },
+      await s.tokenFor(m),
+      op,
+    );
+    expect(res.errCode).toBe(0); // failedContinue: proceeds unmodified
+    const [d] = await decisionsOf(op);
+    expect(d).toMatchObject({ hook: 'beforeSetGroupMemberInfo', decision: 'failed', proceeded: true, statusCode: 200 });
+    expect(d.error).toMatch(/^invalid modification: /);
+    expect(JSON.parse(d.answer).roleLevel).toBe(60);
   });
 
   it('reject: the business server’s errCode and errMsg, the operation refused', async () => {

@@ -85,6 +85,14 @@ function tencentContext(ctx: OpContext, groups: readonly GroupFacts[], now: numb
 }
 
 export class CallbackDispatcher implements CallbackPort {
+  /**
+   * Observations of answers that modify, held until the domain has applied them: an answer the
+   * domain refuses (invalidModification) is observed as failed, not as a modification. The domain
+   * applies an answer in the same turn of the event loop as `before` returns, so a setImmediate
+   * observes it after that verdict.
+   */
+  private readonly unapplied = new WeakMap<OpContext, Map<BeforeCallbackKey, BeforeObservation>>();
+
   constructor(
     private readonly settings: LiveCallbackConfig,
     private readonly sender: CallbackSender,
@@ -139,7 +147,7 @@ export class CallbackDispatcher implements CallbackPort {
     const { dialect, payload, request, groupID } = built;
     const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
     const verdict = beforeVerdict(dialect, hook, res);
-    this.observe({
+    this.observeOnceApplied(ctx, {
       hook: key,
       outcome: verdict.kind,
       durationMs: res.durationMs,
@@ -178,12 +186,32 @@ export class CallbackDispatcher implements CallbackPort {
   invalidModification(ctx: OpContext, key: BeforeCallbackKey, reason: string): void {
     const settings: CallbackSettings | undefined = this.endpointsFor(key)[0]?.hooks[key];
     const failedContinue = settings?.failedContinue ?? true;
+    const observed = this.unapplied.get(ctx)?.get(key);
+    if (observed) {
+      observed.outcome = 'fail';
+      observed.verdict = { kind: 'fail', cause: 'data', reason: `invalid modification: ${reason}` };
+    }
     this.logger.warn(
       { hook: key, operationID: ctx.operationID, reason, failedContinue },
       'before-callback returned an invalid modification',
     );
     if (!failedContinue)
       throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
+  }
+
+  /** Observes a before-callback now, or, when its answer modifies, once the domain has applied it. */
+  private observeOnceApplied(ctx: OpContext, o: BeforeObservation): void {
+    if (o.verdict.kind !== 'allow' || o.verdict.modification === undefined) {
+      this.observe(o);
+      return;
+    }
+    const held = this.unapplied.get(ctx) ?? new Map<BeforeCallbackKey, BeforeObservation>();
+    this.unapplied.set(ctx, held);
+    held.set(o.hook, o);
+    setImmediate(() => {
+      held.delete(o.hook);
+      this.observe(o);
+    });
   }
 
   /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */
