@@ -8,6 +8,7 @@ import { EventsPage } from './pages/EventsPage';
 import { EndpointsPage } from './pages/EndpointsPage';
 import { EventPage } from './pages/EventPage';
 import { LivePage } from './pages/LivePage';
+import { DecisionsPage } from './pages/DecisionsPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { UsersPage } from './pages/UsersPage';
 import { ApiDocsPage } from './pages/ApiDocsPage';
@@ -20,6 +21,7 @@ const NAV = [
   { to: '/endpoints', label: 'Endpoints' },
   { to: '/events', label: 'Delivery log' },
   { to: '/live', label: 'Live' },
+  { to: '/decisions', label: 'Before-callbacks' },
   { to: '/groups', label: 'Groups' },
   { to: '/users', label: 'Users' },
   { to: '/config', label: 'Configuration' },
@@ -37,6 +39,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <ConfigPage />;
     case 'live':
       return <LivePage />;
+    case 'decisions':
+      return <DecisionsPage query={query} />;
     case 'groups':
       return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} query={query} />;
     case 'users':

@@ -1,11 +1,28 @@
 import { Role } from '@huddle/protocol/wire';
 
-/** Local date and time of a Unix-millisecond time; "—" for 0 (not happened). */
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** The browser's time zone at `ms` as an offset from GMT ("GMT+1", "GMT-3:30", "GMT"); summer time included. */
+export function zoneLabel(ms = Date.now()): string {
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'shortOffset' })
+    .formatToParts(new Date(ms))
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? 'GMT';
+}
+
+/**
+ * The one way the console shows a time: local date and time with its zone ("2026-12-02 12:31:05
+ * GMT+1"); "—" for 0 (not happened). Pair it with `utcTitle` for the exact UTC instant.
+ */
 export function formatTime(ms: number): string {
   if (!ms) return '—';
   const d = new Date(ms);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneLabel(ms)}`;
+}
+
+/** The UTC ISO time with milliseconds, for a shown time's title; "" for 0. */
+export function utcTitle(ms: number): string {
+  return ms ? `${new Date(ms).toISOString()} (UTC)` : '';
 }
 
 /** A datetime-local input's value as Unix milliseconds; undefined when empty. */

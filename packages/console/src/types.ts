@@ -4,6 +4,7 @@ export type {
   DeliveryEventView as EventView,
   DeliveryAttemptView as AttemptView,
   DeliveryEventDetail as EventDetail,
+  DeliveryReplayView as ReplayView,
 } from '@huddle/protocol/delivery-log';
 
 export interface ConfigView {

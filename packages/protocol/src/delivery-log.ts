@@ -36,6 +36,9 @@ export const DeliveryAttemptView = view.object(
     outcome: view.string(),
     error: view.string(),
     responseExcerpt: view.string(),
+    url: view.string(
+      'where this attempt was sent (the endpoint’s url then; a Tencent Sign masked); "" when recorded before huddle kept it',
+    ),
   },
   'DeliveryAttemptView',
 );
@@ -45,13 +48,40 @@ export type DeliveryAttemptView = ViewType<typeof DeliveryAttemptView>;
 export const DeliveryEventPage = view.paged('events', DeliveryEventView);
 export type DeliveryEventPage = ViewType<typeof DeliveryEventPage>;
 
+export const REPLAY_HOWS = ['replay', 'retry', 'bulk_replay', 'replay_dead', 'retry_pending'] as const;
+
+/** One replay or retry an admin asked for. */
+export const DeliveryReplayView = view.object(
+  {
+    time: view.integer(),
+    userID: view.string('the admin who asked'),
+    how: view.oneOf(
+      REPLAY_HOWS,
+      'replay / retry: this event alone; bulk_replay: replay_events with a list of IDs; replay_dead / retry_pending: every event of a filter',
+    ),
+    detail: view.string('a bulk call’s ID list or filter, JSON; "" for one event'),
+  },
+  'DeliveryReplayView',
+);
+export type DeliveryReplayView = ViewType<typeof DeliveryReplayView>;
+
 /** /callback/get_event's data. */
 export const DeliveryEventDetail = view.object({
   event: DeliveryEventView.extend({
     payload: view.anything('the callback body as stored: JSON, or the text when it is not JSON'),
   }),
   attempts: view.array(DeliveryAttemptView),
+  /** Every replay and retry of this event, oldest first. */
+  replays: view.array(DeliveryReplayView),
 });
+
+/** /callback/replay_events's data. */
+export const BulkReplayResult = view.object({
+  count: view.integer('events queued again (delivered or dead) or retried now (pending queue heads)'),
+  /** The IDs given that name no event. */
+  unknown: view.array(view.string()),
+});
+export type BulkReplayResult = ViewType<typeof BulkReplayResult>;
 export type DeliveryEventDetail = ViewType<typeof DeliveryEventDetail>;
 
 /** One bucket of /callback/get_delivery_stats: attempts that started in it. */

@@ -7,7 +7,10 @@ export * from './dialects/tencent-url.js';
 export * from './signing.js';
 export type { AttemptNotice } from './live.js';
 export {
+  BulkReplayResult,
   DELIVERY_STATUSES,
+  REPLAY_HOWS,
+  DeliveryReplayView,
   DeliveryAttemptView,
   DeliveryEventDetail,
   DeliveryEventPage,
@@ -17,5 +20,6 @@ export {
   type DeliveryStatus,
   EndpointStats,
 } from './delivery-log.js';
+export { DECISIONS, DecisionPage, DecisionView, type Decision } from './decision-log.js';
 export * as view from './view.js';
 export type { ObjectView, View, ViewType } from './view.js';

@@ -6,6 +6,10 @@ export interface AttemptNotice {
   time: number;
   eventID: string;
   hook: string;
+  /** The endpoint it went to (its name in the configuration). */
+  endpoint: string;
+  /** Where it was sent (signature masked). */
+  url: string;
   groupID: string;
   attempt: number;
   /** delivered, failed (will retry) or dead. */

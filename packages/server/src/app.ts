@@ -17,6 +17,7 @@ import { noSignals, type Signals } from './cluster-signals.js';
 import { AttemptRelay } from './http/live-relay.js';
 import type { Store } from './storage/store.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
+import { DecisionRecorder } from './callbacks/decision-recorder.js';
 import { CallbackMetrics } from './callbacks/metrics.js';
 import { Retention } from './retention.js';
 import { BEFORE_CONNECTIONS, CallbackSender } from './callbacks/send.js';
@@ -43,6 +44,10 @@ export interface App {
   retention: Retention;
   /** Deletes messages past HUDDLE_MESSAGE_RETENTION_DAYS. */
   messageRetention: Retention;
+  /** Writes before-callback decisions in batches, off the request path. */
+  decisions: DecisionRecorder;
+  /** Deletes before-callback decisions past HUDDLE_DECISION_RETENTION_DAYS. */
+  decisionRetention: Retention;
   /** Deletes the history of connections that ended past HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS. */
   connectionHistoryRetention: Retention;
   server: http.Server;
@@ -118,6 +123,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
     now,
   });
+  const decisions = new DecisionRecorder((batch) => store.tx((tx) => tx.decisions.insert(batch)), logger);
+  const decisionRetention = new Retention({
+    what: 'before-callback decisions',
+    retentionMs: config.decisionRetentionMs,
+    prune: (before, limit) => store.tx((tx) => tx.decisions.prune(before, limit)),
+    logger,
+    now,
+  });
   const connectionHistoryRetention = new Retention({
     what: 'connection history',
     retentionMs: config.connectionHistoryRetentionMs,
@@ -135,6 +148,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         time: now(),
         eventID: a.eventID,
         hook,
+        endpoint: a.endpoint,
+        url: a.url ?? '',
         groupID: a.groupID,
         attempt: a.attempt,
         outcome,
@@ -184,9 +199,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     gateway?.committed(messages, operationID);
   const onLogout = (userID: string, platformID: number) => gateway?.loggedOut(userID, platformID);
 
-  const hooks = new CallbackDispatcher(callbackConfig, beforeSender, logger, now, eventsReady, (o) =>
-    metrics.before(o),
-  );
+  const hooks = new CallbackDispatcher(callbackConfig, beforeSender, logger, now, eventsReady, (o) => {
+    metrics.before(o);
+    decisions.record(o);
+  });
   const services = createServices({
     store,
     hooks,
@@ -195,6 +211,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     adminUserIDs: config.adminUserIDs,
     tokenTtlSeconds: config.tokenTtlSeconds,
     maxGroupMembers: config.maxGroupMembers,
+    decisionRetentionMs: config.decisionRetentionMs,
     eventsReady,
     onMessages,
     onLogout,
@@ -253,6 +270,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     metrics,
     retention,
     messageRetention,
+    decisions,
+    decisionRetention,
     connectionHistoryRetention,
     server,
     get gateway() {
@@ -275,6 +294,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         messageRetention.start();
         connectionHistoryRetention.start();
       }
+      // Decisions are made where the API is served, and kept there too.
+      if (role.api) decisionRetention.start();
       return address;
     },
     async close() {
@@ -284,6 +305,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       feed.close();
       await retention.stop();
       await messageRetention.stop();
+      await decisionRetention.stop();
       await connectionHistoryRetention.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
@@ -292,6 +314,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         }),
         worker.stop(),
       ]);
+      // In-flight requests have finished: their decisions are all queued.
+      await decisions.close();
       await signals.close();
       await Promise.all([afterSender.close(), beforeSender.close()]);
       await store.close();

@@ -48,6 +48,8 @@ export interface Config {
   eventRetentionMs: number;
   /** Messages are deleted this long after they were sent; 0 keeps them forever. */
   messageRetentionMs: number;
+  /** Before-callback decisions are deleted this long after they were made; 0 keeps them. */
+  decisionRetentionMs: number;
   /** A gateway connection's history is deleted this long after it ended; 0 keeps it forever. */
   connectionHistoryRetentionMs: number;
   logLevel: string;
@@ -175,6 +177,7 @@ export function loadConfig(
     maxConnections: integer('HUDDLE_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     messageRetentionMs: integer('HUDDLE_MESSAGE_RETENTION_DAYS', 0, 0, 36_500) * 86_400_000,
+    decisionRetentionMs: integer('HUDDLE_DECISION_RETENTION_DAYS', 7, 0, 36_500) * 86_400_000,
     connectionHistoryRetentionMs: integer('HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     logLevel,
     logFormat,

@@ -160,6 +160,7 @@ describe('app-admin calls', () => {
     '/group/get_groups',
     '/callback/get_config',
     '/callback/set_config',
+    '/callback/check_config',
     '/callback/list_events',
     '/callback/get_event',
     '/callback/replay_event',

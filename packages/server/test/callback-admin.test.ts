@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CALLBACKS } from '@huddle/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, page, startServer, type TestServer } from './harness.js';
 import { enqueue, newEvent } from './outbox-event.js';
@@ -105,6 +106,7 @@ const ROUTES: [string, unknown][] = [
   ['/callback/get_event', { eventID: 'evt_none' }],
   ['/callback/replay_event', { eventID: 'evt_none' }],
   ['/callback/replay_dead', {}],
+  ['/callback/replay_events', { eventIDs: ['evt_none'] }],
   ['/callback/retry_event', { eventID: 'evt_none' }],
   ['/callback/retry_pending', {}],
 ];
@@ -238,6 +240,7 @@ describe('the delivery log', () => {
         outcome: 'failure',
         error: 'HTTP 500',
         responseExcerpt: '{"oops":true}',
+        url: `${rx.url}/${CALLBACKS.afterQuitGroup.openim.command}?contenttype=json`,
       },
       {
         attempt: 2,
@@ -247,6 +250,7 @@ describe('the delivery log', () => {
         outcome: 'failure',
         error: 'HTTP 500',
         responseExcerpt: '{"oops":true}',
+        url: `${rx.url}/${CALLBACKS.afterQuitGroup.openim.command}?contenttype=json`,
       },
     ]);
     expect(data.attempts[1].startTime).toBeGreaterThan(data.attempts[0].startTime);

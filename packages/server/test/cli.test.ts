@@ -278,9 +278,18 @@ describe('huddle deliveries', () => {
       payload: { groupID: 'hikers' },
     });
     expect(shown.attempts).toMatchObject([{ attempt: 1, statusCode: 500, outcome: 'failure' }]);
+    expect(shown.attempts[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(shown.replays).toEqual([]);
     expect(table.stdout).toMatch(
       new RegExp(`${hikers.eventID}\\s+afterCreateGroup\\s+default\\s+hikers\\s+dead\\s+1\\s`),
     );
+    // --search: payload text, ignoring case ("ikers" is in both); --event: one event by its ID.
+    const [searched, byID] = await Promise.all([
+      json<{ events: { eventID: string }[] }>(['deliveries', 'list', '--search', 'HIKERS', ...serverFlags]),
+      json<{ events: { eventID: string }[] }>(['deliveries', 'list', '--event', hikers.eventID, ...serverFlags]),
+    ]);
+    expect(searched.events.map((e) => e.eventID)).toEqual([hikers.eventID]);
+    expect(byID.events.map((e) => e.eventID)).toEqual([hikers.eventID]);
 
     // While the business server still fails, a replay --wait follows the replayed event until it is
     // dead again, and counts only it (bikers is dead too, but was not replayed): exit code 1.

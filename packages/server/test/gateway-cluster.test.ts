@@ -76,6 +76,41 @@ describe.skipIf(TEST_ENGINE !== 'postgres').each(['postgres', 'nats'] as const)(
       await onTwo.next((f) => f.reqIdentifier === ReqIdentifier.KickOnlineMsg);
     });
 
+    it('keeps seq order when both instances commit to one conversation at once', async () => {
+      const { groupID: busy } = await createGroup(one, { owner: 'ann', members: ['ben', 'cid'] });
+      const clients = [
+        await login(one, 'ann'),
+        await login(two, 'ben'),
+        await login(one, 'cid'),
+        await login(two, 'cid', 'gob', 2),
+      ];
+      const PER_SENDER = 25;
+      // Each instance commits its seqs and pushes them at once; the other's arrive over the bus later.
+      const sendAll = (on: TestServer, sendID: string) =>
+        Promise.all(
+          Array.from({ length: PER_SENDER }, (_, i) =>
+            on.client.ok(
+              '/msg/send_msg',
+              { sendID, groupID: busy, sessionType: 3, contentType: 101, content: { content: `${sendID}${i + 1}` } },
+              on.adminToken,
+            ),
+          ),
+        );
+      await Promise.all([sendAll(one, 'ann'), sendAll(two, 'ben')]);
+      const seqs = (c: WsClient) =>
+        c
+          .pushedTexts()
+          .filter((m) => /^(ann|ben)\d+$/.test(m.text))
+          .map((m) => m.seq);
+      for (const c of clients) {
+        await c.until(() => (seqs(c).length >= 2 * PER_SENDER ? true : undefined));
+        const got = seqs(c);
+        // Every seq once, in order: the first message follows the group's creation notice.
+        expect(got).toEqual(Array.from({ length: 2 * PER_SENDER }, (_, i) => got[0]! + i));
+      }
+      await Promise.all(clients.map((c) => c.close()));
+    });
+
     it.skipIf(bus !== 'postgres')(
       'closes its clients when its bus connection is lost, so that they resync by seq',
       async () => {

@@ -117,6 +117,9 @@ step('auth', [], async () => {
 
 step('config', [], async () => {
   await call('/callback/get_config', {});
+  expect(await call('/callback/check_config', { config: { url: 'ftp://x', deliveryConcurrency: 0 } })).toMatchObject({
+    valid: false,
+  });
   // After-callbacks of group creation from now on; the receiver refuses DEAD_GROUP's until it is dead.
   rx.answer('*', (r) => (r.body?.groupID === DEAD_GROUP ? { status: 500 } : {}));
   const config = webhooksDocument({
@@ -214,6 +217,10 @@ step('delivery', ['groups'], async () => {
   expect(tested).toMatchObject({ statusCode: 200, ok: true, verdict: 'delivered' });
   expect(await call('/callback/replay_dead', { groupID: dead.groupID })).toEqual({ count: 1 });
   expect(await call('/callback/replay_event', { eventID: delivered.eventID })).toEqual({ count: 1 });
+  expect((await call('/callback/get_event', { eventID: delivered.eventID })).replays).toHaveLength(1);
+  expect(await call('/callback/replay_events', { eventIDs: [dead.eventID, 'no-such-event'] })).toMatchObject({
+    unknown: ['no-such-event'],
+  });
   // Nothing waits for a scheduled retry here: retry now has nothing to do.
   expect(await call('/callback/retry_pending', { groupID: 'no-such-group' })).toEqual({ count: 0 });
   expect(await call('/callback/retry_event', { eventID: delivered.eventID })).toEqual({ count: 0 });
@@ -305,6 +312,19 @@ step('modified message', ['auth', 'config'], async () => {
     content: { content: 'hello' },
   });
   expect(sent.modify).toMatchObject({ ex: 'reviewed', atUserIDList: [JOINER] });
+});
+
+step('decisions', ['modified message'], async () => {
+  // The before-callback of send_msg above, kept in the decision log.
+  const { decisions } = await eventually(
+    async () => {
+      const found = await call('/callback/list_decisions', { hook: 'beforeMsgModify', pagination: page() });
+      return found.total > 0 ? found : undefined;
+    },
+    8000,
+    'a recorded before-callback decision',
+  );
+  expect(decisions[0]).toMatchObject({ decision: 'modify', endpoint: 'default', proceeded: true });
 });
 
 step('sync', ['auth'], async () => {
@@ -464,6 +484,7 @@ describe('every answer fits the served document', () => {
   it('the delivery log, replay and retry now', () => run('delivery'));
   it('messages and read marks', () => run('messages'));
   it('a message a before-callback changed', () => run('modified message'));
+  it('the before-callback decision log', () => run('decisions'));
   it('group and member sync', () => run('sync'));
   it('friends (always empty)', () => run('friends'));
   it('join requests by user and the pending count', () => run('pending requests'));

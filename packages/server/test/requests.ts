@@ -170,8 +170,10 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/callback/get_config': () => ({}),
   // A document that would change nothing the suites rely on, were it ever accepted.
   '/callback/set_config': () => ({ config: { url: '' } }),
+  '/callback/check_config': () => ({ config: { url: '' } }),
   '/callback/list_events': (p) => ({ pagination: pagination(p) }),
   '/callback/get_event': (p) => ({ eventID: p.eventID() }),
+  '/callback/list_decisions': (p) => ({ groupID: p.group(), pagination: pagination(p) }),
   '/callback/test_endpoint': () => ({ endpoint: 'default', hook: 'afterCreateGroup' }),
   '/stats/get_activity': (p) => ({ from: Date.now() - 3_600_000 * (1 + p.int(24)), bucketMs: 300_000 }),
   '/callback/get_delivery_stats': (p) => ({
@@ -180,6 +182,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   }),
   '/callback/replay_event': (p) => ({ eventID: p.eventID() }),
   '/callback/replay_dead': (p) => ({ groupID: p.group() }),
+  '/callback/replay_events': (p) => ({ eventIDs: [p.eventID()] }),
   '/callback/retry_event': (p) => ({ eventID: p.eventID() }),
   '/callback/retry_pending': (p) => ({ groupID: p.group() }),
 };

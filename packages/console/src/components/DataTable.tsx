@@ -1,4 +1,5 @@
-// A table that scrolls sideways on narrow screens, with a header row of column names.
+// A table that scrolls sideways on narrow screens, with a header row of column names (or of
+// anything else a header cell holds, such as a "select all" checkbox).
 
 import type { ReactNode } from 'react';
 
@@ -8,7 +9,7 @@ export function DataTable({
   children,
 }: {
   className: string;
-  columns: readonly string[];
+  columns: readonly ReactNode[];
   children: ReactNode;
 }) {
   return (
@@ -16,8 +17,8 @@ export function DataTable({
       <table className={className}>
         <thead>
           <tr>
-            {columns.map((c) => (
-              <th key={c}>{c}</th>
+            {columns.map((c, i) => (
+              <th key={typeof c === 'string' ? c : i}>{c}</th>
             ))}
           </tr>
         </thead>

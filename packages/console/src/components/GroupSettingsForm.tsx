@@ -66,7 +66,9 @@ export function GroupSettingsForm({ group, onSaved }: { group: GroupInfo; onSave
   const [failure, setFailure] = useState<{ field: string; message: string }>();
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setValues((v) => ({ ...v, [key]: value }));
-  const errorAt = (field: string) => (failure?.field === field ? failure.message : undefined);
+  // FieldError shows problems as check_config lists them: this form's one refusal, as one problem.
+  const errorAt = (field: string) =>
+    failure?.field === field ? [{ key: field, message: failure.message, hint: '' }] : undefined;
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -89,14 +91,14 @@ export function GroupSettingsForm({ group, onSaved }: { group: GroupInfo; onSave
         <label key={key}>
           {label}
           <input name={key} value={values[key]} onChange={(e) => set(key, e.target.value)} />
-          <FieldError message={errorAt(key)} />
+          <FieldError problems={errorAt(key)} />
         </label>
       ))}
       {LONG_FIELDS.map(({ key, label }) => (
         <label key={key}>
           {label}
           <textarea name={key} rows={2} value={values[key]} onChange={(e) => set(key, e.target.value)} />
-          <FieldError message={errorAt(key)} />
+          <FieldError problems={errorAt(key)} />
         </label>
       ))}
       <label>
@@ -112,7 +114,7 @@ export function GroupSettingsForm({ group, onSaved }: { group: GroupInfo; onSave
             </option>
           ))}
         </select>
-        <FieldError message={errorAt('needVerification')} />
+        <FieldError problems={errorAt('needVerification')} />
       </label>
       {FLAG_FIELDS.map(({ key, label }) => (
         <label key={key}>
@@ -121,7 +123,7 @@ export function GroupSettingsForm({ group, onSaved }: { group: GroupInfo; onSave
             <option value={0}>yes</option>
             <option value={1}>no</option>
           </select>
-          <FieldError message={errorAt(key)} />
+          <FieldError problems={errorAt(key)} />
         </label>
       ))}
       {failure && failure.field === '' && (

@@ -1,36 +1,51 @@
-// The callback configuration: the document /callback/get_config returns, edited as a form (or as
-// JSON) and saved whole with /callback/set_config, which applies it at once on every instance.
-// The form follows the document's own keys, so new keys (endpoints, …) appear without changes here.
+// The callback configuration as a form: the retry schedule and delivery concurrency, then one card
+// per endpoint (the top-level url as "default", then each listed one) with its hooks as switches.
+// Save checks the document with /callback/check_config first and lists every problem at once (at
+// the top, each linking to its field, and beside its field); a valid one goes to
+// /callback/set_config, which applies it at once on every instance. The document keeps its shape:
+// keys the form does not show stay as they were, and `endpoints` appears only when one is added.
 
 import { useEffect, useState } from 'react';
-import { ApiError, call, messageOf } from '../api';
-import { FieldError } from '../components/FieldError';
-import { CallbackTable } from '../components/CallbackTable';
-import { ObjectList } from '../components/ObjectList';
-import { ScalarInput } from '../components/ScalarInput';
+import { call, messageOf } from '../api';
 import {
+  endpointRefs,
   fieldPaths,
-  kindOf,
-  listFromText,
+  isHookEntry,
+  numberFromText,
   ownerOf,
-  parseConfigError,
+  problemsByField,
+  withDialect,
+  withEndpointFields,
+  withHook,
+  withNewEndpoint,
+  withoutEndpoint,
+  type ConfigProblem,
   type Doc,
-  type Scalar,
+  type EndpointRef,
+  type HookInfo,
 } from '../callbackConfigFields';
+import { EndpointCard } from '../components/EndpointCard';
+import { FieldError } from '../components/FieldError';
+import { ProblemList } from '../components/ProblemList';
+import { RetrySchedule } from '../components/RetrySchedule';
 import { formatTime } from '../format';
 import type { ConfigView } from '../types';
 import { useLoad } from '../useLoad';
 
+type FormView = ConfigView & { hooks: HookInfo[] };
+
 export function ConfigPage() {
-  const { data, error: loadError } = useLoad(() => call<ConfigView>('/callback/get_config', {}), []);
-  const [view, setView] = useState<ConfigView>();
+  const { data, error: loadError } = useLoad(() => call<FormView>('/callback/get_config', {}), []);
+  const [view, setView] = useState<FormView>();
   const [doc, setDoc] = useState<Doc>({});
   const [asJson, setAsJson] = useState(false);
   const [jsonText, setJsonText] = useState('');
-  const [failure, setFailure] = useState<{ key: string; message: string }>();
+  const [problems, setProblems] = useState<ConfigProblem[]>([]);
+  const [failure, setFailure] = useState('');
   const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
 
-  const show = (v: ConfigView) => {
+  const show = (v: FormView) => {
     setView(v);
     setDoc(v.config);
     setJsonText(JSON.stringify(v.config, null, 2));
@@ -44,59 +59,105 @@ export function ConfigPage() {
     setJsonText(JSON.stringify(next, null, 2));
     setNotice('');
   };
-  const set = (key: string, value: unknown) => edit({ ...doc, [key]: value });
 
+  let jsonDoc: Doc | undefined;
   let jsonError = '';
   if (asJson) {
     try {
-      JSON.parse(jsonText);
+      const parsed: unknown = JSON.parse(jsonText);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) jsonDoc = parsed as Doc;
+      else jsonError = 'the configuration is a JSON object';
     } catch (err) {
       jsonError = messageOf(err);
     }
   }
 
-  async function save() {
-    const config = asJson ? (JSON.parse(jsonText) as Doc) : doc;
+  function switchMode(json: boolean) {
+    // Back to the form: it shows what was typed as JSON (when it is a document).
+    if (!json && jsonDoc) setDoc(jsonDoc);
+    setAsJson(json);
+  }
+
+  /** Checks the document; saves it when asked and valid. */
+  async function submit(save: boolean) {
+    const config = asJson && jsonDoc ? jsonDoc : doc;
+    if (asJson) setDoc(config);
     setNotice('');
+    setFailure('');
+    setBusy(true);
     try {
-      show(await call<ConfigView>('/callback/set_config', { config }));
-      setFailure(undefined);
+      const check = await call<{ valid: boolean; problems: ConfigProblem[] }>('/callback/check_config', { config });
+      setProblems(check.problems);
+      if (!check.valid) return;
+      if (!save) {
+        setNotice('No problems found. Nothing is saved until you save.');
+        return;
+      }
+      show(await call<FormView>('/callback/set_config', { config }));
       setNotice('Saved and applied.');
     } catch (err) {
-      setFailure(err instanceof ApiError ? parseConfigError(err.errDlt) : { key: '', message: messageOf(err) });
-      if (asJson) setDoc(config);
+      setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
     }
+  }
+
+  /** Switches a listed endpoint's dialect, and says which enabled hooks the new one has not. */
+  function changeDialect(ref: EndpointRef, dialect: string) {
+    const hooks = view?.hooks ?? [];
+    const lost = Object.entries(ref.hooks)
+      .filter(
+        ([k, h]) => isHookEntry(h) && h.enable === true && !hooks.find((x) => x.key === k)?.dialects.includes(dialect),
+      )
+      .map(([k]) => k);
+    edit(withDialect(doc, ref, dialect, hooks));
+    if (lost.length)
+      setNotice(`${dialect} has no callback for ${lost.join(', ')}: switched off on ${ref.name || 'this endpoint'}.`);
+  }
+
+  function removeEndpoint(index: number, name: string) {
+    if (!confirm(`Remove the endpoint ${name || 'without a name'}? It takes effect when you save.`)) return;
+    edit(withoutEndpoint(doc, index));
   }
 
   if (loadError) return <p className="error">{loadError}</p>;
   if (!view) return <p className="muted">Loading…</p>;
-  const owner = failure ? ownerOf(failure.key, fieldPaths(doc)) : '';
-  const errorAt = (path: string) => (failure && !asJson && owner === path ? failure.message : undefined);
-  const entries = Object.entries(doc);
-  const hooks = entries.filter(([, v]) => kindOf(v) === 'hook') as [string, Doc][];
+  const hooks = view.hooks;
+  const paths = asJson ? [] : fieldPaths(doc, hooks);
+  const byField = problemsByField(problems, paths);
+  const problemsAt = (path: string) => byField.get(path);
+  const refs = endpointRefs(doc);
+  const delays = Array.isArray(doc.retrySchedule) ? (doc.retrySchedule as unknown[]) : undefined;
 
   return (
-    <section>
+    <section className="config-page">
       <h1>Callback configuration</h1>
       <p className="muted">
         Source: {view.source}
-        {view.changedAt ? `, saved ${formatTime(view.changedAt)}` : ''}. Timeouts and delays are in seconds.
+        {view.changedAt ? `, saved ${formatTime(view.changedAt)}` : ''}. A save applies at once on every instance.
       </p>
-      <div className="actions">
-        <button type="button" onClick={() => void save()} disabled={!!jsonError}>
+      <div className="actions config-actions">
+        <button type="button" className="primary" onClick={() => void submit(true)} disabled={busy || !!jsonError}>
           Save
         </button>
+        <button type="button" onClick={() => void submit(false)} disabled={busy || !!jsonError}>
+          Check
+        </button>
         <label className="toggle">
-          <input type="checkbox" checked={asJson} onChange={(e) => setAsJson(e.target.checked)} /> Edit as JSON
+          <input type="checkbox" checked={asJson} onChange={(e) => switchMode(e.target.checked)} /> Edit as JSON
         </label>
       </div>
-      {notice && <p className="notice">{notice}</p>}
-      {failure && (asJson || !owner) && (
-        <p className="error" role="alert">
-          {failure.key ? `${failure.key}: ` : ''}
-          {failure.message}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
         </p>
       )}
+      {failure && (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      )}
+      <ProblemList problems={problems} ownerOf={(key) => ownerOf(key, paths)} />
       {asJson ? (
         <>
           <textarea
@@ -111,56 +172,60 @@ export function ConfigPage() {
         </>
       ) : (
         <>
-          <div className="settings">
-            {entries.map(([key, value]) => {
-              const kind = kindOf(value);
-              if (kind === 'scalar') {
-                return (
-                  <label key={key}>
-                    {key}
-                    <ScalarInput name={key} value={value as Scalar} onChange={(v) => set(key, v)} />
-                    <FieldError message={errorAt(key)} />
-                  </label>
-                );
-              }
-              if (kind === 'scalarList') {
-                return (
-                  <label key={key}>
-                    {key} <span className="muted small">(comma-separated)</span>
-                    <input
-                      key={(value as Scalar[]).join()}
-                      name={key}
-                      defaultValue={(value as Scalar[]).join(', ')}
-                      onBlur={(e) => set(key, listFromText(e.target.value))}
-                    />
-                    <FieldError message={errorAt(key)} />
-                  </label>
-                );
-              }
-              if (kind === 'objectList')
-                return (
-                  <ObjectList
-                    key={key}
-                    name={key}
-                    items={value as Doc[]}
-                    errorAt={errorAt}
-                    onChange={(items) => set(key, items)}
-                  />
-                );
-              if (kind === 'other') {
-                return (
-                  <div key={key} className="label">
-                    {key} <span className="muted small">(JSON)</span>
-                    <code>{JSON.stringify(value)}</code>
-                    <FieldError message={errorAt(key)} />
-                  </div>
-                );
-              }
-              return null;
-            })}
+          <h2>Delivery</h2>
+          <div className="config-global">
+            {delays ? (
+              <RetrySchedule
+                delays={delays}
+                problemsAt={problemsAt}
+                onChange={(d) => edit({ ...doc, retrySchedule: d })}
+              />
+            ) : (
+              <p className="muted">
+                Retry schedule: the default.{' '}
+                <button type="button" className="link" onClick={() => edit({ ...doc, retrySchedule: ['5s', '5m'] })}>
+                  Set one
+                </button>
+              </p>
+            )}
+            <label className="concurrency">
+              Delivery concurrency
+              <input
+                id="cfg-deliveryConcurrency"
+                name="deliveryConcurrency"
+                inputMode="numeric"
+                placeholder="256"
+                value={doc.deliveryConcurrency === undefined ? '' : String(doc.deliveryConcurrency)}
+                onChange={(e) =>
+                  edit({
+                    ...doc,
+                    deliveryConcurrency: e.target.value === '' ? undefined : numberFromText(e.target.value),
+                  })
+                }
+              />
+              <span className="muted small">after-callbacks in flight at once (1 to 4096)</span>
+              <FieldError problems={problemsAt('deliveryConcurrency')} />
+            </label>
           </div>
-          <h2>Hooks</h2>
-          <CallbackTable hooks={hooks} errorAt={errorAt} onChange={set} />
+          <h2>Endpoints</h2>
+          <FieldError problems={problemsAt('endpoints')} />
+          <div className="config-endpoints">
+            {refs.map((ref) => (
+              <EndpointCard
+                key={ref.index ?? 'default'}
+                endpoint={ref}
+                hooks={hooks}
+                problemsAt={problemsAt}
+                onFields={(change) => edit(withEndpointFields(doc, ref.index, change))}
+                onDialect={(dialect) => changeDialect(ref, dialect)}
+                onHook={(key, change) => edit(withHook(doc, ref, key, change))}
+                onRemove={() => ref.index !== undefined && removeEndpoint(ref.index, ref.name)}
+              />
+            ))}
+          </div>
+          <button type="button" onClick={() => edit(withNewEndpoint(doc))}>
+            Add endpoint
+          </button>
         </>
       )}
     </section>

@@ -11,7 +11,7 @@ import { ActionButton } from '../components/ActionButton';
 import { EndpointTest } from '../components/EndpointTest';
 import type { Doc } from '../callbackConfigFields';
 import { endpointsOf, maskSecret, newSigningSecret, withEndpoint, type EndpointDoc } from '../endpointDocs';
-import { formatTime } from '../format';
+import { Time } from '../components/Time';
 import { Link } from '../router';
 import type { ConfigView } from '../types';
 import { useAction } from '../useAction';
@@ -75,9 +75,13 @@ export function EndpointsPage() {
                     : `${attempts} attempts, ${Math.round((100 * (s?.successes ?? 0)) / attempts)} % succeeded, p90 ${s?.latencyMs.p90} ms`}
                 </dd>
                 <dt>Last success</dt>
-                <dd>{formatTime(s?.lastSuccessTime ?? 0)}</dd>
+                <dd>
+                  <Time ms={s?.lastSuccessTime ?? 0} />
+                </dd>
                 <dt>Last failure</dt>
-                <dd>{formatTime(s?.lastFailureTime ?? 0)}</dd>
+                <dd>
+                  <Time ms={s?.lastFailureTime ?? 0} />
+                </dd>
                 <dt>Waiting / dead</dt>
                 <dd>
                   {s?.pending ?? 0} / {s?.dead ? <Link to="/events?status=dead">{s.dead}</Link> : 0}

@@ -1,18 +1,42 @@
 // One after-event: what was sent (headers and payload), every attempt and its answer, replay (a
 // delivered or dead event) and retry now (a pending one waiting for its next scheduled retry).
-// While the event is pending the page re-reads it every second, so a replay is seen to land.
+// While the event is pending the page re-reads it every second, so a replay is seen to land. The URL
+// each attempt went to is the one recorded then (the endpoint's url may have changed since), and
+// the replay history says who replayed or retried it, when and how.
 
 import { useEffect, useState } from 'react';
 import { call, messageOf } from '../api';
 import { JsonBlock } from '../components/JsonBlock';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatTime } from '../format';
+import { Time } from '../components/Time';
 import { Link } from '../router';
-import type { AttemptView, EventDetail, EventView } from '../types';
+import type { AttemptView, EventDetail, EventView, ReplayView } from '../types';
 import { useLoad } from '../useLoad';
 import { DataTable } from '../components/DataTable';
 
 const POLL_MS = 1000;
+
+/** How each replay was asked for, in words. */
+const HOW: Record<ReplayView['how'], string> = {
+  replay: 'Replay',
+  retry: 'Retry now',
+  bulk_replay: 'Replay selected',
+  replay_dead: 'Replay dead (filter)',
+  retry_pending: 'Retry waiting (filter)',
+};
+
+/** A bulk call's ID list or filter, shortly: "3 events", or the filter's fields. */
+function replayDetail(detail: string): string {
+  if (!detail) return 'this event';
+  try {
+    const parsed = JSON.parse(detail) as Record<string, unknown>;
+    if (Array.isArray(parsed.eventIDs)) return `${parsed.eventIDs.length} events by ID`;
+    const fields = Object.entries(parsed).map(([k, v]) => `${k}=${String(v)}`);
+    return fields.length ? fields.join(', ') : 'every event';
+  } catch {
+    return detail;
+  }
+}
 
 /** The headers huddle sends with each attempt (README: "The request"); the timestamp is the attempt's. */
 function requestHeaders(event: EventView, attempt: AttemptView | undefined): [string, string][] {
@@ -59,7 +83,8 @@ export function EventPage({ eventID }: { eventID: string }) {
 
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
-  const { event, attempts } = data;
+  const { event, attempts, replays } = data;
+  const lastURL = attempts.at(-1)?.url;
   return (
     <section>
       <p>
@@ -89,6 +114,10 @@ export function EventPage({ eventID }: { eventID: string }) {
         <dd className="mono">{event.endpoint}</dd>
         <dt>Command</dt>
         <dd className="mono">{event.command}</dd>
+        <dt>Request URL</dt>
+        <dd className="mono wrap" data-field="url">
+          {lastURL || (attempts.length ? '(not recorded)' : '(not sent yet)')}
+        </dd>
         <dt>Group</dt>
         <dd>
           <Link to={`/groups/${encodeURIComponent(event.groupID)}`}>{event.groupID}</Link>
@@ -96,20 +125,34 @@ export function EventPage({ eventID }: { eventID: string }) {
         <dt>operationID</dt>
         <dd className="mono">{event.operationID}</dd>
         <dt>Created</dt>
-        <dd>{formatTime(event.createTime)}</dd>
+        <dd>
+          <Time ms={event.createTime} />
+        </dd>
         <dt>Next attempt</dt>
-        <dd>{formatTime(event.nextAttemptTime)}</dd>
+        <dd>
+          <Time ms={event.nextAttemptTime} />
+        </dd>
         <dt>Finished</dt>
-        <dd>{formatTime(event.finishTime)}</dd>
+        <dd>
+          <Time ms={event.finishTime} />
+        </dd>
         <dt>Last error</dt>
         <dd>{event.lastError || '—'}</dd>
       </dl>
       <h2>Attempts ({attempts.length})</h2>
-      <DataTable className="attempts" columns={['#', 'Started', 'Duration', 'HTTP', 'Outcome', 'Error', 'Response']}>
+      <DataTable
+        className="attempts"
+        columns={['#', 'Started', 'URL', 'Duration', 'HTTP', 'Outcome', 'Error', 'Response']}
+      >
         {attempts.map((a) => (
           <tr key={a.attempt}>
             <td>{a.attempt}</td>
-            <td>{formatTime(a.startTime)}</td>
+            <td>
+              <Time ms={a.startTime} />
+            </td>
+            <td className="mono url" data-col="url">
+              {a.url || '—'}
+            </td>
             <td>{a.durationMs} ms</td>
             <td>{a.statusCode || 'none'}</td>
             <td>
@@ -129,6 +172,25 @@ export function EventPage({ eventID }: { eventID: string }) {
           </tr>
         ))}
       </DataTable>
+      <h2>Replay history ({replays.length})</h2>
+      {replays.length === 0 ? (
+        <p className="muted">Never replayed or retried by hand.</p>
+      ) : (
+        <DataTable className="replays" columns={['When', 'Who', 'How', 'Of']}>
+          {replays.map((r, i) => (
+            <tr key={`${r.time}-${i}`} data-how={r.how}>
+              <td>
+                <Time ms={r.time} />
+              </td>
+              <td>{r.userID}</td>
+              <td>{HOW[r.how]}</td>
+              <td className="clip" title={r.detail}>
+                {replayDetail(r.detail)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
       <h2>Request headers</h2>
       <table className="headers">
         <tbody>

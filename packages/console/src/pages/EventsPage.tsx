@@ -1,21 +1,29 @@
-// The delivery log: after-events newest first, filtered by hook, group, status and creation time
-// (kept in the URL, so a filtered view can be shared); replay every dead event of the filter, or
-// retry now every pending one waiting for its next scheduled retry.
+// The delivery log: after-events newest first, filtered by hook, endpoint, group, status, creation
+// time, event ID and payload text (kept in the URL, so a filtered view can be shared). Rows can be
+// selected and replayed together; "Replay dead" replays every dead event of the filter; both ask
+// first in a dialog that says how many events go. "Retry waiting" sends now every pending event of
+// the filter that waits for its next scheduled retry.
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { BulkReplayResult } from '@huddle/protocol/delivery-log';
+import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import { call, messageOf } from '../api';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { DataTable } from '../components/DataTable';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatTime, fromLocalInput } from '../format';
+import { Time } from '../components/Time';
+import { fromLocalInput, zoneLabel } from '../format';
 import { Link, navigate } from '../router';
-import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import type { EventView } from '../types';
 import { useCallbackKeys } from '../useCallbackKeys';
+import { useEndpointNames } from '../useEndpointNames';
 import { useLoad } from '../useLoad';
-import { DataTable } from '../components/DataTable';
 
 const PAGE_SIZE = 25;
-const FILTERS = ['hook', 'group', 'status', 'from', 'to'] as const;
+/** The API's longest search text. */
+const TEXT_MAX = 200;
+const FILTERS = ['hook', 'endpoint', 'group', 'status', 'event', 'text', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 function filtersOf(query: URLSearchParams): Filters {
@@ -24,15 +32,31 @@ function filtersOf(query: URLSearchParams): Filters {
 
 /** The admin API's filter fields for these form values. */
 function apiFilter(f: Filters) {
-  return { hook: f.hook, groupID: f.group, from: fromLocalInput(f.from), to: fromLocalInput(f.to) };
+  return {
+    hook: f.hook,
+    endpoint: f.endpoint,
+    groupID: f.group,
+    eventID: f.event.trim(),
+    text: f.text,
+    from: fromLocalInput(f.from),
+    to: fromLocalInput(f.to),
+  };
 }
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What the confirmation dialog is asking about. */
+type Confirming = { kind: 'selected'; ids: string[] } | { kind: 'dead'; count: number };
 
 export function EventsPage({ query }: { query: URLSearchParams }) {
   const applied = filtersOf(query);
   const page = Math.max(1, Number(query.get('page')) || 1);
   const [form, setForm] = useState(applied);
   const [notice, setNotice] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [confirming, setConfirming] = useState<Confirming>();
   const hooks = useCallbackKeys();
+  const endpoints = useEndpointNames();
   const key = query.toString();
   const { data, error, reload } = useLoad(
     () =>
@@ -43,6 +67,8 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       }),
     [key],
   );
+  // Another filter or page: another set of rows, and nothing of the old one stays selected.
+  useEffect(() => setSelected(new Set()), [key]);
 
   const show = (f: Filters, p = 1) => {
     const q = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
@@ -53,22 +79,62 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
     e.preventDefault();
     show(form);
   };
-  /** Calls a route that takes the filter and says what it did. */
-  async function act(path: string, said: (count: number) => string) {
+  /** Calls a route and says what it did. */
+  async function act<T>(path: string, body: unknown, said: (answer: T) => string) {
     try {
-      const { count } = await call<{ count: number }>(path, apiFilter(applied));
-      setNotice(said(count));
+      setNotice(said(await call<T>(path, body)));
+      setSelected(new Set());
       await reload();
     } catch (err) {
       setNotice(messageOf(err));
     }
   }
+  const replaySelected = (ids: string[]) =>
+    act<BulkReplayResult>(
+      '/callback/replay_events',
+      { eventIDs: ids },
+      ({ count, unknown }) =>
+        `${plural(count, 'event')} replayed${unknown.length ? `; no longer in the log: ${unknown.join(', ')}` : ''}`,
+    );
   const replayDead = () =>
-    act('/callback/replay_dead', (count) => `${count} dead event${count === 1 ? '' : 's'} queued again`);
+    act<{ count: number }>(
+      '/callback/replay_dead',
+      apiFilter(applied),
+      ({ count }) => `${plural(count, 'dead event')} queued again`,
+    );
   const retryPending = () =>
-    act('/callback/retry_pending', (count) => `${count} waiting group${count === 1 ? '' : 's'} retried now`);
+    act<{ count: number }>(
+      '/callback/retry_pending',
+      apiFilter(applied),
+      ({ count }) => `${plural(count, 'waiting group')} retried now`,
+    );
+  /** Counts the filter's dead events, then asks before replaying them. */
+  async function askReplayDead() {
+    try {
+      const { total } = await call<{ total: number }>('/callback/list_events', {
+        ...apiFilter(applied),
+        status: 'dead',
+        pagination: { pageNumber: 1, showNumber: 0 },
+      });
+      if (total === 0) setNotice('No dead events match the filter.');
+      else setConfirming({ kind: 'dead', count: total });
+    } catch (err) {
+      setNotice(messageOf(err));
+    }
+  }
   const set = (field: keyof Filters) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
+
+  const rows = data?.events ?? [];
+  const allOnPage = rows.length > 0 && rows.every((e) => selected.has(e.eventID));
+  const toggle = (id: string) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const toggleAll = () => setSelected(allOnPage ? new Set() : new Set(rows.map((e) => e.eventID)));
+  const zone = zoneLabel();
 
   return (
     <section>
@@ -80,6 +146,15 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
             <option value="">any</option>
             {hooks.map((h) => (
               <option key={h}>{h}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Endpoint
+          <select value={form.endpoint} onChange={set('endpoint')} name="endpoint">
+            <option value="">any</option>
+            {[...new Set([...endpoints, ...(applied.endpoint ? [applied.endpoint] : [])])].map((name) => (
+              <option key={name}>{name}</option>
             ))}
           </select>
         </label>
@@ -97,11 +172,26 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           </select>
         </label>
         <label>
-          From
+          Event ID
+          <input value={form.event} onChange={set('event')} name="event" placeholder="exact ID" maxLength={64} />
+        </label>
+        <label>
+          Payload text
+          <input
+            value={form.text}
+            onChange={set('text')}
+            name="text"
+            type="search"
+            placeholder="contains, any case"
+            maxLength={TEXT_MAX}
+          />
+        </label>
+        <label>
+          From ({zone})
           <input type="datetime-local" step="1" value={form.from} onChange={set('from')} name="from" />
         </label>
         <label>
-          To
+          To ({zone})
           <input type="datetime-local" step="1" value={form.to} onChange={set('to')} name="to" />
         </label>
         <div className="actions">
@@ -111,29 +201,72 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           </button>
           <button
             type="button"
-            onClick={() => void replayDead()}
-            title="every dead event matching hook, group and time"
+            disabled={selected.size === 0}
+            onClick={() => setConfirming({ kind: 'selected', ids: [...selected] })}
+            title="the events ticked on this page: finished ones are sent again, waiting ones now"
+          >
+            Replay selected ({selected.size})
+          </button>
+          <button
+            type="button"
+            onClick={() => void askReplayDead()}
+            title="every dead event matching the filter (all pages)"
           >
             Replay dead
           </button>
           <button
             type="button"
             onClick={() => void retryPending()}
-            title="send now every pending event waiting for its next scheduled retry (hook, group and time)"
+            title="send now every pending event of the filter waiting for its next scheduled retry"
           >
             Retry waiting
           </button>
         </div>
       </form>
-      {notice && <p className="notice">{notice}</p>}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
-      <DataTable className="events" columns={['Created', 'Hook', 'Group', 'Status', 'Attempts', 'Last error']}>
-        {data?.events.map((e) => (
-          <tr key={e.eventID} data-event={e.eventID}>
+      <DataTable
+        className="events"
+        columns={[
+          <input
+            key="all"
+            type="checkbox"
+            name="select-all"
+            aria-label="select all on this page"
+            title="select all on this page"
+            checked={allOnPage}
+            onChange={toggleAll}
+          />,
+          'Created',
+          'Hook',
+          'Endpoint',
+          'Group',
+          'Status',
+          'Attempts',
+          'Last error',
+        ]}
+      >
+        {rows.map((e) => (
+          <tr key={e.eventID} data-event={e.eventID} data-endpoint={e.endpoint}>
             <td>
-              <Link to={`/events/${encodeURIComponent(e.eventID)}`}>{formatTime(e.createTime)}</Link>
+              <input
+                type="checkbox"
+                aria-label={`select ${e.eventID}`}
+                checked={selected.has(e.eventID)}
+                onChange={() => toggle(e.eventID)}
+              />
+            </td>
+            <td>
+              <Link to={`/events/${encodeURIComponent(e.eventID)}`}>
+                <Time ms={e.createTime} />
+              </Link>
             </td>
             <td>{e.hook}</td>
+            <td data-col="endpoint">{e.endpoint}</td>
             <td>
               <Link to={`/groups/${encodeURIComponent(e.groupID)}`}>{e.groupID}</Link>
             </td>
@@ -145,8 +278,34 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           </tr>
         ))}
       </DataTable>
-      {data && data.events.length === 0 && <p className="muted">No events match.</p>}
+      {data && rows.length === 0 && <p className="muted">No events match.</p>}
       {data && <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={(p) => show(applied, p)} />}
+      {confirming?.kind === 'selected' && (
+        <ConfirmDialog
+          title={`Replay ${plural(confirming.ids.length, 'event')}?`}
+          confirmLabel={`Replay ${plural(confirming.ids.length, 'event')}`}
+          onConfirm={() => void replaySelected(confirming.ids)}
+          onClose={() => setConfirming(undefined)}
+        >
+          <p>
+            The {plural(confirming.ids.length, 'selected event')} go out again with their original webhook-id: delivered
+            and dead ones are queued again, waiting ones are sent now.
+          </p>
+        </ConfirmDialog>
+      )}
+      {confirming?.kind === 'dead' && (
+        <ConfirmDialog
+          title={`Replay ${plural(confirming.count, 'dead event')}?`}
+          confirmLabel={`Replay ${plural(confirming.count, 'dead event')}`}
+          onConfirm={() => void replayDead()}
+          onClose={() => setConfirming(undefined)}
+        >
+          <p>
+            Every dead event matching the filter ({plural(confirming.count, 'event')} on all pages) is queued again and
+            sent with its original webhook-id.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

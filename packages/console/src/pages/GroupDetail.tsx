@@ -7,16 +7,15 @@ import { call } from '../api';
 import { ActionButton } from '../components/ActionButton';
 import { DataTable } from '../components/DataTable';
 import { GroupSettingsForm, VERIFICATION } from '../components/GroupSettingsForm';
+import { GroupTimeline } from '../components/GroupTimeline';
 import { MessageList } from '../components/MessageList';
 import { Pager } from '../components/Pager';
-import { StatusBadge } from '../components/StatusBadge';
 import { formatTime, ROLE_NAMES } from '../format';
 import { Link } from '../router';
-import type { EventView, GroupInfo, Member } from '../types';
+import type { GroupInfo, Member } from '../types';
 import { useAction } from '../useAction';
 import { useLoad } from '../useLoad';
 
-const RECENT_EVENTS = 50;
 const MEMBERS_PAGE = 50;
 const MUTE_SECONDS = 3600;
 const GROUP_STATUS: Record<number, string> = { 0: 'normal', 2: 'dismissed', 3: 'muted' };
@@ -32,7 +31,7 @@ async function loadGroup(groupID: string, memberPage: number, keyword: string) {
   const { groupInfos } = await call<{ groupInfos: GroupInfo[] }>('/group/get_groups_info', { groupIDs: [groupID] });
   const group = groupInfos[0];
   if (!group) return null;
-  const [members, requests, events] = await Promise.all([
+  const [members, requests] = await Promise.all([
     call<{ total: number; members: Member[] }>('/group/get_group_member_list', {
       groupID,
       pagination: { pageNumber: memberPage, showNumber: MEMBERS_PAGE },
@@ -48,12 +47,8 @@ async function loadGroup(groupID: string, memberPage: number, keyword: string) {
           handleResults: [0],
           pagination: { pageNumber: 1, showNumber: 100 },
         }),
-    call<{ total: number; events: EventView[] }>('/callback/list_events', {
-      groupID,
-      pagination: { pageNumber: 1, showNumber: RECENT_EVENTS },
-    }),
   ]);
-  return { group, members, requests, events };
+  return { group, members, requests };
 }
 
 export function GroupDetail({ groupID }: { groupID: string }) {
@@ -69,13 +64,11 @@ export function GroupDetail({ groupID }: { groupID: string }) {
   if (error) return <p className="error">{error}</p>;
   if (data === undefined) return <p className="muted">Loading…</p>;
   if (data === null) return <p className="error">No group {groupID}.</p>;
-  const { group, members, requests, events } = data;
+  const { group, members, requests } = data;
   const live = group.status !== 2;
   const muted = group.status === 3;
   const name = group.groupName || groupID;
   const now = Date.now();
-  // The log lists newest first; a group's events are delivered oldest first.
-  const inOrder = [...events.events].reverse();
   const respond = (userID: string, handleResult: 1 | -1) =>
     run(
       '/group/group_application_response',
@@ -279,18 +272,7 @@ export function GroupDetail({ groupID }: { groupID: string }) {
       </h3>
       <MessageList conversationID={`sg_${groupID}`} />
 
-      <h3>
-        Recent events, in order ({Math.min(events.total, RECENT_EVENTS)} of {events.total}) ·{' '}
-        <Link to={`/events?group=${encodeURIComponent(groupID)}`}>all in the delivery log</Link>
-      </h3>
-      <ol className="timeline">
-        {inOrder.map((e) => (
-          <li key={e.eventID}>
-            <span className="muted">{formatTime(e.createTime)}</span>{' '}
-            <Link to={`/events/${encodeURIComponent(e.eventID)}`}>{e.hook}</Link> <StatusBadge status={e.status} />
-          </li>
-        ))}
-      </ol>
+      <GroupTimeline groupID={groupID} refresh={data} />
     </>
   );
 }

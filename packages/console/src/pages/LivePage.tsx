@@ -1,14 +1,16 @@
-// Callback attempts as this instance makes them (server-sent events), newest first. Reconnects
-// after a dropped stream.
+// Callback attempts as this instance makes them (server-sent events), newest first, with the
+// endpoint each went to; the endpoint filter narrows what is shown (every attempt is still kept, so
+// clearing it shows the others). Reconnects after a dropped stream.
 
 import { useEffect, useState } from 'react';
 import { messageOf } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatTime } from '../format';
+import { Time } from '../components/Time';
 import { readLiveStream } from '../liveStream';
 import { Link } from '../router';
 import type { AttemptNotice } from '../types';
 import { DataTable } from '../components/DataTable';
+import { useEndpointNames } from '../useEndpointNames';
 
 const KEEP = 200;
 const RECONNECT_MS = 2000;
@@ -16,6 +18,8 @@ const RECONNECT_MS = 2000;
 export function LivePage() {
   const [attempts, setAttempts] = useState<AttemptNotice[]>([]);
   const [state, setState] = useState('connecting…');
+  const [endpoint, setEndpoint] = useState('');
+  const configured = useEndpointNames();
 
   useEffect(() => {
     const abort = new AbortController();
@@ -39,19 +43,41 @@ export function LivePage() {
     };
   }, []);
 
+  const names = [...new Set([...configured, ...attempts.map((a) => a.endpoint)])];
+  const shown = endpoint ? attempts.filter((a) => a.endpoint === endpoint) : attempts;
+
   return (
     <section>
       <h1>Live</h1>
       <p className="muted">
         Delivery attempts of after-callbacks as this instance makes them: <span className="live-state">{state}</span>
       </p>
-      <DataTable className="live" columns={['Time', 'Hook', 'Group', '#', 'Outcome', 'HTTP', 'Duration', 'Error']}>
-        {attempts.map((a) => (
-          <tr key={`${a.eventID}-${a.attempt}`}>
+      <form className="filters" aria-label="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Endpoint
+          <select value={endpoint} onChange={(e) => setEndpoint(e.target.value)} name="endpoint">
+            <option value="">any</option>
+            {names.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <DataTable
+        className="live"
+        columns={['Time', 'Hook', 'Endpoint', 'Group', '#', 'Outcome', 'HTTP', 'Duration', 'Error']}
+      >
+        {shown.map((a) => (
+          <tr key={`${a.eventID}-${a.attempt}`} data-endpoint={a.endpoint}>
             <td>
-              <Link to={`/events/${encodeURIComponent(a.eventID)}`}>{formatTime(a.time)}</Link>
+              <Link to={`/events/${encodeURIComponent(a.eventID)}`}>
+                <Time ms={a.time} />
+              </Link>
             </td>
             <td>{a.hook}</td>
+            <td data-col="endpoint" title={a.url}>
+              {a.endpoint}
+            </td>
             <td>{a.groupID}</td>
             <td>{a.attempt}</td>
             <td>
@@ -64,6 +90,9 @@ export function LivePage() {
         ))}
       </DataTable>
       {attempts.length === 0 && <p className="muted">Nothing sent since this page opened.</p>}
+      {attempts.length > 0 && shown.length === 0 && (
+        <p className="muted">Nothing sent to {endpoint} since this page opened.</p>
+      )}
     </section>
   );
 }

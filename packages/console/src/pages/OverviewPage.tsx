@@ -8,7 +8,7 @@ import type { DeliveryStats, EndpointStats } from '@huddle/protocol/delivery-log
 import { call } from '../api';
 import { DataTable } from '../components/DataTable';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
-import { formatTime } from '../format';
+import { Time } from '../components/Time';
 import { Link } from '../router';
 import { useLoad } from '../useLoad';
 
@@ -153,8 +153,12 @@ export function OverviewPage() {
                   <td data-col="latency">
                     {attempts(e) === 0 ? '—' : `${e.latencyMs.p50} / ${e.latencyMs.p90} / ${e.latencyMs.p99} ms`}
                   </td>
-                  <td>{formatTime(e.lastSuccessTime)}</td>
-                  <td>{formatTime(e.lastFailureTime)}</td>
+                  <td>
+                    <Time ms={e.lastSuccessTime} />
+                  </td>
+                  <td>
+                    <Time ms={e.lastFailureTime} />
+                  </td>
                   <td>{e.pending}</td>
                   <td>{e.dead > 0 ? <Link to="/events?status=dead">{e.dead}</Link> : 0}</td>
                 </tr>

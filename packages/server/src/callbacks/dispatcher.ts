@@ -13,6 +13,7 @@ import {
   type Callbacks,
   type ModificationOf,
   type TencentContext,
+  type Verdict,
 } from '@huddle/protocol';
 import type { Logger } from 'pino';
 import type { CallbackPort, GroupFacts, OpContext, Outbox } from '../domain/context.js';
@@ -21,13 +22,25 @@ import { ApiError } from '../errors.js';
 import type { NewEvent } from '../storage/records.js';
 import { hasUrl, isActive, type EndpointConfig, type CallbackSettings } from './config-file.js';
 import { beforeVerdict, dialectOf } from './dialect-adapters.js';
-import type { CallbackSender } from './send.js';
+import type { CallbackSender, SendResult } from './send.js';
 import type { LiveCallbackConfig } from './live-config.js';
 
+/** One before-callback asked: metrics count it, the decision log keeps it (decision-recorder.ts). */
 export interface BeforeObservation {
   hook: BeforeCallbackKey;
   outcome: 'allow' | 'reject' | 'fail';
   durationMs: number;
+  /** When the request went out. */
+  time: number;
+  endpoint: string;
+  command: string;
+  url: string;
+  /** The group it concerns (its ordering key: the conversation or user for hooks without a group). */
+  groupID: string;
+  operationID: string;
+  failedContinue: boolean;
+  verdict: Verdict<unknown>;
+  response: SendResult;
 }
 
 /**
@@ -62,7 +75,7 @@ export async function oneRequest(
     { id: newEventID(now), command: dialect.command(hook), payload, ...meta },
     now,
   );
-  return { dialect, payload, request };
+  return { dialect, payload, request, groupID: first.groupID };
 }
 
 /** Tencent bodies report who acted, when, and the groups' type and name (as the operation passes them). */
@@ -72,6 +85,14 @@ function tencentContext(ctx: OpContext, groups: readonly GroupFacts[], now: numb
 }
 
 export class CallbackDispatcher implements CallbackPort {
+  /**
+   * Observations of answers that modify, held until the domain has applied them: an answer the
+   * domain refuses (invalidModification) is observed as failed, not as a modification. The domain
+   * applies an answer in the same turn of the event loop as `before` returns, so a setImmediate
+   * observes it after that verdict.
+   */
+  private readonly unapplied = new WeakMap<OpContext, Map<BeforeCallbackKey, BeforeObservation>>();
+
   constructor(
     private readonly settings: LiveCallbackConfig,
     private readonly sender: CallbackSender,
@@ -123,10 +144,23 @@ export class CallbackDispatcher implements CallbackPort {
       now,
     );
     if (!built) return undefined;
-    const { dialect, payload, request } = built;
+    const { dialect, payload, request, groupID } = built;
     const res = await this.sender.post(request.url, payload, request.headers, settings.timeoutMs);
     const verdict = beforeVerdict(dialect, hook, res);
-    this.observe({ hook: key, outcome: verdict.kind, durationMs: res.durationMs });
+    this.observeOnceApplied(ctx, {
+      hook: key,
+      outcome: verdict.kind,
+      durationMs: res.durationMs,
+      time: now,
+      endpoint: endpoint.name,
+      command: dialect.command(hook),
+      url: request.url,
+      groupID,
+      operationID: ctx.operationID,
+      failedContinue: settings.failedContinue,
+      verdict,
+      response: res,
+    });
 
     if (verdict.kind === 'allow') return verdict.modification as ModificationOf<Callbacks[K]> | undefined;
     if (verdict.kind === 'reject') throw ApiError.fromBusinessServer(verdict, endpoint.dialect);
@@ -152,12 +186,32 @@ export class CallbackDispatcher implements CallbackPort {
   invalidModification(ctx: OpContext, key: BeforeCallbackKey, reason: string): void {
     const settings: CallbackSettings | undefined = this.endpointsFor(key)[0]?.hooks[key];
     const failedContinue = settings?.failedContinue ?? true;
+    const observed = this.unapplied.get(ctx)?.get(key);
+    if (observed) {
+      observed.outcome = 'fail';
+      observed.verdict = { kind: 'fail', cause: 'data', reason: `invalid modification: ${reason}` };
+    }
     this.logger.warn(
       { hook: key, operationID: ctx.operationID, reason, failedContinue },
       'before-callback returned an invalid modification',
     );
     if (!failedContinue)
       throw new ApiError('CallbackDataError', `callback ${key} failed: invalid modification: ${reason}`);
+  }
+
+  /** Observes a before-callback now, or, when its answer modifies, once the domain has applied it. */
+  private observeOnceApplied(ctx: OpContext, o: BeforeObservation): void {
+    if (o.verdict.kind !== 'allow' || o.verdict.modification === undefined) {
+      this.observe(o);
+      return;
+    }
+    const held = this.unapplied.get(ctx) ?? new Map<BeforeCallbackKey, BeforeObservation>();
+    this.unapplied.set(ctx, held);
+    held.set(o.hook, o);
+    setImmediate(() => {
+      held.delete(o.hook);
+      this.observe(o);
+    });
   }
 
   /** Writes the outbox rows of every endpoint that enables the hook, in the caller's transaction. */

@@ -29,11 +29,20 @@ export type AttemptListener = (
   hook: string,
   outcome: AttemptOutcomeLabel,
   durationMs: number,
-  attempt: AttemptRecord & { groupID: string },
+  attempt: AttemptRecord & { groupID: string; endpoint: string },
 ) => void;
 
-/** An attempt that has ended: when, what came back, and what it comes to. */
+/**
+ * The URL as the delivery log keeps it: a signature in the query (Tencent's Sign, made from the
+ * endpoint's token) is masked, so the log shows where the attempt went and not a valid request.
+ */
+export function loggedURL(url: string): string {
+  return url.replace(/([?&]Sign=)[^&]*/i, '$1…');
+}
+
+/** An attempt that has ended: where it went, when, what came back, and what it comes to. */
 export interface EndedAttempt {
+  url: string;
   startedAt: number;
   endedAt: number;
   response: SendResult;
@@ -96,7 +105,7 @@ export class AttemptRecorder {
   ) {}
 
   /** Records an ended attempt; false when the lease was lost meanwhile (nothing written, nobody told). */
-  async record(event: EventRecord, { startedAt, endedAt, response, outcome }: EndedAttempt): Promise<boolean> {
+  async record(event: EventRecord, { url, startedAt, endedAt, response, outcome }: EndedAttempt): Promise<boolean> {
     const attemptNo = event.attempts + 1;
     const attempt: AttemptRecord = {
       eventID: event.id,
@@ -108,6 +117,7 @@ export class AttemptRecorder {
       // A delivered attempt's error says what in its 2xx answer could not be read (delivery log).
       error: outcome.kind === 'delivered' ? outcome.note : outcome.reason,
       responseExcerpt: excerpt(response.body),
+      url: loggedURL(url),
     };
     const next = nextState(outcome, endedAt);
     const recorded = await this.write(event, attempt, next);
@@ -115,7 +125,11 @@ export class AttemptRecorder {
       this.logger.warn({ eventID: event.id, hook: event.hook }, 'callback attempt not recorded: the lease was lost');
       return false;
     }
-    this.onAttempt?.(event.hook, LABEL[outcome.kind], response.durationMs, { ...attempt, groupID: event.orderingKey });
+    this.onAttempt?.(event.hook, LABEL[outcome.kind], response.durationMs, {
+      ...attempt,
+      groupID: event.orderingKey,
+      endpoint: event.endpoint,
+    });
     if (outcome.kind === 'dead') {
       this.logger.warn(
         {

@@ -103,7 +103,7 @@ export class DeliveryWorker {
       now: endedAt,
       random: this.random(),
     });
-    if (await this.recorder.record(event, { startedAt, endedAt, response, outcome }))
+    if (await this.recorder.record(event, { url: request.url, startedAt, endedAt, response, outcome }))
       this.recovery.track(event, outcome.kind === 'delivered');
   }
 }

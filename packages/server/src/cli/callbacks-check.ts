@@ -10,7 +10,7 @@ import {
   CallbackConfigError,
   type CallbackConfig,
 } from '../callbacks/config-file.js';
-import { collectProblems, problemOf, type ConfigProblem } from './callbacks-check-errors.js';
+import { collectProblems, problemOf, type ConfigProblem } from '../callbacks/config-problems.js';
 import { CliError } from './errors.js';
 import { print, printJson, renderTable } from './output.js';
 

@@ -16,7 +16,7 @@ import { afterVerdict, beforeVerdict, dialectOf } from '../callbacks/dialect-ada
 import { newEventID } from '../callbacks/dispatcher.js';
 import type { SendResult } from '../callbacks/send.js';
 import { duration } from './arguments.js';
-import { problemText } from './callbacks-check-errors.js';
+import { problemText } from '../callbacks/config-problems.js';
 import { CliError, usageError } from './errors.js';
 import { print, printJson, truncate } from './output.js';
 

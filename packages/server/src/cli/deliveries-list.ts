@@ -25,16 +25,30 @@ export function addDeliveriesListCommand(deliveries: Command): void {
     .command('list')
     .description('list delivery-log events (after-callbacks), newest first')
     .addOption(new Option('--status <status>', 'only events in this state').choices(['pending', 'delivered', 'dead']))
+    .option('--search <text>', 'only events whose payload contains this text (ignoring case; at most 200 characters)')
+    .option('--event <eventID>', 'only this event (its exact ID)')
     .option('--limit <n>', 'events per page (at most 1000)', integer(1, 1000), 50)
     .option('--page <n>', 'page number, from 1', integer(1, 1_000_000), 1)
     .option('--json', 'print JSON ({total, events})');
   addServerOptions(addFilterOptions(cmd)).action(
-    async (opts: ServerOptions & FilterOptions & { status?: string; limit: number; page: number; json?: boolean }) => {
+    async (
+      opts: ServerOptions &
+        FilterOptions & {
+          status?: string;
+          search?: string;
+          event?: string;
+          limit: number;
+          page: number;
+          json?: boolean;
+        },
+    ) => {
       const filter = eventFilter(opts);
       const client = await AdminClient.connect(opts);
       const data = await client.call<DeliveryEventPage>('/callback/list_events', {
         ...filter,
         ...(opts.status ? { status: opts.status } : {}),
+        ...(opts.search ? { text: opts.search } : {}),
+        ...(opts.event ? { eventID: opts.event } : {}),
         pagination: { pageNumber: opts.page, showNumber: opts.limit },
       });
       if (opts.json) return printJson(data);

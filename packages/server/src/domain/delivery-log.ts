@@ -1,9 +1,10 @@
 // The delivery log, for app admins: the after-callbacks in the outbox with their attempts, replayed
 // (delivered or dead: pending again, due now) or retried now (a waiting queue's head goes at once).
+// Every replay and retry is recorded per event with who asked and how (the replay history).
 
-import type { DeliveryAttemptView, DeliveryEventView, DeliveryStatus } from '@huddle/protocol';
+import type { DeliveryAttemptView, DeliveryEventView, DeliveryReplayView, DeliveryStatus } from '@huddle/protocol';
 import { args, noPermission, notFound } from '../errors.js';
-import type { AttemptRecord, EventRecord, Page } from '../storage/records.js';
+import type { AttemptRecord, EventRecord, Page, ReplayHow, ReplayRecord } from '../storage/records.js';
 import type { EventQuery, Store } from '../storage/store.js';
 import type { Caller, OpContext } from './context.js';
 
@@ -21,7 +22,14 @@ export interface EventFilter {
   hook?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
+  /** One event by its exact ID; "" or undefined: any. */
+  eventID?: string | undefined;
+  /** Payloads containing this text, ignoring case; "" or undefined: any. */
+  text?: string | undefined;
 }
+
+/** replay_events takes at most this many IDs a call. */
+export const BULK_REPLAY_MAX = 100;
 
 /** The callback admin calls (delivery log, configuration, live stream) are for app admins only. */
 export function requireCallbackAdmin(caller: Caller): void {
@@ -35,6 +43,8 @@ function query(filter: EventFilter): EventQuery {
   if (filter.hook) q.hook = filter.hook;
   if (filter.from !== undefined) q.from = filter.from;
   if (filter.to !== undefined) q.to = filter.to;
+  if (filter.eventID) q.eventID = filter.eventID;
+  if (filter.text) q.text = filter.text;
   if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw args('from is after to');
   return q;
 }
@@ -65,7 +75,17 @@ function attemptView(a: AttemptRecord): DeliveryAttemptView {
     outcome: a.outcome,
     error: a.error,
     responseExcerpt: a.responseExcerpt,
+    url: a.url ?? '',
   };
+}
+
+function replayView(r: ReplayRecord): DeliveryReplayView {
+  return { time: r.at, userID: r.userID, how: r.how, detail: r.detail };
+}
+
+/** A filter as the replay history keeps it: the fields that narrow it, as JSON. */
+function filterDetail(filter: EventFilter): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '')));
 }
 
 function parsePayload(payload: string): unknown {
@@ -89,8 +109,28 @@ export function deliveryLogService({ store, now, eventsReady }: DeliveryLogDeps)
     if (!event) throw notFound(`no event ${eventID}`);
     return event;
   };
-  /** A pending event's queue head, due now: how many heads moved (0 or 1). */
-  const retryNow = async (e: EventRecord) => (await events.retryNow({ ids: [e.id] }, now())).length;
+  /** Rows of the replay history: these events, moved by this caller, this way. */
+  const history = (ctx: OpContext, ids: readonly string[], how: ReplayHow, detail: string, at: number) =>
+    ids.map((eventID) => ({ eventID, at, userID: ctx.caller.userID, how, detail }));
+  /**
+   * One event again: delivered or dead ones pending again, due now; a pending one's queue head due
+   * now (the event itself, or the one it waits behind). Recorded in the same transaction.
+   */
+  const move = async (ctx: OpContext, e: EventRecord, how: 'replay' | 'retry') =>
+    woken(
+      await store.tx(async (tx) => {
+        const t = now();
+        const count =
+          e.status === 'pending'
+            ? (await tx.events.retryNow({ ids: [e.id] }, t)).length
+            : how === 'replay'
+              ? await tx.events.requeue({ ids: [e.id] }, t)
+              : 0;
+        // A retry of a finished event does nothing, so it is no part of the history.
+        if (how === 'replay' || e.status === 'pending') await tx.events.recordReplays(history(ctx, [e.id], how, '', t));
+        return count;
+      }),
+    );
 
   return {
     async list(ctx: OpContext, filter: EventFilter & { status?: DeliveryStatus | undefined }, page: Page) {
@@ -103,35 +143,73 @@ export function deliveryLogService({ store, now, eventsReady }: DeliveryLogDeps)
 
     async get(ctx: OpContext, eventID: string) {
       const event = await load(ctx, eventID);
-      const attempts = await events.attempts(event.id);
+      const [attempts, replays] = await Promise.all([events.attempts(event.id), events.replays(event.id)]);
       return {
         event: { ...eventView(event), payload: parsePayload(event.payload) },
         attempts: attempts.map(attemptView),
+        replays: replays.map(replayView),
       };
     },
 
     /** Delivered or dead: pending again, due now. Pending already: "retry now", as retry. */
     async replay(ctx: OpContext, eventID: string) {
-      const e = await load(ctx, eventID);
-      return woken(e.status === 'pending' ? await retryNow(e) : await events.requeue({ ids: [e.id] }, now()));
+      return move(ctx, await load(ctx, eventID), 'replay');
     },
 
     /** Its queue's head goes now: the event itself, or the one it waits behind (order holds). */
     async retry(ctx: OpContext, eventID: string) {
-      const e = await load(ctx, eventID);
-      return woken(e.status === 'pending' ? await retryNow(e) : 0);
+      return move(ctx, await load(ctx, eventID), 'retry');
+    },
+
+    /**
+     * Several events by ID, each as replay would: delivered or dead ones pending again, pending ones
+     * retried now. IDs that name no event are answered, not refused, so the rest still go.
+     */
+    async replayMany(ctx: OpContext, eventIDs: readonly string[]) {
+      requireCallbackAdmin(ctx.caller);
+      const ids = [...new Set(eventIDs)];
+      if (ids.length > BULK_REPLAY_MAX) throw args(`at most ${BULK_REPLAY_MAX} eventIDs a call`);
+      const found = (await Promise.all(ids.map((id) => events.get(id)))).filter((e) => e !== undefined);
+      const known = new Set(found.map((e) => e.id));
+      const pending = found.filter((e) => e.status === 'pending').map((e) => e.id);
+      const finished = found.filter((e) => e.status !== 'pending').map((e) => e.id);
+      const detail = JSON.stringify({ eventIDs: ids });
+      const count = await store.tx(async (tx) => {
+        const t = now();
+        const requeued = finished.length > 0 ? await tx.events.requeue({ ids: finished }, t) : 0;
+        const retried = pending.length > 0 ? (await tx.events.retryNow({ ids: pending }, t)).length : 0;
+        await tx.events.recordReplays(history(ctx, [...known], 'bulk_replay', detail, t));
+        return requeued + retried;
+      });
+      return { ...woken(count), unknown: ids.filter((id) => !known.has(id)) };
     },
 
     /** The matching waiting queue heads, due now. */
     async retryPending(ctx: OpContext, filter: EventFilter) {
       requireCallbackAdmin(ctx.caller);
-      return woken((await events.retryNow(query(filter), now())).length);
+      const q = query(filter);
+      return woken(
+        await store.tx(async (tx) => {
+          const t = now();
+          const heads = await tx.events.retryNow(q, t);
+          await tx.events.recordReplays(history(ctx, heads, 'retry_pending', filterDetail(filter), t));
+          return heads.length;
+        }),
+      );
     },
 
     /** The matching dead events, pending again. */
     async replayDead(ctx: OpContext, filter: EventFilter) {
       requireCallbackAdmin(ctx.caller);
-      return woken(await events.requeue({ ...query(filter), status: 'dead' }, now()));
+      const q = query(filter);
+      return woken(
+        await store.tx(async (tx) => {
+          const t = now();
+          const ids = await tx.events.requeueIDs({ ...q, status: 'dead' }, t);
+          await tx.events.recordReplays(history(ctx, ids, 'replay_dead', filterDetail(filter), t));
+          return ids.length;
+        }),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import { activityService } from './activity.js';
 import { applicationService } from './applications.js';
 import { authService, type AuthDeps } from './auth.js';
+import { decisionLogService, type DecisionLogDeps } from './decision-log.js';
 import { deliveryLogService, type DeliveryLogDeps } from './delivery-log.js';
 import { deliveryStatsService } from './delivery-stats.js';
 import { conversationService } from './conversations.js';
@@ -16,7 +17,7 @@ import { presenceService, type PresenceDeps } from './presence.js';
 import { userService } from './users.js';
 
 /** Every domain service over one store; the HTTP routes call these and nothing below them. */
-export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps) {
+export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps & DecisionLogDeps) {
   return {
     auth: authService(deps),
     users: userService(deps),
@@ -24,6 +25,7 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps) 
     members: memberService(deps),
     applications: applicationService(deps),
     deliveries: deliveryLogService(deps),
+    decisions: decisionLogService(deps),
     deliveryStats: deliveryStatsService(deps),
     activity: activityService(deps),
     messages: messageService(deps),

@@ -131,6 +131,7 @@ export class Gateway {
       registry: this.registry,
       readers: deps.readers,
       encode: deps.encodePush,
+      load: deps.loadMessages,
       onError: (err) => logger.warn({ err }, 'a push failed'),
     });
     this.relay = new Relay(deps.bus, deps.instanceID, (item, bytes) =>
@@ -398,11 +399,9 @@ export class Gateway {
   private async remote(item: RelayItem): Promise<void> {
     try {
       switch (item.k) {
-        case 'seqs': {
-          if (this.registry.size === 0) return;
-          await this.pusher.pushLoaded(item.c, () => this.deps.loadMessages(item.c, item.from, item.to), item.op);
+        case 'seqs':
+          await this.pusher.pushLoaded(item.c, item.from, item.to, item.op);
           return;
-        }
         case 'live':
           await this.pusher.push([item.m], item.op);
           return;

@@ -196,6 +196,22 @@ export interface AttemptRecord {
   outcome: 'success' | 'failure';
   error: string;
   responseExcerpt: string;
+  /** Where the attempt was sent (the endpoint's url then, with any signature masked); '' before migration 010. */
+  url?: string;
+}
+
+/** How an admin moved an event: one event (replay, retry) or many at once (bulk_replay by IDs, replay_dead and retry_pending by filter). */
+export type ReplayHow = 'replay' | 'retry' | 'bulk_replay' | 'replay_dead' | 'retry_pending';
+
+/** One replay or retry of one event, as the delivery log's history shows it. */
+export interface ReplayRecord {
+  eventID: string;
+  at: number;
+  /** The admin who asked. */
+  userID: string;
+  how: ReplayHow;
+  /** A bulk call's filter or ID list as JSON; '' for a single event. */
+  detail: string;
 }
 
 /**
@@ -216,6 +232,30 @@ export interface ConnectionRecord {
   /** The app is in the background (isBackground at connect, then WsSetBackgroundStatus). */
   background: boolean;
   connectedAt: number;
+}
+
+/** How a before-callback came out: see DECISIONS in @huddle/protocol/decision-log. */
+export type DecisionKind = 'allow' | 'modify' | 'reject' | 'failed';
+
+/** One before-callback asked and what it came to (the decision log). */
+export interface DecisionRecord {
+  id: string;
+  decidedAt: number;
+  hook: string;
+  endpoint: string;
+  command: string;
+  url: string;
+  groupID: string;
+  operationID: string;
+  decision: DecisionKind;
+  failedContinue: boolean;
+  latencyMs: number;
+  /** null when no HTTP response arrived. */
+  statusCode: number | null;
+  errCode: number;
+  errMsg: string;
+  error: string;
+  answer: string;
 }
 
 export type { ConnectionEnd };

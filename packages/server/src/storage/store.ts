@@ -8,6 +8,8 @@ import type {
   ConnectionRecord,
   ConversationRecord,
   ConversationSeqs,
+  DecisionKind,
+  DecisionRecord,
   MessageRecord,
   MessageSearch,
   NewMessage,
@@ -15,6 +17,7 @@ import type {
   SyncKind,
   EventRecord,
   EventStatus,
+  ReplayRecord,
   GroupRecord,
   GroupView,
   MemberRecord,
@@ -124,6 +127,10 @@ export interface EventQuery {
   /** created_at bounds, milliseconds, inclusive. */
   from?: number;
   to?: number;
+  /** This event only (exact ID). */
+  eventID?: string;
+  /** Payloads containing this text, ignoring case (LIKE wildcards in it are matched literally). */
+  text?: string;
 }
 
 export interface EventRepo {
@@ -167,6 +174,12 @@ export interface EventRepo {
   list(query: EventQuery, page: Page): Promise<Paged<EventRecord>>;
   /** Makes matching delivered or dead events pending again, due now; returns how many. */
   requeue(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<number>;
+  /** requeue(), returning the IDs of the events it made pending. */
+  requeueIDs(filter: EventQuery & { ids?: readonly string[] }, now: number): Promise<string[]>;
+  /** Records replays and retries an admin asked for (the delivery log's replay history). */
+  recordReplays(replays: readonly ReplayRecord[]): Promise<void>;
+  /** An event's replay history, oldest first. */
+  replays(eventID: string): Promise<ReplayRecord[]>;
   /**
    * Makes the waiting queue heads that match due now (pending, next attempt later than `now`, not
    * leased); with `ids`, the heads of those events' queues (the event itself, or the one it waits
@@ -366,6 +379,27 @@ export interface PresenceRepo {
   forgetAll(): Promise<ConnectionRecord[]>;
 }
 
+export interface DecisionQuery {
+  endpoint?: string;
+  hook?: string;
+  decision?: DecisionKind;
+  groupID?: string;
+  operationID?: string;
+  /** decided_at bounds, milliseconds, inclusive. */
+  from?: number;
+  to?: number;
+}
+
+/** The before-callback decision log. */
+export interface DecisionRepo {
+  /** Writes a batch of decisions (one statement per chunk; call it in a transaction for all or nothing). */
+  insert(decisions: readonly DecisionRecord[]): Promise<void>;
+  /** Newest first. */
+  list(query: DecisionQuery, page: Page): Promise<Paged<DecisionRecord>>;
+  /** Deletes up to `limit` decisions made before `before`, oldest first; returns how many. */
+  prune(before: number, limit: number): Promise<number>;
+}
+
 /** Each gateway connection's life (connected, ended, why), written beside presence. */
 export interface ConnectionHistoryRepo {
   /** Records a connection as begun (a row already there for the same connID and time is kept). */
@@ -396,6 +430,7 @@ export interface Repos {
   conversations: ConversationRepo;
   syncLog: SyncLogRepo;
   presence: PresenceRepo;
+  decisions: DecisionRepo;
   connectionHistory: ConnectionHistoryRepo;
 }
 

@@ -198,17 +198,17 @@ describe.skipIf(!haveChromium('console.test.ts'))('console', () => {
 
     // The configuration: a bad timeout is refused, and the error stands next to its field.
     await openFromNav('Configuration');
-    const timeout = page.locator('input[name="afterQuitGroup.timeout"]');
+    const timeout = page.locator('input[name="beforeCreateGroup.timeout"]');
     await timeout.fill('forever');
-    await page.getByRole('button', { name: 'Save' }).click();
-    const fieldError = page.locator('tr[data-hook=afterQuitGroup] .field-error');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const fieldError = page.locator('article[data-endpoint=default] tr[data-hook=beforeCreateGroup] .field-error');
     await fieldError.waitFor();
     await expect(fieldError.innerText()).resolves.toContain('expected a duration');
     await screenshot('07-config-error');
     await timeout.fill('3');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved and applied.').waitFor();
-    expect((await admin('/callback/get_config', {})).config.afterQuitGroup.timeout).toBe(3);
+    expect((await admin('/callback/get_config', {})).config.beforeCreateGroup.timeout).toBe(3);
     await screenshot('08-config');
 
     // The API document, rendered.
@@ -404,7 +404,7 @@ describe.skipIf(!haveChromium('console.test.ts'))('console', () => {
     await screenshot('16-endpoints');
     // The configuration form with a second endpoint still fits the window.
     await openFromNav('Configuration');
-    await page.locator('fieldset.object-list').waitFor();
+    await page.locator('article.config-endpoint[data-endpoint="endpoints[0]"]').waitFor();
     await screenshot('17-config-two-endpoints');
     await admin('/callback/set_config', { config });
     expect(cb.errors).toEqual([]);

@@ -1,8 +1,10 @@
-// The admin-only callback API: read and change the callback configuration at runtime, and the
-// delivery log's calls (domain/delivery-log.ts: browse events and their attempts, replay, retry now).
+// The admin-only callback API: the delivery log's calls (domain/delivery-log.ts: browse events and
+// their attempts, replay, retry now); the configuration's are in callback-config.ts.
 // Only app admins (HUDDLE_ADMIN_USER_IDS) may call these; everyone else gets NoPermissionError (1002).
 
 import {
+  arr,
+  BulkReplayResult,
   DELIVERY_STATUSES,
   DeliveryEventDetail,
   DeliveryEventPage,
@@ -17,10 +19,9 @@ import {
   view,
   type Schema,
 } from '@huddle/protocol';
-import { requireCallbackAdmin } from '../../domain/delivery-log.js';
+import { BULK_REPLAY_MAX, requireCallbackAdmin } from '../../domain/delivery-log.js';
 import type { Services } from '../../domain/index.js';
 import { args } from '../../errors.js';
-import { CallbackConfigError } from '../../callbacks/config-file.js';
 import { sendTestEvent } from '../../callbacks/test-event.js';
 import type { LiveCallbackConfig } from '../../callbacks/live-config.js';
 import { route } from '../route.js';
@@ -31,8 +32,8 @@ export interface CallbackAdminDeps {
   now: () => number;
 }
 
-/** An optional string that must be one of `values`; missing, null or "" means "any". */
-function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
+/** An optional string that must be one of `values`; missing, null or "" means "any" (decisions.ts too). */
+export function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined> {
   return {
     parse(value, path) {
       if (value == null || value === '') return undefined;
@@ -49,35 +50,11 @@ function optOneOf<T extends string>(values: readonly T[]): Schema<T | undefined>
   };
 }
 
-/** The configuration document: a JSON object, validated by the same parser as the YAML file. */
-const configDocument = (): Schema<Record<string, unknown>> => ({
-  parse(value, path) {
-    if (value == null) throw new SchemaError(`${path} is empty`);
-    if (typeof value !== 'object' || Array.isArray(value)) throw new SchemaError(`${path} must be a JSON object`);
-    return value as Record<string, unknown>;
-  },
-  jsonSchema: () => ({
-    type: 'object',
-    description:
-      'the webhooks.yml document as JSON (url, signingSecret, retrySchedule, deliveryConcurrency, one entry per hook: enable, timeout, failedContinue; endpoints: [{name, url, dialect, sdkAppId, token, signingSecret, hooks}]); errDlt names the offending key',
-  }),
-});
-
-/** /callback/get_config's and set_config's data: the document in force, and where it came from. */
-const ConfigView = view.object({
-  config: view.schemaView<Record<string, unknown>>({
-    ...configDocument().jsonSchema(),
-    description: 'the configuration in force, as the webhooks.yml document in JSON (what set_config takes)',
-  }),
-  source: view.oneOf(
-    ['default', 'file', 'api'],
-    'default: no HUDDLE_CALLBACKS file; file: read from it; api: saved through set_config',
-  ),
-  changedAt: view.integer('Unix milliseconds of the last save through set_config; 0 when never saved'),
-});
-
 /** The replay and retry routes' data: how many events went back to pending (replay) or groups were retried now (retry). */
 const Requeued = view.object({ count: view.integer() });
+
+/** The longest payload text a search takes. */
+const SEARCH_TEXT_MAX = 200;
 
 const eventFilter = {
   groupID: str({ max: LIMITS.id }),
@@ -85,36 +62,12 @@ const eventFilter = {
   hook: optOneOf(CALLBACK_KEYS),
   from: optMillis(),
   to: optMillis(),
+  eventID: str({ max: LIMITS.id }),
+  text: str({ max: SEARCH_TEXT_MAX }),
 };
 
 export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settings, now }: CallbackAdminDeps) => {
-  const configView = () => ({ config: settings.document(), source: settings.source, changedAt: settings.changedAt });
-
   return [
-    route({
-      path: '/callback/get_config',
-      body: obj({}),
-      response: ConfigView,
-      handle: async (ctx) => {
-        requireCallbackAdmin(ctx.caller);
-        return configView();
-      },
-    }),
-    route({
-      path: '/callback/set_config',
-      body: obj({ config: configDocument() }),
-      response: ConfigView,
-      handle: async (ctx, body) => {
-        requireCallbackAdmin(ctx.caller);
-        try {
-          await settings.replace(body.config, now());
-        } catch (err) {
-          if (err instanceof CallbackConfigError) throw args(err.message);
-          throw err;
-        }
-        return configView();
-      },
-    }),
     route({
       path: '/callback/list_events',
       body: obj({ ...eventFilter, status: optOneOf(DELIVERY_STATUSES), pagination: pagination() }),
@@ -166,6 +119,12 @@ export const callbackRoutes = ({ deliveries, deliveryStats }: Services, { settin
         handle: (ctx, body) => move(ctx, body.eventID),
       }),
     ),
+    route({
+      path: '/callback/replay_events',
+      body: obj({ eventIDs: arr(str({ max: LIMITS.id, required: true }), { max: BULK_REPLAY_MAX, nonEmpty: true }) }),
+      response: BulkReplayResult,
+      handle: (ctx, body) => deliveries.replayMany(ctx, body.eventIDs),
+    }),
     ...(
       [
         ['/callback/retry_pending', deliveries.retryPending],

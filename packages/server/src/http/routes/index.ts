@@ -11,6 +11,8 @@ import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
 import { callbackRoutes, type CallbackAdminDeps } from './callbacks.js';
+import { decisionRoutes } from './decisions.js';
+import { callbackConfigRoutes } from './callback-config.js';
 import { statsRoutes } from './stats.js';
 
 export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps): Route[] {
@@ -25,6 +27,13 @@ export function allRoutes(services: Services, callbackAdmin?: CallbackAdminDeps)
     ...groupSyncRoutes(services),
     ...friendRoutes(services),
     ...jssdkRoutes(services),
-    ...(callbackAdmin ? [...callbackRoutes(services, callbackAdmin), ...statsRoutes(services, callbackAdmin.now)] : []),
+    ...(callbackAdmin
+      ? [
+          ...callbackConfigRoutes(callbackAdmin),
+          ...callbackRoutes(services, callbackAdmin),
+          ...decisionRoutes(services),
+          ...statsRoutes(services, callbackAdmin.now),
+        ]
+      : []),
   ];
 }

@@ -1,6 +1,14 @@
 // The one mapping between API field names and column names, used in both directions.
 
-import type { AttemptRecord, EventRecord, GroupRecord, MemberRecord, RequestRecord, UserRecord } from '../records.js';
+import type {
+  AttemptRecord,
+  EventRecord,
+  GroupRecord,
+  MemberRecord,
+  ReplayRecord,
+  RequestRecord,
+  UserRecord,
+} from '../records.js';
 import type {
   GroupMembersTable,
   GroupRequestsTable,
@@ -8,6 +16,7 @@ import type {
   UsersTable,
   WebhookAttemptsTable,
   WebhookEventsTable,
+  WebhookReplaysTable,
 } from './tables.js';
 
 type ColumnMap<R, T> = { readonly [K in keyof R]: keyof T & string };
@@ -99,6 +108,15 @@ export const ATTEMPT_COLUMNS: ColumnMap<AttemptRecord, Omit<WebhookAttemptsTable
   outcome: 'outcome',
   error: 'error',
   responseExcerpt: 'response_excerpt',
+  url: 'url',
+};
+
+export const REPLAY_COLUMNS: ColumnMap<ReplayRecord, Omit<WebhookReplaysTable, 'id'>> = {
+  eventID: 'event_id',
+  at: 'at',
+  userID: 'user_id',
+  how: 'how',
+  detail: 'detail',
 };
 
 /** Record (or partial record) -> row, for the keys present. */

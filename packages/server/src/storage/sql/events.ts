@@ -1,15 +1,37 @@
 import { sql, type Kysely } from 'kysely';
-import { queueKeyOrder, type AttemptRecord, type EventRecord, type EventStatus } from '../records.js';
+import {
+  queueKeyOrder,
+  type AttemptRecord,
+  type EventRecord,
+  type EventStatus,
+  type ReplayRecord,
+} from '../records.js';
 import type { EventQuery, EventRepo } from '../store.js';
-import { ATTEMPT_COLUMNS, EVENT_COLUMNS, fromRow, toRow } from './columns.js';
+import { ATTEMPT_COLUMNS, EVENT_COLUMNS, fromRow, REPLAY_COLUMNS, toRow } from './columns.js';
 import { window } from './paging.js';
-import type { Capabilities, Database, WebhookAttemptsTable, WebhookEventsTable } from './tables.js';
+import type {
+  Capabilities,
+  Database,
+  WebhookAttemptsTable,
+  WebhookEventsTable,
+  WebhookReplaysTable,
+} from './tables.js';
 
 const toEvent = (row: Record<string, unknown>) => fromRow<EventRecord, WebhookEventsTable>(EVENT_COLUMNS, row);
 
 interface QueueKey {
   endpoint: string;
   ordering_key: string;
+}
+
+/**
+ * The condition "payload contains `text`, ignoring case", with LIKE's wildcards in it matched
+ * literally; `column` names the payload column as the statement spells it. Both engines: lower()
+ * on both sides (SQLite's lower() folds ASCII only, PostgreSQL's every letter).
+ */
+export function payloadContains(column: string, text: string) {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) LIKE ${pattern} ESCAPE '\\'`;
 }
 
 /** One string per queue, for maps and sets of queues. */
@@ -106,8 +128,29 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     if (query.orderingKey) q = q.where('ordering_key', '=', query.orderingKey);
     if (query.from !== undefined) q = q.where('created_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('created_at', '<=', query.to);
+    if (query.eventID) q = q.where('id', '=', query.eventID);
+    if (query.text) q = q.where(payloadContains('payload', query.text));
     return q;
   }
+
+  const requeueIDs: EventRepo['requeueIDs'] = async (filter, now) => {
+    let q = db
+      .updateTable('webhook_events')
+      .set({ status: 'pending', next_attempt_at: now, finished_at: null, locked_by: null, locked_until: null })
+      .where('status', 'in', filter.status ? [filter.status] : ['delivered', 'dead']);
+    if (filter.ids) q = q.where('id', 'in', filter.ids.length > 0 ? filter.ids : ['']);
+    if (filter.hook) q = q.where('hook', '=', filter.hook);
+    if (filter.endpoint) q = q.where('endpoint', '=', filter.endpoint);
+    if (filter.orderingKey) q = q.where('ordering_key', '=', filter.orderingKey);
+    if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('created_at', '<=', filter.to);
+    if (filter.eventID) q = q.where('id', '=', filter.eventID);
+    if (filter.text) q = q.where(payloadContains('payload', filter.text));
+    const requeued = await q.returning(['id', 'endpoint', 'ordering_key']).execute();
+    // A replayed event may be older than its queue's head: it goes first.
+    await refreshHeads(requeued);
+    return requeued.map((r) => r.id);
+  };
 
   return {
     async enqueue(events) {
@@ -215,20 +258,29 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     },
 
     async requeue(filter, now) {
-      let q = db
-        .updateTable('webhook_events')
-        .set({ status: 'pending', next_attempt_at: now, finished_at: null, locked_by: null, locked_until: null })
-        .where('status', 'in', filter.status ? [filter.status] : ['delivered', 'dead']);
-      if (filter.ids) q = q.where('id', 'in', filter.ids.length > 0 ? filter.ids : ['']);
-      if (filter.hook) q = q.where('hook', '=', filter.hook);
-      if (filter.endpoint) q = q.where('endpoint', '=', filter.endpoint);
-      if (filter.orderingKey) q = q.where('ordering_key', '=', filter.orderingKey);
-      if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
-      if (filter.to !== undefined) q = q.where('created_at', '<=', filter.to);
-      const requeued = await q.returning(['endpoint', 'ordering_key']).execute();
-      // A replayed event may be older than its queue's head: it goes first.
-      await refreshHeads(requeued);
-      return requeued.length;
+      return (await requeueIDs(filter, now)).length;
+    },
+
+    requeueIDs,
+
+    async recordReplays(replays) {
+      // Chunked: five values a row stays under SQLite's bound-variable limit at 500 rows.
+      for (let i = 0; i < replays.length; i += 500) {
+        await db
+          .insertInto('webhook_replays')
+          .values(replays.slice(i, i + 500).map((r) => toRow(REPLAY_COLUMNS, r) as Omit<WebhookReplaysTable, 'id'>))
+          .execute();
+      }
+    },
+
+    async replays(eventID) {
+      const rows = await db
+        .selectFrom('webhook_replays')
+        .selectAll()
+        .where('event_id', '=', eventID)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => fromRow<ReplayRecord, WebhookReplaysTable>(REPLAY_COLUMNS, r));
     },
 
     async retryNow(filter, now) {
@@ -251,6 +303,8 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       if (filter.orderingKey) conditions.push(sql`h.ordering_key = ${filter.orderingKey}`);
       if (filter.from !== undefined) conditions.push(sql`e.created_at >= ${filter.from}`);
       if (filter.to !== undefined) conditions.push(sql`e.created_at <= ${filter.to}`);
+      if (filter.eventID) conditions.push(sql`e.id = ${filter.eventID}`);
+      if (filter.text) conditions.push(payloadContains('e.payload', filter.text));
       const result = await sql<{ id: string }>`
         UPDATE webhook_events SET next_attempt_at = ${now}
         WHERE seq IN (
@@ -289,6 +343,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       if (rows.length === 0) return 0;
       const ids = rows.map((r) => r.id);
       await db.deleteFrom('webhook_attempts').where('event_id', 'in', ids).execute();
+      await db.deleteFrom('webhook_replays').where('event_id', 'in', ids).execute();
       await db
         .deleteFrom('webhook_events')
         .where('id', 'in', ids)

@@ -4,6 +4,7 @@ import { retryTransient } from '../tx-retry.js';
 import { connectionHistoryRepo } from './connection-history.js';
 import { conversationRepo } from './conversations.js';
 import { activityRepo } from './activity.js';
+import { decisionRepo } from './decisions.js';
 import { deliveryStatsRepo } from './delivery-stats.js';
 import { eventRepo } from './events.js';
 import { groupRepo } from './groups.js';
@@ -42,6 +43,7 @@ export function makeRepos(
     conversations: conversationRepo(db),
     syncLog: syncLogRepo(db),
     presence: presenceRepo(db),
+    decisions: decisionRepo(db),
     connectionHistory: connectionHistoryRepo(db),
   };
 }

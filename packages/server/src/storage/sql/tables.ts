@@ -107,6 +107,16 @@ export interface WebhookAttemptsTable {
   outcome: string;
   error: string;
   response_excerpt: string;
+  url: string;
+}
+
+export interface WebhookReplaysTable {
+  id: Generated<number>;
+  event_id: string;
+  at: number;
+  user_id: string;
+  how: string;
+  detail: string;
 }
 
 export interface SettingsTable {
@@ -211,6 +221,26 @@ export interface GatewayConnectionsTable {
   connected_at: number;
 }
 
+/** Before-callback decisions (migration 011). */
+export interface BeforeDecisionsTable {
+  id: string;
+  decided_at: number;
+  hook: string;
+  endpoint: string;
+  command: string;
+  url: string;
+  group_id: string;
+  operation_id: string;
+  decision: string;
+  failed_continue: number;
+  latency_ms: number;
+  status_code: number | null;
+  err_code: number;
+  err_msg: string;
+  error: string;
+  answer: string;
+}
+
 export interface ConnectionHistoryTable {
   conn_id: string;
   connected_at: number;
@@ -235,6 +265,7 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketsTable;
   secret_failures: SecretFailuresTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_replays: WebhookReplaysTable;
   settings: SettingsTable;
   conversation_seqs: ConversationSeqsTable;
   messages: MessagesTable;
@@ -243,6 +274,7 @@ export interface Database {
   sync_changes: SyncChangesTable;
   gateway_instances: GatewayInstancesTable;
   gateway_connections: GatewayConnectionsTable;
+  before_decisions: BeforeDecisionsTable;
   connection_history: ConnectionHistoryTable;
 }
 

@@ -1,9 +1,15 @@
-// Every error of a webhooks document, not just the first: the server's parser stops at the first
+// Every error of a webhooks document, not just the first, for `huddle config check` and the admin
+// API (/callback/check_config, set_config's refusal). The server's parser stops at the first
 // error, so after each one the offending entry is taken out of a copy of the document and the parse
 // runs again, until it passes, an error cannot be taken out, or the same key fails twice. Keys
 // name entries of the document as written (indexes in lists are those of the file).
 
-import { CallbackConfigError, parseCallbackConfig, type CallbackConfig } from '../callbacks/config-file.js';
+import {
+  CallbackConfigError,
+  DEFAULT_DELIVERY_CONCURRENCY,
+  parseCallbackConfig,
+  type CallbackConfig,
+} from './config-file.js';
 
 export interface ConfigProblem {
   /** The key as the server names it: `endpoints[0].hooks.afterQuitGroup.timeout`, `(file)`, … */
@@ -126,7 +132,7 @@ const HINTS: [RegExp, string][] = [
     /list of at most 50 delays/,
     'e.g. retrySchedule: [5s, 5m, 30m, 2h]; [] dead-letters after the first failed attempt',
   ],
-  [/integer from 1 to 4096/, 'after-callbacks in flight at once; the default is 64'],
+  [/integer from 1 to 4096/, `after-callbacks in flight at once; the default is ${DEFAULT_DELIVERY_CONCURRENCY}`],
   [/at most 32 endpoints/, 'endpoints: a YAML list of mappings (- name: …)'],
   [/at most 128 characters/, 'the callback token from the Tencent Cloud Chat console'],
   [/not valid YAML/, 'check the indentation (spaces, not tabs) and the quoting near the line named'],
@@ -145,4 +151,13 @@ function hintFor(key: string, message: string): string {
     return 'a hook takes enable, timeout and failedContinue';
   }
   return '';
+}
+
+/**
+ * set_config's errDlt for a refused document: the first problem as the parser words it
+ * (`callback configuration: KEY: message`, what clients already match), then the others.
+ */
+export function problemsDetail(problems: readonly ConfigProblem[]): string {
+  const [first, ...rest] = problems.map((p) => `${p.key}: ${p.message}`);
+  return `callback configuration: ${first}${rest.length ? `; and ${rest.length} more: ${rest.join('; ')}` : ''}`;
 }

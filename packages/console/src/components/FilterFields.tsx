@@ -1,0 +1,45 @@
+// Fields of a list page's filter form: a choice among values ("any" first), a text field, and a
+// creation-time range (datetime-local, read with fromLocalInput).
+
+type OnChange = (e: { target: { value: string } }) => void;
+
+export function Choice({
+  label,
+  name,
+  value,
+  values,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  values: readonly string[];
+  onChange: OnChange;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={onChange} name={name}>
+        <option value="">any</option>
+        {values.map((v) => (
+          <option key={v}>{v}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function TimeRange({ from, to, onFrom, onTo }: { from: string; to: string; onFrom: OnChange; onTo: OnChange }) {
+  return (
+    <>
+      <label>
+        From
+        <input type="datetime-local" step="1" value={from} onChange={onFrom} name="from" />
+      </label>
+      <label>
+        To
+        <input type="datetime-local" step="1" value={to} onChange={onTo} name="to" />
+      </label>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+// The before-callback decision log (domain/decision-log.ts), for app admins: every before-callback
+// asked, newest first, filtered by endpoint, hook, decision, group, operation and time, each row
+// with its answer.
+
+import { CALLBACK_KEYS, DecisionPage, DECISIONS, LIMITS, obj, pagination, str } from '@huddle/protocol';
+import type { Services } from '../../domain/index.js';
+import { route } from '../route.js';
+import { optOneOf } from './callbacks.js';
+import { optMillis } from './window.js';
+
+export const decisionRoutes = ({ decisions }: Services) => [
+  route({
+    path: '/callback/list_decisions',
+    body: obj({
+      endpoint: str({ max: 64 }),
+      hook: optOneOf(CALLBACK_KEYS),
+      decision: optOneOf(DECISIONS),
+      groupID: str({ max: LIMITS.id }),
+      operationID: str({ max: 256 }),
+      from: optMillis(),
+      to: optMillis(),
+      pagination: pagination(),
+    }),
+    response: DecisionPage,
+    handle: (ctx, body) => decisions.list(ctx, body, body.pagination),
+  }),
+];
