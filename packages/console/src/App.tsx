@@ -12,6 +12,7 @@ import { DecisionsPage } from './pages/DecisionsPage';
 import { GroupsPage } from './pages/GroupsPage';
 import { UsersPage } from './pages/UsersPage';
 import { ApiDocsPage } from './pages/ApiDocsPage';
+import { ConversationPage } from './pages/ConversationPage';
 import { Link, useRoute } from './router';
 import { clearToken, getToken, onTokenChange } from './token';
 
@@ -44,6 +45,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <GroupsPage groupID={id ? decodeURIComponent(id) : ''} query={query} />;
     case 'users':
       return <UsersPage userID={id ? decodeURIComponent(id) : ''} query={query} />;
+    case 'conversations':
+      return <ConversationPage conversationID={id ? decodeURIComponent(id) : ''} query={query} />;
     case 'api':
       return <ApiDocsPage />;
     case 'events':

@@ -48,6 +48,8 @@ export interface App {
   decisions: DecisionRecorder;
   /** Deletes before-callback decisions past HUDDLE_DECISION_RETENTION_DAYS. */
   decisionRetention: Retention;
+  /** Deletes the history of connections that ended past HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS. */
+  connectionHistoryRetention: Retention;
   server: http.Server;
   /** OpenIM's WebSocket gateway (HUDDLE_GATEWAY_PORT), on instances that serve the API. */
   gateway: Gateway | undefined;
@@ -126,6 +128,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     what: 'before-callback decisions',
     retentionMs: config.decisionRetentionMs,
     prune: (before, limit) => store.tx((tx) => tx.decisions.prune(before, limit)),
+    logger,
+    now,
+  });
+  const connectionHistoryRetention = new Retention({
+    what: 'connection history',
+    retentionMs: config.connectionHistoryRetentionMs,
+    prune: (before, limit) => store.tx((tx) => tx.connectionHistory.prune(before, limit)),
     logger,
     now,
   });
@@ -263,6 +272,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     messageRetention,
     decisions,
     decisionRetention,
+    connectionHistoryRetention,
     server,
     get gateway() {
       return gateway;
@@ -282,6 +292,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         await worker.start();
         retention.start();
         messageRetention.start();
+        connectionHistoryRetention.start();
       }
       // Decisions are made where the API is served, and kept there too.
       if (role.api) decisionRetention.start();
@@ -295,6 +306,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       await retention.stop();
       await messageRetention.stop();
       await decisionRetention.stop();
+      await connectionHistoryRetention.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());

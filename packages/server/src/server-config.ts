@@ -50,6 +50,8 @@ export interface Config {
   messageRetentionMs: number;
   /** Before-callback decisions are deleted this long after they were made; 0 keeps them. */
   decisionRetentionMs: number;
+  /** A gateway connection's history is deleted this long after it ended; 0 keeps it forever. */
+  connectionHistoryRetentionMs: number;
   logLevel: string;
   /** json or pretty; undefined: pretty on a terminal, JSON otherwise. */
   logFormat: 'json' | 'pretty' | undefined;
@@ -176,6 +178,7 @@ export function loadConfig(
     eventRetentionMs: integer('HUDDLE_EVENT_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     messageRetentionMs: integer('HUDDLE_MESSAGE_RETENTION_DAYS', 0, 0, 36_500) * 86_400_000,
     decisionRetentionMs: integer('HUDDLE_DECISION_RETENTION_DAYS', 7, 0, 36_500) * 86_400_000,
+    connectionHistoryRetentionMs: integer('HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS', 30, 0, 36_500) * 86_400_000,
     logLevel,
     logFormat,
     leaseMarginMs: integer('HUDDLE_LEASE_MARGIN_SECONDS', 30, 1, 3600) * 1000,

@@ -152,6 +152,8 @@ describe('app-admin calls', () => {
   const ADMIN_ONLY = [
     '/user/user_register',
     '/user/get_users_online_status',
+    '/user/get_connection_history',
+    '/msg/search_msg',
     '/auth/get_user_token',
     '/auth/force_logout',
     '/msg/send_msg',

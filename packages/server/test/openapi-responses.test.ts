@@ -450,6 +450,31 @@ step('conversations', ['messages'], async () => {
   );
 });
 
+step('operator reads', ['conversations'], async () => {
+  // Messages of a group and a one-to-one conversation (the conversations step sent both).
+  const found = await call('/msg/search_msg', {
+    sendID: OWNER,
+    recvID: '',
+    contentType: 101,
+    sendTime: '',
+    sessionType: 0,
+    pagination: page(),
+    conversationID: '',
+  });
+  const kinds = found.chatLogs.map((l: { chatLog: { sessionType: number } }) => l.chatLog.sessionType);
+  expect(kinds).toContain(1);
+  expect(kinds).toContain(3);
+  // A connection that came and went, beside the one the auth step left online.
+  const { presence } = s.app.services;
+  const caller = { userID: MEMBER, platformID: 2, isAppAdmin: false };
+  const ctx = { operationID: 'op-history', caller, clientIP: '127.0.0.1' };
+  const conn = { connID: 'openapi-conn-2', instanceID: 'openapi-instance', userID: MEMBER, platformID: 2 };
+  await presence.online(ctx, { ...conn, background: false, remoteAddr: '127.0.0.1', sdkType: 'go', sdkVersion: 'v3' });
+  await presence.offline(ctx, conn, 'logout');
+  const history = await call('/user/get_connection_history', { userID: MEMBER, pagination: page() });
+  expect(history.connections.map((c: { endReason: string }) => c.endReason)).toContain('logout');
+});
+
 describe('every answer fits the served document', () => {
   it('auth and users', () => run('auth'));
   it('the callback configuration', () => run('config'));
@@ -464,6 +489,7 @@ describe('every answer fits the served document', () => {
   it('friends (always empty)', () => run('friends'));
   it('join requests by user and the pending count', () => run('pending requests'));
   it('conversations', () => run('conversations'));
+  it("an operator's reads: messages and connection history", () => run('operator reads'));
 
   it('catches a key added to or dropped from an answer', async () => {
     await run('groups');

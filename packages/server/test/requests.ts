@@ -36,6 +36,7 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
   '/user/get_users_info': (p) => ({ userIDs: p.users(3) }),
   '/user/get_users': (p) => ({ pagination: pagination(p), userID: oneOf(p, ['', 'a']), nickName: oneOf(p, ['', 'n']) }),
   '/user/get_users_online_status': (p) => ({ userIDs: p.users(3) }),
+  '/user/get_connection_history': (p) => ({ userID: p.user(), pagination: pagination(p) }),
   '/user/update_user_info_ex': (p) => ({ userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, ex: 'e' } }),
   '/user/update_user_info': (p) => ({
     userInfo: { userID: p.user(), nickname: `nick${p.int(9)}`, faceURL: p.int(2) ? '' : 'https://f/x.png' },
@@ -109,6 +110,15 @@ export const REQUESTS: Record<string, (p: Picker) => Record<string, unknown>> = 
     ...(p.int(2) ? { clientMsgID: `c${p.int(5)}` } : {}),
   }),
   '/msg/newest_seq': (p) => ({ userID: p.user() }),
+  '/msg/search_msg': (p) => ({
+    sendID: oneOf(p, ['', p.user()]),
+    recvID: oneOf(p, ['', p.user(), p.group()]),
+    contentType: oneOf(p, [0, 101]),
+    sendTime: oneOf(p, ['', '2026-01-31']),
+    sessionType: oneOf(p, [0, 1, 3]),
+    pagination: pagination(p),
+    conversationID: oneOf(p, ['', `sg_${p.group()}`]),
+  }),
   '/msg/pull_msg_by_seq': (p) => ({
     userID: p.user(),
     seqRanges: [{ conversationID: `sg_${p.group()}`, begin: p.int(3), end: 3 + p.int(5), num: 1 + p.int(10) }],

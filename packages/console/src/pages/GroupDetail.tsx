@@ -1,12 +1,14 @@
-// One group for an operator: its settings, members (paged, searchable) with mute, kick and "make
-// owner", pending join requests to approve or refuse, mute or dismiss the whole group, and its
-// recent after-events in commit order.
+// One group for an operator: its settings (and a form to edit them), members (paged, searchable)
+// with mute, kick and "make owner", pending join requests to approve or refuse, mute or dismiss the
+// whole group, its messages (newest first, paged), and its recent after-events in commit order.
 
 import { useState } from 'react';
 import { call } from '../api';
 import { ActionButton } from '../components/ActionButton';
 import { DataTable } from '../components/DataTable';
+import { GroupSettingsForm, VERIFICATION } from '../components/GroupSettingsForm';
 import { GroupTimeline } from '../components/GroupTimeline';
+import { MessageList } from '../components/MessageList';
 import { Pager } from '../components/Pager';
 import { formatTime, ROLE_NAMES } from '../format';
 import { Link } from '../router';
@@ -17,11 +19,6 @@ import { useLoad } from '../useLoad';
 const MEMBERS_PAGE = 50;
 const MUTE_SECONDS = 3600;
 const GROUP_STATUS: Record<number, string> = { 0: 'normal', 2: 'dismissed', 3: 'muted' };
-const VERIFICATION: Record<number, string> = {
-  0: 'invite directly, apply with approval',
-  1: 'everyone needs approval',
-  2: 'anyone may join',
-};
 const OWNER = 100;
 
 interface JoinRequest {
@@ -62,6 +59,8 @@ export function GroupDetail({ groupID }: { groupID: string }) {
     [groupID, memberPage, keyword],
   );
   const { run, busy, notice } = useAction(reload);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   if (error) return <p className="error">{error}</p>;
   if (data === undefined) return <p className="muted">Loading…</p>;
   if (data === null) return <p className="error">No group {groupID}.</p>;
@@ -133,6 +132,35 @@ export function GroupDetail({ groupID }: { groupID: string }) {
           {formatTime(group.createTime)} by {group.creatorUserID || '—'}
         </dd>
       </dl>
+      {live && (
+        <div className="actions">
+          <button
+            type="button"
+            aria-expanded={editing}
+            onClick={() => {
+              setEditing(!editing);
+              setSaved(false);
+            }}
+          >
+            {editing ? 'Cancel editing' : 'Edit settings'}
+          </button>
+        </div>
+      )}
+      {saved && (
+        <p className="notice" role="status">
+          Settings saved.
+        </p>
+      )}
+      {live && editing && (
+        <GroupSettingsForm
+          group={group}
+          onSaved={async () => {
+            await reload();
+            setEditing(false);
+            setSaved(true);
+          }}
+        />
+      )}
 
       {live && (
         <>
@@ -238,6 +266,11 @@ export function GroupDetail({ groupID }: { groupID: string }) {
         })}
       </DataTable>
       <Pager page={memberPage} pageSize={MEMBERS_PAGE} total={members.total} onPage={setMemberPage} />
+
+      <h3>
+        Messages · <Link to={`/conversations/${encodeURIComponent(`sg_${groupID}`)}`}>open the conversation</Link>
+      </h3>
+      <MessageList conversationID={`sg_${groupID}`} />
 
       <GroupTimeline groupID={groupID} refresh={data} />
     </>

@@ -1,11 +1,14 @@
-// One user for an operator: profile, connections to the gateway by platform, the groups they are
-// in, and force logout (every token of a platform stops working, its connections are closed).
+// One user for an operator: profile, connections to the gateway by platform (now, and their
+// history), one-to-one conversations, the groups they are in, and force logout (every token of a
+// platform stops working, its connections are closed).
 
 import { useState } from 'react';
 import { call } from '../api';
 import { DataTable } from '../components/DataTable';
 import type { UserInfoEvent as UserInfo } from '@huddle/protocol/callbacks';
 import { ActionButton } from '../components/ActionButton';
+import { ConnectionHistoryTable } from '../components/ConnectionHistoryTable';
+import { UserConversations } from '../components/UserConversations';
 import { formatTime, PLATFORM_NAMES } from '../format';
 import { Link } from '../router';
 import type { GroupInfo } from '../types';
@@ -40,7 +43,9 @@ async function loadUser(userID: string) {
 }
 
 export function UserDetail({ userID }: { userID: string }) {
-  const { data, error, reload } = useLoad(() => loadUser(userID), [userID]);
+  // Each reload of the user (after a force logout) reloads the history too.
+  const [version, setVersion] = useState(0);
+  const { data, error, reload } = useLoad(() => loadUser(userID).finally(() => setVersion((v) => v + 1)), [userID]);
   const { run, busy, notice } = useAction(reload);
   const [platform, setPlatform] = useState(LOGOUT_PLATFORMS[0]!);
   if (error) return <p className="error">{error}</p>;
@@ -67,7 +72,7 @@ export function UserDetail({ userID }: { userID: string }) {
         <dt>ex</dt>
         <dd className="mono">{user.ex || '—'}</dd>
       </dl>
-      <h3>Connections ({connections.length})</h3>
+      <h3>Connections, online now ({connections.length})</h3>
       {connections.length === 0 ? (
         <p className="muted">Not connected to the gateway.</p>
       ) : (
@@ -108,6 +113,10 @@ export function UserDetail({ userID }: { userID: string }) {
         </button>
       </form>
       {notice}
+      <h3>History</h3>
+      <ConnectionHistoryTable userID={userID} version={version} />
+      <h3>One-to-one conversations</h3>
+      <UserConversations userID={userID} />
       <h3>Groups ({groups.total})</h3>
       <ul className="plain user-groups">
         {groups.groups.map((g) => (

@@ -10,6 +10,7 @@ import { groupOverviewService } from './group-overview.js';
 import { groupSyncService } from './group-sync.js';
 import { groupService } from './groups.js';
 import { memberService } from './members.js';
+import { messageSearchService } from './message-search.js';
 import { messageService } from './messages.js';
 import { recipientService } from './recipients.js';
 import { presenceService, type PresenceDeps } from './presence.js';
@@ -28,6 +29,7 @@ export function createServices(deps: AuthDeps & DeliveryLogDeps & PresenceDeps &
     deliveryStats: deliveryStatsService(deps),
     activity: activityService(deps),
     messages: messageService(deps),
+    messageSearch: messageSearchService(deps),
     recipients: recipientService(deps),
     conversations: conversationService(deps),
     groupSync: groupSyncService(deps),

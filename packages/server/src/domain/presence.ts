@@ -7,7 +7,7 @@
 
 import type { OfflineReason, UserOfflineEvent } from '@huddle/protocol';
 import { noPermission } from '../errors.js';
-import type { ConnectionRecord } from '../storage/records.js';
+import type { ConnectionEnd, ConnectionRecord, Page } from '../storage/records.js';
 import type { Repos } from '../storage/store.js';
 import type { DomainDeps, OpContext } from './context.js';
 import { sortableIDs } from './ids.js';
@@ -25,6 +25,19 @@ export interface PresenceDeps extends DomainDeps {
 
 /** A connection as the gateway registers it. */
 export type Connection = Omit<ConnectionRecord, 'connectedAt'>;
+
+export type { ConnectionEnd };
+
+/** What the connection history keeps of a connection beyond its presence ('' when not known). */
+export interface ConnectionDetails {
+  remoteAddr: string;
+  sdkType: string;
+  sdkVersion: string;
+}
+
+/** The offline callbacks' reason for a connection's end: only a logout and a kick are told apart. */
+const offlineReason = (end: ConnectionEnd): Exclude<OfflineReason, 'timeout'> =>
+  end === 'logout' ? 'logout' : end === 'kicked' || end === 'force_logout' ? 'kicked' : 'closed';
 
 /** OpenIM's user status: 1 online, 0 offline. */
 export const UserStatus = { Offline: 0, Online: 1 } as const;
@@ -55,9 +68,19 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
    * afterUserOffline for connections that ended with no request of theirs: each in its user's
    * name and platform (what a Tencent endpoint reports as OptPlatform), under one operation ID.
    */
-  async function reportGone(tx: Repos, gone: readonly ConnectionRecord[], reason: OfflineReason, kind: string) {
+  async function reportGone(
+    tx: Repos,
+    gone: readonly ConnectionRecord[],
+    reason: OfflineReason,
+    kind: Extract<ConnectionEnd, 'swept' | 'restart' | 'shutdown'>,
+  ) {
     const at = now();
-    const operationID = `${kind}-${systemOperationID(at)}`;
+    await tx.connectionHistory.close(
+      gone.map((c) => c.connID),
+      at,
+      kind,
+    );
+    const operationID = `${kind === 'swept' ? 'sweep' : kind}-${systemOperationID(at)}`;
     for (const c of gone) {
       const ctx: OpContext = {
         operationID,
@@ -69,7 +92,11 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
   }
 
   /** Removes connections chosen by `take` in one transaction, reporting each offline; returns them. */
-  const removeAll = (take: (tx: Repos) => Promise<ConnectionRecord[]>, reason: OfflineReason, kind: string) =>
+  const removeAll = (
+    take: (tx: Repos) => Promise<ConnectionRecord[]>,
+    reason: OfflineReason,
+    kind: Extract<ConnectionEnd, 'swept' | 'restart' | 'shutdown'>,
+  ) =>
     runOperation(store, {
       asks: false,
       check: async () => undefined,
@@ -81,14 +108,16 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
     });
 
   return {
-    /** A connection is established: its row and afterUserOnline, in one transaction. */
-    online(ctx: OpContext, conn: Connection) {
+    /** A connection is established: its row, its history's and afterUserOnline, in one transaction. */
+    online(ctx: OpContext, conn: Connection & Partial<ConnectionDetails>) {
       return runOperation(store, {
         asks: false,
         check: async () => undefined,
         async write(tx) {
           const at = now();
-          await tx.presence.connect({ ...conn, connectedAt: at });
+          const { remoteAddr = '', sdkType = '', sdkVersion = '', ...presence } = conn;
+          await tx.presence.connect({ ...presence, connectedAt: at });
+          await tx.connectionHistory.open({ ...presence, remoteAddr, sdkType, sdkVersion, connectedAt: at });
           await hooks.after(tx, ctx, 'afterUserOnline', [
             {
               operationID: ctx.operationID,
@@ -104,11 +133,12 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
     },
 
     /**
-     * A connection ended: its row goes, with afterUserOffline, and afterUserKickOff when it was
-     * kicked. Returns false (and reports nothing) when the row was gone already: a sweep took it
-     * and reported it offline.
+     * A connection ended: its row goes, its history says why, with afterUserOffline, and
+     * afterUserKickOff when it was kicked. Returns false (and reports nothing) when the row was gone
+     * already: a sweep took it and reported it offline.
      */
-    offline(ctx: OpContext, conn: Pick<Connection, 'connID'>, reason: Exclude<OfflineReason, 'timeout'>) {
+    offline(ctx: OpContext, conn: Pick<Connection, 'connID'>, end: ConnectionEnd) {
+      const reason = offlineReason(end);
       return runOperation(store, {
         asks: false,
         check: async () => undefined,
@@ -116,6 +146,7 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
           const gone = await tx.presence.disconnect(conn.connID);
           if (!gone) return false;
           const at = now();
+          await tx.connectionHistory.close([conn.connID], at, end);
           await hooks.after(tx, ctx, 'afterUserOffline', [offlineEvent(ctx, gone, reason, at)]);
           if (reason === 'kicked')
             await hooks.after(tx, ctx, 'afterUserKickOff', [
@@ -163,6 +194,13 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
       return out;
     },
 
+    /** /user/get_connection_history (app admins only): the user's connections, newest first. */
+    async history(ctx: OpContext, userID: string, page: Page) {
+      if (!ctx.caller.isAppAdmin) throw noPermission('only an app admin may read connection history');
+      const { total, items } = await store.repos.connectionHistory.ofUser(userID, page);
+      return { total, connections: items };
+    },
+
     /** Whether the user has a connection on a live instance. */
     async isOnline(userID: string) {
       return (await store.repos.presence.online([userID], now() - ttlMs)).length > 0;
@@ -193,7 +231,7 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
      * Instances may sweep at once: each connection is reported by one of them.
      */
     sweep(at: number, ttl = ttlMs) {
-      return removeAll((tx) => tx.presence.sweep(at - ttl), 'timeout', 'sweep');
+      return removeAll((tx) => tx.presence.sweep(at - ttl), 'timeout', 'swept');
     },
 
     /** A clean shutdown: the instance and whatever connections it still lists, reported offline. */

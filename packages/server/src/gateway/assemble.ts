@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Signals } from '../cluster-signals.js';
 import type { Services } from '../domain/index.js';
+import { clientAddressOf } from '../http/client-address.js';
 import type { Config } from '../server-config.js';
 import { DEFAULT_GATEWAY_SETTINGS, Gateway } from './gateway.js';
 import { pushMessagesOf } from './msg-data.js';
@@ -36,6 +37,7 @@ export function createGateway(a: {
       idleTimeoutMs: config.gatewayIdleTimeoutMs,
       maxBufferedBytes: config.gatewayMaxBufferedBytes,
     },
+    clientAddress: clientAddressOf(new Set(config.trustedProxies)),
     authenticate: (token) => services.auth.authenticate(token),
     loginReplaced: (userID, platformID, token) => services.auth.keepOnlyToken(userID, platformID, token),
     handlers: requestHandlers(services),

@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import { ApiError } from '../errors.js';
 import { hashToken } from '../domain/auth.js';
 import type { OpContext } from '../domain/context.js';
+import type { ConnectionEnd } from '../domain/presence.js';
 import type { FrameError, Framing } from './framing.js';
 import { ReqIdentifier, type WsRequest, type WsResponse } from './frames.js';
 import type { ConnArgs } from './query.js';
@@ -41,8 +42,8 @@ export class Connection implements GatewaySession {
   background: boolean;
   lastSeen: number;
   lastPing: number;
-  /** Why it ends, for the offline callbacks: a kick and a logout (2003) say so. */
-  endReason: 'closed' | 'kicked' | 'logout' = 'closed';
+  /** Why it ends, for its history and the offline callbacks: whoever ends it says why first. */
+  endReason: ConnectionEnd = 'closed';
   private inFlight = 0;
   private paused = false;
   private closing = false;
@@ -88,7 +89,7 @@ export class Connection implements GatewaySession {
     if (this.closing) return;
     if (this.socket.bufferedAmount + frame.length > this.options.maxBufferedBytes) {
       this.host.log(this, 'cut off a client that does not read', { buffered: this.socket.bufferedAmount });
-      this.terminate();
+      this.terminate('slow_reader');
       return;
     }
     this.socket.send(frame, { binary: true });
@@ -99,9 +100,9 @@ export class Connection implements GatewaySession {
   }
 
   /** OpenIM's kick: a 2002 frame, then the close. */
-  kick(operationID: string): void {
+  kick(operationID: string, why: 'kicked' | 'force_logout' = 'kicked'): void {
     if (this.closing) return;
-    this.endReason = 'kicked';
+    this.endReason = why;
     this.send({
       reqIdentifier: ReqIdentifier.KickOnlineMsg,
       msgIncr: '',
@@ -113,14 +114,17 @@ export class Connection implements GatewaySession {
     this.close(CloseCode.Kicked, 'kicked');
   }
 
-  close(code: number = CloseCode.Normal, reason = ''): void {
+  close(code: number = CloseCode.Normal, reason = '', why?: ConnectionEnd): void {
     if (this.closing) return;
     this.closing = true;
+    if (why) this.endReason = why;
+    else if (code === CloseCode.Policy) this.endReason = 'protocol';
     this.socket.close(code, reason);
     // A client that never answers the close handshake is dropped after a while by ws itself (30 s).
   }
 
-  terminate(): void {
+  terminate(why?: ConnectionEnd): void {
+    if (why && !this.closing) this.endReason = why;
     this.closing = true;
     this.socket.terminate();
   }

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Signals } from '../cluster-signals.js';
 import { type OpContext, Platform } from '../domain/context.js';
+import type { ConnectionDetails, ConnectionEnd } from '../domain/presence.js';
 import { ApiError, ERRORS } from '../errors.js';
 import type { MessageRecord } from '../storage/records.js';
 import { CloseCode, Connection, type ConnectionHost } from './connection.js';
@@ -53,9 +54,15 @@ export const DEFAULT_GATEWAY_SETTINGS: Omit<GatewaySettings, 'host' | 'port' | '
 export interface PresencePort {
   online(
     ctx: OpContext,
-    conn: { connID: string; instanceID: string; userID: string; platformID: number; background: boolean },
+    conn: {
+      connID: string;
+      instanceID: string;
+      userID: string;
+      platformID: number;
+      background: boolean;
+    } & ConnectionDetails,
   ): Promise<void>;
-  offline(ctx: OpContext, conn: { connID: string }, reason: 'closed' | 'kicked' | 'logout'): Promise<unknown>;
+  offline(ctx: OpContext, conn: { connID: string }, reason: ConnectionEnd): Promise<unknown>;
   setBackground(ctx: OpContext, connID: string, background: boolean): Promise<unknown>;
 }
 
@@ -65,6 +72,8 @@ const statusFrame = (userID: string, platformIDs: number[]) =>
 
 export interface GatewayDeps {
   settings: GatewaySettings;
+  /** The client's address as the API reads it (X-Forwarded-For of trusted proxies). */
+  clientAddress(req: http.IncomingMessage): string;
   /** The token's user and platform, or the ApiError of a token refused. */
   authenticate(token: string): Promise<{ userID: string; platformID: number }>;
   /** A login replaced older connections (here or elsewhere): OpenIM also revokes their tokens. */
@@ -139,7 +148,7 @@ export class Gateway {
         { connections: this.registry.size, why },
         'pushes from other instances were lost; clients reconnect to resync',
       );
-      for (const c of [...this.registry.all()]) c.close(1012, 'resync');
+      for (const c of [...this.registry.all()]) c.close(1012, 'resync', 'resync');
     };
     this.relay.onItems(
       (items) => {
@@ -191,7 +200,7 @@ export class Gateway {
 
   /** force_logout: the user's connections on the platform are kicked, here and elsewhere. */
   loggedOut(userID: string, platformID: number): void {
-    this.kickLocal(userID, platformID, undefined);
+    this.kickLocal(userID, platformID, undefined, 'force_logout');
     this.relay.send({ k: 'logout', u: userID, p: platformID });
   }
 
@@ -208,7 +217,7 @@ export class Gateway {
     for (const c of [...this.registry.all()]) {
       if (now - c.lastSeen > idleTimeoutMs) {
         this.deps.logger.debug({ connID: c.connID, userID: c.userID }, 'dropped an idle connection');
-        c.terminate();
+        c.terminate('idle');
       } else if (c.platformID === Platform.Web && now - c.lastPing >= webPingMs) c.ping(now);
     }
   }
@@ -221,7 +230,7 @@ export class Gateway {
       (c) =>
         new Promise<void>((resolve) => {
           c.socket.once('close', () => resolve());
-          c.close(1001, 'server shutting down');
+          c.close(1001, 'server shutting down', 'shutdown');
         }),
     );
     // A client that never completes the close handshake does not hold the shutdown.
@@ -259,7 +268,7 @@ export class Gateway {
     this.pending--;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.accepting++;
-      void this.accept(ws, args, req.socket.remoteAddress ?? '').finally(() => this.accepting--);
+      void this.accept(ws, args, this.deps.clientAddress(req)).finally(() => this.accepting--);
     });
   }
 
@@ -313,6 +322,9 @@ export class Gateway {
       userID: c.userID,
       platformID: c.platformID,
       background: c.background,
+      remoteAddr: c.clientIP,
+      sdkType: c.args.sdkType,
+      sdkVersion: c.args.sdkVersion,
     };
   }
 
@@ -335,11 +347,16 @@ export class Gateway {
   }
 
   /** Kicks the user's connections here on the platform but those of `keepTokenHash`; returns how many. */
-  private kickLocal(userID: string, platformID: number, keepTokenHash: string | undefined): number {
+  private kickLocal(
+    userID: string,
+    platformID: number,
+    keepTokenHash: string | undefined,
+    why: 'kicked' | 'force_logout',
+  ): number {
     const kicked = [...this.registry.of(userID)].filter(
       (c) => c.platformID === platformID && c.tokenHash !== keepTokenHash,
     );
-    for (const c of kicked) c.kick('');
+    for (const c of kicked) c.kick('', why);
     return kicked.length;
   }
 
@@ -389,10 +406,11 @@ export class Gateway {
           await this.pusher.push([item.m], item.op);
           return;
         case 'login':
-          if (this.kickLocal(item.u, item.p, item.th) > 0) await this.deps.loginReplaced(item.u, item.p, item.th);
+          if (this.kickLocal(item.u, item.p, item.th, 'kicked') > 0)
+            await this.deps.loginReplaced(item.u, item.p, item.th);
           return;
         case 'logout':
-          this.kickLocal(item.u, item.p, undefined);
+          this.kickLocal(item.u, item.p, undefined, 'force_logout');
           return;
         case 'status':
           await this.statusChanged(item.u, false);

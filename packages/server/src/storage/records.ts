@@ -1,6 +1,7 @@
 // What the store hands to the domain: plain records with the API's field names.
 
 import type { GroupInfo } from '@huddle/protocol';
+import type { ConnectionEnd } from '@huddle/protocol/chat-admin';
 
 export interface UserRecord {
   userID: string;
@@ -255,4 +256,36 @@ export interface DecisionRecord {
   errMsg: string;
   error: string;
   answer: string;
+}
+
+export type { ConnectionEnd };
+
+/** One gateway connection's life, kept for HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS after it ended. */
+export interface ConnectionHistoryRecord {
+  connID: string;
+  userID: string;
+  platformID: number;
+  instanceID: string;
+  remoteAddr: string;
+  sdkType: string;
+  sdkVersion: string;
+  connectedAt: number;
+  /** null while it lasts. */
+  disconnectedAt: number | null;
+  /** '' while it lasts. */
+  endReason: ConnectionEnd | '';
+}
+
+/** What /msg/search_msg narrows messages by; empty strings and 0 match everything. */
+export interface MessageSearch {
+  /** Only this conversation's messages (huddle's addition). */
+  conversationID: string;
+  sendID: string;
+  /** A one-to-one message's receiver, or a group message's group. */
+  recvID: string;
+  contentType: number;
+  sessionType: number;
+  /** send_time bounds, ms: from ≤ sendTime < to; 0 for none. */
+  sentFrom: number;
+  sentBefore: number;
 }

@@ -3,12 +3,15 @@
 
 import type {
   AttemptRecord,
+  ConnectionEnd,
+  ConnectionHistoryRecord,
   ConnectionRecord,
   ConversationRecord,
   ConversationSeqs,
   DecisionKind,
   DecisionRecord,
   MessageRecord,
+  MessageSearch,
   NewMessage,
   SyncDelta,
   SyncKind,
@@ -294,6 +297,11 @@ export interface MessageRepo {
    * their conversations' minSeq past them. Returns how many went.
    */
   prune(sentBefore: number, limit: number): Promise<number>;
+  /**
+   * Messages of chat conversations (si_, sg_; never the n_ notification ones) matching `query`,
+   * newest first (sendTime, then seq).
+   */
+  search(query: MessageSearch, page: Page): Promise<Paged<MessageRecord>>;
 }
 
 export type ConversationPatch = Partial<
@@ -392,6 +400,18 @@ export interface DecisionRepo {
   prune(before: number, limit: number): Promise<number>;
 }
 
+/** Each gateway connection's life (connected, ended, why), written beside presence. */
+export interface ConnectionHistoryRepo {
+  /** Records a connection as begun (a row already there for the same connID and time is kept). */
+  open(row: Omit<ConnectionHistoryRecord, 'disconnectedAt' | 'endReason'>): Promise<void>;
+  /** Ends the open rows of those connections; rows already ended keep their end. */
+  close(connIDs: readonly string[], at: number, reason: ConnectionEnd): Promise<void>;
+  /** A user's connections, newest first. */
+  ofUser(userID: string, page: Page): Promise<Paged<ConnectionHistoryRecord>>;
+  /** Retention: deletes up to `limit` rows of connections that ended before `endedBefore`; returns how many. */
+  prune(endedBefore: number, limit: number): Promise<number>;
+}
+
 export interface Repos {
   /** Runs `fn` once the surrounding transaction commits (at once outside a transaction). */
   afterCommit(fn: () => void): void;
@@ -411,6 +431,7 @@ export interface Repos {
   syncLog: SyncLogRepo;
   presence: PresenceRepo;
   decisions: DecisionRepo;
+  connectionHistory: ConnectionHistoryRepo;
 }
 
 export interface Store {

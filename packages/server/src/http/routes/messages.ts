@@ -1,7 +1,22 @@
 // OpenIM's /msg routes: sending as an app admin, and reading seqs, messages and read marks.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { arr, bool, groupID, int, int64, jsonObject, LIMITS, obj, optObj, str, userID, view } from '@huddle/protocol';
+import {
+  arr,
+  bool,
+  groupID,
+  int,
+  int64,
+  jsonObject,
+  LIMITS,
+  obj,
+  optObj,
+  pagination,
+  str,
+  userID,
+  view,
+} from '@huddle/protocol';
+import { SearchedMessages } from '@huddle/protocol/chat-admin';
 import type { Services } from '../../domain/index.js';
 import { MsgFrom } from '../../domain/conversation-ids.js';
 import { MAX_CONTENT_BYTES, MAX_AT_USERS } from '../../domain/message-rules.js';
@@ -44,7 +59,7 @@ const pulled = (map: Map<string, { messages: MessageRecord[]; isEnd: boolean; en
   return { msgs, notificationMsgs };
 };
 
-export const messageRoutes = ({ messages, conversations }: Services) => [
+export const messageRoutes = ({ messages, conversations, messageSearch }: Services) => [
   route({
     path: '/msg/send_msg',
     body: obj({
@@ -112,6 +127,21 @@ export const messageRoutes = ({ messages, conversations }: Services) => [
         modify: ReturnType<typeof msgData>;
       };
     },
+  }),
+  // OpenIM's admin search (app admins): chat messages newest first; conversationID is huddle's.
+  route({
+    path: '/msg/search_msg',
+    body: obj({
+      sendID: str({ max: LIMITS.id }),
+      recvID: str({ max: LIMITS.id }),
+      contentType: int({ min: 0 }),
+      sendTime: str({ max: 10 }),
+      sessionType: int({ min: 0 }),
+      pagination: pagination(),
+      conversationID: str({ max: 2 * LIMITS.id + 3 }),
+    }),
+    response: SearchedMessages,
+    handle: (ctx, { pagination: page, ...q }) => messageSearch.search(ctx, q, page),
   }),
   route({
     path: '/msg/newest_seq',

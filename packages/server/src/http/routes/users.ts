@@ -2,7 +2,8 @@ import type { Services } from '../../domain/index.js';
 import { USER_ID_PATTERN } from '../../domain/users.js';
 import { NO_DATA, UserPage, UsersInfo, UsersOnlineStatus } from '../responses.js';
 import { route } from '../route.js';
-import { arr, idList, int, LIMITS, obj, optInt, optStr, pagination, str } from '@huddle/protocol';
+import { arr, idList, int, LIMITS, obj, optInt, optStr, pagination, str, userID } from '@huddle/protocol';
+import { ConnectionHistory } from '@huddle/protocol/chat-admin';
 
 const newUser = obj({
   userID: str({
@@ -81,5 +82,19 @@ export const userRoutes = ({ users, presence }: Services) => [
     body: obj({ userIDs: idList({ nonEmpty: true }) }),
     response: UsersOnlineStatus,
     handle: (ctx, body) => presence.status(ctx, body.userIDs),
+  }),
+  // huddle's own (OpenIM keeps no history): the user's gateway connections, newest first, with when
+  // and why each ended, kept HUDDLE_CONNECTION_HISTORY_RETENTION_DAYS (app admins only).
+  route({
+    path: '/user/get_connection_history',
+    body: obj({ userID: userID(), pagination: pagination() }),
+    response: ConnectionHistory,
+    handle: async (ctx, body) => {
+      const { total, connections } = await presence.history(ctx, body.userID, body.pagination);
+      return {
+        total,
+        connections: connections.map((c) => ({ ...c, disconnectedAt: c.disconnectedAt ?? 0 })),
+      };
+    },
   }),
 ];

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { MessageRecord, NewMessage } from '../records.js';
+import type { MessageRecord, MessageSearch, NewMessage } from '../records.js';
 import type { MessageRepo } from '../store.js';
+import { window } from './paging.js';
 import type { Database, MessagesTable } from './tables.js';
 
 // SQLite allows 32,766 bound values per statement; 22 columns a row.
@@ -163,6 +164,33 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
           .execute();
       }
       return deleted;
+    },
+    async search(q: MessageSearch, page) {
+      // As OpenIM: chat conversations only, and recvID names a one-to-one receiver or a group.
+      const matching = db
+        .selectFrom('messages')
+        .where(sql<boolean>`substr(conversation_id, 1, 3) in ('si_', 'sg_')`)
+        .$if(q.conversationID !== '', (w) => w.where('conversation_id', '=', q.conversationID))
+        .$if(q.sendID !== '', (w) => w.where('send_id', '=', q.sendID))
+        .$if(q.recvID !== '', (w) =>
+          w.where((eb) => eb.or([eb('recv_id', '=', q.recvID), eb('conversation_id', '=', `sg_${q.recvID}`)])),
+        )
+        .$if(q.contentType !== 0, (w) => w.where('content_type', '=', q.contentType))
+        .$if(q.sessionType !== 0, (w) => w.where('session_type', '=', q.sessionType))
+        .$if(q.sentFrom !== 0, (w) => w.where('send_time', '>=', q.sentFrom))
+        .$if(q.sentBefore !== 0, (w) => w.where('send_time', '<', q.sentBefore));
+      const total = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const { limit, offset } = window(page);
+      if (limit === 0) return { total: Number(total.n), items: [] };
+      const rows = await matching
+        .selectAll()
+        .orderBy('send_time', 'desc')
+        .orderBy('seq', 'desc')
+        .orderBy('conversation_id')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { total: Number(total.n), items: rows.map(fromRow) };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Repos, Store } from '../store.js';
 import { retryTransient } from '../tx-retry.js';
+import { connectionHistoryRepo } from './connection-history.js';
 import { conversationRepo } from './conversations.js';
 import { activityRepo } from './activity.js';
 import { decisionRepo } from './decisions.js';
@@ -43,6 +44,7 @@ export function makeRepos(
     syncLog: syncLogRepo(db),
     presence: presenceRepo(db),
     decisions: decisionRepo(db),
+    connectionHistory: connectionHistoryRepo(db),
   };
 }
 

@@ -241,6 +241,19 @@ export interface BeforeDecisionsTable {
   answer: string;
 }
 
+export interface ConnectionHistoryTable {
+  conn_id: string;
+  connected_at: number;
+  user_id: string;
+  platform_id: number;
+  instance_id: string;
+  remote_addr: string;
+  sdk_type: string;
+  sdk_version: string;
+  disconnected_at: number | null;
+  end_reason: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -262,6 +275,7 @@ export interface Database {
   gateway_instances: GatewayInstancesTable;
   gateway_connections: GatewayConnectionsTable;
   before_decisions: BeforeDecisionsTable;
+  connection_history: ConnectionHistoryTable;
 }
 
 /** What an engine can do that changes the SQL we write. Asked for, never inferred from its name. */
