@@ -4,7 +4,8 @@
 import type { ConnectionHistory } from '@huddle/protocol/chat-admin';
 import { useState } from 'react';
 import { call } from '../api';
-import { formatTime, PLATFORM_NAMES } from '../format';
+import { PLATFORM_NAMES } from '../format';
+import { Time } from './Time';
 import { useLoad } from '../useLoad';
 import { DataTable } from './DataTable';
 import { Pager } from './Pager';
@@ -51,8 +52,10 @@ export function ConnectionHistoryTable({ userID, version }: { userID: string; ve
             <td className="mono wrap">{c.instanceID}</td>
             <td className="mono wrap">{c.remoteAddr || '—'}</td>
             <td>{[c.sdkType, c.sdkVersion].filter(Boolean).join(' ') || '—'}</td>
-            <td className="nowrap">{formatTime(c.connectedAt)}</td>
-            <td className="nowrap">{c.disconnectedAt ? formatTime(c.disconnectedAt) : 'connected'}</td>
+            <td className="nowrap">
+              <Time ms={c.connectedAt} />
+            </td>
+            <td className="nowrap">{c.disconnectedAt ? <Time ms={c.disconnectedAt} /> : 'connected'}</td>
             <td data-field="why">{c.endReason ? (ENDS[c.endReason] ?? c.endReason) : '—'}</td>
           </tr>
         ))}

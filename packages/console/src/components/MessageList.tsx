@@ -5,7 +5,7 @@
 import type { SearchedMessages } from '@huddle/protocol/chat-admin';
 import { useState } from 'react';
 import { call } from '../api';
-import { formatTime } from '../format';
+import { Time } from './Time';
 import { Link } from '../router';
 import { useLoad } from '../useLoad';
 import { DataTable } from './DataTable';
@@ -37,7 +37,9 @@ export function MessageList({ conversationID }: { conversationID: string }) {
       <DataTable className="messages" columns={['Time', 'Sender', 'Type', 'Content', 'Seq']}>
         {data.chatLogs.map(({ chatLog: m }) => (
           <tr key={m.seq} data-seq={m.seq}>
-            <td className="nowrap">{formatTime(m.sendTime)}</td>
+            <td className="nowrap">
+              <Time ms={m.sendTime} />
+            </td>
             <td className="wrap">
               <Link to={`/users/${encodeURIComponent(m.sendID)}`}>{m.senderNickname || m.sendID}</Link>
             </td>

@@ -3,7 +3,7 @@
 
 import { useState } from 'react';
 import { call } from '../api';
-import { formatTime } from '../format';
+import { Time } from './Time';
 import { Link } from '../router';
 import { useLoad } from '../useLoad';
 import { DataTable } from './DataTable';
@@ -43,7 +43,9 @@ export function UserConversations({ userID }: { userID: string }) {
               <Link to={`/users/${encodeURIComponent(c.userID)}`}>{c.userID}</Link>
               {user?.nickname && user.nickname !== c.userID ? <span className="muted"> {user.nickname}</span> : null}
             </td>
-            <td className="nowrap">{formatTime(lastMsg.sendTime)}</td>
+            <td className="nowrap">
+              <Time ms={lastMsg.sendTime} />
+            </td>
             <td>
               <Link to={`/conversations/${encodeURIComponent(c.conversationID)}?user=${encodeURIComponent(userID)}`}>
                 Messages

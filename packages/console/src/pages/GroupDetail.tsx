@@ -10,7 +10,8 @@ import { GroupSettingsForm, VERIFICATION } from '../components/GroupSettingsForm
 import { GroupTimeline } from '../components/GroupTimeline';
 import { MessageList } from '../components/MessageList';
 import { Pager } from '../components/Pager';
-import { formatTime, ROLE_NAMES } from '../format';
+import { ROLE_NAMES } from '../format';
+import { Time } from '../components/Time';
 import { Link } from '../router';
 import type { GroupInfo, Member } from '../types';
 import { useAction } from '../useAction';
@@ -129,7 +130,7 @@ export function GroupDetail({ groupID }: { groupID: string }) {
         <dd className="mono">{group.ex || '—'}</dd>
         <dt>Created</dt>
         <dd>
-          {formatTime(group.createTime)} by {group.creatorUserID || '—'}
+          <Time ms={group.createTime} /> by {group.creatorUserID || '—'}
         </dd>
       </dl>
       {live && (
@@ -176,7 +177,9 @@ export function GroupDetail({ groupID }: { groupID: string }) {
                     {r.userInfo.nickname}
                   </td>
                   <td className="wrap">{r.reqMsg}</td>
-                  <td>{formatTime(r.reqTime)}</td>
+                  <td>
+                    <Time ms={r.reqTime} />
+                  </td>
                   <td className="row-actions">
                     <ActionButton label="Approve" disabled={busy} onClick={() => respond(r.userInfo.userID, 1)} />
                     <ActionButton label="Refuse" disabled={busy} onClick={() => respond(r.userInfo.userID, -1)} />
@@ -211,8 +214,10 @@ export function GroupDetail({ groupID }: { groupID: string }) {
               </td>
               <td>{m.nickname}</td>
               <td>{ROLE_NAMES[m.roleLevel] ?? m.roleLevel}</td>
-              <td>{formatTime(m.joinTime)}</td>
-              <td data-field="muted">{mutedNow ? formatTime(m.muteEndTime) : '—'}</td>
+              <td>
+                <Time ms={m.joinTime} />
+              </td>
+              <td data-field="muted">{mutedNow ? <Time ms={m.muteEndTime} /> : '—'}</td>
               <td className="row-actions">
                 {live && m.roleLevel !== OWNER && (
                   <>

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { call } from '../api';
 import { DataTable } from '../components/DataTable';
 import { LIST_PAGE_SIZE, listQuery, SearchList } from '../components/SearchList';
-import { formatTime } from '../format';
+import { Time } from '../components/Time';
 import { Link, navigate } from '../router';
 import type { GroupInfo } from '../types';
 import { useLoad } from '../useLoad';
@@ -40,7 +40,9 @@ function GroupList({ query }: { query: URLSearchParams }) {
             <td className="mono wrap">{g.groupID}</td>
             <td>{groupOwnerUserName || g.ownerUserID}</td>
             <td>{g.memberCount}</td>
-            <td>{formatTime(g.createTime)}</td>
+            <td>
+              <Time ms={g.createTime} />
+            </td>
           </tr>
         ))}
       </DataTable>

@@ -9,7 +9,8 @@ import type { UserInfoEvent as UserInfo } from '@huddle/protocol/callbacks';
 import { ActionButton } from '../components/ActionButton';
 import { ConnectionHistoryTable } from '../components/ConnectionHistoryTable';
 import { UserConversations } from '../components/UserConversations';
-import { formatTime, PLATFORM_NAMES } from '../format';
+import { PLATFORM_NAMES } from '../format';
+import { Time } from '../components/Time';
 import { Link } from '../router';
 import type { GroupInfo } from '../types';
 import { useAction } from '../useAction';
@@ -68,7 +69,9 @@ export function UserDetail({ userID }: { userID: string }) {
         <dt>Nickname</dt>
         <dd>{user.nickname}</dd>
         <dt>Registered</dt>
-        <dd>{formatTime(user.createTime)}</dd>
+        <dd>
+          <Time ms={user.createTime} />
+        </dd>
         <dt>ex</dt>
         <dd className="mono">{user.ex || '—'}</dd>
       </dl>

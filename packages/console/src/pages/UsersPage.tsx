@@ -4,7 +4,7 @@
 import { call } from '../api';
 import { DataTable } from '../components/DataTable';
 import { LIST_PAGE_SIZE, listQuery, SearchList } from '../components/SearchList';
-import { formatTime } from '../format';
+import { Time } from '../components/Time';
 import { Link } from '../router';
 import { useLoad } from '../useLoad';
 import { UserDetail, type UserInfo } from './UserDetail';
@@ -35,7 +35,9 @@ function UserList({ query }: { query: URLSearchParams }) {
               <Link to={`/users/${encodeURIComponent(u.userID)}`}>{u.userID}</Link>
             </td>
             <td className="wrap">{u.nickname}</td>
-            <td>{formatTime(u.createTime)}</td>
+            <td>
+              <Time ms={u.createTime} />
+            </td>
           </tr>
         ))}
       </DataTable>

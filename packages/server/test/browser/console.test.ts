@@ -264,6 +264,8 @@ describe.skipIf(!haveChromium('console.test.ts'))('console', () => {
     await page.fill('input[name=q]', 'trail');
     await page.click('button:has-text("Search")');
     await page.waitForURL(/groups\?q=trail/);
+    // The search's own answer: the pager counts its one match (the full list also shows trail).
+    await page.locator('.pager', { hasText: '(1)' }).waitFor();
     await page.locator('table.group-list tr[data-group=trail]').waitFor();
     expect(await page.locator('table.group-list tr[data-group]').count()).toBe(1);
     await screenshot('11-group-list');
