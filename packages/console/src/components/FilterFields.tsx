@@ -1,5 +1,7 @@
-// Fields of a list page's filter form: a choice among values ("any" first), a text field, and a
-// creation-time range (datetime-local, read with fromLocalInput).
+// Fields of a list page's filter form: a choice among values ("any" first), and a time range
+// (datetime-local in the browser's zone, which the labels name; read with fromLocalInput).
+
+import { zoneLabel } from '../format';
 
 type OnChange = (e: { target: { value: string } }) => void;
 
@@ -30,14 +32,15 @@ export function Choice({
 }
 
 export function TimeRange({ from, to, onFrom, onTo }: { from: string; to: string; onFrom: OnChange; onTo: OnChange }) {
+  const zone = zoneLabel();
   return (
     <>
       <label>
-        From
+        From ({zone})
         <input type="datetime-local" step="1" value={from} onChange={onFrom} name="from" />
       </label>
       <label>
-        To
+        To ({zone})
         <input type="datetime-local" step="1" value={to} onChange={onTo} name="to" />
       </label>
     </>

@@ -4,31 +4,29 @@
 // first in a dialog that says how many events go. "Retry waiting" sends now every pending event of
 // the filter that waits for its next scheduled retry.
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { BulkReplayResult } from '@huddle/protocol/delivery-log';
 import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import { call, messageOf } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DataTable } from '../components/DataTable';
+import { Choice, TimeRange } from '../components/FilterFields';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
-import { fromLocalInput, zoneLabel } from '../format';
-import { Link, navigate } from '../router';
+import { fromLocalInput } from '../format';
+import { Link } from '../router';
 import type { EventView } from '../types';
 import { useCallbackKeys } from '../useCallbackKeys';
 import { useEndpointNames } from '../useEndpointNames';
 import { useLoad } from '../useLoad';
+import { useUrlFilters } from '../useUrlFilters';
 
 const PAGE_SIZE = 25;
 /** The API's longest search text. */
 const TEXT_MAX = 200;
 const FILTERS = ['hook', 'endpoint', 'group', 'status', 'event', 'text', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
-
-function filtersOf(query: URLSearchParams): Filters {
-  return Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Filters;
-}
 
 /** The admin API's filter fields for these form values. */
 function apiFilter(f: Filters) {
@@ -49,9 +47,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 type Confirming = { kind: 'selected'; ids: string[] } | { kind: 'dead'; count: number };
 
 export function EventsPage({ query }: { query: URLSearchParams }) {
-  const applied = filtersOf(query);
-  const page = Math.max(1, Number(query.get('page')) || 1);
-  const [form, setForm] = useState(applied);
+  const { applied, page, form, set, submit, goTo } = useUrlFilters('/events', FILTERS, query);
   const [notice, setNotice] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<Confirming>();
@@ -70,15 +66,6 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   // Another filter or page: another set of rows, and nothing of the old one stays selected.
   useEffect(() => setSelected(new Set()), [key]);
 
-  const show = (f: Filters, p = 1) => {
-    const q = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
-    if (p > 1) q.set('page', String(p));
-    navigate(`/events${q.size ? `?${q}` : ''}`);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    show(form);
-  };
   /** Calls a route and says what it did. */
   async function act<T>(path: string, body: unknown, said: (answer: T) => string) {
     try {
@@ -122,8 +109,6 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       setNotice(messageOf(err));
     }
   }
-  const set = (field: keyof Filters) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [field]: e.target.value });
 
   const rows = data?.events ?? [];
   const allOnPage = rows.length > 0 && rows.every((e) => selected.has(e.eventID));
@@ -134,43 +119,24 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       return next;
     });
   const toggleAll = () => setSelected(allOnPage ? new Set() : new Set(rows.map((e) => e.eventID)));
-  const zone = zoneLabel();
 
   return (
     <section>
       <h1>Delivery log</h1>
       <form className="filters" onSubmit={submit} aria-label="filters">
-        <label>
-          Hook
-          <select value={form.hook} onChange={set('hook')} name="hook">
-            <option value="">any</option>
-            {hooks.map((h) => (
-              <option key={h}>{h}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Endpoint
-          <select value={form.endpoint} onChange={set('endpoint')} name="endpoint">
-            <option value="">any</option>
-            {[...new Set([...endpoints, ...(applied.endpoint ? [applied.endpoint] : [])])].map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Hook" name="hook" value={form.hook} values={hooks} onChange={set('hook')} />
+        <Choice
+          label="Endpoint"
+          name="endpoint"
+          value={form.endpoint}
+          values={[...new Set([...endpoints, ...(applied.endpoint ? [applied.endpoint] : [])])]}
+          onChange={set('endpoint')}
+        />
         <label>
           Group
           <input value={form.group} onChange={set('group')} name="group" placeholder="groupID" />
         </label>
-        <label>
-          Status
-          <select value={form.status} onChange={set('status')} name="status">
-            <option value="">any</option>
-            {DELIVERY_STATUSES.map((status) => (
-              <option key={status}>{status}</option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Status" name="status" value={form.status} values={DELIVERY_STATUSES} onChange={set('status')} />
         <label>
           Event ID
           <input value={form.event} onChange={set('event')} name="event" placeholder="exact ID" maxLength={64} />
@@ -186,14 +152,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
             maxLength={TEXT_MAX}
           />
         </label>
-        <label>
-          From ({zone})
-          <input type="datetime-local" step="1" value={form.from} onChange={set('from')} name="from" />
-        </label>
-        <label>
-          To ({zone})
-          <input type="datetime-local" step="1" value={form.to} onChange={set('to')} name="to" />
-        </label>
+        <TimeRange from={form.from} to={form.to} onFrom={set('from')} onTo={set('to')} />
         <div className="actions">
           <button type="submit">Filter</button>
           <button type="button" onClick={() => void reload()}>
@@ -279,7 +238,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
         ))}
       </DataTable>
       {data && rows.length === 0 && <p className="muted">No events match.</p>}
-      {data && <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={(p) => show(applied, p)} />}
+      {data && <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={goTo} />}
       {confirming?.kind === 'selected' && (
         <ConfirmDialog
           title={`Replay ${plural(confirming.ids.length, 'event')}?`}
