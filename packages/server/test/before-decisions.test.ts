@@ -284,7 +284,12 @@ describe('list_decisions', () => {
   });
 
   it('refuses a bad filter and changes nothing', async () => {
-    for (const body of [{ decision: 'maybe' }, { hook: 'noSuchHook' }, { from: 10, to: 5 }]) {
+    for (const body of [
+      { decision: 'maybe' },
+      { hook: 'noSuchHook' },
+      { hook: 'afterQuitGroup' },
+      { from: 10, to: 5 },
+    ]) {
       const res = await s.client.post('/callback/list_decisions', { ...body, pagination: page() }, s.adminToken);
       expect(res.errCode, JSON.stringify(body)).toBe(1001);
     }
