@@ -102,6 +102,24 @@ describe('each before-callback is kept with its decision', () => {
     expect(d.time).toBe(clock.now());
   });
 
+  it('keeps a Tencent URL with its Sign masked, as the delivery log keeps attempts', async () => {
+    const tencent = { name: 'tc', url: rx.url, dialect: 'tencent', sdkAppId: '1400000001', token: 'tc-token' };
+    const hooks = { beforeCreateGroup: { enable: true, timeout: 2, failedContinue: true } };
+    await s.client.ok('/callback/set_config', { config: { endpoints: [{ ...tencent, hooks }] } }, s.adminToken);
+    const o = uid('o');
+    await s.register(o);
+    const op = uid('op-tencent-');
+    await callAs(
+      '/group/create_group',
+      { ownerUserID: o, groupInfo: { groupID: `g-${op}`, groupType: 2 } },
+      s.adminToken,
+      op,
+    );
+    const [d] = await decisionsOf(op);
+    expect(d.url).toContain('Sign=…');
+    expect(d.url).not.toMatch(/Sign=[0-9a-f]{64}/);
+  });
+
   it('modify: proceed with the answer’s changes, the answer kept', async () => {
     const o = uid('o');
     await s.register(o);
@@ -284,7 +302,12 @@ describe('list_decisions', () => {
   });
 
   it('refuses a bad filter and changes nothing', async () => {
-    for (const body of [{ decision: 'maybe' }, { hook: 'noSuchHook' }, { from: 10, to: 5 }]) {
+    for (const body of [
+      { decision: 'maybe' },
+      { hook: 'noSuchHook' },
+      { hook: 'afterQuitGroup' },
+      { from: 10, to: 5 },
+    ]) {
       const res = await s.client.post('/callback/list_decisions', { ...body, pagination: page() }, s.adminToken);
       expect(res.errCode, JSON.stringify(body)).toBe(1001);
     }

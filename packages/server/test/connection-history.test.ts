@@ -71,6 +71,13 @@ describe('a connection, from connect to its end', () => {
     expect((await ended('ch_ann')).connections[0]).toMatchObject({ disconnectedAt: at + 5000, endReason: 'closed' });
   });
 
+  it('keeps at most 64 characters of the sdkVersion a client sends', async () => {
+    await s.register('ch_hal');
+    const c = await login('ch_hal', 5, { sdkVersion: `v${'9'.repeat(4000)}` });
+    expect((await history('ch_hal')).connections[0]?.sdkVersion).toBe(`v${'9'.repeat(63)}`);
+    await c.close();
+  });
+
   it('keeps the Go SDK apart from the JS one, and says logout after a 2003', async () => {
     const token = await s.tokenFor('ch_ben', 3);
     const desktop = (await WsClient.connect(s.wsUrl, { userID: 'ch_ben', token, platformID: 3, framing: 'gob' }))

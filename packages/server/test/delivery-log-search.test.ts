@@ -68,6 +68,15 @@ describe('search', () => {
     expect(await search({ text: 'no such words' })).toEqual([]);
   });
 
+  it('finds non-ASCII text typed as stored or in another case, the same on both engines', async () => {
+    // JavaScript lowers a word-final capital sigma to ς, PostgreSQL to σ: the database lowers both sides.
+    const greek = newEvent('search-u', 'afterQuitGroup', { note: 'ΟΔΥΣΣΕΥΣ and ÉLODIE' });
+    await enqueue(s.app, greek);
+    await settled(greek.id);
+    for (const text of ['ΟΔΥΣΣΕΥΣ', 'ÉLODIE', 'élodie', 'Élodie'])
+      expect([text, await search({ groupID: 'search-u', text })]).toEqual([text, [greek.id]]);
+  });
+
   it('finds one event by its exact ID, alone or with the other filters', async () => {
     expect(await search({ eventID: plain.id })).toEqual([plain.id]);
     expect(await search({ eventID: plain.id.slice(0, -1) })).toEqual([]);

@@ -128,6 +128,27 @@ describe('a one-to-one conversation', () => {
   });
 });
 
+describe("the console's conversation page", () => {
+  // A page of one conversation (what the console's MessageList asks for) must not sort all of its
+  // messages: 131 ms a page of a 200,000-message group on SQLite without the index, 0.2 ms with it.
+  const PAGE = `SELECT * FROM messages WHERE conversation_id = 'sg_x' ORDER BY send_time DESC, seq DESC LIMIT 20`;
+
+  it('is read through an index in its order, on both engines', async () => {
+    if (s.engine === 'sqlite') {
+      const plan = await s.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${PAGE}`);
+      expect(plan.map((r) => r.detail).join('; ')).toMatch(
+        /^SEARCH messages USING INDEX messages_by_conversation_time/,
+      );
+    } else {
+      // A small table's plan says nothing of a large one's: the index is checked by its columns.
+      const [index] = await s.query<{ indexdef: string }>(
+        `SELECT indexdef FROM pg_indexes WHERE tablename = 'messages' AND indexname = 'messages_by_conversation_time'`,
+      );
+      expect(index?.indexdef).toMatch(/\(conversation_id, send_time, seq\)$/);
+    }
+  });
+});
+
 describe('who may search, and bad input', () => {
   it('refuses a user, even about their own conversation', async () => {
     const token = await s.tokenFor('sm_alice');

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { sortableIDs } from '../domain/ids.js';
 import type { DecisionKind, DecisionRecord } from '../storage/records.js';
 import type { BeforeObservation } from './dispatcher.js';
-import { excerpt } from './recorder.js';
+import { excerpt, loggedURL } from './recorder.js';
 
 /** Decisions waiting to be written at most; more are dropped (a database that cannot keep up). */
 export const MAX_QUEUED = 10_000;
@@ -44,7 +44,8 @@ export function decisionOf(o: BeforeObservation): DecisionRecord {
     hook: o.hook,
     endpoint: o.endpoint,
     command: o.command,
-    url: o.url,
+    // Tencent's Sign masked, as in the delivery log: the log says where, it is no valid request.
+    url: loggedURL(o.url),
     groupID: o.groupID,
     operationID: o.operationID,
     decision: kindOf(o),

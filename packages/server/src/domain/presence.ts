@@ -39,6 +39,12 @@ export interface ConnectionDetails {
 const offlineReason = (end: ConnectionEnd): Exclude<OfflineReason, 'timeout'> =>
   end === 'logout' ? 'logout' : end === 'kicked' || end === 'force_logout' ? 'kicked' : 'closed';
 
+/**
+ * The most of a client's sdkVersion the history keeps: the client writes it (the upgrade's query,
+ * up to the HTTP header limit), and every reconnect would otherwise store it again for the retention.
+ */
+const SDK_VERSION_MAX = 64;
+
 /** OpenIM's user status: 1 online, 0 offline. */
 export const UserStatus = { Offline: 0, Online: 1 } as const;
 
@@ -117,7 +123,13 @@ export function presenceService({ store, now, hooks, presenceTtlMs }: PresenceDe
           const at = now();
           const { remoteAddr = '', sdkType = '', sdkVersion = '', ...presence } = conn;
           await tx.presence.connect({ ...presence, connectedAt: at });
-          await tx.connectionHistory.open({ ...presence, remoteAddr, sdkType, sdkVersion, connectedAt: at });
+          await tx.connectionHistory.open({
+            ...presence,
+            remoteAddr,
+            sdkType,
+            sdkVersion: sdkVersion.slice(0, SDK_VERSION_MAX),
+            connectedAt: at,
+          });
           await hooks.after(tx, ctx, 'afterUserOnline', [
             {
               operationID: ctx.operationID,

@@ -74,6 +74,26 @@ describe('the pusher across instances', () => {
     expect(loads).toEqual([]);
   });
 
+  it('still pushes older seqs that arrive after a newer one it saw first, once', async () => {
+    const { pusher, sent } = setup();
+    await pusher.push([message(11)], 'op'); // first seen: nothing known below 11
+    await pusher.pushLoaded(C, 10, 10, 'op'); // 10 was committed first, on the other instance
+    await pusher.pushLoaded(C, 10, 10, 'op'); // a repeat is dropped
+    expect(sent).toEqual([11, 10]);
+  });
+
+  it('still pushes the seqs of a gap too wide to fill when they arrive', async () => {
+    const { pusher, sent } = setup();
+    await pusher.push([message(40)], 'op');
+    await pusher.push([message(500)], 'op');
+    await pusher.pushLoaded(C, 41, 499, 'op'); // a burst the bus brings late
+    expect(sent).toHaveLength(2 + 459);
+    expect(sent.slice(0, 4)).toEqual([40, 500, 41, 42]);
+    await pusher.pushLoaded(C, 41, 45, 'op');
+    await pusher.push([message(501)], 'op');
+    expect(sent.slice(-2)).toEqual([499, 501]);
+  });
+
   it('keeps count while nobody is connected, so a later client gets no stale gap', async () => {
     const { pusher, sent, loads, registry, client } = setup();
     await pusher.push([message(1)], 'op');

@@ -7,8 +7,9 @@
 // each pushes its own at once and the other's when the bus brings it, so without care a client of
 // the second would get 11 before 10. Seqs of a conversation are committed in order (allocating one
 // waits for the previous commit), so a push of 11 proves 10 is readable: the pusher remembers the
-// highest seq it has handled per conversation, reads a small gap from the database and pushes it
-// first, and drops what arrives later for seqs already pushed.
+// run of seqs it has handled per conversation, reads a small gap from the database and pushes it
+// first, and drops what arrives later for seqs already pushed. Seqs below the run (it began at a
+// first sight or after a gap too wide to fill) were never pushed here: they still go when they come.
 
 import type { MessageRecord } from '../storage/records.js';
 import type { Connection } from './connection.js';
@@ -26,16 +27,21 @@ export interface PushDeps {
   onError(err: unknown): void;
 }
 
-/** Conversations whose highest pushed seq is remembered; the least recently pushed are forgotten. */
+/** Conversations whose pushed seqs are remembered; the least recently pushed are forgotten. */
 const TRACKED_CONVERSATIONS = 50_000;
 /** A larger gap is not filled: something else went wrong, and the SDKs pull what they lack on reconnecting. */
 const MAX_GAP_FILL = 100;
 
+interface SeqRun {
+  low: number;
+  high: number;
+}
+
 export class Pusher {
   /** The last push of each conversation still running: the next one waits for it. */
   private readonly tails = new Map<string, Promise<void>>();
-  /** The highest stored seq handled per conversation, in the order last touched. */
-  private readonly highest = new Map<string, number>();
+  /** Per conversation, the stored seqs low..high all handled here, in the order last touched. */
+  private readonly runs = new Map<string, SeqRun>();
 
   constructor(private readonly deps: PushDeps) {}
 
@@ -57,13 +63,15 @@ export class Pusher {
   /** Pushes seqs from..to that another instance committed, read from the database in their turn. */
   pushLoaded(conversationID: string, from: number, to: number, operationID: string): Promise<void> {
     return this.inOrder(conversationID, async () => {
-      const high = this.highest.get(conversationID);
-      if (high !== undefined && to <= high) return; // pushed already, to fill a gap
-      if (this.deps.registry.size === 0) return this.handled(conversationID, to);
-      // One read for the range and any gap before it.
-      const start = high === undefined ? from : this.fillsGap(high, from) ? high + 1 : Math.max(from, high + 1);
+      const run = this.runs.get(conversationID);
+      if (run && from >= run.low && to <= run.high) return; // pushed already, to fill a gap
+      if (this.deps.registry.size === 0) return this.handled(conversationID, from, to);
+      // One read for the range and any gap before it; what was pushed already is left out.
+      let start = from;
+      if (run && from >= run.low && from <= run.high) start = run.high + 1;
+      else if (run && this.fillsGap(run.high, from)) start = run.high + 1;
       await this.sendInOrder(conversationID, await this.deps.load(conversationID, start, to), operationID);
-      this.handled(conversationID, to);
+      this.handled(conversationID, start, to);
     });
   }
 
@@ -72,24 +80,39 @@ export class Pusher {
     return next > high + 1 && next - high - 1 <= MAX_GAP_FILL && this.deps.registry.size > 0;
   }
 
-  /** Stored messages after what was pushed of the conversation, preceded by any gap before them. */
+  /**
+   * Stored messages not pushed yet of the conversation: those below the run first (committed
+   * earlier, arriving late), then any gap before the newer ones, then the newer ones.
+   */
   private async sendInOrder(conversationID: string, list: readonly MessageRecord[], operationID: string) {
-    const high = this.highest.get(conversationID);
-    const fresh = high === undefined ? list : list.filter((m) => m.seq === 0 || m.seq > high);
-    const first = fresh.find((m) => m.seq > 0)?.seq;
+    const run = this.runs.get(conversationID);
+    const older = run ? list.filter((m) => m.seq > 0 && m.seq < run.low) : [];
+    const newer = run ? list.filter((m) => m.seq === 0 || m.seq > run.high) : list;
+    const first = newer.find((m) => m.seq > 0)?.seq;
     let gap: MessageRecord[] = [];
-    if (high !== undefined && first !== undefined && this.fillsGap(high, first))
-      gap = await this.deps.load(conversationID, high + 1, first - 1);
-    await this.send([...gap, ...fresh], operationID);
-    const last = fresh.reduce((n, m) => Math.max(n, m.seq), 0);
-    if (last > 0) this.handled(conversationID, last);
+    if (run && first !== undefined && this.fillsGap(run.high, first))
+      gap = await this.deps.load(conversationID, run.high + 1, first - 1);
+    await this.send([...older, ...gap, ...newer], operationID);
+    for (const part of [older, [...gap, ...newer]]) {
+      const seqs = part.map((m) => m.seq).filter((n) => n > 0);
+      if (seqs.length === 0) continue;
+      // reduce, not Math.min(...seqs): a relayed range may hold more seqs than a call takes arguments
+      const [low, high] = seqs.reduce(([l, h], n) => [Math.min(l, n), Math.max(h, n)], [seqs[0]!, seqs[0]!]);
+      this.handled(conversationID, low, high);
+    }
   }
 
-  private handled(conversationID: string, seq: number): void {
-    const high = this.highest.get(conversationID) ?? 0;
-    this.highest.delete(conversationID);
-    this.highest.set(conversationID, Math.max(high, seq));
-    if (this.highest.size > TRACKED_CONVERSATIONS) this.highest.delete(this.highest.keys().next().value!);
+  /** Seqs first..last were handled: the run grows over them, or starts again past a gap left open. */
+  private handled(conversationID: string, first: number, last: number): void {
+    const run = this.runs.get(conversationID);
+    let next: SeqRun;
+    if (!run || first > run.high + 1) next = { low: first, high: last };
+    else if (last < run.low - 1)
+      next = run; // older and apart: seqs between them were never seen
+    else next = { low: Math.min(run.low, first), high: Math.max(run.high, last) };
+    this.runs.delete(conversationID);
+    this.runs.set(conversationID, next);
+    if (this.runs.size > TRACKED_CONVERSATIONS) this.runs.delete(this.runs.keys().next().value!);
   }
 
   private inOrder(conversationID: string, work: () => Promise<void>): Promise<void> {

@@ -8,7 +8,7 @@ import {
 } from '../records.js';
 import type { EventQuery, EventRepo } from '../store.js';
 import { ATTEMPT_COLUMNS, EVENT_COLUMNS, fromRow, REPLAY_COLUMNS, toRow } from './columns.js';
-import { window } from './paging.js';
+import { containsIgnoringCase, window } from './paging.js';
 import type {
   Capabilities,
   Database,
@@ -22,16 +22,6 @@ const toEvent = (row: Record<string, unknown>) => fromRow<EventRecord, WebhookEv
 interface QueueKey {
   endpoint: string;
   ordering_key: string;
-}
-
-/**
- * The condition "payload contains `text`, ignoring case", with LIKE's wildcards in it matched
- * literally; `column` names the payload column as the statement spells it. Both engines: lower()
- * on both sides (SQLite's lower() folds ASCII only, PostgreSQL's every letter).
- */
-export function payloadContains(column: string, text: string) {
-  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql<boolean>`lower(${sql.ref(column)}) LIKE ${pattern} ESCAPE '\\'`;
 }
 
 /** One string per queue, for maps and sets of queues. */
@@ -129,7 +119,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     if (query.from !== undefined) q = q.where('created_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('created_at', '<=', query.to);
     if (query.eventID) q = q.where('id', '=', query.eventID);
-    if (query.text) q = q.where(payloadContains('payload', query.text));
+    if (query.text) q = q.where(containsIgnoringCase('payload', query.text));
     return q;
   }
 
@@ -145,7 +135,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
     if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('created_at', '<=', filter.to);
     if (filter.eventID) q = q.where('id', '=', filter.eventID);
-    if (filter.text) q = q.where(payloadContains('payload', filter.text));
+    if (filter.text) q = q.where(containsIgnoringCase('payload', filter.text));
     const requeued = await q.returning(['id', 'endpoint', 'ordering_key']).execute();
     // A replayed event may be older than its queue's head: it goes first.
     await refreshHeads(requeued);
@@ -304,7 +294,7 @@ export function eventRepo(db: Kysely<Database>, caps: Capabilities): EventRepo {
       if (filter.from !== undefined) conditions.push(sql`e.created_at >= ${filter.from}`);
       if (filter.to !== undefined) conditions.push(sql`e.created_at <= ${filter.to}`);
       if (filter.eventID) conditions.push(sql`e.id = ${filter.eventID}`);
-      if (filter.text) conditions.push(payloadContains('e.payload', filter.text));
+      if (filter.text) conditions.push(containsIgnoringCase('e.payload', filter.text));
       const result = await sql<{ id: string }>`
         UPDATE webhook_events SET next_attempt_at = ${now}
         WHERE seq IN (

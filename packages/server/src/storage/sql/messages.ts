@@ -167,9 +167,12 @@ export function messageRepo(db: Kysely<Database>): MessageRepo {
     },
     async search(q: MessageSearch, page) {
       // As OpenIM: chat conversations only, and recvID names a one-to-one receiver or a group.
+      // One conversation's ID says itself whether it is a chat: a substr() beside conversation_id = ?
+      // misleads PostgreSQL's estimate into walking send_time instead of messages_by_conversation_time.
+      if (q.conversationID !== '' && !/^s[ig]_/.test(q.conversationID)) return { total: 0, items: [] };
       const matching = db
         .selectFrom('messages')
-        .where(sql<boolean>`substr(conversation_id, 1, 3) in ('si_', 'sg_')`)
+        .$if(q.conversationID === '', (w) => w.where(sql<boolean>`substr(conversation_id, 1, 3) in ('si_', 'sg_')`))
         .$if(q.conversationID !== '', (w) => w.where('conversation_id', '=', q.conversationID))
         .$if(q.sendID !== '', (w) => w.where('send_id', '=', q.sendID))
         .$if(q.recvID !== '', (w) =>

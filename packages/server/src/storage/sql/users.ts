@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { UserRecord } from '../records.js';
 import type { UserPatch, UserRepo } from '../store.js';
 import { fromRow, toRow, USER_COLUMNS } from './columns.js';
-import { containsPattern, window } from './paging.js';
+import { containsIgnoringCase, window } from './paging.js';
 import type { Database, UsersTable } from './tables.js';
 
 export function userRepo(db: Kysely<Database>): UserRepo {
@@ -20,12 +20,10 @@ export function userRepo(db: Kysely<Database>): UserRepo {
       return rows.map((r) => fromRow<UserRecord, UsersTable>(USER_COLUMNS, r));
     },
     async search(query, page) {
-      const contains = (column: 'user_id' | 'nickname', text: string) =>
-        sql<boolean>`lower(${sql.ref(column)}) like lower(${containsPattern(text)}) escape '\\'`;
       const matching = db
         .selectFrom('users')
-        .$if(query.userID !== '', (q) => q.where(contains('user_id', query.userID)))
-        .$if(query.nickname !== '', (q) => q.where(contains('nickname', query.nickname)));
+        .$if(query.userID !== '', (q) => q.where(containsIgnoringCase('user_id', query.userID)))
+        .$if(query.nickname !== '', (q) => q.where(containsIgnoringCase('nickname', query.nickname)));
       const total = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const { limit, offset } = window(page);
       if (limit === 0) return { total: Number(total.n), items: [] };
