@@ -72,6 +72,9 @@ export function decisionRepo(db: Kysely<Database>): DecisionRepo {
         await db
           .insertInto('before_decisions')
           .values(decisions.slice(i, i + CHUNK).map(toRow))
+          // Two instances may, about once in a million same-millisecond decisions, draw one ID:
+          // keep the first rather than lose the whole batch to the key.
+          .onConflict((oc) => oc.column('id').doNothing())
           .execute();
       }
     },
