@@ -139,6 +139,18 @@ describe.skipIf(!haveChromium('console-deliveries.test.ts'))('console: delivery 
     await page.waitForURL(new RegExp(`event=${first.eventID}`));
     await eventually(async () => JSON.stringify(await rowIDs(page)) === JSON.stringify([first.eventID]));
     await cb.screenshot(page, 'deliveries-02-search');
+
+    // Back: the form shows the filter the URL applies again, and Filter keeps it (no stale event ID).
+    await page.goBack();
+    await page.waitForURL(/text=DEADCAMP/);
+    const form = page.locator('form[aria-label=filters]');
+    await eventually(async () => (await form.locator('[name=event]').inputValue()) === '', 8000, 'event ID cleared');
+    await expect(form.locator('[name=text]').inputValue()).resolves.toBe(DEAD_GROUP.toUpperCase());
+    await page.click('button:has-text("Filter")');
+    await eventually(
+      async () => JSON.stringify(await rowIDs(page)) === JSON.stringify(byText.events.map((e) => e.eventID).sort()),
+    );
+    expect(new URL(page.url()).searchParams.has('event')).toBe(false);
     await page.close();
     expect(cb.errors).toEqual([]);
   });
