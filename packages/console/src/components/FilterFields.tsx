@@ -23,7 +23,8 @@ export function Choice({
       {label}
       <select value={value} onChange={onChange} name={name}>
         <option value="">any</option>
-        {values.map((v) => (
+        {/* The value stays choosable when the list lacks it (not loaded yet, or gone from the configuration). */}
+        {(value && !values.includes(value) ? [...values, value] : values).map((v) => (
           <option key={v}>{v}</option>
         ))}
       </select>

@@ -10,9 +10,9 @@ import { DataTable } from '../components/DataTable';
 import { DECISION_COLUMNS, DecisionRow } from '../components/DecisionRow';
 import { Choice, TimeRange } from '../components/FilterFields';
 import { Pager } from '../components/Pager';
-import { endpointsOf } from '../endpointDocs';
 import { fromLocalInput } from '../format';
-import type { ConfigView } from '../types';
+import { useCallbackKeys } from '../useCallbackKeys';
+import { useEndpointNames } from '../useEndpointNames';
 import { useLoad } from '../useLoad';
 import { useUrlFilters } from '../useUrlFilters';
 
@@ -30,9 +30,8 @@ export function retentionText(ms: number): string {
 export function DecisionsPage({ query }: { query: URLSearchParams }) {
   const { applied, page, form, set, submit, goTo } = useUrlFilters('/decisions', FILTERS, query);
   const [opened, setOpened] = useState<string>();
-  const config = useLoad(() => call<ConfigView>('/callback/get_config', {}), []);
-  const endpoints = config.data ? endpointsOf(config.data.config).map((e) => e.name) : [];
-  const hooks = config.data ? Object.keys(config.data.config).filter((k) => k.startsWith('before')) : [];
+  const endpoints = useEndpointNames();
+  const hooks = useCallbackKeys('before');
   const { data, error, reload } = useLoad(
     () =>
       call<DecisionPage>('/callback/list_decisions', {

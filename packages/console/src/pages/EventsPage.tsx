@@ -51,7 +51,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const [notice, setNotice] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<Confirming>();
-  const hooks = useCallbackKeys();
+  const hooks = useCallbackKeys('after');
   const endpoints = useEndpointNames();
   const key = query.toString();
   const { data, error, reload } = useLoad(
@@ -125,13 +125,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       <h1>Delivery log</h1>
       <form className="filters" onSubmit={submit} aria-label="filters">
         <Choice label="Hook" name="hook" value={form.hook} values={hooks} onChange={set('hook')} />
-        <Choice
-          label="Endpoint"
-          name="endpoint"
-          value={form.endpoint}
-          values={[...new Set([...endpoints, ...(applied.endpoint ? [applied.endpoint] : [])])]}
-          onChange={set('endpoint')}
-        />
+        <Choice label="Endpoint" name="endpoint" value={form.endpoint} values={endpoints} onChange={set('endpoint')} />
         <label>
           Group
           <input value={form.group} onChange={set('group')} name="group" placeholder="groupID" />
