@@ -148,9 +148,12 @@ export function delayParts(value: unknown): { amount: string; unit: Unit } {
   return { amount: m[1]!, unit: FROM_SUFFIX[m[2] ?? 's']! };
 }
 
-/** Amount and unit as the document's delay: "5m"; text that is no amount goes as typed. */
+/**
+ * Amount and unit as the document's delay: "5m"; text that is no amount goes as typed. An emptied
+ * amount keeps its unit ("m", which check_config refuses) so the next digits typed keep it too.
+ */
 export function delayValue(amount: string, unit: Unit): string {
-  return /^\d*\.?\d*$/.test(amount.trim()) && amount.trim() !== '' ? `${amount.trim()}${SUFFIX[unit]}` : amount;
+  return /^\d*\.?\d*$/.test(amount.trim()) ? `${amount.trim()}${SUFFIX[unit]}` : amount;
 }
 
 /** Every field path the form shows, for placing problems. */

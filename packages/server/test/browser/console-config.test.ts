@@ -64,6 +64,10 @@ describe.skipIf(!haveChromium('console-config.test.ts'))('console: configuration
     await page.getByRole('button', { name: 'Add delay' }).click();
     await field(page, 'retrySchedule[2]').fill('2');
     await field(page, 'retrySchedule[2].unit').selectOption('h');
+    // Emptied and typed again, the amount keeps its unit.
+    await field(page, 'retrySchedule[2]').press('Backspace');
+    await expect(field(page, 'retrySchedule[2].unit').inputValue()).resolves.toBe('h');
+    await field(page, 'retrySchedule[2]').pressSequentially('2');
     await field(page, 'deliveryConcurrency').fill('32');
 
     // The top-level endpoint: afterCreateGroup off, afterQuitGroup on, beforeCreateGroup on with 3 s and refuse.
