@@ -12,7 +12,6 @@ export function useUrlFilters<F extends string>(route: string, fields: readonly 
   const [form, setForm] = useState(applied);
   // Back, forward or a link to another filter of this page: the form shows what the URL applies.
   const key = query.toString();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `applied` is derived from `key`
   useEffect(() => setForm(applied), [key]);
   const show = (f: Filters, p = 1) => {
     const q = new URLSearchParams(Object.entries<string>(f).filter(([, v]) => v));

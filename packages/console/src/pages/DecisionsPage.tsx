@@ -8,7 +8,7 @@ import { DECISIONS, type DecisionPage } from '@huddle/protocol/decision-log';
 import { call } from '../api';
 import { DataTable } from '../components/DataTable';
 import { DECISION_COLUMNS, DecisionRow } from '../components/DecisionRow';
-import { Choice, TimeRange } from '../components/FilterFields';
+import { Choice, FilterActions, GroupField, TimeRange } from '../components/FilterFields';
 import { Pager } from '../components/Pager';
 import { fromLocalInput } from '../format';
 import { useCallbackKeys } from '../useCallbackKeys';
@@ -57,17 +57,9 @@ export function DecisionsPage({ query }: { query: URLSearchParams }) {
         <Choice label="Endpoint" name="endpoint" value={form.endpoint} values={endpoints} onChange={set('endpoint')} />
         <Choice label="Hook" name="hook" value={form.hook} values={hooks} onChange={set('hook')} />
         <Choice label="Decision" name="decision" value={form.decision} values={DECISIONS} onChange={set('decision')} />
-        <label>
-          Group
-          <input value={form.group} onChange={set('group')} name="group" placeholder="groupID" />
-        </label>
+        <GroupField value={form.group} onChange={set('group')} />
         <TimeRange from={form.from} to={form.to} onFrom={set('from')} onTo={set('to')} />
-        <div className="actions">
-          <button type="submit">Filter</button>
-          <button type="button" onClick={() => void reload()}>
-            Refresh
-          </button>
-        </div>
+        <FilterActions onRefresh={() => void reload()} />
       </form>
       {error && <p className="error">{error}</p>}
       <DataTable className="decisions" columns={DECISION_COLUMNS}>

@@ -10,7 +10,7 @@ import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import { call, messageOf } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DataTable } from '../components/DataTable';
-import { Choice, TimeRange } from '../components/FilterFields';
+import { Choice, FilterActions, GroupField, TimeRange } from '../components/FilterFields';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
@@ -126,10 +126,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       <form className="filters" onSubmit={submit} aria-label="filters">
         <Choice label="Hook" name="hook" value={form.hook} values={hooks} onChange={set('hook')} />
         <Choice label="Endpoint" name="endpoint" value={form.endpoint} values={endpoints} onChange={set('endpoint')} />
-        <label>
-          Group
-          <input value={form.group} onChange={set('group')} name="group" placeholder="groupID" />
-        </label>
+        <GroupField value={form.group} onChange={set('group')} />
         <Choice label="Status" name="status" value={form.status} values={DELIVERY_STATUSES} onChange={set('status')} />
         <label>
           Event ID
@@ -147,11 +144,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           />
         </label>
         <TimeRange from={form.from} to={form.to} onFrom={set('from')} onTo={set('to')} />
-        <div className="actions">
-          <button type="submit">Filter</button>
-          <button type="button" onClick={() => void reload()}>
-            Refresh
-          </button>
+        <FilterActions onRefresh={() => void reload()}>
           <button
             type="button"
             disabled={selected.size === 0}
@@ -174,7 +167,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           >
             Retry waiting
           </button>
-        </div>
+        </FilterActions>
       </form>
       {notice && (
         <p className="notice" role="status">
