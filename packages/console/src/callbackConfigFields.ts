@@ -120,7 +120,10 @@ export const withNewEndpoint = (doc: Doc): Doc => ({
 
 /** Text typed where a number goes: a number when it reads as one, else the text (the server says what is wrong). */
 export function numberFromText(text: string): number | string {
-  return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+  // Only text that reads back the same becomes a number: "1." or "0.0" stay text while being typed
+  // (as numbers they would show as "1" and "0", and 1.5 could never be typed).
+  const t = text.trim();
+  return t !== '' && String(Number(t)) === t ? Number(t) : text;
 }
 
 // The retry schedule: each delay as an amount and a unit. The server reads "30s", "5m", "2h",
