@@ -208,6 +208,45 @@ describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', ()
     await page.close();
   });
 
+  it('fits 390 px with the longest IDs and unbroken values', { timeout: 60_000 }, async () => {
+    const user = `u${'x'.repeat(63)}`;
+    const group = `g${'y'.repeat(63)}`;
+    const unbroken = 'z'.repeat(255);
+    await s.register({ userID: user, nickname: unbroken });
+    await createGroup(s, { owner: user, members: ['alice'], groupID: group, groupName: unbroken });
+    await admin('/group/set_group_info_ex', {
+      groupID: group,
+      notification: 'n'.repeat(600),
+      introduction: 'i'.repeat(600),
+      faceURL: `https://example.com/${'f'.repeat(200)}`,
+      ex: `{"k":"${'e'.repeat(500)}"}`,
+    });
+    await send({ sendID: user, groupID: group, text: 'w'.repeat(1000) });
+    await send({ sendID: user, recvID: 'alice', text: 'v'.repeat(1000) });
+    const routes = [
+      `/groups/${group}`,
+      `/users/${user}`,
+      `/conversations/si_alice_${user}?user=${user}`,
+      `/events?group=${group}`,
+    ];
+    for (const [i, route] of routes.entries()) {
+      const phone = await open(route, true);
+      await phone.locator('main h1').waitFor();
+      await phone.waitForLoadState('networkidle');
+      if (route.startsWith('/users')) {
+        // Red on white, like every button that ends something (a submit button was red on blue).
+        const logout = phone.getByRole('button', { name: 'Force logout' });
+        await expect(logout.evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe('rgb(255, 255, 255)');
+      }
+      if (route.startsWith('/groups')) {
+        await phone.getByRole('button', { name: 'Edit settings' }).click();
+        await phone.getByRole('form', { name: 'group settings' }).waitFor();
+      }
+      await cb.screenshot(phone, `chat-07-long-values-${i + 1}-phone`);
+      await phone.close();
+    }
+  });
+
   it('reported no console errors', () => {
     expect(cb.errors).toEqual([]);
   });
