@@ -53,7 +53,13 @@ export function SearchList({
             ))}
           </select>
         )}
-        <input value={text} onChange={(e) => setText(e.target.value)} placeholder={placeholder} name="q" />
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={placeholder}
+          name="q"
+          aria-label="search text"
+        />
         <button type="submit">Search</button>
       </form>
       {children}

@@ -201,7 +201,7 @@ export function GroupDetail({ groupID }: { groupID: string }) {
           setMemberPage(1);
         }}
       >
-        <input name="keyword" placeholder="userID or nickname" defaultValue={keyword} />
+        <input name="keyword" placeholder="userID or nickname" aria-label="member" defaultValue={keyword} />
         <button type="submit">Find</button>
       </form>
       <DataTable className="members" columns={['User', 'Nickname', 'Role', 'Joined', 'Muted until', '']}>

@@ -51,6 +51,22 @@ async function open(route: string, phone = false): Promise<Page> {
 const shownSeqs = (p: Page) =>
   p.locator('table.messages tr[data-seq]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
 
+/** The names of the page's form controls that have no label (neither wrapping, for= nor aria-label). */
+const unlabelled = (p: Page) =>
+  p
+    .locator('main input, main select, main textarea')
+    .evaluateAll((controls) =>
+      controls
+        .filter(
+          (c) =>
+            !c.closest('label') &&
+            !c.getAttribute('aria-label') &&
+            !c.getAttribute('aria-labelledby') &&
+            !(c.id && c.ownerDocument.querySelector(`label[for="${c.id}"]`)),
+        )
+        .map((c) => c.getAttribute('name')),
+    );
+
 describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', () => {
   beforeAll(async () => {
     s = await startServer();
@@ -224,6 +240,8 @@ describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', ()
     await send({ sendID: user, groupID: group, text: 'w'.repeat(1000) });
     await send({ sendID: user, recvID: 'alice', text: 'v'.repeat(1000) });
     const routes = [
+      '/groups',
+      '/users',
       `/groups/${group}`,
       `/users/${user}`,
       `/conversations/si_alice_${user}?user=${user}`,
@@ -233,12 +251,15 @@ describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', ()
       const phone = await open(route, true);
       await phone.locator('main h1').waitFor();
       await phone.waitForLoadState('networkidle');
-      if (route.startsWith('/users')) {
+      await expect(unlabelled(phone), route).resolves.toEqual([]);
+      if (route.startsWith('/users/')) {
         // Red on white, like every button that ends something (a submit button was red on blue).
         const logout = phone.getByRole('button', { name: 'Force logout' });
-        await expect(logout.evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.toBe('rgb(255, 255, 255)');
+        await expect(logout.evaluate((b) => (globalThis as any).getComputedStyle(b).backgroundColor)).resolves.toBe(
+          'rgb(255, 255, 255)',
+        );
       }
-      if (route.startsWith('/groups')) {
+      if (route.startsWith('/groups/')) {
         await phone.getByRole('button', { name: 'Edit settings' }).click();
         await phone.getByRole('form', { name: 'group settings' }).waitFor();
       }
