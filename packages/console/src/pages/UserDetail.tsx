@@ -79,7 +79,7 @@ export function UserDetail({ userID }: { userID: string }) {
       {connections.length === 0 ? (
         <p className="muted">Not connected to the gateway.</p>
       ) : (
-        <DataTable className="connections" columns={['Platform', 'Connection', '']}>
+        <DataTable className="connections" columns={['Platform', 'Connection', 'Action']}>
           {connections.map((c) => (
             <tr key={c.connID}>
               <td>{PLATFORM_NAMES[c.platformID] ?? c.platformID}</td>

@@ -67,6 +67,12 @@ const unlabelled = (p: Page) =>
         .map((c) => c.getAttribute('name')),
     );
 
+/** How many table headers say nothing (no text, and no control of their own such as "select all"). */
+const unnamedHeaders = (p: Page) =>
+  p
+    .locator('main th')
+    .evaluateAll((ths) => ths.filter((th) => !th.textContent?.trim() && !th.querySelector('input')).length);
+
 describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', () => {
   beforeAll(async () => {
     s = await startServer();
@@ -252,6 +258,7 @@ describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', ()
       await phone.locator('main h1').waitFor();
       await phone.waitForLoadState('networkidle');
       await expect(unlabelled(phone), route).resolves.toEqual([]);
+      await expect(unnamedHeaders(phone), route).resolves.toBe(0);
       if (route.startsWith('/users/')) {
         // Red on white, like every button that ends something (a submit button was red on blue).
         const logout = phone.getByRole('button', { name: 'Force logout' });
