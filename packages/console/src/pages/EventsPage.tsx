@@ -19,6 +19,7 @@ import { Link } from '../router';
 import type { EventView } from '../types';
 import { useCallbackKeys } from '../useCallbackKeys';
 import { useEndpointNames } from '../useEndpointNames';
+import { useAction } from '../useAction';
 import { useLoad } from '../useLoad';
 import { useUrlFilters } from '../useUrlFilters';
 
@@ -48,7 +49,6 @@ type Confirming = { kind: 'selected'; ids: string[] } | { kind: 'dead'; count: n
 
 export function EventsPage({ query }: { query: URLSearchParams }) {
   const { applied, page, form, set, submit, goTo } = useUrlFilters('/events', FILTERS, query);
-  const [notice, setNotice] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<Confirming>();
   const hooks = useCallbackKeys('after');
@@ -63,34 +63,27 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       }),
     [key],
   );
+  const { run, notice, say } = useAction(reload);
   // Another filter or page: another set of rows, and nothing of the old one stays selected.
   useEffect(() => setSelected(new Set()), [key]);
 
-  /** Calls a route and says what it did. */
-  async function act<T>(path: string, body: unknown, said: (answer: T) => string) {
-    try {
-      setNotice(said(await call<T>(path, body)));
-      setSelected(new Set());
-      await reload();
-    } catch (err) {
-      setNotice(messageOf(err));
-    }
-  }
-  const replaySelected = (ids: string[]) =>
-    act<BulkReplayResult>(
+  const replaySelected = async (ids: string[]) => {
+    const done = await run<BulkReplayResult>(
       '/callback/replay_events',
       { eventIDs: ids },
       ({ count, unknown }) =>
         `${plural(count, 'event')} replayed${unknown.length ? `; no longer in the log: ${unknown.join(', ')}` : ''}`,
     );
+    if (done) setSelected(new Set());
+  };
   const replayDead = () =>
-    act<{ count: number }>(
+    run<{ count: number }>(
       '/callback/replay_dead',
       apiFilter(applied),
       ({ count }) => `${plural(count, 'dead event')} queued again`,
     );
   const retryPending = () =>
-    act<{ count: number }>(
+    run<{ count: number }>(
       '/callback/retry_pending',
       apiFilter(applied),
       ({ count }) => `${plural(count, 'waiting group')} retried now`,
@@ -103,10 +96,10 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
         status: 'dead',
         pagination: { pageNumber: 1, showNumber: 0 },
       });
-      if (total === 0) setNotice('No dead events match the filter.');
+      if (total === 0) say('No dead events match the filter.');
       else setConfirming({ kind: 'dead', count: total });
     } catch (err) {
-      setNotice(messageOf(err));
+      say(messageOf(err), true);
     }
   }
 
@@ -169,11 +162,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           </button>
         </FilterActions>
       </form>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      {notice}
       {error && <p className="error">{error}</p>}
       <DataTable
         className="events"

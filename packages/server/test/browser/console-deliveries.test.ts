@@ -151,6 +151,13 @@ describe.skipIf(!haveChromium('console-deliveries.test.ts'))('console: delivery 
       async () => JSON.stringify(await rowIDs(page)) === JSON.stringify(byText.events.map((e) => e.eventID).sort()),
     );
     expect(new URL(page.url()).searchParams.has('event')).toBe(false);
+
+    // A refused action reads as an error, not as a notice that it worked.
+    await filterLog(page, { text: '', group: 'g'.repeat(65) });
+    await page.waitForURL(/group=ggg/);
+    await page.getByRole('button', { name: 'Retry waiting' }).click();
+    await expect(page.getByRole('alert').getAttribute('class')).resolves.toBe('error');
+    await expect(page.locator('p.notice').count()).resolves.toBe(0);
     await page.close();
     expect(cb.errors).toEqual([]);
   });
