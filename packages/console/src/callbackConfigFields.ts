@@ -120,7 +120,10 @@ export const withNewEndpoint = (doc: Doc): Doc => ({
 
 /** Text typed where a number goes: a number when it reads as one, else the text (the server says what is wrong). */
 export function numberFromText(text: string): number | string {
-  return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+  // Only text that reads back the same becomes a number: "1." or "0.0" stay text while being typed
+  // (as numbers they would show as "1" and "0", and 1.5 could never be typed).
+  const t = text.trim();
+  return t !== '' && String(Number(t)) === t ? Number(t) : text;
 }
 
 // The retry schedule: each delay as an amount and a unit. The server reads "30s", "5m", "2h",
@@ -148,9 +151,12 @@ export function delayParts(value: unknown): { amount: string; unit: Unit } {
   return { amount: m[1]!, unit: FROM_SUFFIX[m[2] ?? 's']! };
 }
 
-/** Amount and unit as the document's delay: "5m"; text that is no amount goes as typed. */
+/**
+ * Amount and unit as the document's delay: "5m"; text that is no amount goes as typed. An emptied
+ * amount keeps its unit ("m", which check_config refuses) so the next digits typed keep it too.
+ */
 export function delayValue(amount: string, unit: Unit): string {
-  return /^\d*\.?\d*$/.test(amount.trim()) && amount.trim() !== '' ? `${amount.trim()}${SUFFIX[unit]}` : amount;
+  return /^\d*\.?\d*$/.test(amount.trim()) ? `${amount.trim()}${SUFFIX[unit]}` : amount;
 }
 
 /** Every field path the form shows, for placing problems. */

@@ -9,7 +9,7 @@ export function ActionButton({
   label: string;
   danger?: boolean;
   disabled: boolean;
-  onClick: () => Promise<void>;
+  onClick: () => Promise<unknown>;
 }) {
   return (
     <button type="button" className={danger ? 'danger' : undefined} disabled={disabled} onClick={() => void onClick()}>

@@ -7,6 +7,7 @@ import { Link } from '../router';
 import type { EventView } from '../types';
 import { useEndpointNames } from '../useEndpointNames';
 import { useLoad } from '../useLoad';
+import { Choice } from './FilterFields';
 import { StatusBadge } from './StatusBadge';
 import { Time } from './Time';
 
@@ -36,15 +37,13 @@ export function GroupTimeline({ groupID, refresh }: { groupID: string; refresh?:
         <Link to={logLink}>all in the delivery log</Link>
       </h3>
       <form className="filters timeline-filter" aria-label="timeline filter" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Endpoint
-          <select value={endpoint} onChange={(e) => setEndpoint(e.target.value)} name="timeline-endpoint">
-            <option value="">any</option>
-            {endpoints.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Endpoint"
+          name="timeline-endpoint"
+          value={endpoint}
+          values={endpoints}
+          onChange={(e) => setEndpoint(e.target.value)}
+        />
       </form>
       {error && <p className="error">{error}</p>}
       <ol className="timeline">

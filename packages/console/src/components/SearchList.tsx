@@ -1,10 +1,13 @@
-// A searchable, paged list whose search text and page live in the URL (shareable, survives reload).
+// A searchable, paged list whose search text and page live in the URL (shareable, survives reload),
+// kept there by useUrlFilters like every list page's filter: paging keeps the search applied, not
+// a choice made in the form and not submitted.
 
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { navigate } from '../router';
+import type { ReactNode } from 'react';
+import { useUrlFilters } from '../useUrlFilters';
 import { Pager } from './Pager';
 
 export const LIST_PAGE_SIZE = 20;
+const FIELDS = ['q', 'by'] as const;
 
 export function listQuery(query: URLSearchParams) {
   return { q: query.get('q') ?? '', by: query.get('by') ?? '', page: Math.max(1, Number(query.get('page')) || 1) };
@@ -27,25 +30,12 @@ export function SearchList({
   searchIn?: readonly { value: string; label: string }[];
   children: ReactNode;
 }) {
-  const { q, by, page } = listQuery(query);
-  const [text, setText] = useState(q);
-  const [field, setField] = useState(by || searchIn?.[0]?.value || '');
-  const show = (search: string, p: number) => {
-    const next = new URLSearchParams();
-    if (search) next.set('q', search);
-    if (search && searchIn && field !== searchIn[0]?.value) next.set('by', field);
-    if (p > 1) next.set('page', String(p));
-    navigate(`${base}${next.size ? `?${next}` : ''}`);
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    show(text.trim(), 1);
-  };
+  const { page, form, set, submit, goTo } = useUrlFilters(base, FIELDS, query);
   return (
     <>
       <form onSubmit={submit} className="inline" aria-label="search">
         {searchIn && (
-          <select value={field} onChange={(e) => setField(e.target.value)} name="by" aria-label="search in">
+          <select value={form.by || searchIn[0]?.value} onChange={set('by')} name="by" aria-label="search in">
             {searchIn.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -53,11 +43,11 @@ export function SearchList({
             ))}
           </select>
         )}
-        <input value={text} onChange={(e) => setText(e.target.value)} placeholder={placeholder} name="q" />
+        <input value={form.q} onChange={set('q')} placeholder={placeholder} name="q" aria-label="search text" />
         <button type="submit">Search</button>
       </form>
       {children}
-      {total !== undefined && <Pager page={page} pageSize={LIST_PAGE_SIZE} total={total} onPage={(p) => show(q, p)} />}
+      {total !== undefined && <Pager page={page} pageSize={LIST_PAGE_SIZE} total={total} onPage={goTo} />}
     </>
   );
 }

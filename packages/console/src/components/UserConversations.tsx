@@ -36,7 +36,7 @@ export function UserConversations({ userID }: { userID: string }) {
   if (data.length === 0) return <p className="muted">None.</p>;
   return (
     <>
-      <DataTable className="user-conversations" columns={['With', 'Last message', '']}>
+      <DataTable className="user-conversations" columns={['With', 'Last message', 'Messages']}>
         {data.slice((page - 1) * PAGE, page * PAGE).map(({ conversation: c, lastMsg, user }) => (
           <tr key={c.conversationID} data-conversation={c.conversationID}>
             <td className="wrap">

@@ -144,7 +144,15 @@ export function ConfigPage() {
           Check
         </button>
         <label className="toggle">
-          <input type="checkbox" checked={asJson} onChange={(e) => switchMode(e.target.checked)} /> Edit as JSON
+          {/* Back to the form only from a document: the form cannot show broken JSON, and its next edit would overwrite it. */}
+          <input
+            type="checkbox"
+            checked={asJson}
+            disabled={asJson && !!jsonError}
+            title={asJson && jsonError ? 'fix the JSON to go back to the form' : undefined}
+            onChange={(e) => switchMode(e.target.checked)}
+          />{' '}
+          Edit as JSON
         </label>
       </div>
       {notice && (
@@ -168,7 +176,7 @@ export function ConfigPage() {
             spellCheck={false}
             aria-label="configuration JSON"
           />
-          {jsonError && <p className="error">{jsonError}</p>}
+          {jsonError && <p className="error">{jsonError} (fix it to save, or to go back to the form)</p>}
         </>
       ) : (
         <>

@@ -8,11 +8,11 @@ import { DECISIONS, type DecisionPage } from '@huddle/protocol/decision-log';
 import { call } from '../api';
 import { DataTable } from '../components/DataTable';
 import { DECISION_COLUMNS, DecisionRow } from '../components/DecisionRow';
-import { Choice, TimeRange } from '../components/FilterFields';
+import { Choice, FilterActions, GroupField, TimeRange } from '../components/FilterFields';
 import { Pager } from '../components/Pager';
-import { endpointsOf } from '../endpointDocs';
 import { fromLocalInput } from '../format';
-import type { ConfigView } from '../types';
+import { useCallbackKeys } from '../useCallbackKeys';
+import { useEndpointNames } from '../useEndpointNames';
 import { useLoad } from '../useLoad';
 import { useUrlFilters } from '../useUrlFilters';
 
@@ -30,9 +30,8 @@ export function retentionText(ms: number): string {
 export function DecisionsPage({ query }: { query: URLSearchParams }) {
   const { applied, page, form, set, submit, goTo } = useUrlFilters('/decisions', FILTERS, query);
   const [opened, setOpened] = useState<string>();
-  const config = useLoad(() => call<ConfigView>('/callback/get_config', {}), []);
-  const endpoints = config.data ? endpointsOf(config.data.config).map((e) => e.name) : [];
-  const hooks = config.data ? Object.keys(config.data.config).filter((k) => k.startsWith('before')) : [];
+  const endpoints = useEndpointNames();
+  const hooks = useCallbackKeys('before');
   const { data, error, reload } = useLoad(
     () =>
       call<DecisionPage>('/callback/list_decisions', {
@@ -58,17 +57,9 @@ export function DecisionsPage({ query }: { query: URLSearchParams }) {
         <Choice label="Endpoint" name="endpoint" value={form.endpoint} values={endpoints} onChange={set('endpoint')} />
         <Choice label="Hook" name="hook" value={form.hook} values={hooks} onChange={set('hook')} />
         <Choice label="Decision" name="decision" value={form.decision} values={DECISIONS} onChange={set('decision')} />
-        <label>
-          Group
-          <input value={form.group} onChange={set('group')} name="group" placeholder="groupID" />
-        </label>
+        <GroupField value={form.group} onChange={set('group')} />
         <TimeRange from={form.from} to={form.to} onFrom={set('from')} onTo={set('to')} />
-        <div className="actions">
-          <button type="submit">Filter</button>
-          <button type="button" onClick={() => void reload()}>
-            Refresh
-          </button>
-        </div>
+        <FilterActions onRefresh={() => void reload()} />
       </form>
       {error && <p className="error">{error}</p>}
       <DataTable className="decisions" columns={DECISION_COLUMNS}>

@@ -4,13 +4,14 @@
 // each attempt went to is the one recorded then (the endpoint's url may have changed since), and
 // the replay history says who replayed or retried it, when and how.
 
-import { useEffect, useState } from 'react';
-import { call, messageOf } from '../api';
+import { useEffect } from 'react';
+import { call } from '../api';
 import { JsonBlock } from '../components/JsonBlock';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 import { Link } from '../router';
 import type { AttemptView, EventDetail, EventView, ReplayView } from '../types';
+import { useAction } from '../useAction';
 import { useLoad } from '../useLoad';
 import { DataTable } from '../components/DataTable';
 
@@ -50,7 +51,6 @@ function requestHeaders(event: EventView, attempt: AttemptView | undefined): [st
 }
 
 export function EventPage({ eventID }: { eventID: string }) {
-  const [notice, setNotice] = useState('');
   const { data, error, reload } = useLoad(() => call<EventDetail>('/callback/get_event', { eventID }), [eventID]);
   const pending = data?.event.status === 'pending';
   useEffect(() => {
@@ -58,24 +58,15 @@ export function EventPage({ eventID }: { eventID: string }) {
     const timer = setInterval(() => void reload(), POLL_MS);
     return () => clearInterval(timer);
   }, [pending, reload]);
+  const { run, notice } = useAction(reload);
 
-  /** Calls a replay or retry route and says what it did. */
-  async function act(path: string, said: (count: number) => string) {
-    try {
-      const { count } = await call<{ count: number }>(path, { eventID });
-      setNotice(said(count));
-      await reload();
-    } catch (err) {
-      setNotice(messageOf(err));
-    }
-  }
   const replay = () =>
-    act('/callback/replay_event', (count) =>
+    run<{ count: number }>('/callback/replay_event', { eventID }, ({ count }) =>
       count ? 'Queued again; it goes out with its original webhook-id.' : 'Already pending: it is on its way.',
     );
   // Its group's oldest pending event goes first: this one, or the one it waits behind.
   const retry = () =>
-    act('/callback/retry_event', (count) =>
+    run<{ count: number }>('/callback/retry_event', { eventID }, ({ count }) =>
       count
         ? "Retrying now (its group's oldest pending event first)."
         : 'Not waiting for a retry: in flight or due already.',
@@ -106,7 +97,7 @@ export function EventPage({ eventID }: { eventID: string }) {
           Retry now
         </button>
       </div>
-      {notice && <p className="notice">{notice}</p>}
+      {notice}
       <dl className="facts">
         <dt>Event</dt>
         <dd className="mono">{event.eventID}</dd>

@@ -10,7 +10,7 @@ import { DELIVERY_STATUSES } from '@huddle/protocol/delivery-log';
 import { call, messageOf } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DataTable } from '../components/DataTable';
-import { Choice, TimeRange } from '../components/FilterFields';
+import { Choice, FilterActions, GroupField, TimeRange } from '../components/FilterFields';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
@@ -19,6 +19,7 @@ import { Link } from '../router';
 import type { EventView } from '../types';
 import { useCallbackKeys } from '../useCallbackKeys';
 import { useEndpointNames } from '../useEndpointNames';
+import { useAction } from '../useAction';
 import { useLoad } from '../useLoad';
 import { useUrlFilters } from '../useUrlFilters';
 
@@ -48,10 +49,9 @@ type Confirming = { kind: 'selected'; ids: string[] } | { kind: 'dead'; count: n
 
 export function EventsPage({ query }: { query: URLSearchParams }) {
   const { applied, page, form, set, submit, goTo } = useUrlFilters('/events', FILTERS, query);
-  const [notice, setNotice] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState<Confirming>();
-  const hooks = useCallbackKeys();
+  const hooks = useCallbackKeys('after');
   const endpoints = useEndpointNames();
   const key = query.toString();
   const { data, error, reload } = useLoad(
@@ -63,34 +63,27 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       }),
     [key],
   );
+  const { run, notice, say } = useAction(reload);
   // Another filter or page: another set of rows, and nothing of the old one stays selected.
   useEffect(() => setSelected(new Set()), [key]);
 
-  /** Calls a route and says what it did. */
-  async function act<T>(path: string, body: unknown, said: (answer: T) => string) {
-    try {
-      setNotice(said(await call<T>(path, body)));
-      setSelected(new Set());
-      await reload();
-    } catch (err) {
-      setNotice(messageOf(err));
-    }
-  }
-  const replaySelected = (ids: string[]) =>
-    act<BulkReplayResult>(
+  const replaySelected = async (ids: string[]) => {
+    const done = await run<BulkReplayResult>(
       '/callback/replay_events',
       { eventIDs: ids },
       ({ count, unknown }) =>
         `${plural(count, 'event')} replayed${unknown.length ? `; no longer in the log: ${unknown.join(', ')}` : ''}`,
     );
+    if (done) setSelected(new Set());
+  };
   const replayDead = () =>
-    act<{ count: number }>(
+    run<{ count: number }>(
       '/callback/replay_dead',
       apiFilter(applied),
       ({ count }) => `${plural(count, 'dead event')} queued again`,
     );
   const retryPending = () =>
-    act<{ count: number }>(
+    run<{ count: number }>(
       '/callback/retry_pending',
       apiFilter(applied),
       ({ count }) => `${plural(count, 'waiting group')} retried now`,
@@ -103,10 +96,10 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
         status: 'dead',
         pagination: { pageNumber: 1, showNumber: 0 },
       });
-      if (total === 0) setNotice('No dead events match the filter.');
+      if (total === 0) say('No dead events match the filter.');
       else setConfirming({ kind: 'dead', count: total });
     } catch (err) {
-      setNotice(messageOf(err));
+      say(messageOf(err), true);
     }
   }
 
@@ -125,17 +118,8 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
       <h1>Delivery log</h1>
       <form className="filters" onSubmit={submit} aria-label="filters">
         <Choice label="Hook" name="hook" value={form.hook} values={hooks} onChange={set('hook')} />
-        <Choice
-          label="Endpoint"
-          name="endpoint"
-          value={form.endpoint}
-          values={[...new Set([...endpoints, ...(applied.endpoint ? [applied.endpoint] : [])])]}
-          onChange={set('endpoint')}
-        />
-        <label>
-          Group
-          <input value={form.group} onChange={set('group')} name="group" placeholder="groupID" />
-        </label>
+        <Choice label="Endpoint" name="endpoint" value={form.endpoint} values={endpoints} onChange={set('endpoint')} />
+        <GroupField value={form.group} onChange={set('group')} />
         <Choice label="Status" name="status" value={form.status} values={DELIVERY_STATUSES} onChange={set('status')} />
         <label>
           Event ID
@@ -153,11 +137,7 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           />
         </label>
         <TimeRange from={form.from} to={form.to} onFrom={set('from')} onTo={set('to')} />
-        <div className="actions">
-          <button type="submit">Filter</button>
-          <button type="button" onClick={() => void reload()}>
-            Refresh
-          </button>
+        <FilterActions onRefresh={() => void reload()}>
           <button
             type="button"
             disabled={selected.size === 0}
@@ -180,13 +160,9 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           >
             Retry waiting
           </button>
-        </div>
+        </FilterActions>
       </form>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      {notice}
       {error && <p className="error">{error}</p>}
       <DataTable
         className="events"

@@ -169,7 +169,7 @@ export function GroupDetail({ groupID }: { groupID: string }) {
           {requests.total === 0 ? (
             <p className="muted">None.</p>
           ) : (
-            <DataTable className="requests" columns={['User', 'Message', 'Asked', '']}>
+            <DataTable className="requests" columns={['User', 'Message', 'Asked', 'Answer']}>
               {requests.groupRequests.map((r) => (
                 <tr key={r.userInfo.userID} data-request={r.userInfo.userID}>
                   <td>
@@ -201,10 +201,10 @@ export function GroupDetail({ groupID }: { groupID: string }) {
           setMemberPage(1);
         }}
       >
-        <input name="keyword" placeholder="userID or nickname" defaultValue={keyword} />
+        <input name="keyword" placeholder="userID or nickname" aria-label="member" defaultValue={keyword} />
         <button type="submit">Find</button>
       </form>
-      <DataTable className="members" columns={['User', 'Nickname', 'Role', 'Joined', 'Muted until', '']}>
+      <DataTable className="members" columns={['User', 'Nickname', 'Role', 'Joined', 'Muted until', 'Actions']}>
         {members.members.map((m) => {
           const mutedNow = m.muteEndTime > now;
           return (

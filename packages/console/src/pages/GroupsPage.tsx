@@ -70,7 +70,13 @@ export function GroupsPage({ groupID, query }: { groupID: string; query: URLSear
       </h1>
       <div className="searches">
         <form onSubmit={open} className="inline" aria-label="find a group">
-          <input value={input} onChange={(e) => setInput(e.target.value)} placeholder="groupID" name="groupID" />
+          <input
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            placeholder="groupID"
+            name="groupID"
+            aria-label="groupID"
+          />
           <button type="submit">Open group</button>
         </form>
       </div>

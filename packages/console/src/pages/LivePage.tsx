@@ -4,6 +4,7 @@
 
 import { useEffect, useState } from 'react';
 import { messageOf } from '../api';
+import { Choice } from '../components/FilterFields';
 import { StatusBadge } from '../components/StatusBadge';
 import { Time } from '../components/Time';
 import { readLiveStream } from '../liveStream';
@@ -53,15 +54,13 @@ export function LivePage() {
         Delivery attempts of after-callbacks as this instance makes them: <span className="live-state">{state}</span>
       </p>
       <form className="filters" aria-label="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Endpoint
-          <select value={endpoint} onChange={(e) => setEndpoint(e.target.value)} name="endpoint">
-            <option value="">any</option>
-            {names.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Endpoint"
+          name="endpoint"
+          value={endpoint}
+          values={names}
+          onChange={(e) => setEndpoint(e.target.value)}
+        />
       </form>
       <DataTable
         className="live"

@@ -79,7 +79,7 @@ export function UserDetail({ userID }: { userID: string }) {
       {connections.length === 0 ? (
         <p className="muted">Not connected to the gateway.</p>
       ) : (
-        <DataTable className="connections" columns={['Platform', 'Connection', '']}>
+        <DataTable className="connections" columns={['Platform', 'Connection', 'Action']}>
           {connections.map((c) => (
             <tr key={c.connID}>
               <td>{PLATFORM_NAMES[c.platformID] ?? c.platformID}</td>
@@ -121,7 +121,7 @@ export function UserDetail({ userID }: { userID: string }) {
       <h3>One-to-one conversations</h3>
       <UserConversations userID={userID} />
       <h3>Groups ({groups.total})</h3>
-      <ul className="plain user-groups">
+      <ul className="plain user-groups wrap">
         {groups.groups.map((g) => (
           <li key={g.groupID}>
             <Link to={`/groups/${encodeURIComponent(g.groupID)}`}>{g.groupName || '(no name)'}</Link>{' '}

@@ -51,6 +51,28 @@ async function open(route: string, phone = false): Promise<Page> {
 const shownSeqs = (p: Page) =>
   p.locator('table.messages tr[data-seq]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))));
 
+/** The names of the page's form controls that have no label (neither wrapping, for= nor aria-label). */
+const unlabelled = (p: Page) =>
+  p
+    .locator('main input, main select, main textarea')
+    .evaluateAll((controls) =>
+      controls
+        .filter(
+          (c) =>
+            !c.closest('label') &&
+            !c.getAttribute('aria-label') &&
+            !c.getAttribute('aria-labelledby') &&
+            !(c.id && c.ownerDocument.querySelector(`label[for="${c.id}"]`)),
+        )
+        .map((c) => c.getAttribute('name')),
+    );
+
+/** How many table headers say nothing (no text, and no control of their own such as "select all"). */
+const unnamedHeaders = (p: Page) =>
+  p
+    .locator('main th')
+    .evaluateAll((ths) => ths.filter((th) => !th.textContent?.trim() && !th.querySelector('input')).length);
+
 describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', () => {
   beforeAll(async () => {
     s = await startServer();
@@ -206,6 +228,51 @@ describe.skipIf(!haveChromium('console-chat.test.ts'))('console: chat pages', ()
     await cb.screenshot(phone, 'chat-06-edit-settings-phone');
     await phone.close();
     await page.close();
+  });
+
+  it('fits 390 px with the longest IDs and unbroken values', { timeout: 60_000 }, async () => {
+    const user = `u${'x'.repeat(63)}`;
+    const group = `g${'y'.repeat(63)}`;
+    const unbroken = 'z'.repeat(255);
+    await s.register({ userID: user, nickname: unbroken });
+    await createGroup(s, { owner: user, members: ['alice'], groupID: group, groupName: unbroken });
+    await admin('/group/set_group_info_ex', {
+      groupID: group,
+      notification: 'n'.repeat(600),
+      introduction: 'i'.repeat(600),
+      faceURL: `https://example.com/${'f'.repeat(200)}`,
+      ex: `{"k":"${'e'.repeat(500)}"}`,
+    });
+    await send({ sendID: user, groupID: group, text: 'w'.repeat(1000) });
+    await send({ sendID: user, recvID: 'alice', text: 'v'.repeat(1000) });
+    const routes = [
+      '/groups',
+      '/users',
+      `/groups/${group}`,
+      `/users/${user}`,
+      `/conversations/si_alice_${user}?user=${user}`,
+      `/events?group=${group}`,
+    ];
+    for (const [i, route] of routes.entries()) {
+      const phone = await open(route, true);
+      await phone.locator('main h1').waitFor();
+      await phone.waitForLoadState('networkidle');
+      await expect(unlabelled(phone), route).resolves.toEqual([]);
+      await expect(unnamedHeaders(phone), route).resolves.toBe(0);
+      if (route.startsWith('/users/')) {
+        // Red on white, like every button that ends something (a submit button was red on blue).
+        const logout = phone.getByRole('button', { name: 'Force logout' });
+        await expect(logout.evaluate((b) => (globalThis as any).getComputedStyle(b).backgroundColor)).resolves.toBe(
+          'rgb(255, 255, 255)',
+        );
+      }
+      if (route.startsWith('/groups/')) {
+        await phone.getByRole('button', { name: 'Edit settings' }).click();
+        await phone.getByRole('form', { name: 'group settings' }).waitFor();
+      }
+      await cb.screenshot(phone, `chat-07-long-values-${i + 1}-phone`);
+      await phone.close();
+    }
   });
 
   it('reported no console errors', () => {

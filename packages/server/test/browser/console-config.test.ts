@@ -64,6 +64,10 @@ describe.skipIf(!haveChromium('console-config.test.ts'))('console: configuration
     await page.getByRole('button', { name: 'Add delay' }).click();
     await field(page, 'retrySchedule[2]').fill('2');
     await field(page, 'retrySchedule[2].unit').selectOption('h');
+    // Emptied and typed again, the amount keeps its unit.
+    await field(page, 'retrySchedule[2]').press('Backspace');
+    await expect(field(page, 'retrySchedule[2].unit').inputValue()).resolves.toBe('h');
+    await field(page, 'retrySchedule[2]').pressSequentially('2');
     await field(page, 'deliveryConcurrency').fill('32');
 
     // The top-level endpoint: afterCreateGroup off, afterQuitGroup on, beforeCreateGroup on with 3 s and refuse.
@@ -150,6 +154,37 @@ describe.skipIf(!haveChromium('console-config.test.ts'))('console: configuration
       await page.close();
     }
     expect(await admin('/callback/get_config', {})).toEqual(before);
+    expect(cb.errors).toEqual([]);
+  });
+
+  it('keeps what is typed: a decimal timeout, and JSON that does not parse yet', { timeout: 60_000 }, async () => {
+    await admin('/callback/set_config', { config: START });
+    const page = await cb.newPage();
+    await page.goto(cb.url('/config'));
+    await page.locator('article.config-endpoint[data-endpoint="endpoints[0]"]').waitFor();
+    // "1." must stay on screen while typing, or 1.5 becomes 15.
+    await field(page, 'beforeCreateGroup.enable').check();
+    await field(page, 'beforeCreateGroup.timeout').fill('');
+    await field(page, 'beforeCreateGroup.timeout').pressSequentially('1.5');
+    await expect(field(page, 'beforeCreateGroup.timeout').inputValue()).resolves.toBe('1.5');
+
+    // As JSON: while the text does not parse, the form (which would drop it) cannot be chosen.
+    const asJson = page.getByRole('checkbox', { name: 'Edit as JSON' });
+    await asJson.check();
+    const editor = page.getByRole('textbox', { name: 'configuration JSON' });
+    await expect(editor.inputValue()).resolves.toContain('"timeout": 1.5');
+    const changed = (await editor.inputValue()).replace(START.url, 'http://127.0.0.1:9/changed');
+    await editor.fill(`${changed},`);
+    await expect(asJson.isDisabled()).resolves.toBe(true);
+    await editor.fill(changed);
+    await asJson.uncheck();
+    await expect(field(page, 'url').inputValue()).resolves.toBe('http://127.0.0.1:9/changed');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved and applied.').waitFor();
+    const config = await configNow();
+    expect(config.url).toBe('http://127.0.0.1:9/changed');
+    expect(config.beforeCreateGroup.timeout).toBe(1.5);
+    await page.close();
     expect(cb.errors).toEqual([]);
   });
 });

@@ -106,6 +106,21 @@ describe.skipIf(!haveChromium('console-decisions.test.ts'))('the Before-callback
     await expect(detail.locator('pre.json').innerText()).resolves.toContain('"errMsg": "not on weekends"');
     await cb.screenshot(page, 'decisions-02-reject-open');
 
+    // The Hook filter names every before-hook, also one enabled only on a listed endpoint (the gate's).
+    const hookOptions = await page.locator('select[name=hook] option').allInnerTexts();
+    expect(hookOptions).toEqual(expect.arrayContaining(['beforeCreateGroup', 'beforeSetGroupInfo']));
+    expect(hookOptions.some((h) => h.startsWith('after'))).toBe(false);
+    await page.selectOption('select[name=decision]', '');
+    await page.selectOption('select[name=hook]', 'beforeSetGroupInfo');
+    await page.click('form[aria-label=filters] button[type=submit]');
+    await page.waitForURL(/hook=beforeSetGroupInfo/);
+    await rowCount(2);
+
+    // A link naming an endpoint no longer configured: the form says so instead of "any".
+    await page.goto(cb.url('/decisions?endpoint=retired'));
+    await page.getByText('No decisions match.').waitFor();
+    await expect(page.locator('select[name=endpoint]').inputValue()).resolves.toBe('retired');
+
     // A shared link opens the same filter: the modification's answer, on a phone.
     const phone = await cb.newPage({ phone: true });
     page = phone;

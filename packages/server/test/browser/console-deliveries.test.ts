@@ -139,6 +139,25 @@ describe.skipIf(!haveChromium('console-deliveries.test.ts'))('console: delivery 
     await page.waitForURL(new RegExp(`event=${first.eventID}`));
     await eventually(async () => JSON.stringify(await rowIDs(page)) === JSON.stringify([first.eventID]));
     await cb.screenshot(page, 'deliveries-02-search');
+
+    // Back: the form shows the filter the URL applies again, and Filter keeps it (no stale event ID).
+    await page.goBack();
+    await page.waitForURL(/text=DEADCAMP/);
+    const form = page.locator('form[aria-label=filters]');
+    await eventually(async () => (await form.locator('[name=event]').inputValue()) === '', 8000, 'event ID cleared');
+    await expect(form.locator('[name=text]').inputValue()).resolves.toBe(DEAD_GROUP.toUpperCase());
+    await page.click('button:has-text("Filter")');
+    await eventually(
+      async () => JSON.stringify(await rowIDs(page)) === JSON.stringify(byText.events.map((e) => e.eventID).sort()),
+    );
+    expect(new URL(page.url()).searchParams.has('event')).toBe(false);
+
+    // A refused action reads as an error, not as a notice that it worked.
+    await filterLog(page, { text: '', group: 'g'.repeat(65) });
+    await page.waitForURL(/group=ggg/);
+    await page.getByRole('button', { name: 'Retry waiting' }).click();
+    await expect(page.getByRole('alert').getAttribute('class')).resolves.toBe('error');
+    await expect(page.locator('p.notice').count()).resolves.toBe(0);
     await page.close();
     expect(cb.errors).toEqual([]);
   });

@@ -193,6 +193,8 @@ describe.skipIf(!haveChromium('console.test.ts'))('console', () => {
     await expect(page.locator('table.members').innerText()).resolves.toMatch(
       /alice\s+alice\s+owner[\s\S]*bob\s+bob\s+admin/,
     );
+    // The timeline loads on its own, after the members.
+    await page.locator('ol.timeline li', { hasText: 'afterQuitGroup' }).waitFor();
     await expect(page.locator('ol.timeline').innerText()).resolves.toMatch(/afterCreateGroup[\s\S]*afterQuitGroup/);
     await screenshot('06-group');
 
@@ -318,8 +320,12 @@ describe.skipIf(!haveChromium('console.test.ts'))('console', () => {
     await page.click('button:has-text("Search")');
     await page.locator('.pager', { hasText: 'page 1 of 2 (25)' }).waitFor();
     expect(await page.locator('table.user-list tr[data-user]').count()).toBe(20);
+    // Paging keeps the search applied: a "search in" chosen but not submitted does not come along.
+    await page.selectOption('select[name=by]', 'nickname');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('.pager', { hasText: 'page 2 of 2 (25)' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('by')).toBeNull();
+    await expect(page.locator('select[name=by]').inputValue()).resolves.toBe('userID');
     await page.locator('table.user-list tr[data-user=walker25]').waitFor();
     expect(await page.locator('table.user-list tr[data-user]').count()).toBe(5);
     await screenshot('13-user-list');
