@@ -16,7 +16,7 @@
 
 import fs from 'node:fs';
 import { CALLBACKS } from '@huddle/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createGroup, page, startServer, TEST_ENGINE, type TestServer } from './harness.js';
 import { DEFAULT_ANSWER, startReceiver, type Receiver } from './receiver.js';
 import {
@@ -309,6 +309,9 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
   });
 
   it('survives a server restart on the same ports without losing a message', async () => {
+    // The step being awaited, said when the test fails (a time-out names no line of its own).
+    let at = 'the first text';
+    onTestFailed(() => console.error(`the restart test stopped waiting for: ${at}`));
     const conv = `sg_${HIKERS}`;
     const [a, b] = [alice.mark(), bob.mark()];
     await sendText(alice, { groupID: HIKERS }, 'see you at the trailhead');
@@ -322,16 +325,24 @@ describe.skipIf(!haveChromium || TEST_ENGINE !== 'sqlite')('the OpenIM wasm SDK 
       user.allowErrors(handshake);
       user.allowErrors(/\[interaction\/long_conn_mgr\.go:\d+\]/);
     }
+    at = 'the server to stop';
     await s.stop();
+    at = 'OnConnecting in both SDKs';
     await Promise.all([alice.event('OnConnecting', undefined, a), bob.event('OnConnecting', undefined, b)]);
+    at = `the server to start again on ${JSON.stringify(ports)}`;
     s = await startServer({ dir: s.dir, env: ports });
     // Sent as soon as the server is back, whether or not the SDKs have reconnected yet: a push, or a
     // gap they pull on reconnecting.
+    at = 'the REST send after the restart';
     await restSend({ sendID: 'alice', groupID: HIKERS, sessionType: 3, content: 'the trail is open again' });
+    at = 'OnConnectSuccess in both SDKs';
     await Promise.all([alice.event('OnConnectSuccess', undefined, a), bob.event('OnConnectSuccess', undefined, b)]);
+    at = "bob's copy of the text sent while the SDKs reconnected";
     await received(bob, 'the trail is open again', b);
+    at = "alice's copy of bob's text";
     await sendText(bob, { groupID: HIKERS }, 'on my way');
     await received(alice, 'on my way', a);
+    at = 'the histories';
     const tail = ['see you at the trailhead', 'the trail is open again', 'on my way'];
     expect((await history(bob, conv)).slice(-3)).toEqual(tail);
     expect((await history(alice, conv)).slice(-3)).toEqual(tail);

@@ -260,6 +260,8 @@ export class Gateway {
         throw new ApiError('TokenInvalidError', `token uid ${owner.userID} != userID ${args.userID}`);
       if (owner.platformID !== args.platformID)
         throw new ApiError('TokenInvalidError', `token platform ${owner.platformID} != platformID ${args.platformID}`);
+      // Shutdown may have begun while the token was checked (SDKs reconnect at once on 1001).
+      if (this.closing) throw new ApiError('ConnOverMaxNumLimit', 'the server is shutting down');
     } catch (err) {
       this.pending--;
       return this.refuse(req, socket, head, url, err);
@@ -286,6 +288,12 @@ export class Gateway {
     this.recorded.set(conn, recorded);
     await recorded;
     if (!conn.isOpen) return;
+    // Shut down while the login was recorded: close() waits only for connections registered when
+    // it began, so one registered now would hold the gateway's port open.
+    if (this.closing) {
+      conn.close(1001, 'server shutting down', 'shutdown');
+      return;
+    }
     if (args.isMsgResp) ws.send(JSON.stringify({ errCode: 0, errMsg: '', errDlt: '' }), { binary: false });
     this.registry.add(conn);
     for (const old of replaced) old.kick(args.operationID);
